@@ -1,0 +1,2 @@
+// The browser side of the breakdown panel. Placeholder until the webview issue lands.
+document.body.textContent = 'Loss Lens';
