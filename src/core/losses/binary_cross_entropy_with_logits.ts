@@ -1,0 +1,245 @@
+/**
+ * `F.binary_cross_entropy_with_logits` / `nn.BCEWithLogitsLoss`: sigmoid + binary cross-entropy in one stable formula.
+ *
+ * Shapes: input (logits) and target identical (any shape). `weight` broadcasts against the loss; `pos_weight`
+ * broadcasts against the target, so a [C] pos_weight gives one weight per class (the last dimension). With p the
+ * pos_weight: ℓ = w·[p·y·softplus(−x) + (1 − y)·softplus(x)], which is PyTorch's
+ * (1 − y)·x + (1 + (p − 1)·y)·(log(e^{−m} + e^{−x−m}) + m), m = max(−x, 0). `mean` divides by the number of elements.
+ */
+import { LossLensError, type Diagnostic } from '../diagnostics';
+import {
+  allocate,
+  formatShape,
+  formatTorchSize,
+  isFloating,
+  scalarTypeName,
+  toNested,
+  type DType,
+  type Tensor,
+} from '../tensor';
+import {
+  binaryClassification,
+  broadcastSource,
+  elementWeightsNotice,
+  elementwiseReduction,
+  rowSums,
+  shapeHint,
+  targetRangeNotice,
+} from './binary_cross_entropy';
+import { fmt, reducedOutput } from './nll_loss';
+import {
+  broadcastOrThrow,
+  inPlaceBroadcastError,
+  notice,
+  parseReduction,
+  requireInputs,
+  resolveOptions,
+  tensorOption,
+} from './reduction';
+import type { LossDefinition, LossOptions, LossResult } from './types';
+
+const BCEWL_DEFAULTS: LossOptions = {
+  weight: null,
+  size_average: null,
+  reduce: null,
+  reduction: 'mean',
+  pos_weight: null,
+};
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function castError(resultType: string, target: Tensor, what: string): LossLensError {
+  const to = scalarTypeName(target.dtype);
+  return new LossLensError({
+    code: what === 'input' ? 'loss/input-dtype' : 'loss/target-dtype',
+    message: `result type ${resultType} can't be cast to the desired output type ${to}`,
+    explanation:
+      what === 'input'
+        ? `The logits are integers (${scalarTypeName(target.dtype)}); BCEWithLogitsLoss computes exponentials in place and needs floating-point logits.`
+        : `The target is ${to} (${target.dtype}); BCEWithLogitsLoss builds the loss in the target's dtype, so it must be floating point. Integer labels such as torch.tensor([1, 0]) are Long.`,
+    hint: `Convert the ${what} with ${what}.float().`,
+    data: { resultType, outputType: to, what },
+  });
+}
+
+/** Binary cross-entropy on logits with optional per-element `weight` and per-class `pos_weight`. */
+export const binaryCrossEntropyWithLogits: LossDefinition = {
+  name: 'binary_cross_entropy_with_logits',
+  moduleName: 'BCEWithLogitsLoss',
+  inputs: ['input', 'target'],
+  defaults: BCEWL_DEFAULTS,
+  summary: 'Sigmoid + binary cross-entropy on raw logits, numerically stable, with pos_weight for imbalanced labels.',
+  compute(inputs, options): LossResult {
+    const resolved = resolveOptions('binary_cross_entropy_with_logits', BCEWL_DEFAULTS, options);
+    const opts = resolved.options;
+    const [input, target] = requireInputs('binary_cross_entropy_with_logits', inputs, ['input', 'target']) as [
+      Tensor,
+      Tensor,
+    ];
+    const reduction = parseReduction(opts['reduction']);
+    const shape = input.shape;
+    if (!sameShape(target.shape, shape)) {
+      throw new LossLensError({
+        code: 'loss/target-size',
+        message: `ValueError: Target size (${formatTorchSize(target.shape)}) must be the same as input size (${formatTorchSize(shape)})`,
+        explanation: `BCEWithLogitsLoss compares logits and targets element by element, so they need the same shape; input is ${formatShape(shape)}, target ${formatShape(target.shape)}.`,
+        hint: shapeHint(shape, target.shape),
+        data: { input: formatShape(shape), target: formatShape(target.shape) },
+      });
+    }
+    const weight = tensorOption('binary_cross_entropy_with_logits', 'weight', 3, opts['weight']);
+    const posWeight = tensorOption('binary_cross_entropy_with_logits', 'pos_weight', 4, opts['pos_weight']);
+    // PyTorch's order: max(−x, 0) (no Half kernel), pos_weight·target, (1 − target)·x in place, then the weight.
+    if (input.dtype === 'float16') {
+      throw new LossLensError({
+        code: 'loss/input-dtype',
+        message: `"clamp_min_cpu" not implemented for 'Half'`,
+        explanation: 'PyTorch 1.13 has no CPU kernel for float16 here.',
+        hint: 'Convert input and target with .float().',
+        data: { dtype: 'Half' },
+      });
+    }
+    let posShape: number[] | undefined;
+    if (posWeight) posShape = broadcastOrThrow(posWeight.shape, target.shape, { a: 'pos_weight', b: 'the target' });
+    if (target.dtype === 'bool') {
+      throw new LossLensError({
+        code: 'loss/target-dtype',
+        message:
+          'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
+        explanation:
+          'The target is a bool tensor; BCEWithLogitsLoss computes 1 − target, which PyTorch refuses for bools.',
+        hint: 'Convert the target with target.float().',
+        data: { dtype: 'Bool' },
+      });
+    }
+    if (!isFloating(target.dtype))
+      throw castError(isFloating(input.dtype) ? scalarTypeName(input.dtype) : 'Float', target, 'target');
+    if (!isFloating(input.dtype)) throw castError('Float', input, 'input');
+    if (posShape && !sameShape(posShape, shape)) throw inPlaceBroadcastError(shape, posShape, 'pos_weight');
+    if (weight) {
+      const weightShape = broadcastOrThrow(shape, weight.shape, { a: 'the loss', b: 'weight' });
+      if (!sameShape(weightShape, shape)) throw inPlaceBroadcastError(shape, weightShape, 'weight');
+    }
+
+    // The loss is built in the target's dtype (PyTorch computes (1 − target)·input in place).
+    const dtype: DType = target.dtype;
+    const n = input.data.length;
+    const x = input.data;
+    const y = target.data;
+    const w = weight ? broadcastSource(weight, shape) : undefined;
+    const pw = posWeight ? broadcastSource(posWeight, shape) : undefined;
+    const perElementValues = new Float64Array(n);
+    const perElementData = allocate(dtype, n);
+    const positiveTerm = allocate(dtype, n);
+    const negativeTerm = allocate(dtype, n);
+    const gradient = allocate(input.dtype, n);
+    const probabilities = allocate(dtype, n);
+    const logProbabilities = allocate(dtype, n);
+    const scale = reduction === 'mean' ? 1 / n : 1;
+    let allInUnitInterval = n > 0;
+    for (let k = 0; k < n; k++) {
+      const xk = x[k]!;
+      const yk = y[k]!;
+      const wk = w ? w.values[k % w.period]! : 1;
+      const pk = pw ? pw.values[k % pw.period]! : 1;
+      if (!(xk >= 0 && xk <= 1)) allInUnitInterval = false;
+      // softplus(±x) = max(±x, 0) + log1p(e^{−|x|}) and σ(x) from the same exponential.
+      const e = Math.exp(-Math.abs(xk));
+      const l = Math.log1p(e);
+      const softplusNeg = Math.max(-xk, 0) + l;
+      const softplusPos = Math.max(xk, 0) + l;
+      const sigma = xk >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const pos = wk * pk * yk * softplusNeg;
+      const neg = wk * (1 - yk) * softplusPos;
+      // PyTorch's own form (1 − y)·x + (1 + (p − 1)·y)·softplus(−x), so ±inf logits give nan exactly as there.
+      const loss = ((1 - yk) * xk + (1 + (pk - 1) * yk) * softplusNeg) * wk;
+      positiveTerm[k] = pos;
+      negativeTerm[k] = neg;
+      perElementValues[k] = loss;
+      perElementData[k] = loss;
+      probabilities[k] = sigma;
+      logProbabilities[k] = -softplusNeg;
+      // PyTorch's backward: ((p·y + 1 − y)·σ(x) − p·y)·w.
+      gradient[k] = ((pk * yk + 1 - yk) * sigma - pk * yk) * wk * scale;
+    }
+    const breakdown = elementwiseReduction(perElementValues, reduction);
+    const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
+    const perElement: Tensor = { dtype, shape: [...shape], data: perElementData };
+    const output = reducedOutput(dtype, reduction, perElement, value);
+
+    const warnings: Diagnostic[] = [...resolved.warnings];
+    if (allInUnitInterval) {
+      warnings.push(
+        notice(
+          'warning',
+          'warn/probabilities-to-logits-loss',
+          'Every input value lies in [0, 1]: these look like probabilities, but BCEWithLogitsLoss expects raw logits.',
+          'BCEWithLogitsLoss applies the sigmoid itself. On probabilities it squashes twice: every prediction lands between σ(0) = 0.5 and σ(1) ≈ 0.73, so the loss cannot go low and training stalls.',
+          'Remove the sigmoid before the loss and pass the raw logits, or keep the probabilities and use BCELoss.',
+          { count: n },
+        ),
+      );
+    }
+    const range = targetRangeNotice('BCEWithLogitsLoss', target);
+    if (range) warnings.push(range);
+    if (n === 0 && reduction === 'mean') {
+      warnings.push(
+        notice(
+          'warning',
+          'warn/empty-mean',
+          "The input is empty, so reduction='mean' is 0/0 = nan.",
+          'BCEWithLogitsLoss averages over the elements, and there are none.',
+          "Skip empty batches, or use reduction='sum'.",
+          {
+            samples: 0,
+          },
+        ),
+      );
+    }
+    if (posWeight) {
+      let differing = 0;
+      let min = Infinity;
+      let max = -Infinity;
+      for (let k = 0; k < posWeight.data.length; k++) {
+        const p = posWeight.data[k]!;
+        if (p !== 1) differing++;
+        if (p < min) min = p;
+        if (p > max) max = p;
+      }
+      if (differing > 0) {
+        warnings.push(
+          notice(
+            'info',
+            'info/pos-weight',
+            `pos_weight differs from 1 (${min === max ? fmt(min) : `${fmt(min)} to ${fmt(max)}`}, shape ${formatShape(posWeight.shape)}).`,
+            `pos_weight multiplies only the positive term y·log σ(x): a positive label counts ${min === max ? `${fmt(min)}×` : 'pos_weight times'} as much as a negative one. It broadcasts against the target's last dimension, one weight per class; the usual choice is #negatives / #positives.`,
+            undefined,
+            { min, max, shape: formatShape(posWeight.shape) },
+          ),
+        );
+      }
+    }
+    if (weight) {
+      const note = elementWeightsNotice('BCEWithLogitsLoss', weight);
+      if (note) warnings.push(note);
+    }
+    return {
+      fn: 'binary_cross_entropy_with_logits',
+      value: toNested(output),
+      output,
+      perElement,
+      perSample: rowSums(perElementValues, shape),
+      reduction: breakdown,
+      classification: binaryClassification(dtype, shape, probabilities, logProbabilities, y, w),
+      gradient: { input: { dtype: input.dtype, shape: [...shape], data: gradient } },
+      extras: {
+        positiveTerm: { dtype, shape: [...shape], data: positiveTerm },
+        negativeTerm: { dtype, shape: [...shape], data: negativeTerm },
+      },
+      warnings,
+      options: { ...opts, reduction },
+    };
+  },
+};

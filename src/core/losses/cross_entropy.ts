@@ -1,0 +1,462 @@
+/**
+ * `F.cross_entropy` / `nn.CrossEntropyLoss`: log-softmax over the class dimension, then the negative log-likelihood of
+ * the target.
+ *
+ * Shapes: input [C] (one sample), [N, C] or [N, C, d1..dk]; the classes are always dimension 1 (0 for [C]).
+ * - Class-index targets: int64 [] / [N] / [N, d1..dk]. `weight` (length C) scales a sample by w[yᵢ]; `mean` divides by
+ *   Σ w[yᵢ] over the samples whose target is not `ignore_index`.
+ * - Class-probability targets: a floating tensor with exactly the input's shape. `weight` scales each class term;
+ *   `mean` divides by the number of samples N·d1·…·dk; `ignore_index` must stay negative.
+ * - `label_smoothing` ε ∈ [0, 1] (negative means none): indices give (1−ε)·NLL + ε/C·Σ_c(−w_c·log p_c); probabilities
+ *   become t·(1−ε) + ε/C.
+ *
+ * The log-softmax subtracts each row's maximum first, so logits of ±1e4 are exact.
+ */
+import { LossLensError, type Diagnostic } from '../diagnostics';
+import { allocate, formatShape, isFloating, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
+import {
+  checkIndexTargets,
+  classLayout,
+  classWeightsNotice,
+  fmt,
+  indexNotices,
+  indexReduction,
+  isKernelFloat,
+  notImplementedError,
+  reducedOutput,
+  type ClassLayout,
+  type IndexTargets,
+} from './nll_loss';
+import {
+  floatOption,
+  intOption,
+  notice,
+  parseReduction,
+  reduce,
+  requireInputs,
+  resolveOptions,
+  tensorOption,
+} from './reduction';
+import type {
+  ClassificationBreakdown,
+  LabelSmoothingBreakdown,
+  LossDefinition,
+  LossOptions,
+  LossResult,
+  Reduction,
+  ReductionBreakdown,
+} from './types';
+
+const CE_DEFAULTS: LossOptions = {
+  weight: null,
+  size_average: null,
+  ignore_index: -100,
+  reduce: null,
+  reduction: 'mean',
+  label_smoothing: 0.0,
+};
+
+/** Result dtype of mixing two floating dtypes (float64 wins; two different half types give float32). */
+function promoteFloat(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (a === 'float64' || b === 'float64') return 'float64';
+  return 'float32';
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function labelSmoothingRangeError(epsilon: number): LossLensError {
+  return new LossLensError({
+    code: 'loss/label-smoothing-range',
+    message: `label_smoothing must be between 0.0 and 1.0. Got: ${pythonFloat(epsilon)}`,
+    explanation: `label_smoothing is the share ε of the target moved to a uniform distribution over the classes, so it must lie in [0, 1]; ${pythonFloat(epsilon)} is outside.`,
+    hint: 'Use a small value such as label_smoothing=0.1.',
+    data: { value: epsilon },
+  });
+}
+
+/** C++ prints a double with up to 6 significant digits (1.5, 2, 1e+10). */
+function pythonFloat(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  const s = v.toPrecision(6);
+  return s.includes('e') ? s.replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2') : String(Number(s));
+}
+
+/** log_softmax's dtype check: Long/Half/Bool inputs have no CPU kernel. */
+function checkLogSoftmaxDtype(input: Tensor): void {
+  if (isKernelFloat(input.dtype)) return;
+  throw notImplementedError(
+    input.shape.length <= 2 ? 'log_softmax_lastdim_kernel_impl' : 'softmax_kernel_impl',
+    input.dtype,
+  );
+}
+
+/** The per-sample numbers the fused log-softmax loop produces. */
+interface RowOutputs {
+  readonly perSample: Float64Array;
+  readonly perElementData: ReturnType<typeof allocate>;
+  readonly gradient: ReturnType<typeof allocate>;
+  readonly probabilities: ReturnType<typeof allocate>;
+  readonly logProbabilities: ReturnType<typeof allocate>;
+  readonly predictedClass: Int32Array;
+  readonly targetProbability: Float64Array;
+  readonly sampleWeight: Float64Array;
+  readonly nllPart: Float64Array | undefined;
+  readonly smoothPart: Float64Array | undefined;
+  /** Rows that are ≥ 0 and sum to 1 ± 1e-4 (softmax output fed to cross_entropy). */
+  readonly softmaxRows: number;
+}
+
+/**
+ * One pass over the samples: log-softmax of the row, the loss, its label-smoothing split and the gradient of the
+ * reported value (scaled by `scale`: 1/denominator for mean, 1 otherwise). Index targets when `t` is given, else
+ * probability targets from `target`.
+ */
+function computeRows(
+  input: Tensor,
+  layout: ClassLayout,
+  dtype: DType,
+  epsilon: number,
+  scale: number,
+  weights: Float64Array | undefined,
+  t: IndexTargets | undefined,
+  target: Tensor | undefined,
+): RowOutputs {
+  const { classes: C, spatial: S, samples } = layout;
+  const x = input.data;
+  const perSample = new Float64Array(samples);
+  const perElementData = allocate(dtype, samples);
+  const gradient = allocate(dtype, x.length);
+  const probabilities = allocate(dtype, samples * C);
+  const logProbabilities = allocate(dtype, samples * C);
+  const predictedClass = new Int32Array(samples);
+  const targetProbability = new Float64Array(samples).fill(NaN);
+  const sampleWeight = t ? t.sampleWeight : new Float64Array(samples).fill(1);
+  const smoothing = epsilon > 0;
+  const nllPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  // Holds e^{x−max} during the sum, then the probabilities.
+  const expScratch = new Float64Array(C);
+  const logpScratch = new Float64Array(C);
+  let weightSum = 0;
+  for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
+  const smoothFactor = epsilon / C;
+  let softmaxRows = 0;
+
+  for (let i = 0; i < samples; i++) {
+    const n = Math.floor(i / S);
+    const s = i - n * S;
+    const base = n * C * S + s;
+    const out = i * C;
+    // Row maximum (NaN never wins a comparison, and then poisons the exp sum as in PyTorch).
+    let max = -Infinity;
+    let argmax = 0;
+    let firstNaN = -1;
+    let rowSum = 0;
+    let nonNegative = true;
+    for (let c = 0; c < C; c++) {
+      const v = x[base + c * S]!;
+      if (v > max) {
+        max = v;
+        argmax = c;
+      } else if (v !== v && firstNaN < 0) firstNaN = c;
+      rowSum += v;
+      if (!(v >= 0)) nonNegative = false;
+    }
+    if (nonNegative && Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
+    // torch.argmax counts nan as the largest value.
+    predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
+    let expSum = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(x[base + c * S]! - max);
+      expScratch[c] = e;
+      expSum += e;
+    }
+    const logExpSum = Math.log(expSum);
+    const invExpSum = 1 / expSum;
+    for (let c = 0; c < C; c++) {
+      const logp = x[base + c * S]! - max - logExpSum;
+      const p = expScratch[c]! * invExpSum;
+      logpScratch[c] = logp;
+      expScratch[c] = p;
+      logProbabilities[out + c] = logp;
+      probabilities[out + c] = p;
+    }
+
+    if (t) {
+      const y = t.targetClass[i]!;
+      if (y >= 0 && y < C) targetProbability[i] = expScratch[y]!;
+      if (t.ignored[i]) continue;
+      const wy = t.sampleWeight[i]!;
+      const nll = (1 - epsilon) * wy * -logpScratch[y]!;
+      let loss = nll;
+      if (smoothing) {
+        let smooth = 0;
+        for (let c = 0; c < C; c++) smooth += -(logpScratch[c]! * (weights ? weights[c]! : 1));
+        const smoothTerm = smoothFactor * smooth;
+        nllPart![i] = nll;
+        smoothPart![i] = smoothTerm;
+        loss = nll + smoothTerm;
+      }
+      perSample[i] = loss;
+      perElementData[i] = loss;
+      // d loss / d logit_c = (1−ε)·w_y·(p_c − [c = y]) + ε/C·(Σw·p_c − w_c), times the reduction scale.
+      const coefNll = (1 - epsilon) * wy * scale;
+      const coefSmooth = smoothing ? smoothFactor * scale : 0;
+      if (!Number.isFinite(coefNll) || !Number.isFinite(coefSmooth)) {
+        // 'mean' over zero total weight: PyTorch's backward multiplies by 1/0 and the row becomes nan.
+        for (let c = 0; c < C; c++) gradient[base + c * S] = NaN;
+        continue;
+      }
+      for (let c = 0; c < C; c++) {
+        const p = expScratch[c]!;
+        let g = coefNll * (p - (c === y ? 1 : 0));
+        if (smoothing) g += coefSmooth * (weightSum * p - (weights ? weights[c]! : 1));
+        gradient[base + c * S] = g;
+      }
+    } else {
+      const tg = target!.data;
+      let loss = 0;
+      let effectiveWeight = 0;
+      let hardPart = 0;
+      let smoothSum = 0;
+      for (let c = 0; c < C; c++) {
+        const tc = tg[base + c * S]!;
+        const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
+        const wc = weights ? weights[c]! : 1;
+        loss += -(logpScratch[c]! * smoothed * wc);
+        effectiveWeight += wc * smoothed;
+        if (smoothing) {
+          hardPart += -(logpScratch[c]! * tc * wc);
+          smoothSum += -(logpScratch[c]! * wc);
+        }
+      }
+      perSample[i] = loss;
+      perElementData[i] = loss;
+      if (weights) {
+        let w = 0;
+        for (let c = 0; c < C; c++) w += weights[c]! * tg[base + c * S]!;
+        sampleWeight[i] = w;
+      }
+      if (smoothing) {
+        nllPart![i] = (1 - epsilon) * hardPart;
+        smoothPart![i] = smoothFactor * smoothSum;
+      }
+      // d loss / d logit_c = p_c·Σ_k w_k·t'_k − w_c·t'_c, times the reduction scale.
+      for (let c = 0; c < C; c++) {
+        const tc = tg[base + c * S]!;
+        const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
+        const wc = weights ? weights[c]! : 1;
+        gradient[base + c * S] = scale * (expScratch[c]! * effectiveWeight - wc * smoothed);
+      }
+    }
+  }
+  return {
+    perSample,
+    perElementData,
+    gradient,
+    probabilities,
+    logProbabilities,
+    predictedClass,
+    targetProbability,
+    sampleWeight,
+    nllPart,
+    smoothPart,
+    softmaxRows,
+  };
+}
+
+function probabilityReduction(perSample: Float64Array, reduction: Reduction, layout: ClassLayout): ReductionBreakdown {
+  const n = layout.samples;
+  const label = layout.spatial > 1 ? `N·d₁…d_k = ${n} positions` : `N = ${n} ${n === 1 ? 'sample' : 'samples'}`;
+  return reduce(perSample, reduction, {
+    denominator: n,
+    denominatorLabel: label,
+    why: 'with class-probability targets, CrossEntropyLoss divides by the number of samples, even when class weights are given',
+  }).breakdown;
+}
+
+/** Cross-entropy over class indices or class probabilities, with weights, ignore_index and label smoothing. */
+export const crossEntropy: LossDefinition = {
+  name: 'cross_entropy',
+  moduleName: 'CrossEntropyLoss',
+  inputs: ['input', 'target'],
+  defaults: CE_DEFAULTS,
+  summary: 'Softmax cross-entropy of raw logits against class indices or class probabilities.',
+  compute(inputs, options): LossResult {
+    const resolved = resolveOptions('cross_entropy', CE_DEFAULTS, options);
+    const opts = resolved.options;
+    const [input, target] = requireInputs('cross_entropy', inputs, ['input', 'target']) as [Tensor, Tensor];
+    const reduction = parseReduction(opts['reduction']);
+    const weight = tensorOption('cross_entropy_loss', 'weight', 3, opts['weight']);
+    const ignoreIndex = intOption('cross_entropy_loss', 'ignore_index', 5, opts['ignore_index'], -100);
+    const givenEpsilon = floatOption('cross_entropy_loss', 'label_smoothing', 6, opts['label_smoothing'], 0);
+    const epsilon = givenEpsilon > 0 ? givenEpsilon : 0;
+    // PyTorch treats a target with exactly the input's shape as class probabilities.
+    const probabilityTargets = sameShape(input.shape, target.shape);
+
+    let layout: ClassLayout;
+    let t: IndexTargets | undefined;
+    let dtype: DType;
+    let weights: Float64Array | undefined;
+    if (probabilityTargets) {
+      if (!isFloating(target.dtype)) throw probabilityDtypeError(input, target);
+      if (ignoreIndex >= 0) {
+        throw new LossLensError({
+          code: 'loss/ignore-index-probabilities',
+          message: 'ignore_index is not supported for floating point target',
+          explanation: `The target has the input's shape ${formatShape(input.shape)}, so it is read as class probabilities, and ignore_index=${ignoreIndex} has no meaning there.`,
+          hint: 'Drop ignore_index, or pass class indices (int64, without the class dimension) if you meant to ignore a class.',
+          data: { ignoreIndex, shape: formatShape(input.shape) },
+        });
+      }
+      if (input.shape.length === 0) {
+        throw new LossLensError({
+          code: 'loss/input-dims',
+          message: 'IndexError: Dimension specified as 1 but tensor has no dimensions',
+          explanation: 'The input is a 0-d scalar; CrossEntropyLoss needs one score per class ([C] or [N, C]).',
+          hint: 'Pass one score per class, e.g. torch.tensor([2.0, 0.5, -1.0]).',
+          data: { dims: 0 },
+        });
+      }
+      layout = classLayout(input);
+      if (weight && !(weight.shape.length === 1 && weight.shape[0] === layout.classes)) {
+        throw new LossLensError({
+          code: 'loss/weight-size',
+          message: `cross_entropy: weight tensor should be defined either for all ${layout.classes} classes or no classes but got weight tensor of shape: ${formatShape(weight.shape)}`,
+          explanation: `weight must hold one value per class: ${layout.classes} values, but it has shape ${formatShape(weight.shape)}.`,
+          hint: `Pass a 1-D weight of length ${layout.classes}.`,
+          data: { classes: layout.classes, weightShape: formatShape(weight.shape) },
+        });
+      }
+      checkLogSoftmaxDtype(input);
+      if (epsilon > 1) throw labelSmoothingRangeError(epsilon);
+      dtype = promoteFloat(input.dtype, target.dtype);
+      if (weight && isFloating(weight.dtype)) dtype = promoteFloat(dtype, weight.dtype);
+      weights = weight ? Float64Array.from(weight.data) : undefined;
+    } else {
+      if (epsilon > 1) throw labelSmoothingRangeError(epsilon);
+      if (input.shape.length === 0) {
+        throw new LossLensError({
+          code: 'loss/input-dims',
+          message: 'IndexError: Dimension out of range (expected to be in range of [-1, 0], but got 1)',
+          explanation: 'The input is a 0-d scalar; CrossEntropyLoss needs one score per class ([C] or [N, C]).',
+          hint: 'Pass one score per class, e.g. torch.tensor([2.0, 0.5, -1.0]).',
+          data: { dims: 0 },
+        });
+      }
+      checkLogSoftmaxDtype(input);
+      t = checkIndexTargets('cross_entropy', input, target, weight, reduction, ignoreIndex);
+      layout = t.layout;
+      dtype = input.dtype;
+      weights = t.classWeights;
+    }
+
+    const denominator = t ? t.totalWeight : layout.samples;
+    const scale = reduction === 'mean' ? 1 / denominator : 1;
+    const rows = computeRows(input, layout, dtype, epsilon, scale, weights, t, probabilityTargets ? target : undefined);
+    const breakdown = t
+      ? indexReduction('CrossEntropyLoss', rows.perSample, reduction, t)
+      : probabilityReduction(rows.perSample, reduction, layout);
+    // A 'mean' over zero total weight is nan even when the smoothing term's sum is not 0: PyTorch adds
+    // (1−ε)·(0/0) to it.
+    const value =
+      reduction === 'none'
+        ? NaN
+        : reduction === 'mean' && denominator === 0
+          ? NaN
+          : breakdown.numerator / breakdown.denominator;
+    const perElement: Tensor = { dtype, shape: layout.outputShape, data: rows.perElementData };
+    const output = reducedOutput(dtype, reduction, perElement, value);
+
+    const warnings: Diagnostic[] = [...resolved.warnings];
+    if (givenEpsilon < 0) {
+      warnings.push(
+        notice(
+          'info',
+          'info/label-smoothing-negative',
+          `label_smoothing=${givenEpsilon} is negative, so PyTorch applies no smoothing.`,
+          'CrossEntropyLoss only smooths when label_smoothing > 0; a negative value is silently treated as 0.',
+          'Use a value in [0, 1], e.g. 0.1, or remove the argument.',
+          { value: givenEpsilon },
+        ),
+      );
+    }
+    if (layout.samples > 0 && layout.classes >= 2 && rows.softmaxRows === layout.samples) {
+      warnings.push(
+        notice(
+          'warning',
+          'warn/softmax-before-ce',
+          'The input looks like softmax output (every row is ≥ 0 and sums to 1), but CrossEntropyLoss expects raw logits.',
+          `CrossEntropyLoss applies log_softmax itself, so probabilities get softmaxed twice: even a perfect one-hot prediction costs log(C − 1 + e) − 1 = ${fmt(Math.log(layout.classes - 1 + Math.E) - 1)} for C = ${layout.classes}, and the gradients shrink, so training stalls.`,
+          'Remove the softmax before the loss and pass the raw logits (or use NLLLoss on torch.log(probabilities)).',
+          { rows: layout.samples, classes: layout.classes },
+        ),
+      );
+    }
+    if (t) {
+      warnings.push(...indexNotices('CrossEntropyLoss', reduction, ignoreIndex, t, breakdown.numerator));
+    } else {
+      if (layout.samples === 0 && reduction === 'mean') {
+        warnings.push(
+          notice(
+            'warning',
+            'warn/empty-mean',
+            "The batch is empty, so reduction='mean' is 0/0 = nan.",
+            'CrossEntropyLoss averages over the samples, and there are none.',
+            "Skip empty batches, or use reduction='sum'.",
+            { samples: 0 },
+          ),
+        );
+      }
+      if (weights) {
+        const w = classWeightsNotice('CrossEntropyLoss', weights);
+        if (w) warnings.push(w);
+      }
+    }
+
+    const C = layout.classes;
+    const samples = layout.samples;
+    const labelSmoothing: LabelSmoothingBreakdown | undefined =
+      rows.nllPart && rows.smoothPart ? { epsilon, nllPart: rows.nllPart, smoothPart: rows.smoothPart } : undefined;
+    const classification: ClassificationBreakdown = {
+      classDim: layout.classDim,
+      numClasses: C,
+      probabilities: { dtype, shape: [samples, C], data: rows.probabilities },
+      logProbabilities: { dtype, shape: [samples, C], data: rows.logProbabilities },
+      targetClass: t ? t.targetClass : new Int32Array(samples).fill(-1),
+      targetProbability: rows.targetProbability,
+      predictedClass: rows.predictedClass,
+      sampleWeight: rows.sampleWeight,
+      ignored: t ? t.ignored : new Uint8Array(samples),
+      ...(labelSmoothing ? { labelSmoothing } : {}),
+    };
+    return {
+      fn: 'cross_entropy',
+      value: toNested(output),
+      output,
+      perElement,
+      perSample: rows.perSample,
+      reduction: breakdown,
+      classification,
+      gradient: { input: { dtype, shape: [...input.shape], data: rows.gradient } },
+      warnings,
+      options: { ...opts, reduction },
+    };
+  },
+};
+
+function probabilityDtypeError(input: Tensor, target: Tensor): LossLensError {
+  const got = scalarTypeName(target.dtype);
+  const classes = input.shape.length === 1 ? input.shape[0] : input.shape[1];
+  const indexShape = input.shape.length <= 1 ? '[]' : formatShape([input.shape[0]!, ...input.shape.slice(2)]);
+  return new LossLensError({
+    code: 'loss/target-dtype',
+    message: `Expected floating point type for target with class probabilities, got ${got}`,
+    explanation: `The target has exactly the input's shape ${formatShape(input.shape)}, so CrossEntropyLoss reads it as class probabilities (one value per class), which must be floating point; it is ${got} (${target.dtype}). A one-hot integer target ends up here.`,
+    hint: `For class indices pass target.argmax(dim=${input.shape.length === 1 ? 0 : 1}) (shape ${indexShape}); to keep probabilities use target.float().`,
+    data: { got, shape: formatShape(input.shape), classes: classes ?? 0, indexShape },
+  });
+}

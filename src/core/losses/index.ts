@@ -1,0 +1,38 @@
+/**
+ * The registry of every loss Loss Lens computes. Look a loss up by its functional name (`cross_entropy`) or its
+ * torch.nn module name (`CrossEntropyLoss`).
+ */
+import { binaryCrossEntropy } from './binary_cross_entropy';
+import { binaryCrossEntropyWithLogits } from './binary_cross_entropy_with_logits';
+import { crossEntropy } from './cross_entropy';
+import { CTC_LOSSES } from './ctc';
+import { klDiv } from './kl_div';
+import { EMBEDDING_LOSSES } from './embedding';
+import { LIKELIHOOD_LOSSES } from './likelihood';
+import { MARGIN_LOSSES } from './margin';
+import { multilabelSoftMarginLoss } from './multilabel_soft_margin_loss';
+import { nllLoss } from './nll_loss';
+import { REGRESSION_LOSSES } from './regression';
+import type { LossDefinition } from './types';
+
+/** Every loss, in the order pickers list them. */
+export const LOSSES: readonly LossDefinition[] = [
+  // classification losses
+  crossEntropy,
+  nllLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  multilabelSoftMarginLoss,
+  // regression, margin, likelihood and sequence losses
+  ...REGRESSION_LOSSES,
+  ...MARGIN_LOSSES,
+  ...EMBEDDING_LOSSES,
+  ...LIKELIHOOD_LOSSES,
+  ...CTC_LOSSES,
+];
+
+/** Finds a loss by functional name or module name (exact match). */
+export function findLoss(name: string): LossDefinition | undefined {
+  return LOSSES.find((l) => l.name === name || l.moduleName === name);
+}

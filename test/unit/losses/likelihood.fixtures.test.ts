@@ -1,0 +1,3 @@
+import { describeFixtures } from './run-torch-fixtures';
+
+describeFixtures('likelihood');
