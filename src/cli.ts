@@ -1,2 +1,95 @@
-// placeholder; replaced by the CLI implementation
-process.stdout.write('loss-lens\n');
+/**
+ * `loss-lens`: the command line over the same core the extension uses.
+ *
+ *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--json]
+ *
+ * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import * as fs from 'node:fs';
+import { LossLensError, type Diagnostic } from './core/diagnostics';
+import { formatDiagnostics, formatResult, resultToJson } from './core/format';
+import { readTensorFile } from './core/json/tensorFile';
+import { runTensorFile, type RunOutcome } from './core/run';
+
+/** Exit codes, as documented in README. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+function readFileOrFail(file: string, io: Io): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    io.stderr(`loss-lens: cannot read ${file}: ${reason}\n`);
+    return undefined;
+  }
+}
+
+function report(outcome: RunOutcome, file: string, json: boolean, io: Io, extra: { classes?: readonly string[] } = {}): number {
+  const failed = outcome.diagnostics.some((d) => d.severity === 'error');
+  if (json) {
+    io.stdout(`${JSON.stringify({ results: outcome.results.map(resultToJson), diagnostics: outcome.diagnostics }, null, 2)}\n`);
+  } else {
+    for (const r of outcome.results) io.stdout(`${formatResult(r, extra)}\n`);
+    if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
+  }
+  return failed ? EXIT.rejected : EXIT.ok;
+}
+
+function diagnosticsOf(e: unknown): Diagnostic[] {
+  if (e instanceof LossLensError) return [e.diagnostic];
+  throw e;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
+export function main(argv: readonly string[], io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): number {
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name('loss-lens')
+    .description('Compute PyTorch losses exactly as PyTorch does, offline, with a per-sample breakdown.')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
+    .showHelpAfterError();
+
+  program
+    .command('compute')
+    .description('compute the loss described by a JSON tensor file')
+    .argument('<file>', 'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}}')
+    .option('--loss <name>', 'loss to compute (functional or module name), overriding the file')
+    .addOption(new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']))
+    .option('--json', 'print the result and breakdown as JSON')
+    .action((file: string, opts: { loss?: string; reduction?: string; json?: boolean }) => {
+      const text = readFileOrFail(file, io);
+      if (text === undefined) {
+        exitCode = EXIT.usage;
+        return;
+      }
+      let outcome: RunOutcome;
+      let classes: readonly string[] | undefined;
+      try {
+        const tensorFile = readTensorFile(text);
+        classes = tensorFile.classes;
+        outcome = runTensorFile(tensorFile, { ...(opts.loss ? { loss: opts.loss } : {}), ...(opts.reduction ? { reduction: opts.reduction } : {}) });
+      } catch (e) {
+        outcome = { results: [], diagnostics: diagnosticsOf(e) };
+      }
+      exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {});
+    });
+
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  return exitCode;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

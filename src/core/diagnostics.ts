@@ -68,12 +68,3 @@ export class LossLensError extends Error {
     return new LossLensError({ ...this.diagnostic, ...range });
   }
 }
-
-/** Formats a diagnostic as `line:column: severity: message` plus indented cause and fix lines (the CLI's form). */
-export function formatDiagnostic(d: Diagnostic, file?: string): string {
-  const where = `${file ? `${file}:` : ''}${d.line}:${d.column}`;
-  const lines = [`${where}: ${d.severity}: ${d.message} [${d.code}]`];
-  if (d.explanation) lines.push(`  cause: ${d.explanation}`);
-  if (d.hint) lines.push(`  fix: ${d.hint}`);
-  return lines.join('\n');
-}

@@ -1,0 +1,139 @@
+/**
+ * Text and JSON renderings of results for the command line (and anything else that wants plain text).
+ */
+import type { Diagnostic } from './diagnostics';
+import type { LossResult } from './losses/types';
+import { toNested, type Nested, type Tensor } from './tensor';
+
+/** A JSON-safe number: NaN and ±Infinity become the strings "nan", "inf", "-inf" (JSON has no such numbers). */
+export type JsonNumber = number | 'nan' | 'inf' | '-inf';
+/** Nested arrays of JSON-safe numbers. */
+export type JsonNested = JsonNumber | JsonNested[];
+
+/** Converts one number to its JSON-safe form. */
+export function jsonNumber(v: number): JsonNumber {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return v;
+}
+
+function jsonNested(n: Nested): JsonNested {
+  return typeof n === 'number' ? jsonNumber(n) : n.map(jsonNested);
+}
+
+function tensorJson(t: Tensor): { dtype: string; shape: number[]; data: JsonNested } {
+  return { dtype: t.dtype, shape: [...t.shape], data: jsonNested(toNested(t)) };
+}
+
+function arrayJson(a: ArrayLike<number>): JsonNumber[] {
+  return Array.from(a, jsonNumber);
+}
+
+/** The `--json` form of one result: value first, then the breakdown. */
+export function resultToJson(r: LossResult): Record<string, unknown> {
+  const c = r.classification;
+  return {
+    fn: r.fn,
+    value: jsonNested(r.value),
+    reduction: { ...r.reduction, numerator: jsonNumber(r.reduction.numerator), denominator: jsonNumber(r.reduction.denominator) },
+    options: Object.fromEntries(
+      Object.entries(r.options).map(([k, v]) => [k, v !== null && typeof v === 'object' ? tensorJson(v) : typeof v === 'number' ? jsonNumber(v) : v]),
+    ),
+    perElement: tensorJson(r.perElement),
+    perSample: arrayJson(r.perSample),
+    ...(c
+      ? {
+          classification: {
+            classDim: c.classDim,
+            numClasses: c.numClasses,
+            probabilities: tensorJson(c.probabilities),
+            logProbabilities: tensorJson(c.logProbabilities),
+            targetClass: Array.from(c.targetClass),
+            targetProbability: arrayJson(c.targetProbability),
+            predictedClass: Array.from(c.predictedClass),
+            sampleWeight: arrayJson(c.sampleWeight),
+            ignored: Array.from(c.ignored, (v) => v === 1),
+            ...(c.labelSmoothing
+              ? { labelSmoothing: { epsilon: c.labelSmoothing.epsilon, nllPart: arrayJson(c.labelSmoothing.nllPart), smoothPart: arrayJson(c.labelSmoothing.smoothPart) } }
+              : {}),
+          },
+        }
+      : {}),
+    gradient: Object.fromEntries(Object.entries(r.gradient).map(([k, t]) => [k, tensorJson(t)])),
+    ...(r.extras ? { extras: Object.fromEntries(Object.entries(r.extras).map(([k, t]) => [k, tensorJson(t)])) } : {}),
+    warnings: r.warnings,
+  };
+}
+
+/** Formats a number as PyTorch prints a float tensor element (4 decimals, `nan`, `inf`). */
+export function formatValue(v: number, decimals = 4): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (v !== 0 && (Math.abs(v) >= 1e8 || Math.abs(v) < 10 ** -decimals)) return v.toExponential(decimals);
+  return v.toFixed(decimals);
+}
+
+function formatNested(n: Nested, decimals: number): string {
+  return typeof n === 'number' ? formatValue(n, decimals) : `[${n.map((x) => formatNested(x, decimals)).join(', ')}]`;
+}
+
+/** Lays out rows as an aligned text table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The readable report: per-sample table, the reduction, the value. At most `maxRows` rows are listed. */
+export function formatResult(r: LossResult, opts: { classes?: readonly string[]; decimals?: number; maxRows?: number } = {}): string {
+  const decimals = opts.decimals ?? 4;
+  const maxRows = opts.maxRows ?? 50;
+  const out: string[] = [`${r.fn}`];
+  const c = r.classification;
+  const className = (k: number): string => (k < 0 ? '-' : opts.classes?.[k] !== undefined ? `${k} (${opts.classes[k]})` : String(k));
+  const n = r.perSample.length;
+  const shown = Math.min(n, maxRows);
+  if (c && c.targetClass.length === n) {
+    const rows: string[][] = [];
+    for (let i = 0; i < shown; i++) {
+      rows.push([
+        String(i),
+        c.ignored[i] ? 'ignored' : className(c.targetClass[i]!),
+        className(c.predictedClass[i]!),
+        Number.isNaN(c.targetProbability[i]!) ? '-' : formatValue(c.targetProbability[i]!, decimals),
+        formatValue(r.perSample[i]!, decimals),
+        formatValue(c.sampleWeight[i]!, decimals),
+      ]);
+    }
+    out.push(table(['sample', 'target', 'predicted', 'p(target)', 'loss', 'weight'], rows));
+  } else {
+    const rows: string[][] = [];
+    for (let i = 0; i < shown; i++) rows.push([String(i), formatValue(r.perSample[i]!, decimals)]);
+    out.push(table(['sample', 'loss'], rows));
+  }
+  if (shown < n) out.push(`… ${n - shown} more samples (use --json for all)`);
+  const red = r.reduction;
+  if (red.reduction === 'none') {
+    out.push(`reduction: none — ${red.why}`);
+    out.push(`value: ${formatNested(r.value, decimals)}`);
+  } else {
+    out.push(`reduction: ${red.reduction} = ${formatValue(red.numerator, decimals)} / ${formatValue(red.denominator, decimals)}  (${red.denominatorLabel})`);
+    out.push(`  why: ${red.why}`);
+    out.push(`value: ${formatNested(r.value, decimals)}`);
+  }
+  return out.join('\n');
+}
+
+/** One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines. */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], file?: string): string {
+  return diagnostics
+    .map((d) => {
+      const lines = [`${file ? `${file}:` : ''}${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`];
+      if (d.explanation) lines.push(`  cause: ${d.explanation}`);
+      if (d.hint) lines.push(`  fix: ${d.hint}`);
+      return lines.join('\n');
+    })
+    .join('\n');
+}

@@ -1,0 +1,198 @@
+/**
+ * The JSON tensor file: one loss computation written as data.
+ *
+ * ```json
+ * { "loss": "cross_entropy", "input": [[1.0, 0.0], [0.0, 1.0]], "target": [0, 1],
+ *   "options": { "reduction": "mean", "weight": [1.0, 2.0] }, "classes": ["cat", "dog"] }
+ * ```
+ * Tensor keys are PyTorch's functional parameter names. A number written with `.` or an exponent is a float,
+ * otherwise an integer (the `torch.tensor` rule), so `[1, 0, 2]` are class indices and `[1.0, 0.0]` float targets.
+ * A tensor may also be `{"data": [...], "dtype": "float64"}`.
+ */
+import { LossLensError, type SourceRange } from '../diagnostics';
+import type { LossOptions, OptionValue } from '../losses/types';
+import { tensorFrom, type DType, type Tensor } from '../tensor';
+import { member, parseJson, type JsonNode } from './parse';
+
+/** The tensor parameter names a file may hold (PyTorch's functional parameter names). */
+export const TENSOR_KEYS = [
+  'input',
+  'target',
+  'input1',
+  'input2',
+  'anchor',
+  'positive',
+  'negative',
+  'var',
+  'log_probs',
+  'targets',
+  'input_lengths',
+  'target_lengths',
+] as const;
+
+const TOP_LEVEL_KEYS = new Set<string>(['$schema', 'loss', 'options', 'classes', 'description', ...TENSOR_KEYS]);
+
+/** Option names whose values are tensors. */
+const TENSOR_OPTIONS = new Set(['weight', 'pos_weight']);
+
+const DTYPES: readonly DType[] = ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'];
+
+/** A JSON tensor file, read. */
+export interface TensorFile {
+  /** The loss named in the file (functional or module name), if any. */
+  readonly loss?: string;
+  readonly lossRange?: SourceRange;
+  /** Tensors by parameter name. */
+  readonly inputs: Readonly<Record<string, Tensor>>;
+  /** Where each tensor stands in the file. */
+  readonly inputRanges: Readonly<Record<string, SourceRange>>;
+  readonly options: LossOptions;
+  readonly classes?: readonly string[];
+}
+
+/** Reads a JSON tensor file. Throws LossLensError with the place of the first problem. */
+export function readTensorFile(text: string): TensorFile {
+  const root = parseJson(text);
+  if (root.kind !== 'object') {
+    throw errorAt(root.range, 'json/not-object', 'A tensor file is a JSON object.', 'Write {"loss": "cross_entropy", "input": [[...]], "target": [...]}.');
+  }
+  const inputs: Record<string, Tensor> = {};
+  const inputRanges: Record<string, SourceRange> = {};
+  for (const entry of root.entries) {
+    if (!TOP_LEVEL_KEYS.has(entry.key)) {
+      throw errorAt(
+        entry.keyRange,
+        'json/unknown-key',
+        `Unknown key "${entry.key}".`,
+        `Use PyTorch's parameter names (${TENSOR_KEYS.join(', ')}), "loss", "options" or "classes".`,
+        { key: entry.key },
+      );
+    }
+    if ((TENSOR_KEYS as readonly string[]).includes(entry.key)) {
+      inputs[entry.key] = jsonToTensor(entry.value);
+      inputRanges[entry.key] = entry.value.range;
+    }
+  }
+  const lossNode = member(root, 'loss');
+  if (lossNode && lossNode.kind !== 'string') throw errorAt(lossNode.range, 'json/loss-type', '"loss" must be a string such as "cross_entropy" or "CrossEntropyLoss".', 'Quote the loss name.');
+  const options: Record<string, OptionValue> = {};
+  const optionsNode = member(root, 'options');
+  if (optionsNode) {
+    if (optionsNode.kind !== 'object') throw errorAt(optionsNode.range, 'json/options-type', '"options" must be an object of keyword arguments.', 'Write "options": {"reduction": "sum"}.');
+    for (const e of optionsNode.entries) options[e.key] = jsonToOption(e.key, e.value);
+  }
+  let classes: string[] | undefined;
+  const classesNode = member(root, 'classes');
+  if (classesNode) {
+    if (classesNode.kind !== 'array' || classesNode.items.some((i) => i.kind !== 'string')) {
+      throw errorAt(classesNode.range, 'json/classes-type', '"classes" must be a list of class names.', 'Write "classes": ["cat", "dog", "bird"].');
+    }
+    classes = classesNode.items.map((i) => (i.kind === 'string' ? i.value : ''));
+  }
+  return {
+    ...(lossNode?.kind === 'string' ? { loss: lossNode.value, lossRange: lossNode.range } : {}),
+    inputs,
+    inputRanges,
+    options,
+    ...(classes ? { classes } : {}),
+  };
+}
+
+function jsonToOption(key: string, node: JsonNode): OptionValue {
+  if (TENSOR_OPTIONS.has(key) || node.kind === 'array' || node.kind === 'object') return jsonToTensor(node);
+  switch (node.kind) {
+    case 'number':
+      return node.value;
+    case 'string':
+      return node.value;
+    case 'boolean':
+      return node.value;
+    case 'null':
+      return null;
+  }
+}
+
+/**
+ * Converts a JSON value (nested arrays of numbers/booleans, a bare number, or {"data", "dtype"}) into a tensor with
+ * torch.tensor's dtype inference. Ragged nesting is an error naming the row.
+ */
+export function jsonToTensor(node: JsonNode): Tensor {
+  let dtypeOverride: DType | undefined;
+  let dataNode = node;
+  if (node.kind === 'object') {
+    const data = member(node, 'data');
+    if (!data) throw errorAt(node.range, 'json/tensor-object', 'A tensor object needs a "data" member.', 'Write {"data": [[...]], "dtype": "float32"} or just the nested list.');
+    const dtype = member(node, 'dtype');
+    if (dtype) {
+      const name = dtype.kind === 'string' ? dtype.value.replace(/^torch\./, '') : '';
+      const aliases: Record<string, DType> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', short: 'int16' };
+      const resolved = (DTYPES as readonly string[]).includes(name) ? (name as DType) : aliases[name];
+      if (!resolved) throw errorAt(dtype.range, 'reader/dtype', `Unsupported dtype ${dtype.kind === 'string' ? `"${dtype.value}"` : ''}.`, `Use one of ${DTYPES.join(', ')}.`);
+      dtypeOverride = resolved;
+    }
+    dataNode = data;
+  }
+  const shape: number[] = [];
+  const values: number[] = [];
+  let sawFloat = false;
+  let sawInt = false;
+  let sawBool = false;
+  // First pass: the shape along the first item at every depth.
+  for (let n: JsonNode = dataNode; n.kind === 'array'; ) {
+    shape.push(n.items.length);
+    if (n.items.length === 0) break;
+    n = n.items[0]!;
+  }
+  const walk = (n: JsonNode, depth: number, path: number[]): void => {
+    if (depth < shape.length) {
+      if (n.kind !== 'array') {
+        throw errorAt(n.range, 'reader/ragged', `Expected a list at depth ${depth + 1} (like the rows above), found a single value.`, 'Every row must have the same nesting; check for a missing bracket.', {
+          row: (path[path.length - 1] ?? 0) + 1,
+        });
+      }
+      if (n.items.length !== shape[depth]) {
+        const row = (path[path.length - 1] ?? 0) + 1;
+        throw errorAt(
+          n.range,
+          'reader/ragged',
+          `row ${row} has ${n.items.length} values, rows above have ${shape[depth]}`,
+          'A tensor is rectangular: every row needs the same number of values. Pad the short row or split the data.',
+          { row, count: n.items.length, expected: shape[depth]! },
+        );
+      }
+      n.items.forEach((item, i) => walk(item, depth + 1, [...path, i]));
+      return;
+    }
+    switch (n.kind) {
+      case 'number':
+        values.push(n.value);
+        if (n.isFloat) sawFloat = true;
+        else sawInt = true;
+        return;
+      case 'boolean':
+        values.push(n.value ? 1 : 0);
+        sawBool = true;
+        return;
+      case 'string': {
+        const special: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+        if (n.value in special) {
+          values.push(special[n.value]!);
+          sawFloat = true;
+          return;
+        }
+        throw errorAt(n.range, 'reader/value', `"${n.value}" is not a number.`, 'Tensor values are numbers, true/false, or "nan", "inf", "-inf".');
+      }
+      case 'array':
+        throw errorAt(n.range, 'reader/ragged', `Expected a number at depth ${depth + 1}, found a list (this row is nested deeper than the rows above).`, 'Every row must have the same nesting.');
+      default:
+        throw errorAt(n.range, 'reader/value', `Expected a number, found ${n.kind}.`, 'Tensor values are numbers, true/false, or "nan", "inf", "-inf".');
+    }
+  };
+  walk(dataNode, 0, []);
+  const inferred: DType = sawFloat ? 'float32' : sawInt ? 'int64' : sawBool ? 'bool' : 'float32';
+  return tensorFrom(values, shape, dtypeOverride ?? inferred);
+}
+
+function errorAt(range: SourceRange, code: string, message: string, hint: string, data?: Record<string, string | number>): LossLensError {
+  return new LossLensError({ code, message, hint, ...range, ...(data ? { data } : {}) });
+}
