@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the VS Code tests need, only those missing: chromium (the browser Playwright drives),
+# libkrb5-dev (gssapi.h, for code-server's `kerberos` native module), ripgrep (VS Code's search; also seeds the
+# ripgrep download cache), python3/make/g++ for node-gyp. Non-interactive; needs root (CI runs as root).
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+[[ -f /usr/include/gssapi/gssapi.h ]] || missing+=(libkrb5-dev)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+# Fonts so that screenshots show text in Latin and Chinese scripts.
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
+[[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || missing+=(fonts-wqy-microhei)
+
+if ((${#missing[@]} == 0)); then
+  echo "System packages for the VS Code tests already installed."
+  exit 0
+fi
+
+echo "Installing system packages: ${missing[*]}"
+sudo=()
+if [[ "$(id -u)" != 0 ]]; then sudo=(sudo -n); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq </dev/null
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null

@@ -1,0 +1,8 @@
+/** Every command id the extension contributes, in one place. */
+export const CommandIds = {
+  computeOnSelection: 'lossLens.computeOnSelection',
+  computeFromJsonFile: 'lossLens.computeFromJsonFile',
+  openInspector: 'lossLens.openInspector',
+  explainError: 'lossLens.explainError',
+  showBreakdown: 'lossLens.showBreakdown',
+} as const;

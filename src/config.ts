@@ -1,0 +1,28 @@
+/**
+ * The extension's settings, typed, read in one place and passed to whoever needs them. Mirrors
+ * `contributes.configuration` in package.json.
+ */
+import * as vscode from 'vscode';
+
+/** Every `lossLens.*` setting. */
+export interface LossLensConfig {
+  readonly diagnosticsEnabled: boolean;
+  readonly diagnosticsDebounceMs: number;
+  readonly hoverEnabled: boolean;
+  readonly decimals: number;
+  readonly defaultLoss: string;
+  readonly maxFileSizeMB: number;
+}
+
+/** Reads the settings for a resource (or the window). */
+export function readConfig(scope?: vscode.ConfigurationScope): LossLensConfig {
+  const c = vscode.workspace.getConfiguration('lossLens', scope);
+  return {
+    diagnosticsEnabled: c.get<boolean>('diagnostics.enabled', true),
+    diagnosticsDebounceMs: c.get<number>('diagnostics.debounceMs', 400),
+    hoverEnabled: c.get<boolean>('hover.enabled', true),
+    decimals: c.get<number>('decimals', 4),
+    defaultLoss: c.get<string>('defaultLoss', 'cross_entropy'),
+    maxFileSizeMB: c.get<number>('maxFileSizeMB', 200),
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Helpers for integration tests, which run inside the real VS Code extension host (see index.ts and runTest.ts).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+/** `publisher.name` from package.json. */
+export const extensionId = 'loss-lens.loss-lens';
+
+/** The extension under test, activated. */
+export async function activateExtension(): Promise<vscode.Extension<unknown>> {
+  const extension = vscode.extensions.getExtension(extensionId);
+  assert.ok(extension, `${extensionId} is not loaded in the extension host`);
+  await extension.activate();
+  return extension;
+}
+
+/** The workspace folder runTest.ts opens (test/integration/workspace). */
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'runTest.ts opens test/integration/workspace; no folder is open');
+  return folder;
+}
+
+/** Opens `relativePath` from the workspace folder in an editor and makes it the active one. */
+export async function openWorkspaceFile(relativePath: string): Promise<vscode.TextEditor> {
+  const uri = vscode.Uri.joinPath(workspaceFolder().uri, relativePath);
+  const document = await vscode.workspace.openTextDocument(uri);
+  return vscode.window.showTextDocument(document);
+}
+
+/** Selects the first occurrence of `text` in the editor and returns the selection. */
+export function selectText(editor: vscode.TextEditor, text: string): vscode.Selection {
+  const offset = editor.document.getText().indexOf(text);
+  assert.notEqual(offset, -1, `"${text}" is not in ${editor.document.uri.path}`);
+  const selection = new vscode.Selection(
+    editor.document.positionAt(offset),
+    editor.document.positionAt(offset + text.length),
+  );
+  editor.selection = selection;
+  return selection;
+}
