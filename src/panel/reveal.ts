@@ -1,0 +1,31 @@
+/**
+ * The default `reveal`: selects a sample's range in its document, beside the breakdown panel, keeping focus in the
+ * webview so keyboard navigation of the table continues.
+ */
+import * as vscode from 'vscode';
+import type { SourceRange } from '../core/diagnostics';
+import type { ComputeRequest } from './session';
+
+/** Converts a 1-based core range (endColumn exclusive) to a vscode.Range. */
+export function toVscodeRange(range: SourceRange): vscode.Range {
+  return new vscode.Range(range.line - 1, range.column - 1, range.endLine - 1, Math.max(0, range.endColumn - 1));
+}
+
+/** Reveals `location.range` in `location.request.source`; does nothing when either is unknown. */
+export async function revealInEditor(
+  _sampleIndex: number,
+  location: { readonly request: ComputeRequest; readonly range?: SourceRange },
+): Promise<void> {
+  const source = location.request.source;
+  if (!source || !location.range) return;
+  const uri = vscode.Uri.parse(source);
+  const range = toVscodeRange(location.range);
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  const document = visible?.document ?? (await vscode.workspace.openTextDocument(uri));
+  const editor = await vscode.window.showTextDocument(document, {
+    viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+    preserveFocus: true,
+    selection: range,
+  });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
