@@ -2,15 +2,19 @@
  * `loss-lens`: the command line over the same core the extension uses.
  *
  *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--json]
+ *   loss-lens eval FILE.py [--loss NAME] [--json]     every loss call of a Python snippet, top to bottom
+ *   loss-lens check FILE.py [--json]                  shape and dtype mismatches PyTorch would raise at loss calls
  *
  * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
  */
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
-import { LossLensError, type Diagnostic } from './core/diagnostics';
-import { formatDiagnostics, formatResult, resultToJson } from './core/format';
+import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
+import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
 import { readTensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
+import { checkSnippet, evaluateSnippet } from './core/snippet/index';
+import type { Nested } from './core/tensor';
 
 /** Exit codes, as documented in README. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
@@ -39,6 +43,21 @@ function report(outcome: RunOutcome, file: string, json: boolean, io: Io, extra:
     if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
   }
   return failed ? EXIT.rejected : EXIT.ok;
+}
+
+/** A call's place, as `--json` prints it next to the result. */
+function placeOf(r: SourceRange): { line: number; column: number; endLine: number; endColumn: number } {
+  return { line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn };
+}
+
+/** True when PyTorch would reject the call. */
+function rejectedCall(c: { readonly diagnostics: readonly Diagnostic[] }): boolean {
+  return c.diagnostics.some((d) => d.severity === 'error');
+}
+
+/** A loss value as the readable output prints it: 4 decimals, nested brackets for reduction='none'. */
+function formatNested(n: Nested): string {
+  return typeof n === 'number' ? formatValue(n) : `[${n.map(formatNested).join(', ')}]`;
 }
 
 function diagnosticsOf(e: unknown): Diagnostic[] {
@@ -79,6 +98,56 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
         outcome = { results: [], diagnostics: diagnosticsOf(e) };
       }
       exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {});
+    });
+
+  program
+    .command('eval')
+    .description('evaluate every loss call of a Python snippet, top to bottom')
+    .argument('<file>', 'Python file or copied snippet')
+    .option('--loss <name>', 'with no loss call in the snippet, apply this loss to its first two tensors')
+    .option('--json', 'print the results and diagnostics as JSON')
+    .action((file: string, opts: { loss?: string; json?: boolean }) => {
+      const text = readFileOrFail(file, io);
+      if (text === undefined) {
+        exitCode = EXIT.usage;
+        return;
+      }
+      const evaluation = evaluateSnippet(text, opts.loss ? { loss: opts.loss } : {});
+      const failed = evaluation.diagnostics.some((d) => d.severity === 'error');
+      if (opts.json) {
+        const results = evaluation.calls.flatMap((c) =>
+          c.result ? [{ ...resultToJson(c.result), ...placeOf(c.range) }] : [],
+        );
+        io.stdout(`${JSON.stringify({ results, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
+      } else {
+        for (const c of evaluation.calls) {
+          const head = `${c.range.line}:${c.range.column} ${c.fn}`;
+          if (c.result) io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result)}\n\n`);
+          else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
+        }
+        if (evaluation.calls.length === 0) io.stdout('no loss call found\n');
+        const listing = evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file)}\n` : '';
+        if (listing) (failed ? io.stderr : io.stdout)(listing);
+      }
+      exitCode = failed ? EXIT.rejected : EXIT.ok;
+    });
+
+  program
+    .command('check')
+    .description('check a Python file for the shape and dtype mismatches PyTorch would raise at its loss calls')
+    .argument('<file>', 'Python file')
+    .option('--json', 'print the diagnostics as JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      const text = readFileOrFail(file, io);
+      if (text === undefined) {
+        exitCode = EXIT.usage;
+        return;
+      }
+      const { diagnostics } = checkSnippet(text);
+      const failed = diagnostics.some((d) => d.severity === 'error');
+      if (opts.json) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+      else io.stdout(diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file)}\n` : 'no problems found\n');
+      exitCode = failed ? EXIT.rejected : EXIT.ok;
     });
 
   try {

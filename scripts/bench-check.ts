@@ -1,0 +1,111 @@
+/**
+ * Benchmark for `loss-lens check`: generates a 5,000-line Python training script (imports, literal and random tensors,
+ * functions, loops, branches, modules and loss calls, some of them wrong) and times the checker against merely
+ * tokenizing the same text (the floor any analysis pays) and parsing it, peers measured in the same run so the ratios
+ * hold on any machine. Run with:
+ *
+ *   npx tsx scripts/bench-check.ts [lines]
+ *
+ * Prints the median times and their ratio. The issue's target: the check stays well under 100 ms.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseModule, tokenize } from '../src/core/python/index';
+import { checkSnippet } from '../src/core/snippet/index';
+
+const BLOCKS: readonly ((i: number) => string)[] = [
+  (i) => `# --- block ${i}: a classifier head
+logits_${i} = torch.randn(32, 10)
+labels_${i} = torch.randint(0, 10, (32,))
+loss_${i} = F.cross_entropy(logits_${i}, labels_${i})
+`,
+  (i) => `def train_step_${i}(model, batch):
+    x, y = batch
+    out = model(x)
+    criterion = nn.CrossEntropyLoss(label_smoothing=0.1)
+    loss = criterion(out, y)
+    loss.backward()
+    return loss.item()
+`,
+  (i) => `emb_${i} = nn.Embedding(1000, 5)
+tokens_${i} = torch.randint(0, 1000, (4, 12))
+seq_logits_${i} = emb_${i}(tokens_${i})
+seq_loss_${i} = F.cross_entropy(seq_logits_${i}.permute(0, 2, 1), torch.randint(0, 5, (4, 12)))
+`,
+  (_i) => `for epoch in range(3):
+    probs = torch.sigmoid(torch.randn(16, 3))
+    target = torch.randint(0, 2, (16, 3)).float()
+    if epoch > 1:
+        bce = F.binary_cross_entropy(probs, target)
+    else:
+        bce = nn.BCEWithLogitsLoss(pos_weight=torch.ones(3))(torch.randn(16, 3), target)
+`,
+  (i) => `x_${i} = torch.tensor([[0.2, 1.5, -0.3],
+                    [1.1, -0.4, 0.8]])
+y_${i} = torch.tensor([1, 0])
+ce_${i} = F.cross_entropy(x_${i}, y_${i}, reduction='sum')
+bad_${i} = F.cross_entropy(x_${i}, y_${i}.unsqueeze(1))
+`,
+  (i) => `class Head${i}(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(64, 8)
+
+    def forward(self, h):
+        return self.fc(h).log_softmax(dim=-1)
+`,
+  (i) => `pred_${i} = torch.randn(8, 1)
+target_${i} = torch.randn(8)
+mse_${i} = F.mse_loss(pred_${i}, target_${i})
+kl_${i} = F.kl_div(F.log_softmax(torch.randn(8, 4), dim=1), torch.softmax(torch.randn(8, 4), dim=1), reduction='batchmean')
+`,
+];
+
+/** A Python file of about `lines` lines. */
+export function generate(lines: number): string {
+  const parts = ['import torch', 'import torch.nn as nn', 'import torch.nn.functional as F', ''];
+  let count = parts.length;
+  for (let i = 0; count < lines; i++) {
+    const block = BLOCKS[i % BLOCKS.length]!(i);
+    parts.push(block);
+    count += block.split('\n').length;
+  }
+  return parts.join('\n');
+}
+
+function median(runs: number, f: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function main(): void {
+  const lines = Number(process.argv[2] ?? 5000);
+  const text = generate(lines);
+  const actual = text.split('\n').length;
+  // Warm up the JIT on both paths.
+  for (let i = 0; i < 5; i++) {
+    tokenize(text);
+    parseModule(text);
+    checkSnippet(text);
+  }
+  const lex = median(15, () => tokenize(text));
+  const parse = median(15, () => parseModule(text));
+  let problems = 0;
+  const check = median(15, () => {
+    problems = checkSnippet(text).diagnostics.length;
+  });
+  console.log(`file: ${actual} lines, ${text.length} characters; check found ${problems} diagnostics`);
+  console.log(`tokenize: ${lex.toFixed(1)} ms (median of 15)`);
+  console.log(`parse:    ${parse.toFixed(1)} ms (median of 15), ${(parse / lex).toFixed(1)}x the tokenizer`);
+  console.log(
+    `check:    ${check.toFixed(1)} ms (median of 15), ${(check / lex).toFixed(1)}x the tokenizer, ${(check / parse).toFixed(1)}x the parser`,
+  );
+  console.log(check < 100 ? 'OK: under 100 ms' : 'SLOW: over 100 ms');
+}
+
+if (require.main === module) main();

@@ -1,0 +1,167 @@
+/**
+ * Python snippets: evaluate the loss calls in a selection (value mode), or check a whole file for the shape and dtype
+ * mistakes PyTorch would raise at its loss calls (shape mode). Pure TypeScript; never throws for user input.
+ */
+import type { Diagnostic, SourceRange } from '../diagnostics';
+import type { Call, Name } from '../python/ast';
+import type { Origin } from '../python/lexer';
+import { runLoss } from '../run';
+import { Interpreter, type SnippetTensor } from './interpreter';
+import { lossByName, type SnippetCall } from './loss-calls';
+import { SourceText } from './source';
+import type { Arg, TensorValue } from './values';
+
+export type { SnippetCall } from './loss-calls';
+export type { SnippetTensor } from './interpreter';
+
+/** Options of {@link evaluateSnippet} and {@link checkSnippet}. */
+export interface SnippetOptions {
+  /** With no loss call in the snippet, apply this loss (functional or module name) to its first two tensors. */
+  readonly loss?: string;
+  /** Where the text starts in its document (a selection), so every range is a document position. */
+  readonly origin?: Origin;
+}
+
+/** What evaluating a snippet found. */
+export interface SnippetEvaluation {
+  /** Every loss call, in the order it ran. */
+  readonly calls: readonly SnippetCall[];
+  /** Every diagnostic (the calls' included), sorted by position. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** The tensors the snippet assigns, in order (for hovers). */
+  readonly tensors: readonly SnippetTensor[];
+}
+
+/** What checking a file found. */
+export interface SnippetCheck {
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Values up to this many elements are computed in value mode. */
+const VALUE_MODE_ELEMENTS = 1_000_000;
+/** Shape mode keeps values only for literal-sized tensors (index bounds, BCE's [0, 1] check). */
+const SHAPE_MODE_ELEMENTS = 4096;
+
+function byPosition(a: SourceRange, b: SourceRange): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+function sorted(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(byPosition);
+}
+
+function internalError(e: unknown, origin: Origin | undefined): Diagnostic {
+  const line = origin?.line ?? 1;
+  const column = origin?.column ?? 1;
+  return {
+    line,
+    column,
+    endLine: line,
+    endColumn: column,
+    severity: 'info',
+    code: 'internal/error',
+    message: `Loss Lens could not evaluate this snippet: ${e instanceof Error ? e.message : String(e)}`,
+    explanation: 'This is a bug in Loss Lens, not in your code.',
+  };
+}
+
+/**
+ * Evaluates a snippet top to bottom in value mode. Every loss call gets its result (when all its tensors are known and
+ * PyTorch accepts it) and its diagnostics at the call's range. Blocks are skipped with an info diagnostic.
+ */
+export function evaluateSnippet(text: string, options: SnippetOptions = {}): SnippetEvaluation {
+  const source = new SourceText(text, options.origin);
+  const interpreter = new Interpreter(source, 'value', { maxElements: VALUE_MODE_ELEMENTS });
+  try {
+    interpreter.run();
+    if (options.loss && interpreter.calls.length === 0) applyNamedLoss(interpreter, options.loss, source);
+  } catch (e) {
+    interpreter.diagnostics.push(internalError(e, options.origin));
+  }
+  const all = [...interpreter.diagnostics, ...interpreter.calls.flatMap((c) => c.diagnostics)];
+  return { calls: interpreter.calls, diagnostics: sorted(all), tensors: interpreter.tensors };
+}
+
+/**
+ * Checks a file in shape mode: every loss call (inside functions and loops too) is checked against the rules PyTorch
+ * applies, on shapes and dtypes, and on values only where they are written in the file.
+ */
+export function checkSnippet(text: string, options: Omit<SnippetOptions, 'loss'> = {}): SnippetCheck {
+  const source = new SourceText(text, options.origin);
+  const interpreter = new Interpreter(source, 'shape', { maxElements: SHAPE_MODE_ELEMENTS });
+  try {
+    interpreter.run();
+  } catch (e) {
+    interpreter.diagnostics.push(internalError(e, options.origin));
+  }
+  const own = interpreter.diagnostics.map((d) =>
+    d.code.startsWith('python/') ? { ...d, severity: 'info' as const } : d,
+  );
+  // The engine's notes (what a weighted mean divides by...) belong to a computed value, not to a file check.
+  const fromCalls = interpreter.calls.flatMap((c) => c.diagnostics).filter((d) => d.severity !== 'info');
+  return { diagnostics: sorted([...own, ...fromCalls]) };
+}
+
+/** `--loss NAME` on a snippet without loss calls: the loss of its first two tensors. */
+function applyNamedLoss(interpreter: Interpreter, name: string, source: SourceText): void {
+  const loss = lossByName(name);
+  const first = interpreter.tensors[0];
+  const range = first?.range ?? {
+    line: source.origin.line,
+    column: source.origin.column,
+    endLine: source.origin.line,
+    endColumn: source.origin.column,
+  };
+  if (!loss) {
+    const outcome = runLoss({ loss: name, inputs: {}, options: {}, range });
+    interpreter.calls.push({ range, fn: name, diagnostics: [...outcome.diagnostics] });
+    return;
+  }
+  const picked = interpreter.recorded.slice(0, 2);
+  if (picked.length < 2) {
+    interpreter.calls.push({
+      range,
+      fn: loss.fn,
+      diagnostics: [
+        {
+          ...range,
+          severity: 'error',
+          code: 'snippet/no-tensors',
+          message: `${loss.fn} needs two tensors, but the snippet has ${picked.length === 0 ? 'none' : 'only one'}.`,
+          explanation: `With --loss and no loss call in the snippet, Loss Lens applies ${loss.fn} to the first two tensors the snippet defines.`,
+          hint: 'Select code that defines the input and the target, or a line that calls the loss.',
+          data: { loss: loss.fn, tensors: picked.length },
+        },
+      ],
+    });
+    return;
+  }
+  const [a, b] = picked as [
+    { name: string; range: SourceRange; value: TensorValue },
+    { name: string; range: SourceRange; value: TensorValue },
+  ];
+  const callRange: SourceRange = {
+    line: a.range.line,
+    column: a.range.column,
+    endLine: b.range.endLine,
+    endColumn: b.range.endColumn,
+  };
+  const node = (t: { name: string; range: SourceRange }): Name => ({ kind: 'Name', id: t.name, range: t.range });
+  const call: Call = {
+    kind: 'Call',
+    func: { kind: 'Name', id: loss.fn, range: callRange },
+    args: [node(a), node(b)],
+    keywords: [],
+    range: callRange,
+  };
+  const args: Arg[] = [
+    { value: a.value, node: call.args[0]! },
+    { value: b.value, node: call.args[1]! },
+  ];
+  interpreter.applyLoss({
+    loss,
+    style: 'functional',
+    call,
+    args: { positional: args, keywords: new Map(), dynamic: false },
+  });
+}
