@@ -2,14 +2,65 @@
  * Activation: builds the services and registers them. Reads like a table of contents.
  */
 import * as vscode from 'vscode';
+import { computeFromJsonFile } from './commands/computeFromJsonFile';
+import { computeOnSelection } from './commands/computeOnSelection';
+import { explainPytorchError } from './commands/explainError';
+import { showCall } from './commands/showCall';
+import { CommandIds } from './commands/ids';
+import { readConfig } from './config';
+import { LOSSES } from './core/losses/index';
+import { runLoss } from './core/run';
+import { registerLossLensViews } from './panel/index';
+import { LossCodeActions } from './providers/codeActions';
+import { LossDiagnostics } from './providers/diagnostics';
+import { EvaluationCache, PYTHON_SELECTOR } from './providers/documents';
+import { LossHover } from './providers/hover';
+import type { Services } from './services';
+import { LossStatusBar } from './statusBar';
 
-/** Called by VS Code when a contributed command is first used. */
-export function activate(context: vscode.ExtensionContext): void {
+/** Called by VS Code when a contributed command or view is first used. */
+export function activate(context: vscode.ExtensionContext): Services {
+  const log = vscode.window.createOutputChannel('Loss Lens', { log: true });
+  const status = new LossStatusBar();
+  context.subscriptions.push(log, status);
+  const views = registerLossLensViews(context, {
+    losses: LOSSES,
+    compute: (request) => {
+      const outcome = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options });
+      const result = outcome.results[0];
+      if (result) log.info(`${request.title ?? request.fn}: ${result.fn} = ${JSON.stringify(result.value)}`);
+      for (const d of outcome.diagnostics) log.info(`[${d.code}] ${d.message}`);
+      status.update(result, readConfig().decimals);
+      return outcome;
+    },
+  });
+  const services: Services = { context, log, views, status, config: readConfig };
+  const evaluations = new EvaluationCache();
+  const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(
-    vscode.commands.registerCommand('lossLens.computeOnSelection', () => {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Loss Lens is installed. The breakdown view is coming.'));
-    }),
+    diagnostics,
+    vscode.workspace.onDidCloseTextDocument((d) => evaluations.delete(d)),
+    vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LossHover(services, evaluations)),
+    vscode.languages.registerCodeActionsProvider(PYTHON_SELECTOR, new LossCodeActions(diagnostics), LossCodeActions.metadata),
   );
+
+  const commands: [string, (...args: never[]) => unknown][] = [
+    [CommandIds.computeOnSelection, () => computeOnSelection(services)],
+    [CommandIds.computeFromJsonFile, (uri?: vscode.Uri) => computeFromJsonFile(services, uri)],
+    [CommandIds.explainError, (text?: string) => explainPytorchError(services, text)],
+    [CommandIds.openInspector, () => vscode.commands.executeCommand('lossLens.inspector.focus')],
+    [CommandIds.showBreakdown, () => views.panel.show(false)],
+    [
+      CommandIds.showCallBreakdown,
+      async (uri: string, line: number, column: number) => {
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+        const call = evaluations.get(document).calls.find((c) => c.range.line === line && c.range.column === column);
+        if (call) await showCall(services, call, document);
+      },
+    ],
+  ];
+  for (const [id, run] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  return services;
 }
 
 /** Nothing to clean up beyond the disposables in `context.subscriptions`. */

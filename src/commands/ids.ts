@@ -5,4 +5,5 @@ export const CommandIds = {
   openInspector: 'lossLens.openInspector',
   explainError: 'lossLens.explainError',
   showBreakdown: 'lossLens.showBreakdown',
+  showCallBreakdown: 'lossLens.showCallBreakdown',
 } as const;

@@ -3,13 +3,9 @@
  * webview so keyboard navigation of the table continues.
  */
 import * as vscode from 'vscode';
+import { toVscodeRange } from '../ranges';
 import type { SourceRange } from '../core/diagnostics';
 import type { ComputeRequest } from './session';
-
-/** Converts a 1-based core range (endColumn exclusive) to a vscode.Range. */
-export function toVscodeRange(range: SourceRange): vscode.Range {
-  return new vscode.Range(range.line - 1, range.column - 1, range.endLine - 1, Math.max(0, range.endColumn - 1));
-}
 
 /** Reveals `location.range` in `location.request.source`; does nothing when either is unknown. */
 export async function revealInEditor(

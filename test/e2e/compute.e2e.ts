@@ -1,40 +1,46 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
 import { Workbench } from './workbench';
 
-const extensionId = 'loss-lens.loss-lens';
 const repoRoot = path.resolve(__dirname, '..', '..');
-const logits = '[[2.0, 0.5, -1.0], [0.1, 1.2, 0.3]]';
+const examples = path.join(repoRoot, 'examples');
+
+/** PyTorch's value of a bundled example, as PyTorch prints it (scripts/fixtures/gen_examples.py). */
+function torchPrinted(example: string): string {
+  const file = path.join(repoRoot, 'test', 'fixtures', 'examples.json');
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { examples: Record<string, { value: number[] }> };
+  return parsed.examples[example]!.value[0]!.toFixed(4);
+}
 
 /** The command's title in a locale, from package.nls(.<locale>).json (menus show it as is). */
-function computeMenuTitle(locale?: string): string {
+function title(key: string, locale?: string): string {
   const file = path.join(repoRoot, locale ? `package.nls.${locale}.json` : 'package.nls.json');
-  const nls = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-  return nls['command.computeOnSelection']!;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)[key]!;
 }
 
-/** The command's title in the command palette: `Loss Lens: …`. */
-function computeTitle(locale?: string): string {
-  return `Loss Lens: ${computeMenuTitle(locale)}`;
+/** Waits until the webview's loss value reads `expected`. */
+async function waitForValue(frame: Frame, expected: string): Promise<void> {
+  await frame.locator('.ll-value', { hasText: expected }).first().waitFor({ timeout: 20_000 });
 }
 
-/**
- * Waits for what Compute Loss on Selection shows: a Loss Lens notification (the placeholder command's message) or a
- * Loss Lens webview (the breakdown panel), whichever the command does now.
- */
-async function waitForComputeResult(workbench: Workbench): Promise<void> {
-  await Promise.any([
-    workbench.waitForNotification(/Loss Lens/),
-    workbench.webview(extensionId).locator('body').waitFor(),
-  ]);
+/** Opens the seed snippet, selects it all, right-clicks → Compute Loss on Selection, and picks the first call. */
+async function computeSeed(workbench: Workbench, locale?: string): Promise<Frame> {
+  await workbench.openFile('seed-one-hot.py');
+  await workbench.selectAll();
+  await workbench.contextMenu(title('command.computeOnSelection', locale));
+  // Two loss calls in the snippet: a QuickPick asks which; the first is F.cross_entropy.
+  await workbench.page.locator('.quick-input-widget .quick-input-list').waitFor();
+  await workbench.page.keyboard.press('Enter');
+  return workbench.webviewByRole('breakdown');
 }
 
 describe('Loss Lens in the workbench (end to end)', function () {
   let workbench: Workbench;
 
   before(async function () {
-    workbench = await Workbench.open({ settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+    workbench = await Workbench.open({ folder: examples, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
   });
 
   afterEach(async function () {
@@ -48,50 +54,41 @@ describe('Loss Lens in the workbench (end to end)', function () {
     await workbench?.close();
   });
 
-  it('computes on a selection from the command palette (light theme)', async function () {
-    await workbench.openFile('logits.py');
-    await workbench.selectText(logits);
-    await workbench.runCommand(computeTitle());
-    await waitForComputeResult(workbench);
-    await workbench.screenshot('compute-on-selection-light');
+  it('right-click → Compute Loss on Selection on the seed snippet shows PyTorch\'s 0.5514 in the breakdown', async function () {
+    const breakdown = await computeSeed(workbench);
+    await waitForValue(breakdown, torchPrinted('one-hot-logits.json'));
+    // The per-sample table and the explanation of the surprise are there too.
+    assert.match(await breakdown.locator('body').innerText(), /softmax/i);
+    await workbench.screenshot('breakdown-light');
   });
 
-  it('computes on a selection from the command palette (dark theme)', async function () {
-    await workbench.clearNotifications();
+  it('changes label_smoothing in the inspector and reads PyTorch\'s new value', async function () {
+    await workbench.runCommand(`Loss Lens: ${title('command.openInspector')}`);
+    const inspector = await workbench.webviewByRole('inspector');
+    await waitForValue(inspector, torchPrinted('one-hot-logits.json'));
+    await inspector.locator('input.ll-slider').first().fill('0.05');
+    await waitForValue(inspector, torchPrinted('one-hot-smoothing.json'));
+    await waitForValue(await workbench.webviewByRole('breakdown'), torchPrinted('one-hot-smoothing.json'));
+    await workbench.screenshot('inspector-light');
+  });
+
+  it('reads well in the dark theme', async function () {
     await workbench.setColorTheme('Default Dark Modern');
-    await workbench.openFile('logits.py');
-    await workbench.selectText(logits);
-    await workbench.runCommand(computeTitle());
-    await waitForComputeResult(workbench);
-    await workbench.screenshot('compute-on-selection-dark');
+    const breakdown = await workbench.webviewByRole('breakdown');
+    await waitForValue(breakdown, torchPrinted('one-hot-smoothing.json'));
+    await workbench.screenshot('breakdown-dark');
   });
 
-  it('right-clicks the selection and picks a context-menu item', async function () {
-    await workbench.openFile('logits.py');
-    await workbench.selectText(logits);
-    const items = await workbench.contextMenuItems();
-    assert.ok(items.includes('Command Palette...'), `context menu: ${items.join(' | ')}`);
-    await workbench.contextMenu('Command Palette...');
-    await workbench.page.locator('.quick-input-widget .quick-input-box input').waitFor();
-    await workbench.page.keyboard.press('Escape');
-  });
-
-  it('computes on a selection from the editor context menu', async function () {
-    await workbench.clearNotifications();
-    await workbench.openFile('logits.py');
-    await workbench.selectText(logits);
-    await workbench.contextMenu(computeMenuTitle());
-    await waitForComputeResult(workbench);
-    await workbench.screenshot('compute-from-context-menu');
-  });
-
-  it('reads text inside a webview, two iframes deep (Markdown preview)', async function () {
-    await workbench.openFile('README.md');
-    await workbench.runCommand('Markdown: Open Preview');
-    const markdown = 'vscode.markdown-language-features';
-    assert.equal(await workbench.webviewText('h1', markdown), 'Logits example');
-    assert.match(await workbench.webviewText('body', markdown), /three classes/);
-    await workbench.webview(markdown).locator('code').first().click();
+  it('shows the class-dimension error on the embedding example as a squiggle with PyTorch\'s text on hover', async function () {
+    await workbench.openFile('embedding-mismatch.py');
+    const squiggle = workbench.page.locator('.squiggly-error').first();
+    await squiggle.waitFor({ timeout: 20_000 });
+    // The squiggle sits under the text layer: move the mouse onto its place, as a person would.
+    const box = await squiggle.boundingBox();
+    assert.ok(box);
+    await workbench.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await workbench.page.locator('.monaco-hover', { hasText: 'Expected target size [2, 3], got [2, 5]' }).first().waitFor({ timeout: 20_000 });
+    await workbench.screenshot('diagnostic-hover');
   });
 });
 
@@ -99,18 +96,24 @@ describe('Loss Lens in the workbench in Chinese (zh-cn)', function () {
   let workbench: Workbench;
 
   before(async function () {
-    workbench = await Workbench.open({ locale: 'zh-cn' });
+    workbench = await Workbench.open({ folder: examples, locale: 'zh-cn' });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      console.log(`    screenshot of the failure: ${await workbench.screenshot(`failed-zh-cn-${this.currentTest.title.replace(/\W+/g, '-')}`)}`);
+    }
   });
 
   after(async function () {
     await workbench?.close();
   });
 
-  it('finds the command by its Chinese title and runs it', async function () {
-    await workbench.openFile('logits.py');
-    await workbench.selectText(logits);
-    await workbench.runCommand(computeTitle('zh-cn'));
-    await waitForComputeResult(workbench);
-    await workbench.screenshot('compute-on-selection-zh-cn');
+  it('computes from the Chinese context menu and labels the breakdown in Chinese', async function () {
+    const breakdown = await computeSeed(workbench, 'zh-cn');
+    await waitForValue(breakdown, torchPrinted('one-hot-logits.json'));
+    const bundle = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    assert.match(await breakdown.locator('body').innerText(), new RegExp(bundle['Loss value']!));
+    await workbench.screenshot('breakdown-zh-cn');
   });
 });

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser, workbenchUrl } from '../../scripts/vscode-test/browser';
 import { installLanguagePack } from '../../scripts/vscode-test/locale';
 import { createProfile, quietSettings, writeUserSettings, type TestProfile } from '../../scripts/vscode-test/profile';
@@ -204,6 +204,32 @@ export class Workbench {
       .waitFor();
   }
 
+  /** Selects the whole text of the active editor (Ctrl+A), as a person selecting a pasted snippet would. */
+  async selectAll(): Promise<void> {
+    await this.activeEditor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.locator('.statusbar-item', { hasText: /selected\)/ }).first().waitFor();
+  }
+
+  /**
+   * The content frame of one of the extension's webviews, told apart by the `data-role` its page sets on <body>
+   * (`breakdown` for the panel, `inspector` for the side-bar view). Waits until it is there.
+   */
+  async webviewByRole(role: string, timeoutMs = 20_000): Promise<Frame> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        // The callback runs in the page, where `document` exists; the test project has no DOM types.
+        const found = await frame
+          .evaluate((r) => (globalThis as unknown as { document?: { body?: { dataset: Record<string, string> } } }).document?.body?.dataset.role === r, role)
+          .catch(() => false);
+        if (found) return frame;
+      }
+      if (Date.now() > end) throw new Error(`no webview with data-role=${role}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   /** File name of the active editor tab. */
   async activeFileName(): Promise<string> {
     const name = await this.page.locator('.tabs-container .tab.active').first().getAttribute('data-resource-name');
@@ -213,9 +239,13 @@ export class Workbench {
 
   /** Right-clicks the middle of the selection in the active editor (else of its text) to open the context menu. */
   private async openEditorContextMenu(): Promise<void> {
-    const selection = this.activeEditor().locator('.selected-text').first();
-    const target = (await selection.count()) > 0 ? selection : this.activeEditor().locator('.view-lines');
-    const box = await target.boundingBox();
+    // A selection is drawn as one highlight per line; an empty last line has a zero-width one, so take the widest.
+    let box: { x: number; y: number; width: number; height: number } | null = null;
+    for (const piece of await this.activeEditor().locator('.selected-text').all()) {
+      const b = await piece.boundingBox();
+      if (b && b.width > 0 && (!box || b.width > box.width)) box = b;
+    }
+    box ??= await this.activeEditor().locator('.view-lines').boundingBox();
     if (!box) throw new Error('The active editor is not visible');
     // The text layer lies above the selection highlight, so click by position, as a mouse would.
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });

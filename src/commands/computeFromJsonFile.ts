@@ -1,0 +1,55 @@
+/**
+ * "Loss Lens: Compute Loss from JSON File": from the explorer, the editor title or the palette.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LossLensError } from '../core/diagnostics';
+import { readTensorFile } from '../core/json/tensorFile';
+import { findLoss } from '../core/losses/index';
+import type { Services } from '../services';
+import { showProblem } from './showProblem';
+
+/** Computes the loss a JSON tensor file describes; `uri` comes from the explorer, else the active editor. */
+export async function computeFromJsonFile(services: Services, uri?: vscode.Uri): Promise<void> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Choose a JSON tensor file in the explorer or open one first.'));
+    return;
+  }
+  const limitMB = services.config(target).maxFileSizeMB;
+  const stat = await vscode.workspace.fs.stat(target);
+  if (stat.size > limitMB * 1024 * 1024) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('{0} is {1} MB, over the lossLens.maxFileSizeMB limit of {2} MB. Raise the setting to read it.', path.basename(target.fsPath), (stat.size / 1048576).toFixed(1), limitMB),
+    );
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(target);
+  let file;
+  try {
+    file = readTensorFile(document.getText());
+  } catch (e) {
+    if (e instanceof LossLensError) {
+      void showProblem(e.diagnostic, document, services.log);
+      return;
+    }
+    throw e;
+  }
+  let loss = file.loss;
+  if (!loss) {
+    loss = await vscode.window.showQuickPick(
+      [services.config(target).defaultLoss, 'cross_entropy', 'nll_loss', 'binary_cross_entropy_with_logits', 'binary_cross_entropy', 'mse_loss'].filter((v, i, a) => a.indexOf(v) === i),
+      { title: vscode.l10n.t('The file names no loss: choose one') },
+    );
+    if (!loss) return;
+  }
+  const def = findLoss(loss);
+  await services.views.show({
+    fn: def?.name ?? loss,
+    inputs: file.inputs,
+    options: file.options,
+    title: vscode.workspace.asRelativePath(target),
+    ...(file.classes ? { classNames: file.classes } : {}),
+    source: target.toString(),
+  });
+}

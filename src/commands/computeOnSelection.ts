@@ -1,0 +1,64 @@
+/**
+ * "Loss Lens: Compute Loss on Selection". Evaluates the loss calls in the selection; when there are none, reads the
+ * tensors in it and offers the losses that fit them.
+ */
+import * as vscode from 'vscode';
+import { LossLensError } from '../core/diagnostics';
+import { findLoss } from '../core/losses/index';
+import { readTensors, type NamedReadResult } from '../core/reader/index';
+import { evaluateSnippet } from '../core/snippet/index';
+import { originOf } from '../ranges';
+import type { Services } from '../services';
+import { assignInputs } from './assignInputs';
+import { pickLoss } from './lossPicker';
+import { pickCall, showCall } from './showCall';
+import { showProblem } from './showProblem';
+
+/** The selection (or the whole document when nothing is selected) and where it starts. */
+function selectedText(editor: vscode.TextEditor): { text: string; range: vscode.Range } {
+  const document = editor.document;
+  const range = editor.selection.isEmpty ? new vscode.Range(0, 0, document.lineCount, 0) : editor.selection;
+  return { text: document.getText(range), range: document.validateRange(range) };
+}
+
+/** Runs the command on the active editor. Resolves when the breakdown is shown (or the person cancelled). */
+export async function computeOnSelection(services: Services): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select tensors or a loss call first.'));
+    return;
+  }
+  const { text, range } = selectedText(editor);
+  const origin = originOf(range.start);
+  const document = editor.document;
+  const title = `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}`;
+
+  // 1. The loss calls the selection makes, evaluated as PyTorch would.
+  const evaluation = evaluateSnippet(text, { origin });
+  if (evaluation.calls.length > 0) {
+    const call = await pickCall(evaluation.calls, services.config(document).decimals);
+    if (call) await showCall(services, call, document);
+    return;
+  }
+
+  // 2. No loss call: the tensors it holds, and a choice of loss.
+  let tensors: NamedReadResult[];
+  try {
+    tensors = readTensors(text, { origin }).filter((t) => t.kind === 'tensor');
+  } catch (e) {
+    if (e instanceof LossLensError) {
+      void showProblem(e.diagnostic, document, services.log);
+      return;
+    }
+    throw e;
+  }
+  if (tensors.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No tensors or loss calls found in the selection. Select tensor literals such as torch.tensor([[1., 0.], [0., 1.]]) or a snippet with a loss call.'));
+    return;
+  }
+  const choice = await pickLoss(services.context.workspaceState, tensors.map((t) => t.tensor), services.config(document).defaultLoss);
+  if (!choice) return;
+  const def = findLoss(choice.loss.name)!;
+  const { inputs } = assignInputs(def.inputs, tensors);
+  await services.views.show({ fn: def.name, inputs, options: choice.options, title, source: document.uri.toString() });
+}

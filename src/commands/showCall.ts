@@ -1,0 +1,39 @@
+/**
+ * Shows the breakdown of one evaluated loss call of a snippet (from the selection command or a hover's link).
+ */
+import * as vscode from 'vscode';
+import type { SnippetCall } from '../core/snippet/index';
+import type { Services } from '../services';
+import { showProblem } from './showProblem';
+
+/** Opens the breakdown of `call`, or tells why it has none (PyTorch rejects it, or values are unknown). */
+export async function showCall(services: Services, call: SnippetCall, document: vscode.TextDocument): Promise<void> {
+  if (call.result && call.computed) {
+    await services.views.show({
+      fn: call.fn,
+      inputs: call.computed.inputs,
+      options: call.computed.options,
+      title: `${vscode.workspace.asRelativePath(document.uri)}:${call.range.line}`,
+      source: document.uri.toString(),
+    });
+    return;
+  }
+  const problem = call.diagnostics.find((d) => d.severity === 'error') ?? call.diagnostics[0];
+  if (problem) {
+    void showProblem(problem, document, services.log);
+    return;
+  }
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} at line {1}: its tensors are not all known here (random, or computed elsewhere), so there is no value to show.', call.fn, call.range.line));
+}
+
+/** The call to show when a selection holds several: asks, listing each with its value or problem. */
+export async function pickCall(calls: readonly SnippetCall[], decimals: number): Promise<SnippetCall | undefined> {
+  if (calls.length === 1) return calls[0];
+  const items = calls.map((call) => {
+    const error = call.diagnostics.find((d) => d.severity === 'error');
+    const value = call.result && typeof call.result.value === 'number' ? call.result.value.toFixed(decimals) : undefined;
+    return { label: `${call.fn}`, description: vscode.l10n.t('line {0}', call.range.line), detail: value ?? error?.message ?? vscode.l10n.t('values unknown'), call };
+  });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Loss Lens: several loss calls — choose one') });
+  return picked?.call;
+}

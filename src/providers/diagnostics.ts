@@ -1,0 +1,103 @@
+/**
+ * Live diagnostics: the static checker (shape mode) on Python files and notebook cells, refreshed as the user types
+ * (debounced), with PyTorch's message, the plain cause and the fix. Detection lives in src/core/snippet.
+ */
+import * as vscode from 'vscode';
+import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
+import { checkSnippet } from '../core/snippet/index';
+import { toVscodeRange } from '../ranges';
+import type { Services } from '../services';
+import { isCheckable } from './documents';
+
+/** The diagnostic source shown in the Problems view. */
+export const DIAGNOSTIC_SOURCE = 'Loss Lens';
+
+const SEVERITY: Record<CoreDiagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/** Maps a core diagnostic to VS Code's: PyTorch's text first, then cause and fix on their own lines. */
+export function toVscodeDiagnostic(d: CoreDiagnostic): vscode.Diagnostic {
+  const lines = [d.message];
+  if (d.explanation) lines.push(vscode.l10n.t('Cause: {0}', d.explanation));
+  if (d.hint) lines.push(vscode.l10n.t('Fix: {0}', d.hint));
+  const diagnostic = new vscode.Diagnostic(toVscodeRange(d), lines.join('\n'), SEVERITY[d.severity]);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  diagnostic.code = d.code;
+  return diagnostic;
+}
+
+/** Keeps the Problems view in step with the documents; remembers each diagnostic's core form for the quick fixes. */
+export class LossDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('lossLens');
+  private readonly core = new Map<string, Map<vscode.Diagnostic, CoreDiagnostic>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('lossLens')) for (const d of vscode.workspace.textDocuments) this.refresh(d);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.refresh(d);
+  }
+
+  /** The core diagnostic behind a VS Code diagnostic of ours, if any. */
+  coreDiagnostic(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): CoreDiagnostic | undefined {
+    return this.core.get(document.uri.toString())?.get(diagnostic);
+  }
+
+  /** Checks a document now. */
+  refresh(document: vscode.TextDocument): void {
+    const config = this.services.config(document);
+    if (!config.diagnosticsEnabled || !isCheckable(document)) {
+      this.clear(document);
+      return;
+    }
+    const started = Date.now();
+    const { diagnostics } = checkSnippet(document.getText());
+    const map = new Map<vscode.Diagnostic, CoreDiagnostic>();
+    const shown = diagnostics
+      .filter((d) => d.severity !== 'info' || !d.code.startsWith('python/'))
+      .map((d) => {
+        const v = toVscodeDiagnostic(d);
+        map.set(v, d);
+        return v;
+      });
+    this.core.set(document.uri.toString(), map);
+    this.collection.set(document.uri, shown);
+    this.services.log.trace(`checked ${document.uri.toString()} in ${Date.now() - started} ms: ${shown.length} diagnostics`);
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.refresh(document);
+      }, this.services.config(document).diagnosticsDebounceMs),
+    );
+  }
+
+  private clear(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.collection.delete(document.uri);
+    this.core.delete(key);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.subscriptions) s.dispose();
+    this.collection.dispose();
+  }
+}
