@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LossLensError } from '../core/diagnostics';
+import { member, parseJson } from '../core/json/parse';
 import { readTensorFile } from '../core/json/tensorFile';
 import { findLoss } from '../core/losses/index';
 import type { Services } from '../services';
@@ -44,12 +45,17 @@ export async function computeFromJsonFile(services: Services, uri?: vscode.Uri):
     if (!loss) return;
   }
   const def = findLoss(loss);
+  // Each sample's row in the file, for "click a sample to reveal it" (the file parsed above, so this cannot fail).
+  const input = member(parseJson(document.getText()), 'input');
+  const data = input?.kind === 'object' ? member(input, 'data') : input;
+  const rows = data?.kind === 'array' ? data.items.map((i) => i.range) : [];
   await services.views.show({
     fn: def?.name ?? loss,
     inputs: file.inputs,
     options: file.options,
     title: vscode.workspace.asRelativePath(target),
     ...(file.classes ? { classNames: file.classes } : {}),
+    ...(rows.length > 0 ? { sampleRanges: rows } : {}),
     source: target.toString(),
   });
 }

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
 import { readTensors, type NamedReadResult } from '../core/reader/index';
-import { evaluateSnippet } from '../core/snippet/index';
+import { evaluateSnippet, rowRanges } from '../core/snippet/index';
 import { originOf } from '../ranges';
 import type { Services } from '../services';
 import { assignInputs } from './assignInputs';
@@ -59,6 +59,15 @@ export async function computeOnSelection(services: Services): Promise<void> {
   const choice = await pickLoss(services.context.workspaceState, tensors.map((t) => t.tensor), services.config(document).defaultLoss);
   if (!choice) return;
   const def = findLoss(choice.loss.name)!;
-  const { inputs } = assignInputs(def.inputs, tensors);
-  await services.views.show({ fn: def.name, inputs, options: choice.options, title, source: document.uri.toString() });
+  const { inputs, used } = assignInputs(def.inputs, tensors);
+  const first = used[0] !== undefined ? tensors[used[0]] : undefined;
+  const rows = first ? rowRanges(document.getText(), first.range) : [];
+  await services.views.show({
+    fn: def.name,
+    inputs,
+    options: choice.options,
+    title,
+    source: document.uri.toString(),
+    ...(rows.length > 0 && rows.length === first?.tensor.shape[0] ? { sampleRanges: rows } : {}),
+  });
 }

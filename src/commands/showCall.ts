@@ -2,14 +2,19 @@
  * Shows the breakdown of one evaluated loss call of a snippet (from the selection command or a hover's link).
  */
 import * as vscode from 'vscode';
-import type { SnippetCall } from '../core/snippet/index';
+import { firstArgumentRange, rowRanges, type SnippetCall } from '../core/snippet/index';
 import type { Services } from '../services';
 import { showProblem } from './showProblem';
 
 /** Opens the breakdown of `call`, or tells why it has none (PyTorch rejects it, or values are unknown). */
 export async function showCall(services: Services, call: SnippetCall, document: vscode.TextDocument): Promise<void> {
   if (call.result && call.computed) {
+    // Each sample's row in the source, when the input is written as a literal (for "click a sample to reveal it").
+    const text = document.getText();
+    const input = firstArgumentRange(text, call.range);
+    const rows = input ? rowRanges(text, input) : [];
     await services.views.show({
+      ...(rows.length === call.result.perSample.length ? { sampleRanges: rows } : {}),
       fn: call.fn,
       inputs: call.computed.inputs,
       options: call.computed.options,

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { revealInEditor } from '../../src/panel/reveal';
 import type { Services } from '../../src/services';
 import { activateExtension, openWorkspaceFile } from './helpers';
 
@@ -67,6 +68,22 @@ describe('Compute Loss (real extension host)', () => {
     const { services: s, extensionPath } = await services();
     await vscode.commands.executeCommand('lossLens.computeFromJsonFile', vscode.Uri.file(path.join(extensionPath, 'examples', 'one-wrong.json')));
     assert.equal(s.views.panel.isOpen, true);
+  });
+
+  it('reveals a clicked sample\'s row in the JSON file', async () => {
+    const { services: s, extensionPath } = await services();
+    const file = path.join(extensionPath, 'examples', 'weighted-ignore.json');
+    await vscode.commands.executeCommand('lossLens.computeFromJsonFile', vscode.Uri.file(file));
+    const report = s.views.session.view().report!.model.report;
+    const location = s.views.session.sampleLocation(report.id, 2);
+    assert.ok(location?.range, 'sample 2 has a place in the file');
+    await revealInEditor(2, location);
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.fsPath, file);
+    // The third row of "input" is the line holding [-0.5, 0.2, 2.2].
+    const rowLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('[-0.5, 0.2, 2.2]'));
+    assert.equal(editor.selection.start.line, rowLine);
+    assert.equal(editor.document.getText(editor.selection), '[-0.5, 0.2, 2.2]');
   });
 
   it('places a rejected computation: PyTorch\'s message, not a crash', async () => {

@@ -165,3 +165,4 @@ function applyNamedLoss(interpreter: Interpreter, name: string, source: SourceTe
     args: { positional: args, keywords: new Map(), dynamic: false },
   });
 }
+export { firstArgumentRange, rowRanges } from './rows';
