@@ -15,6 +15,7 @@ import { LossCodeActions } from './providers/codeActions';
 import { LossDiagnostics } from './providers/diagnostics';
 import { EvaluationCache, PYTHON_SELECTOR } from './providers/documents';
 import { LossHover } from './providers/hover';
+import { localize, localizeResult } from './providers/localize';
 import type { Services } from './services';
 import { LossStatusBar } from './statusBar';
 
@@ -26,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   const views = registerLossLensViews(context, {
     losses: LOSSES,
     compute: (request) => {
-      const outcome = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options });
+      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options });
+      const outcome = { results: computed.results.map(localizeResult), diagnostics: computed.diagnostics.map(localize) };
       const result = outcome.results[0];
       if (result) log.info(`${request.title ?? request.fn}: ${result.fn} = ${JSON.stringify(result.value)}`);
       for (const d of outcome.diagnostics) log.info(`[${d.code}] ${d.message}`);

@@ -3,6 +3,7 @@
  */
 import * as vscode from 'vscode';
 import { explainError } from '../core/explain';
+import { localizeAnswer } from '../providers/localize';
 import type { Services } from '../services';
 
 /** Asks for an error message (prefilled from the selection or the clipboard) and explains it. */
@@ -19,7 +20,7 @@ export async function explainPytorchError(services: Services, text?: string): Pr
     });
   }
   if (!message) return;
-  const found = explainError(message);
+  const found = explainError(message).map(localizeAnswer);
   if (found.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Loss Lens does not recognise this message as a PyTorch loss error.'));
     return;

@@ -4,10 +4,12 @@
  */
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/diagnostics';
+import { localize } from '../providers/localize';
 import { toVscodeRange } from '../ranges';
 
 /** Shows an error (or warning) message for a diagnostic; "Go to" reveals its range in `document`. */
-export async function showProblem(d: Diagnostic, document: vscode.TextDocument | undefined, log: vscode.LogOutputChannel): Promise<void> {
+export async function showProblem(problem: Diagnostic, document: vscode.TextDocument | undefined, log: vscode.LogOutputChannel): Promise<void> {
+  const d = localize(problem);
   const where = `${d.line}:${d.column}`;
   const parts = [`${where} ${d.message}`];
   if (d.explanation) parts.push(vscode.l10n.t('Cause: {0}', d.explanation));

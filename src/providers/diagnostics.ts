@@ -8,6 +8,7 @@ import { checkSnippet } from '../core/snippet/index';
 import { toVscodeRange } from '../ranges';
 import type { Services } from '../services';
 import { isCheckable } from './documents';
+import { localize } from './localize';
 
 /** The diagnostic source shown in the Problems view. */
 export const DIAGNOSTIC_SOURCE = 'Loss Lens';
@@ -66,8 +67,9 @@ export class LossDiagnostics implements vscode.Disposable {
     const shown = diagnostics
       .filter((d) => d.severity !== 'info' || !d.code.startsWith('python/'))
       .map((d) => {
-        const v = toVscodeDiagnostic(d);
-        map.set(v, d);
+        const localized = localize(d);
+        const v = toVscodeDiagnostic(localized);
+        map.set(v, localized);
         return v;
       });
     this.core.set(document.uri.toString(), map);

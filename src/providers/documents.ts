@@ -13,7 +13,7 @@ export const PYTHON_SELECTOR: vscode.DocumentSelector = [
 ];
 
 /** Documents larger than this are not analysed as you type (the command still works on a selection). */
-export const MAX_LIVE_ANALYSIS_CHARS = 2_000_000;
+export const MAX_LIVE_ANALYSIS_CHARS = 500_000;
 
 /** True for a document the live checker reads. */
 export function isCheckable(document: vscode.TextDocument): boolean {

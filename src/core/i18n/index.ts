@@ -1,0 +1,79 @@
+/**
+ * Localization of the texts the core writes for people: a diagnostic's `explanation`, `hint` and fix titles, an
+ * explained error's `cause` and `fix`, a reduction's `denominatorLabel` and `why`.
+ *
+ * The core stays English and unchanged; this layer translates its output afterwards with a gettext-style catalog of
+ * sentence templates (see ./matcher.ts and ./zh-cn.ts). PyTorch's own text (`Diagnostic.message`) is never
+ * translated: people search for it. Code, PyTorch names, shapes and numbers pass through verbatim. A sentence no
+ * entry matches stays English rather than becoming a guess. Pure TypeScript, no `vscode`.
+ */
+import type { Diagnostic } from '../diagnostics';
+import type { ErrorExplanation } from '../explain';
+import type { ReductionBreakdown } from '../losses/types';
+import { CompiledCatalog } from './matcher';
+import { ZH_CN } from './zh-cn';
+
+/** The languages the core's texts come in. */
+export type Locale = 'en' | 'zh-cn';
+
+/**
+ * The locale for a VS Code display language (`vscode.env.language`) or a POSIX locale (`LANG`, `LC_ALL`):
+ * `zh`, `zh-cn`, `zh-CN`, `zh-Hans`, `zh_CN.UTF-8`, `zh-Hans-CN`, `zh-SG` → `'zh-cn'`; everything else (Traditional Chinese
+ * included) → `'en'`.
+ */
+export function normalizeLocale(vscodeOrEnvLanguage: string): Locale {
+  const tag = vscodeOrEnvLanguage.trim().toLowerCase().split(/[.@]/)[0]!.replace(/_/g, '-');
+  if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag === 'zh-hans' || tag.startsWith('zh-hans-')) {
+    return 'zh-cn';
+  }
+  return 'en';
+}
+
+let zhCn: CompiledCatalog | undefined;
+
+/** The compiled catalog of a locale (compiled on first use, once). */
+function catalogFor(locale: Locale): CompiledCatalog | undefined {
+  if (locale !== 'zh-cn') return undefined;
+  zhCn ??= new CompiledCatalog(ZH_CN);
+  return zhCn;
+}
+
+/** How many sentence templates a locale's catalog holds (0 for English, which needs none). */
+export function catalogSize(locale: Locale): number {
+  return catalogFor(locale)?.size ?? 0;
+}
+
+/** One text in `locale`: whole if the catalog has it, else sentence by sentence; unknown sentences stay English. */
+export function localizeText(text: string, locale: Locale): string {
+  const catalog = catalogFor(locale);
+  return catalog ? catalog.translate(text) : text;
+}
+
+/** A diagnostic with `explanation`, `hint` and fix titles in `locale`. `message` (PyTorch's text) is kept as is. */
+export function localizeDiagnostic(d: Diagnostic, locale: Locale): Diagnostic {
+  const catalog = catalogFor(locale);
+  if (!catalog) return d;
+  return {
+    ...d,
+    ...(d.explanation !== undefined ? { explanation: catalog.translate(d.explanation) } : {}),
+    ...(d.hint !== undefined ? { hint: catalog.translate(d.hint) } : {}),
+    ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, title: catalog.translate(f.title) })) } : {}),
+  };
+}
+
+/** An explained PyTorch error with `cause` and `fix` in `locale` (`matched` is the pasted text and stays). */
+export function localizeExplanation(e: ErrorExplanation, locale: Locale): ErrorExplanation {
+  const catalog = catalogFor(locale);
+  if (!catalog) return e;
+  return { ...e, cause: catalog.translate(e.cause), fix: catalog.translate(e.fix) };
+}
+
+/** A reduction breakdown with `denominatorLabel` and `why` in `locale`. */
+export function localizeReduction(r: ReductionBreakdown, locale: Locale): ReductionBreakdown {
+  const catalog = catalogFor(locale);
+  if (!catalog) return r;
+  // reduction='sum' divides by the bare number 1; say so in words rather than leave a lone digit.
+  const label =
+    r.reduction === 'sum' && r.denominatorLabel === '1' ? '1（求和，不做除法）' : catalog.translate(r.denominatorLabel);
+  return { ...r, denominatorLabel: label, why: catalog.translate(r.why) };
+}

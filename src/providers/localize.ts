@@ -1,0 +1,31 @@
+/**
+ * The core's explanations in VS Code's display language. PyTorch's own message stays as PyTorch prints it (people
+ * search for it); the cause, the fix and the reduction's wording follow the display language.
+ */
+import * as vscode from 'vscode';
+import type { Diagnostic } from '../core/diagnostics';
+import type { ErrorExplanation } from '../core/explain';
+import { localizeDiagnostic, localizeExplanation, localizeReduction, normalizeLocale, type Locale } from '../core/i18n/index';
+import type { LossResult } from '../core/losses/types';
+
+/** The display language as the core's locale. */
+export function displayLocale(): Locale {
+  return normalizeLocale(vscode.env.language);
+}
+
+/** A core diagnostic with its explanation, hint and fix titles in the display language. */
+export function localize(d: Diagnostic): Diagnostic {
+  return localizeDiagnostic(d, displayLocale());
+}
+
+/** An Explain-PyTorch-Error answer in the display language. */
+export function localizeAnswer(e: ErrorExplanation): ErrorExplanation {
+  return localizeExplanation(e, displayLocale());
+}
+
+/** A result whose reduction wording and warnings are in the display language (the numbers are untouched). */
+export function localizeResult(r: LossResult): LossResult {
+  const locale = displayLocale();
+  if (locale === 'en') return r;
+  return { ...r, reduction: localizeReduction(r.reduction, locale), warnings: r.warnings.map((w) => localizeDiagnostic(w, locale)) };
+}

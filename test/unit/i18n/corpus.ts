@@ -1,0 +1,326 @@
+/**
+ * Everything English the core says to people, produced by running it: every case of every torch fixture file (errors,
+ * warnings and reduction breakdowns, under each reduction), the tensor reader and the JSON tensor file on broken
+ * inputs, the loss runner's argument errors, the snippet checker on every snippet fixture and example, and "Explain
+ * PyTorch Error" on every PyTorch message in the fixtures.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LossLensError, type Diagnostic } from '../../../src/core/diagnostics';
+import { explainError, type ErrorExplanation } from '../../../src/core/explain';
+import { readTensorFile } from '../../../src/core/json/tensorFile';
+import { findLoss } from '../../../src/core/losses/index';
+import type { LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
+import { readTensor } from '../../../src/core/reader/index';
+import { runLoss, runTensorFile } from '../../../src/core/run';
+import { checkSnippet, evaluateSnippet } from '../../../src/core/snippet/index';
+import { tensorFrom } from '../../../src/core/tensor';
+import { decodeOptions, decodeTensor, loadFixtures, type FixtureCase } from '../fixtures';
+
+/** What the core produced, with where it came from (for failure messages). */
+export interface Corpus {
+  readonly diagnostics: { readonly origin: string; readonly diagnostic: Diagnostic }[];
+  readonly reductions: { readonly origin: string; readonly reduction: ReductionBreakdown }[];
+  readonly explanations: { readonly origin: string; readonly explanation: ErrorExplanation }[];
+}
+
+const fixtureDir = path.join(__dirname, '..', '..', 'fixtures', 'losses');
+const snippetFile = path.join(__dirname, '..', '..', 'fixtures', 'snippets', 'snippets.json');
+const examplesDir = path.join(__dirname, '..', '..', '..', 'examples');
+
+/** The Python snippets the snippet tests and the examples use, by name. */
+export function snippetSources(): { name: string; code: string }[] {
+  const sources: { name: string; code: string }[] = [];
+  if (fs.existsSync(snippetFile)) {
+    const { snippets } = JSON.parse(fs.readFileSync(snippetFile, 'utf8')) as {
+      snippets: { id: string; code: string }[];
+    };
+    for (const s of snippets) sources.push({ name: `snippet ${s.id}`, code: s.code });
+  }
+  if (fs.existsSync(examplesDir)) {
+    for (const f of fs
+      .readdirSync(examplesDir)
+      .filter((f) => f.endsWith('.py'))
+      .sort()) {
+      sources.push({ name: `example ${f}`, code: fs.readFileSync(path.join(examplesDir, f), 'utf8') });
+    }
+  }
+  return sources;
+}
+
+/** The torch fixture files, by name (`classification`, `ctc`, ...). */
+export function fixtureNames(): string[] {
+  return fs
+    .readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}
+
+const NON_FINITE: Record<string, number> = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+
+function caseInputs(c: FixtureCase): { inputs: Record<string, ReturnType<typeof decodeTensor>>; options: LossOptions } {
+  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, decodeTensor(v)]));
+  const options = Object.fromEntries(
+    Object.entries(decodeOptions(c.options)).map(([k, v]) => [
+      k,
+      typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v]! : v,
+    ]),
+  );
+  return { inputs, options };
+}
+
+/** Texts that are not in the fixtures but that explain.ts recognises (CUDA errors, the KLDiv warning). */
+const EXTRA_PYTORCH_TEXTS = [
+  `RuntimeError: "nll_loss_forward_reduce_cuda_kernel_2d_index" not implemented for 'Int'`,
+  '../aten/src/ATen/native/cuda/Loss.cu:242: nll_loss_forward_reduce_cuda_kernel_2d: block: [0,0,0], thread: [0,0,0] Assertion `t >= 0 && t < n_classes` failed.',
+  "UserWarning: reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+  'RuntimeError: expected scalar type Float but found Double',
+  'RuntimeError: all elements of target should be between 0 and 1',
+  'RuntimeError: Expected target size [4, 10], got [4, 7]',
+  'RuntimeError: size mismatch (got input: [2, 3, 4, 4] , target: [2, 5, 5]',
+  "RuntimeError: result type Float can't be cast to the desired output type Long",
+  'ValueError: Using a target size (torch.Size([4])) that is different to the input size (torch.Size([4, 1])) is deprecated. Please ensure they have the same size.',
+  'UserWarning: Using a target size (torch.Size([4])) that is different to the input size (torch.Size([4, 1])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+];
+
+/** Broken selections for the tensor reader, one per kind of problem it reports. */
+export const READER_INPUTS = [
+  '[[1, 2, 3],\n [4, 5, 6],\n [7, 8, 9, 0]]',
+  '[[1, 2], [3]]',
+  '[[[1, 2], [3, 4]], [[5, 6], [7]]]',
+  '[[1, 2], 3]',
+  '[[1, 2], [3, 4], 5]',
+  '[1, [2, 3]]',
+  '[1, 2, [3, 4]]',
+  '[1.5, [2, 3]]',
+  '[[1], []]',
+  'np.array([[1, 2], [3]])',
+  'np.array([[1, 2], [3, 4], [5]])',
+  'torch.LongTensor([[1, 2], [3]])',
+  'tensor([0.0000e+00, 1.0000e+00,  ..., 1.9980e+03, 1.9990e+03])',
+  'array([  0,   1,   2, ..., 997, 998, 999])',
+  '[0 1 2 ... 7 8 9]',
+  'x = [[1, 2],\n     [3, 4]',
+  '[[1, 2), [3, 4]]',
+  '[1, 2]]',
+  'torch.tensor([[a, 1.0]])',
+  'torch.tensor(data)',
+  '[1.0 2.0, 3.0]',
+  '[1, , 2]',
+  '[1, 2 $]',
+  '[1, 2] \\ 3',
+  '"abc',
+  '[1, 0x]',
+  'x = torch.tensor([1]).',
+  'x = [1, 2 "a"]',
+  '[1, 2] = 3',
+  'f(x) = [1]',
+  '[1, (yield 2)]',
+  'x[]',
+  'tensor([1.], grad_fn=<NllLossBackward0)',
+  '['.repeat(300) + ']'.repeat(300),
+  'x = ' + '-'.repeat(400) + '1',
+  '',
+  '  # nothing\n',
+  'import torch\nimport numpy as np',
+  'torch.tensor([1, 2], dtype=torch.complex64)',
+  '[1, 2j]',
+  'torch.tensor([1, 2], dtype=np.float32)',
+  'np.array([1, 2], dtype=torch.float32)',
+  "np.array([1, 2], dtype='bfloat16')",
+  'torch.tensor([1], dtype=torch.float33)',
+  'np.array([1], dtype=np.float33)',
+  "torch.tensor([1], dtype='float32')",
+  'torch.tensor([1], dtype=3)',
+  '[2**63]',
+  'torch.tensor([2**31], dtype=torch.int32)',
+  'torch.ByteTensor([300])',
+  "np.array([float('nan')], dtype=np.int64)",
+  'np.array([np.inf], dtype=np.int32)',
+  "torch.tensor([float('nan')], dtype=torch.int64)",
+  "[int(float('nan'))]",
+  "[int(float('inf'))]",
+  'torch.Tensor(2, 3)',
+  'torch.LongTensor(3)',
+  'torch.Tensor(1.5)',
+  "torch.tensor(['a'])",
+  '[None, 1]',
+  'torch.randn(3)',
+  'torch.foo([1])',
+  'torch.tensor([1]).softmax(0)',
+  'torch.from_numpy([1.5])',
+  'torch.from_numpy()',
+  'torch.tensor([1, 2, 3]).reshape(2, 2)',
+  'torch.tensor([1], foo=1)',
+  'torch.tensor()',
+  'np.array()',
+  '{1, 2}',
+  'torch.tensor([1]).type()',
+  'np.array([1]).astype()',
+  'torch.zeros()',
+  'np.full((2, 3))',
+  'torch.arange(0, 1, 0)',
+  'torch.zeros(100000, 100000)',
+  "[float('abc')]",
+  "[int('x')]",
+  'torch.tensor(*a)',
+  'torch.tensor([1], **k)',
+  'torch.tensor([1], 2)',
+  'torch.tensor([1.], requires_grad=[1])',
+  'torch.tensor([1.], device=[1])',
+  'torch.zeros((2.5, 2))',
+  'torch.tensor([torch.tensor([1, 2])])',
+  'torch',
+  'torch.tensor([1]) + 1',
+  'lambda: 1',
+  'torch.tensor([1]).to(5)',
+  'torch.tensor([1]).unsqueeze(5)',
+  'torch.tensor([[[1]]]).t()',
+  'torch.tensor([1, 2], requires_grad=True)',
+  '[1 / 0]',
+  '[1 // 0]',
+  '[1.0 % 0]',
+  '[0 ** -1]',
+  '[2 ** 100000]',
+  '[(-8) ** 0.5]',
+  '[10.0 ** 400]',
+  '[1 << -1]',
+  '[1 << 5000]',
+  '[~1.5]',
+  'tensor([1]) tensor([2])',
+  'x = 1\ny = 2',
+  '{"a": [1], "b": [2]}',
+  'torch.tensor([1]).T.foo',
+];
+
+/** Broken JSON tensor files. */
+export const JSON_INPUTS = [
+  '',
+  '{',
+  '{"loss": "mse_loss"} extra',
+  '[1, 2]',
+  '{"foo": 1}',
+  '{"loss": 1}',
+  '{"options": 1}',
+  '{"classes": [1]}',
+  '{"input": {"x": 1}}',
+  '{"input": {"data": [1], "dtype": "complex64"}}',
+  '{"input": [[1, 2], 3]}',
+  '{"input": [[1, 2], [3]]}',
+  '{"input": ["abc"]}',
+  '{"input": [[1], [[2]]]}',
+  '{"input": [null]}',
+  '{"a" 1}',
+  '{1: 2}',
+  '{"input": [1 2]}',
+  '{"input": {"a": 1 "b": 2}}',
+  '{"a": "x\\q"}',
+  '{"a": 01}',
+  '{"a": +1}',
+  '{"a": "abc',
+  '{"a": .5}',
+  '['.repeat(600) + ']'.repeat(600),
+  '{"input": @}',
+];
+
+/** Runs the core on everything above and collects what it says. */
+export function buildCorpus(): Corpus {
+  const diagnostics: Corpus['diagnostics'] = [];
+  const reductions: Corpus['reductions'] = [];
+  const explanations: Corpus['explanations'] = [];
+  const pytorchTexts = new Set<string>(EXTRA_PYTORCH_TEXTS);
+
+  const compute = (
+    origin: string,
+    fn: string,
+    inputs: Parameters<typeof runLoss>[0]['inputs'],
+    options: LossOptions,
+  ): void => {
+    const loss = findLoss(fn)!;
+    try {
+      const result = loss.compute(inputs, options);
+      for (const w of result.warnings) diagnostics.push({ origin, diagnostic: w });
+      reductions.push({ origin, reduction: result.reduction });
+    } catch (e) {
+      if (!(e instanceof LossLensError)) throw e;
+      diagnostics.push({ origin, diagnostic: e.diagnostic });
+    }
+  };
+
+  for (const name of fixtureNames()) {
+    for (const c of loadFixtures(name)) {
+      const origin = `${name}:${c.id}`;
+      const { inputs, options } = caseInputs(c);
+      compute(origin, c.fn, inputs, options);
+      if (c.error) pytorchTexts.add(`${c.error.type}: ${c.error.message}`);
+      for (const w of c.warnings ?? []) pytorchTexts.add(`UserWarning: ${w}`);
+      // The same inputs under every reduction, for every breakdown the engine can write about them.
+      const legacy = 'size_average' in options || 'reduce' in options;
+      if (c.error || legacy) continue;
+      const reductionsToTry = c.fn === 'kl_div' ? ['none', 'mean', 'sum', 'batchmean'] : ['none', 'mean', 'sum'];
+      for (const reduction of reductionsToTry) {
+        if (options['reduction'] === reduction) continue;
+        compute(`${origin} reduction=${reduction}`, c.fn, inputs, { ...options, reduction });
+      }
+    }
+  }
+
+  for (const text of READER_INPUTS) {
+    try {
+      readTensor(text);
+    } catch (e) {
+      if (!(e instanceof LossLensError)) throw e;
+      diagnostics.push({ origin: `reader ${JSON.stringify(text.slice(0, 60))}`, diagnostic: e.diagnostic });
+    }
+  }
+  for (const text of JSON_INPUTS) {
+    try {
+      readTensorFile(text);
+    } catch (e) {
+      if (!(e instanceof LossLensError)) throw e;
+      diagnostics.push({ origin: `json ${JSON.stringify(text.slice(0, 60))}`, diagnostic: e.diagnostic });
+    }
+  }
+
+  const snippets = [
+    ...snippetSources(),
+    { name: 'block', code: 'for i in range(3):\n    x = i\n' },
+    {
+      name: 'positional',
+      code: 'import torch.nn.functional as F\nF.cross_entropy(x, y, None, None, -100, None, "mean", 0.0, 1)\n',
+    },
+  ];
+  for (const { name, code } of snippets) {
+    for (const d of evaluateSnippet(code).diagnostics)
+      diagnostics.push({ origin: `${name} (evaluated)`, diagnostic: d });
+    for (const d of checkSnippet(code).diagnostics) diagnostics.push({ origin: `${name} (checked)`, diagnostic: d });
+  }
+  for (const code of ['x = 1', 'import torch\nx = torch.tensor([[1.0, 2.0]])\ny = torch.tensor([1])']) {
+    for (const d of evaluateSnippet(code, { loss: 'cross_entropy' }).diagnostics) {
+      diagnostics.push({ origin: `--loss on ${JSON.stringify(code)}`, diagnostic: d });
+    }
+  }
+
+  const x = tensorFrom([0.1, 0.9], [1, 2], 'float32');
+  const y = tensorFrom([1], [1], 'int64');
+  const runs = [
+    runLoss({ loss: 'cross_entropyy', inputs: { input: x, target: y }, options: {} }),
+    runLoss({ loss: 'no_such_loss_at_all', inputs: { input: x, target: y }, options: {} }),
+    runLoss({ loss: 'cross_entropy', inputs: { input: x }, options: {} }),
+    runLoss({ loss: 'ctc_loss', inputs: { log_probs: x }, options: {} }),
+    runLoss({ loss: 'cross_entropy', inputs: { input: x, target: y }, options: { foo: 1 } }),
+    runTensorFile(readTensorFile('{"input": [[0.1, 0.9]], "target": [1]}')),
+  ];
+  for (const [k, r] of runs.entries())
+    for (const d of r.diagnostics) diagnostics.push({ origin: `run #${k}`, diagnostic: d });
+  for (const [k, fn] of ['cross_entropy', 'mse_loss', 'ctc_loss'].entries()) {
+    compute(`missing #${k}`, fn, {}, {});
+    compute(`unexpected #${k}`, fn, {}, { no_such_option: 1 });
+  }
+
+  for (const text of pytorchTexts) {
+    for (const explanation of explainError(text)) explanations.push({ origin: text.slice(0, 80), explanation });
+  }
+  return { diagnostics, reductions, explanations };
+}

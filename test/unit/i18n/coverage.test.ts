@@ -1,0 +1,121 @@
+/**
+ * Coverage of the zh-cn catalog over what the core really says: every text of the corpus (./corpus.ts) is localized
+ * and must come out Chinese, with no English prose left outside code and every number carried over, while PyTorch's
+ * message stays byte for byte.
+ */
+import * as assert from 'node:assert/strict';
+import { localizeDiagnostic, localizeExplanation, localizeReduction, localizeText } from '../../../src/core/i18n/index';
+import { translationProblems } from './checks';
+import { buildCorpus, fixtureNames, snippetSources } from './corpus';
+
+interface Sample {
+  readonly origin: string;
+  readonly field: string;
+  readonly english: string;
+  readonly chinese: string;
+}
+
+const corpus = buildCorpus();
+const samples = new Map<string, Sample>();
+const add = (origin: string, field: string, english: string | undefined, chinese: string | undefined): void => {
+  if (english === undefined) return;
+  const key = `${field}\u0000${english}`;
+  if (!samples.has(key)) samples.set(key, { origin, field, english, chinese: chinese ?? '' });
+};
+for (const { origin, diagnostic } of corpus.diagnostics) {
+  const zh = localizeDiagnostic(diagnostic, 'zh-cn');
+  add(origin, `${diagnostic.code} explanation`, diagnostic.explanation, zh.explanation);
+  add(origin, `${diagnostic.code} hint`, diagnostic.hint, zh.hint);
+  (diagnostic.fixes ?? []).forEach((f, k) =>
+    add(origin, `${diagnostic.code} fix title`, f.title, zh.fixes?.[k]?.title),
+  );
+}
+for (const { origin, reduction } of corpus.reductions) {
+  const zh = localizeReduction(reduction, 'zh-cn');
+  add(origin, `${reduction.reduction} denominatorLabel`, reduction.denominatorLabel, zh.denominatorLabel);
+  add(origin, `${reduction.reduction} why`, reduction.why, zh.why);
+}
+for (const { origin, explanation } of corpus.explanations) {
+  const zh = localizeExplanation(explanation, 'zh-cn');
+  add(origin, `${explanation.code} cause`, explanation.cause, zh.cause);
+  add(origin, `${explanation.code} fix`, explanation.fix, zh.fix);
+}
+
+const all = [...samples.values()];
+const failures = all
+  .map((s) => ({ s, problems: translationProblems(s.english, s.chinese) }))
+  .filter((f) => f.problems.length > 0);
+const covered = all.length - failures.length;
+const percent = all.length === 0 ? 0 : Math.floor((covered / all.length) * 1000) / 10;
+
+describe('zh-cn coverage of what the core produces', () => {
+  it(`localizes ${covered} of ${all.length} distinct texts (${percent}%) from ${fixtureNames().length} torch fixture files, the reader, the JSON file, the runner, ${snippetSources().length} snippets and Explain PyTorch Error`, () => {
+    const report = failures
+      .slice(0, 40)
+      .map(
+        (f) =>
+          `- [${f.s.field}] (${f.s.origin})\n    en: ${f.s.english}\n    zh: ${f.s.chinese}\n    ${f.problems.join('; ')}`,
+      )
+      .join('\n');
+    assert.equal(failures.length, 0, `${failures.length} texts not fully translated:\n${report}`);
+  });
+
+  it('collects a corpus worth the name (errors, warnings, breakdowns, explanations)', () => {
+    assert.ok(corpus.diagnostics.filter((d) => d.diagnostic.severity === 'error').length > 300);
+    assert.ok(corpus.diagnostics.filter((d) => d.diagnostic.severity !== 'error').length > 100);
+    assert.ok(corpus.reductions.length > 1000);
+    assert.ok(corpus.explanations.length > 50);
+    const codes = new Set(corpus.explanations.map((e) => e.explanation.code));
+    for (const code of [
+      'loss/target-size',
+      'loss/size-mismatch',
+      'loss/batch-size',
+      'loss/multi-target',
+      'loss/target-dtype',
+      'loss/probability-target-dtype',
+      'loss/index-out-of-bounds',
+      'loss/weight-size',
+      'loss/ignore-index-probabilities',
+      'loss/label-smoothing-range',
+      'loss/invalid-reduction',
+      'loss/bce-input-range',
+      'loss/bce-target-range',
+      'loss/bce-size',
+      'warn/broadcast',
+      'loss/not-implemented-dtype',
+      'loss/cosine-dims',
+      'warn/kl-mean',
+    ]) {
+      assert.ok(codes.has(code), `no PyTorch text exercises the explain pattern ${code}`);
+    }
+  });
+
+  it("never touches PyTorch's message, the code, the place or the data", () => {
+    for (const { diagnostic } of corpus.diagnostics) {
+      const zh = localizeDiagnostic(diagnostic, 'zh-cn');
+      assert.equal(zh.message, diagnostic.message);
+      assert.equal(zh.code, diagnostic.code);
+      assert.equal(zh.severity, diagnostic.severity);
+      assert.deepEqual(
+        [zh.line, zh.column, zh.endLine, zh.endColumn],
+        [diagnostic.line, diagnostic.column, diagnostic.endLine, diagnostic.endColumn],
+      );
+      assert.deepEqual(zh.data, diagnostic.data);
+      assert.deepEqual(
+        zh.fixes?.map((f) => f.edits),
+        diagnostic.fixes?.map((f) => f.edits),
+      );
+    }
+    for (const { explanation } of corpus.explanations) {
+      const zh = localizeExplanation(explanation, 'zh-cn');
+      assert.equal(zh.matched, explanation.matched);
+      assert.deepEqual(zh.data, explanation.data);
+    }
+  });
+
+  it("keeps 'en' the identity", () => {
+    for (const { diagnostic } of corpus.diagnostics) assert.equal(localizeDiagnostic(diagnostic, 'en'), diagnostic);
+    for (const { reduction } of corpus.reductions) assert.equal(localizeReduction(reduction, 'en'), reduction);
+    for (const s of all) assert.equal(localizeText(s.english, 'en'), s.english);
+  });
+});
