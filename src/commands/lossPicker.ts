@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { LOSSES } from '../core/losses/index';
 import type { LossDefinition, LossOptions, OptionValue } from '../core/losses/types';
+import { localizeText } from '../core/i18n/index';
 import { suggestLosses } from '../core/suggest';
+import { displayLocale } from '../providers/localize';
 import type { Tensor } from '../core/tensor';
 import { tensorFrom } from '../core/tensor';
 
@@ -70,11 +72,13 @@ export async function pickLoss(
   const likely = ranked.filter((s) => s.score > 0);
   const others = ranked.filter((s) => s.score === 0);
   const items: Item[] = [];
+  const locale = displayLocale();
   const add = (list: typeof ranked, label: string): void => {
     if (list.length === 0) return;
     items.push({ label, kind: vscode.QuickPickItemKind.Separator });
     for (const s of list) {
-      items.push({ label: s.loss.name, description: s.loss.moduleName, detail: s.reason ? `${s.loss.summary} — ${s.reason}` : s.loss.summary, loss: s.loss });
+      const summary = localizeText(s.loss.summary, locale);
+      items.push({ label: s.loss.name, description: s.loss.moduleName, detail: s.reason ? `${summary} — ${localizeText(s.reason, locale)}` : summary, loss: s.loss });
     }
   };
   add(likely, vscode.l10n.t('Likely for these tensors'));

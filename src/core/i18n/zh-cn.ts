@@ -1661,6 +1661,41 @@ const FRAGMENTS: CatalogEntry[] = [
   ['input1, input2 and target', 'input1、input2 和 target'],
 ];
 
+/** losses/*.ts summaries and suggest.ts reasons: what the loss QuickPick shows. */
+const PICKER: CatalogEntry[] = [
+  ['Binary cross-entropy of probabilities (sigmoid outputs) against 0/1 or soft targets.', '概率（sigmoid 输出）对 0/1 或软目标的二元交叉熵。'],
+  ['Sigmoid + binary cross-entropy on raw logits, numerically stable, with pos_weight for imbalanced labels.', '对原始 logits 做 sigmoid + 二元交叉熵，数值稳定，可用 pos_weight 处理不平衡标签。'],
+  ['Softmax cross-entropy of raw logits against class indices or class probabilities.', '原始 logits 对类别索引或类别概率的 softmax 交叉熵。'],
+  ['Connectionist Temporal Classification for unaligned sequences (speech, handwriting); log_probs [T, N, C].', '用于未对齐序列（语音、手写）的 CTC 损失；log_probs 形状为 [T, N, C]。'],
+  ['Pulls similar pairs (y = 1) to cosine 1 and pushes dissimilar pairs (y = −1) below the margin.', '把相似对（y = 1）的余弦拉向 1，把不相似对（y = −1）推到 margin 以下。'],
+  ['Triplet hinge: the anchor must be closer to the positive than to the negative by a margin.', '三元组合页损失：anchor 与正样本的距离必须比与负样本的距离小至少一个 margin。'],
+  ['KL divergence of a target distribution from log-probabilities (use batchmean for the true KL).', '目标分布相对于对数概率的 KL 散度（用 batchmean 才是真正的 KL）。'],
+  ['Poisson negative log-likelihood for count targets; input is the log-rate (log_input=True) or the rate.', '计数目标的泊松负对数似然；输入为对数速率（log_input=True）或速率本身。'],
+  ['Gaussian negative log-likelihood with a predicted variance per element or per sample.', '高斯负对数似然，方差按元素或按样本预测。'],
+  ['Two-class logistic loss log(1 + exp(−y·x)) for labels ±1.', '标签为 ±1 的二分类逻辑损失 log(1 + exp(−y·x))。'],
+  ['Ranking hinge max(0, −y·(x1 − x2) + margin): y = 1 means x1 should rank higher.', '排序合页损失 max(0, −y·(x1 − x2) + margin)：y = 1 表示 x1 应排在前面。'],
+  ['Distance hinge: x for similar pairs (y = 1), max(0, margin − x) for dissimilar (y = −1).', '距离合页损失：相似对（y = 1）取 x，不相似对（y = −1）取 max(0, margin − x)。'],
+  ['Multi-class hinge (SVM) loss over class scores with a class-index target.', '基于类别分数与类别索引目标的多类合页（SVM）损失。'],
+  ['Multi-label hinge: every listed class must outscore every unlisted class by 1 (targets are indices padded with -1).', '多标签合页损失：每个列出的类别的分数都必须比每个未列出的类别高至少 1（目标是用 -1 填充的索引）。'],
+  ['Multi-label sigmoid cross-entropy on logits, averaged over the C labels of each sample.', '对 logits 的多标签 sigmoid 交叉熵，在每个样本的 C 个标签上取平均。'],
+  ['Negative log-likelihood of class indices given log-probabilities (use after log_softmax).', '给定对数概率时类别索引的负对数似然（在 log_softmax 之后使用）。'],
+  ['Mean squared error: (input − target)², for regression.', '均方误差：(input − target)²，用于回归。'],
+  ['Mean absolute error: |input − target|, robust to outliers.', '平均绝对误差：|input − target|，对离群值稳健。'],
+  ['Smooth L1: squared error below beta, absolute error above (box regression).', 'Smooth L1：小于 beta 时为平方误差，大于时为绝对误差（边框回归）。'],
+  ['Huber: squared error below delta, delta-scaled absolute error above.', 'Huber：小于 delta 时为平方误差，大于时为按 delta 缩放的绝对误差。'],
+  ['integer class indices with one row of scores per sample', '整数类别索引，每个样本一行分数'],
+  ['the input looks like log-probabilities', '输入看起来是对数概率'],
+  ['one-hot targets (cast them with .float() to use them as class probabilities)', 'one-hot 目标（用 .float() 转换后可作为类别概率使用）'],
+  ['each target row is a probability distribution', '每一行目标都是一个概率分布'],
+  ['the target rows are distributions; KLDiv wants log-probabilities as input', '目标的每一行都是分布；KLDiv 需要对数概率作为输入'],
+  ['the input lies in [0, 1] (probabilities) and the targets are 0/1', '输入位于 [0, 1]（概率），目标为 0/1'],
+  ['the input has values outside [0, 1] (logits) and the targets are 0/1', '输入有 [0, 1] 之外的值（logits），目标为 0/1'],
+  ['binary targets', '二值目标'],
+  ['one 0/1 target per class', '每个类别一个 0/1 目标'],
+  ['the targets are ±1', '目标为 ±1'],
+  ['input and target have the same shape', 'input 与 target 形状相同'],
+];
+
 /** The zh-cn catalog. */
 export const ZH_CN: Catalog = {
   sentences: [
@@ -1680,6 +1715,7 @@ export const ZH_CN: Catalog = {
     ...READER,
     ...PYTHON,
     ...SNIPPET,
+    ...PICKER,
   ],
   fragments: FRAGMENTS,
 };
