@@ -1,5 +1,5 @@
-// One build script, one entry per bundle: the extension (node, cjs, vscode external), the webview (browser) and the
-// CLI (node). Type-checking runs separately with `tsc --noEmit`.
+// One build script, one entry per bundle: the extension (node, cjs, vscode external), its loss worker (node), the
+// webview (browser) and the CLI (node). Type-checking runs separately with `tsc --noEmit`.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -13,6 +13,14 @@ const bundles = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    outdir: 'dist',
+  },
+  {
+    // The loss worker: large inputs are read, parsed and computed off the extension host's thread.
+    entryPoints: { worker: 'src/worker/lossWorker.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
     outdir: 'dist',
   },
   {

@@ -1,19 +1,25 @@
 /**
  * `loss-lens`: the command line over the same core the extension uses.
  *
- *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--json]
- *   loss-lens eval FILE.py [--loss NAME] [--json]     every loss call of a Python snippet, top to bottom
+ *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--json] [--explain [--lang zh-cn]]
+ *   loss-lens eval FILE.py [--loss NAME] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
  *   loss-lens check FILE.py [--json]                  shape and dtype mismatches PyTorch would raise at loss calls
+ *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
+ *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
  *
  * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
  */
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
+import { buildDerivation, renderDerivation, type DerivationLocale } from './core/derivation';
 import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
 import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
-import { readTensorFile } from './core/json/tensorFile';
+import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
+import type { LossInputs, LossResult } from './core/losses/types';
 import { checkSnippet, evaluateSnippet } from './core/snippet/index';
+import { formatSummary, summarize, summaryToJson, SUMMARY_THRESHOLD_BYTES, SUMMARY_THRESHOLD_ELEMENTS } from './core/summary';
+import { largestTensor, npyTensorFile, readTensorFileFromDisk, resolveNpyRelativeTo } from './files';
 import type { Nested } from './core/tensor';
 
 /** Exit codes, as documented in README. */
@@ -34,12 +40,58 @@ function readFileOrFail(file: string, io: Io): string | undefined {
   }
 }
 
-function report(outcome: RunOutcome, file: string, json: boolean, io: Io, extra: { classes?: readonly string[] } = {}): number {
+/** `--explain`: the derivation by hand of a result, in the `--lang` language. */
+interface Explain {
+  readonly inputs: LossInputs;
+  readonly locale: DerivationLocale;
+}
+
+/** A result's JSON, with its derivation when `--explain` asked for it. */
+function resultJson(r: LossResult, explain: Explain | undefined): Record<string, unknown> {
+  if (!explain) return resultToJson(r);
+  const derivation = buildDerivation(r, explain.inputs);
+  return { ...resultToJson(r), derivation, derivationText: renderDerivation(derivation, explain.locale) };
+}
+
+function report(
+  outcome: RunOutcome,
+  file: string,
+  json: boolean,
+  io: Io,
+  extra: { classes?: readonly string[] } = {},
+  explain?: Explain,
+): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   if (json) {
-    io.stdout(`${JSON.stringify({ results: outcome.results.map(resultToJson), diagnostics: outcome.diagnostics }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, null, 2)}\n`);
   } else {
-    for (const r of outcome.results) io.stdout(`${formatResult(r, extra)}\n`);
+    for (const r of outcome.results) {
+      io.stdout(`${formatResult(r, extra)}\n`);
+      if (explain) io.stdout(`\n${renderDerivation(buildDerivation(r, explain.inputs), explain.locale)}\n`);
+    }
+    if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
+  }
+  return failed ? EXIT.rejected : EXIT.ok;
+}
+
+/** A file's size in bytes (0 when it cannot be read: the reader then reports why). */
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Prints a summary-mode outcome: the worst samples, the histogram, the classes, the value (or `--json`). */
+function reportSummary(outcome: RunOutcome, inputs: LossInputs, file: string, json: boolean, io: Io, classes?: readonly string[]): number {
+  const failed = outcome.diagnostics.some((d) => d.severity === 'error');
+  const result = outcome.results[0];
+  const summary = result ? summarize(result, inputs) : undefined;
+  if (json) {
+    io.stdout(`${JSON.stringify({ results: summary ? [summaryToJson(summary)] : [], diagnostics: outcome.diagnostics }, null, 2)}\n`);
+  } else {
+    if (summary) io.stdout(`${formatSummary(summary, classes ? { classes } : {})}\n`);
     if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
   }
   return failed ? EXIT.rejected : EXIT.ok;
@@ -77,27 +129,67 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
 
   program
     .command('compute')
-    .description('compute the loss described by a JSON tensor file')
-    .argument('<file>', 'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}}')
+    .description('compute the loss described by a JSON tensor file, or by .npy files')
+    .argument('[file]', 'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}} (optional with --input)')
     .option('--loss <name>', 'loss to compute (functional or module name), overriding the file')
+    .option('--input <file.npy>', 'the input tensor from a .npy file (numpy.save output)')
+    .option('--target <file.npy>', 'the target tensor from a .npy file')
+    .option('--summary', 'summarise (worst samples, loss histogram, classes) instead of listing samples; automatic for big inputs')
     .addOption(new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']))
     .option('--json', 'print the result and breakdown as JSON')
-    .action((file: string, opts: { loss?: string; reduction?: string; json?: boolean }) => {
-      const text = readFileOrFail(file, io);
-      if (text === undefined) {
+    .option('--explain', 'write the arithmetic out by hand with the actual numbers (at most 4 samples × 6 classes)')
+    .addOption(new Option('--lang <locale>', 'language of --explain').choices(['en', 'zh-cn']).default('en'))
+    .action((file: string | undefined, opts: { loss?: string; reduction?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; input?: string; target?: string; summary?: boolean }) => {
+      if (file === undefined && opts.input === undefined) {
+        io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
         exitCode = EXIT.usage;
         return;
       }
+      let summary = opts.summary === true;
+      let text: string | undefined;
+      if (file !== undefined) {
+        // Big files go through the streaming reader in chunks (and are summarised); small ones keep the text reader.
+        summary ||= fileSize(file) > SUMMARY_THRESHOLD_BYTES;
+        if (!summary) {
+          text = readFileOrFail(file, io);
+          if (text === undefined) {
+            exitCode = EXIT.usage;
+            return;
+          }
+        }
+      }
       let outcome: RunOutcome;
       let classes: readonly string[] | undefined;
+      let inputs: LossInputs = {};
       try {
-        const tensorFile = readTensorFile(text);
+        let tensorFile: TensorFile =
+          file === undefined
+            ? npyTensorFile(opts.input!, opts.target)
+            : resolveNpyRelativeTo(text !== undefined ? readTensorFile(text) : readTensorFileFromDisk(file), file);
+        if (file !== undefined && opts.input !== undefined) {
+          tensorFile = { ...tensorFile, inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target).inputs } };
+        }
         classes = tensorFile.classes;
-        outcome = runTensorFile(tensorFile, { ...(opts.loss ? { loss: opts.loss } : {}), ...(opts.reduction ? { reduction: opts.reduction } : {}) });
+        inputs = tensorFile.inputs;
+        summary ||= largestTensor(tensorFile) > SUMMARY_THRESHOLD_ELEMENTS;
+        const overrides = { ...(opts.loss ? { loss: opts.loss } : {}), ...(opts.reduction ? { reduction: opts.reduction } : {}) };
+        outcome = runTensorFile(tensorFile, overrides, summary ? { detail: 'summary' } : undefined);
       } catch (e) {
+        const ioError = e as NodeJS.ErrnoException;
+        if (!(e instanceof LossLensError) && typeof ioError.code === 'string') {
+          io.stderr(`loss-lens: cannot read ${ioError.path ?? file}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`);
+          exitCode = EXIT.usage;
+          return;
+        }
         outcome = { results: [], diagnostics: diagnosticsOf(e) };
       }
-      exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {});
+      if (summary) {
+        exitCode = reportSummary(outcome, inputs, file ?? opts.input!, opts.json === true, io, classes);
+        return;
+      }
+      file ??= opts.input!;
+      const explain = opts.explain ? { inputs, locale: opts.lang } : undefined;
+      exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {}, explain);
     });
 
   program
@@ -106,7 +198,9 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .argument('<file>', 'Python file or copied snippet')
     .option('--loss <name>', 'with no loss call in the snippet, apply this loss to its first two tensors')
     .option('--json', 'print the results and diagnostics as JSON')
-    .action((file: string, opts: { loss?: string; json?: boolean }) => {
+    .option('--explain', 'write each computed call out by hand with the actual numbers (at most 4 samples × 6 classes)')
+    .addOption(new Option('--lang <locale>', 'language of --explain').choices(['en', 'zh-cn']).default('en'))
+    .action((file: string, opts: { loss?: string; json?: boolean; explain?: boolean; lang: DerivationLocale }) => {
       const text = readFileOrFail(file, io);
       if (text === undefined) {
         exitCode = EXIT.usage;
@@ -116,13 +210,18 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       const failed = evaluation.diagnostics.some((d) => d.severity === 'error');
       if (opts.json) {
         const results = evaluation.calls.flatMap((c) =>
-          c.result ? [{ ...resultToJson(c.result), ...placeOf(c.range) }] : [],
+          c.result
+            ? [{ ...resultJson(c.result, opts.explain ? { inputs: c.computed?.inputs ?? {}, locale: opts.lang } : undefined), ...placeOf(c.range) }]
+            : [],
         );
         io.stdout(`${JSON.stringify({ results, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
       } else {
         for (const c of evaluation.calls) {
           const head = `${c.range.line}:${c.range.column} ${c.fn}`;
-          if (c.result) io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result)}\n\n`);
+          if (c.result) {
+            io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result)}\n\n`);
+            if (opts.explain) io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
+          }
           else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
         }
         if (evaluation.calls.length === 0) io.stdout('no loss call found\n');

@@ -3,6 +3,7 @@
  */
 import * as vscode from 'vscode';
 import { computeFromJsonFile } from './commands/computeFromJsonFile';
+import { computeFromNpy } from './commands/computeFromNpy';
 import { computeOnSelection } from './commands/computeOnSelection';
 import { explainPytorchError } from './commands/explainError';
 import { showCall } from './commands/showCall';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const commands: [string, (...args: never[]) => unknown][] = [
     [CommandIds.computeOnSelection, () => computeOnSelection(services)],
     [CommandIds.computeFromJsonFile, (uri?: vscode.Uri) => computeFromJsonFile(services, uri)],
+    [CommandIds.computeFromNpy, (uri?: vscode.Uri) => computeFromNpy(services, uri)],
     [CommandIds.explainError, (text?: string) => explainPytorchError(services, text)],
     [CommandIds.openInspector, () => vscode.commands.executeCommand('lossLens.inspector.focus')],
     [CommandIds.showBreakdown, () => views.panel.show(false)],

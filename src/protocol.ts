@@ -109,6 +109,103 @@ export const WEBVIEW_STRING_KEYS = [
   'invalidNumber',
   'editValue',
   'editTarget',
+  // The teaching sections: the derivation by hand, CE = H + KL, both label-smoothing conventions, loss parts.
+  'derivationTab',
+  'derivationHint',
+  'infoTab',
+  'infoTitle',
+  'infoHint',
+  'infoOneHot',
+  'infoWeighted',
+  'infoIdentity',
+  'infoIdentityFails',
+  'colEntropy',
+  'colKl',
+  'colCrossEntropy',
+  'colEntropyPlusKl',
+  'teachingRowsShown',
+  'smoothingTitle',
+  'smoothingHint',
+  'smoothingPytorch',
+  'smoothingClamp',
+  'smoothingOnTarget',
+  'smoothingOffTarget',
+  'smoothingTorchComputes',
+  'smoothingShownPytorch',
+  'smoothingShownClamp',
+  'smoothingNotSame',
+  'partsTitle',
+  'weightsFromCounts',
+  'weightsFromCountsHint',
+  'applyClassWeights',
+  'applyPosWeight',
+  'colPositives',
+  'colNegatives',
+  'weightsDegenerate',
+  // The derivation's phrases (src/core/derivation.ts DERIVATION_PHRASES; the same English and Chinese).
+  'derivHeading',
+  'derivSample',
+  'derivSampleIgnored',
+  'derivSampleSoft',
+  'derivElement',
+  'derivSmoothedTargets',
+  'derivReduction',
+  'derivShift',
+  'derivSoftmaxTarget',
+  'derivExpSum',
+  'derivSoftmaxClass',
+  'derivNegLog',
+  'derivWeighted',
+  'derivIgnored',
+  'derivSmoothingIndex',
+  'derivSmoothedTarget',
+  'derivProbTargets',
+  'derivNll',
+  'derivBce',
+  'derivLogClamp',
+  'derivSigmoid',
+  'derivBceLogits',
+  'derivStableForm',
+  'derivElementWeight',
+  'derivRce',
+  'derivRceClamped',
+  'derivSce',
+  'derivClampOn',
+  'derivClampOff',
+  'derivClampLoss',
+  'derivPt',
+  'derivFocalCe',
+  'derivFocalCeSoft',
+  'derivFocalStable',
+  'derivModulating',
+  'derivAlphaT',
+  'derivAlphaClass',
+  'derivFocal',
+  'derivMean',
+  'derivMeanElements',
+  'derivMeanKept',
+  'derivWeightedMean',
+  'derivSum',
+  'derivNone',
+  'derivTooLarge',
+  'derivUnsupported',
+  // Large inputs (src/core/summary.ts): the Summary tab.
+  'largeTab',
+  'largeNote',
+  'worstSamples',
+  'showSample',
+  'lossHistogram',
+  'histogramBin',
+  'histogramExcluded',
+  'confusion',
+  'confusionHint',
+  'confusionOther',
+  'confusionCell',
+  'accuracy',
+  'classAggregates',
+  'classesShown',
+  'colMeanLoss',
+  'colPredictedCount',
 ] as const;
 
 /** A key of the webview's string bundle. */
@@ -121,6 +218,19 @@ export type WebviewStrings = Readonly<Record<WebviewStringKey, string>>;
 export interface LossChoice {
   readonly name: string;
   readonly summary: string;
+}
+
+/** Weights counted from the shown computation's targets, ready to apply with one click. */
+export interface SuggestedWeights {
+  readonly weights: readonly number[];
+  /** Per class: n_c (class weights); per label: the positives (pos_weight). */
+  readonly counts: readonly number[];
+  /** Per label: the negatives (pos_weight only). */
+  readonly negatives?: readonly number[];
+  /** Classes or labels left at 1 (no samples, or no positives/negatives). */
+  readonly degenerate: readonly number[];
+  /** `N / (C·n_c)` or `negatives / positives`. */
+  readonly formula: string;
 }
 
 /** The what-if controls' current values and which of them apply to the current loss. */
@@ -148,6 +258,11 @@ export interface WhatIfState {
   readonly edited: boolean;
   /** Logits and targets can be edited (the request holds the tensors). */
   readonly canEditInputs: boolean;
+  /** Class weights and pos_weight counted from the targets, where the loss takes them. */
+  readonly weightsFromCounts?: {
+    readonly classWeights?: SuggestedWeights;
+    readonly posWeight?: SuggestedWeights;
+  };
 }
 
 /** One line of the history list. */
@@ -192,6 +307,8 @@ export type WhatIfChange =
   /** `null` removes the weights. */
   | { readonly kind: 'classWeights'; readonly weights: readonly number[] | null }
   | { readonly kind: 'posWeight'; readonly weights: readonly number[] | null }
+  /** Counts the targets and sets class weights N/(C·n_c) or pos_weight = negatives/positives. */
+  | { readonly kind: 'weightsFromCounts'; readonly target: 'classWeights' | 'posWeight' }
   /** Sets input[sample, classIndex] (for elementwise losses `classIndex` is the element within the sample). */
   | { readonly kind: 'editLogit'; readonly sample: number; readonly classIndex: number; readonly value: number }
   /** Sets the sample's target: the class index for index targets (`classIndex` −1), else target[sample, classIndex]. */
@@ -304,6 +421,8 @@ export function isWhatIfChange(v: unknown): v is WhatIfChange {
     case 'classWeights':
     case 'posWeight':
       return v.weights === null || isNumberList(v.weights);
+    case 'weightsFromCounts':
+      return v.target === 'classWeights' || v.target === 'posWeight';
     case 'editLogit':
       return isIndex(v.sample) && isIndex(v.classIndex) && typeof v.value === 'number' && !Number.isNaN(v.value);
     case 'editTarget':

@@ -18,9 +18,14 @@ import type { HostChannel } from './host';
 import type { ViewActions } from './views/actions';
 import { bceView, classesView, extraTermsView, gradientView, klDivView, labelSmoothingView } from './views/breakdown';
 import { tableColumns } from './views/columns';
+import { derivationView } from './views/derivation';
+import { infoView } from './views/info';
 import { createTranslator, type Translate } from './views/l10n';
+import { largeView } from './views/large';
 import { sampleDetailsView } from './views/sample';
+import { lossPartsView, smoothingComparisonView } from './views/smoothing';
 import { errorView, headerView, overviewView, statsView, warningsView } from './views/summary';
+import { weightsFromCountsView } from './views/weights';
 import { historyView, whatIfView } from './views/whatIf';
 import { component, h, type VNode } from './vnode';
 
@@ -172,6 +177,12 @@ export class App {
       reveal: (sampleIndex) =>
         this.report && host.post({ type: 'revealSample', reportId: this.report.id, sampleIndex }),
       selectSample: (sampleIndex) => this.select(sampleIndex, true),
+      showSample: (sampleIndex) => {
+        this.tab = 'samples';
+        this.save();
+        this.renderTabs();
+        this.select(sampleIndex, true);
+      },
       whatIf: (change) => this.report && host.post({ type: 'whatIf', reportId: this.report.id, change }),
       openHistory: (entryId) => host.post({ type: 'openHistory', entryId }),
       selectTab: (id) => {
@@ -372,7 +383,11 @@ export class App {
 
   private renderWhatIf(): void {
     if (this.role !== 'inspector') return;
-    renderInto(this.whatIfRegion, this.whatIf ? whatIfView(this.whatIf, this.t, this.actions) : null);
+    renderInto(
+      this.whatIfRegion,
+      this.whatIf ? whatIfView(this.whatIf, this.t, this.actions) : null,
+      this.whatIf ? weightsFromCountsView(this.whatIf, this.t, this.actions) : null,
+    );
   }
 
   private renderHistory(): void {
@@ -410,11 +425,22 @@ export class App {
         ),
       },
     ];
-    const classContent = [classesView(r, t), labelSmoothingView(r, t)].filter((v): v is VNode => v !== null);
+    // Large inputs: the summary (worst samples, histogram, confusion matrix, classes) has a tab of its own.
+    const large = largeView(r, t, this.actions);
+    if (large) tabs.push({ id: 'large', title: t('largeTab'), content: large });
+    const classContent = [classesView(r, t), labelSmoothingView(r, t), smoothingComparisonView(r, t)].filter(
+      (v): v is VNode => v !== null,
+    );
     if (classContent.length > 0)
       tabs.push({ id: 'classes', title: t('classes'), content: h('div', null, classContent) });
-    tabs.push({ id: 'gradient', title: t('gradient'), content: gradientView(r, t) });
-    const termContent = [bceView(r, t), klDivView(r, t), extraTermsView(r, t)].filter((v): v is VNode => v !== null);
+    const derivation = derivationView(r, t);
+    if (derivation) tabs.push({ id: 'derivation', title: t('derivationTab'), content: derivation });
+    const info = infoView(r, t);
+    if (info) tabs.push({ id: 'info', title: t('infoTab'), content: info });
+    if (!r.large) tabs.push({ id: 'gradient', title: t('gradient'), content: gradientView(r, t) });
+    const termContent = [lossPartsView(r, t), bceView(r, t), klDivView(r, t), extraTermsView(r, t)].filter(
+      (v): v is VNode => v !== null,
+    );
     if (termContent.length > 0) tabs.push({ id: 'terms', title: t('terms'), content: h('div', null, termContent) });
     tabs.push({
       id: 'warnings',

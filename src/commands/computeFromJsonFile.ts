@@ -7,7 +7,10 @@ import { LossLensError } from '../core/diagnostics';
 import { member, parseJson } from '../core/json/parse';
 import { readTensorFile } from '../core/json/tensorFile';
 import { findLoss } from '../core/losses/index';
+import { SUMMARY_THRESHOLD_BYTES } from '../core/summary';
+import { resolveNpyRelativeTo } from '../files';
 import type { Services } from '../services';
+import { computeLarge, jsonSource } from './computeLarge';
 import { showProblem } from './showProblem';
 
 /** Computes the loss a JSON tensor file describes; `uri` comes from the explorer, else the active editor. */
@@ -25,10 +28,13 @@ export async function computeFromJsonFile(services: Services, uri?: vscode.Uri):
     );
     return;
   }
+  // Large files are read, parsed and computed in a worker (a summary, with progress), never opened here.
+  if (stat.size > SUMMARY_THRESHOLD_BYTES) return computeLarge(services, jsonSource(target), target);
   const document = await vscode.workspace.openTextDocument(target);
   let file;
   try {
     file = readTensorFile(document.getText());
+    if (target.scheme === 'file') file = resolveNpyRelativeTo(file, target.fsPath);
   } catch (e) {
     if (e instanceof LossLensError) {
       void showProblem(e.diagnostic, document, services.log);

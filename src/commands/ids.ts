@@ -2,6 +2,7 @@
 export const CommandIds = {
   computeOnSelection: 'lossLens.computeOnSelection',
   computeFromJsonFile: 'lossLens.computeFromJsonFile',
+  computeFromNpy: 'lossLens.computeFromNpy',
   openInspector: 'lossLens.openInspector',
   explainError: 'lossLens.explainError',
   showBreakdown: 'lossLens.showBreakdown',

@@ -8,10 +8,13 @@
  */
 import type { Diagnostic, Severity, SourceRange } from './diagnostics';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
+import { EXTRA_PYTHON } from './losses/extra/python';
 import type { LossInputs, LossOptions, LossResult, OptionValue } from './losses/types';
+import { buildTeachingSections, type TeachingSections } from './report-extras';
 import { isFloating, numel, type DType, type Tensor } from './tensor';
 
 export type { JsonNumber } from './format';
+import type { ReportLarge } from './summary';
 
 /** The schema tag written into every report and every JSON export. */
 export const REPORT_SCHEMA = 'loss-lens/report@1';
@@ -272,6 +275,19 @@ export interface LossReport {
   readonly klDiv?: ReportKlDiv;
   readonly terms: readonly ReportTerm[];
   readonly warnings: readonly ReportWarning[];
+  /**
+   * Present for large inputs computed in summary mode (src/core/summary.ts): top-k worst samples, the per-sample loss
+   * histogram, the confusion matrix and class aggregates. Rows are then computed page by page.
+   */
+  readonly large?: ReportLarge;
+  /** The arithmetic written out with the actual numbers, for small inputs (src/core/derivation.ts). */
+  readonly derivation?: TeachingSections['derivation'];
+  /** Cross-entropy against probability targets: H(p), KL(p‖q), H(p, q) per sample and CE = H + KL checked. */
+  readonly info?: TeachingSections['info'];
+  /** Label smoothing: PyTorch's convention and the clamp convention side by side. */
+  readonly smoothingComparison?: TeachingSections['smoothingComparison'];
+  /** Symmetric cross-entropy's CE/RCE split, focal loss's p_t, (1 − p_t)^γ and α_t, per sample. */
+  readonly lossParts?: TeachingSections['lossParts'];
 }
 
 /** A report plus paged access to its rows. Rows are built on demand, so 100 000 samples cost nothing until asked for. */
@@ -471,6 +487,16 @@ export function lossFormula(fn: string, options: LossOptions, probabilityTargets
       return `ℓᵢ = max(‖aᵢ − pᵢ‖_p − ‖aᵢ − nᵢ‖_p + margin, 0),  margin = ${num(options.margin, 1)}`;
     case 'ctc_loss':
       return 'ℓᵢ = −log Σ_{π ∈ B⁻¹(yᵢ)} Πₜ p(πₜ | xᵢ)';
+    case 'symmetric_cross_entropy':
+      return `ℓᵢ = α·(−log pᵢ[yᵢ]) + β·(−log ε)·Σ_{c≠yᵢ} pᵢ[c],  pᵢ = softmax(xᵢ),  α = ${num(options.alpha, 0.1)}, β = ${num(options.beta, 1)}, ε = ${num(options.eps, 1e-4)}`;
+    case 'label_smoothing_clamp':
+      return `ℓᵢ = −Σ_c q[c]·log softmax(xᵢ)[c],  q = 1−ε on yᵢ and ε/(C−1) elsewhere,  ε = ${num(options.epsilon, 0.1)}`;
+    case 'sigmoid_focal_loss':
+      return num(options.alpha, 0.25) >= 0
+        ? `ℓᵢ = α_t·(1−p_t)^γ·BCE(xᵢ, yᵢ),  p_t = σ(xᵢ) if yᵢ = 1 else 1−σ(xᵢ),  α = ${num(options.alpha, 0.25)}, γ = ${num(options.gamma, 2)}`
+        : `ℓᵢ = (1−p_t)^γ·BCE(xᵢ, yᵢ),  p_t = σ(xᵢ) if yᵢ = 1 else 1−σ(xᵢ),  γ = ${num(options.gamma, 2)}`;
+    case 'softmax_focal_loss':
+      return `ℓᵢ = −${options.alpha !== null && options.alpha !== undefined ? 'α[yᵢ]·' : ''}(1−p_t)^γ·log p_t,  p_t = softmax(xᵢ)[yᵢ],  γ = ${num(options.gamma, 2)}`;
     default:
       return `ℓᵢ = ${fn}(xᵢ, yᵢ)`;
   }
@@ -541,7 +567,8 @@ function tensorLiteral(t: Tensor, requiresGrad: boolean): string {
   return `torch.tensor(${pythonNested(t)}, dtype=torch.${t.dtype}${requiresGrad ? ', requires_grad=True' : ''})`;
 }
 
-function optionText(v: OptionValue): string {
+/** An option's value as Python would spell it (`'mean'`, `None`, `tensor([1., 2.])`). */
+export function optionText(v: OptionValue): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return pythonScalar(v);
@@ -577,7 +604,15 @@ export function toPytorchSnippet(
   const withGradient = snippetOptions.gradient ?? true;
   const order = snippetOptions.order ? snippetOptions.order.filter((k) => k in inputs) : [];
   for (const k of Object.keys(inputs)) if (!order.includes(k)) order.push(k);
-  const lines = ['import torch', 'import torch.nn.functional as F', ''];
+  // The losses beyond torch.nn are imported from torchvision or defined before use.
+  const extra = EXTRA_PYTHON[fn];
+  const lines = [
+    'import torch',
+    'import torch.nn.functional as F',
+    ...(extra?.imports ?? []),
+    '',
+    ...(extra?.definition ? [extra.definition, '', ''] : []),
+  ];
   const differentiable: string[] = [];
   for (const name of order) {
     const t = inputs[name]!;
@@ -597,7 +632,8 @@ export function toPytorchSnippet(
     }
   }
   lines.push('');
-  lines.push(`loss = F.${pythonIdentifier(fn)}(${[...order.map(pythonIdentifier), ...keywords].join(', ')})`);
+  const callee = extra ? extra.call : `F.${pythonIdentifier(fn)}`;
+  lines.push(`loss = ${callee}(${[...order.map(pythonIdentifier), ...keywords].join(', ')})`);
   lines.push('print(loss)');
   if (differentiable.length > 0) {
     lines.push(options.reduction === 'none' ? 'loss.sum().backward()' : 'loss.backward()');
@@ -945,7 +981,8 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
   const inputsLabel: LossReport['inputsLabel'] =
     result.fn === 'cross_entropy' ||
     result.fn === 'binary_cross_entropy_with_logits' ||
-    result.fn === 'multilabel_soft_margin_loss'
+    result.fn === 'multilabel_soft_margin_loss' ||
+    result.fn in EXTRA_PYTHON
       ? 'logits'
       : result.fn === 'nll_loss' || result.fn === 'kl_div' || result.fn === 'ctc_loss'
         ? 'log-probabilities'
@@ -1003,6 +1040,7 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
       perRow: rowTerms.some(([n]) => n === name),
     })),
     warnings: result.warnings.map(toReportWarning),
+    ...buildTeachingSections(result, context.inputs),
   };
 
   // Sorted orders are computed once per key and reused by every page.

@@ -5,7 +5,7 @@
  */
 import { LossLensError, type Diagnostic, type SourceRange } from './diagnostics';
 import { findLoss, LOSSES } from './losses/index';
-import type { LossInputs, LossOptions, LossResult } from './losses/types';
+import type { ComputeSettings, LossInputs, LossOptions, LossResult } from './losses/types';
 import type { TensorFile } from './json/tensorFile';
 
 /** What one run produced: results (zero or one here) and the diagnostics to show. */
@@ -50,8 +50,8 @@ export function suggestLoss(name: string): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
 }
 
-/** Computes one loss; never throws for bad input (it becomes a diagnostic). */
-export function runLoss(request: LossRequest): RunOutcome {
+/** Computes one loss; never throws for bad input (it becomes a diagnostic). `settings.detail: 'summary'` for large inputs. */
+export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOutcome {
   const place = request.range ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
   const def = findLoss(request.loss);
   if (!def) {
@@ -108,7 +108,7 @@ export function runLoss(request: LossRequest): RunOutcome {
     }
   }
   try {
-    const result = def.compute(request.inputs, request.options);
+    const result = def.compute(request.inputs, request.options, settings);
     return { results: [result], diagnostics: result.warnings.map((w) => ({ ...w, ...place })) };
   } catch (e) {
     if (e instanceof LossLensError) {
@@ -135,7 +135,11 @@ export function runLoss(request: LossRequest): RunOutcome {
 }
 
 /** Computes the loss a tensor file describes, with optional overrides from the command line. */
-export function runTensorFile(file: TensorFile, overrides: { loss?: string; reduction?: string } = {}): RunOutcome {
+export function runTensorFile(
+  file: TensorFile,
+  overrides: { loss?: string; reduction?: string } = {},
+  settings?: ComputeSettings,
+): RunOutcome {
   const loss = overrides.loss ?? file.loss;
   if (!loss) {
     return {
@@ -156,5 +160,5 @@ export function runTensorFile(file: TensorFile, overrides: { loss?: string; redu
     };
   }
   const options = overrides.reduction ? { ...file.options, reduction: overrides.reduction } : file.options;
-  return runLoss({ loss, inputs: file.inputs, options, ...(file.lossRange ? { range: file.lossRange } : {}) });
+  return runLoss({ loss, inputs: file.inputs, options, ...(file.lossRange ? { range: file.lossRange } : {}) }, settings);
 }

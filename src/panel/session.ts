@@ -14,8 +14,18 @@ import {
   type ReportModel,
   type RowSort,
 } from '../core/report';
+import { buildSummaryReport, MAX_CLASS_ROWS, summarize, summarySnippet, type LossSummary } from '../core/summary';
 import { isFloating, numel, tensorFrom, type DType, type Tensor } from '../core/tensor';
-import type { ErrorInfo, ExportFormat, HistoryEntry, RowsPage, WhatIfChange, WhatIfState } from '../protocol';
+import { weightsForComputation, type CountWeights } from '../core/weights';
+import type {
+  ErrorInfo,
+  ExportFormat,
+  HistoryEntry,
+  RowsPage,
+  SuggestedWeights,
+  WhatIfChange,
+  WhatIfState,
+} from '../protocol';
 import { Disposable, Emitter } from './lifecycle';
 
 /** One computation to show: the loss, its tensors and options, and how to label and place it. */
@@ -34,6 +44,11 @@ export interface ComputeRequest {
   readonly sampleRanges?: readonly (SourceRange | null | undefined)[];
   /** The document the computation came from (a URI string), handed back to `reveal`. */
   readonly source?: string;
+  /**
+   * Computes this request instead of the session's `compute`, and what-if edits of it too: large inputs are computed
+   * in a worker, in summary mode (a result with `detail: 'summary'` is shown as a summary with rows paged on demand).
+   */
+  readonly compute?: ComputeFn;
 }
 
 /**
@@ -44,6 +59,8 @@ export interface ComputeRequest {
 export interface ComputeOutcome {
   readonly results: readonly LossResult[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Summaries of summary-mode results, by index, when already computed (in the worker, for large inputs). */
+  readonly summaries?: readonly LossSummary[];
 }
 
 /** The injected computation (synchronous, or asynchronous e.g. through a worker). It may also throw. */
@@ -90,6 +107,16 @@ interface Entry {
   good?: { readonly model: ReportModel; readonly result: LossResult; readonly request: ComputeRequest };
   /** Set when the latest computation failed. */
   error?: ErrorInfo;
+}
+
+/** The model of a summary-mode result: aggregates now, rows (and a row's probabilities) when a page is asked for. */
+function summaryModel(result: LossResult, request: ComputeRequest, id: string, summary?: LossSummary): ReportModel {
+  return buildSummaryReport(summary ?? summarize(result, request.inputs), {
+    id,
+    title: request.title ?? result.fn,
+    inputs: request.inputs,
+    ...(request.classNames ? { classNames: request.classNames } : {}),
+  });
 }
 
 /** The default page sort: sample order. */
@@ -174,10 +201,26 @@ export function applyWhatIf(
           : tensorFrom(change.weights, [change.weights.length], weightDtype(request.inputs));
       return { ...request, options };
     }
+    case 'weightsFromCounts': {
+      // Counted from the targets: N/(C·n_c) per class, or negatives/positives per label (src/core/weights.ts).
+      const def = context.losses.find((l) => l.name === request.fn);
+      const classWeights = change.target === 'classWeights';
+      const key = classWeights ? 'weight' : 'pos_weight';
+      const counted = weightsForComputation(request.inputs, request.options, context.result, {
+        classWeights: classWeights && def !== undefined && key in def.defaults,
+        posWeight: !classWeights && def !== undefined && key in def.defaults,
+      });
+      const found = classWeights ? counted.classWeights : counted.posWeight;
+      if (!found) throw new Error(`${request.fn} takes no ${key} that can be counted from its targets.`);
+      options[key] = tensorFrom(found.weights, [found.weights.length], weightDtype(request.inputs));
+      return { ...request, options };
+    }
     case 'editLogit':
     case 'editTarget': {
       const result = context.result;
       if (!result) throw new Error('There is no computed result to edit.');
+      // A large input's values are not edited (copying them would block the extension host); options still are.
+      if (result.detail === 'summary') throw new Error('The values of a large input cannot be edited; change its options instead.');
       const name = change.kind === 'editLogit' ? mainInputName(request.inputs) : targetName(request.inputs);
       const tensor = name ? request.inputs[name] : undefined;
       if (!name || !tensor) throw new Error('The computation has no tensor to edit.');
@@ -362,6 +405,8 @@ export class LensSession extends Disposable {
     const base = good.result.fn;
     switch (format) {
       case 'snippet': {
+        // A large input is not printed: the snippet loads it from its file.
+        if (good.result.detail === 'summary') return { text: summarySnippet(good.result.fn, good.result.options, good.request.inputs, good.request.source), fileName: `${base}.py` };
         const def = this.options.losses.find((l) => l.name === good.result.fn);
         return {
           text: toPytorchSnippet(
@@ -411,12 +456,13 @@ export class LensSession extends Disposable {
     const request = entry.request;
     this.running++;
     if (this.running === 1) this.fire({ kind: 'busy', busy: true });
-    let outcome: { result: LossResult } | { error: ErrorInfo };
+    let outcome: { result: LossResult; summary?: LossSummary } | { error: ErrorInfo };
     try {
-      const computed = await this.options.compute(request);
+      const computed = await (request.compute ?? this.options.compute)(request);
       const result = computed.results[0];
+      const summary = computed.summaries?.[0];
       if (result) {
-        outcome = { result };
+        outcome = { result, ...(summary ? { summary } : {}) };
       } else {
         const first = computed.diagnostics.find((d) => d.severity === 'error') ?? computed.diagnostics[0];
         outcome = { error: first ? diagnosticToError(first) : { message: `${request.fn}: no result.` } };
@@ -430,7 +476,7 @@ export class LensSession extends Disposable {
     // A newer edit of the same entry superseded this computation, or the entry left the history.
     if (this.isDisposed || generation !== entry.generation || !this.entries.includes(entry)) return;
     if ('result' in outcome) {
-      const model = buildReport(outcome.result, {
+      const model = outcome.result.detail === 'summary' ? summaryModel(outcome.result, request, `${entry.id}.${generation}`, outcome.summary) : buildReport(outcome.result, {
         id: `${entry.id}.${generation}`,
         title: request.title ?? outcome.result.fn,
         inputs: request.inputs,
@@ -453,7 +499,10 @@ export class LensSession extends Disposable {
     const result = entry.good && entry.good.result.fn === request.fn ? entry.good.result : undefined;
     const cls = result?.classification;
     const numClasses = cls && cls.classDim >= 0 ? cls.numClasses : 0;
-    const classNames = Array.from({ length: numClasses }, (_, c) => request.classNames?.[c] ?? String(c));
+    // A summary (a large input) edits options only, and lists class weights only for a class count one can edit.
+    const large = result?.detail === 'summary';
+    const editableClasses = large && numClasses > MAX_CLASS_ROWS ? 0 : numClasses;
+    const classNames = Array.from({ length: editableClasses }, (_, c) => request.classNames?.[c] ?? String(c));
     const main = mainInputName(request.inputs);
     const mainShape = main ? request.inputs[main]!.shape : [];
     const labelCount = mainShape.length >= 2 ? mainShape[mainShape.length - 1]! : 1;
@@ -463,6 +512,19 @@ export class LensSession extends Disposable {
       return v !== null && typeof v === 'object' ? Array.from(v.data) : null;
     };
     const reduction = request.options.reduction ?? defaults.reduction;
+    const counted = result && !large
+      ? weightsForComputation(request.inputs, request.options, result, {
+          classWeights: 'weight' in defaults && numClasses > 0,
+          posWeight: 'pos_weight' in defaults,
+        })
+      : {};
+    const suggestion = (w: CountWeights): SuggestedWeights => ({
+      weights: w.weights,
+      counts: w.counts,
+      ...(w.negatives ? { negatives: w.negatives } : {}),
+      degenerate: w.degenerate,
+      formula: w.formula,
+    });
     return {
       fn: request.fn,
       losses: this.options.losses.map((l) => ({ name: l.name, summary: l.summary })),
@@ -477,14 +539,22 @@ export class LensSession extends Disposable {
           : null,
       ignoreIndex:
         'ignore_index' in defaults ? optionNumber(request.options.ignore_index ?? defaults.ignore_index, -100) : null,
-      supportsClassWeights: 'weight' in defaults && numClasses > 0,
+      supportsClassWeights: 'weight' in defaults && editableClasses > 0,
       classWeights: tensorOption('weight'),
       supportsPosWeight: 'pos_weight' in defaults,
       posWeight: tensorOption('pos_weight'),
       classNames,
       labelNames,
       edited: entry.edited,
-      canEditInputs: result !== undefined && main !== undefined,
+      canEditInputs: result !== undefined && main !== undefined && !large,
+      ...(counted.classWeights || counted.posWeight
+        ? {
+            weightsFromCounts: {
+              ...(counted.classWeights ? { classWeights: suggestion(counted.classWeights) } : {}),
+              ...(counted.posWeight ? { posWeight: suggestion(counted.posWeight) } : {}),
+            },
+          }
+        : {}),
     };
   }
 

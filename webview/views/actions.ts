@@ -13,6 +13,8 @@ export interface ViewActions {
   reveal(sampleIndex: number): void;
   /** Selects a sample in the table and shows its details. */
   selectSample(sampleIndex: number): void;
+  /** Switches to the Samples tab, then selects and scrolls to a sample (from the Summary tab's worst samples). */
+  showSample?(sampleIndex: number): void;
   whatIf(change: WhatIfChange): void;
   openHistory(entryId: string): void;
   selectTab(id: string): void;

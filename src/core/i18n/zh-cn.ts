@@ -8,6 +8,7 @@
  * the English, so a changed sentence there is easy to find here.
  */
 import type { Catalog, CatalogEntry } from './matcher';
+import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -1716,6 +1717,7 @@ export const ZH_CN: Catalog = {
     ...PYTHON,
     ...SNIPPET,
     ...PICKER,
+    ...EXTRA_LOSSES_ZH,
   ],
   fragments: FRAGMENTS,
 };

@@ -12,6 +12,7 @@
 import { LossLensError, type SourceRange } from '../diagnostics';
 import type { LossOptions, OptionValue } from '../losses/types';
 import { tensorFrom, type DType, type Tensor } from '../tensor';
+import { readTensorFileFast } from '../stream/reader';
 import { member, parseJson, type JsonNode } from './parse';
 
 /** The tensor parameter names a file may hold (PyTorch's functional parameter names). */
@@ -30,7 +31,8 @@ export const TENSOR_KEYS = [
   'target_lengths',
 ] as const;
 
-const TOP_LEVEL_KEYS = new Set<string>(['$schema', 'loss', 'options', 'classes', 'description', ...TENSOR_KEYS]);
+/** Every key a tensor file's top level may hold. */
+export const TOP_LEVEL_KEYS = new Set<string>(['$schema', 'loss', 'options', 'classes', 'description', ...TENSOR_KEYS]);
 
 /** Option names whose values are tensors. */
 const TENSOR_OPTIONS = new Set(['weight', 'pos_weight']);
@@ -48,16 +50,44 @@ export interface TensorFile {
   readonly inputRanges: Readonly<Record<string, SourceRange>>;
   readonly options: LossOptions;
   readonly classes?: readonly string[];
+  /**
+   * Tensors written as `{"npy": "logits.npy"}`: the path (relative to the JSON file) and where it stands. They are
+   * not in `inputs` until `resolveNpySources` (src/core/npy.ts) has read them.
+   */
+  readonly npy?: Readonly<Record<string, NpySource>>;
 }
+
+/** A tensor given as a .npy file in a JSON tensor file. */
+export interface NpySource {
+  readonly path: string;
+  readonly range: SourceRange;
+}
+
+/** The .npy path of a `{"npy": "…"}` tensor object (without "data"), `undefined` for any other value. */
+export function npySourceOf(node: JsonNode): NpySource | undefined {
+  if (node.kind !== 'object' || member(node, 'data') !== undefined) return undefined;
+  const path = member(node, 'npy');
+  if (path === undefined) return undefined;
+  if (path.kind !== 'string' || path.value === '') {
+    throw errorAt(path.range, 'json/npy-path', '"npy" must be the path of a .npy file, such as "logits.npy".', 'Write "input": {"npy": "logits.npy"}, relative to this JSON file.');
+  }
+  return { path: path.value, range: node.range };
+}
+
+/** Texts longer than this (in UTF-16 units) go through the streaming reader, src/core/stream. */
+export const FAST_READER_THRESHOLD = 1 << 20;
 
 /** Reads a JSON tensor file. Throws LossLensError with the place of the first problem. */
 export function readTensorFile(text: string): TensorFile {
+  // A big file would cost a node per number here; the streaming reader gives the same result and errors.
+  if (text.length > FAST_READER_THRESHOLD) return readTensorFileFast(new TextEncoder().encode(text));
   const root = parseJson(text);
   if (root.kind !== 'object') {
     throw errorAt(root.range, 'json/not-object', 'A tensor file is a JSON object.', 'Write {"loss": "cross_entropy", "input": [[...]], "target": [...]}.');
   }
   const inputs: Record<string, Tensor> = {};
   const inputRanges: Record<string, SourceRange> = {};
+  const npy: Record<string, NpySource> = {};
   for (const entry of root.entries) {
     if (!TOP_LEVEL_KEYS.has(entry.key)) {
       throw errorAt(
@@ -69,20 +99,41 @@ export function readTensorFile(text: string): TensorFile {
       );
     }
     if ((TENSOR_KEYS as readonly string[]).includes(entry.key)) {
-      inputs[entry.key] = jsonToTensor(entry.value);
+      const source = npySourceOf(entry.value);
+      if (source) {
+        npy[entry.key] = source;
+        delete inputs[entry.key];
+      } else {
+        inputs[entry.key] = jsonToTensor(entry.value);
+        delete npy[entry.key];
+      }
       inputRanges[entry.key] = entry.value.range;
     }
   }
-  const lossNode = member(root, 'loss');
+  return {
+    ...readFileMembers(member(root, 'loss'), member(root, 'options'), member(root, 'classes')),
+    inputs,
+    inputRanges,
+    ...(Object.keys(npy).length > 0 ? { npy } : {}),
+  };
+}
+
+/**
+ * The non-tensor members of a tensor file, checked in the reader's order: "loss", then "options", then "classes"
+ * (the first member of each name). Shared with the streaming reader (src/core/stream).
+ */
+export function readFileMembers(
+  lossNode: JsonNode | undefined,
+  optionsNode: JsonNode | undefined,
+  classesNode: JsonNode | undefined,
+): Omit<TensorFile, 'inputs' | 'inputRanges' | 'npy'> {
   if (lossNode && lossNode.kind !== 'string') throw errorAt(lossNode.range, 'json/loss-type', '"loss" must be a string such as "cross_entropy" or "CrossEntropyLoss".', 'Quote the loss name.');
   const options: Record<string, OptionValue> = {};
-  const optionsNode = member(root, 'options');
   if (optionsNode) {
     if (optionsNode.kind !== 'object') throw errorAt(optionsNode.range, 'json/options-type', '"options" must be an object of keyword arguments.', 'Write "options": {"reduction": "sum"}.');
     for (const e of optionsNode.entries) options[e.key] = jsonToOption(e.key, e.value);
   }
   let classes: string[] | undefined;
-  const classesNode = member(root, 'classes');
   if (classesNode) {
     if (classesNode.kind !== 'array' || classesNode.items.some((i) => i.kind !== 'string')) {
       throw errorAt(classesNode.range, 'json/classes-type', '"classes" must be a list of class names.', 'Write "classes": ["cat", "dog", "bird"].');
@@ -91,14 +142,13 @@ export function readTensorFile(text: string): TensorFile {
   }
   return {
     ...(lossNode?.kind === 'string' ? { loss: lossNode.value, lossRange: lossNode.range } : {}),
-    inputs,
-    inputRanges,
     options,
     ...(classes ? { classes } : {}),
   };
 }
 
-function jsonToOption(key: string, node: JsonNode): OptionValue {
+/** An option's value: tensors for `weight`/`pos_weight` and for any list or object, else the plain value. */
+export function jsonToOption(key: string, node: JsonNode): OptionValue {
   if (TENSOR_OPTIONS.has(key) || node.kind === 'array' || node.kind === 'object') return jsonToTensor(node);
   switch (node.kind) {
     case 'number':
@@ -123,13 +173,7 @@ export function jsonToTensor(node: JsonNode): Tensor {
     const data = member(node, 'data');
     if (!data) throw errorAt(node.range, 'json/tensor-object', 'A tensor object needs a "data" member.', 'Write {"data": [[...]], "dtype": "float32"} or just the nested list.');
     const dtype = member(node, 'dtype');
-    if (dtype) {
-      const name = dtype.kind === 'string' ? dtype.value.replace(/^torch\./, '') : '';
-      const aliases: Record<string, DType> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', short: 'int16' };
-      const resolved = (DTYPES as readonly string[]).includes(name) ? (name as DType) : aliases[name];
-      if (!resolved) throw errorAt(dtype.range, 'reader/dtype', `Unsupported dtype ${dtype.kind === 'string' ? `"${dtype.value}"` : ''}.`, `Use one of ${DTYPES.join(', ')}.`);
-      dtypeOverride = resolved;
-    }
+    if (dtype) dtypeOverride = dtypeOfNode(dtype);
     dataNode = data;
   }
   const shape: number[] = [];
@@ -175,7 +219,7 @@ export function jsonToTensor(node: JsonNode): Tensor {
         return;
       case 'string': {
         const special: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
-        if (n.value in special) {
+        if (Object.prototype.hasOwnProperty.call(special, n.value)) {
           values.push(special[n.value]!);
           sawFloat = true;
           return;
@@ -193,6 +237,20 @@ export function jsonToTensor(node: JsonNode): Tensor {
   return tensorFrom(values, shape, dtypeOverride ?? inferred);
 }
 
-function errorAt(range: SourceRange, code: string, message: string, hint: string, data?: Record<string, string | number>): LossLensError {
+/** The dtype a tensor object's "dtype" member names (`"float64"`, `"torch.long"`...), or `reader/dtype` at its place. */
+export function dtypeOfNode(dtype: JsonNode): DType {
+  const name = dtype.kind === 'string' ? dtype.value.replace(/^torch\./, '') : '';
+  const aliases: Record<string, DType> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', short: 'int16' };
+  const resolved = (DTYPES as readonly string[]).includes(name)
+    ? (name as DType)
+    : Object.prototype.hasOwnProperty.call(aliases, name)
+      ? aliases[name]
+      : undefined;
+  if (!resolved) throw errorAt(dtype.range, 'reader/dtype', `Unsupported dtype ${dtype.kind === 'string' ? `"${dtype.value}"` : ''}.`, `Use one of ${DTYPES.join(', ')}.`);
+  return resolved;
+}
+
+/** A LossLensError placed at a range. */
+export function errorAt(range: SourceRange, code: string, message: string, hint: string, data?: Record<string, string | number>): LossLensError {
   return new LossLensError({ code, message, hint, ...range, ...(data ? { data } : {}) });
 }

@@ -20,6 +20,7 @@ import {
   type Tensor,
   type TensorData,
 } from '../tensor';
+import { ElementwiseAccumulator } from './elementwise_summary';
 import { fmt, reducedOutput } from './nll_loss';
 import {
   broadcastOrThrow,
@@ -27,10 +28,11 @@ import {
   isTensorValue,
   notice,
   parseReduction,
-  reduce,
+  reduceTotal,
   requireInputs,
   pythonTypeName,
   resolveOptions,
+  sum,
 } from './reduction';
 import type {
   ClassificationBreakdown,
@@ -106,8 +108,17 @@ export function elementwiseReduction(
   reduction: Reduction,
   what = 'elements',
 ): ReductionBreakdown {
-  const n = perElement.length;
-  return reduce(perElement, reduction, {
+  return elementwiseReductionTotal(sum(perElement), perElement.length, reduction, what);
+}
+
+/** {@link elementwiseReduction} from the compensated sum of the `n` element losses (summary mode). */
+export function elementwiseReductionTotal(
+  numerator: number,
+  n: number,
+  reduction: Reduction,
+  what = 'elements',
+): ReductionBreakdown {
+  return reduceTotal(numerator, n, reduction, {
     denominatorLabel: `N = ${n} ${n === 1 ? what.replace(/s$/, '') : what}`,
     why: `reduction='mean' averages over every ${what.replace(/s$/, '')} of the loss tensor`,
   }).breakdown;
@@ -230,7 +241,7 @@ export const binaryCrossEntropy: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: BCE_DEFAULTS,
   summary: 'Binary cross-entropy of probabilities (sigmoid outputs) against 0/1 or soft targets.',
-  compute(inputs, options): LossResult {
+  compute(inputs, options, settings): LossResult {
     const resolved = resolveOptions('binary_cross_entropy', BCE_DEFAULTS, options);
     const opts = resolved.options;
     const [input, target] = requireInputs('binary_cross_entropy', inputs, ['input', 'target']) as [Tensor, Tensor];
@@ -302,13 +313,17 @@ export const binaryCrossEntropy: LossDefinition = {
     }
     const w = weight ? broadcastSource(weight, shape) : undefined;
     const dtype: DType = input.dtype;
-    const perElementData = allocate(dtype, n);
-    const perElementValues = new Float64Array(n);
-    const positiveTerm = allocate(dtype, n);
-    const negativeTerm = allocate(dtype, n);
-    const gradient = allocate(dtype, n);
-    const probabilities = allocate(dtype, n);
-    const logProbabilities = allocate(dtype, n);
+    // Summary mode (large inputs) folds the element losses into totals instead of keeping them.
+    const full = settings?.detail !== 'summary';
+    const summary = full ? undefined : new ElementwiseAccumulator(shape, n);
+    const size = full ? n : 0;
+    const perElementData = allocate(dtype, full || reduction === 'none' ? n : 0);
+    const perElementValues = new Float64Array(size);
+    const positiveTerm = allocate(dtype, size);
+    const negativeTerm = allocate(dtype, size);
+    const gradient = allocate(dtype, size);
+    const probabilities = allocate(dtype, size);
+    const logProbabilities = allocate(dtype, size);
     const scale = reduction === 'mean' ? 1 / n : 1;
     let clamped = 0;
     for (let k = 0; k < n; k++) {
@@ -317,13 +332,18 @@ export const binaryCrossEntropy: LossDefinition = {
       const wk = w ? w.values[k % w.period]! : 1;
       const logP = Math.log(p);
       const log1mP = Math.log1p(-p);
-      probabilities[k] = p;
-      logProbabilities[k] = logP;
       if ((logP < -100 && t !== 0) || (log1mP < -100 && t !== 1)) clamped++;
-      const pos = -wk * t * Math.max(logP, -100);
-      const neg = -wk * (1 - t) * Math.max(log1mP, -100);
       // PyTorch's order: ((y − 1)·max(log(1 − x), −100) − y·max(log x, −100))·w.
       const loss = ((t - 1) * Math.max(log1mP, -100) - t * Math.max(logP, -100)) * wk;
+      if (summary) {
+        summary.add(loss, t);
+        if (reduction === 'none') perElementData[k] = loss;
+        continue;
+      }
+      probabilities[k] = p;
+      logProbabilities[k] = logP;
+      const pos = -wk * t * Math.max(logP, -100);
+      const neg = -wk * (1 - t) * Math.max(log1mP, -100);
       positiveTerm[k] = pos;
       negativeTerm[k] = neg;
       perElementValues[k] = loss;
@@ -331,9 +351,11 @@ export const binaryCrossEntropy: LossDefinition = {
       // PyTorch's backward: w·(x − y) / max((1 − x)·x, 1e-12).
       gradient[k] = (wk * (p - t) * scale) / Math.max((1 - p) * p, 1e-12);
     }
-    const breakdown = elementwiseReduction(perElementValues, reduction);
+    const breakdown = summary
+      ? elementwiseReductionTotal(summary.total(), n, reduction)
+      : elementwiseReduction(perElementValues, reduction);
     const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
-    const perElement: Tensor = { dtype, shape: [...shape], data: perElementData };
+    const perElement: Tensor = { dtype, shape: perElementData.length === n ? [...shape] : [0], data: perElementData };
     const output = reducedOutput(dtype, reduction, perElement, value);
 
     const warnings: Diagnostic[] = [...resolved.warnings];
@@ -366,6 +388,21 @@ export const binaryCrossEntropy: LossDefinition = {
     if (weight) {
       const note = elementWeightsNotice('BCELoss', weight);
       if (note) warnings.push(note);
+    }
+    if (summary) {
+      return {
+        fn: 'binary_cross_entropy',
+        value: reduction === 'none' ? NaN : toNested(output),
+        output,
+        perElement,
+        perSample: summary.perSample,
+        reduction: breakdown,
+        gradient: {},
+        warnings,
+        options: { ...opts, reduction },
+        detail: 'summary',
+        summary: summary.aggregates(true),
+      };
     }
     return {
       fn: 'binary_cross_entropy',

@@ -22,10 +22,12 @@ import {
   broadcastSource,
   elementWeightsNotice,
   elementwiseReduction,
+  elementwiseReductionTotal,
   rowSums,
   shapeHint,
   targetRangeNotice,
 } from './binary_cross_entropy';
+import { ElementwiseAccumulator } from './elementwise_summary';
 import { fmt, reducedOutput } from './nll_loss';
 import {
   broadcastOrThrow,
@@ -71,7 +73,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: BCEWL_DEFAULTS,
   summary: 'Sigmoid + binary cross-entropy on raw logits, numerically stable, with pos_weight for imbalanced labels.',
-  compute(inputs, options): LossResult {
+  compute(inputs, options, settings): LossResult {
     const resolved = resolveOptions('binary_cross_entropy_with_logits', BCEWL_DEFAULTS, options);
     const opts = resolved.options;
     const [input, target] = requireInputs('binary_cross_entropy_with_logits', inputs, ['input', 'target']) as [
@@ -130,13 +132,17 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     const y = target.data;
     const w = weight ? broadcastSource(weight, shape) : undefined;
     const pw = posWeight ? broadcastSource(posWeight, shape) : undefined;
-    const perElementValues = new Float64Array(n);
-    const perElementData = allocate(dtype, n);
-    const positiveTerm = allocate(dtype, n);
-    const negativeTerm = allocate(dtype, n);
-    const gradient = allocate(input.dtype, n);
-    const probabilities = allocate(dtype, n);
-    const logProbabilities = allocate(dtype, n);
+    // Summary mode (large inputs) folds the element losses into totals instead of keeping them.
+    const full = settings?.detail !== 'summary';
+    const summary = full ? undefined : new ElementwiseAccumulator(shape, n);
+    const size = full ? n : 0;
+    const perElementValues = new Float64Array(size);
+    const perElementData = allocate(dtype, full || reduction === 'none' ? n : 0);
+    const positiveTerm = allocate(dtype, size);
+    const negativeTerm = allocate(dtype, size);
+    const gradient = allocate(input.dtype, size);
+    const probabilities = allocate(dtype, size);
+    const logProbabilities = allocate(dtype, size);
     const scale = reduction === 'mean' ? 1 / n : 1;
     let allInUnitInterval = n > 0;
     for (let k = 0; k < n; k++) {
@@ -155,6 +161,11 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       const neg = wk * (1 - yk) * softplusPos;
       // PyTorch's own form (1 − y)·x + (1 + (p − 1)·y)·softplus(−x), so ±inf logits give nan exactly as there.
       const loss = ((1 - yk) * xk + (1 + (pk - 1) * yk) * softplusNeg) * wk;
+      if (summary) {
+        summary.add(loss, yk);
+        if (reduction === 'none') perElementData[k] = loss;
+        continue;
+      }
       positiveTerm[k] = pos;
       negativeTerm[k] = neg;
       perElementValues[k] = loss;
@@ -164,9 +175,11 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       // PyTorch's backward: ((p·y + 1 − y)·σ(x) − p·y)·w.
       gradient[k] = ((pk * yk + 1 - yk) * sigma - pk * yk) * wk * scale;
     }
-    const breakdown = elementwiseReduction(perElementValues, reduction);
+    const breakdown = summary
+      ? elementwiseReductionTotal(summary.total(), n, reduction)
+      : elementwiseReduction(perElementValues, reduction);
     const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
-    const perElement: Tensor = { dtype, shape: [...shape], data: perElementData };
+    const perElement: Tensor = { dtype, shape: perElementData.length === n ? [...shape] : [0], data: perElementData };
     const output = reducedOutput(dtype, reduction, perElement, value);
 
     const warnings: Diagnostic[] = [...resolved.warnings];
@@ -224,6 +237,21 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     if (weight) {
       const note = elementWeightsNotice('BCEWithLogitsLoss', weight);
       if (note) warnings.push(note);
+    }
+    if (summary) {
+      return {
+        fn: 'binary_cross_entropy_with_logits',
+        value: reduction === 'none' ? NaN : toNested(output),
+        output,
+        perElement,
+        perSample: summary.perSample,
+        reduction: breakdown,
+        gradient: {},
+        warnings,
+        options: { ...opts, reduction },
+        detail: 'summary',
+        summary: summary.aggregates(true),
+      };
     }
     return {
       fn: 'binary_cross_entropy_with_logits',

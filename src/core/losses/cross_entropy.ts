@@ -13,6 +13,7 @@
  * The log-softmax subtracts each row's maximum first, so logits of ±1e4 are exact.
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
+import { informationExtras, informationTerms } from '../info';
 import { allocate, formatShape, isFloating, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
 import {
   checkIndexTargets,
@@ -107,6 +108,8 @@ interface RowOutputs {
   readonly smoothPart: Float64Array | undefined;
   /** Rows that are ≥ 0 and sum to 1 ± 1e-4 (softmax output fed to cross_entropy). */
   readonly softmaxRows: number;
+  /** Summary mode: per sample max + log Σ exp(x − max), i.e. log Σ exp(x). */
+  readonly logSumExp: Float64Array | undefined;
 }
 
 /**
@@ -123,14 +126,17 @@ function computeRows(
   weights: Float64Array | undefined,
   t: IndexTargets | undefined,
   target: Tensor | undefined,
+  full = true,
 ): RowOutputs {
   const { classes: C, spatial: S, samples } = layout;
   const x = input.data;
   const perSample = new Float64Array(samples);
   const perElementData = allocate(dtype, samples);
-  const gradient = allocate(dtype, x.length);
-  const probabilities = allocate(dtype, samples * C);
-  const logProbabilities = allocate(dtype, samples * C);
+  // Summary mode keeps nothing the size of the input: no probabilities, no gradient.
+  const gradient = allocate(dtype, full ? x.length : 0);
+  const probabilities = allocate(dtype, full ? samples * C : 0);
+  const logProbabilities = allocate(dtype, full ? samples * C : 0);
+  const logSumExp = full ? undefined : new Float64Array(samples);
   const predictedClass = new Int32Array(samples);
   const targetProbability = new Float64Array(samples).fill(NaN);
   const sampleWeight = t ? t.sampleWeight : new Float64Array(samples).fill(1);
@@ -154,18 +160,22 @@ function computeRows(
     let max = -Infinity;
     let argmax = 0;
     let firstNaN = -1;
-    let rowSum = 0;
-    let nonNegative = true;
+    // The row minimum rather than a per-value sign test (a branch logits take either way half the time).
+    let min = Infinity;
     for (let c = 0; c < C; c++) {
       const v = x[base + c * S]!;
       if (v > max) {
         max = v;
         argmax = c;
       } else if (v !== v && firstNaN < 0) firstNaN = c;
-      rowSum += v;
-      if (!(v >= 0)) nonNegative = false;
+      if (v < min) min = v;
     }
-    if (nonNegative && Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
+    // Every value ≥ 0 (no nan): does the row sum to 1, like softmax output? Summed only then, in the same order.
+    if (min >= 0 && firstNaN < 0) {
+      let rowSum = 0;
+      for (let c = 0; c < C; c++) rowSum += x[base + c * S]!;
+      if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
+    }
     // torch.argmax counts nan as the largest value.
     predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
     let expSum = 0;
@@ -176,14 +186,27 @@ function computeRows(
     }
     const logExpSum = Math.log(expSum);
     const invExpSum = 1 / expSum;
-    for (let c = 0; c < C; c++) {
-      const logp = x[base + c * S]! - max - logExpSum;
-      const p = expScratch[c]! * invExpSum;
-      logpScratch[c] = logp;
-      expScratch[c] = p;
-      logProbabilities[out + c] = logp;
-      probabilities[out + c] = p;
+    if (full || smoothing || !t) {
+      for (let c = 0; c < C; c++) {
+        const logp = x[base + c * S]! - max - logExpSum;
+        const p = expScratch[c]! * invExpSum;
+        logpScratch[c] = logp;
+        expScratch[c] = p;
+        if (full) {
+          logProbabilities[out + c] = logp;
+          probabilities[out + c] = p;
+        }
+      }
+    } else {
+      // Summary mode, class-index targets without smoothing: only the target's log-probability is needed (the same
+      // expressions as above, so the same numbers).
+      const y = t.targetClass[i]!;
+      if (y >= 0 && y < C) {
+        logpScratch[y] = x[base + y * S]! - max - logExpSum;
+        expScratch[y] = expScratch[y]! * invExpSum;
+      }
     }
+    if (logSumExp) logSumExp[i] = max + logExpSum;
 
     if (t) {
       const y = t.targetClass[i]!;
@@ -202,6 +225,7 @@ function computeRows(
       }
       perSample[i] = loss;
       perElementData[i] = loss;
+      if (!full) continue;
       // d loss / d logit_c = (1−ε)·w_y·(p_c − [c = y]) + ε/C·(Σw·p_c − w_c), times the reduction scale.
       const coefNll = (1 - epsilon) * wy * scale;
       const coefSmooth = smoothing ? smoothFactor * scale : 0;
@@ -265,6 +289,7 @@ function computeRows(
     nllPart,
     smoothPart,
     softmaxRows,
+    logSumExp,
   };
 }
 
@@ -285,7 +310,7 @@ export const crossEntropy: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: CE_DEFAULTS,
   summary: 'Softmax cross-entropy of raw logits against class indices or class probabilities.',
-  compute(inputs, options): LossResult {
+  compute(inputs, options, settings): LossResult {
     const resolved = resolveOptions('cross_entropy', CE_DEFAULTS, options);
     const opts = resolved.options;
     const [input, target] = requireInputs('cross_entropy', inputs, ['input', 'target']) as [Tensor, Tensor];
@@ -356,7 +381,9 @@ export const crossEntropy: LossDefinition = {
 
     const denominator = t ? t.totalWeight : layout.samples;
     const scale = reduction === 'mean' ? 1 / denominator : 1;
-    const rows = computeRows(input, layout, dtype, epsilon, scale, weights, t, probabilityTargets ? target : undefined);
+    // Summary mode (large inputs) for class-index targets; probability targets are input-sized already: full mode.
+    const full = settings?.detail !== 'summary' || probabilityTargets;
+    const rows = computeRows(input, layout, dtype, epsilon, scale, weights, t, probabilityTargets ? target : undefined, full);
     const breakdown = t
       ? indexReduction('CrossEntropyLoss', rows.perSample, reduction, t)
       : probabilityReduction(rows.perSample, reduction, layout);
@@ -424,8 +451,8 @@ export const crossEntropy: LossDefinition = {
     const classification: ClassificationBreakdown = {
       classDim: layout.classDim,
       numClasses: C,
-      probabilities: { dtype, shape: [samples, C], data: rows.probabilities },
-      logProbabilities: { dtype, shape: [samples, C], data: rows.logProbabilities },
+      probabilities: { dtype, shape: full ? [samples, C] : [0], data: rows.probabilities },
+      logProbabilities: { dtype, shape: full ? [samples, C] : [0], data: rows.logProbabilities },
       targetClass: t ? t.targetClass : new Int32Array(samples).fill(-1),
       targetProbability: rows.targetProbability,
       predictedClass: rows.predictedClass,
@@ -435,15 +462,26 @@ export const crossEntropy: LossDefinition = {
     };
     return {
       fn: 'cross_entropy',
-      value: toNested(output),
+      value: !full && reduction === 'none' ? NaN : toNested(output),
       output,
       perElement,
       perSample: rows.perSample,
       reduction: breakdown,
       classification,
-      gradient: { input: { dtype, shape: [...input.shape], data: rows.gradient } },
+      gradient: full ? { input: { dtype, shape: [...input.shape], data: rows.gradient } } : {},
+      // Probability targets: H(p), KL(p‖q) and H(p, q) per sample (src/core/info.ts); the values above are unchanged.
+      ...(probabilityTargets
+        ? {
+            extras: informationExtras(
+              informationTerms(target.data, rows.logProbabilities, layout, epsilon),
+              dtype,
+              layout.outputShape,
+            ),
+          }
+        : {}),
       warnings,
       options: { ...opts, reduction },
+      ...(full ? {} : { detail: 'summary' as const, summary: { logSumExp: rows.logSumExp! } }),
     };
   },
 };

@@ -6,6 +6,7 @@ import { binaryCrossEntropy } from './binary_cross_entropy';
 import { binaryCrossEntropyWithLogits } from './binary_cross_entropy_with_logits';
 import { crossEntropy } from './cross_entropy';
 import { CTC_LOSSES } from './ctc';
+import { EXTRA_ALIASES, EXTRA_LOSSES } from './extra/index';
 import { klDiv } from './kl_div';
 import { EMBEDDING_LOSSES } from './embedding';
 import { LIKELIHOOD_LOSSES } from './likelihood';
@@ -30,9 +31,12 @@ export const LOSSES: readonly LossDefinition[] = [
   ...EMBEDDING_LOSSES,
   ...LIKELIHOOD_LOSSES,
   ...CTC_LOSSES,
+  // beyond torch.nn: symmetric CE, clamp-convention label smoothing, focal losses
+  ...EXTRA_LOSSES,
 ];
 
-/** Finds a loss by functional name or module name (exact match). */
+/** Finds a loss by functional name, module name or alias such as `focal_loss` (exact match). */
 export function findLoss(name: string): LossDefinition | undefined {
-  return LOSSES.find((l) => l.name === name || l.moduleName === name);
+  const canonical = EXTRA_ALIASES[name] ?? name;
+  return LOSSES.find((l) => l.name === canonical || l.moduleName === canonical);
 }

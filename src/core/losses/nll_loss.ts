@@ -517,7 +517,7 @@ export const nllLoss: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: NLL_DEFAULTS,
   summary: 'Negative log-likelihood of class indices given log-probabilities (use after log_softmax).',
-  compute(inputs, options): LossResult {
+  compute(inputs, options, settings): LossResult {
     const resolved = resolveOptions('nll_loss', NLL_DEFAULTS, options);
     const opts = resolved.options;
     const [input, target] = requireInputs('nll_loss', inputs, ['input', 'target']) as [Tensor, Tensor];
@@ -532,9 +532,11 @@ export const nllLoss: LossDefinition = {
 
     const perSample = new Float64Array(samples);
     const perElementData = allocate(dtype, samples);
-    const gradient = allocate(dtype, x.length);
-    const probabilities = allocate(dtype, samples * C);
-    const logProbabilities = allocate(dtype, samples * C);
+    // Summary mode (large inputs) keeps nothing the size of the input.
+    const full = settings?.detail !== 'summary';
+    const gradient = allocate(dtype, full ? x.length : 0);
+    const probabilities = allocate(dtype, full ? samples * C : 0);
+    const logProbabilities = allocate(dtype, full ? samples * C : 0);
     const targetProbability = new Float64Array(samples);
     const predictedClass = new Int32Array(samples);
     // 'mean' scales each gradient by 1/Σw; with Σw = 0 that is inf, and 0·inf = nan as in PyTorch's backward.
@@ -549,8 +551,10 @@ export const nllLoss: LossDefinition = {
       for (let c = 0; c < C; c++) {
         const v = x[base + c * S]!;
         const p = Math.exp(v);
-        probabilities[i * C + c] = p;
-        logProbabilities[i * C + c] = v;
+        if (full) {
+          probabilities[i * C + c] = p;
+          logProbabilities[i * C + c] = v;
+        }
         expSum += p;
         if (v > 0) positive = true;
       }
@@ -563,7 +567,7 @@ export const nllLoss: LossDefinition = {
       const loss = -w * x[base + y * S]!;
       perSample[i] = loss;
       perElementData[i] = loss;
-      gradient[base + y * S] = -w * scale;
+      if (full) gradient[base + y * S] = -w * scale;
     }
     const breakdown = indexReduction('NLLLoss', perSample, reduction, t);
     const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
@@ -588,8 +592,8 @@ export const nllLoss: LossDefinition = {
     const classification: ClassificationBreakdown = {
       classDim: layout.classDim,
       numClasses: C,
-      probabilities: { dtype, shape: [samples, C], data: probabilities },
-      logProbabilities: { dtype, shape: [samples, C], data: logProbabilities },
+      probabilities: { dtype, shape: full ? [samples, C] : [0], data: probabilities },
+      logProbabilities: { dtype, shape: full ? [samples, C] : [0], data: logProbabilities },
       targetClass: t.targetClass,
       targetProbability,
       predictedClass,
@@ -598,15 +602,16 @@ export const nllLoss: LossDefinition = {
     };
     return {
       fn: 'nll_loss',
-      value: toNested(output),
+      value: !full && reduction === 'none' ? NaN : toNested(output),
       output,
       perElement,
       perSample,
       reduction: breakdown,
       classification,
-      gradient: { input: { dtype, shape: [...input.shape], data: gradient } },
+      gradient: full ? { input: { dtype, shape: [...input.shape], data: gradient } } : {},
       warnings,
       options: { ...opts, reduction },
+      ...(full ? {} : { detail: 'summary' as const, summary: {} }),
     };
   },
 };

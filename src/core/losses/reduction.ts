@@ -50,8 +50,19 @@ export function reduce(
     batchSize?: number;
   } = {},
 ): { value: number; breakdown: ReductionBreakdown } {
-  const numerator = sum(perElement);
-  const n = perElement.length;
+  return reduceTotal(sum(perElement), perElement.length, reduction, opts);
+}
+
+/**
+ * {@link reduce} when the compensated sum of the `n` elementwise losses is already known (summary mode computes it
+ * on the fly, in the same order, instead of keeping every element).
+ */
+export function reduceTotal(
+  numerator: number,
+  n: number,
+  reduction: Reduction,
+  opts: Parameters<typeof reduce>[2] = {},
+): { value: number; breakdown: ReductionBreakdown } {
   switch (reduction) {
     case 'none':
       return {

@@ -6,8 +6,9 @@
  * dtypes follow PyTorch 1.13's CPU kernels, including which integer combinations each loss refuses.
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
-import { formatShape, formatTorchSize, isFloating, isIntegral, numel, type DType, type Tensor } from '../tensor';
-import { broadcastOrThrow, notice, requireInputs } from './reduction';
+import { allocate, formatShape, formatTorchSize, isFloating, isIntegral, numel, tensorFrom, toNested, type DType, type Tensor } from '../tensor';
+import { ElementwiseAccumulator } from './elementwise_summary';
+import { broadcastOrThrow, notice, reduceTotal, requireInputs } from './reduction';
 import {
   boolSubtractionError,
   broadcastIndex,
@@ -25,7 +26,7 @@ import {
   scatterAdd,
   wrapInteger,
 } from './torch-semantics';
-import type { LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import type { ComputeSettings, LossDefinition, LossInputs, LossOptions, LossResult } from './types';
 
 const LEGACY = { size_average: null, reduce: null } as const;
 
@@ -70,6 +71,7 @@ function computePointwise(
   defaults: LossOptions,
   inputs: LossInputs,
   options: LossOptions,
+  settings?: ComputeSettings,
 ): LossResult {
   const { fn } = spec;
   const opts = new OptionReader(fn, defaults, options);
@@ -83,6 +85,9 @@ function computePointwise(
   const { compute, out } = spec.dtypes(fn, input, target, reduction, warnings);
   const r = rounderFor(compute);
   const ro = rounderFor(out);
+  if (settings?.detail === 'summary' && !differ && isFloating(compute)) {
+    return summaryPointwise(spec, param, input, target, shape, out, r, ro, reduction, warnings, opts.values);
+  }
   const inMap = broadcastIndex(input.shape, shape);
   const tgMap = broadcastIndex(target.shape, shape);
   const x = gather(input, inMap);
@@ -131,6 +136,70 @@ function computePointwise(
     warnings,
     options: { ...opts.values, reduction },
   });
+}
+
+/**
+ * Summary mode (large inputs) for same-shape floating operands: the element losses are folded into totals as they are
+ * computed (the same roundings as above, the same order), so the value equals full mode's without keeping any
+ * input-sized tensor. Gradients are not computed.
+ */
+function summaryPointwise(
+  spec: PointwiseSpec,
+  param: number,
+  input: Tensor,
+  target: Tensor,
+  shape: readonly number[],
+  out: DType,
+  r: (v: number) => number,
+  ro: (v: number) => number,
+  reduction: 'none' | 'mean' | 'sum',
+  warnings: Diagnostic[],
+  options: LossOptions,
+): LossResult {
+  const x = input.data;
+  const y = target.data;
+  const n = x.length;
+  const summary = new ElementwiseAccumulator(shape, n);
+  const perElementData = allocate(out, reduction === 'none' ? n : 0);
+  for (let i = 0; i < n; i++) {
+    const loss = ro(r(spec.loss(r(x[i]! - y[i]!), param)));
+    summary.add(loss);
+    if (reduction === 'none') perElementData[i] = loss;
+  }
+  const reduced = reduceTotal(summary.total(), n, reduction, {
+    denominatorLabel: `N = ${n} elements`,
+    why: spec.meanWhy,
+  });
+  const round = rounderFor(out);
+  const perElement: Tensor = { dtype: out, shape: reduction === 'none' ? [...shape] : [0], data: perElementData };
+  const value =
+    reduction === 'sum' ? round(reduced.value) : round(round(reduced.breakdown.numerator) / reduced.breakdown.denominator);
+  const output: Tensor = reduction === 'none' ? perElement : tensorFrom([value], [], out);
+  if (out === 'float16' || out === 'bfloat16') {
+    warnings.push(
+      notice(
+        'info',
+        'info/half-precision',
+        `Loss Lens computes ${out} losses in float32 precision.`,
+        `PyTorch rounds every intermediate step to ${out}, so its values can differ from these in the third significant digit.`,
+        'Use float32 or float64 tensors for exact agreement.',
+        { dtype: out },
+      ),
+    );
+  }
+  return {
+    fn: spec.fn,
+    value: reduction === 'none' ? NaN : toNested(output),
+    output,
+    perElement,
+    perSample: summary.perSample,
+    reduction: reduced.breakdown,
+    gradient: {},
+    warnings,
+    options: { ...options, reduction },
+    detail: 'summary',
+    summary: summary.aggregates(false),
+  };
 }
 
 /** PyTorch's text for a non-positive `beta` / `delta`. */
@@ -254,7 +323,7 @@ export const mseLoss: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: MSE_DEFAULTS,
   summary: 'Mean squared error: (input − target)², for regression.',
-  compute: (inputs, options) => computePointwise(mseSpec, MSE_DEFAULTS, inputs, options),
+  compute: (inputs, options, settings) => computePointwise(mseSpec, MSE_DEFAULTS, inputs, options, settings),
 };
 
 /** `F.l1_loss` / `nn.L1Loss`: |input − target|. */
@@ -264,7 +333,7 @@ export const l1Loss: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: L1_DEFAULTS,
   summary: 'Mean absolute error: |input − target|, robust to outliers.',
-  compute: (inputs, options) => computePointwise(l1Spec, L1_DEFAULTS, inputs, options),
+  compute: (inputs, options, settings) => computePointwise(l1Spec, L1_DEFAULTS, inputs, options, settings),
 };
 
 /** `F.smooth_l1_loss` / `nn.SmoothL1Loss`: 0.5·d²/beta below beta, |d| − 0.5·beta above (beta=0 is L1). */
@@ -274,7 +343,7 @@ export const smoothL1Loss: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: SMOOTH_L1_DEFAULTS,
   summary: 'Smooth L1: squared error below beta, absolute error above (box regression).',
-  compute: (inputs, options) => computePointwise(smoothL1Spec, SMOOTH_L1_DEFAULTS, inputs, options),
+  compute: (inputs, options, settings) => computePointwise(smoothL1Spec, SMOOTH_L1_DEFAULTS, inputs, options, settings),
 };
 
 /** `F.huber_loss` / `nn.HuberLoss`: 0.5·d² below delta, delta·(|d| − 0.5·delta) above. */
@@ -284,7 +353,7 @@ export const huberLoss: LossDefinition = {
   inputs: ['input', 'target'],
   defaults: HUBER_DEFAULTS,
   summary: 'Huber: squared error below delta, delta-scaled absolute error above.',
-  compute: (inputs, options) => computePointwise(huberSpec, HUBER_DEFAULTS, inputs, options),
+  compute: (inputs, options, settings) => computePointwise(huberSpec, HUBER_DEFAULTS, inputs, options, settings),
 };
 
 /** The regression family, in picker order. */

@@ -64,6 +64,31 @@ export interface ClassificationBreakdown {
   readonly labelSmoothing?: LabelSmoothingBreakdown;
 }
 
+/** How much of the breakdown a computation materialises. */
+export type ComputeDetail = 'full' | 'summary';
+
+/** How to compute, beyond PyTorch's own options. */
+export interface ComputeSettings {
+  /**
+   * `full` (the default): every probability, log-probability and gradient. `summary`, for large inputs: the value,
+   * the reduction and everything per sample, without any tensor the size of the input (see `LossResult.detail`).
+   * Losses without a summary path compute in full.
+   */
+  readonly detail?: ComputeDetail;
+}
+
+/** What summary mode computes instead of the input-sized tensors. */
+export interface SummaryAggregates {
+  /** Per sample: log Σ_c exp(x_c) over the class axis (softmax losses), to recompute a row's probabilities on demand. */
+  readonly logSumExp?: Float64Array;
+  /** Elementwise losses on ≥ 2-D inputs: Σ of the element losses per label (the last axis). */
+  readonly perLabel?: Float64Array;
+  /** Elementwise binary losses: the elements whose target is ≥ 0.5, and their total loss. */
+  readonly positives?: { readonly count: number; readonly lossSum: number };
+  /** Elementwise binary losses: the elements whose target is < 0.5, and their total loss. */
+  readonly negatives?: { readonly count: number; readonly lossSum: number };
+}
+
 /** Everything one loss computation produces. */
 export interface LossResult {
   /** The functional name: `cross_entropy`, `nll_loss`, ... */
@@ -89,6 +114,14 @@ export interface LossResult {
   readonly warnings: readonly Diagnostic[];
   /** The options as resolved with PyTorch's defaults filled in. */
   readonly options: LossOptions;
+  /**
+   * `summary` when computed with `{ detail: 'summary' }` by a loss that has a summary path. Then `gradient` is `{}`,
+   * `classification.probabilities`/`logProbabilities` hold no data (shape [0]), `extras` is absent, `perElement` of an
+   * elementwise loss is empty (shape [0]) unless reduction='none', a reduction='none' `value` is NaN (read `output`),
+   * and `summary` carries the aggregates. Every other field, the value included, is what full mode gives.
+   */
+  readonly detail?: ComputeDetail;
+  readonly summary?: SummaryAggregates;
 }
 
 /** A loss implementation. Throws LossLensError (only) on inputs PyTorch rejects, with PyTorch's message text. */
@@ -105,5 +138,5 @@ export interface LossDefinition {
   readonly defaults: LossOptions;
   /** One line for pickers: what it is for. */
   readonly summary: string;
-  compute(inputs: LossInputs, options: LossOptions): LossResult;
+  compute(inputs: LossInputs, options: LossOptions, settings?: ComputeSettings): LossResult;
 }

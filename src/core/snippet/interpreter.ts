@@ -22,6 +22,7 @@ import type { ShapeOutcome } from './check';
 import {
   evaluateLossCall,
   lossByFunctional,
+  lossByLibraryPath,
   type CallArgs,
   type LossCallSpec,
   type LossHost,
@@ -877,6 +878,8 @@ export class Interpreter implements LossHost {
           const loss = lossByFunctional(path.slice('torch.nn.functional.'.length));
           if (loss) return this.lossCall({ loss, style: 'functional', call, nameRange, args });
         }
+        const libraryLoss = lossByLibraryPath(path);
+        if (libraryLoss) return this.lossCall({ loss: libraryLoss, style: 'functional', call, nameRange, args });
         const f = apiFunction(path);
         return f ? f(api) : UNKNOWN;
       }

@@ -53,6 +53,24 @@ export interface LossEntry {
   readonly moduleName: string;
   readonly inputs: readonly string[];
   readonly def: LossDefinition | undefined;
+  /** Keyword names a library spells differently from the engine (torchvision's `inputs=` is the engine's `input`). */
+  readonly keywordAliases?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Losses outside torch.nn, by their full path. Kept apart from the torch catalogue so that `F.sigmoid_focal_loss`
+ * (which does not exist) is not taken for torchvision's.
+ */
+const LIBRARY_LOSSES: Readonly<Record<string, { fn: string; keywordAliases: Readonly<Record<string, string>> }>> = {
+  'torchvision.ops.sigmoid_focal_loss': { fn: 'sigmoid_focal_loss', keywordAliases: { inputs: 'input', targets: 'target' } },
+  'torchvision.ops.focal_loss.sigmoid_focal_loss': { fn: 'sigmoid_focal_loss', keywordAliases: { inputs: 'input', targets: 'target' } },
+};
+
+/** The loss a library function path (`torchvision.ops.sigmoid_focal_loss`) names. */
+export function lossByLibraryPath(path: string): LossEntry | undefined {
+  const known = LIBRARY_LOSSES[path];
+  const def = known ? findLoss(known.fn) : undefined;
+  return known && def ? { fn: known.fn, moduleName: def.moduleName, inputs: def.inputs, def, keywordAliases: known.keywordAliases } : undefined;
 }
 
 function entry(row: (typeof CATALOGUE)[number]): LossEntry {
@@ -186,7 +204,8 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
       problems.push(tooManyArguments(loss.fn, required, params.length, args.positional.length, range));
     }
     if (!loss.def && args.positional.length > loss.inputs.length) complete = false;
-    for (const [k, a] of args.keywords) {
+    for (const [written, a] of args.keywords) {
+      const k = loss.keywordAliases?.[written] ?? written;
       if (inputs.has(k) || options.has(k)) problems.push(multipleValues(loss.fn, k, range));
       else (loss.inputs.includes(k) ? inputs : options).set(k, a);
     }

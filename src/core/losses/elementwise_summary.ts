@@ -1,0 +1,79 @@
+/**
+ * Summary mode for the elementwise losses (BCE, BCE with logits, the regression losses): the element losses are
+ * folded in as they are computed, never stored. The total is the same compensated sum, in the same order, as
+ * `sum()` in ./reduction.ts, and the per-sample sums are the same row sums as `rowSums`/`perSampleOf`, so the value and
+ * the per-sample losses are bit-identical to full mode.
+ */
+import type { SummaryAggregates } from './types';
+
+/** Folds element losses, in C order, into the totals summary mode reports. */
+export class ElementwiseAccumulator {
+  /** One loss per sample: row sums over the non-batch dimensions (≥ 2-D), the elements themselves (0-d, 1-D). */
+  readonly perSample: Float64Array;
+  /** Σ per label (last axis) for ≥ 2-D shapes, else empty. */
+  readonly perLabel: Float64Array;
+  private readonly perRow: number;
+  private readonly labels: number;
+  private sum = 0;
+  private compensation = 0;
+  private row = 0;
+  private inRow = 0;
+  private label = 0;
+  private positiveCount = 0;
+  private positiveSum = 0;
+  private negativeCount = 0;
+  private negativeSum = 0;
+
+  constructor(shape: readonly number[], count: number) {
+    const rows = shape.length <= 1 ? count : shape[0]!;
+    this.perSample = new Float64Array(rows);
+    this.perRow = shape.length <= 1 ? 1 : rows === 0 ? 0 : count / rows;
+    this.labels = shape.length >= 2 ? shape[shape.length - 1]! : 0;
+    this.perLabel = new Float64Array(this.labels);
+  }
+
+  /** The next element's loss (C order); `target` splits positives (≥ 0.5) from negatives for binary losses. */
+  add(loss: number, target?: number): void {
+    const s = this.sum;
+    const t = s + loss;
+    if (Math.abs(s) >= Math.abs(loss)) this.compensation += s - t + loss;
+    else this.compensation += loss - t + s;
+    this.sum = t;
+    this.perSample[this.row]! += loss;
+    if (++this.inRow === this.perRow) {
+      this.inRow = 0;
+      this.row++;
+    }
+    if (this.labels > 0) {
+      this.perLabel[this.label]! += loss;
+      if (++this.label === this.labels) this.label = 0;
+    }
+    if (target !== undefined) {
+      if (target >= 0.5) {
+        this.positiveCount++;
+        this.positiveSum += loss;
+      } else {
+        this.negativeCount++;
+        this.negativeSum += loss;
+      }
+    }
+  }
+
+  /** Σ of the element losses, as `sum()` computes it. */
+  total(): number {
+    return Number.isFinite(this.sum) ? this.sum + this.compensation : this.sum;
+  }
+
+  /** The aggregates for `LossResult.summary`. */
+  aggregates(binary: boolean): SummaryAggregates {
+    return {
+      perLabel: this.perLabel,
+      ...(binary
+        ? {
+            positives: { count: this.positiveCount, lossSum: this.positiveSum },
+            negatives: { count: this.negativeCount, lossSum: this.negativeSum },
+          }
+        : {}),
+    };
+  }
+}

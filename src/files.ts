@@ -1,0 +1,56 @@
+/**
+ * Tensor files from disk, for the CLI and the worker (Node; the core itself never touches the file system): JSON
+ * tensor files through the streaming reader in 4 MB chunks (only one chunk in memory besides the tensors), .npy files,
+ * and the `{"npy": "…"}` tensors a JSON file names, relative to it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TensorFile } from './core/json/tensorFile';
+import { readNpy, resolveNpySources } from './core/npy';
+import { readTensorFileFrom } from './core/stream/reader';
+import { numel, type Tensor } from './core/tensor';
+
+/** Bytes read per chunk. */
+const CHUNK_BYTES = 1 << 18;
+
+/** Progress of a read: bytes so far of the total. */
+export type ReadProgress = (bytesRead: number, totalBytes: number) => void;
+
+/** Reads a JSON tensor file with the streaming reader, then its .npy tensors. Throws LossLensError or an I/O error. */
+export function readTensorFileFromDisk(file: string, onProgress?: ReadProgress): TensorFile {
+  const fd = fs.openSync(file, 'r');
+  let parsed: TensorFile;
+  try {
+    const size = fs.fstatSync(fd).size;
+    parsed = readTensorFileFrom((into) => fs.readSync(fd, into, 0, into.length, null), {
+      sizeHint: size,
+      chunkSize: CHUNK_BYTES,
+      ...(onProgress ? { onProgress: (n: number) => onProgress(n, size) } : {}),
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+  return resolveNpyRelativeTo(parsed, file);
+}
+
+/** Reads the `{"npy": "…"}` tensors of a parsed file, relative to the file's folder. */
+export function resolveNpyRelativeTo(parsed: TensorFile, file: string): TensorFile {
+  return resolveNpySources(parsed, (p) => fs.readFileSync(path.resolve(path.dirname(file), p)));
+}
+
+/** Reads one .npy file. */
+export function readNpyFromDisk(file: string): Tensor {
+  return readNpy(fs.readFileSync(file), path.basename(file));
+}
+
+/** A tensor file made of .npy files: `--input logits.npy --target labels.npy`. */
+export function npyTensorFile(inputFile: string, targetFile?: string): TensorFile {
+  const inputs: Record<string, Tensor> = { input: readNpyFromDisk(inputFile) };
+  if (targetFile) inputs.target = readNpyFromDisk(targetFile);
+  return { inputs, inputRanges: {}, options: {} };
+}
+
+/** The most elements any tensor of a file holds. */
+export function largestTensor(file: TensorFile): number {
+  return Math.max(0, ...Object.values(file.inputs).map((t) => numel(t.shape)));
+}

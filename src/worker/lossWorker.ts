@@ -1,0 +1,164 @@
+/**
+ * The loss worker (bundled as dist/worker.js): reads a large tensor file, parses it straight into typed arrays,
+ * computes the loss in summary mode and posts the result back with its buffers transferred. The extension host only
+ * waits, so it never blocks on a big input. One job per worker; the host terminates it to cancel.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { LossLensError } from '../core/diagnostics';
+import type { TensorFile } from '../core/json/tensorFile';
+import type { LossInputs, LossResult } from '../core/losses/types';
+import type { Tensor } from '../core/tensor';
+import { resolveNpySources } from '../core/npy';
+import { runLoss } from '../core/run';
+import { readTensorFileFrom } from '../core/stream/reader';
+import { summarize, summaryTransferables, toSummaryResult } from '../core/summary';
+import { npyTensorFile, readTensorFileFromDisk } from '../files';
+import type { WorkerJob, WorkerMessage, WorkerSource } from './messages';
+
+const port = parentPort;
+
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
+}
+
+/** Progress posts at most every 2 % (a 140 MB file is read in 35 chunks). */
+function progressReporter(phase: 'read' | 'compute'): (fraction: number) => void {
+  let last = -1;
+  return (fraction) => {
+    if (fraction - last < 0.02 && fraction < 1) return;
+    last = fraction;
+    post({ type: 'progress', phase, fraction });
+  };
+}
+
+function readSource(source: WorkerSource): TensorFile {
+  const progress = progressReporter('read');
+  switch (source.kind) {
+    case 'json':
+      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1));
+    case 'jsonBytes': {
+      const bytes = source.bytes;
+      let offset = 0;
+      const parsed = readTensorFileFrom(
+        (into) => {
+          const n = Math.min(into.length, bytes.length - offset);
+          into.set(bytes.subarray(offset, offset + n));
+          offset += n;
+          progress(bytes.length > 0 ? offset / bytes.length : 1);
+          return n;
+        },
+        { sizeHint: bytes.length },
+      );
+      return resolveNpySources(parsed, (p) => fs.readFileSync(path.resolve(path.dirname(source.path), p)));
+    }
+    case 'npy':
+      return npyTensorFile(source.input, source.target);
+  }
+}
+
+/** Every buffer behind a result's and the inputs' typed arrays, once each. */
+function buffersOf(results: readonly LossResult[], inputs: LossInputs | undefined): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const add = (view: ArrayBufferView | undefined): void => {
+    if (view && view.buffer instanceof ArrayBuffer && view.buffer.byteLength > 0) buffers.add(view.buffer);
+  };
+  for (const r of results) {
+    add(r.perSample);
+    add(r.output.data);
+    add(r.perElement.data);
+    const c = r.classification;
+    if (c) {
+      for (const a of [c.targetClass, c.targetProbability, c.predictedClass, c.sampleWeight, c.ignored]) add(a);
+      add(c.labelSmoothing?.nllPart);
+      add(c.labelSmoothing?.smoothPart);
+    }
+    add(r.summary?.logSumExp);
+    add(r.summary?.perLabel);
+  }
+  for (const t of Object.values(inputs ?? {})) add(t.data);
+  return [...buffers];
+}
+
+/**
+ * The tensors in buffers of exactly their size. The reader's tensors are views into a larger, mostly untouched
+ * allocation (or into a .npy file's bytes); the host accounts a transferred buffer by its whole size, so the copy is
+ * made here, off the host's thread.
+ */
+function exactInputs(inputs: LossInputs): LossInputs {
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(inputs)) {
+    const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
+    out[name] = whole ? t : { ...t, data: t.data.slice() };
+  }
+  return out;
+}
+
+function run(job: WorkerJob): void {
+  const started = performance.now();
+  let file: TensorFile;
+  try {
+    file = readSource(job.source);
+  } catch (e) {
+    if (e instanceof LossLensError) post({ type: 'failed', message: e.message, diagnostic: e.diagnostic });
+    else post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  const read = performance.now();
+  const info = {
+    ...(file.loss !== undefined ? { loss: file.loss } : {}),
+    ...(file.lossRange ? { lossRange: file.lossRange } : {}),
+    ...(file.classes ? { classes: file.classes } : {}),
+    options: file.options,
+  };
+  const loss = job.loss ?? file.loss;
+  if (loss === undefined) {
+    post({
+      type: 'done',
+      file: info,
+      results: [],
+      summaries: [],
+      diagnostics: [],
+      readMs: read - started,
+      computeMs: 0,
+    });
+    return;
+  }
+  post({ type: 'progress', phase: 'compute', fraction: 0 });
+  const outcome = runLoss(
+    {
+      loss,
+      inputs: file.inputs,
+      options: job.options ?? file.options,
+      ...(file.lossRange ? { range: file.lossRange } : {}),
+    },
+    { detail: 'summary' },
+  );
+  // A loss without a summary path computed in full: keep only what a summary shows.
+  const results = outcome.results.map(toSummaryResult);
+  const summaries = results.map((r) => summarize(r, file.inputs));
+  const inputs = job.returnInputs ? exactInputs(file.inputs) : undefined;
+  post(
+    {
+      type: 'done',
+      file: info,
+      results,
+      summaries,
+      diagnostics: outcome.diagnostics,
+      ...(inputs ? { inputs } : {}),
+      readMs: read - started,
+      computeMs: performance.now() - read,
+    },
+    [...new Set([...buffersOf(results, inputs), ...summaries.flatMap(summaryTransferables)])],
+  );
+}
+
+port?.once('message', (job: WorkerJob) => {
+  try {
+    run(job);
+  } catch (e) {
+    post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
+  port.close();
+});

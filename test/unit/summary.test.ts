@@ -1,0 +1,337 @@
+/**
+ * Summary mode (`{ detail: 'summary' }`) and the summary model (src/core/summary.ts): on random inputs every value a
+ * summary reports equals full mode's (rtol 1e-6), on torch's large-ish fixtures (scripts/fixtures/gen_large.py) the
+ * value and per-sample losses match PyTorch, and the report's rows, computed on demand, match the full breakdown.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { buildReport, decodeNumber } from '../../src/core/report';
+import { findLoss } from '../../src/core/losses/index';
+import type { LossInputs, LossOptions, LossResult } from '../../src/core/losses/types';
+import { runTensorFile } from '../../src/core/run';
+import { readTensorFileFast } from '../../src/core/stream/reader';
+import { argsort, buildSummaryReport, formatSummary, summarize, summaryToJson } from '../../src/core/summary';
+import { tensorFrom, type Tensor } from '../../src/core/tensor';
+import { assertClose } from './fixtures';
+
+function close(a: number, b: number, what: string, rtol = 1e-6, atol = 1e-9): void {
+  if (Number.isNaN(b)) return assert.ok(Number.isNaN(a), `${what}: ${a} vs nan`);
+  if (!Number.isFinite(b)) return assert.equal(a, b, what);
+  assert.ok(Math.abs(a - b) <= atol + rtol * Math.abs(b), `${what}: ${a} vs ${b}`);
+}
+
+function both(fn: string, inputs: LossInputs, options: LossOptions): { full: LossResult; summary: LossResult } {
+  const def = findLoss(fn)!;
+  return { full: def.compute(inputs, options), summary: def.compute(inputs, options, { detail: 'summary' }) };
+}
+
+/** Everything a summary reports, full mode against summary mode. */
+function assertSameResult(full: LossResult, summary: LossResult, inputs: LossInputs): void {
+  assert.equal(summary.detail, 'summary');
+  assert.deepEqual(summary.output.shape, full.output.shape);
+  assertClose(summary.output.data, full.output.data, 'value', 1e-6, 1e-9);
+  assertClose(summary.perSample, full.perSample, 'perSample', 1e-6, 1e-9);
+  close(summary.reduction.numerator, full.reduction.numerator, 'numerator');
+  assert.deepEqual({ ...summary.reduction, numerator: 0 }, { ...full.reduction, numerator: 0 });
+  assert.deepEqual(
+    summary.warnings.map((w) => w.code),
+    full.warnings.map((w) => w.code),
+  );
+  assert.deepEqual(summary.options, full.options);
+  const fc = full.classification;
+  const sc = summary.classification;
+  if (fc && fc.classDim >= 0) {
+    assert.ok(sc);
+    assert.deepEqual(Array.from(sc.targetClass), Array.from(fc.targetClass));
+    assert.deepEqual(Array.from(sc.predictedClass), Array.from(fc.predictedClass));
+    assertClose(sc.targetProbability, fc.targetProbability, 'p(target)', 1e-6, 1e-12);
+    assertClose(sc.sampleWeight, fc.sampleWeight, 'weight', 0, 0);
+    assert.equal(sc.probabilities.data.length, 0, 'no probabilities kept');
+  }
+  assert.deepEqual(Object.keys(summary.gradient), [], 'no gradient kept');
+  // The aggregates from either mode agree.
+  const a = summarize(full, inputs);
+  const b = summarize(summary, inputs);
+  assert.deepEqual(
+    b.worst.map((w) => w.index),
+    a.worst.map((w) => w.index),
+  );
+  assert.deepEqual(Array.from(b.histogram.counts), Array.from(a.histogram.counts));
+  assert.deepEqual(b.confusion && Array.from(b.confusion.counts), a.confusion && Array.from(a.confusion.counts));
+  if (a.classes && b.classes) assertClose(b.classes.lossSum, a.classes.lossSum, 'class loss sums', 1e-6, 1e-9);
+}
+
+/** Random logits with some large magnitudes (the log-sum-exp must stay stable). */
+const logits = (n: number, c: number, extra: readonly number[] = []): fc.Arbitrary<Tensor> =>
+  fc
+    .array(
+      fc.oneof(
+        { weight: 9, arbitrary: fc.double({ min: -8, max: 8, noNaN: true }) },
+        { weight: 1, arbitrary: fc.constantFrom(-1e4, 1e4, 0) },
+      ),
+      {
+        minLength: n * c * extra.reduce((p, d) => p * d, 1),
+        maxLength: n * c * extra.reduce((p, d) => p * d, 1),
+      },
+    )
+    .map((v) => tensorFrom(v, [n, c, ...extra], 'float32'));
+
+describe('summary mode equals full mode', () => {
+  it('cross_entropy: class indices, weights, ignore_index, label smoothing, spatial dims, every reduction', () => {
+    const shapes = fc.record({
+      n: fc.integer({ min: 1, max: 6 }),
+      c: fc.integer({ min: 2, max: 7 }),
+      spatial: fc.constantFrom([], [3], [2, 2]),
+    });
+    fc.assert(
+      fc.property(
+        shapes.chain(({ n, c, spatial }) =>
+          fc.record({
+            input: logits(n, c, spatial),
+            target: fc
+              .array(
+                fc.oneof(
+                  { weight: 5, arbitrary: fc.integer({ min: 0, max: c - 1 }) },
+                  { weight: 1, arbitrary: fc.constant(-100) },
+                ),
+                {
+                  minLength: n * spatial.reduce((p, d) => p * d, 1),
+                  maxLength: n * spatial.reduce((p, d) => p * d, 1),
+                },
+              )
+              .map((v) => tensorFrom(v, [n, ...spatial], 'int64')),
+            weight: fc.option(
+              fc
+                .array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: c, maxLength: c })
+                .map((w) => tensorFrom(w, [c], 'float32')),
+            ),
+            reduction: fc.constantFrom('mean', 'sum', 'none'),
+            smoothing: fc.constantFrom(0, 0, 0.1, 0.3),
+          }),
+        ),
+        ({ input, target, weight, reduction, smoothing }) => {
+          const inputs = { input, target };
+          const options = { reduction, label_smoothing: smoothing, ...(weight ? { weight } : {}) };
+          const { full, summary } = both('cross_entropy', inputs, options);
+          assertSameResult(full, summary, inputs);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('nll_loss', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((n) =>
+          fc.record({
+            input: logits(n, 5),
+            target: fc
+              .array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n })
+              .map((v) => tensorFrom(v, [n], 'int64')),
+            reduction: fc.constantFrom('mean', 'sum', 'none'),
+          }),
+        ),
+        ({ input, target, reduction }) => {
+          const { full, summary } = both('nll_loss', { input, target }, { reduction });
+          assertSameResult(full, summary, { input, target });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  for (const fn of ['binary_cross_entropy_with_logits', 'binary_cross_entropy', 'mse_loss']) {
+    it(fn, () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom([7], [3, 4], [2, 3, 5]).chain((shape) => {
+            const n = shape.reduce((p, d) => p * d, 1);
+            const values = (min: number, max: number): fc.Arbitrary<Tensor> =>
+              fc
+                .array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n })
+                .map((v) => tensorFrom(v, shape, 'float32'));
+            return fc.record({
+              input: fn === 'binary_cross_entropy' ? values(0, 1) : values(-6, 6),
+              target:
+                fn === 'mse_loss'
+                  ? values(-3, 3)
+                  : fc
+                      .array(fc.constantFrom(0, 1, 0.25), { minLength: n, maxLength: n })
+                      .map((v) => tensorFrom(v, shape, 'float32')),
+              posWeight: fc.option(
+                fc
+                  .double({ min: 0.5, max: 4, noNaN: true })
+                  .map((p) =>
+                    tensorFrom(Array(shape[shape.length - 1]).fill(p), [shape[shape.length - 1]!], 'float32'),
+                  ),
+              ),
+              reduction: fc.constantFrom('mean', 'sum', 'none'),
+            });
+          }),
+          ({ input, target, posWeight, reduction }) => {
+            const options: LossOptions = {
+              reduction,
+              ...(posWeight && fn === 'binary_cross_entropy_with_logits' ? { pos_weight: posWeight } : {}),
+            };
+            const { full, summary } = both(fn, { input, target }, options);
+            assertSameResult(full, summary, { input, target });
+            if (fn !== 'mse_loss') {
+              const s = summarize(summary, { input, target });
+              close(s.positives!.lossSum + s.negatives!.lossSum, full.reduction.numerator, 'positive + negative');
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+  }
+});
+
+describe('summary mode against PyTorch (test/fixtures/large)', () => {
+  const dir = path.join(__dirname, '..', 'fixtures', 'large');
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Record<
+    string,
+    { value: number | null; perSample: number[] }
+  >;
+  for (const [name, want] of Object.entries(expected)) {
+    it(name, () => {
+      const file = readTensorFileFast(fs.readFileSync(path.join(dir, name)));
+      const outcome = runTensorFile(file, {}, { detail: 'summary' });
+      const result = outcome.results[0];
+      assert.ok(result, outcome.diagnostics.map((d) => d.message).join('; '));
+      assert.equal(result.detail, 'summary');
+      if (want.value !== null) close(result.output.data[0]!, want.value, 'value', 1e-5, 1e-6);
+      assertClose(result.perSample, want.perSample, 'perSample', 1e-5, 1e-5);
+      const full = runTensorFile(file).results[0]!;
+      assertSameResult(full, result, file.inputs);
+    });
+  }
+});
+
+describe('summary report', () => {
+  const input = tensorFrom(
+    Array.from({ length: 6 * 5 }, (_, i) => Math.sin(i) * 4),
+    [6, 5],
+    'float32',
+  );
+  const target = tensorFrom([0, 4, 2, -100, 1, 3], [6], 'int64');
+  const inputs = { input, target };
+  const def = findLoss('cross_entropy')!;
+  const full = def.compute(inputs, {});
+  const summary = summarize(def.compute(inputs, {}, { detail: 'summary' }), inputs);
+
+  it("computes a row's probabilities when its page is asked for, equal to the full breakdown", () => {
+    const model = buildSummaryReport(summary, { inputs, id: 'r' });
+    const fullModel = buildReport(full, { inputs, id: 'r' });
+    const rows = model.rows(0, 6);
+    const fullRows = fullModel.rows(0, 6);
+    for (let i = 0; i < 6; i++) {
+      assertClose(
+        rows[i]!.probabilities!.map(decodeNumber),
+        fullRows[i]!.probabilities!.map(decodeNumber),
+        `p[${i}]`,
+        1e-6,
+        1e-9,
+      );
+      assert.equal(rows[i]!.target, fullRows[i]!.target);
+      assert.equal(rows[i]!.predicted, fullRows[i]!.predicted);
+      close(decodeNumber(rows[i]!.loss), decodeNumber(fullRows[i]!.loss), `loss[${i}]`);
+      if (!rows[i]!.ignored)
+        close(decodeNumber(rows[i]!.negLogP!), decodeNumber(fullRows[i]!.negLogP!), `-log p[${i}]`, 1e-6, 1e-7);
+    }
+    assert.deepEqual(
+      model.rows(0, 6, { key: 'loss', descending: true }).map((r) => r.index),
+      fullModel.rows(0, 6, { key: 'loss', descending: true }).map((r) => r.index),
+    );
+    assert.equal(model.report.value, fullModel.report.value);
+    assert.equal(model.report.valueText, fullModel.report.valueText);
+    assert.deepEqual(model.report.stats, fullModel.report.stats);
+    assert.ok(model.report.large);
+    assert.equal(model.report.large.worst[0]!.index, fullModel.report.stats.worstIndex);
+  });
+
+  it('lists the worst samples, a histogram of every non-ignored sample, the confusion matrix and class aggregates', () => {
+    assert.equal(summary.worst.length, 6);
+    for (let k = 1; k < summary.worst.length; k++) assert.ok(summary.worst[k - 1]!.loss >= summary.worst[k]!.loss);
+    assert.equal(
+      Array.from(summary.histogram.counts).reduce((a, b) => a + b, 0),
+      5,
+    );
+    assert.equal(summary.histogram.ignored, 1);
+    const confusion = summary.confusion!;
+    assert.equal(
+      Array.from(confusion.counts).reduce((a, b) => a + b, 0),
+      5,
+    );
+    assert.equal(confusion.samples, 5);
+    const agg = summary.classes!;
+    assert.deepEqual(Array.from(agg.count), [1, 1, 1, 1, 1]);
+    const text = formatSummary(summary);
+    assert.match(text, /worst 6 samples/);
+    assert.match(text, /value: \d\.\d{4}/);
+    assert.equal(JSON.parse(JSON.stringify(summaryToJson(summary))).worst.length, 6);
+  });
+
+  it('folds classes beyond the most frequent into "other" in the confusion matrix', () => {
+    const n = 200;
+    const C = 100;
+    const big = tensorFrom(
+      Array.from({ length: n * C }, (_, i) => Math.cos(i * 0.37) * 3),
+      [n, C],
+      'float32',
+    );
+    const labels = tensorFrom(
+      Array.from({ length: n }, (_, i) => (i * 7) % C),
+      [n],
+      'int64',
+    );
+    const s = summarize(findLoss('cross_entropy')!.compute({ input: big, target: labels }, {}, { detail: 'summary' }), {
+      input: big,
+      target: labels,
+    });
+    assert.equal(s.confusion!.classes.length, 24);
+    assert.equal(s.confusion!.classes[23], -1);
+    assert.equal(
+      Array.from(s.confusion!.counts).reduce((a, b) => a + b, 0),
+      n,
+    );
+  });
+});
+
+describe('argsort (the row order of a large summary)', () => {
+  it('orders like the comparator sort: ties by index, nan last, −0 equal to 0, both directions', () => {
+    const value = fc.oneof(
+      fc.double(),
+      fc.constantFrom(0, -0, 1, -1, NaN, Infinity, -Infinity, 5e-324, -5e-324, 1e308),
+      fc.integer({ min: -3, max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 300 }), fc.boolean(), (list, descending) => {
+        const values = Float64Array.from(list);
+        const sign = descending ? -1 : 1;
+        const expected = Array.from(values, (_, i) => i).sort((a, b) => {
+          const va = values[a]!;
+          const vb = values[b]!;
+          if (Number.isNaN(va) || Number.isNaN(vb))
+            return Number.isNaN(va) === Number.isNaN(vb) ? a - b : Number.isNaN(va) ? 1 : -1;
+          return va === vb ? a - b : va < vb ? -sign : sign;
+        });
+        assert.deepEqual(Array.from(argsort(values, descending)), expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("sorts 10⁶ samples in well under the host's 50 ms budget", () => {
+    const values = Float64Array.from({ length: 1 << 20 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453);
+    argsort(values);
+    const start = performance.now();
+    const order = argsort(values, true);
+    const ms = performance.now() - start;
+    for (let k = 1; k < order.length; k++) assert.ok(values[order[k - 1]!]! >= values[order[k]!]!);
+    assert.ok(ms < 400, `${ms.toFixed(0)} ms`);
+  });
+});
