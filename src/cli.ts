@@ -60,16 +60,17 @@ function report(
   io: Io,
   extra: { classes?: readonly string[] } = {},
   explain?: Explain,
+  locale: DerivationLocale = 'en',
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   if (json) {
     io.stdout(`${JSON.stringify({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, null, 2)}\n`);
   } else {
     for (const r of outcome.results) {
-      io.stdout(`${formatResult(r, extra)}\n`);
+      io.stdout(`${formatResult(r, { ...extra, locale })}\n`);
       if (explain) io.stdout(`\n${renderDerivation(buildDerivation(r, explain.inputs), explain.locale)}\n`);
     }
-    if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
+    if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file, locale)}\n`);
   }
   return failed ? EXIT.rejected : EXIT.ok;
 }
@@ -138,7 +139,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .addOption(new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']))
     .option('--json', 'print the result and breakdown as JSON')
     .option('--explain', 'write the arithmetic out by hand with the actual numbers (at most 4 samples × 6 classes)')
-    .addOption(new Option('--lang <locale>', 'language of --explain').choices(['en', 'zh-cn']).default('en'))
+    .addOption(new Option('--lang <locale>', 'language of --explain and of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
     .action((file: string | undefined, opts: { loss?: string; reduction?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; input?: string; target?: string; summary?: boolean }) => {
       if (file === undefined && opts.input === undefined) {
         io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
@@ -189,7 +190,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       }
       file ??= opts.input!;
       const explain = opts.explain ? { inputs, locale: opts.lang } : undefined;
-      exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {}, explain);
+      exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {}, explain, opts.lang);
     });
 
   program
@@ -199,7 +200,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .option('--loss <name>', 'with no loss call in the snippet, apply this loss to its first two tensors')
     .option('--json', 'print the results and diagnostics as JSON')
     .option('--explain', 'write each computed call out by hand with the actual numbers (at most 4 samples × 6 classes)')
-    .addOption(new Option('--lang <locale>', 'language of --explain').choices(['en', 'zh-cn']).default('en'))
+    .addOption(new Option('--lang <locale>', 'language of --explain and of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
     .action((file: string, opts: { loss?: string; json?: boolean; explain?: boolean; lang: DerivationLocale }) => {
       const text = readFileOrFail(file, io);
       if (text === undefined) {
@@ -219,13 +220,13 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
         for (const c of evaluation.calls) {
           const head = `${c.range.line}:${c.range.column} ${c.fn}`;
           if (c.result) {
-            io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result)}\n\n`);
+            io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang })}\n\n`);
             if (opts.explain) io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
           }
           else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
         }
         if (evaluation.calls.length === 0) io.stdout('no loss call found\n');
-        const listing = evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file)}\n` : '';
+        const listing = evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
         if (listing) (failed ? io.stderr : io.stdout)(listing);
       }
       exitCode = failed ? EXIT.rejected : EXIT.ok;
@@ -236,7 +237,8 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .description('check a Python file for the shape and dtype mismatches PyTorch would raise at its loss calls')
     .argument('<file>', 'Python file')
     .option('--json', 'print the diagnostics as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
+    .addOption(new Option('--lang <locale>', 'language of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
+    .action((file: string, opts: { json?: boolean; lang: DerivationLocale }) => {
       const text = readFileOrFail(file, io);
       if (text === undefined) {
         exitCode = EXIT.usage;
@@ -245,7 +247,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       const { diagnostics } = checkSnippet(text);
       const failed = diagnostics.some((d) => d.severity === 'error');
       if (opts.json) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
-      else io.stdout(diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file)}\n` : 'no problems found\n');
+      else io.stdout(diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n');
       exitCode = failed ? EXIT.rejected : EXIT.ok;
     });
 

@@ -2,6 +2,7 @@
  * Text and JSON renderings of results for the command line (and anything else that wants plain text).
  */
 import type { Diagnostic } from './diagnostics';
+import { localizeDiagnostic, localizeReduction, type Locale } from './i18n/index';
 import type { LossResult } from './losses/types';
 import { toNested, type Nested, type Tensor } from './tensor';
 
@@ -87,7 +88,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** The readable report: per-sample table, the reduction, the value. At most `maxRows` rows are listed. */
-export function formatResult(r: LossResult, opts: { classes?: readonly string[]; decimals?: number; maxRows?: number } = {}): string {
+export function formatResult(r: LossResult, opts: { classes?: readonly string[]; decimals?: number; maxRows?: number; locale?: Locale } = {}): string {
   const decimals = opts.decimals ?? 4;
   const maxRows = opts.maxRows ?? 50;
   const out: string[] = [`${r.fn}`];
@@ -114,7 +115,7 @@ export function formatResult(r: LossResult, opts: { classes?: readonly string[];
     out.push(table(['sample', 'loss'], rows));
   }
   if (shown < n) out.push(`… ${n - shown} more samples (use --json for all)`);
-  const red = r.reduction;
+  const red = localizeReduction(r.reduction, opts.locale ?? 'en');
   if (red.reduction === 'none') {
     out.push(`reduction: none — ${red.why}`);
     out.push(`value: ${formatNested(r.value, decimals)}`);
@@ -126,10 +127,11 @@ export function formatResult(r: LossResult, opts: { classes?: readonly string[];
   return out.join('\n');
 }
 
-/** One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines. */
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], file?: string): string {
+/** One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines (in `locale`). */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], file?: string, locale: Locale = 'en'): string {
   return diagnostics
-    .map((d) => {
+    .map((original) => {
+      const d = localizeDiagnostic(original, locale);
       const lines = [`${file ? `${file}:` : ''}${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`];
       if (d.explanation) lines.push(`  cause: ${d.explanation}`);
       if (d.hint) lines.push(`  fix: ${d.hint}`);

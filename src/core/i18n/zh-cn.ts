@@ -1662,6 +1662,32 @@ const FRAGMENTS: CatalogEntry[] = [
   ['input1, input2 and target', 'input1、input2 和 target'],
 ];
 
+/** npy.ts: reading .npy files. */
+const NPY: CatalogEntry[] = [
+  ['A .npy file begins with the bytes \\x93NUMPY; byte {i} differs (the file is too short).', '.npy 文件以字节 \\x93NUMPY 开头；第 {i} 字节不同（文件太短）。'],
+  ['A .npy file begins with the bytes \\x93NUMPY; byte {i} differs.', '.npy 文件以字节 \\x93NUMPY 开头；第 {i} 字节不同。'],
+  ['.npz archives, pickles and text files are not .npy files.', '.npz 压缩包、pickle 文件和文本文件都不是 .npy 文件。'],
+  ['Save the array with numpy.save(path, array) (for an .npz, load it and save the array you need).', '请用 numpy.save(path, array) 保存数组（如果是 .npz，请先加载再保存需要的数组）。'],
+  ["A .npy file starts with a Python dict such as {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4)}; this one is damaged at byte {offset}.", ".npy 文件以一个 Python 字典开头，例如 {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4)}；此文件在第 {offset} 字节处损坏。"],
+  ['Write the file again with numpy.save(path, array).', '请用 numpy.save(path, array) 重新写入该文件。'],
+  ['Write the file again with numpy.save.', '请用 numpy.save 重新写入该文件。'],
+  ['Save the array again with numpy.save.', '请用 numpy.save 重新保存该数组。'],
+  ['Loss Lens reads .npy format versions 1.0, 2.0 and 3.0.', 'Loss Lens 可读取 1.0、2.0 和 3.0 版本的 .npy 格式。'],
+  ['The file is shorter than its own header: it was cut off (an interrupted copy or download).', '文件比它自己的文件头还短：文件被截断了（复制或下载中断）。'],
+  ['The header says it is {length} bytes long, but the file ends at byte {end}.', '文件头声明长度为 {length} 字节，但文件在第 {end} 字节处就结束了。'],
+  ["A .npy header names 'descr' (the dtype), 'fortran_order' and 'shape'.", ".npy 文件头需要包含 'descr'（数据类型）、'fortran_order' 和 'shape'。"],
+  ['The array has named fields (a structured dtype); a loss needs a plain numeric array.', '该数组带有命名字段（结构化 dtype）；损失函数需要普通的数值数组。'],
+  ["Save one field as a plain array: numpy.save(path, array['field']).", "把其中一个字段保存为普通数组：numpy.save(path, array['field'])。"],
+  ['torch.from_numpy cannot convert {descr} (uint{bits}) either: PyTorch has no such dtype.', 'torch.from_numpy 同样无法转换 {descr}（uint{bits}）：PyTorch 没有这种数据类型。'],
+  ["Loss Lens reads float16/32/64, int8/16/32/64, uint8 and bool arrays, like torch.from_numpy; '{descr}' is {kind}.", "Loss Lens 与 torch.from_numpy 一样，可读取 float16/32/64、int8/16/32/64、uint8 和 bool 数组；'{descr}' 是 {kind}。"],
+  ['Convert before saving: numpy.save(path, array.astype(numpy.int64)).', '请在保存前转换：numpy.save(path, array.astype(numpy.int64))。'],
+  ['Save a numeric array: numpy.save(path, array.astype(numpy.float32)) for scores, .astype(numpy.int64) for class indices.', '请保存数值数组：分数用 numpy.save(path, array.astype(numpy.float32))，类别索引用 .astype(numpy.int64)。'],
+  ["The header's 'fortran_order' must be True or False.", "文件头中的 'fortran_order' 必须是 True 或 False。"],
+  ["The header's 'shape' must be a tuple of non-negative integers, e.g. (3, 4).", "文件头中的 'shape' 必须是非负整数组成的元组，例如 (3, 4)。"],
+  ['The file is shorter than its header promises: it was cut off (an interrupted copy or download).', '文件比文件头声明的要短：文件被截断了（复制或下载中断）。'],
+  ['Check the path (it is relative to the JSON file) and that the file exists.', '请检查路径（相对于 JSON 文件）以及文件是否存在。'],
+];
+
 /** losses/*.ts summaries and suggest.ts reasons: what the loss QuickPick shows. */
 const PICKER: CatalogEntry[] = [
   ['Binary cross-entropy of probabilities (sigmoid outputs) against 0/1 or soft targets.', '概率（sigmoid 输出）对 0/1 或软目标的二元交叉熵。'],
@@ -1717,6 +1743,7 @@ export const ZH_CN: Catalog = {
     ...PYTHON,
     ...SNIPPET,
     ...PICKER,
+    ...NPY,
     ...EXTRA_LOSSES_ZH,
   ],
   fragments: FRAGMENTS,
