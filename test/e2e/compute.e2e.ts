@@ -72,6 +72,14 @@ describe('Loss Lens in the workbench (end to end)', function () {
     await workbench.screenshot('inspector-light');
   });
 
+  it('writes the arithmetic out by hand in the "By hand" tab', async function () {
+    const breakdown = await workbench.webviewByRole('breakdown');
+    await breakdown.locator('#tab-derivation').click();
+    // The softmax denominator of the first sample, e^1 + e^0 + e^0, with the actual numbers.
+    await breakdown.locator('#view-derivation', { hasText: 'e^1 + e^0 + e^0' }).waitFor({ timeout: 20_000 });
+    await workbench.screenshot('derivation-light');
+  });
+
   it('reads well in the dark theme', async function () {
     await workbench.setColorTheme('Default Dark Modern');
     const breakdown = await workbench.webviewByRole('breakdown');
