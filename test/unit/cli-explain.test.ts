@@ -72,7 +72,8 @@ describe('loss-lens --explain', () => {
       s
         .split('\n')
         .filter((l) => l.includes(' = '))
-        .map((l) => l.split(/ {3}—/)[0]!.trim());
+        // The arithmetic itself; the words after it (the "— why" notes, the reduction's "(N = 2 samples)") are localized.
+        .map((l) => l.split(/ {3}—/)[0]!.replace(/ {2}\([^()]*\)$/, '').trim());
     assert.deepEqual(math(out), math(en));
   });
 
