@@ -16,6 +16,7 @@ import {
   type PyScalar,
 } from '../reader/values';
 import { listToTensor } from '../reader/literal';
+import { readTensor } from '../reader/read';
 import { numel, toNested, type DType, type Nested } from '../tensor';
 import { indexTensor, type IndexItem } from './indexing';
 import type { ShapeOutcome } from './check';
@@ -43,6 +44,7 @@ import {
   bool,
   float,
   isTensor,
+  known,
   NONE,
   shaped,
   UNKNOWN,
@@ -185,7 +187,8 @@ export class Interpreter implements LossHost {
 
   /** Parses and runs the whole text. */
   run(): void {
-    const module = parseModule(this.source.text, { origin: this.source.origin });
+    // `reprs`: a pasted printout (`tensor([...], grad_fn=<AddmmBackward0>)`) parses instead of failing on `<`.
+    const module = parseModule(this.source.text, { origin: this.source.origin, reprs: true });
     for (const d of module.diagnostics) this.diagnostics.push({ ...d, severity: 'warning' });
     this.runBody(module.body, 0);
   }
@@ -858,7 +861,25 @@ export class Interpreter implements LossHost {
     return { positional, keywords, dynamic };
   }
 
+  /**
+   * A tensor as PyTorch or NumPy prints it (`tensor([...])`, `array([...], dtype=float32)`), pasted into a snippet
+   * where no variable of that name exists: read by the tensor reader, so a printout cut with `...` gets the reader's
+   * error (how to print it whole) instead of becoming an unknown value.
+   */
+  private printedTensor(call: ast.Call): Value | undefined {
+    if (call.func.kind !== 'Name' || (call.func.id !== 'tensor' && call.func.id !== 'array') || this.env.has(call.func.id)) return undefined;
+    try {
+      return known(readTensor(this.source.slice(call.range), { origin: { line: call.range.line, column: call.range.column } }).tensor);
+    } catch (e) {
+      if (!(e instanceof LossLensError)) throw e;
+      this.diagnostics.push(e.diagnostic);
+      return UNKNOWN;
+    }
+  }
+
   private call(call: ast.Call): Value {
+    const printed = this.printedTensor(call);
+    if (printed) return printed;
     const fn = this.eval(call.func);
     const args = this.args(call);
     this.invalidateMutated(fn, call);
