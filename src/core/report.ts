@@ -333,7 +333,8 @@ function encodeAll(values: ArrayLike<number>): JsonNumber[] {
   return Array.from(values, jsonNumber);
 }
 
-function ratio(a: number, b: number): number {
+/** a / b, or NaN when b is 0. */
+export function ratio(a: number, b: number): number {
   return b === 0 ? NaN : a / b;
 }
 
@@ -402,7 +403,8 @@ export function inputElementIndex(
   return sample * perSample + classIndex;
 }
 
-function unravel(index: number, shape: readonly number[]): number[] {
+/** The position of flat (row-major) `index` in `shape`, one coordinate per dimension. */
+export function unravel(index: number, shape: readonly number[]): number[] {
   const out = new Array<number>(shape.length);
   let rest = index;
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -810,13 +812,7 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
 
   const buildRow = (i: number): ReportRow => {
     const loss = perSample[i]!;
-    const row: Record<string, unknown> = {
-      index: i,
-      position: unravel(i, sampleShape),
-      loss: jsonNumber(loss),
-      share: jsonNumber(ratio(loss, numerator)),
-      contribution: jsonNumber(ratio(loss, denominator)),
-    };
+    const row = baseRow(i, loss, sampleShape, numerator, denominator);
     if (has.has('inputs'))
       row.inputs = encodeAll(
         inputLayout ? classVector(mainInput!, inputLayout, i) : slice(elementInput, i, elementsPerSample)!,
@@ -1045,20 +1041,7 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
 
   // Sorted orders are computed once per key and reused by every page.
   const orders = new Map<string, Int32Array>();
-  const sortValue = (key: RowSortKey, i: number): number => {
-    switch (key) {
-      case 'index':
-        return i;
-      case 'loss':
-        return perSample[i]!;
-      case 'pTarget':
-        return cls?.targetProbability[i] ?? NaN;
-      case 'weight':
-        return cls?.sampleWeight[i] ?? NaN;
-      case 'negLogP':
-        return -Math.log(cls?.targetProbability[i] ?? NaN);
-    }
-  };
+  const sortValue = (key: RowSortKey, i: number): number => rowSortValue(key, i, perSample, cls);
   const order = (sort: RowSort): Int32Array => {
     const cacheKey = `${sort.key}:${sort.descending}`;
     let cached = orders.get(cacheKey);
@@ -1078,6 +1061,43 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
     return cached;
   };
 
+  return pagedModel(report, sampleCount, order, buildRow);
+}
+
+/**
+ * The value a row sorts by under `key`: its index, its loss, or (with `cls`, the per-sample classification arrays)
+ * p(target), its weight or −log p(target); NaN where there is no classification.
+ */
+export function rowSortValue(
+  key: RowSortKey,
+  i: number,
+  perSample: ArrayLike<number>,
+  cls: { readonly targetProbability: ArrayLike<number>; readonly sampleWeight: ArrayLike<number> } | undefined,
+): number {
+  switch (key) {
+    case 'index':
+      return i;
+    case 'loss':
+      return perSample[i]!;
+    case 'pTarget':
+      return cls?.targetProbability[i] ?? NaN;
+    case 'weight':
+      return cls?.sampleWeight[i] ?? NaN;
+    case 'negLogP':
+      return -Math.log(cls?.targetProbability[i] ?? NaN);
+  }
+}
+
+/**
+ * A {@link ReportModel} over `sampleCount` rows built by `buildRow`: pages of at most {@link MAX_PAGE_SIZE} rows in
+ * `order(sort)` (index order when unsorted).
+ */
+export function pagedModel(
+  report: LossReport,
+  sampleCount: number,
+  order: (sort: RowSort) => Int32Array,
+  buildRow: (index: number) => ReportRow,
+): ReportModel {
   return {
     report,
     rows(offset: number, count: number, sort?: RowSort): ReportRow[] {
@@ -1094,7 +1114,28 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
   };
 }
 
-function toReportWarning(d: Diagnostic): ReportWarning {
+/**
+ * The columns every row has: index, position in the sample shape, loss, and the loss as a share of the summed
+ * `numerator` and as a contribution to the reduced value (`loss / denominator`).
+ */
+export function baseRow(
+  i: number,
+  loss: number,
+  sampleShape: readonly number[],
+  numerator: number,
+  denominator: number,
+): Record<string, unknown> {
+  return {
+    index: i,
+    position: unravel(i, sampleShape),
+    loss: jsonNumber(loss),
+    share: jsonNumber(ratio(loss, numerator)),
+    contribution: jsonNumber(ratio(loss, denominator)),
+  };
+}
+
+/** A diagnostic as the report lists it: explanation and hint only when present. */
+export function toReportWarning(d: Diagnostic): ReportWarning {
   return {
     severity: d.severity,
     code: d.code,

@@ -18,10 +18,15 @@ import type { Diagnostic } from './diagnostics';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
 import type { LossInputs, LossOptions, LossResult, ReductionBreakdown } from './losses/types';
 import {
+  baseRow,
   lossFormula,
-  MAX_PAGE_SIZE,
   optionText,
+  pagedModel,
+  ratio,
   REPORT_SCHEMA,
+  rowSortValue,
+  toReportWarning,
+  unravel,
   type LossReport,
   type ReportClasses,
   type ReportColumn,
@@ -480,21 +485,6 @@ export interface ReportLarge {
   readonly elements: number;
 }
 
-function unravel(index: number, shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  let rest = index;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d]!;
-    out[d] = size > 0 ? rest % size : 0;
-    rest = size > 0 ? Math.floor(rest / size) : 0;
-  }
-  return out;
-}
-
-function ratio(a: number, b: number): number {
-  return b === 0 ? NaN : a / b;
-}
-
 /** What {@link buildSummaryReport} needs besides the summary. */
 export interface SummaryReportContext {
   readonly id?: string;
@@ -546,13 +536,7 @@ export function buildSummaryReport(summary: LossSummary, context: SummaryReportC
 
   const buildRow = (i: number): ReportRow => {
     const loss = perSample[i]!;
-    const row: Record<string, unknown> = {
-      index: i,
-      position: unravel(i, sampleShape),
-      loss: jsonNumber(loss),
-      share: jsonNumber(ratio(loss, numerator)),
-      contribution: jsonNumber(ratio(loss, denominator)),
-    };
+    const row = baseRow(i, loss, sampleShape, numerator, denominator);
     if (c) {
       const y = c.targetClass[i]!;
       if (has.has('inputs')) {
@@ -755,31 +739,12 @@ export function buildSummaryReport(summary: LossSummary, context: SummaryReportC
         }
       : {}),
     terms: [],
-    warnings: summary.warnings.map((d) => ({
-      severity: d.severity,
-      code: d.code,
-      message: d.message,
-      ...(d.explanation !== undefined ? { explanation: d.explanation } : {}),
-      ...(d.hint !== undefined ? { hint: d.hint } : {}),
-    })),
+    warnings: summary.warnings.map(toReportWarning),
     large,
   };
 
   const orders = new Map<string, Int32Array>();
-  const sortValue = (key: RowSortKey, i: number): number => {
-    switch (key) {
-      case 'index':
-        return i;
-      case 'loss':
-        return perSample[i]!;
-      case 'pTarget':
-        return c?.targetProbability[i] ?? NaN;
-      case 'weight':
-        return c?.sampleWeight[i] ?? NaN;
-      case 'negLogP':
-        return -Math.log(c?.targetProbability[i] ?? NaN);
-    }
-  };
+  const sortValue = (key: RowSortKey, i: number): number => rowSortValue(key, i, perSample, c);
   const order = (sort: RowSort): Int32Array => {
     const cacheKey = `${sort.key}:${sort.descending}`;
     let cached = orders.get(cacheKey);
@@ -791,20 +756,7 @@ export function buildSummaryReport(summary: LossSummary, context: SummaryReportC
     }
     return cached;
   };
-  return {
-    report,
-    rows(offset: number, count: number, sort?: RowSort): ReportRow[] {
-      const start = Math.max(0, Math.floor(offset));
-      const end = Math.min(sampleCount, start + Math.max(0, Math.min(MAX_PAGE_SIZE, Math.floor(count))));
-      const indices = !sort || (sort.key === 'index' && !sort.descending) ? undefined : order(sort);
-      const out: ReportRow[] = [];
-      for (let k = start; k < end; k++) out.push(buildRow(indices ? indices[k]! : k));
-      return out;
-    },
-    row(index: number): ReportRow | undefined {
-      return Number.isInteger(index) && index >= 0 && index < sampleCount ? buildRow(index) : undefined;
-    },
-  };
+  return pagedModel(report, sampleCount, order, buildRow);
 }
 
 /** True where typed arrays store the low word of a double first (every platform VS Code runs on). */

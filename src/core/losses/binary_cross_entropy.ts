@@ -124,8 +124,8 @@ export function elementwiseReductionTotal(
   }).breakdown;
 }
 
-/** `info/element-weights` when an elementwise `weight` has values other than 1. */
-export function elementWeightsNotice(moduleName: string, weight: Tensor): Diagnostic | undefined {
+/** How many values of a weight tensor differ from 1, and the smallest and largest value. */
+export function weightSpread(weight: Tensor): { differing: number; min: number; max: number } {
   let differing = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -135,6 +135,12 @@ export function elementWeightsNotice(moduleName: string, weight: Tensor): Diagno
     if (w < min) min = w;
     if (w > max) max = w;
   }
+  return { differing, min, max };
+}
+
+/** `info/element-weights` when an elementwise `weight` has values other than 1. */
+export function elementWeightsNotice(moduleName: string, weight: Tensor): Diagnostic | undefined {
+  const { differing, min, max } = weightSpread(weight);
   if (differing === 0) return undefined;
   return notice(
     'info',
@@ -234,6 +240,129 @@ function attributeError(value: OptionValue): LossLensError {
   });
 }
 
+/**
+ * The element buffers a BCE-family loss fills. Summary mode (large inputs) folds the element losses into `summary`
+ * instead of keeping them: every buffer is then empty but `perElementData`, kept for reduction='none'.
+ */
+export interface BceBuffers {
+  summary: ElementwiseAccumulator | undefined;
+  perElementValues: Float64Array;
+  perElementData: TensorData;
+  positiveTerm: TensorData;
+  negativeTerm: TensorData;
+  gradient: TensorData;
+  probabilities: TensorData;
+  logProbabilities: TensorData;
+}
+
+/** Allocates the {@link BceBuffers} for `n` elements: the loss in `dtype`, the gradient in `gradientDtype`. */
+export function bceBuffers(
+  dtype: DType,
+  gradientDtype: DType,
+  shape: readonly number[],
+  n: number,
+  reduction: Reduction,
+  full: boolean,
+): BceBuffers {
+  const size = full ? n : 0;
+  return {
+    summary: full ? undefined : new ElementwiseAccumulator(shape, n),
+    perElementValues: new Float64Array(size),
+    perElementData: allocate(dtype, full || reduction === 'none' ? n : 0),
+    positiveTerm: allocate(dtype, size),
+    negativeTerm: allocate(dtype, size),
+    gradient: allocate(gradientDtype, size),
+    probabilities: allocate(dtype, size),
+    logProbabilities: allocate(dtype, size),
+  };
+}
+
+/** The breakdown, reduction='none' tensor and output of a BCE-family loss from its filled buffers. */
+export function bceReduced(
+  b: BceBuffers,
+  dtype: DType,
+  shape: readonly number[],
+  n: number,
+  reduction: Reduction,
+): { breakdown: ReductionBreakdown; perElement: Tensor; output: Tensor } {
+  const breakdown = b.summary
+    ? elementwiseReductionTotal(b.summary.total(), n, reduction)
+    : elementwiseReduction(b.perElementValues, reduction);
+  const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
+  const perElement: Tensor = { dtype, shape: b.perElementData.length === n ? [...shape] : [0], data: b.perElementData };
+  return { breakdown, perElement, output: reducedOutput(dtype, reduction, perElement, value) };
+}
+
+/** `warn/empty-mean`: an empty input with reduction='mean' gives 0/0 = nan. */
+export function bceEmptyMeanNotice(moduleName: string): Diagnostic {
+  return notice(
+    'warning',
+    'warn/empty-mean',
+    "The input is empty, so reduction='mean' is 0/0 = nan.",
+    `${moduleName} averages over the elements, and there are none.`,
+    "Skip empty batches, or use reduction='sum'.",
+    { samples: 0 },
+  );
+}
+
+/** The LossResult of a BCE-family loss: the summary-mode result, or the full one with classification and terms. */
+export function bceResult(
+  fn: string,
+  b: BceBuffers,
+  parts: {
+    dtype: DType;
+    gradientDtype: DType;
+    shape: readonly number[];
+    reduced: { breakdown: ReductionBreakdown; perElement: Tensor; output: Tensor };
+    target: ArrayLike<number>;
+    weights: { values: ArrayLike<number>; period: number } | undefined;
+    reduction: Reduction;
+    warnings: Diagnostic[];
+    options: LossOptions;
+  },
+): LossResult {
+  const { dtype, shape, warnings, options } = parts;
+  const { breakdown, perElement, output } = parts.reduced;
+  if (b.summary) {
+    return {
+      fn,
+      value: parts.reduction === 'none' ? NaN : toNested(output),
+      output,
+      perElement,
+      perSample: b.summary.perSample,
+      reduction: breakdown,
+      gradient: {},
+      warnings,
+      options,
+      detail: 'summary',
+      summary: b.summary.aggregates(true),
+    };
+  }
+  return {
+    fn,
+    value: toNested(output),
+    output,
+    perElement,
+    perSample: rowSums(b.perElementValues, shape),
+    reduction: breakdown,
+    classification: binaryClassification(
+      dtype,
+      shape,
+      b.probabilities,
+      b.logProbabilities,
+      parts.target,
+      parts.weights,
+    ),
+    gradient: { input: { dtype: parts.gradientDtype, shape: [...shape], data: b.gradient } },
+    extras: {
+      positiveTerm: { dtype, shape: [...shape], data: b.positiveTerm },
+      negativeTerm: { dtype, shape: [...shape], data: b.negativeTerm },
+    },
+    warnings,
+    options,
+  };
+}
+
 /** Binary cross-entropy on probabilities, elementwise, with PyTorch's −100 log clamp. */
 export const binaryCrossEntropy: LossDefinition = {
   name: 'binary_cross_entropy',
@@ -313,17 +442,9 @@ export const binaryCrossEntropy: LossDefinition = {
     }
     const w = weight ? broadcastSource(weight, shape) : undefined;
     const dtype: DType = input.dtype;
-    // Summary mode (large inputs) folds the element losses into totals instead of keeping them.
-    const full = settings?.detail !== 'summary';
-    const summary = full ? undefined : new ElementwiseAccumulator(shape, n);
-    const size = full ? n : 0;
-    const perElementData = allocate(dtype, full || reduction === 'none' ? n : 0);
-    const perElementValues = new Float64Array(size);
-    const positiveTerm = allocate(dtype, size);
-    const negativeTerm = allocate(dtype, size);
-    const gradient = allocate(dtype, size);
-    const probabilities = allocate(dtype, size);
-    const logProbabilities = allocate(dtype, size);
+    const buffers = bceBuffers(dtype, dtype, shape, n, reduction, settings?.detail !== 'summary');
+    const { summary, perElementData, perElementValues, positiveTerm, negativeTerm, gradient } = buffers;
+    const { probabilities, logProbabilities } = buffers;
     const scale = reduction === 'mean' ? 1 / n : 1;
     let clamped = 0;
     for (let k = 0; k < n; k++) {
@@ -351,12 +472,7 @@ export const binaryCrossEntropy: LossDefinition = {
       // PyTorch's backward: w·(x − y) / max((1 − x)·x, 1e-12).
       gradient[k] = (wk * (p - t) * scale) / Math.max((1 - p) * p, 1e-12);
     }
-    const breakdown = summary
-      ? elementwiseReductionTotal(summary.total(), n, reduction)
-      : elementwiseReduction(perElementValues, reduction);
-    const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
-    const perElement: Tensor = { dtype, shape: perElementData.length === n ? [...shape] : [0], data: perElementData };
-    const output = reducedOutput(dtype, reduction, perElement, value);
+    const reduced = bceReduced(buffers, dtype, shape, n, reduction);
 
     const warnings: Diagnostic[] = [...resolved.warnings];
     const range = targetRangeNotice('BCELoss', target);
@@ -373,53 +489,22 @@ export const binaryCrossEntropy: LossDefinition = {
         ),
       );
     }
-    if (n === 0 && reduction === 'mean') {
-      warnings.push(
-        notice(
-          'warning',
-          'warn/empty-mean',
-          "The input is empty, so reduction='mean' is 0/0 = nan.",
-          'BCELoss averages over the elements, and there are none.',
-          "Skip empty batches, or use reduction='sum'.",
-          { samples: 0 },
-        ),
-      );
-    }
+    if (n === 0 && reduction === 'mean') warnings.push(bceEmptyMeanNotice('BCELoss'));
     if (weight) {
       const note = elementWeightsNotice('BCELoss', weight);
       if (note) warnings.push(note);
     }
-    if (summary) {
-      return {
-        fn: 'binary_cross_entropy',
-        value: reduction === 'none' ? NaN : toNested(output),
-        output,
-        perElement,
-        perSample: summary.perSample,
-        reduction: breakdown,
-        gradient: {},
-        warnings,
-        options: { ...opts, reduction },
-        detail: 'summary',
-        summary: summary.aggregates(true),
-      };
-    }
-    return {
-      fn: 'binary_cross_entropy',
-      value: toNested(output),
-      output,
-      perElement,
-      perSample: rowSums(perElementValues, shape),
-      reduction: breakdown,
-      classification: binaryClassification(dtype, shape, probabilities, logProbabilities, y, w),
-      gradient: { input: { dtype, shape: [...shape], data: gradient } },
-      extras: {
-        positiveTerm: { dtype, shape: [...shape], data: positiveTerm },
-        negativeTerm: { dtype, shape: [...shape], data: negativeTerm },
-      },
+    return bceResult('binary_cross_entropy', buffers, {
+      dtype,
+      gradientDtype: dtype,
+      shape,
+      reduced,
+      target: y,
+      weights: w,
+      reduction,
       warnings,
       options: { ...opts, reduction },
-    };
+    });
   },
 };
 

@@ -7,28 +7,19 @@
  * (1 − y)·x + (1 + (p − 1)·y)·(log(e^{−m} + e^{−x−m}) + m), m = max(−x, 0). `mean` divides by the number of elements.
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
+import { formatShape, formatTorchSize, isFloating, scalarTypeName, type DType, type Tensor } from '../tensor';
 import {
-  allocate,
-  formatShape,
-  formatTorchSize,
-  isFloating,
-  scalarTypeName,
-  toNested,
-  type DType,
-  type Tensor,
-} from '../tensor';
-import {
-  binaryClassification,
+  bceBuffers,
+  bceEmptyMeanNotice,
+  bceReduced,
+  bceResult,
   broadcastSource,
   elementWeightsNotice,
-  elementwiseReduction,
-  elementwiseReductionTotal,
-  rowSums,
   shapeHint,
   targetRangeNotice,
+  weightSpread,
 } from './binary_cross_entropy';
-import { ElementwiseAccumulator } from './elementwise_summary';
-import { fmt, reducedOutput } from './nll_loss';
+import { fmt } from './nll_loss';
 import {
   broadcastOrThrow,
   inPlaceBroadcastError,
@@ -132,17 +123,9 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     const y = target.data;
     const w = weight ? broadcastSource(weight, shape) : undefined;
     const pw = posWeight ? broadcastSource(posWeight, shape) : undefined;
-    // Summary mode (large inputs) folds the element losses into totals instead of keeping them.
-    const full = settings?.detail !== 'summary';
-    const summary = full ? undefined : new ElementwiseAccumulator(shape, n);
-    const size = full ? n : 0;
-    const perElementValues = new Float64Array(size);
-    const perElementData = allocate(dtype, full || reduction === 'none' ? n : 0);
-    const positiveTerm = allocate(dtype, size);
-    const negativeTerm = allocate(dtype, size);
-    const gradient = allocate(input.dtype, size);
-    const probabilities = allocate(dtype, size);
-    const logProbabilities = allocate(dtype, size);
+    const buffers = bceBuffers(dtype, input.dtype, shape, n, reduction, settings?.detail !== 'summary');
+    const { summary, perElementData, perElementValues, positiveTerm, negativeTerm, gradient } = buffers;
+    const { probabilities, logProbabilities } = buffers;
     const scale = reduction === 'mean' ? 1 / n : 1;
     let allInUnitInterval = n > 0;
     for (let k = 0; k < n; k++) {
@@ -175,12 +158,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       // PyTorch's backward: ((p·y + 1 − y)·σ(x) − p·y)·w.
       gradient[k] = ((pk * yk + 1 - yk) * sigma - pk * yk) * wk * scale;
     }
-    const breakdown = summary
-      ? elementwiseReductionTotal(summary.total(), n, reduction)
-      : elementwiseReduction(perElementValues, reduction);
-    const value = reduction === 'none' ? NaN : breakdown.numerator / breakdown.denominator;
-    const perElement: Tensor = { dtype, shape: perElementData.length === n ? [...shape] : [0], data: perElementData };
-    const output = reducedOutput(dtype, reduction, perElement, value);
+    const reduced = bceReduced(buffers, dtype, shape, n, reduction);
 
     const warnings: Diagnostic[] = [...resolved.warnings];
     if (allInUnitInterval) {
@@ -197,30 +175,9 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     }
     const range = targetRangeNotice('BCEWithLogitsLoss', target);
     if (range) warnings.push(range);
-    if (n === 0 && reduction === 'mean') {
-      warnings.push(
-        notice(
-          'warning',
-          'warn/empty-mean',
-          "The input is empty, so reduction='mean' is 0/0 = nan.",
-          'BCEWithLogitsLoss averages over the elements, and there are none.',
-          "Skip empty batches, or use reduction='sum'.",
-          {
-            samples: 0,
-          },
-        ),
-      );
-    }
+    if (n === 0 && reduction === 'mean') warnings.push(bceEmptyMeanNotice('BCEWithLogitsLoss'));
     if (posWeight) {
-      let differing = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let k = 0; k < posWeight.data.length; k++) {
-        const p = posWeight.data[k]!;
-        if (p !== 1) differing++;
-        if (p < min) min = p;
-        if (p > max) max = p;
-      }
+      const { differing, min, max } = weightSpread(posWeight);
       if (differing > 0) {
         warnings.push(
           notice(
@@ -238,36 +195,16 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       const note = elementWeightsNotice('BCEWithLogitsLoss', weight);
       if (note) warnings.push(note);
     }
-    if (summary) {
-      return {
-        fn: 'binary_cross_entropy_with_logits',
-        value: reduction === 'none' ? NaN : toNested(output),
-        output,
-        perElement,
-        perSample: summary.perSample,
-        reduction: breakdown,
-        gradient: {},
-        warnings,
-        options: { ...opts, reduction },
-        detail: 'summary',
-        summary: summary.aggregates(true),
-      };
-    }
-    return {
-      fn: 'binary_cross_entropy_with_logits',
-      value: toNested(output),
-      output,
-      perElement,
-      perSample: rowSums(perElementValues, shape),
-      reduction: breakdown,
-      classification: binaryClassification(dtype, shape, probabilities, logProbabilities, y, w),
-      gradient: { input: { dtype: input.dtype, shape: [...shape], data: gradient } },
-      extras: {
-        positiveTerm: { dtype, shape: [...shape], data: positiveTerm },
-        negativeTerm: { dtype, shape: [...shape], data: negativeTerm },
-      },
+    return bceResult('binary_cross_entropy_with_logits', buffers, {
+      dtype,
+      gradientDtype: input.dtype,
+      shape,
+      reduced,
+      target: y,
+      weights: w,
+      reduction,
       warnings,
       options: { ...opts, reduction },
-    };
+    });
   },
 };

@@ -12,6 +12,7 @@ import { broadcastOrThrow, requireInputs } from './reduction';
 import {
   boolSubtractionError,
   broadcastIndex,
+  countLabel,
   dtypeOnly,
   finishResult,
   gather,
@@ -201,7 +202,7 @@ function cosineEmbedding(inputs: LossInputs, options: LossOptions): LossResult {
     perElement,
     reduction,
     meanWords: {
-      denominatorLabel: `N = ${count} pair${count === 1 ? '' : 's'}`,
+      denominatorLabel: countLabel(count, 'pair'),
       why: "reduction='mean' divides the summed pair losses by the number of pairs",
     },
     gradient,
@@ -456,7 +457,7 @@ function tripletMargin(inputs: LossInputs, options: LossOptions): LossResult {
     perElement,
     reduction,
     meanWords: {
-      denominatorLabel: `N = ${count} triplet${count === 1 ? '' : 's'}`,
+      denominatorLabel: countLabel(count, 'triplet'),
       why: "reduction='mean' divides the summed triplet hinges by the number of triplets",
     },
     gradient,

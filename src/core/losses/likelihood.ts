@@ -14,6 +14,7 @@ import {
   castError,
   dtypeOnly,
   finishResult,
+  float64Extras,
   gather,
   gradScale,
   gradTensor,
@@ -27,6 +28,11 @@ import {
 import type { LossDefinition, LossInputs, LossOptions, LossResult } from './types';
 
 const LOG_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
+
+/** The words for reduction='mean' shared by both likelihood losses. */
+const NLL_MEAN_WORDS = {
+  why: "reduction='mean' divides the summed negative log-likelihoods by the number of elements",
+};
 
 function silentBroadcast(fn: string, input: Tensor, target: Tensor, shape: readonly number[]): Diagnostic {
   return notice(
@@ -137,7 +143,7 @@ function poissonNll(inputs: LossInputs, options: LossOptions): LossResult {
     shape,
     perElement,
     reduction,
-    meanWords: { why: "reduction='mean' divides the summed negative log-likelihoods by the number of elements" },
+    meanWords: NLL_MEAN_WORDS,
     gradient,
     extras,
     warnings,
@@ -270,13 +276,9 @@ function gaussianNll(inputs: LossInputs, options: LossOptions): LossResult {
     shape,
     perElement,
     reduction,
-    meanWords: { why: "reduction='mean' divides the summed negative log-likelihoods by the number of elements" },
+    meanWords: NLL_MEAN_WORDS,
     gradient,
-    extras: {
-      clampedVar: { dtype: 'float64', shape, data: clampedVar },
-      logVarTerm: { dtype: 'float64', shape, data: logVarTerm },
-      squaredErrorTerm: { dtype: 'float64', shape, data: errorTerm },
-    },
+    extras: float64Extras(shape, { clampedVar, logVarTerm, squaredErrorTerm: errorTerm }),
     warnings,
     options: { ...opts.values, reduction },
   });

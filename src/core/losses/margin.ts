@@ -14,8 +14,10 @@ import {
   boolSubtractionError,
   broadcastIndex,
   castError,
+  countLabel,
   dtypeOnly,
   finishResult,
+  float64Extras,
   gather,
   gradScale,
   gradTensor,
@@ -30,6 +32,7 @@ import {
   scalarTypeError,
   scatterAdd,
   wrapInteger,
+  type ResultParts,
 } from './torch-semantics';
 import type { LossDefinition, LossInputs, LossOptions, LossResult } from './types';
 
@@ -309,10 +312,7 @@ function hingeEmbedding(inputs: LossInputs, options: LossOptions): LossResult {
     reduction,
     meanWords: { why: "reduction='mean' divides the summed hinge terms by the number of elements" },
     gradient,
-    extras: {
-      marginTerm: { dtype: 'float64', shape, data: marginTerm },
-      inputTerm: { dtype: 'float64', shape, data: inputTerm },
-    },
+    extras: float64Extras(shape, { marginTerm, inputTerm }),
     warnings,
     options: { ...opts.values, reduction },
   });
@@ -361,6 +361,38 @@ function emptyBatchWarning(fn: string, reduction: string): Diagnostic {
     'Skip the loss for empty batches.',
     { loss: fn, reduction },
   );
+}
+
+/** Assembles a multi-class hinge result: one loss per sample, each already divided by the class count. */
+function finishFrameResult(parts: {
+  fn: string;
+  opts: OptionReader;
+  input: Tensor;
+  reduction: ResultParts['reduction'];
+  nframe: number;
+  dim: number;
+  shape: readonly number[];
+  perElement: Float64Array;
+  grad: Float64Array;
+  extras: Record<string, Tensor>;
+  warnings: Diagnostic[];
+}): LossResult {
+  const { input, reduction, nframe, dim } = parts;
+  return finishResult({
+    fn: parts.fn,
+    dtype: input.dtype,
+    shape: parts.shape,
+    perElement: parts.perElement,
+    reduction,
+    meanWords: {
+      denominatorLabel: countLabel(nframe, 'sample'),
+      why: `each sample's hinges are already divided by the ${dim} classes; reduction='mean' then divides by the number of samples`,
+    },
+    gradient: isFloating(input.dtype) ? { input: gradTensor(parts.grad, input) } : {},
+    extras: parts.extras,
+    warnings: parts.warnings,
+    options: { ...parts.opts.values, reduction },
+  });
 }
 
 const MULTI_MARGIN_DEFAULTS: LossOptions = { p: 1, margin: 1.0, weight: null, ...LEGACY, reduction: 'mean' };
@@ -475,20 +507,18 @@ function multiMargin(inputs: LossInputs, options: LossOptions): LossResult {
   } else if (reduction !== 'none') {
     warnings.push(emptyBatchWarning(fn, reduction));
   }
-  return finishResult({
+  return finishFrameResult({
     fn,
-    dtype: input.dtype,
+    opts,
+    input,
+    reduction,
+    nframe,
+    dim,
     shape,
     perElement,
-    reduction,
-    meanWords: {
-      denominatorLabel: `N = ${nframe} sample${nframe === 1 ? '' : 's'}`,
-      why: `each sample's hinges are already divided by the ${dim} classes; reduction='mean' then divides by the number of samples`,
-    },
-    gradient: isFloating(input.dtype) ? { input: gradTensor(grad, input) } : {},
-    extras: { marginViolations: { dtype: 'float64', shape: input.shape, data: violations } },
+    grad,
+    extras: float64Extras(input.shape, { marginViolations: violations }),
     warnings,
-    options: { ...opts.values, reduction },
   });
 }
 
@@ -607,20 +637,18 @@ function multilabelMargin(inputs: LossInputs, options: LossOptions): LossResult 
   } else if (reduction !== 'none') {
     warnings.push(emptyBatchWarning(fn, reduction));
   }
-  return finishResult({
+  return finishFrameResult({
     fn,
-    dtype: input.dtype,
+    opts,
+    input,
+    reduction,
+    nframe,
+    dim,
     shape,
     perElement,
-    reduction,
-    meanWords: {
-      denominatorLabel: `N = ${nframe} sample${nframe === 1 ? '' : 's'}`,
-      why: `each sample's hinges are already divided by the ${dim} classes; reduction='mean' then divides by the number of samples`,
-    },
-    gradient: isFloating(input.dtype) ? { input: gradTensor(grad, input) } : {},
-    extras: { isTarget: { dtype: 'float64', shape: input.shape, data: isTarget } },
+    grad,
+    extras: float64Extras(input.shape, { isTarget }),
     warnings,
-    options: { ...opts.values, reduction },
   });
 }
 

@@ -454,6 +454,20 @@ export function gradTensor(values: Float64Array, like: Tensor): Tensor {
   return tensorFrom(values, like.shape, like.dtype);
 }
 
+/**
+ * Extras that share one shape: each named array becomes a float64 tensor of that shape, keeping the names' order.
+ */
+export function float64Extras(shape: readonly number[], arrays: Record<string, Float64Array>): Record<string, Tensor> {
+  const extras: Record<string, Tensor> = {};
+  for (const [name, data] of Object.entries(arrays)) extras[name] = { dtype: 'float64', shape, data };
+  return extras;
+}
+
+/** The denominator label of a mean over `count` items: `N = 1 sample`, `N = 3 samples` for the noun `sample`. */
+export function countLabel(count: number, noun: string): string {
+  return `N = ${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Values as float64 (a copy only when needed). */
 export function asFloat64(t: Tensor): Float64Array {
   return t.data instanceof Float64Array ? t.data : Float64Array.from(t.data);
