@@ -195,10 +195,21 @@ export interface IfExp extends NodeBase {
   readonly orelse: Expr;
 }
 
-/** `lambda params: body`. The parameters are not analysed (nothing in Loss Lens needs them). */
+/** One parameter of a `def` or `lambda`. */
+export interface Param extends NodeBase {
+  readonly name: string;
+  /** `normal` (positional or keyword), `vararg` (`*args`), `kwonly` (after `*`), `kwarg` (`**kwargs`). */
+  readonly kind: 'normal' | 'vararg' | 'kwonly' | 'kwarg';
+  readonly default?: Expr;
+  readonly annotation?: Expr;
+}
+
+/** `lambda params: body`. */
 export interface Lambda extends NodeBase {
   readonly kind: 'Lambda';
   readonly body: Expr;
+  /** The parameters (absent only in trees built before they were parsed). */
+  readonly params?: readonly Param[];
 }
 
 /** `name := value` */
@@ -324,6 +335,143 @@ export interface Skipped extends NodeBase {
 
 /** Every statement node. */
 export type Stmt = Assign | AugAssign | AnnAssign | ExprStmt | Import | ImportFrom | Skipped;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Whole programs: compound and control-flow statements (parsed by `parseProgram`, run by the runtime)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `def name(params) -> returns: body`, with its decorators. */
+export interface FunctionDef extends NodeBase {
+  readonly kind: 'FunctionDef';
+  readonly name: string;
+  readonly nameRange: SourceRange;
+  readonly params: readonly Param[];
+  readonly body: readonly ProgramStmt[];
+  readonly decorators: readonly Expr[];
+  readonly returns?: Expr;
+  /** The docstring, when the body starts with one. */
+  readonly doc?: string;
+}
+
+/** `class Name(bases, keywords): body`. */
+export interface ClassDef extends NodeBase {
+  readonly kind: 'ClassDef';
+  readonly name: string;
+  readonly nameRange: SourceRange;
+  readonly bases: readonly Expr[];
+  readonly keywords: readonly Keyword[];
+  readonly body: readonly ProgramStmt[];
+  readonly decorators: readonly Expr[];
+}
+
+/** `if test: body elif ...: ... else: orelse` (an `elif` is an `If` alone in `orelse`). */
+export interface If extends NodeBase {
+  readonly kind: 'If';
+  readonly test: Expr;
+  readonly body: readonly ProgramStmt[];
+  readonly orelse: readonly ProgramStmt[];
+}
+
+/** `for target in iter: body else: orelse` */
+export interface For extends NodeBase {
+  readonly kind: 'For';
+  readonly target: Expr;
+  readonly iter: Expr;
+  readonly body: readonly ProgramStmt[];
+  readonly orelse: readonly ProgramStmt[];
+}
+
+/** `while test: body else: orelse` */
+export interface While extends NodeBase {
+  readonly kind: 'While';
+  readonly test: Expr;
+  readonly body: readonly ProgramStmt[];
+  readonly orelse: readonly ProgramStmt[];
+}
+
+/** One `except Type as name:` clause. */
+export interface ExceptHandler extends NodeBase {
+  readonly type?: Expr;
+  readonly name?: string;
+  readonly body: readonly ProgramStmt[];
+}
+
+/** `try: body except ...: ... else: orelse finally: finalbody` */
+export interface Try extends NodeBase {
+  readonly kind: 'Try';
+  readonly body: readonly ProgramStmt[];
+  readonly handlers: readonly ExceptHandler[];
+  readonly orelse: readonly ProgramStmt[];
+  readonly finalbody: readonly ProgramStmt[];
+}
+
+/** `with a as x, b: body` */
+export interface With extends NodeBase {
+  readonly kind: 'With';
+  readonly items: readonly { readonly context: Expr; readonly target?: Expr }[];
+  readonly body: readonly ProgramStmt[];
+}
+
+/** `return value` */
+export interface Return extends NodeBase {
+  readonly kind: 'Return';
+  readonly value?: Expr;
+}
+
+/** `pass`, `break`, `continue` */
+export interface Jump extends NodeBase {
+  readonly kind: 'Pass' | 'Break' | 'Continue';
+}
+
+/** `raise exc from cause` */
+export interface Raise extends NodeBase {
+  readonly kind: 'Raise';
+  readonly exc?: Expr;
+  readonly cause?: Expr;
+}
+
+/** `assert test, msg` */
+export interface Assert extends NodeBase {
+  readonly kind: 'Assert';
+  readonly test: Expr;
+  readonly msg?: Expr;
+}
+
+/** `global a, b` / `nonlocal a, b` */
+export interface Scoping extends NodeBase {
+  readonly kind: 'Global' | 'Nonlocal';
+  readonly names: readonly string[];
+}
+
+/** `del a, b[0]` */
+export interface Delete extends NodeBase {
+  readonly kind: 'Delete';
+  readonly targets: readonly Expr[];
+}
+
+/** Every statement of a whole program. */
+export type ProgramStmt =
+  | Stmt
+  | FunctionDef
+  | ClassDef
+  | If
+  | For
+  | While
+  | Try
+  | With
+  | Return
+  | Jump
+  | Raise
+  | Assert
+  | Scoping
+  | Delete;
+
+/** A whole program: every statement parsed, none kept opaque. */
+export interface Program extends NodeBase {
+  readonly kind: 'Program';
+  readonly body: readonly ProgramStmt[];
+  readonly diagnostics: readonly Diagnostic[];
+}
 
 /** A parsed input. `diagnostics` collects the errors of every `Skipped` statement with reason `error`, in order. */
 export interface Module extends NodeBase {

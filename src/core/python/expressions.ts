@@ -106,29 +106,55 @@ export class ExpressionParser extends TokenStream {
 
   private parseLambda(): ast.Expr {
     const start = this.advance();
-    // Parameters are skipped: nothing downstream needs them. Bracket nesting is tracked so a default value such
-    // as `{1: 2}` does not end the parameter list early.
-    let nesting = 0;
-    for (;;) {
-      const t = this.cur();
-      if (t.kind === 'newline' || t.kind === 'eof') throw this.unexpected(t);
-      if (t.kind === 'op') {
-        if (t.text === '(' || t.text === '[' || t.text === '{') nesting++;
-        else if (t.text === ')' || t.text === ']' || t.text === '}') {
-          if (nesting === 0) throw this.unexpected(t);
-          nesting--;
-        } else if (t.text === ':' && nesting === 0) break;
-      }
-      this.advance();
-    }
-    this.advance();
+    const params = this.parseParams(':', false);
+    this.expectOp(':');
     this.enter(start);
     try {
       const body = this.parseTest();
-      return { kind: 'Lambda', body, range: span(start, body.range) };
+      return { kind: 'Lambda', body, params, range: span(start, body.range) };
     } finally {
       this.leave();
     }
+  }
+
+  /**
+   * A parameter list up to (not including) `close`: `a, b=1, *args, c, d=2, **kwargs`, with `/` and a bare `*`.
+   * Annotations (`x: Tensor`) are read only where `annotations` is true (a `def`; a lambda has none).
+   */
+  protected parseParams(close: ')' | ':', annotations: boolean): ast.Param[] {
+    const params: ast.Param[] = [];
+    let kind: 'normal' | 'kwonly' = 'normal';
+    while (!this.isOp(close)) {
+      const t = this.cur();
+      if (t.kind === 'op' && t.text === '/') {
+        this.advance();
+      } else if (t.kind === 'op' && (t.text === '*' || t.text === '**')) {
+        this.advance();
+        const nameToken = this.cur();
+        if (t.text === '*' && (this.isOp(',') || this.isOp(close))) {
+          kind = 'kwonly';
+        } else {
+          if (nameToken.kind !== 'name') throw this.unexpected(nameToken);
+          this.advance();
+          const annotation = annotations && this.acceptOp(':') ? this.parseTest() : undefined;
+          params.push({
+            name: nameToken.text,
+            kind: t.text === '*' ? 'vararg' : 'kwarg',
+            annotation,
+            range: this.rangeFrom(t),
+          });
+          if (t.text === '*') kind = 'kwonly';
+        }
+      } else {
+        if (t.kind !== 'name') throw this.unexpected(t);
+        this.advance();
+        const annotation = annotations && this.acceptOp(':') ? this.parseTest() : undefined;
+        const value = this.acceptOp('=') ? this.parseTest() : undefined;
+        params.push({ name: t.text, kind, default: value, annotation, range: this.rangeFrom(t) });
+      }
+      if (!this.acceptOp(',')) break;
+    }
+    return params;
   }
 
   private parseOrTest(): ast.Expr {
@@ -614,7 +640,7 @@ export class ExpressionParser extends TokenStream {
   // Trailers
   // -------------------------------------------------------------------------------------------------------------
 
-  private parseCall(func: ast.Expr): ast.Expr {
+  protected parseCall(func: ast.Expr): ast.Expr {
     this.advance();
     return this.inBrackets(() => {
       const args: ast.Expr[] = [];

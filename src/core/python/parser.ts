@@ -72,7 +72,8 @@ export function parseExpression(text: string, options: ParseOptions = {}): ast.E
   return new StatementParser(tokens, text, options).parseSingleExpression();
 }
 
-class StatementParser extends ExpressionParser {
+/** The statement parser; {@link ProgramParser} in `program.ts` extends it with compound statements. */
+export class StatementParser extends ExpressionParser {
   parseModule(): ast.Module {
     const body: ast.Stmt[] = [];
     const diagnostics: Diagnostic[] = [];
@@ -134,13 +135,13 @@ class StatementParser extends ExpressionParser {
   // -------------------------------------------------------------------------------------------------------------
 
   /** Index of the `newline` (or `eof`) token ending the logical line that contains `from`. */
-  private findLineEnd(from: number): number {
+  protected findLineEnd(from: number): number {
     let i = from;
     while (this.tokens[i]!.kind !== 'newline' && this.tokens[i]!.kind !== 'eof') i++;
     return i;
   }
 
-  private isCompoundHeader(start: number, lineEnd: number): boolean {
+  protected isCompoundHeader(start: number, lineEnd: number): boolean {
     const first = this.tokens[start]!;
     if (first.kind === 'op' && first.text === '@') return true;
     if (first.kind === 'name' && COMPOUND_KEYWORDS.has(first.text)) return true;
@@ -150,7 +151,7 @@ class StatementParser extends ExpressionParser {
   }
 
   /** Skips a compound statement: its header, its indented body, and the `elif`/`else`/... clauses after it. */
-  private skipCompound(): ast.Skipped {
+  protected skipCompound(): ast.Skipped {
     const start = this.index;
     const header = this.tokens[start]!;
     const indent = header.indent;
@@ -215,7 +216,7 @@ class StatementParser extends ExpressionParser {
    * The last token before `end` that has text (falls back to the first token). Skips line ends and the empty error
    * token an unclosed bracket leaves at the end of the input.
    */
-  private lastContentToken(start: number, end: number): Token {
+  protected lastContentToken(start: number, end: number): Token {
     for (let i = end - 1; i > start; i--) {
       const t = this.tokens[i]!;
       if (t.end > t.start) return t;
@@ -224,7 +225,7 @@ class StatementParser extends ExpressionParser {
   }
 
   /** After an error in the statement starting at `start`: skip to the end of the logical line. */
-  private recover(start: number, thrown: Diagnostic): ast.Skipped {
+  protected recover(start: number, thrown: Diagnostic): ast.Skipped {
     this.resetDepth();
     this.bracketDepth = 0;
     const lineEnd = this.findLineEnd(start);
@@ -256,7 +257,7 @@ class StatementParser extends ExpressionParser {
   // -------------------------------------------------------------------------------------------------------------
 
   /** `small_stmt (';' small_stmt)* [';'] NEWLINE`; `startRef.index` tracks the statement being parsed. */
-  private parseSimpleStatements(body: ast.Stmt[], startRef: { index: number }): void {
+  protected parseSimpleStatements(body: ast.Stmt[], startRef: { index: number }): void {
     for (;;) {
       startRef.index = this.index;
       const stmt = this.parseSmallStatement();
@@ -282,7 +283,7 @@ class StatementParser extends ExpressionParser {
     }
   }
 
-  private parseSmallStatement(): ast.Stmt {
+  protected parseSmallStatement(): ast.Stmt {
     const t = this.cur();
     if (t.kind === 'name') {
       if (t.text === 'import') return this.parseImport();
@@ -403,7 +404,7 @@ class StatementParser extends ExpressionParser {
   }
 
   /** Raises CPython's error when `target` cannot be assigned to. */
-  private checkTarget(target: ast.Expr, context: 'assign' | 'augmented' | 'annotated'): void {
+  protected checkTarget(target: ast.Expr, context: 'assign' | 'augmented' | 'annotated'): void {
     switch (target.kind) {
       case 'Name':
       case 'Attribute':
