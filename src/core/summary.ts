@@ -762,68 +762,145 @@ export function buildSummaryReport(summary: LossSummary, context: SummaryReportC
 /** True where typed arrays store the low word of a double first (every platform VS Code runs on). */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
+/** Bits per radix digit: 2,048 buckets, whose write positions stay in the CPU cache (65,536 of them would not). */
+const DIGIT_BITS = 11;
+const BUCKETS = 1 << DIGIT_BITS;
+const DIGIT_MASK = BUCKETS - 1;
+/** A 32-bit word's digits: 11 + 11 + 10 bits, lowest first. */
+const DIGITS = 3;
+/** Runs of equal high words up to this length are ordered by insertion, longer ones by radix passes. */
+const SHORT_RUN = 48;
+
 /**
  * The indices of `values` in ascending (or descending) order, ties in index order, NaN last either way: the order the
- * table pages through. A stable LSD radix sort on the doubles' bits (4 passes of 16 bits), so sorting the rows of a
- * segmentation map (10⁵–10⁶ samples) takes milliseconds, not the seconds-long comparator sort.
+ * table pages through. A stable radix sort on the doubles' bits, so sorting the rows of a segmentation map
+ * (10⁵–10⁶ samples) takes tens of milliseconds, not the seconds-long comparator sort.
+ *
+ * Each double is a 64-bit key (its bits, made to sort like the numbers) in two words. The high word (sign, exponent
+ * and 20 bits of mantissa) is sorted with three 11-bit LSD passes that move the word with its index (sequential reads,
+ * scattered writes into 2,048 buckets whose heads stay in cache; a digit that is the same for every key is skipped).
+ * Keys whose high words tie, which are few and short for real losses, are then ordered by their low words.
  */
 export function argsort(values: Float64Array, descending = false): Int32Array {
   const n = values.length;
-  const order = new Int32Array(n);
+  if (!LITTLE_ENDIAN) return comparatorArgsort(values, descending);
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n); // [low, high] per value
+  // The finite values' high keys and indices in index order, their low keys by index, the NaNs' indices for the end.
+  // A key is an unsigned word that sorts like the number: every bit of a negative flipped, the sign bit of the rest
+  // (and every bit once more for descending, which keeps ties in index order because the sort is stable).
+  let high = new Uint32Array(n);
+  let index = new Int32Array(n);
+  const low = new Uint32Array(n);
+  const nans: number[] = [];
+  const flip = descending ? 0xffffffff : 0;
+  const count = new Int32Array(DIGITS * BUCKETS);
   let finite = 0;
-  for (let i = 0; i < n; i++) if (!Number.isNaN(values[i]!)) order[finite++] = i;
-  let nan = finite;
-  for (let i = 0; i < n; i++) if (Number.isNaN(values[i]!)) order[nan++] = i;
-  if (!LITTLE_ENDIAN) {
-    const head = Array.from(order.subarray(0, finite)).sort((a, b) => {
-      const d = descending ? values[b]! - values[a]! : values[a]! - values[b]!;
-      return d === 0 ? a - b : d;
-    });
-    order.set(head);
-    return order;
-  }
-  // Keys as unsigned words that sort like the numbers: flip every bit of negatives, the sign bit of the rest.
-  const keys = new Float64Array(finite);
-  for (let k = 0; k < finite; k++) keys[k] = values[order[k]!]! + 0; // −0 → 0: equal values tie
-  const words = new Uint32Array(keys.buffer);
-  for (let k = 0; k < finite; k++) {
-    const hi = words[2 * k + 1]!;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v !== v) {
+      nans.push(i);
+      continue;
+    }
+    // −0 is 0: equal values tie.
+    const hi = v === 0 ? 0 : words[2 * i + 1]!;
+    const lo = v === 0 ? 0 : words[2 * i]!;
     const negative = hi >>> 31 === 1;
-    words[2 * k + 1] = (negative ? ~hi : hi | 0x80000000) >>> 0;
-    words[2 * k] = (negative ? ~words[2 * k]! : words[2 * k]!) >>> 0;
-    if (descending) {
-      words[2 * k + 1] = ~words[2 * k + 1]! >>> 0;
-      words[2 * k] = ~words[2 * k]! >>> 0;
-    }
+    const key = (negative ? ~hi : hi | 0x80000000) ^ flip;
+    low[i] = (negative ? ~lo : lo) ^ flip;
+    high[finite] = key;
+    index[finite++] = i;
+    count[key & DIGIT_MASK]!++;
+    count[BUCKETS + ((key >>> DIGIT_BITS) & DIGIT_MASK)]!++;
+    count[2 * BUCKETS + (key >>> (2 * DIGIT_BITS))]!++;
   }
-  let from = order.subarray(0, finite).slice();
-  let position = new Int32Array(finite);
-  for (let k = 0; k < finite; k++) position[k] = k;
-  let into = new Int32Array(finite);
-  let positionInto = new Int32Array(finite);
-  const count = new Int32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const word = pass < 2 ? 0 : 1;
-    const shift = pass % 2 === 0 ? 0 : 16;
-    count.fill(0);
-    for (let k = 0; k < finite; k++) count[(words[2 * position[k]! + word]! >>> shift) & 0xffff]!++;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
+
+  let highInto = new Uint32Array(n);
+  let indexInto = new Int32Array(n);
+  for (let d = 0; d < DIGITS; d++) {
+    if (!bucketStarts(count, d, finite)) continue;
+    const shift = d * DIGIT_BITS;
+    const base = d * BUCKETS;
     for (let k = 0; k < finite; k++) {
-      const d = (words[2 * position[k]! + word]! >>> shift) & 0xffff;
-      const at = count[d]!++;
-      into[at] = from[k]!;
-      positionInto[at] = position[k]!;
+      const key = high[k]!;
+      const at = count[base + ((key >>> shift) & DIGIT_MASK)]!++;
+      highInto[at] = key;
+      indexInto[at] = index[k]!;
     }
-    [from, into] = [into, from];
-    [position, positionInto] = [positionInto, position];
+    [high, highInto] = [highInto, high];
+    [index, indexInto] = [indexInto, index];
   }
-  order.set(from);
-  return order;
+
+  // Runs of equal high words, in index order so far: order each by its low words, stably.
+  for (let start = 0; start < finite;) {
+    const key = high[start]!;
+    let end = start + 1;
+    while (end < finite && high[end] === key) end++;
+    if (end - start > SHORT_RUN) sortRunByLow(index, start, end, low, indexInto);
+    else if (end - start > 1) {
+      for (let k = start + 1; k < end; k++) {
+        const i = index[k]!;
+        const lo = low[i]!;
+        let j = k;
+        for (; j > start && low[index[j - 1]!]! > lo; j--) index[j] = index[j - 1]!;
+        index[j] = i;
+      }
+    }
+    start = end;
+  }
+  for (let k = 0; k < nans.length; k++) index[finite + k] = nans[k]!;
+  return index;
+}
+
+/**
+ * Turns the histogram of digit `d` (in `count`) into bucket starts; false when one bucket holds all `total` keys, so
+ * that digit orders nothing and its pass is skipped.
+ */
+function bucketStarts(count: Int32Array, d: number, total: number): boolean {
+  const base = d * BUCKETS;
+  for (let b = base; b < base + BUCKETS; b++) if (count[b] === total) return false;
+  let sum = 0;
+  for (let b = base; b < base + BUCKETS; b++) {
+    const c = count[b]!;
+    count[b] = sum;
+    sum += c;
+  }
+  return true;
+}
+
+/**
+ * Orders `index[start..end)` stably by `low[index[k]]`: three 11-bit LSD passes through `scratch` (for long runs
+ * of equal high words, which only unusual data has, e.g. many values within a millionth of each other).
+ */
+function sortRunByLow(index: Int32Array, start: number, end: number, low: Uint32Array, scratch: Int32Array): void {
+  const length = end - start;
+  const count = new Int32Array(DIGITS * BUCKETS);
+  for (let k = start; k < end; k++) {
+    const key = low[index[k]!]!;
+    count[key & DIGIT_MASK]!++;
+    count[BUCKETS + ((key >>> DIGIT_BITS) & DIGIT_MASK)]!++;
+    count[2 * BUCKETS + (key >>> (2 * DIGIT_BITS))]!++;
+  }
+  for (let d = 0; d < DIGITS; d++) {
+    if (!bucketStarts(count, d, length)) continue;
+    const shift = d * DIGIT_BITS;
+    const base = d * BUCKETS;
+    for (let k = start; k < end; k++) {
+      const i = index[k]!;
+      scratch[count[base + ((low[i]! >>> shift) & DIGIT_MASK)]!++] = i;
+    }
+    index.set(scratch.subarray(0, length), start);
+  }
+}
+
+/** {@link argsort} with a comparator, for big-endian platforms where the word trick would read the halves swapped. */
+function comparatorArgsort(values: Float64Array, descending: boolean): Int32Array {
+  const indices = Array.from(values, (_, i) => i);
+  const finite = indices.filter((i) => !Number.isNaN(values[i]!));
+  finite.sort((a, b) => {
+    const d = descending ? values[b]! - values[a]! : values[a]! - values[b]!;
+    return d === 0 ? a - b : d;
+  });
+  return Int32Array.from([...finite, ...indices.filter((i) => Number.isNaN(values[i]!))]);
 }
 
 function tensorValuesJson(v: LossOptions[string] | undefined): JsonNumber[] | null {

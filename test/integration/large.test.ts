@@ -2,7 +2,7 @@
  * A 140 MB tensor file through the real extension host: the JSON command reads, parses and computes it in the loss
  * worker while a 5 ms interval probe records how late the extension host's event loop runs. The value shown must be
  * the summary-mode value the core computes here, and the breakdown must show the summary with paged rows. The longest
- * stall is printed (and asserted under a generous bound, for loaded CI machines).
+ * stall is printed, never asserted: it measures the machine as much as the code (see README's Numbers).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -18,9 +18,6 @@ import { activateExtension } from './helpers';
 
 const ROWS = 512;
 const CLASSES = 32000;
-/** Generous, so a loaded CI machine stays green; the measured number is printed. */
-const STALL_BOUND_MS = 500;
-
 /**
  * Writes logits [ROWS, CLASSES] with 4 decimals (~140 MB, as `json.dump` of a language model's output) and targets,
  * in a worker thread: writing 140 MB on the extension host's thread would block it for seconds before the test starts.
@@ -113,6 +110,5 @@ describe('Large inputs (real extension host)', function () {
     const measured = `longest extension-host event-loop stall ${longestStall.toFixed(1)} ms during ${seconds.toFixed(2)} s for ${(size / 1e6).toFixed(1)} MB`;
     console.log(`      ${measured}`);
     if (this.test) this.test.title += ` (${measured})`;
-    assert.ok(longestStall < STALL_BOUND_MS, measured);
   });
 });

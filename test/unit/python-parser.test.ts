@@ -498,13 +498,7 @@ describe('python parser: expressions', () => {
 });
 
 describe('python parser: scale', () => {
-  function timed<T>(f: () => T): { result: T; ms: number } {
-    const start = performance.now();
-    const result = f();
-    return { result, ms: performance.now() - start };
-  }
-
-  it('parses a 5,000-line file in well under a second', () => {
+  it('parses a 5,000-line file: every statement, one diagnostic per bad line (speed: npm run bench:micro)', () => {
     const lines: string[] = [];
     for (let i = 0; i < 1000; i++) {
       lines.push(
@@ -516,20 +510,17 @@ describe('python parser: scale', () => {
       );
     }
     const text = lines.join('\n');
-    parseModule(text);
-    const { result, ms } = timed(() => parseModule(text));
+    const result = parseModule(text);
     assert.equal(result.body.length, 4000);
     assert.equal(result.diagnostics.length, 1000);
-    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
   });
 
-  it('parses a 1 MB literal in well under a second', () => {
+  it('parses a 1 MB literal without a diagnostic (speed: npm run bench:micro)', () => {
     const row = `[${Array.from({ length: 16 }, (_, j) => (j * 0.125 - 1).toFixed(4)).join(', ')}]`;
     const text = `x = [${new Array<string>(8000).fill(row).join(',\n ')}]`;
     assert.ok(text.length > 1_000_000);
-    parseModule(text);
-    const { result, ms } = timed(() => parseModule(text));
+    const result = parseModule(text);
+    assert.equal(result.body.length, 1);
     assert.deepEqual(result.diagnostics, []);
-    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
   });
 });

@@ -121,12 +121,11 @@ describe('ctc_loss', () => {
     assert.deepEqual([...r.gradient['log_probs']!.shape], [5, 4]);
   });
 
-  it('is fast enough for a realistic batch (T=200, N=16, C=30, S=40)', () => {
+  it('computes a realistic batch (T=200, N=16, C=30, S=40) to a finite value (speed: npm run bench:micro)', () => {
     const T = 200;
     const N = 16;
     const S = 40;
     const targets = Array.from({ length: N * S }, (_, i) => 1 + (i % 29));
-    const start = Date.now();
     const r = ctc.compute(
       {
         log_probs: logProbs(T, N, 30),
@@ -136,7 +135,6 @@ describe('ctc_loss', () => {
       },
       {},
     );
-    assert.ok(Date.now() - start < 3000, `took ${Date.now() - start} ms`);
     assert.ok(Number.isFinite(r.value as number));
   });
 });

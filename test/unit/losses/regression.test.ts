@@ -115,15 +115,13 @@ describe('regression losses', () => {
     assert.equal(r.perElement.data[0], Infinity);
   });
 
-  it('is fast on a million elements', () => {
+  it('computes a million elements, a per-sample loss per row (speed: npm run bench:micro)', () => {
     const n = 1_000_000;
     const x = new Float64Array(n).map((_, i) => Math.sin(i));
-    const start = Date.now();
     const r = loss('huber_loss').compute(
       { input: { dtype: 'float64', shape: [1000, 1000], data: x }, target: t([0], [1]) },
       {},
     );
-    assert.ok(Date.now() - start < 2000, `took ${Date.now() - start} ms`);
     assert.equal(r.perSample.length, 1000);
   });
 });
