@@ -27,6 +27,11 @@ export interface Dragon4Options {
   readonly padLeft?: number;
   readonly padRight?: number;
   readonly expDigits?: number;
+  /**
+   * NumPy 1.x: a `min_digits` of 0 in positional mode still makes Dragon4 generate every digit down to the units
+   * place, so a float16 44992 prints as `44992.` where its shortest digits (and NumPy 2) give `45000.`.
+   */
+  readonly minDigitsReachUnits?: boolean;
 }
 
 /**
@@ -88,7 +93,7 @@ export function formatFloatPositional(x: number, opts: Dragon4Options = {}, form
     precision,
     minDigits,
     (fraction, e) => e.decpt + fraction,
-    (s) => Math.max(0, s.digits.length - s.decpt),
+    (s) => (opts.minDigitsReachUnits ? s.digits.length - s.decpt : Math.max(0, s.digits.length - s.decpt)),
   );
   let intPart: string;
   let frac: string;

@@ -200,7 +200,11 @@ function floatingFormat(
         format,
       );
     }
-    return formatFloatPositional(x, { precision, minDigits, unique, trim, sign: plus, padLeft, padRight }, format);
+    return formatFloatPositional(
+      x,
+      { precision, minDigits, unique, trim, sign: plus, padLeft, padRight, minDigitsReachUnits: major === 1 },
+      format,
+    );
   };
 }
 
