@@ -50,6 +50,8 @@ export interface Oracle {
   format_spec: ({ value: EncodedPy; spec: string } & Outcome)[];
   percent: ({ fmt: string; args: EncodedPy } & Outcome)[];
   template: ({ template: string; args: EncodedPy[]; kwargs: Record<string, EncodedPy> } & Outcome)[];
+  round: ({ value: EncodedNumber; ndigits: number | null } & Outcome)[];
+  interop: { kind: string; value: EncodedNumber; spec?: string; out: string }[];
 }
 
 /** Decodes a number of the fixture encoding. */

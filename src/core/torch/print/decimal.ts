@@ -126,7 +126,7 @@ function fractionalDigitCount(x: number): number {
 export function fixedDigits(x: number, precision: number): DecimalDigits {
   const ax = Math.abs(x);
   // JavaScript's toFixed is exact apart from ties, and a tie needs exactly precision+1 fractional digits
-  if (ax < 1e21 && precision <= 100 && fractionalDigitCount(ax) !== precision + 1) {
+  if (ax < 1e21 && precision >= 0 && precision <= 100 && fractionalDigitCount(ax) !== precision + 1) {
     const s = ax.toFixed(precision);
     const point = s.indexOf('.');
     const intPart = point < 0 ? s : s.slice(0, point);
