@@ -187,6 +187,81 @@ export function shortestDigits(x: number, format: FloatFormat = FLOAT64): Decima
     const e = s.indexOf('e');
     return stripZeros(s.slice(0, e).replace('.', ''), Number(s.slice(e + 1)) + 1);
   }
+  return shortestNarrowFast(ax, format) ?? shortestNarrowExact(ax, format);
+}
+
+/** Test hook: the exact (BigInt) shortest-digits path alone, to check the fast path against. */
+export function shortestDigitsExactForTest(x: number, format: FloatFormat): DecimalDigits {
+  return x === 0 ? { digits: '', decpt: 0 } : shortestNarrowExact(Math.abs(x), format);
+}
+
+/**
+ * The shortest digits for a float32/float16 value using doubles only. The rounding interval's bounds are exact
+ * doubles and parsing a decimal rounds monotonically, so a candidate that parses strictly inside (outside) the bounds
+ * is inside (outside); one that parses onto a bound is undecided here (null: take the exact path).
+ */
+function shortestNarrowFast(ax: number, format: FloatFormat): DecimalDigits | null {
+  const bits = format.mantissaBits;
+  let e2 = Math.floor(Math.log2(ax));
+  if (2 ** e2 > ax) e2--;
+  else if (2 ** (e2 + 1) <= ax) e2++;
+  const ulpExp = Math.max(e2, format.minExponent) - (bits - 1);
+  const ulp = 2 ** ulpExp;
+  const m = ax / ulp;
+  if (!Number.isInteger(m)) return null; // not a value of this format
+  const lowerIsCloser = m === 2 ** (bits - 1) && e2 > format.minExponent;
+  const high = ax + ulp / 2;
+  const low = ax - (lowerIsCloser ? ulp / 4 : ulp / 2);
+  // 1 inside, 0 outside, -1 undecided (on a bound, where ties-to-even decides)
+  const inside = (mant: number, exp: number): number => {
+    const x = Number(mant + 'e' + exp);
+    if (x === low || x === high) return -1;
+    if (x > low && x < high) return 1;
+    return 0;
+  };
+  // the n-digit decimals nearest to x on either side: the digits that fit (the nearer one; the even one on a
+  // tie), 'none' when neither fits, null when undecided
+  const attempt = (n: number): DecimalDigits | 'none' | null => {
+    const s = ax.toExponential(n - 1);
+    const ePos = s.indexOf('e');
+    const mant = Number(s.slice(0, ePos).replace('.', ''));
+    const exp = Number(s.slice(ePos + 1)) - (n - 1);
+    const nearest = inside(mant, exp);
+    const other = Number(mant + 'e' + exp) > ax ? mant - 1 : mant + 1;
+    const otherInside = inside(other, exp);
+    if (nearest < 0 || otherInside < 0) return null;
+    if (nearest === 1 && otherInside === 1) {
+      // toExponential breaks a tie upwards where Dragon4 takes the even digit; a tie needs the exact value to have
+      // n+1 digits ending in 5
+      const longer = ax.toExponential(n);
+      if (longer[longer.indexOf('e') - 1] === '5' && exactDecimal(ax).digits.length === n + 1) {
+        const even = mant % 2 === 0 ? mant : other;
+        return stripZeros(String(even), String(even).length + exp);
+      }
+    }
+    if (nearest === 1) return stripZeros(String(mant), String(mant).length + exp);
+    if (otherInside === 1) return stripZeros(String(other), String(other).length + exp);
+    return 'none';
+  };
+  // some n-digit decimal fits ⇒ some (n+1)-digit one does: binary search for the shortest length
+  let lo = 1;
+  let hi = bits === 24 ? 9 : bits === 11 ? 5 : 17;
+  let found: DecimalDigits | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = attempt(mid);
+    if (r === null) return null;
+    if (r === 'none') lo = mid + 1;
+    else {
+      found = r;
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/** The shortest digits for a float32/float16 value by exact BigInt comparison with its rounding interval. */
+function shortestNarrowExact(ax: number, format: FloatFormat): DecimalDigits {
   // Re-express x in the target format: x = m × 2^e with m < 2^(bits) and e ≥ minExponent-(bits-1).
   const { mantissa, exponent } = decompose(ax);
   let m = mantissa;

@@ -5,11 +5,12 @@
  */
 import {
   exactDecimal,
+  fixedDigits,
+  significantDigits,
   exponentSuffix,
   type DecimalDigits,
   type FloatFormat,
   FLOAT64,
-  roundDigits,
   shortestDigits,
 } from './decimal';
 
@@ -37,7 +38,8 @@ export interface Dragon4Options {
 /**
  * The digits Dragon4 prints: shortest-unique (when `unique`) limited to `cutoff` digits past a reference position
  * and extended to `minDigits`, both rounded half-to-even from the exact value; without `unique`, the exact value
- * rounded at `cutoff`. `position(d)` converts a digit count past the reference into a count of kept digits.
+ * rounded at `cutoff`. `roundAt(n)` rounds the exact value to n digits past the reference; `countOf(d)` counts the
+ * digits of d past the reference.
  */
 function dragonDigits(
   x: number,
@@ -45,16 +47,15 @@ function dragonDigits(
   unique: boolean,
   cutoff: number,
   minDigits: number,
-  keptFor: (fractionDigits: number, d: DecimalDigits) => number,
-  fractionOf: (d: DecimalDigits) => number,
+  roundAt: (digitsPastReference: number) => DecimalDigits,
+  countOf: (d: DecimalDigits) => number,
 ): DecimalDigits {
   if (x === 0) return { digits: '', decpt: 0 };
-  const exact = exactDecimal(x);
-  if (!unique) return cutoff >= 0 ? roundDigits(exact, keptFor(cutoff, exact)) : exact;
+  if (!unique) return cutoff >= 0 ? roundAt(cutoff) : exactDecimal(x);
   const shortest = shortestDigits(x, format);
-  const have = fractionOf(shortest);
-  if (cutoff >= 0 && have > cutoff) return roundDigits(exact, keptFor(cutoff, exact));
-  if (minDigits > have) return roundDigits(exact, keptFor(minDigits, exact));
+  const have = countOf(shortest);
+  if (cutoff >= 0 && have > cutoff) return roundAt(cutoff);
+  if (minDigits > have) return roundAt(minDigits);
   return shortest;
 }
 
@@ -92,7 +93,7 @@ export function formatFloatPositional(x: number, opts: Dragon4Options = {}, form
     unique,
     precision,
     minDigits,
-    (fraction, e) => e.decpt + fraction,
+    (fraction) => fixedDigits(x, fraction),
     (s) => (opts.minDigitsReachUnits ? s.digits.length - s.decpt : Math.max(0, s.digits.length - s.decpt)),
   );
   let intPart: string;
@@ -142,7 +143,7 @@ export function formatFloatScientific(x: number, opts: Dragon4Options = {}, form
     unique,
     precision,
     minDigits,
-    (fraction) => fraction + 1,
+    (fraction) => significantDigits(x, fraction + 1),
     (s) => Math.max(0, s.digits.length - 1),
   );
   const digits = d.digits === '' ? '0' : d.digits;
