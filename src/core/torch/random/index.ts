@@ -31,6 +31,8 @@
  * functions; glibc's are not always correctly rounded, so about 1 value in 1000 differs in the last bit.
  */
 export { MT19937 } from './mt19937';
+export { NumpyRandomState } from './numpyRandom';
+export { PythonRandom } from './pythonRandom';
 export { DEFAULT_TORCH_SEED, TorchGenerator, normalizeTorchSeed, type TorchVersion } from './torchGenerator';
 export { allocateFloat, rand, uniform, uniformFloat32, uniformFloat64, type FloatDType } from './torchUniform';
 export { normal, normalScalar, randn } from './torchNormal';
