@@ -11,19 +11,12 @@
  *   and transform them again;
  * - 16 elements or more, float64: `normal_fill<double>`, the same blocks of 16 with the C library's log/cos/sin.
  */
-import { cephesLogf, cephesSincosf, cos, fma, fmaf, log, log1pOfNegative, sin, type MulAdd } from './libm';
+import { cephesLogf, cephesSincosf, cos, fma, fmaf, log, log1pOfNegative, sin, sincosResult } from './libm';
 import type { TorchGenerator } from './torchGenerator';
 import { allocateFloat, uniformFloat32, uniformFloat64, type FloatDType } from './torchUniform';
 
 const f = Math.fround;
 const TWO_PI = 2 * Math.PI;
-
-/** Whether the float32 kernel's mul/add pairs are fused (the AVX2 kernels are built with FMA contraction). */
-let cephesMulAdd: MulAdd = (a, b, c) => fmaf(a, b, c);
-/** @internal for experiments: choose separate or fused multiply-adds in the float32 Cephes kernels. */
-export function setCephesMulAdd(ma: MulAdd): void {
-  cephesMulAdd = ma;
-}
 
 /**
  * One scalar normal as `at::normal_distribution<double>(mean, std)` draws it: the cached value if there is one,
@@ -44,16 +37,15 @@ export function normalScalar(gen: TorchGenerator, mean: number, std: number): nu
 }
 
 function normalFill16Float32(data: Float32Array, at: number, mean: number, std: number): void {
-  const ma = cephesMulAdd;
   const twoPi = f(TWO_PI);
   for (let j = 0; j < 8; j++) {
     const u1 = f(1 - (data[at + j] ?? 0));
     const u2 = data[at + j + 8] ?? 0;
-    const radius = f(Math.sqrt(f(-2 * cephesLogf(u1, ma))));
+    const radius = f(Math.sqrt(f(-2 * cephesLogf(u1))));
     const theta = f(twoPi * u2);
-    const [s, c] = cephesSincosf(theta, ma);
-    const n1 = f(radius * c);
-    const n2 = f(radius * s);
+    cephesSincosf(theta);
+    const n1 = f(radius * sincosResult.cos);
+    const n2 = f(radius * sincosResult.sin);
     data[at + j] = fmaf(n1, std, mean);
     data[at + j + 8] = fmaf(n2, std, mean);
   }
