@@ -59,6 +59,27 @@ function runModule(g: R.TorchGenerator, kind: string, args: unknown[], kw: Recor
     case 'GRUCell':
     case 'RNNCell':
       return R.rnnCellInit(g, kind.replace('Cell', '') as 'LSTM' | 'GRU' | 'RNN', n[0]!, n[1]!, bias);
+    case 'MultiheadAttention':
+      return R.multiheadAttentionInit(g, n[0]!, n[1]!, {
+        kdim: kw['kdim'] as number | undefined,
+        vdim: kw['vdim'] as number | undefined,
+        addBiasKv: kw['add_bias_kv'] as boolean | undefined,
+        bias,
+      });
+    case 'TransformerEncoderLayer':
+      return R.transformerEncoderLayerInit(g, n[0]!, n[1]!, {
+        dimFeedforward: kw['dim_feedforward'] as number | undefined,
+      });
+    case 'TransformerDecoderLayer':
+      return R.transformerDecoderLayerInit(g, n[0]!, n[1]!, {
+        dimFeedforward: kw['dim_feedforward'] as number | undefined,
+      });
+    case 'Transformer':
+      return R.transformerInit(g, kw['d_model'] as number, kw['nhead'] as number, {
+        numEncoderLayers: kw['num_encoder_layers'] as number,
+        numDecoderLayers: kw['num_decoder_layers'] as number,
+        dimFeedforward: kw['dim_feedforward'] as number,
+      });
     case 'LayerNorm':
       return R.layerNormInit([n[0]!]);
     case 'BatchNorm1d':
@@ -163,6 +184,16 @@ function runStep(g: R.TorchGenerator, s: Step): unknown {
       return encode(R.randperm(g, s['n'] as number), 'int64', [s['n'] as number]);
     case 'initial_seed':
       return g.initialSeed().toString();
+    case 'dropout':
+    case 'dropout2d': {
+      const input = s['input'] as PlainTensor;
+      const p = s['p'] as number;
+      const out =
+        s.op === 'dropout'
+          ? R.dropout(g, typed(input), p)
+          : R.featureDropout(g, typed(input), input.shape[0]! * input.shape[1]!, p);
+      return encode(out, input.dtype, input.shape);
+    }
     case 'module':
       return encodeNamed(
         runModule(g, s['kind'] as string, s['args'] as unknown[], (s['kwargs'] ?? {}) as Record<string, unknown>),
@@ -252,6 +283,17 @@ describe('random: PyTorch CPU generator', () => {
       });
     });
   }
+
+  it('get_rng_state/set_rng_state: a restored state repeats the draws, the cached normal included', () => {
+    const g = new R.TorchGenerator(5);
+    R.randn(g, 1);
+    const saved = g.getState();
+    const first = [R.randn(g, 3), R.rand(g, 20), R.randint(g, 0, 9, 4)];
+    g.setState(saved);
+    assert.deepEqual([R.randn(g, 3), R.rand(g, 20), R.randint(g, 0, 9, 4)], first);
+    g.setState(saved);
+    assert.deepEqual(R.randn(g, 3), first[0]);
+  });
 
   it('refuses seeds outside [-2^63, 2^64) and empty integer ranges with PyTorch-like messages', () => {
     assert.throws(() => new R.TorchGenerator(1n << 64n), /Overflow when unpacking long/);

@@ -33,7 +33,13 @@
 export { MT19937 } from './mt19937';
 export { NumpyRandomState } from './numpyRandom';
 export { PythonRandom } from './pythonRandom';
-export { DEFAULT_TORCH_SEED, TorchGenerator, normalizeTorchSeed, type TorchVersion } from './torchGenerator';
+export {
+  DEFAULT_TORCH_SEED,
+  TorchGenerator,
+  normalizeTorchSeed,
+  type TorchGeneratorState,
+  type TorchVersion,
+} from './torchGenerator';
 export { allocateFloat, rand, uniform, uniformFloat32, uniformFloat64, type FloatDType } from './torchUniform';
 export { normal, normalScalar, randn } from './torchNormal';
 export { normalTensor, type NormalParam } from './torchNormalTensor';
@@ -41,6 +47,17 @@ export { randint, randintBig, randomFull, randperm, type RandomDType } from './t
 export { bernoulliScalar, bernoulliTensor } from './torchBernoulli';
 export { exponential, exponentialScalar } from './torchExponential';
 export { multinomial } from './torchMultinomial';
+export { dropout, dropoutNoise, featureDropout } from './torchDropout';
+export {
+  cloneLayers,
+  multiheadAttentionInit,
+  transformerDecoderLayerInit,
+  transformerEncoderLayerInit,
+  transformerInit,
+  type MultiheadAttentionOptions,
+  type TransformerLayerOptions,
+  type TransformerOptions,
+} from './initTransformer';
 export {
   batchNormInit,
   bilinearInit,

@@ -81,6 +81,25 @@ export class TorchGenerator {
     return Number(((BigInt(hi) << 32n) | BigInt(lo)) % BigInt(m));
   }
 
+  /** `torch.get_rng_state()` / `Generator.get_state()`: a snapshot to restore later (opaque; not PyTorch's bytes). */
+  getState(): TorchGeneratorState {
+    return {
+      seed: this.seed,
+      engine: this.engine.clone(),
+      nextFloatNormal: this.nextFloatNormal,
+      nextDoubleNormal: this.nextDoubleNormal,
+    };
+  }
+
+  /** `torch.set_rng_state(state)` / `Generator.set_state(state)`: continue from a snapshot (which stays reusable). */
+  setState(state: TorchGeneratorState): this {
+    this.seed = state.seed;
+    this.engine = state.engine.clone();
+    this.nextFloatNormal = state.nextFloatNormal;
+    this.nextDoubleNormal = state.nextDoubleNormal;
+    return this;
+  }
+
   /** An independent generator in the same state (`Generator.clone_state`/`get_state` then `set_state`). */
   clone(): TorchGenerator {
     const g = new TorchGenerator(this.seed, this.version);
@@ -89,6 +108,14 @@ export class TorchGenerator {
     g.nextDoubleNormal = this.nextDoubleNormal;
     return g;
   }
+}
+
+/** A saved generator state (see `TorchGenerator.getState`). */
+export interface TorchGeneratorState {
+  readonly seed: bigint;
+  readonly engine: MT19937;
+  readonly nextFloatNormal: number | null;
+  readonly nextDoubleNormal: number | null;
 }
 
 /**
