@@ -95,6 +95,12 @@ function pythonStep(r: PythonRandom, s: Step): string[] {
       return times(() => hex64(r.uniform(s['a'] as number, s['b'] as number)));
     case 'gauss':
       return times(() => hex64(r.gauss(s['mu'] as number, s['sigma'] as number)));
+    case 'choices':
+      return r
+        .choicesIndices(s['len'] as number, s['k'] as number, (s['weights'] as number[] | undefined) ?? null)
+        .map(String);
+    case 'expovariate':
+      return times(() => hex64(r.expovariate(s['lambd'] as number)));
     case 'normalvariate':
       return times(() => hex64(r.normalvariate(s['mu'] as number, s['sigma'] as number)));
   }
@@ -102,7 +108,7 @@ function pythonStep(r: PythonRandom, s: Step): string[] {
 }
 
 const GAUSSIAN_NUMPY = new Set(['randn', 'standard_normal', 'normal']);
-const GAUSSIAN_PYTHON = new Set(['gauss', 'normalvariate']);
+const GAUSSIAN_PYTHON = new Set(['gauss', 'normalvariate', 'expovariate']);
 
 describe('random: NumPy legacy RandomState', () => {
   for (const fixture of loadFixtures('numpy')) {

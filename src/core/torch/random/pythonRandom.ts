@@ -140,6 +140,48 @@ export class PythonRandom {
     return result;
   }
 
+  /**
+   * `random.choices(population, weights=None, k=k)` as the indices it picks from a population of size n: without
+   * weights `floor(random()·n)`; with weights, bisect_right of `random()·total` in the running sums.
+   */
+  choicesIndices(n: number, k: number, weights: readonly number[] | null = null): number[] {
+    const out: number[] = [];
+    if (weights === null) {
+      if (n === 0 && k > 0) throw new RangeError('list index out of range');
+      for (let i = 0; i < k; i++) out.push(Math.floor(this.random() * n));
+      return out;
+    }
+    if (weights.length !== n) throw new RangeError('The number of weights does not match the population');
+    const cum: number[] = [];
+    let acc = 0;
+    for (const w of weights) {
+      acc += w;
+      cum.push(acc);
+    }
+    const total = (cum[n - 1] ?? 0) + 0.0;
+    if (!(total > 0.0)) throw new RangeError('Total of weights must be greater than zero');
+    if (!Number.isFinite(total)) throw new RangeError('Total of weights must be finite');
+    const hi = n - 1;
+    for (let i = 0; i < k; i++) {
+      const x = this.random() * total;
+      // bisect_right(cum, x, 0, hi)
+      let lo = 0;
+      let up = hi;
+      while (lo < up) {
+        const mid = (lo + up) >>> 1;
+        if (x < (cum[mid] ?? 0)) up = mid;
+        else lo = mid + 1;
+      }
+      out.push(lo);
+    }
+    return out;
+  }
+
+  /** `random.expovariate(lambd)`: −log(1 − random())/λ. */
+  expovariate(lambd = 1.0): number {
+    return -log(1.0 - this.random()) / lambd;
+  }
+
   /** `random.uniform(a, b)`: a + (b − a)·random(). */
   uniform(a: number, b: number): number {
     return a + (b - a) * this.random();
