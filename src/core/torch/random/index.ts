@@ -23,8 +23,15 @@
  * `xavierUniform`, `xavierNormal`, `kaimingUniform`, `kaimingNormal`, `initConstant`, `calculateGain`, `fanInAndFanOut`
  * mirror torch.nn.init.
  *
- * NumPy (`new NumpyRandomState(seed?)`, numpyRandom.ts) and CPython (`new PythonRandom(seed?)`, pythonRandom.ts): see
- * those classes' methods, named as in Python.
+ * Dropout (torchDropout.ts): `dropout(gen, input, p)`, `featureDropout(gen, input, batchTimesChannels, p)`,
+ * `dropoutNoise(gen, p, numel, dtype)`. Attention modules (initTransformer.ts): `multiheadAttentionInit`,
+ * `transformerEncoderLayerInit`, `transformerDecoderLayerInit`, `transformerInit`, `cloneLayers`.
+ *
+ * NumPy (`new NumpyRandomState(seed?)`, numpyRandom.ts) and CPython (`new PythonRandom(seed?, version?)`,
+ * pythonRandom.ts): see those classes' methods, named as in Python.
+ *
+ * Bad arguments throw `RandomArgumentError` (errors.ts) carrying the Python exception class (`pythonType`) and the
+ * library's own message for the chosen version, ready to be raised by the interpreter.
  *
  * Exactness: float32 and integer results are bit-identical to PyTorch's (Debian builds, no MKL, AVX2 kernels, as on
  * any x86-64 machine with AVX2). float64 values computed through log/sin/cos use correctly rounded versions of those
@@ -32,7 +39,8 @@
  */
 export { MT19937 } from './mt19937';
 export { NumpyRandomState } from './numpyRandom';
-export { PythonRandom } from './pythonRandom';
+export { PythonRandom, type PythonVersion } from './pythonRandom';
+export { RandomArgumentError, formatCDouble, type PythonExceptionType } from './errors';
 export {
   DEFAULT_TORCH_SEED,
   TorchGenerator,

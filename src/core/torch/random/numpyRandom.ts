@@ -5,6 +5,7 @@
  *
  * Sizes are element counts (a `size=None` call draws one element the same way); results are C-ordered.
  */
+import { RandomArgumentError } from './errors';
 import { log } from './libm';
 import { MT19937 } from './mt19937';
 
@@ -85,7 +86,7 @@ export class NumpyRandomState {
 
   /** `np.random.normal(loc, scale, size)`: loc + scale·gauss. */
   normal(loc: number, scale: number, size: number): Float64Array {
-    if (scale < 0) throw new RangeError('scale < 0');
+    if (scale < 0) throw new RandomArgumentError('ValueError', 'scale < 0');
     const out = new Float64Array(size);
     for (let i = 0; i < size; i++) out[i] = loc + scale * this.gauss();
     return out;
@@ -94,7 +95,7 @@ export class NumpyRandomState {
   /** `np.random.uniform(low, high, size)`: low + (high − low)·next_double. */
   uniform(low: number, high: number, size: number): Float64Array {
     const range = high - low;
-    if (!Number.isFinite(range)) throw new RangeError('Range exceeds valid bounds');
+    if (!Number.isFinite(range)) throw new RandomArgumentError('OverflowError', 'Range exceeds valid bounds');
     const out = new Float64Array(size);
     for (let i = 0; i < size; i++) out[i] = low + range * this.nextDouble();
     return out;
@@ -112,9 +113,12 @@ export class NumpyRandomState {
       hi = lo;
       lo = 0;
     }
-    if (!(lo < hi)) throw new RangeError('low >= high');
+    if (!(lo < hi)) throw new RandomArgumentError('ValueError', 'low >= high');
     if (dtype === 'int32' && (lo < -(2 ** 31) || hi > 2 ** 31)) {
-      throw new RangeError(lo < -(2 ** 31) ? `low is out of bounds for int32` : `high is out of bounds for int32`);
+      throw new RandomArgumentError(
+        'ValueError',
+        lo < -(2 ** 31) ? `low is out of bounds for int32` : `high is out of bounds for int32`,
+      );
     }
     const rng = hi - lo - 1;
     const out = new Float64Array(size);
@@ -176,7 +180,8 @@ export class NumpyRandomState {
    */
   choice(a: number, size: number, replace = true, p: readonly number[] | null = null): Float64Array {
     const popSize = a;
-    if (popSize === 0 && size > 0) throw new RangeError('a must be greater than 0 unless no samples are taken');
+    if (popSize <= 0 && size > 0)
+      throw new RandomArgumentError('ValueError', 'a must be greater than 0 unless no samples are taken');
     if (p !== null) checkProbabilities(p, popSize);
     if (replace) {
       if (p === null) return this.randint(0, popSize, size);
@@ -184,9 +189,11 @@ export class NumpyRandomState {
       const u = this.randomSample(size);
       return Float64Array.from(u, (x) => searchsortedRight(cdf, x));
     }
-    if (size > popSize) throw new RangeError("Cannot take a larger sample than population when 'replace=False'");
+    if (size > popSize)
+      throw new RandomArgumentError('ValueError', "Cannot take a larger sample than population when 'replace=False'");
     if (p === null) return this.permutation(popSize).slice(0, size);
-    if (p.filter((v) => v > 0).length < size) throw new RangeError('Fewer non-zero entries in p than size');
+    if (p.filter((v) => v > 0).length < size)
+      throw new RandomArgumentError('ValueError', 'Fewer non-zero entries in p than size');
     const probs = Array.from(p);
     const found = new Float64Array(size);
     let nUniq = 0;
@@ -209,7 +216,7 @@ export class NumpyRandomState {
 
 function checkNumpySeed(seed: number): number {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-    throw new RangeError('Seed must be between 0 and 2**32 - 1');
+    throw new RandomArgumentError('ValueError', 'Seed must be between 0 and 2**32 - 1');
   return seed;
 }
 
@@ -224,9 +231,9 @@ function smallestMask(rng: number): number {
 }
 
 function checkProbabilities(p: readonly number[], popSize: number): void {
-  if (p.length !== popSize) throw new RangeError("'a' and 'p' must have same size");
-  if (p.some((v) => !Number.isFinite(v))) throw new RangeError('probabilities contain NaN');
-  if (p.some((v) => v < 0)) throw new RangeError('probabilities are not non-negative');
+  if (p.length !== popSize) throw new RandomArgumentError('ValueError', "'a' and 'p' must have same size");
+  if (p.some((v) => !Number.isFinite(v))) throw new RandomArgumentError('ValueError', 'probabilities contain NaN');
+  if (p.some((v) => v < 0)) throw new RandomArgumentError('ValueError', 'probabilities are not non-negative');
   // Kahan summation as NumPy's kahan_sum, tolerance sqrt(float64 eps)
   let sum = 0;
   let c = 0;
@@ -236,7 +243,8 @@ function checkProbabilities(p: readonly number[], popSize: number): void {
     c = t - sum - y;
     sum = t;
   }
-  if (Math.abs(sum - 1) > Math.sqrt(2.220446049250313e-16)) throw new RangeError('probabilities do not sum to 1');
+  if (Math.abs(sum - 1) > Math.sqrt(2.220446049250313e-16))
+    throw new RandomArgumentError('ValueError', 'probabilities do not sum to 1');
 }
 
 /** `cdf = p.cumsum(); cdf /= cdf[-1]`. */

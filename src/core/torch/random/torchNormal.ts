@@ -12,6 +12,7 @@
  * - 16 elements or more, float64: `normal_fill<double>`, the same blocks of 16 with the C library's log/cos/sin.
  */
 import { cephesLogf, cephesSincosf, cos, fma, fmaf, log, log1pOfNegative, sin, sincosResult } from './libm';
+import { RandomArgumentError, formatCDouble } from './errors';
 import type { TorchGenerator } from './torchGenerator';
 import { allocateFloat, uniformFloat32, uniformFloat64, type FloatDType } from './torchUniform';
 
@@ -102,6 +103,9 @@ export function normal(
   numel: number,
   dtype: FloatDType = 'float32',
 ): Float32Array | Float64Array {
+  if (!(std >= 0)) {
+    throw new RandomArgumentError('RuntimeError', `normal expects std >= 0.0, but found std ${formatCDouble(std)}`);
+  }
   if (numel >= 16) return normalFill(gen, numel, mean, std, dtype);
   const out = allocateFloat(dtype, numel);
   for (let i = 0; i < numel; i++) out[i] = normalScalar(gen, mean, std);
