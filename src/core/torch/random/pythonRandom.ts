@@ -4,10 +4,11 @@
  * `uniform`, `gauss`, `normalvariate`. CPython 3.11 to 3.14 give the same streams.
  */
 import { RandomArgumentError } from './errors';
-import { cos, log, sin } from './libm';
+import { log, sincos } from './libm';
 import { MT19937 } from './mt19937';
 
 const TWOPI = 2.0 * Math.PI;
+const trig = { sin: 0, cos: 0 };
 /** `NV_MAGICCONST = 4 * exp(-0.5) / sqrt(2.0)` as CPython computes it. */
 const NV_MAGICCONST = 1.7155277699214135;
 
@@ -224,8 +225,9 @@ export class PythonRandom {
     if (z === null) {
       const x2pi = this.random() * TWOPI;
       const g2rad = Math.sqrt(-2.0 * log(1.0 - this.random()));
-      z = cos(x2pi) * g2rad;
-      this.gaussNext = sin(x2pi) * g2rad;
+      sincos(x2pi, trig);
+      z = trig.cos * g2rad;
+      this.gaussNext = trig.sin * g2rad;
     }
     return mu + z * sigma;
   }
