@@ -60,6 +60,11 @@ function numpyCalls(): Calls {
     choice_empty: () => rs().choice(0, 1),
     choice_nonzero: () => rs().choice(3, 3, false, [0.5, 0.5, 0.0]),
     choice_neg_a: () => rs().choice(-2, 1),
+    binomial_p_big: () => rs().binomial(3, 1.5, 1),
+    binomial_p_neg: () => rs().binomial(3, -0.5, 1),
+    binomial_n_neg: () => rs().binomial(-1, 0.5, 1),
+    binomial_p_nan: () => rs().binomial(3, NaN, 1),
+    exponential_scale: () => rs().exponential(-1, 1),
   };
 }
 
