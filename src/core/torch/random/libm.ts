@@ -314,7 +314,6 @@ function sub(a: number, b: number): number {
 
 const f32buf = new Float32Array(1);
 const u32view = new Uint32Array(f32buf.buffer);
-const i32view = new Int32Array(f32buf.buffer);
 
 /** `log256_ps` of avx_mathfun.h (Cephes logf) for one positive float32 lane, multiply-adds fused as in PyTorch's AVX2 build. */
 export function cephesLogf(xIn: number): number {
@@ -391,16 +390,4 @@ export function cephesSincosf(xIn: number): void {
   const cosV = polyMask ? yc : ys;
   sincosResult.sin = signSin ? -sinV : sinV;
   sincosResult.cos = signCos ? -cosV : cosV;
-}
-
-/** The bits of a float32 as an unsigned integer (for tests and debugging). */
-export function float32Bits(v: number): number {
-  f32buf[0] = v;
-  return u32view[0] ?? 0;
-}
-
-/** Reinterprets the 32 bits as a float32. */
-export function float32FromBits(bits: number): number {
-  i32view[0] = bits | 0;
-  return f32buf[0] ?? 0;
 }
