@@ -57,6 +57,10 @@ function numpyStep(rs: NumpyRandomState, s: Step): unknown {
         shape,
         scalar,
       );
+    case 'exponential':
+      return floats(rs.exponential(s['scale'] as number, count), shape, scalar);
+    case 'binomial':
+      return ints(rs.binomial(s['n'] as number, s['p'] as number, count), shape, scalar);
     case 'permutation':
       return encode(rs.permutation(s['n'] as number), 'int64', [s['n'] as number]);
     case 'shuffle': {
@@ -107,7 +111,7 @@ function pythonStep(r: PythonRandom, s: Step): string[] {
   throw new Error(`no python step ${s.op} in the test`);
 }
 
-const GAUSSIAN_NUMPY = new Set(['randn', 'standard_normal', 'normal']);
+const GAUSSIAN_NUMPY = new Set(['randn', 'standard_normal', 'normal', 'exponential']);
 const GAUSSIAN_PYTHON = new Set(['gauss', 'normalvariate', 'expovariate']);
 
 describe('random: NumPy legacy RandomState', () => {

@@ -269,6 +269,9 @@ describe('random: PyTorch CPU generator', () => {
         assert.deepEqual(encode(R.randn(g, 5, 'float32'), 'float32', [5]), gen['randn']);
         assert.deepEqual(encode(R.rand(g, 20, 'float32'), 'float32', [20]), gen['rand']);
         assert.equal(g.initialSeed().toString(), gen['initial_seed']);
+        const fresh = new R.TorchGenerator(undefined, version);
+        assert.equal(fresh.initialSeed().toString(), gen['unseeded_initial_seed']);
+        assert.deepEqual(encode(R.rand(fresh, 5, 'float32'), 'float32', [5]), gen['unseeded_rand']);
       });
 
       it('negative seeds wrap to unsigned 64-bit as torch.manual_seed does', () => {

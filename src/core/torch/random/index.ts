@@ -3,7 +3,10 @@
  * CPython's `random`. Pure TypeScript, no state outside the generator objects.
  *
  * PyTorch (`new TorchGenerator(seed?, version?)`; `version` '2.x' (default) or '1.13' picks the formulas where releases
- * differ). Every function draws from `gen` in PyTorch's order and returns a new typed array of `numel` values (C order):
+ * differ; seeds beyond 2^53 should be passed as bigint; `manualSeed`, `initialSeed`, `getState`/`setState` mirror
+ * torch.manual_seed, initial_seed, get_rng_state/set_rng_state; an unseeded generator starts from
+ * `DEFAULT_TORCH_SEED` like `torch.Generator()`, while PyTorch seeds its global default randomly at startup).
+ * Every function draws from `gen` in PyTorch's order and returns a new typed array of `numel` values (C order):
  * - `rand(gen, numel, dtype: 'float32'|'float64' = 'float32'): Float32Array|Float64Array` — torch.rand, rand_like
  * - `uniform(gen, from, to, numel, dtype)` — Tensor.uniform_(from, to)
  * - `randn(gen, numel, dtype)` — torch.randn, randn_like (size < 16: scalar Box-Muller with cache; ≥ 16: vectorized fill)
@@ -23,16 +26,25 @@
  * `xavierUniform`, `xavierNormal`, `kaimingUniform`, `kaimingNormal`, `initConstant`, `calculateGain`, `fanInAndFanOut`
  * mirror torch.nn.init.
  *
- * NumPy (`new NumpyRandomState(seed?)`, numpyRandom.ts) and CPython (`new PythonRandom(seed?)`, pythonRandom.ts): see
- * those classes' methods, named as in Python.
+ * Dropout (torchDropout.ts): `dropout(gen, input, p)`, `featureDropout(gen, input, batchTimesChannels, p)`,
+ * `dropoutNoise(gen, p, numel, dtype)`. Attention modules (initTransformer.ts): `multiheadAttentionInit`,
+ * `transformerEncoderLayerInit`, `transformerDecoderLayerInit`, `transformerInit`, `cloneLayers`.
+ *
+ * NumPy (`new NumpyRandomState(seed?)`, numpyRandom.ts) and CPython (`new PythonRandom(seed?, version?)`,
+ * pythonRandom.ts): see those classes' methods, named as in Python.
+ *
+ * Bad arguments throw `RandomArgumentError` (errors.ts) carrying the Python exception class (`pythonType`) and the
+ * library's own message for the chosen version, ready to be raised by the interpreter.
  *
  * Exactness: float32 and integer results are bit-identical to PyTorch's (Debian builds, no MKL, AVX2 kernels, as on
  * any x86-64 machine with AVX2). float64 values computed through log/sin/cos use correctly rounded versions of those
- * functions; glibc's are not always correctly rounded, so about 1 value in 1000 differs in the last bit.
+ * functions; glibc's are not always correctly rounded, so about 1 value in 1000 differs in the last bits (measured on
+ * the fixtures: 16 of 16225 torch float64 values, 2 of 4162 NumPy Gaussians, 2 of 2120 CPython Gaussians).
  */
 export { MT19937 } from './mt19937';
 export { NumpyRandomState } from './numpyRandom';
-export { PythonRandom } from './pythonRandom';
+export { PythonRandom, type PythonVersion } from './pythonRandom';
+export { RandomArgumentError, formatCDouble, type PythonExceptionType } from './errors';
 export {
   DEFAULT_TORCH_SEED,
   TorchGenerator,

@@ -6,6 +6,7 @@
  * generator: building `nn.Linear(3, 2)` then `nn.Linear(2, 1)` after `torch.manual_seed(0)` draws the first layer's
  * weight, its bias, then the second layer's. PyTorch 1.13 and 2.x initialise these modules identically.
  */
+import { RandomArgumentError } from './errors';
 import type { TorchGenerator } from './torchGenerator';
 import { normal } from './torchNormal';
 import { uniform, type FloatDType } from './torchUniform';
@@ -58,7 +59,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /** `_calculate_fan_in_and_fan_out(tensor)`: fan_in = size(1)·receptive field, fan_out = size(0)·receptive field. */
 export function fanInAndFanOut(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length < 2) {
-    throw new RangeError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+    throw new RandomArgumentError(
+      'ValueError',
+      'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions',
+    );
   }
   const receptive = numelOf(shape.slice(2));
   return { fanIn: (shape[1] ?? 0) * receptive, fanOut: (shape[0] ?? 0) * receptive };
@@ -216,7 +220,7 @@ export function embeddingInit(
   const weight = normal(gen, 0, 1, numEmbeddings * embeddingDim, dtype);
   if (paddingIdx !== null) {
     if (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings) {
-      throw new RangeError('Padding_idx must be within num_embeddings');
+      throw new RandomArgumentError('AssertionError', 'Padding_idx must be within num_embeddings');
     }
     const row = paddingIdx < 0 ? numEmbeddings + paddingIdx : paddingIdx;
     weight.fill(0, row * embeddingDim, (row + 1) * embeddingDim);
@@ -242,8 +246,9 @@ export function convInit(
   options: ConvOptions = {},
 ): NamedTensor[] {
   const groups = options.groups ?? 1;
-  if (inChannels % groups !== 0) throw new RangeError('in_channels must be divisible by groups');
-  if (outChannels % groups !== 0) throw new RangeError('out_channels must be divisible by groups');
+  if (inChannels % groups !== 0) throw new RandomArgumentError('ValueError', 'in_channels must be divisible by groups');
+  if (outChannels % groups !== 0)
+    throw new RandomArgumentError('ValueError', 'out_channels must be divisible by groups');
   const weightShape = options.transposed
     ? [inChannels, outChannels / groups, ...kernel]
     : [outChannels, inChannels / groups, ...kernel];

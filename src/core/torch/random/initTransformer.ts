@@ -7,6 +7,7 @@
  * `xavier_normal_` for `bias_k`/`bias_v`. Parameters are listed in `named_parameters()` order: the module's own, then
  * `out_proj.*`.
  */
+import { RandomArgumentError } from './errors';
 import { initConstant, layerNormInit, linearInit, xavierNormal, xavierUniform, type NamedTensor } from './init';
 import type { TorchGenerator } from './torchGenerator';
 import type { FloatDType } from './torchUniform';
@@ -31,7 +32,8 @@ export function multiheadAttentionInit(
   numHeads: number,
   options: MultiheadAttentionOptions = {},
 ): NamedTensor[] {
-  if (embedDim % numHeads !== 0) throw new RangeError('embed_dim must be divisible by num_heads');
+  if (embedDim % numHeads !== 0)
+    throw new RandomArgumentError('AssertionError', 'embed_dim must be divisible by num_heads');
   const dtype = options.dtype ?? 'float32';
   const bias = options.bias ?? true;
   const kdim = options.kdim ?? embedDim;

@@ -81,11 +81,21 @@ function ddReciprocal(k: number): DD {
 }
 
 /** 2·atanh(s) = log((1 + s)/(1 − s)) by its series in s², to double-double accuracy for |s| <= 0.18. */
-function ddTwoAtanh(s: DD, terms: number): DD {
+function ddTwoAtanh(s: DD, terms: number, ddTerms = terms): DD {
   const s2 = ddMul(s, s);
-  let acc = ODD_RECIPROCALS[terms - 1] ?? { hi: 0, lo: 0 };
-  for (let k = terms - 2; k >= 0; k--) acc = ddAdd(ddMul(acc, s2), ODD_RECIPROCALS[k] ?? { hi: 0, lo: 0 });
-  return ddMulNum(ddMul(acc, s), 2);
+  return ddMulNum(ddMul(ddHornerMixed(ODD_RECIPROCALS, terms, s2, ddTerms), s), 2);
+}
+
+/**
+ * Σ coeffs[k]·x^k for k < terms, by Horner: the high-order tail (k >= ddTerms) in plain double, where its small size
+ * keeps its rounding error far below what the double-double head needs, then the head in double-double.
+ */
+function ddHornerMixed(coeffs: readonly DD[], terms: number, x: DD, ddTerms: number): DD {
+  let tail = 0;
+  for (let k = terms - 1; k >= ddTerms; k--) tail = tail * x.hi + (coeffs[k]?.hi ?? 0);
+  let acc: DD = { hi: tail, lo: 0 };
+  for (let k = ddTerms - 1; k >= 0; k--) acc = ddAdd(ddMul(acc, x), coeffs[k] ?? { hi: 0, lo: 0 });
+  return acc;
 }
 
 // 1/(2k+1) for the atanh series
@@ -113,7 +123,8 @@ function ddLogReduced(m: number): DD {
   const center = logCenter(j);
   if (d === 0) return center;
   const s = ddDiv({ hi: d, lo: 0 }, twoSum(m, c));
-  return ddAdd(center, ddTwoAtanh(s, 9));
+  // terms from s^5 on are below 2^-30 of the result: double precision suffices for them
+  return ddAdd(center, ddTwoAtanh(s, 9, 2));
 }
 
 /** Splits a positive finite double into m·2^e with m in [sqrt(1/2), sqrt(2)). */
@@ -185,33 +196,64 @@ const COS_COEFFS: DD[] = [];
   }
 }
 
-function ddHorner(coeffs: DD[], r2: DD): DD {
-  let acc = coeffs[coeffs.length - 1] ?? { hi: 0, lo: 0 };
-  for (let k = coeffs.length - 2; k >= 0; k--) acc = ddAdd(ddMul(acc, r2), coeffs[k] ?? { hi: 0, lo: 0 });
-  return acc;
+// terms from r^10 on are below 2^-25 of the result on |r| <= π/4: double precision suffices for them
+const SINCOS_DD_TERMS = 5;
+
+/** sin and cos of a double together (one reduction), correctly rounded for |x| < 2^20; written to `out`. */
+export function sincos(x: number, out: { sin: number; cos: number }): void {
+  if (!Number.isFinite(x)) {
+    out.sin = NaN;
+    out.cos = NaN;
+    return;
+  }
+  if (x === 0) {
+    out.sin = x;
+    out.cos = 1;
+    return;
+  }
+  if (Math.abs(x) >= 2 ** 20) {
+    out.sin = Math.sin(x);
+    out.cos = Math.cos(x);
+    return;
+  }
+  const { q, r } = reduceHalfPi(x);
+  const r2 = ddMul(r, r);
+  const sv = ddMul(ddHornerMixed(SIN_COEFFS, SIN_COEFFS.length, r2, SINCOS_DD_TERMS), r);
+  const cv = ddHornerMixed(COS_COEFFS, COS_COEFFS.length, r2, SINCOS_DD_TERMS);
+  const sr = sv.hi + sv.lo;
+  const cr = cv.hi + cv.lo;
+  // sin(r + qπ/2) cycles sin, cos, −sin, −cos; cos(r + qπ/2) cycles cos, −sin, −cos, sin
+  switch (q) {
+    case 0:
+      out.sin = sr;
+      out.cos = cr;
+      break;
+    case 1:
+      out.sin = cr;
+      out.cos = -sr;
+      break;
+    case 2:
+      out.sin = -sr;
+      out.cos = -cr;
+      break;
+    default:
+      out.sin = -cr;
+      out.cos = sr;
+  }
 }
 
-function sinCosDD(x: number, wantSin: boolean): number {
-  if (!Number.isFinite(x)) return NaN;
-  if (x === 0) return wantSin ? x : 1;
-  if (Math.abs(x) >= 2 ** 20) return wantSin ? Math.sin(x) : Math.cos(x);
-  const { q, r } = reduceHalfPi(x);
-  // sin(r + qπ/2) cycles sin, cos, −sin, −cos; cos(r + qπ/2) cycles cos, −sin, −cos, sin
-  const idx = wantSin ? q : (q + 1) % 4;
-  const r2 = ddMul(r, r);
-  const v = idx % 2 === 0 ? ddMul(ddHorner(SIN_COEFFS, r2), r) : ddHorner(COS_COEFFS, r2);
-  const s = v.hi + v.lo;
-  return idx >= 2 ? -s : s;
-}
+const scratch = { sin: 0, cos: 0 };
 
 /** C's `sin(x)` for doubles, correctly rounded for |x| < 2^20 (all the generators need). */
 export function sin(x: number): number {
-  return sinCosDD(x, true);
+  sincos(x, scratch);
+  return scratch.sin;
 }
 
 /** C's `cos(x)` for doubles, correctly rounded for |x| < 2^20. */
 export function cos(x: number): number {
-  return sinCosDD(x, false);
+  sincos(x, scratch);
+  return scratch.cos;
 }
 
 const f64buf = new Float64Array(1);
@@ -272,7 +314,6 @@ function sub(a: number, b: number): number {
 
 const f32buf = new Float32Array(1);
 const u32view = new Uint32Array(f32buf.buffer);
-const i32view = new Int32Array(f32buf.buffer);
 
 /** `log256_ps` of avx_mathfun.h (Cephes logf) for one positive float32 lane, multiply-adds fused as in PyTorch's AVX2 build. */
 export function cephesLogf(xIn: number): number {
@@ -349,16 +390,4 @@ export function cephesSincosf(xIn: number): void {
   const cosV = polyMask ? yc : ys;
   sincosResult.sin = signSin ? -sinV : sinV;
   sincosResult.cos = signCos ? -cosV : cosV;
-}
-
-/** The bits of a float32 as an unsigned integer (for tests and debugging). */
-export function float32Bits(v: number): number {
-  f32buf[0] = v;
-  return u32view[0] ?? 0;
-}
-
-/** Reinterprets the 32 bits as a float32. */
-export function float32FromBits(bits: number): number {
-  i32view[0] = bits | 0;
-  return f32buf[0] ?? 0;
 }

@@ -5,6 +5,7 @@
  *
  * Sizes are element counts (a `size=None` call draws one element the same way); results are C-ordered.
  */
+import { RandomArgumentError } from './errors';
 import { log } from './libm';
 import { MT19937 } from './mt19937';
 
@@ -85,16 +86,145 @@ export class NumpyRandomState {
 
   /** `np.random.normal(loc, scale, size)`: loc + scale·gauss. */
   normal(loc: number, scale: number, size: number): Float64Array {
-    if (scale < 0) throw new RangeError('scale < 0');
+    if (scale < 0) throw new RandomArgumentError('ValueError', 'scale < 0');
     const out = new Float64Array(size);
     for (let i = 0; i < size; i++) out[i] = loc + scale * this.gauss();
     return out;
   }
 
+  /** `np.random.exponential(scale, size)`: scale·(−log(1 − next_double)) (`legacy_standard_exponential`). */
+  exponential(scale: number, size: number): Float64Array {
+    if (scale < 0) throw new RandomArgumentError('ValueError', 'scale < 0');
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = scale * -log(1.0 - this.nextDouble());
+    return out;
+  }
+
+  /**
+   * `np.random.binomial(n, p, size)` (`random_binomial` of distributions.c): the inversion algorithm when
+   * n·min(p, 1 − p) <= 30, else Kachitvichyanukul and Schmeiser's BTPE. Values as doubles.
+   */
+  binomial(n: number, p: number, size: number): Float64Array {
+    if (n < 0) throw new RandomArgumentError('ValueError', 'n < 0');
+    if (!(p >= 0 && p <= 1)) throw new RandomArgumentError('ValueError', 'p < 0, p > 1 or p is NaN');
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = this.binomialOne(n, p);
+    return out;
+  }
+
+  private binomialOne(n: number, p: number): number {
+    if (n === 0 || p === 0) return 0;
+    if (p <= 0.5) return p * n <= 30.0 ? this.binomialInversion(n, p) : this.binomialBtpe(n, p);
+    const q = 1.0 - p;
+    return n - (q * n <= 30.0 ? this.binomialInversion(n, q) : this.binomialBtpe(n, q));
+  }
+
+  private binomialInversion(n: number, p: number): number {
+    const q = 1.0 - p;
+    const qn = Math.exp(n * log(q));
+    const np = n * p;
+    const bound = Math.trunc(Math.min(n, np + 10.0 * Math.sqrt(np * q + 1)));
+    let x = 0;
+    let px = qn;
+    let u = this.nextDouble();
+    while (u > px) {
+      x++;
+      if (x > bound) {
+        x = 0;
+        px = qn;
+        u = this.nextDouble();
+      } else {
+        u -= px;
+        px = ((n - x + 1) * p * px) / (x * q);
+      }
+    }
+    return x;
+  }
+
+  private binomialBtpe(n: number, p: number): number {
+    const r = Math.min(p, 1.0 - p);
+    const q = 1.0 - r;
+    const fm = n * r + r;
+    const m = Math.floor(fm);
+    const p1 = Math.floor(2.195 * Math.sqrt(n * r * q) - 4.6 * q) + 0.5;
+    const xm = m + 0.5;
+    const xl = xm - p1;
+    const xr = xm + p1;
+    const c = 0.134 + 20.5 / (15.3 + m);
+    let a = (fm - xl) / (fm - xl * r);
+    const laml = a * (1.0 + a / 2.0);
+    a = (xr - fm) / (xr * q);
+    const lamr = a * (1.0 + a / 2.0);
+    const p2 = p1 * (1.0 + 2.0 * c);
+    const p3 = p2 + c / laml;
+    const p4 = p3 + c / lamr;
+    const nrq = n * r * q;
+    for (;;) {
+      const u = this.nextDouble() * p4;
+      let v = this.nextDouble();
+      let y: number;
+      if (u <= p1) {
+        y = Math.floor(xm - p1 * v + u);
+        return p > 0.5 ? n - y : y;
+      }
+      if (u <= p2) {
+        const x = xl + (u - p1) / c;
+        v = v * c + 1.0 - Math.abs(m - x + 0.5) / p1;
+        if (v > 1.0) continue;
+        y = Math.floor(x);
+      } else if (u <= p3) {
+        y = Math.floor(xl + log(v) / laml);
+        if (y < 0 || v === 0.0) continue;
+        v = v * (u - p2) * laml;
+      } else {
+        y = Math.floor(xr - log(v) / lamr);
+        if (y > n || v === 0.0) continue;
+        v = v * (u - p3) * lamr;
+      }
+      const k = Math.abs(y - m);
+      if (!(k > 20 && k < nrq / 2.0 - 1)) {
+        // explicit evaluation of f(y)/f(m)
+        const s = r / q;
+        const aa = s * (n + 1);
+        let F = 1.0;
+        if (m < y) for (let i = m + 1; i <= y; i++) F *= aa / i - s;
+        else if (m > y) for (let i = y + 1; i <= m; i++) F /= aa / i - s;
+        if (v > F) continue;
+        return p > 0.5 ? n - y : y;
+      }
+      // squeeze with Stirling's formula
+      const rho = (k / nrq) * ((k * (k / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5);
+      const t = (-k * k) / (2 * nrq);
+      const A = log(v);
+      if (A < t - rho) return p > 0.5 ? n - y : y;
+      if (A > t + rho) continue;
+      const x1 = y + 1;
+      const f1 = m + 1;
+      const z = n + 1 - m;
+      const w = n - y + 1;
+      const x2 = x1 * x1;
+      const f2 = f1 * f1;
+      const z2 = z * z;
+      const w2 = w * w;
+      const stirling = (d: number, d2: number): number =>
+        (13680 - (462 - (132 - (99 - 140 / d2) / d2) / d2) / d2) / d / 166320;
+      const bound =
+        xm * log(f1 / x1) +
+        (n - m + 0.5) * log(z / w) +
+        (y - m) * log((w * r) / (x1 * q)) +
+        stirling(f1, f2) +
+        stirling(z, z2) +
+        stirling(x1, x2) +
+        stirling(w, w2);
+      if (A > bound) continue;
+      return p > 0.5 ? n - y : y;
+    }
+  }
+
   /** `np.random.uniform(low, high, size)`: low + (high − low)·next_double. */
   uniform(low: number, high: number, size: number): Float64Array {
     const range = high - low;
-    if (!Number.isFinite(range)) throw new RangeError('Range exceeds valid bounds');
+    if (!Number.isFinite(range)) throw new RandomArgumentError('OverflowError', 'Range exceeds valid bounds');
     const out = new Float64Array(size);
     for (let i = 0; i < size; i++) out[i] = low + range * this.nextDouble();
     return out;
@@ -112,9 +242,12 @@ export class NumpyRandomState {
       hi = lo;
       lo = 0;
     }
-    if (!(lo < hi)) throw new RangeError('low >= high');
+    if (!(lo < hi)) throw new RandomArgumentError('ValueError', 'low >= high');
     if (dtype === 'int32' && (lo < -(2 ** 31) || hi > 2 ** 31)) {
-      throw new RangeError(lo < -(2 ** 31) ? `low is out of bounds for int32` : `high is out of bounds for int32`);
+      throw new RandomArgumentError(
+        'ValueError',
+        lo < -(2 ** 31) ? `low is out of bounds for int32` : `high is out of bounds for int32`,
+      );
     }
     const rng = hi - lo - 1;
     const out = new Float64Array(size);
@@ -176,7 +309,8 @@ export class NumpyRandomState {
    */
   choice(a: number, size: number, replace = true, p: readonly number[] | null = null): Float64Array {
     const popSize = a;
-    if (popSize === 0 && size > 0) throw new RangeError('a must be greater than 0 unless no samples are taken');
+    if (popSize <= 0 && size > 0)
+      throw new RandomArgumentError('ValueError', 'a must be greater than 0 unless no samples are taken');
     if (p !== null) checkProbabilities(p, popSize);
     if (replace) {
       if (p === null) return this.randint(0, popSize, size);
@@ -184,9 +318,11 @@ export class NumpyRandomState {
       const u = this.randomSample(size);
       return Float64Array.from(u, (x) => searchsortedRight(cdf, x));
     }
-    if (size > popSize) throw new RangeError("Cannot take a larger sample than population when 'replace=False'");
+    if (size > popSize)
+      throw new RandomArgumentError('ValueError', "Cannot take a larger sample than population when 'replace=False'");
     if (p === null) return this.permutation(popSize).slice(0, size);
-    if (p.filter((v) => v > 0).length < size) throw new RangeError('Fewer non-zero entries in p than size');
+    if (p.filter((v) => v > 0).length < size)
+      throw new RandomArgumentError('ValueError', 'Fewer non-zero entries in p than size');
     const probs = Array.from(p);
     const found = new Float64Array(size);
     let nUniq = 0;
@@ -209,7 +345,7 @@ export class NumpyRandomState {
 
 function checkNumpySeed(seed: number): number {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
-    throw new RangeError('Seed must be between 0 and 2**32 - 1');
+    throw new RandomArgumentError('ValueError', 'Seed must be between 0 and 2**32 - 1');
   return seed;
 }
 
@@ -224,9 +360,9 @@ function smallestMask(rng: number): number {
 }
 
 function checkProbabilities(p: readonly number[], popSize: number): void {
-  if (p.length !== popSize) throw new RangeError("'a' and 'p' must have same size");
-  if (p.some((v) => !Number.isFinite(v))) throw new RangeError('probabilities contain NaN');
-  if (p.some((v) => v < 0)) throw new RangeError('probabilities are not non-negative');
+  if (p.length !== popSize) throw new RandomArgumentError('ValueError', "'a' and 'p' must have same size");
+  if (p.some((v) => !Number.isFinite(v))) throw new RandomArgumentError('ValueError', 'probabilities contain NaN');
+  if (p.some((v) => v < 0)) throw new RandomArgumentError('ValueError', 'probabilities are not non-negative');
   // Kahan summation as NumPy's kahan_sum, tolerance sqrt(float64 eps)
   let sum = 0;
   let c = 0;
@@ -236,7 +372,8 @@ function checkProbabilities(p: readonly number[], popSize: number): void {
     c = t - sum - y;
     sum = t;
   }
-  if (Math.abs(sum - 1) > Math.sqrt(2.220446049250313e-16)) throw new RangeError('probabilities do not sum to 1');
+  if (Math.abs(sum - 1) > Math.sqrt(2.220446049250313e-16))
+    throw new RandomArgumentError('ValueError', 'probabilities do not sum to 1');
 }
 
 /** `cdf = p.cumsum(); cdf /= cdf[-1]`. */

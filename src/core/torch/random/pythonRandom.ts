@@ -3,10 +3,12 @@
  * `random()`, `getrandbits`, `randrange`/`randint` (via `_randbelow_with_getrandbits`), `choice`, `shuffle`, `sample`,
  * `uniform`, `gauss`, `normalvariate`. CPython 3.11 to 3.14 give the same streams.
  */
-import { cos, log, sin } from './libm';
+import { RandomArgumentError } from './errors';
+import { log, sincos } from './libm';
 import { MT19937 } from './mt19937';
 
 const TWOPI = 2.0 * Math.PI;
+const trig = { sin: 0, cos: 0 };
 /** `NV_MAGICCONST = 4 * exp(-0.5) / sqrt(2.0)` as CPython computes it. */
 const NV_MAGICCONST = 1.7155277699214135;
 
@@ -14,12 +16,18 @@ function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
 
+/** The CPython release whose error texts to use (the streams are the same): 3.11 (bookworm) or 3.14 (current). */
+export type PythonVersion = '3.11' | '3.14';
+
 /** A `random.Random` instance; the module-level functions use one shared instance. */
 export class PythonRandom {
   private mt: MT19937;
   private gaussNext: number | null = null;
 
-  constructor(seed: bigint | number = 0) {
+  constructor(
+    seed: bigint | number = 0,
+    readonly version: PythonVersion = '3.14',
+  ) {
     this.mt = PythonRandom.engineFor(seed);
   }
 
@@ -49,7 +57,12 @@ export class PythonRandom {
 
   /** `random.getrandbits(k)`: k random bits, 32-bit words filled least significant first. */
   getrandbits(k: number): bigint {
-    if (k < 0) throw new RangeError('number of bits must be non-negative');
+    if (k < 0) {
+      throw new RandomArgumentError(
+        'ValueError',
+        this.version === '3.11' ? 'number of bits must be non-negative' : 'Cannot convert negative int',
+      );
+    }
     if (k === 0) return 0n;
     if (k <= 32) return BigInt(this.mt.nextUint32() >>> (32 - k));
     let result = 0n;
@@ -77,31 +90,47 @@ export class PythonRandom {
     const istart = BigInt(start);
     if (stop === null) {
       if (istart > 0n) return this.randbelow(istart);
-      throw new RangeError('empty range for randrange()');
+      throw new RandomArgumentError('ValueError', 'empty range for randrange()');
     }
     const istop = BigInt(stop);
     const istep = BigInt(step);
     const width = istop - istart;
     if (istep === 1n) {
       if (width > 0n) return istart + this.randbelow(width);
-      throw new RangeError(`empty range in randrange(${istart}, ${istop})`);
+      throw new RandomArgumentError(
+        'ValueError',
+        this.version === '3.11'
+          ? `empty range for randrange() (${istart}, ${istop}, ${width})`
+          : `empty range in randrange(${istart}, ${istop})`,
+      );
     }
     let n: bigint;
     if (istep > 0n) n = floorDiv(width + istep - 1n, istep);
     else if (istep < 0n) n = floorDiv(width + istep + 1n, istep);
-    else throw new RangeError('zero step for randrange()');
-    if (n <= 0n) throw new RangeError(`empty range in randrange(${istart}, ${istop}, ${istep})`);
+    else throw new RandomArgumentError('ValueError', 'zero step for randrange()');
+    if (n <= 0n) {
+      throw new RandomArgumentError(
+        'ValueError',
+        this.version === '3.11'
+          ? 'empty range for randrange()'
+          : `empty range in randrange(${istart}, ${istop}, ${istep})`,
+      );
+    }
     return istart + istep * this.randbelow(n);
   }
 
   /** `random.randint(a, b)`: randrange(a, b + 1). */
   randint(a: bigint | number, b: bigint | number): bigint {
+    // 3.12+ checks here with its own message; 3.11 lets randrange(a, b + 1) complain
+    if (this.version !== '3.11' && BigInt(b) < BigInt(a)) {
+      throw new RandomArgumentError('ValueError', `empty range in randint(${a}, ${b})`);
+    }
     return this.randrange(BigInt(a), BigInt(b) + 1n);
   }
 
   /** `random.choice(seq)` as the index it picks in a sequence of `length` items. */
   choiceIndex(length: number): number {
-    if (length === 0) throw new RangeError('Cannot choose from an empty sequence');
+    if (length === 0) throw new RandomArgumentError('IndexError', 'Cannot choose from an empty sequence');
     return Number(this.randbelow(length));
   }
 
@@ -117,7 +146,8 @@ export class PythonRandom {
 
   /** `random.sample(population, k)` as the indices it picks from a population of size n, in order. */
   sampleIndices(n: number, k: number): number[] {
-    if (!(k >= 0 && k <= n)) throw new RangeError('Sample larger than population or is negative');
+    if (!(k >= 0 && k <= n))
+      throw new RandomArgumentError('ValueError', 'Sample larger than population or is negative');
     const result: number[] = [];
     let setsize = 21;
     if (k > 5) setsize += 4 ** Math.ceil(log(k * 3) / log(4));
@@ -147,11 +177,12 @@ export class PythonRandom {
   choicesIndices(n: number, k: number, weights: readonly number[] | null = null): number[] {
     const out: number[] = [];
     if (weights === null) {
-      if (n === 0 && k > 0) throw new RangeError('list index out of range');
+      if (n === 0 && k > 0) throw new RandomArgumentError('IndexError', 'list index out of range');
       for (let i = 0; i < k; i++) out.push(Math.floor(this.random() * n));
       return out;
     }
-    if (weights.length !== n) throw new RangeError('The number of weights does not match the population');
+    if (weights.length !== n)
+      throw new RandomArgumentError('ValueError', 'The number of weights does not match the population');
     const cum: number[] = [];
     let acc = 0;
     for (const w of weights) {
@@ -159,8 +190,8 @@ export class PythonRandom {
       cum.push(acc);
     }
     const total = (cum[n - 1] ?? 0) + 0.0;
-    if (!(total > 0.0)) throw new RangeError('Total of weights must be greater than zero');
-    if (!Number.isFinite(total)) throw new RangeError('Total of weights must be finite');
+    if (!(total > 0.0)) throw new RandomArgumentError('ValueError', 'Total of weights must be greater than zero');
+    if (!Number.isFinite(total)) throw new RandomArgumentError('ValueError', 'Total of weights must be finite');
     const hi = n - 1;
     for (let i = 0; i < k; i++) {
       const x = this.random() * total;
@@ -194,8 +225,9 @@ export class PythonRandom {
     if (z === null) {
       const x2pi = this.random() * TWOPI;
       const g2rad = Math.sqrt(-2.0 * log(1.0 - this.random()));
-      z = cos(x2pi) * g2rad;
-      this.gaussNext = sin(x2pi) * g2rad;
+      sincos(x2pi, trig);
+      z = trig.cos * g2rad;
+      this.gaussNext = trig.sin * g2rad;
     }
     return mu + z * sigma;
   }

@@ -9,6 +9,7 @@
  * PyTorch wheels built with MKL on x86 draw scalar-p Bernoullis through MKL's own stream instead; those are not
  * reproduced here.
  */
+import { RandomArgumentError, formatCDouble } from './errors';
 import type { TorchGenerator } from './torchGenerator';
 import { allocateFloat, uniformFloat32, uniformFloat64, type FloatDType } from './torchUniform';
 
@@ -19,7 +20,11 @@ export function bernoulliScalar(
   numel: number,
   dtype: FloatDType = 'float32',
 ): Float32Array | Float64Array {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
+  if (!(p >= 0 && p <= 1))
+    throw new RandomArgumentError(
+      'RuntimeError',
+      `bernoulli_ expects p to be in [0, 1], but got p=${formatCDouble(p)}`,
+    );
   const out = allocateFloat(dtype, numel);
   for (let i = 0; i < numel; i++) out[i] = uniformFloat64(gen) < p ? 1 : 0;
   return out;
@@ -35,7 +40,10 @@ export function bernoulliTensor(gen: TorchGenerator, probs: Float32Array | Float
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i] ?? 0;
     if (!(p >= 0 && p <= 1)) {
-      throw new RangeError('Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
+      throw new RandomArgumentError(
+        'RuntimeError',
+        'Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)',
+      );
     }
     const u = dtype === 'float32' ? uniformFloat32(gen) : uniformFloat64(gen);
     out[i] = u < p ? 1 : 0;

@@ -4,12 +4,14 @@
  * `empty_like(input).bernoulli_(1 − p)` (one 53-bit uniform per element, or per (sample, channel) for feature dropout),
  * divided in the dtype by `1 − p`, then multiplied into the input.
  */
+import { RandomArgumentError } from './errors';
 import { bernoulliScalar } from './torchBernoulli';
 import type { TorchGenerator } from './torchGenerator';
 import type { FloatDType } from './torchUniform';
 
 function checkP(p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(p >= 0 && p <= 1))
+    throw new RandomArgumentError('ValueError', `dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 /**

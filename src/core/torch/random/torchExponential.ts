@@ -3,6 +3,7 @@
  * with `at::exponential_distribution<double>` and `transformation::exponential`: one 53-bit uniform u per element and
  * `−1/λ · log1p(−u)` (PyTorch 1.13: `−1/λ · log(1 − u)`), computed in double and cast to the dtype.
  */
+import { RandomArgumentError, formatCDouble } from './errors';
 import { log, log1pOfNegative } from './libm';
 import type { TorchGenerator } from './torchGenerator';
 import { allocateFloat, uniformFloat64, type FloatDType } from './torchUniform';
@@ -21,8 +22,13 @@ export function exponential(
   numel: number,
   dtype: FloatDType = 'float32',
 ): Float32Array | Float64Array {
-  if (!(lambd > 0)) {
-    throw new RangeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
+  // PyTorch 1.13 accepted λ = 0 (giving inf); 2.x requires λ > 0
+  if (gen.version === '1.13' ? !(lambd >= 0) : !(lambd > 0)) {
+    const bound = gen.version === '1.13' ? '>=' : '>';
+    throw new RandomArgumentError(
+      'RuntimeError',
+      `exponential_ expects lambda ${bound} 0.0, but found lambda=${formatCDouble(lambd)}`,
+    );
   }
   const out = allocateFloat(dtype, numel);
   for (let i = 0; i < numel; i++) out[i] = exponentialScalar(gen, lambd);

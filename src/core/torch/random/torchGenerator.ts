@@ -2,6 +2,7 @@
  * PyTorch's CPU generator (`at::CPUGeneratorImpl`, `aten/src/ATen/CPUGeneratorImpl.cpp`): an MT19937 engine seeded
  * with the low 32 bits of the 64-bit seed, plus the cached second values of the scalar Box-Muller normal.
  */
+import { RandomArgumentError } from './errors';
 import { MT19937 } from './mt19937';
 
 /** `default_rng_seed_val` (c10/core/GeneratorImpl.h): the seed of a generator nobody seeded. */
@@ -33,13 +34,13 @@ export class TorchGenerator {
 
   constructor(seed: bigint | number = DEFAULT_TORCH_SEED, version: TorchVersion = '2.x') {
     this.version = version;
-    this.seed = normalizeTorchSeed(seed);
+    this.seed = normalizeTorchSeed(seed, version);
     this.engine = MT19937.fromSeed(Number(this.seed & 0xffffffffn));
   }
 
   /** `Generator.manual_seed(seed)` / `torch.manual_seed(seed)`: reseeds the engine and clears the normal caches. */
   manualSeed(seed: bigint | number): this {
-    this.seed = normalizeTorchSeed(seed);
+    this.seed = normalizeTorchSeed(seed, this.version);
     this.engine = MT19937.fromSeed(Number(this.seed & 0xffffffffn));
     this.nextFloatNormal = null;
     this.nextDoubleNormal = null;
@@ -122,10 +123,12 @@ export interface TorchGeneratorState {
  * The seed as `torch.manual_seed` stores it: Python ints in [−2^63, 2^64) are accepted, negative ones wrap to their
  * two's-complement unsigned value (PyTorch's `manual_seed` adds 2^64 before unpacking).
  */
-export function normalizeTorchSeed(seed: bigint | number): bigint {
+export function normalizeTorchSeed(seed: bigint | number, version: TorchVersion = '2.x'): bigint {
   const s = typeof seed === 'bigint' ? seed : BigInt(Math.trunc(seed));
   if (s >= 1n << 64n || s < -(1n << 63n)) {
-    throw new RangeError(`Overflow when unpacking long: seed ${s} is outside [-2^63, 2^64)`);
+    // the wording and class changed between releases (1.13: RuntimeError, 2.x: ValueError)
+    if (version === '1.13') throw new RandomArgumentError('RuntimeError', 'Overflow when unpacking long');
+    throw new RandomArgumentError('ValueError', 'Overflow when unpacking long long');
   }
   return s & MASK_64;
 }

@@ -7,6 +7,7 @@
  * A range below 2^32 takes one 32-bit draw per element, `random() % range + from`; a larger one (int64, float32 and
  * float64 tensors) takes `random64() % range + from`.
  */
+import { RandomArgumentError } from './errors';
 import type { TorchGenerator } from './torchGenerator';
 
 /** The dtypes `random_` fills here. */
@@ -16,7 +17,10 @@ const TWO_POW_32 = 4294967296;
 
 function checkRange(from: number | bigint, to: number | bigint): void {
   if (!(BigInt(from) < BigInt(to))) {
-    throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
+    throw new RandomArgumentError(
+      'RuntimeError',
+      `random_ expects 'from' to be less than 'to', but got from=${from} >= to=${to}`,
+    );
   }
 }
 
@@ -87,7 +91,8 @@ function boundsForDtype(low: number, high: number, dtype: RandomDType): { low: n
     to = toMinus1 - 2 ** (n - digits + 1);
   }
   if (!(from < to)) {
-    throw new RangeError(
+    throw new RandomArgumentError(
+      'RuntimeError',
       `random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from=${from} >= to=${to}`,
     );
   }
@@ -134,7 +139,9 @@ export function randomFull(gen: TorchGenerator, numel: number, dtype: RandomDTyp
  * swapped into place i; beyond that, PyTorch's inside-out shuffle with `random64() % (i + 1)`.
  */
 export function randperm(gen: TorchGenerator, n: number): Float64Array {
-  if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`n must be non-negative, got${n}`);
+  if (!(n >= 0) || !Number.isInteger(n)) {
+    throw new RandomArgumentError('RuntimeError', `Trying to create tensor with negative dimension ${n}: [${n}]`);
+  }
   const r = new Float64Array(n);
   if (n < Math.floor(0xffffffff / 20)) {
     for (let i = 0; i < n; i++) r[i] = i;

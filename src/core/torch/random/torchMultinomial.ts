@@ -8,6 +8,7 @@
  * - With replacement and more than one sample: per row, the running sum in the dtype, divided by the total, last entry
  *   forced to 1; each sample is a 53-bit uniform u located by binary search for the first entry not below u.
  */
+import { RandomArgumentError } from './errors';
 import { exponentialScalar } from './torchExponential';
 import type { TorchGenerator } from './torchGenerator';
 import { uniformFloat64 } from './torchUniform';
@@ -26,21 +27,25 @@ export function multinomial(
 ): Float64Array {
   const isFloat32 = probs instanceof Float32Array;
   const round = isFloat32 ? Math.fround : (v: number): number => v;
-  if (numSamples <= 0) throw new RangeError('cannot sample n_sample <= 0 samples');
+  if (numSamples <= 0) throw new RandomArgumentError('RuntimeError', 'cannot sample n_sample <= 0 samples');
   if (!replacement && numSamples > categories) {
-    throw new RangeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
+    throw new RandomArgumentError(
+      'RuntimeError',
+      'cannot sample n_sample > prob_dist.size(-1) samples without replacement',
+    );
   }
   const out = new Float64Array(rows * numSamples);
   // PyTorch 1.13 took the Gumbel path only without replacement
   if (!replacement || (numSamples === 1 && gen.version !== '1.13')) {
     for (const p of probs) {
       if (!(p >= 0 && p < Infinity))
-        throw new RangeError('probability tensor contains either `inf`, `nan` or element < 0');
+        throw new RandomArgumentError('RuntimeError', 'probability tensor contains either `inf`, `nan` or element < 0');
     }
     for (let r = 0; r < rows; r++) {
       let sum = 0;
       for (let c = 0; c < categories; c++) sum += probs[r * categories + c] ?? 0;
-      if (sum === 0) throw new RangeError('invalid multinomial distribution (sum of probabilities <= 0)');
+      if (sum === 0)
+        throw new RandomArgumentError('RuntimeError', 'invalid multinomial distribution (sum of probabilities <= 0)');
     }
     const q = new Float64Array(probs.length);
     for (let i = 0; i < probs.length; i++) q[i] = round(exponentialScalar(gen, 1));
@@ -58,14 +63,22 @@ export function multinomial(
     let sum = 0;
     for (let c = 0; c < categories; c++) {
       const v = probs[r * categories + c] ?? 0;
-      if (!(v >= 0)) throw new RangeError('invalid multinomial distribution (encountering probability entry < 0)');
+      if (!(v >= 0))
+        throw new RandomArgumentError(
+          'RuntimeError',
+          'invalid multinomial distribution (encountering probability entry < 0)',
+        );
       if (!Number.isFinite(v)) {
-        throw new RangeError('invalid multinomial distribution (encountering probability entry = infinity or NaN)');
+        throw new RandomArgumentError(
+          'RuntimeError',
+          'invalid multinomial distribution (encountering probability entry = infinity or NaN)',
+        );
       }
       sum = round(sum + v);
       cum[c] = sum;
     }
-    if (!(sum > 0)) throw new RangeError('invalid multinomial distribution (sum of probabilities <= 0)');
+    if (!(sum > 0))
+      throw new RandomArgumentError('RuntimeError', 'invalid multinomial distribution (sum of probabilities <= 0)');
     for (let c = 0; c < categories; c++) cum[c] = round((cum[c] ?? 0) / sum);
     cum[categories - 1] = 1;
     for (let s = 0; s < numSamples; s++) {

@@ -11,12 +11,14 @@
  *   and transform them again;
  * - 16 elements or more, float64: `normal_fill<double>`, the same blocks of 16 with the C library's log/cos/sin.
  */
-import { cephesLogf, cephesSincosf, cos, fma, fmaf, log, log1pOfNegative, sin, sincosResult } from './libm';
+import { cephesLogf, cephesSincosf, fma, fmaf, log, log1pOfNegative, sincos, sincosResult } from './libm';
+import { RandomArgumentError, formatCDouble } from './errors';
 import type { TorchGenerator } from './torchGenerator';
 import { allocateFloat, uniformFloat32, uniformFloat64, type FloatDType } from './torchUniform';
 
 const f = Math.fround;
 const TWO_PI = 2 * Math.PI;
+const trig = { sin: 0, cos: 0 };
 
 /**
  * One scalar normal as `at::normal_distribution<double>(mean, std)` draws it: the cached value if there is one,
@@ -31,9 +33,9 @@ export function normalScalar(gen: TorchGenerator, mean: number, std: number): nu
   const u1 = uniformFloat64(gen);
   const u2 = uniformFloat64(gen);
   const r = Math.sqrt(-2 * (gen.version === '1.13' ? log(1 - u2) : log1pOfNegative(u2)));
-  const theta = TWO_PI * u1;
-  gen.nextDoubleNormal = r * sin(theta);
-  return fma(r * cos(theta), std, mean);
+  sincos(TWO_PI * u1, trig);
+  gen.nextDoubleNormal = r * trig.sin;
+  return fma(r * trig.cos, std, mean);
 }
 
 function normalFill16Float32(data: Float32Array, at: number, mean: number, std: number): void {
@@ -56,9 +58,9 @@ function normalFill16Float64(data: Float64Array, at: number, mean: number, std: 
     const u1 = 1 - (data[at + j] ?? 0);
     const u2 = data[at + j + 8] ?? 0;
     const radius = Math.sqrt(-2 * log(u1));
-    const theta = TWO_PI * u2;
-    data[at + j] = fma(radius * cos(theta), std, mean);
-    data[at + j + 8] = fma(radius * sin(theta), std, mean);
+    sincos(TWO_PI * u2, trig);
+    data[at + j] = fma(radius * trig.cos, std, mean);
+    data[at + j + 8] = fma(radius * trig.sin, std, mean);
   }
 }
 
@@ -102,6 +104,9 @@ export function normal(
   numel: number,
   dtype: FloatDType = 'float32',
 ): Float32Array | Float64Array {
+  if (!(std >= 0)) {
+    throw new RandomArgumentError('RuntimeError', `normal expects std >= 0.0, but found std ${formatCDouble(std)}`);
+  }
   if (numel >= 16) return normalFill(gen, numel, mean, std, dtype);
   const out = allocateFloat(dtype, numel);
   for (let i = 0; i < numel; i++) out[i] = normalScalar(gen, mean, std);

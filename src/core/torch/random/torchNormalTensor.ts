@@ -3,6 +3,7 @@
  * standard normals drawn for the output size (by the size-dependent paths of `normal`), then scaled by `std` and shifted
  * by `mean` in the dtype, as separate elementwise ops.
  */
+import { RandomArgumentError } from './errors';
 import { normal } from './torchNormal';
 import type { TorchGenerator } from './torchGenerator';
 import type { FloatDType } from './torchUniform';
@@ -28,7 +29,7 @@ export function normalTensor(
 ): Float32Array | Float64Array {
   const round = dtype === 'float32' ? Math.fround : (v: number): number => v;
   for (let i = 0; i < (typeof std === 'number' ? 1 : numel); i++) {
-    if (!(at(std, i) >= 0)) throw new RangeError('normal expects all elements of std >= 0.0');
+    if (!(at(std, i) >= 0)) throw new RandomArgumentError('RuntimeError', 'normal expects all elements of std >= 0.0');
   }
   if (typeof std === 'number') {
     const out = normal(gen, 0, std, numel, dtype);

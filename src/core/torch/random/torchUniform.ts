@@ -7,6 +7,7 @@
  * The affine map `x·(to − from) + from` runs in the tensor's dtype.
  */
 import { fma, fmaf } from './libm';
+import { RandomArgumentError, formatCDouble } from './errors';
 import type { TorchGenerator } from './torchGenerator';
 
 /** The floating dtypes the generators fill. */
@@ -46,6 +47,12 @@ export function uniform(
   numel: number,
   dtype: FloatDType = 'float32',
 ): Float32Array | Float64Array {
+  if (from > to) {
+    throw new RandomArgumentError(
+      'RuntimeError',
+      `uniform_ expects to return a [from, to) range, but found from=${formatCDouble(from)} > to=${formatCDouble(to)}`,
+    );
+  }
   const out = allocateFloat(dtype, numel);
   if (dtype === 'float32') {
     const f = Math.fround;
