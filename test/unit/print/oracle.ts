@@ -52,6 +52,8 @@ export interface Oracle {
   template: ({ template: string; args: EncodedPy[]; kwargs: Record<string, EncodedPy> } & Outcome)[];
   round: ({ value: EncodedNumber; ndigits: number | null } & Outcome)[];
   interop: { kind: string; value: EncodedNumber; spec?: string; out: string }[];
+  numpy_options: { id: string; array: EncodedArray; options: Record<string, unknown>; repr: string; str: string }[];
+  torch_default_dtype: (Oracle['torch'][number] & { default_dtype: 'float64' })[];
 }
 
 /** Decodes a number of the fixture encoding. */

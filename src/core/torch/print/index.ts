@@ -20,6 +20,8 @@ export {
   ndarrayStr,
   numpyScalarRepr,
   numpyScalarStr,
+  setNumpyPrintOptions,
+  type SetNumpyPrintOptionsArgs,
   type NumpyDType,
   type NumpyPrintOptions,
   type NumpyReprOptions,

@@ -55,6 +55,34 @@ export const DEFAULT_NUMPY_PRINT_OPTIONS: NumpyPrintOptions = {
   infstr: 'inf',
 };
 
+/** The keyword arguments of `np.set_printoptions` that printing reads (None/undefined leaves a field as it is). */
+export interface SetNumpyPrintOptionsArgs {
+  readonly precision?: number | null;
+  readonly threshold?: number | null;
+  readonly edgeitems?: number | null;
+  readonly linewidth?: number | null;
+  readonly suppress?: boolean | null;
+  readonly floatmode?: NumpyPrintOptions['floatmode'] | null;
+  readonly sign?: NumpyPrintOptions['sign'] | null;
+  readonly nanstr?: string | null;
+  readonly infstr?: string | null;
+}
+
+/** `np.set_printoptions(**args)` applied to the current options, returning the new ones. */
+export function setNumpyPrintOptions(current: NumpyPrintOptions, args: SetNumpyPrintOptionsArgs): NumpyPrintOptions {
+  return {
+    precision: args.precision ?? current.precision,
+    threshold: args.threshold ?? current.threshold,
+    edgeitems: args.edgeitems ?? current.edgeitems,
+    linewidth: args.linewidth ?? current.linewidth,
+    suppress: args.suppress ?? current.suppress,
+    floatmode: args.floatmode ?? current.floatmode,
+    sign: args.sign ?? current.sign,
+    nanstr: args.nanstr ?? current.nanstr,
+    infstr: args.infstr ?? current.infstr,
+  };
+}
+
 /** Which NumPy prints, and with which options. */
 export interface NumpyReprOptions {
   /** 2 (default) or 1. */
