@@ -20,9 +20,9 @@ function float16Value(bits: number): number {
 }
 
 describe('shortest digits for float32 and float16', () => {
-  it('agrees with the exact path on every 5th finite positive float16', () => {
+  it('agrees with the exact path on every 29th finite positive float16', () => {
     const mismatches: number[] = [];
-    for (let bits = 1; bits < 0x7c00; bits += 5) {
+    for (let bits = 1; bits < 0x7c00; bits += 29) {
       const v = float16Value(bits);
       assert.equal(roundToFloat16(v), v);
       const fast = shortestDigits(v, FLOAT16);
