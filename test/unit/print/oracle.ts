@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ModuleReprNode } from '../../../src/core/torch/print/module-repr';
 
 /** A flat encoded number: non-finite values are strings. */
 export type EncodedNumber = number | 'nan' | 'inf' | '-inf';
@@ -54,6 +55,7 @@ export interface Oracle {
   interop: { kind: string; value: EncodedNumber; spec?: string; out: string }[];
   numpy_options: { id: string; array: EncodedArray; options: Record<string, unknown>; repr: string; str: string }[];
   torch_default_dtype: (Oracle['torch'][number] & { default_dtype: 'float64' })[];
+  modules: { id: string; module: ModuleReprNode; repr: string }[];
 }
 
 /** Decodes a number of the fixture encoding. */

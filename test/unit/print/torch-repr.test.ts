@@ -10,6 +10,7 @@ import {
   torchSizeRepr,
   type SetPrintOptionsArgs,
 } from '../../../src/core/torch/print/tensor-repr';
+import { nnModuleRepr } from '../../../src/core/torch/print/module-repr';
 import { decodeData, loadOracles } from './oracle';
 
 for (const oracle of loadOracles()) {
@@ -31,6 +32,11 @@ for (const oracle of loadOracles()) {
           },
         );
         assert.equal(got, c.repr);
+      });
+    }
+    for (const c of oracle.modules) {
+      it(`print(module): ${c.id}`, () => {
+        assert.equal(nnModuleRepr(c.module, version), c.repr);
       });
     }
     it('torch.Size', () => {

@@ -29,3 +29,4 @@ export {
 } from './ndarray-repr';
 export { formatFloatPositional, formatFloatScientific, type Dragon4Options, type TrimMode } from './dragon4';
 export { roundToBfloat16, roundToFloat16, shortestDigits, storedValue, FLOAT16, FLOAT32, FLOAT64 } from './decimal';
+export { nnModuleRepr, type ModuleReprNode } from './module-repr';
