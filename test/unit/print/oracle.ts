@@ -56,6 +56,7 @@ export interface Oracle {
   numpy_options: { id: string; array: EncodedArray; options: Record<string, unknown>; repr: string; str: string }[];
   torch_default_dtype: (Oracle['torch'][number] & { default_dtype: 'float64' })[];
   modules: { id: string; module: ModuleReprNode; repr: string }[];
+  str_repr: { text: string; repr: string }[];
 }
 
 /** Decodes a number of the fixture encoding. */

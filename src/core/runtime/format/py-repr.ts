@@ -22,9 +22,13 @@ export function pyBoolRepr(x: boolean): string {
   return x ? 'True' : 'False';
 }
 
+/** Python's non-printable characters: categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs other than the ASCII space. */
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
 /**
  * Python's `str.__repr__`: single quotes unless the text contains a single quote and no double quote; escapes
- * `\\`, the chosen quote, `\n`, `\r`, `\t`, other control characters as `\xNN`, and non-printable code points.
+ * `\\`, the chosen quote, `\n`, `\r`, `\t`, and characters `str.isprintable()` rejects as `\xNN`, `\uNNNN` or
+ * `\UNNNNNNNN` (so `'\xa0'`, `'\u200b'`), keeping printable non-ASCII text (`'损失'`) as it is.
  */
 export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -35,11 +39,10 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp >= 0x80 && cp < 0xa0) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp === 0xad) out += '\\xad';
-    else if ((cp >= 0xd800 && cp < 0xe000) || cp === 0x2028 || cp === 0x2029 || cp === 0xfeff) {
-      out += cp > 0xffff ? '\\U' + cp.toString(16).padStart(8, '0') : '\\u' + cp.toString(16).padStart(4, '0');
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) {
+      if (cp < 0x100) out += '\\x' + cp.toString(16).padStart(2, '0');
+      else if (cp < 0x10000) out += '\\u' + cp.toString(16).padStart(4, '0');
+      else out += '\\U' + cp.toString(16).padStart(8, '0');
     } else out += ch;
   }
   return out + quote;
