@@ -9,6 +9,8 @@ import {
   numpyScalarRepr,
   numpyScalarStr,
   setNumpyPrintOptions,
+  stringArrayRepr,
+  stringArrayStr,
   type NumpyDType,
   type SetNumpyPrintOptionsArgs,
 } from '../../../src/core/torch/print/ndarray-repr';
@@ -30,6 +32,12 @@ for (const oracle of loadOracles()) {
         const printOptions = setNumpyPrintOptions(DEFAULT_NUMPY_PRINT_OPTIONS, c.options as SetNumpyPrintOptionsArgs);
         assert.equal(ndarrayRepr(a, { numpyMajor, printOptions }), c.repr, 'repr');
         assert.equal(ndarrayStr(a, { numpyMajor, printOptions }), c.str, 'str');
+      });
+    }
+    for (const c of oracle.string_arrays) {
+      it(`string array: ${c.id}`, () => {
+        assert.equal(stringArrayRepr(c, { numpyMajor }), c.repr, 'repr');
+        assert.equal(stringArrayStr(c, { numpyMajor }), c.str, 'str');
       });
     }
     it('NumPy scalars', () => {

@@ -57,6 +57,7 @@ export interface Oracle {
   torch_default_dtype: (Oracle['torch'][number] & { default_dtype: 'float64' })[];
   modules: { id: string; module: ModuleReprNode; repr: string }[];
   str_repr: { text: string; repr: string }[];
+  string_arrays: { id: string; shape: number[]; data: string[]; itemsize: number; repr: string; str: string }[];
 }
 
 /** Decodes a number of the fixture encoding. */
