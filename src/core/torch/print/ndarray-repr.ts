@@ -138,10 +138,9 @@ function floatingFormat(
     }
     const cutoff = major === 1 ? 1e8 : 10 ** Math.min(8, finfoPrecision(dtype));
     // the comparison runs in the array's dtype: max/min overflow to inf in float16/float32 counts as > 1000
-    let ratio = max / min;
-    if (dtype === 'float32') ratio = Math.fround(ratio);
+    const ratio = storedValue(max / min, dtype);
     // and the Python float 0.0001 is converted to that dtype first
-    const tiny = dtype === 'float32' ? Math.fround(0.0001) : 0.0001;
+    const tiny = storedValue(0.0001, dtype);
     if (max >= cutoff || (!opts.suppress && (min < tiny || ratio > 1000))) expFormat = true;
   }
   const plus = opts.sign === '+';
