@@ -3,11 +3,16 @@
  */
 import * as assert from 'node:assert/strict';
 import {
+  DEFAULT_NUMPY_PRINT_OPTIONS,
   ndarrayRepr,
   ndarrayStr,
   numpyScalarRepr,
   numpyScalarStr,
+  setNumpyPrintOptions,
+  stringArrayRepr,
+  stringArrayStr,
   type NumpyDType,
+  type SetNumpyPrintOptionsArgs,
 } from '../../../src/core/torch/print/ndarray-repr';
 import { decodeData, decodeNumber, loadOracles } from './oracle';
 
@@ -19,6 +24,20 @@ for (const oracle of loadOracles()) {
         const a = { dtype: c.array.dtype as NumpyDType, shape: c.array.shape, data: decodeData(c.array) };
         assert.equal(ndarrayRepr(a, { numpyMajor }), c.repr, 'repr');
         assert.equal(ndarrayStr(a, { numpyMajor }), c.str, 'str');
+      });
+    }
+    for (const c of oracle.numpy_options) {
+      it(`with np.set_printoptions: ${c.id}`, () => {
+        const a = { dtype: c.array.dtype as NumpyDType, shape: c.array.shape, data: decodeData(c.array) };
+        const printOptions = setNumpyPrintOptions(DEFAULT_NUMPY_PRINT_OPTIONS, c.options as SetNumpyPrintOptionsArgs);
+        assert.equal(ndarrayRepr(a, { numpyMajor, printOptions }), c.repr, 'repr');
+        assert.equal(ndarrayStr(a, { numpyMajor, printOptions }), c.str, 'str');
+      });
+    }
+    for (const c of oracle.string_arrays) {
+      it(`string array: ${c.id}`, () => {
+        assert.equal(stringArrayRepr(c, { numpyMajor }), c.repr, 'repr');
+        assert.equal(stringArrayStr(c, { numpyMajor }), c.str, 'str');
       });
     }
     it('NumPy scalars', () => {

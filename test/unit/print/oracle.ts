@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ModuleReprNode } from '../../../src/core/torch/print/module-repr';
 
 /** A flat encoded number: non-finite values are strings. */
 export type EncodedNumber = number | 'nan' | 'inf' | '-inf';
@@ -52,6 +53,11 @@ export interface Oracle {
   template: ({ template: string; args: EncodedPy[]; kwargs: Record<string, EncodedPy> } & Outcome)[];
   round: ({ value: EncodedNumber; ndigits: number | null } & Outcome)[];
   interop: { kind: string; value: EncodedNumber; spec?: string; out: string }[];
+  numpy_options: { id: string; array: EncodedArray; options: Record<string, unknown>; repr: string; str: string }[];
+  torch_default_dtype: (Oracle['torch'][number] & { default_dtype: 'float64' })[];
+  modules: { id: string; module: ModuleReprNode; repr: string }[];
+  str_repr: { text: string; repr: string }[];
+  string_arrays: { id: string; shape: number[]; data: string[]; itemsize: number; repr: string; str: string }[];
 }
 
 /** Decodes a number of the fixture encoding. */

@@ -81,6 +81,9 @@ for (const oracle of loadOracles()) {
         assert.equal(pyFloatRepr(decodeNumber(c.value)), c.str, String(c.value));
       }
     });
+    it('repr of str', () => {
+      for (const c of oracle.str_repr) assert.equal(pyStrRepr(c.text), c.repr, JSON.stringify(c.text));
+    });
     it('format(value, spec)', () => {
       assert.ok(oracle.format_spec.length > 2000);
       expectNone(

@@ -10,19 +10,33 @@ import {
   torchSizeRepr,
   type SetPrintOptionsArgs,
 } from '../../../src/core/torch/print/tensor-repr';
+import { nnModuleRepr } from '../../../src/core/torch/print/module-repr';
 import { decodeData, loadOracles } from './oracle';
 
 for (const oracle of loadOracles()) {
   const version = oracle.versions.torch.startsWith('1.') ? '1.13' : '2.x';
   describe(`torchRepr matches ${oracle.label}`, () => {
-    for (const c of oracle.torch) {
+    for (const c of [...oracle.torch, ...oracle.torch_default_dtype]) {
       it(c.id, () => {
         const printOptions = setPrintOptions(DEFAULT_TORCH_PRINT_OPTIONS, c.print_options as SetPrintOptionsArgs);
+        const defaultDtype = 'default_dtype' in c ? (c.default_dtype as 'float64') : 'float32';
         const got = torchRepr(
           { dtype: c.tensor.dtype as DType, shape: c.tensor.shape, data: decodeData(c.tensor) },
-          { version, printOptions, requiresGrad: c.requires_grad, gradFn: c.grad_fn, parameter: c.parameter },
+          {
+            version,
+            printOptions,
+            requiresGrad: c.requires_grad,
+            gradFn: c.grad_fn,
+            parameter: c.parameter,
+            defaultDtype,
+          },
         );
         assert.equal(got, c.repr);
+      });
+    }
+    for (const c of oracle.modules) {
+      it(`print(module): ${c.id}`, () => {
+        assert.equal(nnModuleRepr(c.module, version), c.repr);
       });
     }
     it('torch.Size', () => {

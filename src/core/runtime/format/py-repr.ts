@@ -1,5 +1,5 @@
 /**
- * `repr()` / `str()` of Python floats and ints.
+ * `repr()` / `str()` of Python floats, ints, bools and strs.
  */
 import { formatFloatShort } from '../../torch/print/decimal';
 
@@ -22,25 +22,4 @@ export function pyBoolRepr(x: boolean): string {
   return x ? 'True' : 'False';
 }
 
-/**
- * Python's `str.__repr__`: single quotes unless the text contains a single quote and no double quote; escapes
- * `\\`, the chosen quote, `\n`, `\r`, `\t`, other control characters as `\xNN`, and non-printable code points.
- */
-export function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === quote || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp >= 0x80 && cp < 0xa0) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else if (cp === 0xad) out += '\\xad';
-    else if ((cp >= 0xd800 && cp < 0xe000) || cp === 0x2028 || cp === 0x2029 || cp === 0xfeff) {
-      out += cp > 0xffff ? '\\U' + cp.toString(16).padStart(8, '0') : '\\u' + cp.toString(16).padStart(4, '0');
-    } else out += ch;
-  }
-  return out + quote;
-}
+export { pyStrRepr } from '../../torch/print/py-str';

@@ -212,44 +212,13 @@ function shortestNarrowFast(ax: number, format: FloatFormat): DecimalDigits | nu
   const lowerIsCloser = m === 2 ** (bits - 1) && e2 > format.minExponent;
   const high = ax + ulp / 2;
   const low = ax - (lowerIsCloser ? ulp / 4 : ulp / 2);
-  // 1 inside, 0 outside, -1 undecided (on a bound, where ties-to-even decides)
-  const inside = (mant: number, exp: number): number => {
-    const x = Number(mant + 'e' + exp);
-    if (x === low || x === high) return -1;
-    if (x > low && x < high) return 1;
-    return 0;
-  };
-  // the n-digit decimals nearest to x on either side: the digits that fit (the nearer one; the even one on a
-  // tie), 'none' when neither fits, null when undecided
-  const attempt = (n: number): DecimalDigits | 'none' | null => {
-    const s = ax.toExponential(n - 1);
-    const ePos = s.indexOf('e');
-    const mant = Number(s.slice(0, ePos).replace('.', ''));
-    const exp = Number(s.slice(ePos + 1)) - (n - 1);
-    const nearest = inside(mant, exp);
-    const other = Number(mant + 'e' + exp) > ax ? mant - 1 : mant + 1;
-    const otherInside = inside(other, exp);
-    if (nearest < 0 || otherInside < 0) return null;
-    if (nearest === 1 && otherInside === 1) {
-      // toExponential breaks a tie upwards where Dragon4 takes the even digit; a tie needs the exact value to have
-      // n+1 digits ending in 5
-      const longer = ax.toExponential(n);
-      if (longer[longer.indexOf('e') - 1] === '5' && exactDecimal(ax).digits.length === n + 1) {
-        const even = mant % 2 === 0 ? mant : other;
-        return stripZeros(String(even), String(even).length + exp);
-      }
-    }
-    if (nearest === 1) return stripZeros(String(mant), String(mant).length + exp);
-    if (otherInside === 1) return stripZeros(String(other), String(other).length + exp);
-    return 'none';
-  };
   // some n-digit decimal fits ⇒ some (n+1)-digit one does: binary search for the shortest length
   let lo = 1;
   let hi = bits === 24 ? 9 : bits === 11 ? 5 : 17;
   let found: DecimalDigits | null = null;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = attempt(mid);
+    const r = attemptDigits(ax, mid, low, high);
     if (r === null) return null;
     if (r === 'none') lo = mid + 1;
     else {
@@ -258,6 +227,40 @@ function shortestNarrowFast(ax: number, format: FloatFormat): DecimalDigits | nu
     }
   }
   return found;
+}
+
+/** 1 when `mant × 10^exp` lies strictly inside (low, high), 0 outside, -1 on a bound (ties-to-even decides). */
+function fitsInterval(mant: number, exp: number, low: number, high: number): number {
+  const x = Number(mant + 'e' + exp);
+  if (x === low || x === high) return -1;
+  return x > low && x < high ? 1 : 0;
+}
+
+/**
+ * The n-digit decimals nearest to ax on either side: the digits that fit (the nearer one; the even one on a tie),
+ * 'none' when neither fits, null when undecided.
+ */
+function attemptDigits(ax: number, n: number, low: number, high: number): DecimalDigits | 'none' | null {
+  const s = ax.toExponential(n - 1);
+  const ePos = s.indexOf('e');
+  const mant = Number(s.slice(0, ePos).replace('.', ''));
+  const exp = Number(s.slice(ePos + 1)) - (n - 1);
+  const nearest = fitsInterval(mant, exp, low, high);
+  const other = Number(mant + 'e' + exp) > ax ? mant - 1 : mant + 1;
+  const otherFits = fitsInterval(other, exp, low, high);
+  if (nearest < 0 || otherFits < 0) return null;
+  if (nearest === 1 && otherFits === 1) {
+    // toExponential breaks a tie upwards where Dragon4 takes the even digit; a tie needs the exact value to have
+    // n+1 digits ending in 5
+    const longer = ax.toExponential(n);
+    if (longer[longer.indexOf('e') - 1] === '5' && exactDecimal(ax).digits.length === n + 1) {
+      const even = mant % 2 === 0 ? mant : other;
+      return stripZeros(String(even), String(even).length + exp);
+    }
+  }
+  if (nearest === 1) return stripZeros(String(mant), String(mant).length + exp);
+  if (otherFits === 1) return stripZeros(String(other), String(other).length + exp);
+  return 'none';
 }
 
 /** The shortest digits for a float32/float16 value by exact BigInt comparison with its rounding interval. */

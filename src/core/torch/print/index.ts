@@ -20,6 +20,11 @@ export {
   ndarrayStr,
   numpyScalarRepr,
   numpyScalarStr,
+  setNumpyPrintOptions,
+  stringArrayRepr,
+  stringArrayStr,
+  type PrintableStringArray,
+  type SetNumpyPrintOptionsArgs,
   type NumpyDType,
   type NumpyPrintOptions,
   type NumpyReprOptions,
@@ -27,3 +32,4 @@ export {
 } from './ndarray-repr';
 export { formatFloatPositional, formatFloatScientific, type Dragon4Options, type TrimMode } from './dragon4';
 export { roundToBfloat16, roundToFloat16, shortestDigits, storedValue, FLOAT16, FLOAT32, FLOAT64 } from './decimal';
+export { nnModuleRepr, type ModuleReprNode } from './module-repr';

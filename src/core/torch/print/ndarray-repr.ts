@@ -6,6 +6,7 @@
  */
 import { floatFormatOf, storedValue, type FloatFormat } from './decimal';
 import { formatFloatPositional, formatFloatScientific, type TrimMode } from './dragon4';
+import { pyStrRepr } from './py-str';
 
 /** NumPy dtype names Loss Lens prints. */
 export type NumpyDType =
@@ -54,6 +55,34 @@ export const DEFAULT_NUMPY_PRINT_OPTIONS: NumpyPrintOptions = {
   nanstr: 'nan',
   infstr: 'inf',
 };
+
+/** The keyword arguments of `np.set_printoptions` that printing reads (None/undefined leaves a field as it is). */
+export interface SetNumpyPrintOptionsArgs {
+  readonly precision?: number | null;
+  readonly threshold?: number | null;
+  readonly edgeitems?: number | null;
+  readonly linewidth?: number | null;
+  readonly suppress?: boolean | null;
+  readonly floatmode?: NumpyPrintOptions['floatmode'] | null;
+  readonly sign?: NumpyPrintOptions['sign'] | null;
+  readonly nanstr?: string | null;
+  readonly infstr?: string | null;
+}
+
+/** `np.set_printoptions(**args)` applied to the current options, returning the new ones. */
+export function setNumpyPrintOptions(current: NumpyPrintOptions, args: SetNumpyPrintOptionsArgs): NumpyPrintOptions {
+  return {
+    precision: args.precision ?? current.precision,
+    threshold: args.threshold ?? current.threshold,
+    edgeitems: args.edgeitems ?? current.edgeitems,
+    linewidth: args.linewidth ?? current.linewidth,
+    suppress: args.suppress ?? current.suppress,
+    floatmode: args.floatmode ?? current.floatmode,
+    sign: args.sign ?? current.sign,
+    nanstr: args.nanstr ?? current.nanstr,
+    infstr: args.infstr ?? current.infstr,
+  };
+}
 
 /** Which NumPy prints, and with which options. */
 export interface NumpyReprOptions {
@@ -109,10 +138,9 @@ function floatingFormat(
     }
     const cutoff = major === 1 ? 1e8 : 10 ** Math.min(8, finfoPrecision(dtype));
     // the comparison runs in the array's dtype: max/min overflow to inf in float16/float32 counts as > 1000
-    let ratio = max / min;
-    if (dtype === 'float32') ratio = Math.fround(ratio);
+    const ratio = storedValue(max / min, dtype);
     // and the Python float 0.0001 is converted to that dtype first
-    const tiny = dtype === 'float32' ? Math.fround(0.0001) : 0.0001;
+    const tiny = storedValue(0.0001, dtype);
     if (max >= cutoff || (!opts.suppress && (min < tiny || ratio > 1000))) expFormat = true;
   }
   const plus = opts.sign === '+';
@@ -299,22 +327,22 @@ function extendLine(
 
 /** `arrayprint._formatArray` (non-legacy). */
 function formatArray(
-  a: PrintableArray,
-  format: ElementFormat,
+  shape: readonly number[],
+  element: (offset: number) => string,
   lineWidth: number,
   nextLinePrefix: string,
   separator: string,
   edgeItems: number,
   summaryInsert: string,
 ): string {
-  const strides = stridesOf(a.shape);
-  const ndim = a.shape.length;
+  const strides = stridesOf(shape);
+  const ndim = shape.length;
   const recurse = (axis: number, offset: number, hangingIndent: string, currWidth: number): string => {
     const axesLeft = ndim - axis;
-    if (axesLeft === 0) return format(elementValue(a.data[offset]!, a.dtype));
+    if (axesLeft === 0) return element(offset);
     const nextHangingIndent = hangingIndent + ' ';
     const nextWidth = currWidth - 1;
-    const aLen = a.shape[axis]!;
+    const aLen = shape[axis]!;
     const showSummary = summaryInsert !== '' && 2 * edgeItems < aLen;
     const leading = showSummary ? edgeItems : 0;
     const trailing = showSummary ? edgeItems : aLen;
@@ -372,7 +400,15 @@ export function array2string(
     for (let i = 0; i < size; i++) values[i] = elementValue(a.data[i]!, a.dtype);
   }
   const format = formatFunctionFor(a, values, opts, numpyMajor);
-  return formatArray(a, format, lineWidth, ' ' + ' '.repeat(prefix.length), separator, opts.edgeitems, summaryInsert);
+  return formatArray(
+    a.shape,
+    (offset) => format(elementValue(a.data[offset]!, a.dtype)),
+    lineWidth,
+    ' ' + ' '.repeat(prefix.length),
+    separator,
+    opts.edgeitems,
+    summaryInsert,
+  );
 }
 
 /** `arrayprint.dtype_is_implied`: int64, float64, bool (and complex128) print without `dtype=`. */
@@ -463,4 +499,65 @@ export function numpyScalarRepr(value: number, dtype: NumpyDType, numpyMajor: 1 
   if (numpyMajor === 1) return s;
   if (dtype === 'bool') return value !== 0 ? 'np.True_' : 'np.False_';
   return 'np.' + dtype + '(' + s + ')';
+}
+
+/** A NumPy unicode-string array (`dtype='<U5'`): its strings in C order and the dtype's character count. */
+export interface PrintableStringArray {
+  readonly shape: readonly number[];
+  readonly data: readonly string[];
+  /** The N of `<UN>`: the longest string when the array was made (slices keep it). */
+  readonly itemsize: number;
+}
+
+function stringArray2string(
+  a: PrintableStringArray,
+  opts: NumpyPrintOptions,
+  separator: string,
+  prefix: string,
+  suffix: string,
+): string {
+  const size = sizeOf(a.shape);
+  if (size === 0) return '[]';
+  const summaryInsert = size > opts.threshold ? '...' : '';
+  // string elements print as their Python repr, without padding to a common width
+  return formatArray(
+    a.shape,
+    (offset) => pyStrRepr(a.data[offset]!),
+    opts.linewidth - suffix.length,
+    ' ' + ' '.repeat(prefix.length),
+    separator,
+    opts.edgeitems,
+    summaryInsert,
+  );
+}
+
+/**
+ * `repr()` of a NumPy string array: `array(['cat', 'dog'], dtype='<U3')` (the dtype is always shown, quoted).
+ */
+export function stringArrayRepr(a: PrintableStringArray, options: NumpyReprOptions = {}): string {
+  const major = options.numpyMajor ?? 2;
+  const opts = options.printOptions ?? DEFAULT_NUMPY_PRINT_OPTIONS;
+  const prefix = 'array(';
+  const size = sizeOf(a.shape);
+  const emptyNonVector = size === 0 && !(a.shape.length === 1 && a.shape[0] === 0);
+  const dtype = "dtype='<U" + a.itemsize + "'";
+  let lst: string;
+  if (a.shape.length === 0) lst = pyStrRepr(a.data[0]!);
+  else lst = stringArray2string(a, opts, ', ', prefix, major === 1 ? ',' : ')');
+  const extras: string[] = [];
+  if (major === 1 && emptyNonVector) lst += ', shape=' + shapeTuple(a.shape);
+  else if (major === 2 && (emptyNonVector || size > opts.threshold)) extras.push('shape=' + shapeTuple(a.shape));
+  extras.push(dtype);
+  const arrStr = prefix + lst + ',';
+  const extraStr = extras.join(', ') + ')';
+  const lastLineLen = arrStr.length - (arrStr.lastIndexOf('\n') + 1);
+  const spacer = lastLineLen + extraStr.length + 1 > opts.linewidth ? '\n' + ' '.repeat(prefix.length) : ' ';
+  return arrStr + spacer + extraStr;
+}
+
+/** `str()` of a NumPy string array: `['cat' 'dog']`; a 0-d array prints its string bare. */
+export function stringArrayStr(a: PrintableStringArray, options: NumpyReprOptions = {}): string {
+  const opts = options.printOptions ?? DEFAULT_NUMPY_PRINT_OPTIONS;
+  if (a.shape.length === 0) return a.data[0]!;
+  return stringArray2string(a, opts, ' ', '', '');
 }
