@@ -7,6 +7,8 @@ import { isFloating, isIntegral, numel, scalarTypeName, type DType } from '../te
 import { runtimeError, typeError, valueError } from './errors';
 import { tuple, type TupleArg } from './args';
 import { linesFor, wrapDim } from './dims';
+import { torchSumLines } from './cascade';
+import { roundToFloatType } from '../reader/dtype';
 import { checkBudget, make, TorchTensor, type Flavor } from './tensor';
 import { notImplemented, type OpContext } from './elementwise';
 
@@ -195,6 +197,17 @@ export function reduce(
   }
   const shape = keepdim ? kept : dropped;
   checkBudget(shape, ctx.maxElements);
+  if ((kind === 'sum' || kind === 'mean') && t.flavor === 'torch' && (out === 'float32' || out === 'float64')) {
+    // PyTorch's own summation order, so float32 sums and means match it bit for bit.
+    const mask = src.shape.map((_, i) => dims === null || dims.includes(i));
+    const sums = torchSumLines(src.data, src.shape, mask, out);
+    if (sums) {
+      if (kind === 'mean') {
+        for (let l = 0; l < sums.length; l++) sums[l] = roundToFloatType(sums[l]! / lineLength, out);
+      }
+      return make(sums, shape, out, t.flavor);
+    }
+  }
   const result = new Float64Array(lines);
   for (let l = 0; l < lines; l++) result[l] = lineValue(kind, values, l * lineLength, lineLength, opts);
   return finishNumpy(make(result, shape, out, t.flavor));
