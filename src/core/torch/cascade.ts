@@ -149,3 +149,33 @@ export function torchSumLines(
   }
   return out;
 }
+
+/**
+ * `vec::reduce_all` with `+` over a contiguous row, as PyTorch's softmax kernels sum: shorter than a vector, one
+ * lane at a time; otherwise lane-wise over whole vectors, the tail folded into the first lanes, then the lanes
+ * combined (a shuffle tree for float32 in PyTorch 2.x, lane by lane in 1.13 and for float64).
+ */
+export function reduceAllSum(values: ArrayLike<number>, dtype: 'float32' | 'float64', tree: boolean): number {
+  const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const width = dtype === 'float32' ? 8 : 4;
+  const n = values.length;
+  if (n < width) {
+    let s = values[0] ?? 0;
+    for (let i = 1; i < n; i++) s = r(s + values[i]!);
+    return s;
+  }
+  const acc = new Array<number>(width);
+  for (let l = 0; l < width; l++) acc[l] = values[l]!;
+  let d = width;
+  for (; d < n - (n % width); d += width) for (let l = 0; l < width; l++) acc[l] = r(acc[l]! + values[d + l]!);
+  for (let l = 0; d + l < n; l++) acc[l] = r(acc[l]! + values[d + l]!);
+  if (tree && dtype === 'float32') {
+    const h = acc.map((v, i) => (i < 4 ? r(v + acc[i + 4]!) : 0));
+    const q0 = r(h[0]! + h[2]!);
+    const q1 = r(h[1]! + h[3]!);
+    return r(q0 + q1);
+  }
+  let s = acc[0]!;
+  for (let l = 1; l < width; l++) s = r(s + acc[l]!);
+  return s;
+}

@@ -7,7 +7,7 @@ import { isFloating, isIntegral, numel, scalarTypeName, type DType } from '../te
 import { runtimeError, typeError, valueError } from './errors';
 import { tuple, type TupleArg } from './args';
 import { linesFor, wrapDim } from './dims';
-import { torchSumLines } from './cascade';
+import { reduceAllSum, torchSumLines } from './cascade';
 import { roundToFloatType } from '../reader/dtype';
 import { checkBudget, make, TorchTensor, type Flavor } from './tensor';
 import { notImplemented, type OpContext } from './elementwise';
@@ -330,6 +330,43 @@ export function softmax(ctx: OpContext, t: TorchTensor, dim: number, log: boolea
   const outer = numel(shape.slice(0, d));
   const x = t.dtype === out ? t.data : make(t.data, t.shape, out).data;
   const res = new Float64Array(t.data.length);
+  if ((out === 'float32' || out === 'float64') && t.flavor === 'torch') {
+    // PyTorch's kernels step by step in the dtype: x - max, exp, the sum in the kernel's order, then
+    // x - max - log(sum) or exp * (1 / sum).
+    const r = out === 'float32' ? Math.fround : (v: number) => v;
+    const lastDim = inner === 1;
+    const line = new Float64Array(size);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let max = -Infinity;
+        for (let s = 0; s < size; s++) {
+          const v = x[(o * size + s) * inner + i]!;
+          if (v > max || v !== v) max = v;
+        }
+        for (let s = 0; s < size; s++) line[s] = r(Math.exp(r(x[(o * size + s) * inner + i]! - max)));
+        let sum: number;
+        if (lastDim) sum = reduceAllSum(line, out, ctx.torchVersion !== '1.13');
+        else {
+          sum = 0;
+          for (let s = 0; s < size; s++) sum = r(sum + line[s]!);
+        }
+        if (log) {
+          const logSum = r(Math.log(sum));
+          for (let s = 0; s < size; s++) {
+            const k = (o * size + s) * inner + i;
+            res[k] = r(r(x[k]! - max) - logSum);
+          }
+        } else {
+          const inv = r(1 / sum);
+          for (let s = 0; s < size; s++) {
+            const k = (o * size + s) * inner + i;
+            res[k] = lastDim ? r(line[s]! * inv) : r(line[s]! / sum);
+          }
+        }
+      }
+    }
+    return make(res, t.shape, out, t.flavor);
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let max = -Infinity;
