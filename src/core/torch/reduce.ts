@@ -36,6 +36,8 @@ export interface ReduceOptions {
   correction?: number;
   /** The `p` of a norm (2 for 'fro'). */
   p?: number;
+  /** Rounding to the accumulation dtype for step-by-step reductions (prod). */
+  round?: (x: number) => number;
 }
 
 function lineSum(values: ArrayLike<number>, start: number, n: number): number {
@@ -104,8 +106,10 @@ function lineValue(kind: ReductionKind, v: ArrayLike<number>, start: number, n: 
     case 'mean':
       return lineSum(v, start, n) / n;
     case 'prod': {
+      // Each product is rounded to the dtype, as the kernel multiplies in it.
+      const r = opts.round ?? ((x: number) => x);
       let p = 1;
-      for (let i = 0; i < n; i++) p *= v[start + i]!;
+      for (let i = 0; i < n; i++) p = r(p * v[start + i]!);
       return p;
     }
     case 'amax':
@@ -156,8 +160,14 @@ function lineValue(kind: ReductionKind, v: ArrayLike<number>, start: number, n: 
         for (let i = 0; i < n; i++) if (v[start + i] !== 0) c++;
         return c;
       }
+      // With `round` (float32), the powers and the running sum are rounded step by step, as PyTorch's norm kernel
+      // accumulates in float.
+      const r = opts.round ?? ((x: number) => x);
       let s = 0;
-      for (let i = 0; i < n; i++) s += Math.abs(v[start + i]!) ** p;
+      for (let i = 0; i < n; i++) {
+        const a = Math.abs(v[start + i]!);
+        s = r(s + (p === 1 ? a : r(p === 2 ? a * a : a ** p)));
+      }
       return p === 1 ? s : p === 2 ? Math.sqrt(s) : s ** (1 / p);
     }
   }
@@ -209,6 +219,9 @@ export function reduce(
     }
   }
   const result = new Float64Array(lines);
+  if ((kind === 'prod' || kind === 'norm') && out === 'float32' && t.flavor === 'torch') {
+    opts = { ...opts, round: Math.fround };
+  }
   for (let l = 0; l < lines; l++) result[l] = lineValue(kind, values, l * lineLength, lineLength, opts);
   return finishNumpy(make(result, shape, out, t.flavor));
 }

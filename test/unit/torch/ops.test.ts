@@ -42,3 +42,16 @@ describe("torch library: float32 sums and means in PyTorch's order", () => {
     }
   });
 });
+
+describe('torch library: bit-exact share of the recorded values', () => {
+  for (const version of ['2.x', '1.13'] as const) {
+    it(`reproduces at least 97% of PyTorch ${version}'s values to the last bit`, () => {
+      const fixture = loadFixture(version);
+      const ctx: TorchContext = { maxElements: 1e7, numpyMajor: version === '2.x' ? 2 : 1, torchVersion: version };
+      const counts = { n: 0, exact: 0 };
+      for (const c of fixture.cases) check(ctx, c, counts);
+      assert.ok(counts.n > 4000);
+      assert.ok(counts.exact / counts.n >= 0.97, `${counts.exact} of ${counts.n} bit-exact`);
+    });
+  }
+});
