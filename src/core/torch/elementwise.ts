@@ -79,11 +79,12 @@ export function broadcastAll(operands: readonly Operand[], flavor: Flavor): numb
 }
 
 /** Reads an operand as a value getter over the broadcast output, with values first converted to `dtype`. */
-function reader(op: Operand, shape: readonly number[], dtype: DType): (k: number) => number {
+function reader(op: Operand, shape: readonly number[], dtype: DType, opmath32: boolean): (k: number) => number {
   if (!(op instanceof TorchTensor)) {
-    // PyTorch computes float16/bfloat16 ops in float32, where a Python scalar enters as a float32 value.
+    // PyTorch 2.x computes float16/bfloat16 ops in float32, where a Python scalar enters as a float32 value (1.13
+    // rounded it to the tensor's dtype first).
     const v =
-      dtype === 'float16' || dtype === 'bfloat16'
+      opmath32 && (dtype === 'float16' || dtype === 'bfloat16')
         ? Math.fround(typeof op === 'number' ? op : Number(op))
         : castValue(typeof op === 'number' ? op : Number(op), 'float64', dtype);
     return () => v;
@@ -114,7 +115,7 @@ export function mapOperands(
 ): TorchTensor {
   const shape = broadcastAll(operands, flavor);
   checkBudget(shape, ctx.maxElements);
-  const readers = operands.map((op) => reader(op, shape, computeDType));
+  const readers = operands.map((op) => reader(op, shape, computeDType, ctx.torchVersion !== '1.13'));
   const n = numel(shape);
   const out = new Float64Array(n);
   const xs = new Array<number>(operands.length).fill(0);
