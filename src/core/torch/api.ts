@@ -3,7 +3,7 @@
  * ndarray methods and attributes, Python operators, subscripts, and the conversions Python's builtins need
  * (`bool(t)`, `len(t)`, iteration, `float(t)`). Anything not modelled raises {@link NotModelled}, never a guess.
  */
-import { CAST_METHODS, castValue, promoteTypes } from '../reader/dtype';
+import { CAST_METHODS, castValue, LEGACY_TENSOR_TYPES, promoteTypes } from '../reader/dtype';
 import { isFloating, isIntegral, scalarTypeName, type DType } from '../tensor';
 import {
   bind,
@@ -710,6 +710,28 @@ Object.assign(TORCH, {
     dtype: promoteTypes(dtypeArg(args[0])!, dtypeArg(args[1])!),
   })) as Handler,
 });
+for (const [name, dtype] of Object.entries(LEGACY_TENSOR_TYPES)) {
+  // torch.FloatTensor([..]) builds from data; torch.FloatTensor(2, 3) is uninitialised memory, which has no value.
+  TORCH[name] = ((ctx, args) => {
+    if (args.length === 1 && (isSequence(args[0]) || args[0] instanceof TorchTensor)) {
+      return fromData(ctx, args[0], dtype, 'torch');
+    }
+    if (args.length === 0) return filled(ctx, [0], 0, dtype, 'torch');
+    throw new NotModelled(`torch.${name}(*sizes) (uninitialised memory)`);
+  }) as Handler;
+}
+for (const [name, f] of [
+  ['logical_and', (x: boolean, y: boolean) => x && y],
+  ['logical_or', (x: boolean, y: boolean) => x || y],
+  ['logical_xor', (x: boolean, y: boolean) => x !== y],
+] as const) {
+  TORCH[name] = ((ctx, args, kwargs) => {
+    const b = bind(name, 'input, other', args, kwargs);
+    const x = tensorArg(name, b.input);
+    const y = operandArg(name, b.other);
+    return mapOperands(ctx, [x, y], 'float64', 'bool', ([p, q]) => (f(p !== 0, q !== 0) ? 1 : 0));
+  }) as Handler;
+}
 TORCH.expand_as = ((ctx, args) => {
   const t = tensorArg('expand_as', args[0]);
   return expand(ctx, t, tensorArg('expand_as', args[1], 'other', 2).shape);
@@ -949,6 +971,18 @@ Object.assign(METHODS, {
     return t;
   }) as MethodHandler,
   is_floating_point: ((_ctx, t) => isFloating(t.dtype)) as MethodHandler,
+  new_zeros: newFactory(0),
+  new_ones: newFactory(1),
+  new_empty: newFactory(0),
+  new_full: ((ctx, t, args, kwargs) => {
+    const b = bind('new_full', 'size, fill_value, *, dtype=None, device=None, requires_grad=False', args, kwargs);
+    return filled(ctx, sizeArg(b.size, 'new_full'), numArg(b.fill_value, 0), dtypeArg(b.dtype) ?? t.dtype, 'torch');
+  }) as MethodHandler,
+  new_tensor: ((ctx, t, args, kwargs) => {
+    const b = bind('new_tensor', 'data, *, dtype=None, device=None, requires_grad=False', args, kwargs);
+    return fromData(ctx, b.data ?? null, dtypeArg(b.dtype) ?? t.dtype, 'torch');
+  }) as MethodHandler,
+  cuda: ((_ctx, t) => t) as MethodHandler,
   is_contiguous: (() => true) as MethodHandler,
   numel: ((_ctx, t) => BigInt(t.data.length)) as MethodHandler,
   max: ((ctx, t, args, kwargs) => TORCH.max!(ctx, [t, ...args], kwargs)) as MethodHandler,
@@ -958,6 +992,13 @@ for (const [name, dtype] of Object.entries(CAST_METHODS)) {
 }
 METHODS.long = (_ctx, t) => castTo(t, 'int64');
 METHODS.float = (_ctx, t) => castTo(t, 'float32');
+
+function newFactory(value: number): MethodHandler {
+  return (ctx, t, args, kwargs) => {
+    const b = bind('new_zeros', '*size, dtype=None, device=None, requires_grad=False', args, kwargs);
+    return filled(ctx, sizeArg(b.size as TArg, 'new_zeros'), value, dtypeArg(b.dtype) ?? t.dtype, 'torch');
+  };
+}
 
 /** In-place variants of out-of-place functions (`add_`, `clamp_`, `exp_`, ...). */
 function inPlace(name: string): MethodHandler | undefined {
@@ -975,12 +1016,21 @@ function inPlace(name: string): MethodHandler | undefined {
 // Entry points
 // ---------------------------------------------------------------------------------------------------------------
 
+/** PyTorch's NumPy-style keyword aliases: `axis=` for `dim=` (`torch.sum(x, axis=1)`). */
+function torchAliases(kwargs: Map<string, TArg>): Map<string, TArg> {
+  if (!kwargs.has('axis') || kwargs.has('dim')) return kwargs;
+  const out = new Map<string, TArg>();
+  for (const [k, v] of kwargs) out.set(k === 'axis' ? 'dim' : k, v);
+  return out;
+}
+
 /**
  * Calls `torch.<name>`, `torch.nn.functional.<name>` or `numpy.<name>` (the interpreter resolves aliases such as
  * `F`, `np` and `from torch import tensor` to these full paths). Throws TorchError with PyTorch's/NumPy's message
  * for bad arguments, NotModelled for functions outside the model.
  */
 export function torchFunction(ctx: TorchContext, path: string, args: TArg[], kwargs: Map<string, TArg>): TArg {
+  if (path.startsWith('torch.')) kwargs = torchAliases(kwargs);
   if (path.startsWith('torch.nn.functional.')) {
     const f = FUNCTIONAL[path.slice('torch.nn.functional.'.length)];
     if (f) return f(ctx, args, kwargs);
@@ -1021,6 +1071,7 @@ export function tensorMethod(
   args: TArg[],
   kwargs: Map<string, TArg>,
 ): TArg {
+  if (t.flavor === 'torch') kwargs = torchAliases(kwargs);
   if (t.flavor === 'numpy') {
     const f = NDARRAY_METHODS[name];
     if (f) return f(ctx, t, args, kwargs);

@@ -79,9 +79,14 @@ export function broadcastAll(operands: readonly Operand[], flavor: Flavor): numb
 }
 
 /** Reads an operand as a value getter over the broadcast output, with values first converted to `dtype`. */
-function reader(op: Operand, shape: readonly number[], dtype: DType): (k: number) => number {
+function reader(op: Operand, shape: readonly number[], dtype: DType, opmath32: boolean): (k: number) => number {
   if (!(op instanceof TorchTensor)) {
-    const v = castValue(typeof op === 'number' ? op : Number(op), 'float64', dtype);
+    // PyTorch 2.x computes float16/bfloat16 ops in float32, where a Python scalar enters as a float32 value (1.13
+    // rounded it to the tensor's dtype first).
+    const v =
+      opmath32 && (dtype === 'float16' || dtype === 'bfloat16')
+        ? Math.fround(typeof op === 'number' ? op : Number(op))
+        : castValue(typeof op === 'number' ? op : Number(op), 'float64', dtype);
     return () => v;
   }
   const conv = op.dtype === dtype ? undefined : (x: number): number => castValue(x, op.dtype, dtype);
@@ -110,7 +115,7 @@ export function mapOperands(
 ): TorchTensor {
   const shape = broadcastAll(operands, flavor);
   checkBudget(shape, ctx.maxElements);
-  const readers = operands.map((op) => reader(op, shape, computeDType));
+  const readers = operands.map((op) => reader(op, shape, computeDType, ctx.torchVersion !== '1.13'));
   const n = numel(shape);
   const out = new Float64Array(n);
   const xs = new Array<number>(operands.length).fill(0);
@@ -434,6 +439,15 @@ export const FLOAT_FUNCTIONS: Readonly<Record<string, (x: number) => number>> = 
   logit: (x) => Math.log(x / (1 - x)),
 };
 
+/**
+ * Functions PyTorch's float kernels compute as several rounded float32 steps (not one rounding of the exact value):
+ * `r` rounds to the result dtype.
+ */
+export const STEPWISE: Readonly<Record<string, (x: number, r: (v: number) => number) => number>> = {
+  sigmoid: (x, r) => r(1 / r(1 + r(Math.exp(-x)))),
+  silu: (x, r) => r(x / r(1 + r(Math.exp(-x)))),
+};
+
 /** Functions whose result keeps the input dtype. */
 export const SAME_DTYPE_FUNCTIONS: Readonly<Record<string, (x: number) => number>> = {
   neg: (x) => -x,
@@ -465,6 +479,12 @@ export function roundHalfEven(x: number): number {
  */
 export function mathFunction(ctx: OpContext, name: string, t: TorchTensor): TorchTensor {
   const ff = FLOAT_FUNCTIONS[name];
+  const stepwise = STEPWISE[name];
+  if (stepwise && t.flavor === 'torch') {
+    const out = floatResultDType(t.dtype, t.flavor);
+    const r = out === 'float64' ? (v: number) => v : Math.fround;
+    return mapOperands(ctx, [t], 'float64', out, ([x]) => stepwise(x!, r), t.flavor);
+  }
   if (ff) {
     const out = floatResultDType(t.dtype, t.flavor);
     return mapOperands(ctx, [t], 'float64', out, ([x]) => ff(x!), t.flavor);

@@ -7,7 +7,7 @@
 import { isFloating, numel, scalarTypeName, type DType } from '../tensor';
 import { bind, isPyNumber, isSequence, itemsOf, numberOf, pyTypeName, type TArg } from './args';
 import { intArg, intList, wrapDim } from './dims';
-import { binary, clamp, FLOAT_FUNCTIONS, mapOperands, type OpContext } from './elementwise';
+import { binary, clamp, FLOAT_FUNCTIONS, mapOperands, STEPWISE, type OpContext } from './elementwise';
 import { indexError, NotModelled, runtimeError, TorchError as TorchError_, typeError } from './errors';
 import { matmul } from './linalg';
 import { reduce, softmax } from './reduce';
@@ -306,7 +306,7 @@ Object.assign(FUNCTIONAL, {
     (x, o) => (o.approximate === 'tanh' ? geluTanh(x) : geluErf(x)),
     { approximate: 'none' },
   ),
-  silu: activation('silu', 'input, inplace=False', (x) => x / (1 + Math.exp(-x)), {}),
+  silu: activation('silu', 'input, inplace=False', (x) => STEPWISE.silu!(x, Math.fround), {}),
   mish: activation('mish', 'input, inplace=False', (x) => x * Math.tanh(softplus(x, 1, 20)), {}),
   softplus: activation(
     'softplus',
@@ -320,7 +320,7 @@ Object.assign(FUNCTIONAL, {
     (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
     {},
   ),
-  sigmoid: activation('sigmoid', 'input', (x) => 1 / (1 + Math.exp(-x)), {}),
+  sigmoid: activation('sigmoid', 'input', (x) => STEPWISE.sigmoid!(x, Math.fround), {}),
   tanh: activation('tanh', 'input', Math.tanh, {}),
   softsign: activation('softsign', 'input', (x) => x / (1 + Math.abs(x)), {}),
   softmax: softmaxHandler(false),

@@ -124,7 +124,15 @@ function select(ctx: OpContext, t: TorchTensor, index: IndexArg): Selection {
       ellipses++;
       classified.push({ kind: 'ellipsis' });
     } else if (isSlice(item)) classified.push({ kind: 'slice', s: item });
-    else {
+    else if (
+      item instanceof TorchTensor &&
+      item.shape.length === 0 &&
+      item.dtype !== 'bool' &&
+      !isFloating(item.dtype)
+    ) {
+      // A 0-d integer tensor or NumPy integer scalar indexes like a Python int (via __index__).
+      classified.push({ kind: 'int', v: item.data[0]! });
+    } else {
       const it = toIndexTensor(ctx, item, flavor);
       if (isFloating(it.dtype)) {
         throw indexError(

@@ -7,6 +7,8 @@ import { isFloating, isIntegral, numel, scalarTypeName, type DType } from '../te
 import { runtimeError, typeError, valueError } from './errors';
 import { tuple, type TupleArg } from './args';
 import { linesFor, wrapDim } from './dims';
+import { reduceAllSum, torchSumLines } from './cascade';
+import { roundToFloatType } from '../reader/dtype';
 import { checkBudget, make, TorchTensor, type Flavor } from './tensor';
 import { notImplemented, type OpContext } from './elementwise';
 
@@ -34,6 +36,8 @@ export interface ReduceOptions {
   correction?: number;
   /** The `p` of a norm (2 for 'fro'). */
   p?: number;
+  /** Rounding to the accumulation dtype for step-by-step reductions (prod). */
+  round?: (x: number) => number;
 }
 
 function lineSum(values: ArrayLike<number>, start: number, n: number): number {
@@ -102,8 +106,10 @@ function lineValue(kind: ReductionKind, v: ArrayLike<number>, start: number, n: 
     case 'mean':
       return lineSum(v, start, n) / n;
     case 'prod': {
+      // Each product is rounded to the dtype, as the kernel multiplies in it.
+      const r = opts.round ?? ((x: number) => x);
       let p = 1;
-      for (let i = 0; i < n; i++) p *= v[start + i]!;
+      for (let i = 0; i < n; i++) p = r(p * v[start + i]!);
       return p;
     }
     case 'amax':
@@ -154,8 +160,14 @@ function lineValue(kind: ReductionKind, v: ArrayLike<number>, start: number, n: 
         for (let i = 0; i < n; i++) if (v[start + i] !== 0) c++;
         return c;
       }
+      // With `round` (float32), the powers and the running sum are rounded step by step, as PyTorch's norm kernel
+      // accumulates in float.
+      const r = opts.round ?? ((x: number) => x);
       let s = 0;
-      for (let i = 0; i < n; i++) s += Math.abs(v[start + i]!) ** p;
+      for (let i = 0; i < n; i++) {
+        const a = Math.abs(v[start + i]!);
+        s = r(s + (p === 1 ? a : r(p === 2 ? a * a : a ** p)));
+      }
       return p === 1 ? s : p === 2 ? Math.sqrt(s) : s ** (1 / p);
     }
   }
@@ -195,7 +207,21 @@ export function reduce(
   }
   const shape = keepdim ? kept : dropped;
   checkBudget(shape, ctx.maxElements);
+  if ((kind === 'sum' || kind === 'mean') && t.flavor === 'torch' && (out === 'float32' || out === 'float64')) {
+    // PyTorch's own summation order, so float32 sums and means match it bit for bit.
+    const mask = src.shape.map((_, i) => dims === null || dims.includes(i));
+    const sums = torchSumLines(src.data, src.shape, mask, out);
+    if (sums) {
+      if (kind === 'mean') {
+        for (let l = 0; l < sums.length; l++) sums[l] = roundToFloatType(sums[l]! / lineLength, out);
+      }
+      return make(sums, shape, out, t.flavor);
+    }
+  }
   const result = new Float64Array(lines);
+  if ((kind === 'prod' || kind === 'norm') && out === 'float32' && t.flavor === 'torch') {
+    opts = { ...opts, round: Math.fround };
+  }
   for (let l = 0; l < lines; l++) result[l] = lineValue(kind, values, l * lineLength, lineLength, opts);
   return finishNumpy(make(result, shape, out, t.flavor));
 }
@@ -317,6 +343,43 @@ export function softmax(ctx: OpContext, t: TorchTensor, dim: number, log: boolea
   const outer = numel(shape.slice(0, d));
   const x = t.dtype === out ? t.data : make(t.data, t.shape, out).data;
   const res = new Float64Array(t.data.length);
+  if ((out === 'float32' || out === 'float64') && t.flavor === 'torch') {
+    // PyTorch's kernels step by step in the dtype: x - max, exp, the sum in the kernel's order, then
+    // x - max - log(sum) or exp * (1 / sum).
+    const r = out === 'float32' ? Math.fround : (v: number) => v;
+    const lastDim = inner === 1;
+    const line = new Float64Array(size);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let max = -Infinity;
+        for (let s = 0; s < size; s++) {
+          const v = x[(o * size + s) * inner + i]!;
+          if (v > max || v !== v) max = v;
+        }
+        for (let s = 0; s < size; s++) line[s] = r(Math.exp(r(x[(o * size + s) * inner + i]! - max)));
+        let sum: number;
+        if (lastDim) sum = reduceAllSum(line, out, ctx.torchVersion !== '1.13');
+        else {
+          sum = 0;
+          for (let s = 0; s < size; s++) sum = r(sum + line[s]!);
+        }
+        if (log) {
+          const logSum = r(Math.log(sum));
+          for (let s = 0; s < size; s++) {
+            const k = (o * size + s) * inner + i;
+            res[k] = r(r(x[k]! - max) - logSum);
+          }
+        } else {
+          const inv = r(1 / sum);
+          for (let s = 0; s < size; s++) {
+            const k = (o * size + s) * inner + i;
+            res[k] = lastDim ? r(line[s]! * inv) : r(line[s]! / sum);
+          }
+        }
+      }
+    }
+    return make(res, t.shape, out, t.flavor);
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let max = -Infinity;

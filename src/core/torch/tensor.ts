@@ -76,7 +76,8 @@ export function storeValues(values: ArrayLike<number>, dtype: DType): TensorData
   } else {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      data[i] = Number.isFinite(v) ? wrapInt(Math.trunc(v), dtype) : castValue(v, 'float64', dtype);
+      // `+ 0` turns a -0 (from truncating -0.5) into the 0 an integer holds.
+      data[i] = (Number.isFinite(v) ? wrapInt(Math.trunc(v), dtype) : castValue(v, 'float64', dtype)) + 0;
     }
   }
   return data;
@@ -115,7 +116,11 @@ export function cloneTensor(t: TorchTensor): TorchTensor {
 export function castTo(t: TorchTensor, dtype: DType, copy = false): TorchTensor {
   if (t.dtype === dtype && !copy) return t;
   const data = allocate(dtype, t.data.length);
-  for (let i = 0; i < t.data.length; i++) data[i] = castValue(t.data[i]!, t.dtype, dtype);
+  const integral = !isFloating(dtype);
+  for (let i = 0; i < t.data.length; i++) {
+    const v = castValue(t.data[i]!, t.dtype, dtype);
+    data[i] = integral ? v + 0 : v;
+  }
   const out = new TorchTensor(dtype, t.shape, data, t.flavor);
   if (t.npScalar) out.npScalar = true;
   return out;
