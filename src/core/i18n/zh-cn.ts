@@ -9,6 +9,7 @@
  */
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
+import { RUNTIME_ZH } from './zh-cn-runtime';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -1745,6 +1746,7 @@ export const ZH_CN: Catalog = {
     ...PICKER,
     ...NPY,
     ...EXTRA_LOSSES_ZH,
+    ...RUNTIME_ZH,
   ],
   fragments: FRAGMENTS,
 };

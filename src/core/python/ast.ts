@@ -451,20 +451,7 @@ export interface Delete extends NodeBase {
 
 /** Every statement of a whole program. */
 export type ProgramStmt =
-  | Stmt
-  | FunctionDef
-  | ClassDef
-  | If
-  | For
-  | While
-  | Try
-  | With
-  | Return
-  | Jump
-  | Raise
-  | Assert
-  | Scoping
-  | Delete;
+  Stmt | FunctionDef | ClassDef | If | For | While | Try | With | Return | Jump | Raise | Assert | Scoping | Delete;
 
 /** A whole program: every statement parsed, none kept opaque. */
 export interface Program extends NodeBase {

@@ -58,6 +58,11 @@ export interface Origin {
 /** Tokenizer options. */
 export interface LexOptions {
   readonly origin?: Origin;
+  /**
+   * Python 3.12+ grammar (PEP 701): a replacement field of a single-quoted f-string may span lines. Off by default
+   * (3.11 and earlier, beside torch 1.13, reject it).
+   */
+  readonly fstringNewlines?: boolean;
 }
 
 /** What {@link tokenize} returns. */
@@ -156,7 +161,7 @@ interface OpenBracket {
 
 /** Tokenizes Python source. Linear time; never throws. */
 export function tokenize(text: string, options: LexOptions = {}): LexResult {
-  return new Lexer(text, options.origin ?? { line: 1, column: 1 }).run();
+  return new Lexer(text, options.origin ?? { line: 1, column: 1 }, options.fstringNewlines ?? false).run();
 }
 
 class Lexer {
@@ -173,6 +178,7 @@ class Lexer {
   constructor(
     private readonly text: string,
     private readonly origin: Origin,
+    private readonly fstringNewlines = false,
   ) {}
 
   run(): LexResult {
@@ -419,12 +425,24 @@ class Lexer {
     this.pos += triple ? 3 : 1;
     const bodyStart = this.pos;
     const raw = prefix.includes('r');
+    const fieldsMaySpanLines = this.fstringNewlines && prefix.includes('f') && !triple;
+    let fieldDepth = 0;
     for (;;) {
       if (this.pos >= text.length) {
         this.unterminatedString(start, startLine, startLineStart, triple);
         return;
       }
       const c = text.charCodeAt(this.pos);
+      if (fieldsMaySpanLines) {
+        if (text[this.pos] === '{') {
+          if (fieldDepth === 0 && text[this.pos + 1] === '{') this.pos++;
+          else fieldDepth++;
+        } else if (text[this.pos] === '}' && fieldDepth > 0) fieldDepth--;
+        else if (fieldDepth > 0 && (c === Ch.LineFeed || c === Ch.CarriageReturn)) {
+          this.consumeLineBreak();
+          continue;
+        }
+      }
       if (c === Ch.Backslash) {
         this.pos++;
         if (this.pos < text.length && this.isLineBreak(this.pos)) this.consumeLineBreak();

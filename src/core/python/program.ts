@@ -20,11 +20,21 @@ import { asParseFailure, type ParseOptions } from './stream';
  * and their diagnostics are listed in `Program.diagnostics` (a program with any is not run, as Python runs none).
  */
 export function parseProgram(text: string, options: ParseOptions = {}): ast.Program {
-  const { tokens } = tokenize(text, { origin: options.origin });
+  const { tokens } = tokenize(text, { origin: options.origin, fstringNewlines: options.fstringNewlines ?? false });
   return new ProgramParser(tokens, text, options).parseProgram();
 }
 
-const SIMPLE_KEYWORDS = new Set(['return', 'pass', 'break', 'continue', 'raise', 'assert', 'global', 'nonlocal', 'del']);
+const SIMPLE_KEYWORDS = new Set([
+  'return',
+  'pass',
+  'break',
+  'continue',
+  'raise',
+  'assert',
+  'global',
+  'nonlocal',
+  'del',
+]);
 
 function span(a: SourceRange, b: SourceRange): SourceRange {
   return { line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
@@ -70,7 +80,10 @@ class ProgramParser extends StatementParser {
       body.push(skipped);
       // Skip the rest of a block whose header failed, so its body is not read as top-level code.
       const indent = this.tokens[start]!.indent;
-      while (this.tokens[this.index]!.kind !== 'eof' && this.tokens[this.index]!.indent > Math.max(indent, parentIndent))
+      while (
+        this.tokens[this.index]!.kind !== 'eof' &&
+        this.tokens[this.index]!.indent > Math.max(indent, parentIndent)
+      )
         this.skipToNextLine();
     }
   }
@@ -262,7 +275,12 @@ class ProgramParser extends StatementParser {
     return {
       kind: 'FunctionDef',
       name: nameToken.text,
-      nameRange: { line: nameToken.line, column: nameToken.column, endLine: nameToken.endLine, endColumn: nameToken.endColumn },
+      nameRange: {
+        line: nameToken.line,
+        column: nameToken.column,
+        endLine: nameToken.endLine,
+        endColumn: nameToken.endColumn,
+      },
       params,
       body,
       decorators,
@@ -292,7 +310,12 @@ class ProgramParser extends StatementParser {
     return {
       kind: 'ClassDef',
       name: nameToken.text,
-      nameRange: { line: nameToken.line, column: nameToken.column, endLine: nameToken.endLine, endColumn: nameToken.endColumn },
+      nameRange: {
+        line: nameToken.line,
+        column: nameToken.column,
+        endLine: nameToken.endLine,
+        endColumn: nameToken.endColumn,
+      },
       bases,
       keywords,
       body,
@@ -340,7 +363,12 @@ class ProgramParser extends StatementParser {
           const elts = [type];
           do elts.push(this.parseTest());
           while (this.acceptOp(','));
-          type = { kind: 'Tuple', elts, parenthesized: false, range: span(elts[0]!.range, elts[elts.length - 1]!.range) };
+          type = {
+            kind: 'Tuple',
+            elts,
+            parenthesized: false,
+            range: span(elts[0]!.range, elts[elts.length - 1]!.range),
+          };
         }
         if (this.acceptName('as')) {
           const n = this.cur();
@@ -404,7 +432,8 @@ class ProgramParser extends StatementParser {
       if (next.indent <= headerIndent) break;
       if (next.indent !== blockIndent) {
         throw syntaxFailure(next, {
-          message: next.indent > blockIndent ? 'unexpected indent' : 'unindent does not match any outer indentation level',
+          message:
+            next.indent > blockIndent ? 'unexpected indent' : 'unindent does not match any outer indentation level',
           explanation:
             next.indent > blockIndent
               ? 'This line is indented deeper than the lines of its block, with no statement ending in a colon above it.'
@@ -447,6 +476,7 @@ function isCompoundKeyword(text: string): boolean {
 /** The docstring of a body that starts with a string expression. */
 function docstring(body: readonly ast.ProgramStmt[]): string | undefined {
   const first = body[0];
-  if (first && first.kind === 'Expr' && first.value.kind === 'String' && !first.value.isFString) return first.value.value;
+  if (first && first.kind === 'Expr' && first.value.kind === 'String' && !first.value.isFString)
+    return first.value.value;
   return undefined;
 }

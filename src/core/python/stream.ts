@@ -15,6 +15,8 @@ export interface ParseOptions {
    * expressions on one line (`tensor([1]) tensor([2])`, as `print(a, b)` shows them).
    */
   readonly reprs?: boolean;
+  /** Python 3.12+ f-strings whose fields span lines (see `LexOptions.fstringNewlines`). */
+  readonly fstringNewlines?: boolean;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { Call, Name } from '../python/ast';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
+import { runProgram } from '../runtime/index';
 import { Interpreter, type SnippetTensor } from './interpreter';
 import { lossByName, type SnippetCall } from './loss-calls';
 import { SourceText } from './source';
@@ -20,6 +21,8 @@ export interface SnippetOptions {
   readonly loss?: string;
   /** Where the text starts in its document (a selection), so every range is a document position. */
   readonly origin?: Origin;
+  /** Which PyTorch the whole-program run behaves as ('2.x' by default). */
+  readonly torchVersion?: '2.x' | '1.13';
 }
 
 /** What evaluating a snippet found. */
@@ -30,6 +33,12 @@ export interface SnippetEvaluation {
   readonly diagnostics: readonly Diagnostic[];
   /** The tensors the snippet assigns, in order (for hovers). */
   readonly tensors: readonly SnippetTensor[];
+  /** What the program printed, when it ran as a whole program (see {@link runProgram}). */
+  readonly stdout?: string;
+  /** Jupyter's display of a last bare expression's value. */
+  readonly displayed?: string;
+  /** True when the text ran as a whole Python program (false: a fragment, evaluated statement by statement). */
+  readonly program?: boolean;
 }
 
 /** What checking a file found. */
@@ -70,6 +79,44 @@ function internalError(e: unknown, origin: Origin | undefined): Diagnostic {
  * PyTorch accepts it) and its diagnostics at the call's range. Blocks are skipped with an info diagnostic.
  */
 export function evaluateSnippet(text: string, options: SnippetOptions = {}): SnippetEvaluation {
+  const straight = evaluateStatements(text, options);
+  const run = runProgram(text, {
+    origin: options.origin,
+    ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
+  });
+  // A fragment that is not a whole program (a printout pasted beside code, a cut-off selection) is evaluated
+  // statement by statement, as before.
+  if (!run.parsed || (options.loss && run.calls.length === 0)) return straight;
+  const stop = run.diagnostics[0];
+  // A selection that uses a name it never defines (`model`, `batch`) is a fragment of a bigger program: its
+  // unknowns stay unknown, statement by statement, as before.
+  const undefinedName =
+    stop?.code === 'runtime/exception' ? /^NameError: name '(\w+)' is not defined$/.exec(stop.message)?.[1] : undefined;
+  if (undefinedName && !run.boundNames.has(undefinedName)) return straight;
+  const stoppedByTorch =
+    stop?.code === 'runtime/exception' && run.calls.some((c) => c.diagnostics.some((d) => d.severity === 'error'));
+  let calls: SnippetCall[] = [...run.calls];
+  const own: Diagnostic[] = stop && !stoppedByTorch ? [stop] : [];
+  if (
+    stop &&
+    (stop.code === 'runtime/not-modelled' || stop.code === 'runtime/not-run' || stop.code === 'runtime/budget')
+  ) {
+    // Past the line where the run stopped, the statement-by-statement evaluator still reads what it can.
+    calls = [...calls, ...straight.calls.filter((c) => c.range.line > stop.line)];
+  }
+  const all = [...own, ...calls.flatMap((c) => c.diagnostics)];
+  return {
+    calls,
+    diagnostics: sorted(all),
+    tensors: straight.tensors,
+    stdout: run.stdout,
+    program: true,
+    ...(run.displayed !== undefined ? { displayed: run.displayed } : {}),
+  };
+}
+
+/** The statement-by-statement evaluator (fragments, and the tensors hovers show). */
+function evaluateStatements(text: string, options: SnippetOptions): SnippetEvaluation {
   const source = new SourceText(text, options.origin);
   const interpreter = new Interpreter(source, 'value', { maxElements: VALUE_MODE_ELEMENTS });
   try {

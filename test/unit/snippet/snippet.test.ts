@@ -128,7 +128,7 @@ describe('evaluateSnippet', () => {
     assert.equal(errors(missing.diagnostics)[0]!.code, 'snippet/no-tensors');
   });
 
-  it('skips blocks with an info diagnostic and forgets what they assign', () => {
+  it('runs blocks as Python does, and a name removed by del is a NameError there', () => {
     const text = [
       'x = torch.tensor([1.0, 2.0])',
       'y = torch.tensor([1.5, 1.0])',
@@ -139,17 +139,19 @@ describe('evaluateSnippet', () => {
       'other = F.mse_loss(x, y)',
     ].join('\n');
     const result = evaluateSnippet(text);
-    const skipped = result.diagnostics.filter((d) => d.code === 'snippet/skipped');
+    assert.equal(result.program, true);
     assert.deepEqual(
-      skipped.map((d) => [d.severity, d.line, d.endLine]),
-      [
-        ['info', 3, 4],
-        ['info', 6, 6],
-      ],
+      result.diagnostics.filter((d) => d.code === 'snippet/skipped'),
+      [],
     );
-    assert.equal(result.calls.length, 2);
-    assert.equal(result.calls[0]!.result, undefined, 'x changed in the loop: no value rather than a wrong one');
-    assert.deepEqual(errors(result.diagnostics), []);
+    assert.equal(result.calls.length, 1, 'the second call never ran');
+    assert.ok(result.calls[0]!.result, 'x after the loop is known');
+    // The loop doubled x three times: the loss was computed from [8, 16], as the inputs it records show.
+    assert.deepEqual(Array.from(result.calls[0]!.computed!.inputs.input!.data), [8, 16]);
+    assert.deepEqual(
+      errors(result.diagnostics).map((d) => [d.line, d.message]),
+      [[7, "NameError: name 'y' is not defined"]],
+    );
   });
 
   it('evaluates the expression of a return statement (a loss returned by a function body)', () => {

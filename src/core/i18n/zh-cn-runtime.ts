@@ -1,0 +1,68 @@
+/**
+ * Simplified Chinese for what the whole-program runtime writes (src/core/runtime/index.ts): why a run stopped, what
+ * it assumed, the random draw it made. Python's and PyTorch's own messages stay verbatim. Same template syntax as
+ * ./zh-cn.ts, which includes these.
+ */
+import type { CatalogEntry } from './matcher';
+
+/** runtime/index.ts. */
+export const RUNTIME_ZH: CatalogEntry[] = [
+  [
+    'In Python this line raises a NameError, since {name:id} is not defined.',
+    '在 Python 中这一行会引发 NameError，因为 {name} 没有定义。',
+  ],
+  [
+    'Tutorials often leave the imports out, so Loss Lens assumes the usual one.',
+    '教程常常省略 import，所以 Loss Lens 假定了常用的那一条。',
+  ],
+  [
+    'Add `{statement:raw}` at the top to run this code in Python.',
+    '在开头加上 `{statement}`，这段代码才能在 Python 中运行。',
+  ],
+  [
+    'PyTorch prints this warning here (to stderr); the program goes on.',
+    'PyTorch 会在这里（向 stderr）打印这条警告；程序继续运行。',
+  ],
+  [
+    'Do what the warning asks, so the code keeps working when PyTorch changes the default.',
+    '按警告的要求修改，这样 PyTorch 更改默认行为后代码仍能正常工作。',
+  ],
+  [
+    'Python would stop here with {exception:id} (line {line:num}); nothing after it ran.',
+    'Python 会在这里因 {exception} 而停止（第 {line} 行）；之后的代码都没有运行。',
+  ],
+  ['Fix the cause above, or catch the exception with try/except.', '请修正上面的原因，或用 try/except 捕获这个异常。'],
+  [
+    'Loss Lens stops a program after a fixed number of steps, so a loop that never ends cannot freeze the editor; the count is the same on every machine.',
+    'Loss Lens 在固定的步数之后停止程序，这样永不结束的循环就不会卡住编辑器；这个步数在每台机器上都一样。',
+  ],
+  [
+    'Make the loop shorter (fewer epochs or batches), or select only the part that computes the loss.',
+    '请缩短循环（更少的 epoch 或批次），或只选中计算损失的那部分代码。',
+  ],
+  [
+    'Loss Lens never touches files, the network, processes or the environment: the program stopped here, and what it computed before is shown.',
+    'Loss Lens 从不访问文件、网络、进程或环境变量：程序在这里停止，之前计算出的结果照常显示。',
+  ],
+  [
+    'Loss Lens computes what it models exactly, and stops where it would have to guess: what the program computed before this line is shown.',
+    'Loss Lens 对它建模的内容做精确计算，在需要猜测的地方停止：这一行之前程序计算出的结果照常显示。',
+  ],
+  ['Replace the file or network access with the tensors it would load.', '请把文件或网络访问换成它要加载的张量。'],
+  [
+    'Select the code after this line, or replace this call with the tensors it produces.',
+    '请选中这一行之后的代码，或把这个调用换成它产生的张量。',
+  ],
+  [
+    'The program draws random numbers without setting a seed, so every Python run differs.',
+    '程序在没有设置随机种子的情况下抽取随机数，所以每次用 Python 运行结果都不同。',
+  ],
+  [
+    'Loss Lens computed the draw Python makes after {lines:raw}.',
+    'Loss Lens 计算的是 Python 在执行 {lines} 之后得到的那一次抽样。',
+  ],
+  [
+    'Add {lines:raw} at the top to get these numbers in Python, or ask Loss Lens for another draw.',
+    '在开头加上 {lines}，就能在 Python 中得到这些数值；也可以让 Loss Lens 换一次抽样。',
+  ],
+];

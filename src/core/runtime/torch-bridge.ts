@@ -1,0 +1,1531 @@
+/**
+ * The runtime's view of PyTorch and NumPy: the `torch`, `torch.nn`, `torch.nn.functional`, `numpy` and `math`
+ * namespaces, `nn.Module` and the layers, the loss functions and loss modules (computed by the loss engine, each
+ * call recorded with its line), and the conversions between runtime values and the tensor library's arguments.
+ *
+ * Imports of anything that could reach outside the program (`os`, `subprocess`, `pickle`, `requests`, ...) bind a
+ * module whose every use stops the run with a located "not run" diagnostic; other third-party modules the same, as
+ * "not modelled".
+ */
+import type { SourceRange } from '../diagnostics';
+import type * as ast from '../python/ast';
+import {
+  evaluateLossCall,
+  lossByFunctional,
+  lossByLibraryPath,
+  lossByModule,
+  buildLossModule,
+  type CallArgs,
+  type LossEntry,
+  type SnippetCall,
+} from '../snippet/loss-calls';
+import { SourceText } from '../snippet/source';
+import { known, NONE, UNKNOWN, type Arg, type LossModuleSpec, type Value } from '../snippet/values';
+import type { DType } from '../tensor';
+import * as torchApi from '../torch/api';
+import type { IndexArg, TArg } from '../torch/args';
+import type { BinaryOperator } from '../torch/elementwise';
+import { BudgetExceeded, NotModelled, TorchError } from '../torch/errors';
+import { TorchTensor, storeValues } from '../torch/tensor';
+import { convInit, embeddingInit, layerNormInit, linearInit, type NamedTensor } from '../torch/random/index';
+import { RandomBridge } from './random-bridge';
+import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
+import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
+import { Interpreter, type RuntimeHost, type RuntimeLimits } from './interpreter';
+import { Printer } from './printing';
+import { tensorRepr, tensorStr, moduleRepr } from './reprs';
+import {
+  PyBuiltin,
+  PyClass,
+  PyDType,
+  PyDict,
+  PyInstance,
+  PyList,
+  PyNamespace,
+  PySlice,
+  PyTuple,
+  PyEllipsis,
+  PyRange,
+  isTensorValue,
+  typeName,
+  type CallArguments,
+  type CallSite,
+  type PyValue,
+} from './values';
+
+/** Modules whose use would reach outside the program. */
+const UNSAFE_MODULES = new Set([
+  'os',
+  'sys',
+  'subprocess',
+  'shutil',
+  'socket',
+  'pickle',
+  'requests',
+  'urllib',
+  'http',
+  'pathlib',
+  'glob',
+  'io',
+  'tempfile',
+  'ctypes',
+  'multiprocessing',
+  'threading',
+  'importlib',
+  'builtins',
+  'signal',
+  'webbrowser',
+  'json',
+  'csv',
+  'h5py',
+  'wandb',
+  'tensorboard',
+]);
+
+/** Modules that are only names here: importing them is fine, using them is "not modelled". */
+const OPAQUE_MODULES = new Set([
+  'matplotlib',
+  'tqdm',
+  'sklearn',
+  'pandas',
+  'scipy',
+  'torchvision',
+  'seaborn',
+  'PIL',
+  'time',
+  'datetime',
+  'logging',
+  'argparse',
+  'warnings',
+  'functools',
+  'itertools',
+  'copy',
+  'typing',
+  'dataclasses',
+  'abc',
+  'collections',
+  'jaxtyping',
+  'einops',
+  'timm',
+  'transformers',
+]);
+
+/** The largest contraction (product of the two operands' sizes) computed; a 1000×1000 matmul is 10^12. */
+const MAX_CONTRACTION_COST = 1e11;
+
+/** The legacy tensor types, which are also constructors: `torch.FloatTensor([[1., 0.]])`. */
+const LEGACY_TENSOR_TYPES: Readonly<Record<string, DType>> = {
+  'torch.FloatTensor': 'float32',
+  'torch.DoubleTensor': 'float64',
+  'torch.HalfTensor': 'float16',
+  'torch.LongTensor': 'int64',
+  'torch.IntTensor': 'int32',
+  'torch.ShortTensor': 'int16',
+  'torch.CharTensor': 'int8',
+  'torch.ByteTensor': 'uint8',
+  'torch.BoolTensor': 'bool',
+};
+
+/** Names tutorials use without showing their import. */
+const CONVENTIONAL_IMPORTS: Readonly<Record<string, string>> = {
+  torch: 'torch',
+  nn: 'torch.nn',
+  F: 'torch.nn.functional',
+  np: 'numpy',
+  math: 'math',
+};
+
+/** Named dtypes of torch and NumPy. */
+const DTYPES: Readonly<Record<string, DType>> = {
+  float32: 'float32',
+  float: 'float32',
+  float64: 'float64',
+  double: 'float64',
+  float16: 'float16',
+  half: 'float16',
+  bfloat16: 'bfloat16',
+  int64: 'int64',
+  long: 'int64',
+  int32: 'int32',
+  int: 'int32',
+  int16: 'int16',
+  short: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
+};
+
+/** A loss call the run made: the snippet record plus where in the program's loops it happened. */
+export interface RuntimeLossCall extends SnippetCall {
+  /** The loops around the call (outermost first) and their iteration numbers (0-based). */
+  readonly loops?: readonly { readonly line: number; readonly iteration: number }[];
+}
+
+/** The bridge: the runtime host over PyTorch's and NumPy's namespaces. */
+export class TorchBridge implements RuntimeHost, BuiltinsHost {
+  readonly interp: Interpreter;
+  readonly builtins: Map<string, PyValue>;
+  readonly printer: Printer;
+  readonly calls: RuntimeLossCall[] = [];
+  readonly ctx: torchApi.TorchContext;
+  private out = '';
+  private readonly namespaces = new Map<string, PyNamespace>();
+  private readonly lossHost;
+  private gradEnabled = true;
+  readonly classes: { module: PyClass; tensor: PyClass; ndarray: PyClass; parameter: PyClass };
+
+  readonly random: RandomBridge;
+
+  constructor(
+    readonly source: SourceText,
+    limits: RuntimeLimits,
+    options: { numpyMajor: 1 | 2; torchVersion: '2.x' | '1.13'; seed?: number },
+  ) {
+    this.interp = new Interpreter(this, limits);
+    this.random = new RandomBridge(this, options.seed ?? 0, options.torchVersion);
+    this.ctx = { maxElements: limits.maxElements, numpyMajor: options.numpyMajor, torchVersion: options.torchVersion };
+    this.printer = new Printer(this.interp, {
+      tensorStr: (t) => tensorStr(t, this.ctx),
+      tensorRepr: (t) => tensorRepr(t, this.ctx),
+      moduleRepr: (inst) => moduleRepr(this, inst),
+      tensorScalar: (t) => this.tensorScalar(t),
+    });
+    this.builtins = makeBuiltins(this);
+    this.interp.percentFormat = (fmt, args) => this.printer.percent(fmt, args);
+    this.lossHost = {
+      mode: 'value' as const,
+      limits: { maxElements: limits.maxElements },
+      source,
+      shapeCache: new Map(),
+    };
+    const module = new PyClass('Module', [], new Map(), 'torch.nn.modules.module.Module', {
+      init: (self) => {
+        self.native = { ...(self.native ?? {}), training: true };
+      },
+      call: (self, args, site) => this.callModule(self, args, site),
+    });
+    this.classes = {
+      module,
+      tensor: new PyClass('Tensor', [], new Map(), 'torch.Tensor'),
+      ndarray: new PyClass('ndarray', [], new Map(), 'numpy.ndarray'),
+      parameter: new PyClass('Parameter', [], new Map(), 'torch.nn.parameter.Parameter'),
+    };
+  }
+
+  /** A new torch tensor holding `data` converted to `dtype`. */
+  makeTensor(data: ArrayLike<number>, shape: readonly number[], dtype: DType): TorchTensor {
+    return new TorchTensor(dtype, shape, storeValues(data, dtype), 'torch');
+  }
+
+  /** The program's standard output so far. */
+  get stdout(): string {
+    return this.out;
+  }
+
+  write(text: string): void {
+    this.out += text;
+    if (this.out.length > this.ctx.maxElements) {
+      throw new BudgetStop('Stopped: the program printed more than Loss Lens keeps.', this.interp.current, {});
+    }
+  }
+
+  str(v: PyValue): string {
+    return this.printer.str(v);
+  }
+
+  repr(v: PyValue): string {
+    return this.printer.repr(v);
+  }
+
+  format(v: PyValue, spec: string): string {
+    return this.printer.format(v, spec);
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Conversions
+
+  /** A runtime value as the tensor library takes it. */
+  toArg(v: PyValue): TArg {
+    if (v === null || typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string')
+      return v;
+    if (isTensorValue(v)) return v;
+    if (v instanceof PyList) return v.items.map((x) => this.toArg(x));
+    if (v instanceof PyTuple)
+      return {
+        kind: 'tuple',
+        items: v.items.map((x) => this.toArg(x)),
+        ...(v.typeName ? { typeName: v.typeName } : {}),
+      };
+    if (v instanceof PyDType) return { kind: 'dtype', dtype: v.dtype };
+    if (v instanceof PyBuiltin && this.legacyTypes.has(v)) return { kind: 'dtype', dtype: this.legacyTypes.get(v)! };
+    if (v instanceof PyRange) return this.interp.toArray(v, this.here()).map((x) => this.toArg(x));
+    if (v instanceof PyInstance && v.native?.device) return { kind: 'device', name: String(v.native.device) };
+    throw pyError('TypeError', `expected a tensor, number or sequence, got ${typeName(v)}`);
+  }
+
+  /** A tensor-library result as a runtime value. */
+  fromArg(a: TArg): PyValue {
+    if (a === null || typeof a !== 'object') return a;
+    if (a instanceof TorchTensor) return a;
+    if (Array.isArray(a)) return new PyList(a.map((x) => this.fromArg(x)));
+    switch (a.kind) {
+      case 'tuple':
+        return new PyTuple(
+          a.items.map((x) => this.fromArg(x)),
+          a.typeName,
+          a.names,
+        );
+      case 'dtype':
+        return new PyDType(a.dtype, 'torch');
+      case 'device': {
+        const inst = new PyInstance(this.deviceClass);
+        inst.native = { device: a.name };
+        return inst;
+      }
+    }
+  }
+
+  private readonly deviceClass = new PyClass('device', [], new Map(), 'torch.device');
+  /** `torch.LongTensor` and friends, which `x.type(torch.LongTensor)` passes as a dtype. */
+  private readonly legacyTypes = new Map<PyBuiltin, DType>();
+  /** PyTorch's warnings, located at the statement that raised them. */
+  readonly warnings: { range: SourceRange; message: string }[] = [];
+
+  /** Records a warning PyTorch prints (once per line and text, as Python's default warning filter does). */
+  warn(message: string): void {
+    const range = this.here();
+    if (!this.warnings.some((w) => w.range.line === range.line && w.message === message))
+      this.warnings.push({ range, message });
+  }
+
+  private toIndex(v: PyValue): IndexArg {
+    if (v === null || typeof v === 'bigint' || typeof v === 'boolean') return v;
+    if (isTensorValue(v)) return v;
+    if (v instanceof PySlice) {
+      const int = (x: PyValue): bigint | null => {
+        if (x === null) return null;
+        if (typeof x === 'bigint') return x;
+        if (typeof x === 'boolean') return x ? 1n : 0n;
+        if (isTensorValue(x) && x.shape.length === 0) return BigInt(Math.trunc(Number(x.data[0])));
+        throw pyError('TypeError', 'slice indices must be integers or None or have an __index__ method');
+      };
+      return { kind: 'slice', start: int(v.start), stop: int(v.stop), step: int(v.step) };
+    }
+    if (v instanceof PyEllipsis) return { kind: 'ellipsis' };
+    if (v instanceof PyTuple)
+      return { kind: 'tuple', items: v.items.map((x) => this.toIndex(x)) } as unknown as IndexArg;
+    if (v instanceof PyList) return v.items.map((x) => this.toArg(x));
+    if (typeof v === 'number')
+      throw pyError(
+        'IndexError',
+        'only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)',
+      );
+    throw pyError(
+      'IndexError',
+      `only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got ${typeName(v)})`,
+    );
+  }
+
+  private here(): SourceRange {
+    return this.interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  }
+
+  /** Runs a tensor-library call, turning its errors into Python exceptions and located stops. */
+  guard<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof TorchError) throw pyError(e.pyType, e.message);
+      if (e instanceof NotModelled) throw new NotModelledStop(e.what || what, this.interp.current, 'unsupported');
+      if (e instanceof BudgetExceeded) throw new BudgetStop(e.message, this.interp.current, {});
+      throw e;
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // RuntimeHost
+
+  tensorScalar(t: TorchTensor): number | bigint | boolean {
+    return this.guard('item', () => torchApi.scalarOf(t) as number | bigint | boolean);
+  }
+
+  tensorLength(t: TorchTensor): number {
+    return this.guard('len', () => torchApi.length(t));
+  }
+
+  tensorTruth(t: TorchTensor): boolean {
+    return this.guard('bool', () => torchApi.truthiness(t));
+  }
+
+  tensorRows(t: TorchTensor): PyValue[] {
+    return this.guard('iter', () => torchApi.rows(t).map((r) => this.fromArg(r)));
+  }
+
+  binary(op: string, a: PyValue, b: PyValue): PyValue | undefined {
+    if (op === 'round') {
+      return this.fromArg(
+        this.guard('round', () =>
+          torchApi.tensorMethod(this.ctx, a as TorchTensor, 'round', b === null ? [] : [this.toArg(b)], new Map()),
+        ),
+      );
+    }
+    const inplace = op.endsWith('=') && !['==', '!=', '<=', '>='].includes(op);
+    const x = this.operand(a);
+    const y = this.operand(b);
+    if (x === undefined || y === undefined) return undefined;
+    if (inplace && isTensorValue(a)) {
+      const base = op.slice(0, -1) as BinaryOperator;
+      return this.fromArg(this.guard(`${base}=`, () => torchApi.inPlaceOp(this.ctx, base, a, y)));
+    }
+    if (op === '@') this.beforeTorchCall('matmul', [a, b], new Map());
+    const r = this.guard(op, () => torchApi.binaryOp(this.ctx, op as BinaryOperator, x, y));
+    this.markGrad(r, [a, b], op);
+    return this.fromArg(r);
+  }
+
+  private operand(v: PyValue): TorchTensor | number | bigint | boolean | undefined {
+    if (isTensorValue(v) || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
+    return undefined;
+  }
+
+  unary(op: string, v: PyValue): PyValue | undefined {
+    if (!isTensorValue(v)) return undefined;
+    const r = this.guard(op, () => torchApi.unaryOp(this.ctx, op as '-', v));
+    this.markGrad(r, [v], op);
+    return this.fromArg(r);
+  }
+
+  getItem(obj: PyValue, index: PyValue): PyValue | undefined {
+    if (isTensorValue(obj)) {
+      const r = this.guard('indexing', () => torchApi.getItem(this.ctx, obj, this.toIndex(index)));
+      this.markGrad(r, [obj], 'indexing');
+      return this.fromArg(r);
+    }
+    if (obj instanceof PyInstance) {
+      const items = obj.native?.items as PyValue[] | undefined;
+      if (items) {
+        if (index instanceof PySlice) return this.sliceModule(obj, index);
+        return items[this.interp.listIndex(items.length, index, 'index')]!;
+      }
+      const dataset = obj.native?.tensors as TorchTensor[] | undefined;
+      if (dataset)
+        return new PyTuple(
+          dataset.map((t) =>
+            this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index)))),
+          ),
+        );
+    }
+    return undefined;
+  }
+
+  private sliceModule(obj: PyInstance, index: PySlice): PyValue {
+    const items = obj.native!.items as PyValue[];
+    const [start, stop, step] = this.interp.sliceBounds(index, items.length);
+    const out = new PyInstance(obj.cls);
+    const picked: PyValue[] = [];
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step) picked.push(items[i]!);
+    out.native = { ...obj.native, items: picked };
+    return out;
+  }
+
+  setItem(obj: PyValue, index: PyValue | string, value: PyValue): boolean {
+    if (!isTensorValue(obj)) return false;
+    if (typeof index === 'string' && index.startsWith('.')) {
+      const name = index.slice(1);
+      if (name === 'requires_grad') {
+        setRequiresGrad(obj, this.interp.truthy(value, this.here()));
+        return true;
+      }
+      if (name === 'grad') {
+        (obj as GradTensor).grad = value === null ? undefined : (value as TorchTensor);
+        return true;
+      }
+      if (name === 'data' && isTensorValue(value)) {
+        obj.data = value.data;
+        obj.shape = [...value.shape];
+        obj.dtype = value.dtype;
+        return true;
+      }
+      return false;
+    }
+    const v =
+      this.operand(value) ??
+      (value instanceof PyList || value instanceof PyTuple
+        ? this.guard('tensor', () => torchApi.fromData(this.ctx, this.toArg(value), undefined, obj.flavor))
+        : undefined);
+    if (v === undefined)
+      throw pyError(
+        'TypeError',
+        `can't assign a ${typeName(value)} to a ${obj.flavor === 'numpy' ? 'numpy array' : 'torch.FloatTensor'}`,
+      );
+    this.guard('item assignment', () => torchApi.setItem(this.ctx, obj, this.toIndex(index as PyValue), v));
+    return true;
+  }
+
+  enterContext(v: PyValue): (() => void) | undefined {
+    if (v instanceof PyInstance && v.native?.context === 'no_grad') {
+      const before = this.gradEnabled;
+      this.gradEnabled = false;
+      return () => {
+        this.gradEnabled = before;
+      };
+    }
+    if (v instanceof PyInstance && v.native?.context === 'null') return () => undefined;
+    return undefined;
+  }
+
+  callOther(fn: PyValue, args: CallArguments): PyValue | undefined {
+    if (fn instanceof PyDType) {
+      if (fn.flavor === 'numpy') return this.callTorch(`numpy.${fn.dtype}`, args);
+      throw pyError('TypeError', "'torch.dtype' object is not callable");
+    }
+    return undefined;
+  }
+
+  /** The imports a run assumed, in the order it first used them. */
+  readonly assumed: { name: string; statement: string; range: SourceRange }[] = [];
+
+  assumedImport(name: string): PyValue | undefined {
+    const path = CONVENTIONAL_IMPORTS[name];
+    if (!path) return undefined;
+    if (!this.assumed.some((a) => a.name === name)) {
+      const statement = path === name ? `import ${name}` : `import ${path} as ${name}`;
+      this.assumed.push({ name, statement, range: this.here() });
+    }
+    return this.namespace(path);
+  }
+
+  importModule(path: string, range: SourceRange): PyValue {
+    const top = path.split('.')[0]!;
+    if (top === 'torch' || top === 'numpy' || top === 'math' || top === '__future__' || path === 'random')
+      return this.namespace(path);
+    if (UNSAFE_MODULES.has(top)) return this.namespace(path, 'unsafe');
+    if (OPAQUE_MODULES.has(top)) return this.namespace(path, 'opaque');
+    throw new NotModelledStop(`import ${path}`, range, 'unsupported');
+  }
+
+  /** The module object for a dotted path (made once). */
+  namespace(path: string, kind?: 'unsafe' | 'opaque'): PyNamespace {
+    let ns = this.namespaces.get(path);
+    if (!ns) {
+      ns =
+        path === 'math'
+          ? makeMath(this)
+          : path === 'random'
+            ? this.random.pythonModule()
+            : path === 'numpy.random'
+              ? this.random.numpyModule()
+              : new PyNamespace(path);
+      if (kind) ns.attrs.set('__kind__', kind);
+      this.namespaces.set(path, ns);
+    }
+    return ns;
+  }
+
+  attribute(obj: PyValue, name: string, range: SourceRange): PyValue | undefined {
+    if (obj instanceof PyNamespace) return this.namespaceAttribute(obj, name, range);
+    if (isTensorValue(obj)) return this.tensorAttribute(obj, name);
+    if (obj instanceof PyInstance) return this.instanceAttribute(obj, name);
+    if (obj instanceof PyDType) {
+      if (name === 'is_floating_point') return obj.dtype.startsWith('float') || obj.dtype === 'bfloat16';
+      if (name === 'itemsize')
+        return BigInt(
+          ({ float64: 8, int64: 8, float32: 4, int32: 4, float16: 2, bfloat16: 2, int16: 2 } as Record<string, number>)[
+            obj.dtype
+          ] ?? 1,
+        );
+      return undefined;
+    }
+    return builtinMethod(this, obj, name);
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Namespaces
+
+  private namespaceAttribute(ns: PyNamespace, name: string, range: SourceRange): PyValue | undefined {
+    const own = ns.attrs.get(name);
+    if (own !== undefined && name !== '__kind__') return own;
+    const kind = ns.attrs.get('__kind__');
+    if (kind === 'unsafe' || kind === 'opaque') {
+      if (name === 'stdout' || name === 'stderr') return this.namespace(`${ns.path}.${name}`);
+      throw new NotModelledStop(`${ns.path}.${name}`, range, kind === 'unsafe' ? 'unsafe' : 'unsupported');
+    }
+    const path = `${ns.path}.${name}`;
+    const value = this.resolve(path);
+    if (value !== undefined) ns.attrs.set(name, value);
+    return value;
+  }
+
+  /** What a dotted torch/numpy path names: a submodule, a dtype, a class, a loss, or a library function. */
+  private resolve(path: string): PyValue | undefined {
+    const canonical = path.replace(/^torch\.nn\.modules\.(?:[a-z_]+\.)?/, 'torch.nn.');
+    const last = canonical.slice(canonical.lastIndexOf('.') + 1);
+    if (canonical === `torch.${last}`) {
+      const random = this.random.torchFunction(last);
+      if (random !== undefined) return random;
+    }
+    if (SUBMODULES.has(canonical)) return this.namespace(canonical);
+    if (
+      (canonical.startsWith('torch.') || canonical.startsWith('numpy.')) &&
+      canonical.split('.').length === 2 &&
+      DTYPES[last]
+    ) {
+      return new PyDType(DTYPES[last]!, canonical.startsWith('numpy.') ? 'numpy' : 'torch');
+    }
+    if (canonical === 'numpy.float_' && this.ctx.numpyMajor === 1) return new PyDType('float64', 'numpy');
+    if (canonical.startsWith('torch.nn.functional.') || lossByLibraryPath(canonical)) {
+      const loss = canonical.startsWith('torch.nn.functional.') ? lossByFunctional(last) : lossByLibraryPath(canonical);
+      if (loss) return new PyBuiltin(last, (args, site) => this.lossCall(loss, 'functional', args, site));
+    }
+    if (canonical.startsWith('torch.nn.') && canonical.split('.').length === 3) {
+      const cls = this.nnClass(last);
+      if (cls) return cls;
+    }
+    const legacy = LEGACY_TENSOR_TYPES[canonical];
+    if (legacy) {
+      // torch.FloatTensor([..]) builds from data; torch.FloatTensor(2, 3) would be uninitialised memory.
+      const ctor = new PyBuiltin(last, (a) => {
+        const data = a.args[0];
+        if (
+          a.args.length !== 1 ||
+          !(data instanceof PyList || data instanceof PyTuple || isTensorValue(data ?? null))
+        ) {
+          throw new NotModelledStop(`${canonical}(sizes) (uninitialised memory)`, this.interp.current, 'unsupported');
+        }
+        return this.callTorch('torch.tensor', {
+          args: [data!],
+          kwargs: new Map([['dtype', new PyDType(legacy, 'torch')]]),
+        });
+      });
+      this.legacyTypes.set(ctor, legacy);
+      return ctor;
+    }
+    switch (canonical) {
+      case 'torch.Tensor':
+        return this.classes.tensor;
+      case 'numpy.ndarray':
+        return this.classes.ndarray;
+      case 'torch.nn.Parameter':
+        return new PyBuiltin('Parameter', (a) => {
+          const t = a.args[0] ?? null;
+          if (!isTensorValue(t)) throw pyError('TypeError', 'Parameter expects a tensor');
+          const p = new TorchTensor(t.dtype, t.shape, t.data, 'torch');
+          setRequiresGrad(p, a.kwargs.get('requires_grad') !== false);
+          (p as GradTensor).isParameter = true;
+          return p;
+        });
+      case 'torch.no_grad':
+      case 'torch.inference_mode':
+      case 'torch.enable_grad':
+        return new PyBuiltin(last, () => {
+          const inst = new PyInstance(new PyClass(last, [], new Map(), `torch.${last}`));
+          inst.native = { context: last === 'enable_grad' ? 'null' : 'no_grad' };
+          return inst;
+        });
+      case 'torch.device':
+        return new PyBuiltin('device', (a) => this.fromArg({ kind: 'device', name: String(a.args[0] ?? 'cpu') }));
+      case 'torch.cuda.is_available':
+      case 'torch.backends.mps.is_available':
+        return new PyBuiltin('is_available', () => false);
+      case 'torch.set_printoptions':
+        return new PyBuiltin('set_printoptions', (a) => {
+          for (const [k, v] of a.kwargs)
+            (this.ctx as { printOptions?: Record<string, unknown> }).printOptions = {
+              ...((this.ctx as { printOptions?: Record<string, unknown> }).printOptions ?? {}),
+              [k]: v,
+            };
+          return null;
+        });
+      case 'torch.is_tensor':
+        return new PyBuiltin(
+          'is_tensor',
+          (a) => isTensorValue(a.args[0] ?? null) && (a.args[0] as TorchTensor).flavor === 'torch',
+        );
+      case 'torch.utils.data.Dataset':
+        return this.datasetClass;
+      case 'torch.utils.data.TensorDataset':
+        return this.tensorDatasetClass;
+      case 'torch.utils.data.DataLoader':
+        return this.dataLoaderClass;
+    }
+    if (
+      canonical.startsWith('torch.optim.') ||
+      canonical.startsWith('torch.distributions') ||
+      canonical.startsWith('torch.utils.')
+    ) {
+      throw new NotModelledStop(canonical, this.interp.current, 'unsupported');
+    }
+    return new PyBuiltin(last, (args) => this.callTorch(canonical, args));
+  }
+
+  /** Calls a torch/numpy function through the tensor library. */
+  callTorch(path: string, args: CallArguments): PyValue {
+    this.beforeTorchCall(path.slice(path.lastIndexOf('.') + 1), args.args, args.kwargs);
+    const kwargs = new Map<string, TArg>();
+    let requiresGrad = false;
+    for (const [k, v] of args.kwargs) {
+      if (k === 'requires_grad') requiresGrad = this.interp.truthy(v, this.here());
+      else if (k === 'device' || k === 'pin_memory') continue;
+      else kwargs.set(k, this.toArg(v));
+    }
+    const r = this.guard(path, () =>
+      torchApi.torchFunction(
+        this.ctx,
+        path,
+        args.args.map((a) => this.toArg(a)),
+        kwargs,
+      ),
+    );
+    if (requiresGrad && r instanceof TorchTensor) setRequiresGrad(r, true);
+    else this.markGrad(r, args.args, path);
+    return this.fromArg(r);
+  }
+
+  /** PyTorch's warnings for a call, and the cost bound of the few ops whose work is far above their output's size. */
+  private beforeTorchCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): void {
+    if ((name === 'softmax' || name === 'log_softmax' || name === 'softmin') && args.length < 2 && !kwargs.has('dim')) {
+      this.warn(
+        `Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`,
+      );
+    }
+    if (['matmul', 'mm', 'bmm', 'dot', 'einsum', 'linear', 'conv1d', 'conv2d'].includes(name)) {
+      const tensors = args.filter((a): a is TorchTensor => isTensorValue(a));
+      const cost = tensors.reduce((c, t) => c * Math.max(1, t.data.length), 1);
+      // The product of the operands' sizes bounds the multiply-adds of a contraction (generously).
+      if (tensors.length >= 2 && cost > MAX_CONTRACTION_COST && Math.sqrt(cost) > this.ctx.maxElements) {
+        throw new BudgetStop(
+          `Not computed: ${name} of tensors ${tensors.map((t) => `[${t.shape.join(', ')}]`).join(' and ')} is over Loss Lens's compute limit.`,
+          this.interp.current,
+          {},
+        );
+      }
+    }
+  }
+
+  private tensorAttribute(t: TorchTensor, name: string): PyValue | undefined {
+    const g = t as GradTensor;
+    switch (name) {
+      case 'requires_grad':
+        return g.requiresGrad === true;
+      case 'grad':
+        return g.grad ?? null;
+      case 'grad_fn':
+        return g.gradFn ? `<${g.gradFn} object>` : null;
+      case 'is_leaf':
+        return !g.gradFn;
+      case 'data':
+        return new TorchTensor(t.dtype, t.shape, t.data, t.flavor);
+      case 'backward':
+        return new PyBuiltin('backward', (a) => this.backward(t, a));
+      case 'requires_grad_':
+        return new PyBuiltin('requires_grad_', (a) => {
+          setRequiresGrad(t, a.args[0] === undefined ? true : this.interp.truthy(a.args[0], this.here()));
+          return t;
+        });
+      case 'retain_grad':
+        return new PyBuiltin('retain_grad', () => null);
+      case 'detach':
+        return new PyBuiltin('detach', () => new TorchTensor(t.dtype, t.shape, t.data, t.flavor));
+    }
+    const draw = this.random.tensorMethod(t, name);
+    if (draw !== undefined) return draw;
+    const attr = this.guard(name, () => torchApi.tensorAttribute(this.ctx, t, name));
+    if (attr !== undefined) return this.fromArg(attr);
+    return new PyBuiltin(name, (args) => {
+      const kwargs = new Map<string, TArg>();
+      for (const [k, v] of args.kwargs) kwargs.set(k, this.toArg(v));
+      const r = this.guard(`Tensor.${name}`, () =>
+        torchApi.tensorMethod(
+          this.ctx,
+          t,
+          name,
+          args.args.map((a) => this.toArg(a)),
+          kwargs,
+        ),
+      );
+      this.markGrad(r, [t, ...args.args], `Tensor.${name}`);
+      return this.fromArg(r);
+    });
+  }
+
+  /** Results of ops on tensors that require grad require grad too (their printed `grad_fn` is not tracked yet). */
+  private markGrad(r: TArg, inputs: readonly PyValue[], op = 'an operation'): void {
+    if (!this.gradEnabled || !(r instanceof TorchTensor)) return;
+    if (inputs.some((i) => isTensorValue(i) && (i as GradTensor).requiresGrad)) {
+      setRequiresGrad(r, true);
+      // The autograd node's name is not tracked for general ops yet: printing such a tensor says so.
+      (r as GradTensor).gradFn ??= `${op}'s backward`;
+    }
+  }
+
+  /** `loss.backward()`: the loss engine's gradient for a built-in loss's inputs that are leaves. */
+  private backward(t: TorchTensor, a: CallArguments): PyValue {
+    const g = t as GradTensor;
+    if (!g.requiresGrad)
+      throw pyError('RuntimeError', 'element 0 of tensors does not require grad and does not have a grad_fn');
+    if (t.data.length !== 1 && a.args[0] === undefined && !a.kwargs.has('gradient')) {
+      throw pyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
+    }
+    const lossGrad = g.lossGrad;
+    if (!lossGrad)
+      throw new NotModelledStop(
+        'backward() through operations other than a built-in loss applied to leaf tensors',
+        this.interp.current,
+        'unsupported',
+      );
+    for (const [input, grad] of lossGrad) {
+      const leaf = input as GradTensor;
+      if (!leaf.requiresGrad || leaf.gradFn) continue;
+      const existing = leaf.grad;
+      const data = new Float32Array(grad.data.length);
+      for (let i = 0; i < data.length; i++) data[i] = (existing ? Number(existing.data[i]) : 0) + Number(grad.data[i]);
+      leaf.grad = new TorchTensor(
+        input.dtype,
+        input.shape,
+        input.dtype === 'float64' ? Float64Array.from(data) : data,
+        'torch',
+      );
+    }
+    return null;
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Losses
+
+  /** A loss call: computed by the loss engine, recorded with its line and loops, its value returned as a tensor. */
+  lossCall(
+    loss: LossEntry,
+    style: 'functional' | 'module',
+    args: CallArguments,
+    site: CallSite,
+    module?: LossModuleSpec,
+  ): PyValue {
+    const call = site.node ?? syntheticCall(site.range);
+    const callArgs = this.snippetArgs(call, args);
+    const { record, value } = evaluateLossCall(this.lossHost, {
+      loss,
+      style,
+      call,
+      args: callArgs,
+      ...(module ? { module } : {}),
+      nameRange: call.func.range,
+    });
+    const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
+    this.calls.push({ ...record, ...(loops.length > 0 ? { loops } : {}) });
+    const error = record.diagnostics.find((d) => d.severity === 'error');
+    if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
+    if (value.kind !== 'tensor' || !value.data) {
+      throw new NotModelledStop(`${loss.fn} with these arguments`, site.range, 'unsupported');
+    }
+    // The engine computes in float64; the output is stored in its dtype, as PyTorch's is.
+    const out = torchApi.fromData(
+      this.ctx,
+      new TorchTensor('float64', value.data.shape, Float64Array.from(value.data.data), 'torch'),
+      value.data.dtype,
+      'torch',
+    );
+    const inputs = [...args.args, ...args.kwargs.values()].filter((v): v is TorchTensor => isTensorValue(v));
+    if (this.gradEnabled && inputs.some((i) => (i as GradTensor).requiresGrad) && record.result) {
+      setRequiresGrad(out, true);
+      (out as GradTensor).gradFn =
+        gradFnOfLoss(
+          loss.fn,
+          record.computed?.options as Record<string, unknown> | undefined,
+          record.computed?.inputs as Record<string, { dtype: string }> | undefined,
+        ) ?? `${loss.fn}'s backward`;
+      const grads = new Map<TorchTensor, { data: ArrayLike<number> }>();
+      const names = loss.inputs;
+      names.forEach((n, i) => {
+        const input = args.args[i] ?? args.kwargs.get(n);
+        const grad = record.result!.gradient[n];
+        if (input && isTensorValue(input) && grad) grads.set(input, grad);
+      });
+      (out as GradTensor).lossGrad = grads;
+    }
+    return out;
+  }
+
+  private snippetArgs(call: ast.Call, args: CallArguments): CallArgs {
+    const hasStar = call.args.some((a) => a.kind === 'Starred') || call.keywords.some((k) => k.name === undefined);
+    const positional: Arg[] = args.args.map((v, i) => ({
+      value: this.snippetValue(v),
+      node: (!hasStar && call.args[i]) || call,
+    }));
+    const keywords = new Map<string, Arg>();
+    for (const [k, v] of args.kwargs) {
+      const node = call.keywords.find((kw) => kw.name === k)?.value ?? call;
+      keywords.set(k, { value: this.snippetValue(v), node });
+    }
+    return { positional, keywords, dynamic: false };
+  }
+
+  /** A runtime value as the snippet layer's loss-call code takes it. */
+  private snippetValue(v: PyValue): Value {
+    if (v === null) return NONE;
+    switch (typeof v) {
+      case 'boolean':
+        return { kind: 'scalar', value: { kind: 'bool', value: v ? 1 : 0 } };
+      case 'bigint':
+        return {
+          kind: 'scalar',
+          value: { kind: 'int', value: Number(v), ...(v > 2n ** 53n || v < -(2n ** 53n) ? { big: v } : {}) },
+        };
+      case 'number':
+        return { kind: 'scalar', value: { kind: 'float', value: v } };
+      case 'string':
+        return { kind: 'str', value: v };
+    }
+    if (isTensorValue(v))
+      return known({ dtype: v.dtype, shape: [...v.shape], data: v.data }, v.flavor === 'numpy' ? { numpy: true } : {});
+    if (v instanceof PyList || v instanceof PyTuple)
+      return { kind: 'seq', items: v.items.map((x) => this.snippetValue(x)), tuple: v instanceof PyTuple };
+    return UNKNOWN;
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // nn.Module and the layers
+
+  private readonly nnClasses = new Map<string, PyClass>();
+
+  private nnClass(name: string): PyClass | undefined {
+    const cached = this.nnClasses.get(name);
+    if (cached) return cached;
+    let cls: PyClass | undefined;
+    if (name === 'Module') cls = this.classes.module;
+    else {
+      const loss = lossByModule(name);
+      if (loss) {
+        cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.loss.${name}`, {
+          init: (self, args, site) => {
+            const call = site.node ?? syntheticCall(site.range);
+            self.native = {
+              training: true,
+              loss: buildLossModule(loss, call, this.snippetArgs(call, args)),
+              lossEntry: loss,
+              ctorArgs: args,
+            };
+          },
+          call: (self, args, site) => this.lossCall(loss, 'module', args, site, self.native!.loss as LossModuleSpec),
+        });
+      } else {
+        const layer = makeLayer(this, name);
+        if (layer) cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.${name}`, layer);
+      }
+    }
+    if (cls) this.nnClasses.set(name, cls);
+    return cls;
+  }
+
+  /** Calling an nn.Module instance: `forward` of a program-written subclass, or the layer's own computation. */
+  private callModule(self: PyInstance, args: CallArguments, site: CallSite): PyValue {
+    const forward = self.cls.lookup('forward');
+    if (forward && !(forward instanceof PyBuiltin)) {
+      return this.interp.callValue(forward, { args: [self, ...args.args], kwargs: args.kwargs }, site);
+    }
+    throw pyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
+  }
+
+  private instanceAttribute(inst: PyInstance, name: string): PyValue | undefined {
+    if (!inst.cls.isSubclassOf(this.classes.module)) {
+      if (inst.native?.loader && name === '__iter_items__') return new PyList(this.loaderBatches(inst));
+      if (inst.native?.loader && name === '__len__')
+        return new PyBuiltin('__len__', () => BigInt(this.loaderBatches(inst).length));
+      if (inst.native?.tensors && name === '__len__')
+        return new PyBuiltin('__len__', () => BigInt((inst.native!.tensors as TorchTensor[])[0]!.shape[0] ?? 0));
+      return undefined;
+    }
+    switch (name) {
+      case 'training':
+        return inst.native?.training !== false;
+      case 'train':
+      case 'eval':
+        return new PyBuiltin(name, (a) => {
+          const mode =
+            name === 'train' ? (a.args[0] === undefined ? true : this.interp.truthy(a.args[0], this.here())) : false;
+          for (const m of this.modulesOf(inst)) m.native = { ...(m.native ?? {}), training: mode };
+          return inst;
+        });
+      case 'to':
+      case 'cuda':
+      case 'cpu':
+      case 'float':
+      case 'double':
+      case 'requires_grad_':
+      case 'zero_grad':
+        return new PyBuiltin(name, () => (name === 'zero_grad' ? this.zeroGrad(inst) : inst));
+      case 'parameters':
+        return new PyBuiltin(name, () => new PyList(this.parametersOf(inst).map(([, p]) => p)));
+      case 'named_parameters':
+        return new PyBuiltin(name, () => new PyList(this.parametersOf(inst).map(([n, p]) => new PyTuple([n, p]))));
+      case 'children':
+        return new PyBuiltin(name, () => new PyList(this.childrenOf(inst).map(([, m]) => m)));
+      case 'modules':
+        return new PyBuiltin(name, () => new PyList(this.modulesOf(inst)));
+      case 'forward': {
+        const native = inst.cls.nativeBase;
+        if (native?.call) return new PyBuiltin('forward', (a, site) => native.call!(inst, a, site));
+        return undefined;
+      }
+      case 'add_module':
+      case 'register_module':
+        return new PyBuiltin(name, (a) => {
+          inst.attrs.set(String(a.args[0]), a.args[1] ?? null);
+          return null;
+        });
+      case 'register_buffer':
+        return new PyBuiltin(name, (a) => {
+          inst.attrs.set(String(a.args[0]), a.args[1] ?? null);
+          return null;
+        });
+      case 'append':
+        if (inst.native?.items) {
+          return new PyBuiltin(name, (a) => {
+            (inst.native!.items as PyValue[]).push(a.args[0] ?? null);
+            return inst;
+          });
+        }
+        return undefined;
+      case '__len__':
+        if (inst.native?.items) return new PyBuiltin(name, () => BigInt((inst.native!.items as PyValue[]).length));
+        return undefined;
+      case '__iter_items__':
+        if (inst.native?.items) return new PyList([...(inst.native.items as PyValue[])]);
+        return undefined;
+    }
+    const params = inst.native?.params as Map<string, PyValue> | undefined;
+    if (params?.has(name)) return params.get(name)!;
+    const opts = inst.native?.options as Map<string, PyValue> | undefined;
+    if (opts?.has(name)) return opts.get(name)!;
+    return undefined;
+  }
+
+  private zeroGrad(inst: PyInstance): PyValue {
+    for (const [, p] of this.parametersOf(inst)) (p as GradTensor).grad = undefined;
+    return null;
+  }
+
+  /** The direct submodules, in registration order. */
+  childrenOf(inst: PyInstance): [string, PyInstance][] {
+    const out: [string, PyInstance][] = [];
+    const items = inst.native?.items as PyValue[] | undefined;
+    if (items)
+      items.forEach(
+        (m, i) =>
+          m instanceof PyInstance && out.push([String(inst.native?.names ? (inst.native.names as string[])[i] : i), m]),
+      );
+    for (const [k, v] of inst.attrs)
+      if (v instanceof PyInstance && v.cls.isSubclassOf(this.classes.module)) out.push([k, v]);
+    return out;
+  }
+
+  private modulesOf(inst: PyInstance): PyInstance[] {
+    return [inst, ...this.childrenOf(inst).flatMap(([, m]) => this.modulesOf(m))];
+  }
+
+  /** `named_parameters()`: own parameters first, then each child's, prefixed. */
+  parametersOf(inst: PyInstance, prefix = ''): [string, TorchTensor][] {
+    const out: [string, TorchTensor][] = [];
+    const params = inst.native?.params as Map<string, PyValue> | undefined;
+    if (params) for (const [k, v] of params) if (isTensorValue(v)) out.push([prefix + k, v]);
+    for (const [k, v] of inst.attrs) if (isTensorValue(v) && (v as GradTensor).isParameter) out.push([prefix + k, v]);
+    for (const [k, m] of this.childrenOf(inst)) out.push(...this.parametersOf(m, `${prefix}${k}.`));
+    return out;
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Data
+
+  readonly datasetClass = new PyClass('Dataset', [], new Map(), 'torch.utils.data.dataset.Dataset');
+
+  readonly tensorDatasetClass = new PyClass(
+    'TensorDataset',
+    [this.datasetClass],
+    new Map(),
+    'torch.utils.data.dataset.TensorDataset',
+    {
+      init: (self, args) => {
+        const tensors = args.args.filter((a): a is TorchTensor => isTensorValue(a));
+        const n = tensors[0]?.shape[0];
+        if (tensors.some((t) => t.shape[0] !== n)) throw pyError('AssertionError', 'Size mismatch between tensors');
+        self.native = { tensors };
+      },
+    },
+  );
+
+  readonly dataLoaderClass = new PyClass('DataLoader', [], new Map(), 'torch.utils.data.dataloader.DataLoader', {
+    init: (self, args) => {
+      const dataset = args.args[0] ?? args.kwargs.get('dataset') ?? null;
+      const batchSize = args.args[1] ?? args.kwargs.get('batch_size') ?? 1n;
+      const shuffle = args.args[2] ?? args.kwargs.get('shuffle') ?? false;
+      if (this.interp.truthy(shuffle, this.here())) {
+        throw new NotModelledStop(
+          'DataLoader(shuffle=True) (the order of its random sampler)',
+          this.interp.current,
+          'unsupported',
+        );
+      }
+      self.native = {
+        loader: true,
+        dataset,
+        batchSize: Number(batchSize),
+        dropLast: this.interp.truthy(args.kwargs.get('drop_last') ?? false, this.here()),
+      };
+    },
+  });
+
+  /** The batches of a DataLoader without shuffling: consecutive items, collated by stacking. */
+  private loaderBatches(inst: PyInstance): PyValue[] {
+    const { dataset, batchSize, dropLast } = inst.native as { dataset: PyValue; batchSize: number; dropLast: boolean };
+    const r = this.here();
+    const n = Number(
+      this.interp.callValue(
+        this.builtins.get('len')!,
+        { args: [dataset], kwargs: new Map() },
+        { node: undefined, range: r },
+      ),
+    );
+    const batches: PyValue[] = [];
+    for (let start = 0; start < n; start += batchSize) {
+      if (dropLast && start + batchSize > n) break;
+      const samples: PyValue[] = [];
+      for (let i = start; i < Math.min(n, start + batchSize); i++)
+        samples.push(this.interp.getItem(dataset, BigInt(i), r));
+      batches.push(this.collate(samples));
+    }
+    return batches;
+  }
+
+  private collate(samples: PyValue[]): PyValue {
+    const first = samples[0];
+    if (first instanceof PyTuple || first instanceof PyList) {
+      const cols = first.items.map((_, j) => this.collate(samples.map((s) => (s as PyTuple).items[j]!)));
+      return first instanceof PyTuple ? new PyList(cols) : new PyList(cols);
+    }
+    if (first !== undefined && isTensorValue(first))
+      return this.callTorch('torch.stack', { args: [new PyList(samples)], kwargs: new Map() });
+    if (typeof first === 'bigint' || typeof first === 'number')
+      return this.callTorch('torch.tensor', { args: [new PyList(samples)], kwargs: new Map() });
+    return new PyList(samples);
+  }
+}
+
+/** Gradient bookkeeping the bridge attaches to tensors. */
+export interface GradTensor extends TorchTensor {
+  requiresGrad?: boolean;
+  grad?: TorchTensor;
+  gradFn?: string;
+  isParameter?: boolean;
+  lossGrad?: Map<TorchTensor, { data: ArrayLike<number> }>;
+}
+
+function setRequiresGrad(t: TorchTensor, on: boolean): void {
+  (t as GradTensor).requiresGrad = on;
+}
+
+/**
+ * The `grad_fn` PyTorch gives a loss's output, by loss, target kind and reduction: `fn/kind/reduction`. Generated by
+ * scripts/fixtures/gen_grad_fn_names.py (torch 1.13 and 2.14 agree; test/fixtures/grad-fn-names.*.json).
+ */
+export const LOSS_GRAD_FN: Readonly<Record<string, string>> = {
+  'binary_cross_entropy/-/mean': 'BinaryCrossEntropyBackward0',
+  'binary_cross_entropy/-/none': 'BinaryCrossEntropyBackward0',
+  'binary_cross_entropy/-/sum': 'BinaryCrossEntropyBackward0',
+  'binary_cross_entropy_with_logits/-/mean': 'BinaryCrossEntropyWithLogitsBackward0',
+  'binary_cross_entropy_with_logits/-/none': 'BinaryCrossEntropyWithLogitsBackward0',
+  'binary_cross_entropy_with_logits/-/sum': 'BinaryCrossEntropyWithLogitsBackward0',
+  'cosine_embedding_loss/-/mean': 'MeanBackward0',
+  'cosine_embedding_loss/-/none': 'AddBackward0',
+  'cosine_embedding_loss/-/sum': 'SumBackward0',
+  'cross_entropy/index/mean': 'NllLossBackward0',
+  'cross_entropy/index/none': 'NllLossBackward0',
+  'cross_entropy/index/sum': 'NllLossBackward0',
+  'cross_entropy/probabilities/mean': 'DivBackward1',
+  'cross_entropy/probabilities/none': 'NegBackward0',
+  'cross_entropy/probabilities/sum': 'NegBackward0',
+  'cross_entropy/smoothing/mean': 'AddBackward0',
+  'cross_entropy/smoothing/none': 'AddBackward0',
+  'cross_entropy/smoothing/sum': 'AddBackward0',
+  'gaussian_nll_loss/-/mean': 'MeanBackward0',
+  'gaussian_nll_loss/-/none': 'MulBackward0',
+  'gaussian_nll_loss/-/sum': 'SumBackward0',
+  'hinge_embedding_loss/-/mean': 'MeanBackward0',
+  'hinge_embedding_loss/-/none': 'AddBackward0',
+  'hinge_embedding_loss/-/sum': 'SumBackward0',
+  'huber_loss/-/mean': 'HuberLossBackward0',
+  'huber_loss/-/none': 'HuberLossBackward0',
+  'huber_loss/-/sum': 'HuberLossBackward0',
+  'kl_div/-/batchmean': 'DivBackward0',
+  'kl_div/-/mean': 'MeanBackward0',
+  'kl_div/-/none': 'SubBackward0',
+  'kl_div/-/sum': 'SumBackward0',
+  'l1_loss/-/mean': 'MeanBackward0',
+  'l1_loss/-/none': 'AbsBackward0',
+  'l1_loss/-/sum': 'SumBackward0',
+  'margin_ranking_loss/-/mean': 'MeanBackward0',
+  'margin_ranking_loss/-/none': 'ClampMinBackward0',
+  'margin_ranking_loss/-/sum': 'SumBackward0',
+  'mse_loss/-/mean': 'MseLossBackward0',
+  'mse_loss/-/none': 'MseLossBackward0',
+  'mse_loss/-/sum': 'MseLossBackward0',
+  'multi_margin_loss/-/mean': 'MultiMarginLossBackward0',
+  'multi_margin_loss/-/none': 'MultiMarginLossBackward0',
+  'multi_margin_loss/-/sum': 'MultiMarginLossBackward0',
+  'multilabel_soft_margin_loss/-/mean': 'MeanBackward0',
+  'multilabel_soft_margin_loss/-/none': 'DivBackward0',
+  'multilabel_soft_margin_loss/-/sum': 'SumBackward0',
+  'nll_loss/index/mean': 'NllLossBackward0',
+  'nll_loss/index/none': 'NllLossBackward0',
+  'nll_loss/index/sum': 'NllLossBackward0',
+  'poisson_nll_loss/-/mean': 'MeanBackward0',
+  'poisson_nll_loss/-/none': 'SubBackward0',
+  'poisson_nll_loss/-/sum': 'SumBackward0',
+  'smooth_l1_loss/-/mean': 'SmoothL1LossBackward0',
+  'smooth_l1_loss/-/none': 'SmoothL1LossBackward0',
+  'smooth_l1_loss/-/sum': 'SmoothL1LossBackward0',
+  'soft_margin_loss/-/mean': 'SoftMarginLossBackward0',
+  'soft_margin_loss/-/none': 'SoftMarginLossBackward0',
+  'soft_margin_loss/-/sum': 'SoftMarginLossBackward0',
+  'triplet_margin_loss/-/mean': 'MeanBackward0',
+  'triplet_margin_loss/-/none': 'ClampMinBackward0',
+  'triplet_margin_loss/-/sum': 'SumBackward0',
+};
+
+/** The `grad_fn` of a loss call's output; undefined when Loss Lens does not know it. */
+function gradFnOfLoss(
+  fn: string,
+  options: Readonly<Record<string, unknown>> | undefined,
+  inputs: Readonly<Record<string, { dtype: string }>> | undefined,
+): string | undefined {
+  const reduction = typeof options?.reduction === 'string' ? options.reduction : 'mean';
+  let kind = '-';
+  if (fn === 'cross_entropy') {
+    const target = inputs?.target;
+    kind =
+      target && target.dtype.startsWith('float')
+        ? 'probabilities'
+        : Number(options?.label_smoothing ?? 0) > 0
+          ? 'smoothing'
+          : 'index';
+  } else if (fn === 'nll_loss') kind = 'index';
+  return LOSS_GRAD_FN[`${fn}/${kind}/${reduction}`];
+}
+
+/** The Python exception class PyTorch raises with this message. */
+function exceptionClassOf(message: string): string {
+  const m = /^(\w+Error): /.exec(message);
+  if (m) return m[1]!;
+  if (
+    /^(Expected input batch_size|Target size|Using a target size|Expected target size|Expected floating point type|reduction=|Input and target should have|margin must be)/.test(
+      message,
+    )
+  ) {
+    if (
+      /^(Expected input batch_size|Target size|Using a target size|Input and target should have|margin must be)/.test(
+        message,
+      )
+    )
+      return 'ValueError';
+  }
+  if (/out of bounds|index \d+ is out of/.test(message)) return 'IndexError';
+  return 'RuntimeError';
+}
+
+/** A Call node standing for a call made without one in the source (`map(F.mse_loss, ...)`). */
+function syntheticCall(range: SourceRange): ast.Call {
+  const name: ast.Name = { kind: 'Name', id: 'loss', range };
+  return { kind: 'Call', func: name, args: [], keywords: [], range };
+}
+
+const SUBMODULES = new Set([
+  'torch.nn',
+  'torch.nn.functional',
+  'torch.nn.init',
+  'torch.optim',
+  'torch.utils',
+  'torch.utils.data',
+  'torch.autograd',
+  'torch.cuda',
+  'torch.backends',
+  'torch.backends.mps',
+  'torch.linalg',
+  'torch.distributions',
+  'torch.testing',
+  'numpy.random',
+  'numpy.linalg',
+  'numpy.testing',
+  'torch.nn.modules',
+  'torch.nn.modules.loss',
+]);
+
+/** The built-in layers: their constructor and forward. */
+function makeLayer(bridge: TorchBridge, name: string): import('./values').NativeClass | undefined {
+  const fn = (path: string, args: PyValue[], kwargs: Map<string, PyValue> = new Map()): PyValue =>
+    bridge.callTorch(path, { args, kwargs });
+  const activation = (path: string, keys: readonly string[] = [], defaults: readonly PyValue[] = []) => ({
+    init: (self: PyInstance, a: CallArguments) => {
+      const options = new Map<string, PyValue>();
+      keys.forEach((k, i) => options.set(k, a.args[i] ?? a.kwargs.get(k) ?? defaults[i] ?? null));
+      self.native = { training: true, options };
+    },
+    call: (self: PyInstance, a: CallArguments) => {
+      const options = self.native!.options as Map<string, PyValue>;
+      const kw = new Map<string, PyValue>();
+      for (const [k, v] of options) if (v !== null && k !== 'inplace') kw.set(k, v);
+      return fn(path, [a.args[0] ?? null], kw);
+    },
+  });
+  switch (name) {
+    case 'ReLU':
+      return activation('torch.nn.functional.relu', ['inplace'], [false]);
+    case 'Sigmoid':
+      return activation('torch.sigmoid');
+    case 'Tanh':
+      return activation('torch.tanh');
+    case 'GELU':
+      return activation('torch.nn.functional.gelu');
+    case 'Softmax':
+      return activation('torch.nn.functional.softmax', ['dim']);
+    case 'LogSoftmax':
+      return activation('torch.nn.functional.log_softmax', ['dim']);
+    case 'LeakyReLU':
+      return activation('torch.nn.functional.leaky_relu', ['negative_slope'], [0.01]);
+    case 'Softplus':
+      return activation('torch.nn.functional.softplus');
+    case 'Identity':
+      return { init: (self) => void (self.native = { training: true }), call: (_self, a) => a.args[0] ?? null };
+    case 'Dropout':
+      return {
+        init: (self, a) =>
+          void (self.native = { training: true, options: new Map([['p', a.args[0] ?? a.kwargs.get('p') ?? 0.5]]) }),
+        call: (self, a) => {
+          const p = (self.native!.options as Map<string, PyValue>).get('p');
+          if (self.native!.training !== false && p !== 0 && p !== 0n) {
+            throw new NotModelledStop(
+              'nn.Dropout in training mode (a random mask); call model.eval() first',
+              bridge.interp.current,
+              'unsupported',
+            );
+          }
+          return a.args[0] ?? null;
+        },
+      };
+    case 'Flatten':
+      return {
+        init: (self, a) =>
+          void (self.native = {
+            training: true,
+            options: new Map([
+              ['start_dim', a.args[0] ?? a.kwargs.get('start_dim') ?? 1n],
+              ['end_dim', a.args[1] ?? a.kwargs.get('end_dim') ?? -1n],
+            ]),
+          }),
+        call: (self, a) => {
+          const o = self.native!.options as Map<string, PyValue>;
+          return fn('torch.flatten', [a.args[0] ?? null, o.get('start_dim')!, o.get('end_dim')!]);
+        },
+      };
+    case 'Sequential':
+    case 'ModuleList':
+      return {
+        init: (self, a) => {
+          const items =
+            name === 'ModuleList'
+              ? a.args[0] === undefined
+                ? []
+                : bridge.interp.toArray(a.args[0], bridge.interp.current!)
+              : [...a.args];
+          self.native = { training: true, items };
+        },
+        call: (self, a) => {
+          if (name === 'ModuleList')
+            throw pyError('NotImplementedError', 'Module [ModuleList] is missing the required "forward" function');
+          let x: PyValue = a.args[0] ?? null;
+          for (const m of self.native!.items as PyValue[])
+            x = bridge.interp.callValue(
+              m,
+              { args: [x], kwargs: new Map() },
+              { node: undefined, range: bridge.interp.current! },
+            );
+          return x;
+        },
+      };
+    case 'ModuleDict':
+      return {
+        init: (self, a) => {
+          const d = a.args[0];
+          if (d instanceof PyDict) for (const [k, v] of d.entries.values()) self.attrs.set(String(k), v);
+          self.native = { training: true };
+        },
+      };
+  }
+  const params = PARAM_LAYERS[name];
+  if (params) return paramLayer(bridge, name, params);
+  return undefined;
+}
+
+/** A layer with parameters: how its constructor's arguments read, how it draws them, and its forward. */
+interface ParamLayerSpec {
+  /** Constructor parameters in order, with defaults (`null` = required). */
+  readonly args: readonly (readonly [string, PyValue | null])[];
+  readonly init: (bridge: TorchBridge, o: ReadonlyMap<string, PyValue>) => NamedTensor[];
+  /** `torch.nn.functional` function and how the module's options become its arguments. */
+  readonly forward: (bridge: TorchBridge, self: PyInstance, x: PyValue) => PyValue;
+  /** Options shown in the module's repr, in order (`in_features=3, out_features=2, bias=True`). */
+  readonly repr: readonly string[];
+}
+
+const num = (v: PyValue | undefined): number => Number(v);
+const tuple2 = (v: PyValue | undefined): number[] =>
+  v instanceof PyTuple || v instanceof PyList ? v.items.map(Number) : [Number(v), Number(v)];
+
+const PARAM_LAYERS: Readonly<Record<string, ParamLayerSpec>> = {
+  Linear: {
+    args: [
+      ['in_features', null],
+      ['out_features', null],
+      ['bias', true],
+    ],
+    init: (b, o) =>
+      b.random.draw((g) =>
+        linearInit(g, num(o.get('in_features')), num(o.get('out_features')), o.get('bias') !== false),
+      ),
+    forward: (b, self, x) =>
+      b.callTorch('torch.nn.functional.linear', {
+        args: [x, param(self, 'weight'), param(self, 'bias')],
+        kwargs: new Map(),
+      }),
+    repr: ['in_features', 'out_features', 'bias'],
+  },
+  Embedding: {
+    args: [
+      ['num_embeddings', null],
+      ['embedding_dim', null],
+      ['padding_idx', null],
+    ],
+    init: (b, o) =>
+      b.random.draw((g) =>
+        embeddingInit(
+          g,
+          num(o.get('num_embeddings')),
+          num(o.get('embedding_dim')),
+          o.get('padding_idx') === null ? null : num(o.get('padding_idx')),
+        ),
+      ),
+    forward: (b, self, x) =>
+      b.callTorch('torch.nn.functional.embedding', { args: [x, param(self, 'weight')], kwargs: new Map() }),
+    repr: ['num_embeddings', 'embedding_dim', 'padding_idx'],
+  },
+  Conv2d: {
+    args: [
+      ['in_channels', null],
+      ['out_channels', null],
+      ['kernel_size', null],
+      ['stride', 1n],
+      ['padding', 0n],
+      ['dilation', 1n],
+      ['groups', 1n],
+      ['bias', true],
+    ],
+    init: (b, o) =>
+      b.random.draw((g) =>
+        convInit(g, num(o.get('in_channels')), num(o.get('out_channels')), tuple2(o.get('kernel_size')), {
+          groups: num(o.get('groups')),
+          bias: o.get('bias') !== false,
+        }),
+      ),
+    forward: (b, self, x) => {
+      const o = self.native!.options as Map<string, PyValue>;
+      return b.callTorch('torch.nn.functional.conv2d', {
+        args: [
+          x,
+          param(self, 'weight'),
+          param(self, 'bias'),
+          o.get('stride')!,
+          o.get('padding')!,
+          o.get('dilation')!,
+          o.get('groups')!,
+        ],
+        kwargs: new Map(),
+      });
+    },
+    repr: ['in_channels', 'out_channels', 'kernel_size', 'stride'],
+  },
+  LayerNorm: {
+    args: [
+      ['normalized_shape', null],
+      ['eps', 1e-5],
+      ['elementwise_affine', true],
+    ],
+    init: (_b, o) => layerNormInit(shapeList(o.get('normalized_shape')), o.get('elementwise_affine') !== false),
+    forward: (b, self, x) => {
+      const o = self.native!.options as Map<string, PyValue>;
+      return b.callTorch('torch.nn.functional.layer_norm', {
+        args: [
+          x,
+          new PyTuple(shapeList(o.get('normalized_shape')).map(BigInt)),
+          param(self, 'weight'),
+          param(self, 'bias'),
+          o.get('eps')!,
+        ],
+        kwargs: new Map(),
+      });
+    },
+    repr: ['normalized_shape', 'eps', 'elementwise_affine'],
+  },
+};
+
+function shapeList(v: PyValue | undefined): number[] {
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.map(Number);
+  return [Number(v)];
+}
+
+function param(self: PyInstance, name: string): PyValue {
+  return (self.native!.params as Map<string, PyValue>).get(name) ?? null;
+}
+
+function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): import('./values').NativeClass {
+  return {
+    init: (self, a) => {
+      const options = new Map<string, PyValue>();
+      spec.args.forEach(([k, dflt], i) => {
+        const v = a.args[i] ?? a.kwargs.get(k) ?? dflt;
+        if (v === null && dflt === null && k !== 'padding_idx')
+          throw pyError('TypeError', `${name}.__init__() missing 1 required positional argument: '${k}'`);
+        options.set(k, v);
+      });
+      for (const k of a.kwargs.keys()) {
+        if (!spec.args.some(([n]) => n === k) && k !== 'device' && k !== 'dtype') {
+          throw new NotModelledStop(`nn.${name}(${k}=...)`, bridge.interp.current, 'unsupported');
+        }
+      }
+      const params = new Map<string, PyValue>();
+      for (const p of spec.init(bridge, options)) {
+        const t = bridge.makeTensor(p.data, p.shape, p.dtype);
+        (t as GradTensor).requiresGrad = true;
+        (t as GradTensor).isParameter = true;
+        params.set(p.name, t);
+      }
+      const shown = new Map<string, PyValue>();
+      for (const k of spec.repr) {
+        const v = options.get(k);
+        if (v === undefined || (k === 'padding_idx' && v === null)) continue;
+        shown.set(
+          k,
+          k === 'bias'
+            ? v !== false
+            : v instanceof PyList
+              ? new PyTuple(v.items)
+              : k === 'kernel_size' || k === 'stride'
+                ? new PyTuple(tuple2(v).map(BigInt))
+                : k === 'normalized_shape'
+                  ? new PyTuple(shapeList(v).map(BigInt))
+                  : v,
+        );
+      }
+      self.native = { training: true, options, params, shown };
+    },
+    call: (self, a) => spec.forward(bridge, self, a.args[0] ?? null),
+  };
+}
+
+export { PyException };
