@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the VS Code tests need, only those missing: chromium (the browser Playwright drives),
 # libkrb5-dev (gssapi.h, for code-server's `kerberos` native module), ripgrep (VS Code's search; also seeds the
-# ripgrep download cache), python3/make/g++ for node-gyp. Non-interactive; needs root (CI runs as root).
+# ripgrep download cache), python3/make/g++ for node-gyp. Non-interactive; needs root (CI runs as root) or
+# passwordless sudo. Quiet: apt-get runs with -qq and its log is printed only if it fails.
 set -euo pipefail
 
 missing=()
@@ -20,9 +21,19 @@ if ((${#missing[@]} == 0)); then
   exit 0
 fi
 
-echo "Installing system packages: ${missing[*]}"
+echo "Installing system packages: ${missing[*]} (apt-get, a minute or so)"
 sudo=()
 if [[ "$(id -u)" != 0 ]]; then sudo=(sudo -n); fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq </dev/null
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# dpkg's own progress lines ignore -qq; keep them in the log, and show the log only when something fails.
+if ! {
+  "${sudo[@]}" apt-get update -qq &&
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}"
+} </dev/null >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "apt-get failed installing: ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installed: ${missing[*]}"

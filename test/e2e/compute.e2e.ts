@@ -1,46 +1,19 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
+import { computeSeed, examples, title, torchPrinted, waitForValue } from './steps';
 import { Workbench } from './workbench';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const examples = path.join(repoRoot, 'examples');
-
-/** PyTorch's value of a bundled example, as PyTorch prints it (scripts/fixtures/gen_examples.py). */
-function torchPrinted(example: string): string {
-  const file = path.join(repoRoot, 'test', 'fixtures', 'examples.json');
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { examples: Record<string, { value: number[] }> };
-  return parsed.examples[example]!.value[0]!.toFixed(4);
-}
-
-/** The command's title in a locale, from package.nls(.<locale>).json (menus show it as is). */
-function title(key: string, locale?: string): string {
-  const file = path.join(repoRoot, locale ? `package.nls.${locale}.json` : 'package.nls.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)[key]!;
-}
-
-/** Waits until the webview's loss value reads `expected`. */
-async function waitForValue(frame: Frame, expected: string): Promise<void> {
-  await frame.locator('.ll-value', { hasText: expected }).first().waitFor({ timeout: 20_000 });
-}
-
-/** Opens the seed snippet, selects it all, right-clicks → Compute Loss on Selection, and picks the first call. */
-async function computeSeed(workbench: Workbench, locale?: string): Promise<Frame> {
-  await workbench.openFile('seed-one-hot.py');
-  await workbench.selectAll();
-  await workbench.contextMenu(title('command.computeOnSelection', locale));
-  // Two loss calls in the snippet: a QuickPick asks which; the first is F.cross_entropy.
-  await workbench.page.locator('.quick-input-widget .quick-input-list').waitFor();
-  await workbench.page.keyboard.press('Enter');
-  return workbench.webviewByRole('breakdown');
-}
 
 describe('Loss Lens in the workbench (end to end)', function () {
   let workbench: Workbench;
 
   before(async function () {
-    workbench = await Workbench.open({ folder: examples, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+    workbench = await Workbench.open({
+      folder: examples,
+      settings: { 'workbench.colorTheme': 'Default Light Modern' },
+    });
   });
 
   afterEach(async function () {
@@ -54,7 +27,7 @@ describe('Loss Lens in the workbench (end to end)', function () {
     await workbench?.close();
   });
 
-  it('right-click → Compute Loss on Selection on the seed snippet shows PyTorch\'s 0.5514 in the breakdown', async function () {
+  it("right-click → Compute Loss on Selection on the seed snippet shows PyTorch's 0.5514 in the breakdown", async function () {
     const breakdown = await computeSeed(workbench);
     await waitForValue(breakdown, torchPrinted('one-hot-logits.json'));
     // The per-sample table and the explanation of the surprise are there too.
@@ -62,7 +35,7 @@ describe('Loss Lens in the workbench (end to end)', function () {
     await workbench.screenshot('breakdown-light');
   });
 
-  it('changes label_smoothing in the inspector and reads PyTorch\'s new value', async function () {
+  it("changes label_smoothing in the inspector and reads PyTorch's new value", async function () {
     await workbench.runCommand(`Loss Lens: ${title('command.openInspector')}`);
     const inspector = await workbench.webviewByRole('inspector');
     await waitForValue(inspector, torchPrinted('one-hot-logits.json'));
@@ -87,7 +60,7 @@ describe('Loss Lens in the workbench (end to end)', function () {
     await workbench.screenshot('breakdown-dark');
   });
 
-  it('shows the class-dimension error on the embedding example as a squiggle with PyTorch\'s text on hover', async function () {
+  it("shows the class-dimension error on the embedding example as a squiggle with PyTorch's text on hover", async function () {
     await workbench.openFile('embedding-mismatch.py');
     const squiggle = workbench.page.locator('.squiggly-error').first();
     await squiggle.waitFor({ timeout: 20_000 });
@@ -95,7 +68,10 @@ describe('Loss Lens in the workbench (end to end)', function () {
     const box = await squiggle.boundingBox();
     assert.ok(box);
     await workbench.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await workbench.page.locator('.monaco-hover', { hasText: 'Expected target size [2, 3], got [2, 5]' }).first().waitFor({ timeout: 20_000 });
+    await workbench.page
+      .locator('.monaco-hover', { hasText: 'Expected target size [2, 3], got [2, 5]' })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await workbench.screenshot('diagnostic-hover');
   });
 });
@@ -109,7 +85,9 @@ describe('Loss Lens in the workbench in Chinese (zh-cn)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && workbench) {
-      console.log(`    screenshot of the failure: ${await workbench.screenshot(`failed-zh-cn-${this.currentTest.title.replace(/\W+/g, '-')}`)}`);
+      console.log(
+        `    screenshot of the failure: ${await workbench.screenshot(`failed-zh-cn-${this.currentTest.title.replace(/\W+/g, '-')}`)}`,
+      );
     }
   });
 
@@ -120,7 +98,10 @@ describe('Loss Lens in the workbench in Chinese (zh-cn)', function () {
   it('computes from the Chinese context menu and labels the breakdown in Chinese', async function () {
     const breakdown = await computeSeed(workbench, 'zh-cn');
     await waitForValue(breakdown, torchPrinted('one-hot-logits.json'));
-    const bundle = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+    const bundle = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     assert.match(await breakdown.locator('body').innerText(), new RegExp(bundle['Loss value']!));
     await workbench.screenshot('breakdown-zh-cn');
   });

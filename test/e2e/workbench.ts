@@ -1,7 +1,8 @@
 /**
  * Drives the real VS Code workbench like a person: the VS Code server from `npm run vscode:install`, headless Debian
- * Chromium through playwright-core, and this extension loaded from the project folder in development mode (the same
- * `extensionDevelopmentPath` payload the integration tests use, so nothing is packaged). Requires `npm run build`.
+ * Chromium through playwright-core, and this extension either loaded from the project folder in development mode (the
+ * same `extensionDevelopmentPath` payload the integration tests use; requires `npm run build`) or, with `vsix`,
+ * installed from a packaged .vsix with code-server's `--install-extension`, as a user installs it.
  *
  *     const workbench = await Workbench.open({ settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
  *     await workbench.openFile('logits.py');
@@ -17,6 +18,7 @@ import { launchBrowser, workbenchUrl } from '../../scripts/vscode-test/browser';
 import { installLanguagePack } from '../../scripts/vscode-test/locale';
 import { createProfile, quietSettings, writeUserSettings, type TestProfile } from '../../scripts/vscode-test/profile';
 import { repoRoot, startServer, type VSCodeServer } from '../../scripts/vscode-test/server';
+import { installVsix } from '../../scripts/vscode-test/vsix';
 
 /** Where {@link Workbench.screenshot} saves (`NAME.tmp.png`, ignored by git). */
 export const screenshotDir = path.join(repoRoot, 'test', 'e2e', 'screenshots');
@@ -33,8 +35,14 @@ export interface WorkbenchOptions {
   /** Display language, e.g. `zh-cn`: the extension's strings then come from its zh-cn bundles (see locale.ts). */
   readonly locale?: string;
   readonly viewport?: { width: number; height: number };
-  /** Load this extension in development mode (default true). */
+  /** Load this extension in development mode (default true; ignored when `vsix` is given). */
   readonly loadExtension?: boolean;
+  /**
+   * A packaged .vsix to install into the fresh profile with `code-server --install-extension` before the server
+   * starts; the workbench then runs the installed extension, not the project folder. Not with a non-English
+   * `locale`: the stand-in language pack (locale.ts) is not listed in the extensions.json that the install writes.
+   */
+  readonly vsix?: string;
 }
 
 /** Copies `source` into `target` (recursively). */
@@ -63,7 +71,13 @@ export class Workbench {
 
   /** Starts a server and a browser, opens the workspace and waits until the workbench and the extension are ready. */
   static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
-    if (options.loadExtension !== false && !fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
+    const development = options.loadExtension !== false && !options.vsix;
+    if (options.vsix && options.locale && !options.locale.toLowerCase().startsWith('en')) {
+      throw new Error(
+        'Workbench.open: `vsix` with a non-English `locale` is not supported (see WorkbenchOptions.vsix).',
+      );
+    }
+    if (development && !fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) {
       throw new Error('dist/extension.js is missing: run `npm run build` first (npm run test:e2e does).');
     }
     const settings = { ...quietSettings, ...options.settings };
@@ -71,6 +85,14 @@ export class Workbench {
     const folder = path.join(profile.root, 'workspace');
     copyFolder(options.folder ?? defaultWorkspace, folder);
     if (options.locale && !options.locale.toLowerCase().startsWith('en')) installLanguagePack(profile, options.locale);
+    if (options.vsix) {
+      try {
+        installVsix(options.vsix, profile);
+      } catch (error) {
+        profile.dispose();
+        throw error;
+      }
+    }
     const onLog = process.env.LOSS_LENS_VERBOSE === '1' ? (line: string) => console.log(`[server] ${line}`) : undefined;
     const server = await startServer({ profile, locale: options.locale, onLog });
     let context: BrowserContext | undefined;
@@ -85,7 +107,7 @@ export class Workbench {
       await page.goto(
         workbenchUrl(server, {
           folder,
-          extensionDevelopmentPaths: options.loadExtension === false ? [] : [repoRoot],
+          extensionDevelopmentPaths: development ? [repoRoot] : [],
         }),
       );
       await workbench.waitUntilReady();
@@ -208,7 +230,10 @@ export class Workbench {
   async selectAll(): Promise<void> {
     await this.activeEditor().locator('.view-lines').click();
     await this.page.keyboard.press('Control+A');
-    await this.page.locator('.statusbar-item', { hasText: /selected\)/ }).first().waitFor();
+    await this.page
+      .locator('.statusbar-item', { hasText: /selected\)/ })
+      .first()
+      .waitFor();
   }
 
   /**
@@ -221,7 +246,12 @@ export class Workbench {
       for (const frame of this.page.frames()) {
         // The callback runs in the page, where `document` exists; the test project has no DOM types.
         const found = await frame
-          .evaluate((r) => (globalThis as unknown as { document?: { body?: { dataset: Record<string, string> } } }).document?.body?.dataset.role === r, role)
+          .evaluate(
+            (r) =>
+              (globalThis as unknown as { document?: { body?: { dataset: Record<string, string> } } }).document?.body
+                ?.dataset.role === r,
+            role,
+          )
           .catch(() => false);
         if (found) return frame;
       }
