@@ -133,6 +133,16 @@ export function softmaxCard(r: LossReport, row: ReportRow, t: Translate): VNode 
         className: 'll-softmax',
         attrs: { role: 'list', 'aria-label': sigmoid ? t('sigmoidTitle') : t('softmaxTitle') },
       },
+      // Column captions for the eye; each bar's accessible name already says class and p.
+      h(
+        'div',
+        { className: 'll-softmax-row ll-softmax-caption', attrs: { 'aria-hidden': 'true' } },
+        h('span', null, r.kind === 'classification' ? t('colClass') : '#'),
+        h('span', { className: 'll-num' }, row.inputs ? t('colLogit') : ''),
+        h('span', null, ''),
+        h('span', { className: 'll-num' }, 'p'),
+        row.targetValues ? h('span', { className: 'll-num' }, 'y') : null,
+      ),
       bars.map((b) => {
         const label = barLabel(r, b, t);
         const targetValue = row.targetValues?.[b.classIndex];
@@ -162,11 +172,7 @@ export function softmaxCard(r: LossReport, row: ReportRow, t: Translate): VNode 
             num(b.p),
           ),
           targetValue !== undefined
-            ? h(
-                'span',
-                { className: 'll-num ll-softmax-y', attrs: { title: t('colTarget') } },
-                `y=${num(targetValue, 2)}`,
-              )
+            ? h('span', { className: 'll-num ll-softmax-y', attrs: { title: t('colTarget') } }, num(targetValue, 2))
             : null,
         );
       }),
