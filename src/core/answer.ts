@@ -49,6 +49,14 @@ export const ANSWER_PHRASES = {
     en: 'The log-probabilities {0} give the correct class p = {1}, so each sample costs −ln {1} = {2}',
     'zh-cn': '对数概率 {0} 给正确类别 p = {1}，所以每个样本的损失是 −ln {1} = {2}',
   },
+  uniformSoftmaxCounted: {
+    en: 'After softmax the correct class gets p = {0} in each of the {1} counted samples, so each costs {2}',
+    'zh-cn': '经过 softmax 后，计入的 {1} 个样本中正确类别都得到 p = {0}，所以每个样本的损失是 {2}',
+  },
+  uniformLogProbsCounted: {
+    en: 'The log-probabilities give the correct class p = {0} in each of the {1} counted samples, so each costs {2}',
+    'zh-cn': '对数概率在计入的 {1} 个样本中都给正确类别 p = {0}，所以每个样本的损失是 {2}',
+  },
   varyingSoftmax: {
     en: 'After softmax the correct class gets p = {0} to {1}, so the {2} counted samples cost {3} to {4}, sample {5} (target {6}) the most',
     'zh-cn':
@@ -243,6 +251,12 @@ function indexTargetAnswer(
       const rowText = `[${row.map(givenText).join(', ')}]`;
       const phrase: AnswerPhraseKey = softmax ? (p0 < 0.9 ? 'uniformSoftmaxLow' : 'uniformSoftmax') : 'uniformLogProbs';
       first.push({ phrase, args: [rowText, probabilityText(p0), lossText(l0)] });
+    } else if (uniform) {
+      // The same p and loss everywhere, but weights or smoothing make the loss more than −ln p: no range to quote.
+      first.push({
+        phrase: softmax ? 'uniformSoftmaxCounted' : 'uniformLogProbsCounted',
+        args: [probabilityText(p0), String(counted.length), lossText(l0)],
+      });
     } else {
       const p = rangeOf(cls.targetProbability, counted);
       const l = rangeOf(result.perSample, counted);

@@ -358,7 +358,34 @@ for (const locale of ['en', 'zh-cn'] as const) {
           (await inspector.locator('.ll-value.ll-changed, .ll-changed .ll-value, [data-k=value].ll-changed').count()) >
             0,
         );
+        await scrollToTop(inspector);
         await workbench.screenshot('layout-en-light-whatif-highlight');
+      });
+
+      it('explains in the problem panel why a selection of random tensors has no value', async function () {
+        this.timeout(120_000);
+        fs.writeFileSync(
+          path.join(workbench.folder, 'random-logits.py'),
+          'import torch\nimport torch.nn.functional as F\n\nx = torch.randn(4, 3)\ny = torch.randint(0, 3, (4,))\nprint(F.cross_entropy(x, y))\n',
+        );
+        await workbench.openFile('random-logits.py');
+        await workbench.selectAll();
+        await workbench.contextMenu(title('command.computeOnSelection', locale));
+        // The panel is reused: its page is replaced, so look for the new text in whichever frame holds it now.
+        const end = Date.now() + 20_000;
+        let cause = '';
+        while (!/random/.test(cause) && Date.now() < end) {
+          const problem = await workbench.webviewByRole('problem');
+          cause = await problem
+            .locator('.ll-problem-cause')
+            .first()
+            .innerText({ timeout: 1_000 })
+            .catch(() => '');
+          if (!/random/.test(cause)) await workbench.page.waitForTimeout(200);
+        }
+        assert.match(cause, /random/, 'the cause names the random tensors');
+        assert.deepEqual(await workbench.notifications(), [], 'no toast: the reason is in the panel');
+        await workbench.screenshot('layout-en-light-problem-random');
       });
     }
   });

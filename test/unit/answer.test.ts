@@ -156,6 +156,23 @@ describe('the answer under the value', () => {
     ]);
   });
 
+  it('quotes no range when every sample is the same (the seed with label_smoothing)', () => {
+    const inputs = {
+      input: tensorFrom([1, 0, 0, 0, 1, 0, 0, 0, 1], [3, 3], 'float32'),
+      target: tensorFrom([0, 1, 2], [3], 'int64'),
+    };
+    const result = compute('cross_entropy', inputs, { label_smoothing: 0.05 });
+    const p = result.classification!.targetProbability[0]!;
+    const text = renderAnswer(buildAnswer(result, inputs), 'en');
+    assert.ok(
+      text.startsWith(
+        `After softmax the correct class gets p = ${prob(p)} in each of the 3 counted samples, so each costs ` +
+          `${loss(result.perSample[0]!)}; the mean is ${loss(result.output.data[0]!)}. With label_smoothing = 0.05,`,
+      ),
+      text,
+    );
+  });
+
   it('words every phrase in both languages with the same placeholders', () => {
     for (const [key, phrase] of Object.entries(ANSWER_PHRASES)) {
       const holes = (s: string): string[] => (s.match(/\{\d+\}/g) ?? []).sort();
