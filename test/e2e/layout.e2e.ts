@@ -169,6 +169,9 @@ async function scrollToTop(frame: Frame): Promise<void> {
 async function showEditorTab(workbench: Workbench, name: string): Promise<void> {
   // Scoped to the editor tabs: the activity bar's "Loss Lens" item is a tab too.
   await workbench.page.locator('.tabs-container').getByRole('tab', { name, exact: true }).first().click();
+  // Away from the tab, so its tooltip does not cover the screenshot.
+  const viewport = workbench.page.viewportSize()!;
+  await workbench.page.mouse.move(viewport.width / 2, viewport.height / 2);
 }
 
 /** Asserts what every breakdown-like view must show at a glance: the answer, the softmax bars, the banner on screen. */
@@ -295,17 +298,21 @@ for (const locale of ['en', 'zh-cn'] as const) {
           await workbench.screenshot(`layout-${locale}-${theme.id}-breakdown-${width}`);
           if (theme.id === 'light') {
             // The other tabs a person reads most, for the record (their layout was checked above).
-            for (const tab of ['gradient', 'classes']) {
+            for (const tab of ['gradient', 'classes', 'derivation']) {
               await frame.locator(`#tab-${tab}`).click();
+              // The tab strip at the top of the view, so the tab's content fills the screenshot.
+              await frame.evaluate(`document.getElementById('tab-${tab}').scrollIntoView()`);
               await workbench.screenshot(`layout-${locale}-${theme.id}-breakdown-${tab}-${width}`);
             }
             await frame.locator('#tab-samples').click();
+            await scrollToTop(frame);
           }
         }
       });
 
       it(`problem panel at ${WIDTHS.join(', ')} px (${theme.id})`, async function () {
         this.timeout(240_000);
+        await workbench.setColorTheme(theme.label);
         await showEditorTab(workbench, l10n('Loss Lens: problem', locale));
         for (const width of WIDTHS) {
           const frame = await fitEditorWebview(workbench, 'problem', width);
@@ -320,6 +327,7 @@ for (const locale of ['en', 'zh-cn'] as const) {
 
       it(`inspector at ${WIDTHS.join(', ')} px (${theme.id})`, async function () {
         this.timeout(240_000);
+        await workbench.setColorTheme(theme.label);
         await workbench.runCommand(`Loss Lens: ${title('command.openInspector', locale)}`);
         for (const width of WIDTHS) {
           const frame = await fitInspector(workbench, width);
