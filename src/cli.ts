@@ -58,7 +58,7 @@ function report(
   file: string,
   json: boolean,
   io: Io,
-  extra: { classes?: readonly string[] } = {},
+  extra: { classes?: readonly string[]; inputs?: LossInputs } = {},
   explain?: Explain,
   locale: DerivationLocale = 'en',
 ): number {
@@ -190,7 +190,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       }
       file ??= opts.input!;
       const explain = opts.explain ? { inputs, locale: opts.lang } : undefined;
-      exitCode = report(outcome, file, opts.json === true, io, classes ? { classes } : {}, explain, opts.lang);
+      exitCode = report(outcome, file, opts.json === true, io, { ...(classes ? { classes } : {}), inputs }, explain, opts.lang);
     });
 
   program
@@ -228,7 +228,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
           const where = loops && loops.length > 0 ? ` (${loops.map((l) => `loop at line ${l.line}, iteration ${l.iteration + 1}`).join(', ')})` : '';
           const head = `${c.range.line}:${c.range.column} ${c.fn}${where}`;
           if (c.result) {
-            io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang })}\n\n`);
+            io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang, ...(c.computed ? { inputs: c.computed.inputs } : {}) })}\n\n`);
             if (opts.explain) io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
           }
           else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);

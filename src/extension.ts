@@ -12,6 +12,7 @@ import { readConfig } from './config';
 import { LOSSES } from './core/losses/index';
 import { runLoss } from './core/run';
 import { registerLossLensViews } from './panel/index';
+import { ProblemPanel } from './panel/problemPanel';
 import { LossCodeActions } from './providers/codeActions';
 import { LossDiagnostics } from './providers/diagnostics';
 import { EvaluationCache, PYTHON_SELECTOR } from './providers/documents';
@@ -37,7 +38,9 @@ export function activate(context: vscode.ExtensionContext): Services {
       return outcome;
     },
   });
-  const services: Services = { context, log, views, status, config: readConfig };
+  const problems = new ProblemPanel(context.extensionUri);
+  context.subscriptions.push(problems);
+  const services: Services = { context, log, views, status, problems, config: readConfig };
   const evaluations = new EvaluationCache();
   const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(

@@ -206,6 +206,21 @@ export const WEBVIEW_STRING_KEYS = [
   'classesShown',
   'colMeanLoss',
   'colPredictedCount',
+  // The answer, the softmax rows, the loss curve and the heat map's axes.
+  'softmaxTitle',
+  'sigmoidTitle',
+  'probabilityTitle',
+  'softmaxShown',
+  'otherClasses',
+  'colLogit',
+  'lossCurve',
+  'targetLogitAxis',
+  'weightMark',
+  'ignoredMark',
+  'heatmapRows',
+  'heatmapCols',
+  'heatmapColsElement',
+  'answerLabel',
 ] as const;
 
 /** A key of the webview's string bundle. */

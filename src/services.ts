@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { LossLensConfig } from './config';
 import type { LossLensViews } from './panel/index';
+import type { ProblemPanel } from './panel/problemPanel';
 import type { LossStatusBar } from './statusBar';
 
 /** Everything the commands and providers share. */
@@ -12,6 +13,8 @@ export interface Services {
   readonly log: vscode.LogOutputChannel;
   readonly views: LossLensViews;
   readonly status: LossStatusBar;
+  /** The panel that explains errors and why a selection could not be computed. */
+  readonly problems: ProblemPanel;
   /** Reads the settings now (they can change at any time). */
   config(scope?: vscode.ConfigurationScope): LossLensConfig;
 }

@@ -20,10 +20,11 @@ import { bceView, classesView, extraTermsView, gradientView, klDivView, labelSmo
 import { tableColumns } from './views/columns';
 import { derivationView } from './views/derivation';
 import { infoView } from './views/info';
-import { createTranslator, type Translate } from './views/l10n';
+import { answerLocale, createTranslator, type Translate } from './views/l10n';
 import { largeView } from './views/large';
 import { sampleDetailsView } from './views/sample';
 import { lossPartsView, smoothingComparisonView } from './views/smoothing';
+import { SOFTMAX_CARDS, softmaxCardsView } from './views/softmax';
 import { errorView, headerView, overviewView, statsView, warningsView } from './views/summary';
 import { weightsFromCountsView } from './views/weights';
 import { historyView, whatIfView } from './views/whatIf';
@@ -35,6 +36,11 @@ const PAGE_SIZE = 200;
 const MAX_CACHED_ROWS = 20_000;
 
 const INDEX_SORT: RowSort = { key: 'index', descending: false };
+
+/** Below this width (px) the table leads with the loss column and the page uses its narrow layout. */
+const NARROW_WIDTH = 560;
+/** How long a number that a what-if change altered stays highlighted (ms). */
+const CHANGED_HIGHLIGHT_MS = 2500;
 
 interface SavedState {
   readonly sort?: RowSort;
@@ -156,6 +162,9 @@ export class App {
   private readonly historyRegion = document.createElement('div');
   private readonly tabsRegion = document.createElement('div');
   private detailsHost: HTMLElement | undefined;
+  private softmaxHost: HTMLElement | undefined;
+  private narrow = false;
+  private changedTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly actions: ViewActions;
 
   constructor(
@@ -207,6 +216,18 @@ export class App {
         : [this.headerRegion, this.errorRegion, this.tabsRegion];
     this.root.replaceChildren(...regions);
     this.root.classList.add(`ll-role-${role}`);
+    // Narrow views (a side bar, a 360 px editor group) lead the table with the loss column.
+    new ResizeObserver(() => {
+      const narrow = this.root.clientWidth < NARROW_WIDTH;
+      if (narrow === this.narrow) return;
+      this.narrow = narrow;
+      this.root.classList.toggle('ll-narrow', narrow);
+      if (this.report) this.table.setColumns(this.columns(this.report), this.sort, this.tableTexts());
+    }).observe(this.root);
+  }
+
+  private columns(r: LossReport): ReturnType<typeof tableColumns> {
+    return tableColumns(r, this.t, this.role === 'inspector', this.narrow);
   }
 
   /** Starts listening and tells the host we are ready. */
@@ -227,6 +248,7 @@ export class App {
       case 'rows':
         if (this.store.accept(message.page)) {
           this.table.refresh();
+          if (message.page.offset < SOFTMAX_CARDS) this.renderSoftmax();
           if (this.selected !== undefined && message.page.rows.some((r) => r.index === this.selected))
             this.renderDetails();
         }
@@ -279,6 +301,11 @@ export class App {
     stale: boolean,
   ): void {
     const previous = this.report;
+    // A what-if edit of the same computation: remember what every number read, to highlight what changed.
+    const before =
+      previous && previous.id !== report.id && previous.fn === report.fn && previous.sampleCount === report.sampleCount
+        ? this.snapshotNumbers()
+        : undefined;
     this.report = report;
     this.whatIf = whatIf;
     this.pinned = pinned;
@@ -297,6 +324,29 @@ export class App {
     this.renderHeader();
     this.renderError();
     this.renderWhatIf();
+    if (before) this.highlightChanges(before);
+  }
+
+  /** The text of every number the page shows, by its stable key (`data-k`). */
+  private snapshotNumbers(): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const el of document.querySelectorAll<HTMLElement>('[data-k]')) texts.set(el.dataset.k!, el.textContent ?? '');
+    return texts;
+  }
+
+  /** Briefly highlights every number whose text differs from `before`. */
+  private highlightChanges(before: Map<string, string>): void {
+    const changed: HTMLElement[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('[data-k]')) {
+      const old = before.get(el.dataset.k!);
+      if (old !== undefined && old !== (el.textContent ?? '')) changed.push(el);
+    }
+    for (const el of document.querySelectorAll('.ll-changed')) el.classList.remove('ll-changed');
+    for (const el of changed) el.classList.add('ll-changed');
+    if (this.changedTimer) clearTimeout(this.changedTimer);
+    this.changedTimer = setTimeout(() => {
+      for (const el of document.querySelectorAll('.ll-changed')) el.classList.remove('ll-changed');
+    }, CHANGED_HIGHLIGHT_MS);
   }
 
   private select(index: number, scroll: boolean): void {
@@ -319,8 +369,9 @@ export class App {
       this.sort.key === key ? { key, descending: !this.sort.descending } : { key, descending: firstDescending };
     this.save();
     this.store.reset(this.report.id, this.report.sampleCount, this.sort);
-    this.table.setColumns(tableColumns(this.report, this.t, this.role === 'inspector'), this.sort, this.tableTexts());
+    this.table.setColumns(this.columns(this.report), this.sort, this.tableTexts());
     this.table.setSource(this.store, true);
+    this.renderSoftmax();
   }
 
   private save(): void {
@@ -370,6 +421,7 @@ export class App {
           stale: this.stale,
           edited: this.whatIf?.edited ?? false,
           busy: this.busy,
+          locale: answerLocale(this.locale),
         },
         this.t,
         this.actions,
@@ -420,6 +472,7 @@ export class App {
           'div',
           { className: 'll-samples' },
           statsView(r, t, this.actions),
+          h('div', { className: 'll-softmax-host' }),
           h('div', { className: 'll-table-host' }),
           h('div', { className: 'll-details-host' }),
         ),
@@ -460,10 +513,24 @@ export class App {
     );
     this.tabsRegion.querySelector('.ll-table-host')?.append(this.table.element);
     this.detailsHost = (this.tabsRegion.querySelector('.ll-details-host') as HTMLElement | null) ?? undefined;
+    this.softmaxHost = (this.tabsRegion.querySelector('.ll-softmax-host') as HTMLElement | null) ?? undefined;
     this.table.setLabel(t('samples'));
-    this.table.setColumns(tableColumns(r, t, this.role === 'inspector'), this.sort, this.tableTexts());
+    this.table.setColumns(this.columns(r), this.sort, this.tableTexts());
     this.table.setSelected(this.selected);
+    this.renderSoftmax();
     this.renderDetails();
+  }
+
+  /** The softmax cards of the first samples in the table's order (those whose rows have arrived). */
+  private renderSoftmax(): void {
+    const r = this.report;
+    if (!r || !this.softmaxHost) return;
+    const rows: ReportRow[] = [];
+    for (let position = 0; position < Math.min(SOFTMAX_CARDS, r.sampleCount); position++) {
+      const row = this.store.rowAt(position);
+      if (row) rows.push(row);
+    }
+    renderInto(this.softmaxHost, softmaxCardsView(r, rows, this.t));
   }
 
   private renderDetails(): void {

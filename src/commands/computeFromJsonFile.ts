@@ -37,7 +37,7 @@ export async function computeFromJsonFile(services: Services, uri?: vscode.Uri):
     if (target.scheme === 'file') file = resolveNpyRelativeTo(file, target.fsPath);
   } catch (e) {
     if (e instanceof LossLensError) {
-      void showProblem(e.diagnostic, document, services.log);
+      void showProblem(services, e.diagnostic, document);
       return;
     }
     throw e;

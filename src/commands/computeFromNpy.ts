@@ -77,7 +77,7 @@ export async function computeFromNpy(services: Services, uri?: vscode.Uri): Prom
     inputs = { input: readNpyFromDisk(input.fsPath), target: readNpyFromDisk(target.fsPath) };
   } catch (e) {
     if (e instanceof LossLensError) {
-      void showProblem(e.diagnostic, undefined, services.log);
+      void showProblem(services, e.diagnostic, undefined);
       return;
     }
     void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));

@@ -51,7 +51,7 @@ async function runJob(
   } catch (e) {
     if (e instanceof WorkerFailure && e.diagnostic) {
       // No document is opened for a big file: the message carries its line:column.
-      void showProblem(e.diagnostic, undefined, services.log);
+      void showProblem(services, e.diagnostic, undefined);
       return undefined;
     }
     void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));

@@ -47,7 +47,7 @@ export async function computeOnSelection(services: Services): Promise<void> {
     tensors = readTensors(text, { origin }).filter((t) => t.kind === 'tensor');
   } catch (e) {
     if (e instanceof LossLensError) {
-      void showProblem(e.diagnostic, document, services.log);
+      void showProblem(services, e.diagnostic, document);
       return;
     }
     throw e;

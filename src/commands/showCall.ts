@@ -25,10 +25,23 @@ export async function showCall(services: Services, call: SnippetCall, document: 
   }
   const problem = call.diagnostics.find((d) => d.severity === 'error') ?? call.diagnostics[0];
   if (problem) {
-    void showProblem(problem, document, services.log);
+    void showProblem(services, problem, document);
     return;
   }
-  void vscode.window.showInformationMessage(vscode.l10n.t('{0} at line {1}: its tensors are not all known here (random, or computed elsewhere), so there is no value to show.', call.fn, call.range.line));
+  services.problems.show(vscode.l10n.t('No value to show'), [
+    {
+      message: `${call.fn}(…)`,
+      cause: vscode.l10n.t(
+        '{0} at line {1}: its tensors are not all known here (random, or computed elsewhere), so there is no value to show.',
+        call.fn,
+        call.range.line,
+      ),
+      fix: vscode.l10n.t(
+        'Select a snippet whose tensors are written out (torch.tensor([...])), or paste the printed values of the random tensors.',
+      ),
+      where: `${vscode.workspace.asRelativePath(document.uri)}:${call.range.line}:${call.range.column}`,
+    },
+  ]);
 }
 
 /** The call to show when a selection holds several: asks, listing each with its value or problem. */
@@ -36,9 +49,17 @@ export async function pickCall(calls: readonly SnippetCall[], decimals: number):
   if (calls.length === 1) return calls[0];
   const items = calls.map((call) => {
     const error = call.diagnostics.find((d) => d.severity === 'error');
-    const value = call.result && typeof call.result.value === 'number' ? call.result.value.toFixed(decimals) : undefined;
-    return { label: `${call.fn}`, description: vscode.l10n.t('line {0}', call.range.line), detail: value ?? error?.message ?? vscode.l10n.t('values unknown'), call };
+    const value =
+      call.result && typeof call.result.value === 'number' ? call.result.value.toFixed(decimals) : undefined;
+    return {
+      label: `${call.fn}`,
+      description: vscode.l10n.t('line {0}', call.range.line),
+      detail: value ?? error?.message ?? vscode.l10n.t('values unknown'),
+      call,
+    };
   });
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Loss Lens: several loss calls — choose one') });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Loss Lens: several loss calls — choose one'),
+  });
   return picked?.call;
 }

@@ -1,27 +1,33 @@
 /**
- * Tells a person about a problem from the core: PyTorch's text first, then the plain cause and the fix, with a
- * button that jumps to the place.
+ * Tells a person about a problem from the core in the problem panel: PyTorch's text first, then the plain cause and
+ * the fix, and where it is. A panel rather than a toast, which would cut the explanation off with "…".
  */
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/diagnostics';
 import { localize } from '../providers/localize';
-import { toVscodeRange } from '../ranges';
+import type { Services } from '../services';
 
-/** Shows an error (or warning) message for a diagnostic; "Go to" reveals its range in `document`. */
-export async function showProblem(problem: Diagnostic, document: vscode.TextDocument | undefined, log: vscode.LogOutputChannel): Promise<void> {
+/** Shows a diagnostic (in the display language) in the problem panel and logs it. */
+export async function showProblem(
+  services: Pick<Services, 'log' | 'problems'>,
+  problem: Diagnostic,
+  document: vscode.TextDocument | undefined,
+): Promise<void> {
   const d = localize(problem);
-  const where = `${d.line}:${d.column}`;
-  const parts = [`${where} ${d.message}`];
-  if (d.explanation) parts.push(vscode.l10n.t('Cause: {0}', d.explanation));
-  if (d.hint) parts.push(vscode.l10n.t('Fix: {0}', d.hint));
-  const text = parts.join(' — ');
-  log.warn(`[${d.code}] ${text}`);
-  const goTo = vscode.l10n.t('Go to {0}', where);
-  const show = d.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
-  const choice = await show(text, ...(document ? [goTo] : []));
-  if (choice === goTo && document) {
-    const range = toVscodeRange(d);
-    const editor = await vscode.window.showTextDocument(document, { selection: range });
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  }
+  const where = `${document ? `${vscode.workspace.asRelativePath(document.uri)}:` : ''}${d.line}:${d.column}`;
+  services.log.warn(
+    `[${d.code}] ${where} ${d.message}${d.explanation ? ` — ${d.explanation}` : ''}${d.hint ? ` — ${d.hint}` : ''}`,
+  );
+  services.problems.show(
+    d.severity === 'error' ? vscode.l10n.t('PyTorch would reject this') : vscode.l10n.t('Loss Lens: problem'),
+    [
+      {
+        message: d.message,
+        ...(d.explanation ? { cause: d.explanation } : {}),
+        ...(d.hint ? { fix: d.hint } : {}),
+        code: d.code,
+        where,
+      },
+    ],
+  );
 }

@@ -3,8 +3,9 @@
  */
 import type { Diagnostic } from './diagnostics';
 import { localizeDiagnostic, localizeReduction, type Locale } from './i18n/index';
-import type { LossResult } from './losses/types';
-import { toNested, type Nested, type Tensor } from './tensor';
+import { broadcastSource } from './losses/binary_cross_entropy';
+import type { LossInputs, LossResult } from './losses/types';
+import { numel, toNested, type Nested, type Tensor } from './tensor';
 
 /** A JSON-safe number: NaN and ±Infinity become the strings "nan", "inf", "-inf" (JSON has no such numbers). */
 export type JsonNumber = number | 'nan' | 'inf' | '-inf';
@@ -37,9 +38,16 @@ export function resultToJson(r: LossResult): Record<string, unknown> {
   return {
     fn: r.fn,
     value: jsonNested(r.value),
-    reduction: { ...r.reduction, numerator: jsonNumber(r.reduction.numerator), denominator: jsonNumber(r.reduction.denominator) },
+    reduction: {
+      ...r.reduction,
+      numerator: jsonNumber(r.reduction.numerator),
+      denominator: jsonNumber(r.reduction.denominator),
+    },
     options: Object.fromEntries(
-      Object.entries(r.options).map(([k, v]) => [k, v !== null && typeof v === 'object' ? tensorJson(v) : typeof v === 'number' ? jsonNumber(v) : v]),
+      Object.entries(r.options).map(([k, v]) => [
+        k,
+        v !== null && typeof v === 'object' ? tensorJson(v) : typeof v === 'number' ? jsonNumber(v) : v,
+      ]),
     ),
     perElement: tensorJson(r.perElement),
     perSample: arrayJson(r.perSample),
@@ -56,7 +64,13 @@ export function resultToJson(r: LossResult): Record<string, unknown> {
             sampleWeight: arrayJson(c.sampleWeight),
             ignored: Array.from(c.ignored, (v) => v === 1),
             ...(c.labelSmoothing
-              ? { labelSmoothing: { epsilon: c.labelSmoothing.epsilon, nllPart: arrayJson(c.labelSmoothing.nllPart), smoothPart: arrayJson(c.labelSmoothing.smoothPart) } }
+              ? {
+                  labelSmoothing: {
+                    epsilon: c.labelSmoothing.epsilon,
+                    nllPart: arrayJson(c.labelSmoothing.nllPart),
+                    smoothPart: arrayJson(c.labelSmoothing.smoothPart),
+                  },
+                }
               : {}),
           },
         }
@@ -83,29 +97,108 @@ function formatNested(n: Nested, decimals: number): string {
 /** Lays out rows as an aligned text table. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padStart(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The readable report: per-sample table, the reduction, the value. At most `maxRows` rows are listed. */
-export function formatResult(r: LossResult, opts: { classes?: readonly string[]; decimals?: number; maxRows?: number; locale?: Locale } = {}): string {
+/** An element's index in `shape` as PyTorch prints it: `[0, 2]` (or `0` for a 1-D tensor). */
+function elementPosition(k: number, shape: readonly number[]): string {
+  if (shape.length <= 1) return String(k);
+  const index: number[] = [];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index.unshift(k % shape[d]!);
+    k = Math.floor(k / shape[d]!);
+  }
+  return `[${index.join(', ')}]`;
+}
+
+/**
+ * BCE / BCE with logits element by element: the target, p (the sigmoid of the logit, or the input), the effective
+ * pos_weight and weight of each element (as broadcast against the input), and its loss. Undefined when the target
+ * is not at hand or does not match the elements.
+ */
+function binaryTable(
+  r: LossResult,
+  inputs: LossInputs | undefined,
+  decimals: number,
+  maxRows: number,
+): string | undefined {
+  const target = inputs?.target;
+  const pe = r.perElement;
+  const probabilities = r.classification?.probabilities;
+  const n = pe.data.length;
+  if (!target || numel(target.shape) !== n || !probabilities || probabilities.data.length !== n) return undefined;
+  const optionTensor = (name: string): Tensor | undefined => {
+    const v = r.options[name];
+    return v !== null && typeof v === 'object' ? v : undefined;
+  };
+  const posWeight = optionTensor('pos_weight');
+  const weight = optionTensor('weight');
+  const pw = posWeight ? broadcastSource(posWeight, pe.shape) : undefined;
+  const w = weight ? broadcastSource(weight, pe.shape) : undefined;
+  const withLogits = r.fn === 'binary_cross_entropy_with_logits';
+  const header = [
+    'element',
+    'target',
+    withLogits ? 'sigmoid(x)' : 'p',
+    ...(withLogits ? ['pos_weight'] : []),
+    'weight',
+    'loss',
+  ];
+  const rows: string[][] = [];
+  for (let k = 0; k < Math.min(n, maxRows); k++) {
+    rows.push([
+      elementPosition(k, pe.shape),
+      formatValue(target.data[k]!, decimals),
+      formatValue(probabilities.data[k]!, decimals),
+      ...(withLogits ? [formatValue(pw ? pw.values[k % pw.period]! : 1, decimals)] : []),
+      formatValue(w ? w.values[k % w.period]! : 1, decimals),
+      formatValue(pe.data[k]!, decimals),
+    ]);
+  }
+  const lines = [table(header, rows)];
+  if (n > maxRows) lines.push(`… ${n - maxRows} more elements (use --json for all)`);
+  return lines.join('\n');
+}
+
+/**
+ * The readable report: per-sample table, the reduction, the value. At most `maxRows` rows are listed. With `inputs`
+ * (the tensors computed from), BCE losses list every element with its target and effective pos_weight.
+ */
+export function formatResult(
+  r: LossResult,
+  opts: { classes?: readonly string[]; decimals?: number; maxRows?: number; locale?: Locale; inputs?: LossInputs } = {},
+): string {
   const decimals = opts.decimals ?? 4;
   const maxRows = opts.maxRows ?? 50;
   const out: string[] = [`${r.fn}`];
   const c = r.classification;
-  const className = (k: number): string => (k < 0 ? '-' : opts.classes?.[k] !== undefined ? `${k} (${opts.classes[k]})` : String(k));
+  const className = (k: number): string =>
+    k < 0 ? '-' : opts.classes?.[k] !== undefined ? `${k} (${opts.classes[k]})` : String(k);
   const n = r.perSample.length;
   const shown = Math.min(n, maxRows);
-  if (c && c.targetClass.length === n) {
+  const binary =
+    r.fn === 'binary_cross_entropy' || r.fn === 'binary_cross_entropy_with_logits'
+      ? binaryTable(r, opts.inputs, decimals, maxRows)
+      : undefined;
+  if (binary) {
+    out.push(binary);
+  } else if (c && c.targetClass.length === n) {
     const rows: string[][] = [];
     for (let i = 0; i < shown; i++) {
+      // An ignored sample has no p(target), loss or weight that counts: '—', as the breakdown shows it.
+      const ignored = c.ignored[i] === 1;
       rows.push([
         String(i),
-        c.ignored[i] ? 'ignored' : className(c.targetClass[i]!),
+        ignored ? 'ignored' : className(c.targetClass[i]!),
         className(c.predictedClass[i]!),
-        Number.isNaN(c.targetProbability[i]!) ? '-' : formatValue(c.targetProbability[i]!, decimals),
-        formatValue(r.perSample[i]!, decimals),
-        formatValue(c.sampleWeight[i]!, decimals),
+        ignored || Number.isNaN(c.targetProbability[i]!) ? '—' : formatValue(c.targetProbability[i]!, decimals),
+        ignored ? '—' : formatValue(r.perSample[i]!, decimals),
+        ignored ? '—' : formatValue(c.sampleWeight[i]!, decimals),
       ]);
     }
     out.push(table(['sample', 'target', 'predicted', 'p(target)', 'loss', 'weight'], rows));
@@ -114,13 +207,15 @@ export function formatResult(r: LossResult, opts: { classes?: readonly string[];
     for (let i = 0; i < shown; i++) rows.push([String(i), formatValue(r.perSample[i]!, decimals)]);
     out.push(table(['sample', 'loss'], rows));
   }
-  if (shown < n) out.push(`… ${n - shown} more samples (use --json for all)`);
+  if (shown < n && !binary) out.push(`… ${n - shown} more samples (use --json for all)`);
   const red = localizeReduction(r.reduction, opts.locale ?? 'en');
   if (red.reduction === 'none') {
     out.push(`reduction: none — ${red.why}`);
     out.push(`value: ${formatNested(r.value, decimals)}`);
   } else {
-    out.push(`reduction: ${red.reduction} = ${formatValue(red.numerator, decimals)} / ${formatValue(red.denominator, decimals)}  (${red.denominatorLabel})`);
+    out.push(
+      `reduction: ${red.reduction} = ${formatValue(red.numerator, decimals)} / ${formatValue(red.denominator, decimals)}  (${red.denominatorLabel})`,
+    );
     out.push(`  why: ${red.why}`);
     out.push(`value: ${formatNested(r.value, decimals)}`);
   }

@@ -6,6 +6,7 @@
  * model is a {@link JsonNumber} because `webview.postMessage` serialises messages as JSON, which would turn NaN and
  * ±Infinity into `null`; a loss of `inf` must stay `inf` on screen.
  */
+import { buildAnswer, type Answer } from './answer';
 import type { Diagnostic, Severity, SourceRange } from './diagnostics';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
 import { EXTRA_PYTHON } from './losses/extra/python';
@@ -288,6 +289,8 @@ export interface LossReport {
   readonly smoothingComparison?: TeachingSections['smoothingComparison'];
   /** Symmetric cross-entropy's CE/RCE split, focal loss's p_t, (1 − p_t)^γ and α_t, per sample. */
   readonly lossParts?: TeachingSections['lossParts'];
+  /** The answer under the value: sentences explaining this number with these inputs, and meaning-changing notes. */
+  readonly answer?: Answer;
 }
 
 /** A report plus paged access to its rows. Rows are built on demand, so 100 000 samples cost nothing until asked for. */
@@ -1037,6 +1040,7 @@ export function buildReport(result: LossResult, context: ReportContext = {}): Re
     })),
     warnings: result.warnings.map(toReportWarning),
     ...buildTeachingSections(result, context.inputs),
+    answer: buildAnswer(result, inputs, context.classNames),
   };
 
   // Sorted orders are computed once per key and reused by every page.

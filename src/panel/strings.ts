@@ -214,7 +214,10 @@ export function webviewStrings(): WebviewStrings {
     derivUnsupported: t('There is no derivation by hand for {0} yet.', '{0}'),
     // Large inputs: the Summary tab (webview/views/large.ts).
     largeTab: t('Summary'),
-    largeNote: t('Large input ({0} elements): computed in a background worker and summarised; table rows are computed as you scroll.', '{0}'),
+    largeNote: t(
+      'Large input ({0} elements): computed in a background worker and summarised; table rows are computed as you scroll.',
+      '{0}',
+    ),
     worstSamples: t('Worst samples'),
     showSample: t('Show'),
     lossHistogram: t('Per-sample loss histogram'),
@@ -226,8 +229,28 @@ export function webviewStrings(): WebviewStrings {
     confusionCell: t('target {0}, predicted {1}: {2}', '{0}', '{1}', '{2}'),
     accuracy: t('Accuracy {0} ({1} samples)', '{0}', '{1}'),
     classAggregates: t('Classes by total loss'),
-    classesShown: t('The {0} classes with the largest total loss, of {1} classes with targets ({2} classes in all).', '{0}', '{1}', '{2}'),
+    classesShown: t(
+      'The {0} classes with the largest total loss, of {1} classes with targets ({2} classes in all).',
+      '{0}',
+      '{1}',
+      '{2}',
+    ),
     colMeanLoss: t('Mean loss'),
     colPredictedCount: t('Predicted as'),
+    // The answer, the softmax rows, the loss curve and the heat map's axes.
+    softmaxTitle: t('Softmax per sample'),
+    sigmoidTitle: t('Sigmoid per element'),
+    probabilityTitle: t('Probabilities per sample'),
+    softmaxShown: t('The first {0} of {1} samples in the table’s order; select a row for any other.', '{0}', '{1}'),
+    otherClasses: t('others ({0} classes)', '{0}'),
+    colLogit: t('logit'),
+    lossCurve: t('Loss of sample {0} as its target logit moves; now {1} at logit {2}', '{0}', '{1}', '{2}'),
+    targetLogitAxis: t('target logit'),
+    weightMark: t('weight {0}', '{0}'),
+    ignoredMark: t('ignored (ignore_index): adds 0, not counted'),
+    heatmapRows: t('rows: sample'),
+    heatmapCols: t('columns: class'),
+    heatmapColsElement: t('columns: element'),
+    answerLabel: t('What this number means'),
   };
 }

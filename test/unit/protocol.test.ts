@@ -108,6 +108,7 @@ const fakeRenderers: ComponentRenderers = {
       p.tabs.map((t) => render(t.content)),
     ),
   heatmap: (p) => fakeComponent('heatmap', [p.label, ...p.columnNames]),
+  plot: (p) => fakeComponent('plot', [p.label, p.xLabel]),
 };
 
 function render(node: VNode): FakeNode {
@@ -400,7 +401,11 @@ describe('protocol', () => {
         },
       ];
       const views: VNode[] = [
-        headerView({ report, role: 'inspector', pinned: false, stale: false, edited: false, busy: true }, t, noActions),
+        headerView(
+          { report, role: 'inspector', pinned: false, stale: false, edited: false, busy: true, locale: 'en' },
+          t,
+          noActions,
+        ),
         classesView(report, t)!,
         gradientView(report, t),
         overviewView({ ...report, options: [{ name: 'reduction', text: `'${EVIL}'` }] }, t),

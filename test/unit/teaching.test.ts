@@ -263,6 +263,7 @@ const renderers: ComponentRenderers = {
       p.tabs.map((t) => render(t.content)),
     ),
   heatmap: (p) => textComponent([p.label]),
+  plot: (p) => textComponent([p.label, p.xLabel]),
 };
 
 function texts(node: Fake, out: string[] = []): string[] {

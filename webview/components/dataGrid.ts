@@ -1,41 +1,43 @@
-/** A small, fully rendered data grid (the per-sample table is the virtual table instead). */
+/**
+ * A small, fully rendered data grid (the per-sample table is the virtual table instead): a plain <table> in a
+ * container that scrolls sideways when a narrow view cannot hold it, so no cell is ever squeezed into wrapping a
+ * number ("1.00/00") or cut off.
+ */
 import type { DataGridProps } from './types';
-import { TAGS } from './toolkit';
 
 /** Renders every row; cells are text. */
 export function renderDataGrid(p: DataGridProps): HTMLElement {
-  const grid = document.createElement(TAGS.dataGrid);
-  grid.setAttribute('aria-label', p.label);
-  grid.setAttribute('generate-header', 'none');
-  // Set on the grid and on every row: FAST only propagates the grid's template to rows it generated itself.
-  const template = p.columns.map((c) => (c.numeric ? 'minmax(5em, 1fr)' : 'minmax(8em, 2fr)')).join(' ');
-  grid.setAttribute('grid-template-columns', template);
-  grid.className = 'll-grid';
-  const header = document.createElement(TAGS.dataGridRow);
-  header.setAttribute('row-type', 'header');
-  header.setAttribute('grid-template-columns', template);
-  p.columns.forEach((column, i) => {
-    const cell = document.createElement(TAGS.dataGridCell);
-    cell.setAttribute('cell-type', 'columnheader');
-    cell.setAttribute('grid-column', String(i + 1));
-    if (column.numeric) cell.classList.add('ll-num');
-    cell.textContent = column.title;
-    header.appendChild(cell);
-  });
-  grid.appendChild(header);
+  const scroll = document.createElement('div');
+  scroll.className = 'll-grid-scroll';
+  const table = document.createElement('table');
+  table.className = 'll-grid ll-table';
+  table.setAttribute('aria-label', p.label);
+  const head = document.createElement('thead');
+  const headRow = document.createElement('tr');
+  for (const column of p.columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    if (column.numeric) th.className = 'll-num';
+    th.textContent = column.title;
+    headRow.append(th);
+  }
+  head.append(headRow);
+  const body = document.createElement('tbody');
   const highlighted = new Set(p.highlighted ?? []);
   p.rows.forEach((row, r) => {
-    const rowEl = document.createElement(TAGS.dataGridRow);
-    rowEl.setAttribute('grid-template-columns', template);
-    if (highlighted.has(r)) rowEl.classList.add('ll-highlight');
-    p.columns.forEach((column, i) => {
-      const cell = document.createElement(TAGS.dataGridCell);
-      cell.setAttribute('grid-column', String(i + 1));
-      if (column.numeric) cell.classList.add('ll-num');
-      cell.textContent = row[column.key] ?? '';
-      rowEl.appendChild(cell);
-    });
-    grid.appendChild(rowEl);
+    const tr = document.createElement('tr');
+    if (highlighted.has(r)) tr.className = 'll-highlight';
+    for (const column of p.columns) {
+      const td = document.createElement('td');
+      if (column.numeric) td.className = 'll-num';
+      td.textContent = row[column.key] ?? '';
+      // A stable key, so a what-if change can highlight the cells whose text changed.
+      td.dataset.k = `${p.label}.${r}.${column.key}`;
+      tr.append(td);
+    }
+    body.append(tr);
   });
-  return grid;
+  table.append(head, body);
+  scroll.append(table);
+  return scroll;
 }

@@ -11,9 +11,81 @@ function themeColor(name: string, fallback: string): string {
   return value === '' ? fallback : value;
 }
 
-/** Renders the heat map; it redraws itself when the theme changes. */
+/** Maps up to this many columns and rows are drawn as a table of numbered cells; larger ones on a canvas. */
+const TABLE_MAX_COLS = 12;
+const TABLE_MAX_ROWS = 64;
+
+/** The label of heat-map row `row` / column `col` (a range when downsampled). */
+function rowText(p: HeatmapProps, row: number): string {
+  return p.map.rowStep > 1 ? `${row * p.map.rowStep}–${(row + 1) * p.map.rowStep - 1}` : String(row);
+}
+function colText(p: HeatmapProps, col: number): string {
+  const colIndex = col * p.map.colStep;
+  return p.map.colStep > 1 ? `${colIndex}–${colIndex + p.map.colStep - 1}` : (p.columnNames[col] ?? String(col));
+}
+
+/**
+ * A small map as a table: every cell carries its number (3 decimals; the full value on hover), its colour from the
+ * theme's chart colours, and the axes are labelled (sample rows, class columns).
+ */
+function renderHeatmapTable(p: HeatmapProps): HTMLElement {
+  const { map } = p;
+  const wrapper = document.createElement('div');
+  wrapper.className = 'll-heatmap';
+  const axes = document.createElement('p');
+  axes.className = 'll-muted ll-heatmap-axes';
+  axes.textContent = `${p.rowAxis} · ${p.colAxis}`;
+  const scroll = document.createElement('div');
+  scroll.className = 'll-grid-scroll';
+  const table = document.createElement('table');
+  table.className = 'll-heatmap-table';
+  table.setAttribute('aria-label', `${p.label} (${p.rowAxis}, ${p.colAxis})`);
+  const head = document.createElement('tr');
+  head.append(document.createElement('th'));
+  for (let c = 0; c < map.cols; c++) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = colText(p, c);
+    head.append(th);
+  }
+  const thead = document.createElement('thead');
+  thead.append(head);
+  const body = document.createElement('tbody');
+  for (let r = 0; r < map.rows; r++) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = rowText(p, r);
+    tr.append(th);
+    for (let c = 0; c < map.cols; c++) {
+      const value = map.values[r * map.cols + c]!;
+      const v = decodeNumber(value);
+      const td = document.createElement('td');
+      td.className = 'll-num ll-heatmap-cell';
+      td.textContent = formatNumber(value, 3);
+      td.title = formatTemplate(p.cellTemplate, rowText(p, r), colText(p, c), formatNumber(value, 6));
+      td.dataset.k = `${p.label}.${r}.${c}`;
+      if (Number.isNaN(v)) td.classList.add('ll-heatmap-nan');
+      else if (v !== 0) {
+        const strength = Number.isFinite(v) && map.absMax > 0 ? Math.min(1, Math.abs(v) / map.absMax) : 1;
+        // CSSOM (allowed by the CSP): the cell's share of the theme colour.
+        td.style.setProperty('--ll-heat', `${Math.round(strength * 70)}%`);
+        td.classList.add(v > 0 ? 'll-heatmap-pos' : 'll-heatmap-neg');
+      }
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  table.append(thead, body);
+  scroll.append(table);
+  wrapper.append(axes, scroll);
+  return wrapper;
+}
+
+/** Renders the heat map; a canvas one redraws itself when the theme changes. */
 export function renderHeatmap(p: HeatmapProps): HTMLElement {
   const { map } = p;
+  if (map.cols <= TABLE_MAX_COLS && map.rows <= TABLE_MAX_ROWS) return renderHeatmapTable(p);
   const wrapper = document.createElement('div');
   wrapper.className = 'll-heatmap';
   const canvas = document.createElement('canvas');
@@ -23,7 +95,10 @@ export function renderHeatmap(p: HeatmapProps): HTMLElement {
   const readout = document.createElement('div');
   readout.className = 'll-heatmap-readout ll-muted';
   readout.setAttribute('aria-live', 'polite');
-  wrapper.append(canvas, readout);
+  const axes = document.createElement('p');
+  axes.className = 'll-muted ll-heatmap-axes';
+  axes.textContent = `${p.rowAxis} · ${p.colAxis}`;
+  wrapper.append(axes, canvas, readout);
 
   const cellWidth = Math.max(4, Math.min(28, Math.floor(640 / Math.max(1, map.cols))));
   const cellHeight = Math.max(2, Math.min(cellWidth, Math.floor(480 / Math.max(1, map.rows))));
@@ -72,10 +147,7 @@ export function renderHeatmap(p: HeatmapProps): HTMLElement {
   const describe = (row: number, col: number): void => {
     const value = map.values[row * map.cols + col];
     if (value === undefined) return;
-    const rowText = map.rowStep > 1 ? `${row * map.rowStep}–${(row + 1) * map.rowStep - 1}` : String(row);
-    const colIndex = col * map.colStep;
-    const colText = map.colStep > 1 ? `${colIndex}–${colIndex + map.colStep - 1}` : (p.columnNames[col] ?? String(col));
-    readout.textContent = formatTemplate(p.cellTemplate, rowText, colText, formatNumber(value, 6));
+    readout.textContent = formatTemplate(p.cellTemplate, rowText(p, row), colText(p, col), formatNumber(value, 6));
   };
 
   canvas.addEventListener('mousemove', (event) => {

@@ -6,6 +6,7 @@ import { renderBadge, renderButton, renderProgress } from './button';
 import { renderDataGrid } from './dataGrid';
 import { renderDropdown, renderNumberField, renderSlider, renderTextField } from './fields';
 import { renderHeatmap } from './heatmap';
+import { renderPlot } from './plot';
 import { renderTabs } from './tabs';
 
 export { registerToolkit } from './toolkit';
@@ -23,6 +24,7 @@ export const renderers: ComponentRenderers = {
   dataGrid: renderDataGrid,
   tabs: renderTabs,
   heatmap: renderHeatmap,
+  plot: renderPlot,
 };
 
 /** Replaces `target`'s children with the rendered descriptions. */

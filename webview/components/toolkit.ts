@@ -4,14 +4,8 @@
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
-  vsCodeDataGrid,
-  vsCodeDataGridCell,
-  vsCodeDataGridRow,
   vsCodeDropdown,
   vsCodeOption,
-  vsCodePanels,
-  vsCodePanelTab,
-  vsCodePanelView,
   vsCodeProgressRing,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
@@ -24,14 +18,8 @@ export function registerToolkit(): void {
   registered = true;
   provideVSCodeDesignSystem().register(
     vsCodeButton(),
-    vsCodeDataGrid(),
-    vsCodeDataGridRow(),
-    vsCodeDataGridCell(),
     vsCodeDropdown(),
     vsCodeOption(),
-    vsCodePanels(),
-    vsCodePanelTab(),
-    vsCodePanelView(),
     vsCodeProgressRing(),
     vsCodeTextField(),
   );
@@ -40,14 +28,8 @@ export function registerToolkit(): void {
 /** Tag names of the toolkit elements we use. */
 export const TAGS = {
   button: 'vscode-button',
-  dataGrid: 'vscode-data-grid',
-  dataGridRow: 'vscode-data-grid-row',
-  dataGridCell: 'vscode-data-grid-cell',
   dropdown: 'vscode-dropdown',
   option: 'vscode-option',
-  panels: 'vscode-panels',
-  panelTab: 'vscode-panel-tab',
-  panelView: 'vscode-panel-view',
   progressRing: 'vscode-progress-ring',
   textField: 'vscode-text-field',
 } as const;

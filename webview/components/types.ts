@@ -121,6 +121,23 @@ export interface HeatmapProps {
   /** `Row {0}, column {1}: {2}`. */
   readonly cellTemplate: string;
   readonly label: string;
+  /** What the rows and the columns are, written beside the map (`rows: sample`, `columns: class`). */
+  readonly rowAxis: string;
+  readonly colAxis: string;
+}
+
+/** A small line plot of y(x) with the current point marked. */
+export interface PlotProps {
+  /** The accessible name: what is plotted and where the current point is. */
+  readonly label: string;
+  readonly points: readonly (readonly [number, number])[];
+  readonly current: readonly [number, number];
+  /** The x axis's name, written under it. */
+  readonly xLabel: string;
+  readonly xMinText: string;
+  readonly xMaxText: string;
+  /** The y axis's top value, written beside it. */
+  readonly yMaxText: string;
 }
 
 /** Every component and its props. */
@@ -135,6 +152,7 @@ export interface ComponentProps {
   readonly badge: BadgeProps;
   readonly progress: ProgressProps;
   readonly heatmap: HeatmapProps;
+  readonly plot: PlotProps;
 }
 
 /** A component's name. */

@@ -198,6 +198,8 @@ export class VirtualTable {
         const cell = document.createElement('div');
         cell.setAttribute('role', 'gridcell');
         cell.className = column.numeric ? 'll-vtable-cell ll-num' : 'll-vtable-cell';
+        // A stable key per sample and column, so a what-if change can highlight the cells whose text changed.
+        cell.dataset.k = `row${row.index}.${column.id}`;
         const extra = column.cellClass?.(row);
         if (extra) cell.classList.add(extra);
         if (column.bar) {

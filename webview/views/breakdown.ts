@@ -216,6 +216,8 @@ export function gradientView(r: LossReport, t: Translate): VNode {
           columnNames: g.bySampleAndClass ? r.classNames : [],
           cellTemplate: t('heatmapCell', '{0}', '{1}', '{2}'),
           label: `∂loss/∂${g.name}`,
+          rowAxis: t('heatmapRows'),
+          colAxis: g.bySampleAndClass ? t('heatmapCols') : t('heatmapColsElement'),
         }),
       ),
     ),

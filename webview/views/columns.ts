@@ -27,8 +27,26 @@ export interface TableColumn {
 /** Columns kept in the narrow inspector. */
 const COMPACT = new Set(['index', 'target', 'pTarget', 'loss']);
 
-/** The columns the table shows for `report`, in order; `compact` keeps the few that fit a side bar. */
-export function tableColumns(report: LossReport, t: Translate, compact = false): TableColumn[] {
+/**
+ * The width (em) a header needs on one line: CJK characters are about 1em wide, others about 0.62em; plus the cell
+ * padding, and room for the sort arrow on sortable columns. Headers never wrap or get cut ("−log p(targ…").
+ */
+export function headerWidth(title: string, sortable: boolean): number {
+  let em = 0;
+  for (const ch of title) em += /[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 1.05 : 0.62;
+  return Math.ceil((em + 1.2 + (sortable ? 1.1 : 0)) * 2) / 2;
+}
+
+/** An ignored sample's p(target), −log p, weight and shares read "—" (PyTorch counts nothing for it). */
+function unlessIgnored(text: (row: ReportRow) => string): (row: ReportRow) => string {
+  return (row) => (row.ignored ? '—' : text(row));
+}
+
+/**
+ * The columns the table shows for `report`, in order; `compact` keeps the few that fit a side bar; `narrow` leads
+ * with the loss (right after the index), the rest reachable by scrolling sideways.
+ */
+export function tableColumns(report: LossReport, t: Translate, compact = false, narrow = false): TableColumn[] {
   const has = new Set(report.columns);
   const columns: TableColumn[] = [
     { id: 'index', title: t('colIndex'), width: 4.5, numeric: true, sortKey: 'index', text: (r) => String(r.index) },
@@ -72,8 +90,8 @@ export function tableColumns(report: LossReport, t: Translate, compact = false):
       width: 7,
       numeric: true,
       sortKey: 'pTarget',
-      text: (r) => num(r.pTarget),
-      bar: (r) => fraction(r.pTarget),
+      text: unlessIgnored((r) => num(r.pTarget)),
+      bar: (r) => (r.ignored ? 0 : fraction(r.pTarget)),
     });
     columns.push({
       id: 'negLogP',
@@ -81,7 +99,7 @@ export function tableColumns(report: LossReport, t: Translate, compact = false):
       width: 7,
       numeric: true,
       sortKey: 'negLogP',
-      text: (r) => num(r.negLogP),
+      text: unlessIgnored((r) => num(r.negLogP)),
     });
   }
   if (has.has('weight')) {
@@ -91,16 +109,23 @@ export function tableColumns(report: LossReport, t: Translate, compact = false):
       width: 6,
       numeric: true,
       sortKey: 'weight',
-      text: (r) => num(r.weight),
+      text: unlessIgnored((r) => num(r.weight)),
     });
   }
-  columns.push({ id: 'loss', title: t('colLoss'), width: 7, numeric: true, sortKey: 'loss', text: (r) => num(r.loss) });
+  columns.push({
+    id: 'loss',
+    title: t('colLoss'),
+    width: 7,
+    numeric: true,
+    sortKey: 'loss',
+    text: unlessIgnored((r) => num(r.loss)),
+  });
   columns.push({
     id: 'share',
     title: t('colShare'),
     width: 7,
     numeric: true,
-    text: (r) => percent(r.share),
+    text: unlessIgnored((r) => percent(r.share)),
     bar: (r) => fraction(r.share),
   });
   if (report.reduction.reduction === 'mean' || report.reduction.reduction === 'batchmean') {
@@ -109,8 +134,15 @@ export function tableColumns(report: LossReport, t: Translate, compact = false):
       title: t('colContribution'),
       width: 7,
       numeric: true,
-      text: (r) => num(r.contribution),
+      text: unlessIgnored((r) => num(r.contribution)),
     });
   }
-  return compact ? columns.filter((c) => COMPACT.has(c.id)).map((c) => (c.grow ? { ...c, width: 6 } : c)) : columns;
+  const kept = compact
+    ? columns.filter((c) => COMPACT.has(c.id)).map((c) => (c.grow ? { ...c, width: 6 } : c))
+    : columns;
+  const fitted = kept.map((c) => ({ ...c, width: Math.max(c.width, headerWidth(c.title, c.sortKey !== undefined)) }));
+  if (!narrow) return fitted;
+  const loss = fitted.find((c) => c.id === 'loss');
+  const rest = fitted.filter((c) => c !== loss);
+  return loss ? [rest[0]!, loss, ...rest.slice(1)] : fitted;
 }

@@ -1,13 +1,13 @@
 /**
- * One sample in detail: softmax probabilities as bars with the target highlighted, the logits (editable), the
+ * One sample in detail: its softmax card (./softmax.ts), the logits (editable), the
  * target (editable), the gradient, the label-smoothing parts and per-element terms. Pure.
  */
 import type { JsonNumber, LossReport, ReportRow } from '../../src/core/report';
 import { decodeNumber } from '../../src/core/report';
 import { component, h, type VNode } from '../vnode';
 import type { ViewActions } from './actions';
-import { bar } from './breakdown';
-import { classLabel, fraction, num, positionText } from './format';
+import { softmaxCard } from './softmax';
+import { classLabel, num, positionText } from './format';
 import type { Translate } from './l10n';
 
 function inputsTitle(r: LossReport, t: Translate): string {
@@ -26,32 +26,6 @@ function inputsTitle(r: LossReport, t: Translate): string {
 /** Label of element `k` of a sample: the class name for classification, the element index otherwise. */
 function elementLabel(r: LossReport, k: number): string {
   return r.kind === 'classification' ? classLabel(r, k) : String(k);
-}
-
-/** Probabilities as bars, the target's bar highlighted and the prediction marked. */
-export function probabilityBars(r: LossReport, row: ReportRow, t: Translate): VNode | null {
-  if (!row.probabilities) return null;
-  return h(
-    'div',
-    { className: 'll-probs', attrs: { role: 'list', 'aria-label': t('probabilities') } },
-    row.probabilities.map((p, k) => {
-      const isTarget = row.target === k;
-      const isPredicted = row.predicted === k;
-      const cls = `ll-prob${isTarget ? ' ll-prob-target' : ''}${isPredicted ? ' ll-prob-predicted' : ''}`;
-      const marks = [isTarget ? t('colTarget') : '', isPredicted ? t('colPredicted') : '']
-        .filter((m) => m !== '')
-        .join(', ');
-      const label = elementLabel(r, k);
-      return h(
-        'div',
-        { className: cls, attrs: { role: 'listitem' } },
-        h('span', { className: 'll-prob-name', attrs: { title: label } }, label),
-        bar(fraction(p), `${label}: ${num(p)}${marks ? ` (${marks})` : ''}`, 'll-bar ll-prob-bar'),
-        h('span', { className: 'll-num' }, num(p)),
-        h('span', { className: 'll-prob-mark' }, marks),
-      );
-    }),
-  );
 }
 
 function editableValues(
@@ -100,15 +74,16 @@ export function sampleDetailsView(
       : t('sampleDetails', row.index);
   const facts: VNode[] = [];
   const fact = (label: string, value: string): void => {
-    facts.push(h('dt', null, label), h('dd', null, value));
+    facts.push(h('dt', null, label), h('dd', { className: 'll-num', attrs: { 'data-k': `d${facts.length}` } }, value));
   };
   if (row.target !== undefined)
     fact(t('colTarget'), row.ignored ? `${classLabel(r, row.target)} · ${t('ignored')}` : classLabel(r, row.target));
   if (row.predicted !== undefined) fact(t('colPredicted'), classLabel(r, row.predicted));
-  if (row.pTarget !== undefined) fact(t('colPTarget'), num(row.pTarget));
-  if (row.negLogP !== undefined) fact(t('colNegLogP'), num(row.negLogP));
-  if (row.weight !== undefined) fact(t('colWeight'), num(row.weight));
-  fact(t('colLoss'), num(row.loss));
+  const unlessIgnored = (text: string): string => (row.ignored ? '—' : text);
+  if (row.pTarget !== undefined) fact(t('colPTarget'), unlessIgnored(num(row.pTarget)));
+  if (row.negLogP !== undefined) fact(t('colNegLogP'), unlessIgnored(num(row.negLogP)));
+  if (row.weight !== undefined) fact(t('colWeight'), unlessIgnored(num(row.weight)));
+  fact(t('colLoss'), unlessIgnored(num(row.loss)));
   if (row.nllPart !== undefined) fact(t('nllPart'), num(row.nllPart));
   if (row.smoothPart !== undefined) fact(t('smoothPart'), num(row.smoothPart));
   fact(t('colContribution'), num(row.contribution));
@@ -142,7 +117,7 @@ export function sampleDetailsView(
     ),
     h('dl', { className: 'll-pairs' }, facts),
     indexTargetEditor,
-    probabilityBars(r, row, t),
+    softmaxCard(r, row, t),
     row.inputs
       ? [
           h('h4', null, inputsTitle(r, t)),

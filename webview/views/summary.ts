@@ -2,6 +2,7 @@
  * The top of the page: value, formula, the reduction spelled out, badges and buttons; plus the error box, warnings
  * and the inputs/options overview. Pure: builds {@link VNode}s.
  */
+import { answerPhrase, renderAnswer, type AnswerLocale } from '../../src/core/answer';
 import type { LossReport } from '../../src/core/report';
 import type { ErrorInfo, WebviewRole } from '../../src/protocol';
 import { component, h, type VNode } from '../vnode';
@@ -17,6 +18,8 @@ export interface HeaderState {
   readonly stale: boolean;
   readonly edited: boolean;
   readonly busy: boolean;
+  /** The language of the answer under the value. */
+  readonly locale: AnswerLocale;
 }
 
 /** Title, value, formula, reduction and the action buttons. */
@@ -63,12 +66,16 @@ export function headerView(state: HeaderState, t: Translate, actions: ViewAction
       h('span', { className: 'll-label' }, t('value')),
       h(
         'output',
-        { className: state.stale ? 'll-value ll-stale' : 'll-value', attrs: { 'aria-label': t('value') } },
+        {
+          className: state.stale ? 'll-value ll-stale' : 'll-value',
+          attrs: { 'aria-label': t('value'), 'data-k': 'value' },
+        },
         r.valueText,
       ),
       r.value === null ? h('span', { className: 'll-muted' }, t('valueNone')) : null,
       state.busy ? component('progress', { label: t('computing') }) : null,
     ),
+    answerView(r, t, state.locale),
     h(
       'div',
       { className: 'll-formula-row' },
@@ -79,6 +86,44 @@ export function headerView(state: HeaderState, t: Translate, actions: ViewAction
     h('div', { className: 'll-actions' }, ...buttons),
   );
 }
+
+/**
+ * The answer first: the sentences that explain this number with these inputs, then a banner with what changes its
+ * meaning (softmax before CE, sigmoid before BCEWithLogits, a weighted mean, KLDiv's 'mean'), visible without a click.
+ */
+export function answerView(r: LossReport, t: Translate, locale: AnswerLocale): VNode | null {
+  const answer = r.answer;
+  if (!answer) return null;
+  const warnings = r.warnings.filter((w) => answer.warningCodes.includes(w.code));
+  const banner =
+    warnings.length > 0 || answer.notes.length > 0
+      ? h(
+          'div',
+          { className: 'll-banner', attrs: { role: 'note', 'aria-label': t('warnings') } },
+          warnings.map((w) =>
+            h(
+              'div',
+              { className: `ll-banner-item ll-severity-${w.severity === 'error' ? 'error' : 'warning'}` },
+              h('strong', null, w.message),
+              w.explanation ? h('div', null, w.explanation) : null,
+              w.hint ? h('div', null, h('strong', null, `${t('fix')}: `), w.hint) : null,
+            ),
+          ),
+          answer.notes.map((note) =>
+            h('div', { className: 'll-banner-item ll-severity-warning' }, answerPhrase(note, locale)),
+          ),
+        )
+      : null;
+  return h(
+    'section',
+    { className: 'll-answer', attrs: { 'aria-label': t('answerLabel') } },
+    h('p', { className: 'll-answer-text', attrs: { 'data-k': 'answer' } }, renderAnswer(answer, locale)),
+    banner,
+  );
+}
+
+/** Options PyTorch deprecated: shown only when the user passed them (they are `None` otherwise). */
+const DEPRECATED_OPTIONS = new Set(['size_average', 'reduce']);
 
 /** `value = Σ ℓᵢ / denominator`, what the denominator is, and why PyTorch divides by it. */
 export function reductionView(r: LossReport, t: Translate): VNode {
@@ -91,15 +136,23 @@ export function reductionView(r: LossReport, t: Translate): VNode {
       { className: 'll-formula-row' },
       h('span', { className: 'll-label' }, t('reduction')),
       h('code', null, `reduction='${red.reduction}'`),
-      h('code', { className: 'll-expression' }, red.expression),
+      h('code', { className: 'll-expression', attrs: { 'data-k': 'expression' } }, red.expression),
     ),
     h(
       'dl',
       { className: 'll-pairs' },
       h('dt', null, t('numerator')),
-      h('dd', null, num(red.numerator)),
+      h('dd', { className: 'll-num', attrs: { 'data-k': 'numerator' } }, num(red.numerator)),
       red.denominator !== null
-        ? [h('dt', null, t('denominator')), h('dd', null, `${num(red.denominator)} — ${red.denominatorLabel}`)]
+        ? [
+            h('dt', null, t('denominator')),
+            h(
+              'dd',
+              null,
+              h('span', { className: 'll-num', attrs: { 'data-k': 'denominator' } }, num(red.denominator)),
+              ` — ${red.denominatorLabel}`,
+            ),
+          ]
         : null,
       h('dt', null, t('why')),
       h('dd', null, red.why),
@@ -149,9 +202,24 @@ export function statsView(r: LossReport, t: Translate, actions: ViewActions): VN
     { className: 'll-stats' },
     h('span', null, t('sampleCount', r.sampleCount)),
     s.ignoredCount > 0 ? h('span', null, t('ignoredCount', s.ignoredCount)) : null,
-    h('span', null, `${t('statsLowest')}: ${num(s.min)}`),
-    h('span', null, `${t('statsHighest')}: ${num(s.max)}`),
-    h('span', null, `${t('statsMean')}: ${num(s.mean)}`),
+    h(
+      'span',
+      null,
+      `${t('statsLowest')}: `,
+      h('span', { className: 'll-num', attrs: { 'data-k': 'min' } }, num(s.min)),
+    ),
+    h(
+      'span',
+      null,
+      `${t('statsHighest')}: `,
+      h('span', { className: 'll-num', attrs: { 'data-k': 'max' } }, num(s.max)),
+    ),
+    h(
+      'span',
+      null,
+      `${t('statsMean')}: `,
+      h('span', { className: 'll-num', attrs: { 'data-k': 'mean' } }, num(s.mean)),
+    ),
     s.worstIndex >= 0
       ? component('button', {
           label: `${t('statsWorst')}: #${s.worstIndex}`,
@@ -178,6 +246,12 @@ export function overviewView(r: LossReport, t: Translate): VNode {
       rows: r.inputs.map((i) => ({ name: i.name, dtype: `torch.${i.dtype}`, shape: shapeText(i.shape) })),
     }),
     h('h3', null, t('options')),
-    h('code', { className: 'll-options' }, r.options.map((o) => `${o.name}=${o.text}`).join(', ')),
+    h(
+      'ul',
+      { className: 'll-options' },
+      r.options
+        .filter((o) => !(DEPRECATED_OPTIONS.has(o.name) && o.text === 'None'))
+        .map((o) => h('li', null, h('code', null, `${o.name}=${o.text}`))),
+    ),
   );
 }
