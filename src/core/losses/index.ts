@@ -15,8 +15,9 @@ import { multilabelSoftMarginLoss } from './multilabel_soft_margin_loss';
 import { nllLoss } from './nll_loss';
 import { REGRESSION_LOSSES } from './regression';
 import type { LossDefinition } from './types';
+import { versioned } from './versions';
 
-/** Every loss, in the order pickers list them. */
+/** Every loss, in the order pickers list them, each following `settings.torchVersion` (see ./versions.ts). */
 export const LOSSES: readonly LossDefinition[] = [
   // classification losses
   crossEntropy,
@@ -33,7 +34,7 @@ export const LOSSES: readonly LossDefinition[] = [
   ...CTC_LOSSES,
   // beyond torch.nn: symmetric CE, clamp-convention label smoothing, focal losses
   ...EXTRA_LOSSES,
-];
+].map(versioned);
 
 /** Finds a loss by functional name, module name or alias such as `focal_loss` (exact match). */
 export function findLoss(name: string): LossDefinition | undefined {

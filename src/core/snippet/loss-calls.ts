@@ -4,6 +4,7 @@
  * options, and what running them gives: a value and breakdown when every tensor is known, the checker's diagnostics
  * when only shapes are, and the warnings that come from the code itself (softmax before cross_entropy...).
  */
+import type { TorchVersion } from '../losses/types';
 import type { Diagnostic, Fix, SourceRange, TextEdit } from '../diagnostics';
 import type { Call } from '../python/ast';
 import { findLoss } from '../losses/index';
@@ -62,15 +63,23 @@ export interface LossEntry {
  * (which does not exist) is not taken for torchvision's.
  */
 const LIBRARY_LOSSES: Readonly<Record<string, { fn: string; keywordAliases: Readonly<Record<string, string>> }>> = {
-  'torchvision.ops.sigmoid_focal_loss': { fn: 'sigmoid_focal_loss', keywordAliases: { inputs: 'input', targets: 'target' } },
-  'torchvision.ops.focal_loss.sigmoid_focal_loss': { fn: 'sigmoid_focal_loss', keywordAliases: { inputs: 'input', targets: 'target' } },
+  'torchvision.ops.sigmoid_focal_loss': {
+    fn: 'sigmoid_focal_loss',
+    keywordAliases: { inputs: 'input', targets: 'target' },
+  },
+  'torchvision.ops.focal_loss.sigmoid_focal_loss': {
+    fn: 'sigmoid_focal_loss',
+    keywordAliases: { inputs: 'input', targets: 'target' },
+  },
 };
 
 /** The loss a library function path (`torchvision.ops.sigmoid_focal_loss`) names. */
 export function lossByLibraryPath(path: string): LossEntry | undefined {
   const known = LIBRARY_LOSSES[path];
   const def = known ? findLoss(known.fn) : undefined;
-  return known && def ? { fn: known.fn, moduleName: def.moduleName, inputs: def.inputs, def, keywordAliases: known.keywordAliases } : undefined;
+  return known && def
+    ? { fn: known.fn, moduleName: def.moduleName, inputs: def.inputs, def, keywordAliases: known.keywordAliases }
+    : undefined;
 }
 
 function entry(row: (typeof CATALOGUE)[number]): LossEntry {
@@ -122,6 +131,8 @@ export interface LossHost {
   readonly source: SourceText;
   /** Outcomes of calls on placeholders, by shapes, dtypes and options. */
   readonly shapeCache: Map<string, ShapeOutcome>;
+  /** Whose PyTorch the loss calls follow (default: current, 2.x). */
+  readonly torchVersion?: TorchVersion;
 }
 
 /** Builds the module value for `nn.CrossEntropyLoss(...)`: constructor arguments become the call's options. */
@@ -262,7 +273,7 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
     if (v === undefined) optionsKnown = false;
     else engineOptions[name] = v;
   }
-  const outcome = runOnShapes(loss.def, engineInputs, engineOptions, range, host.shapeCache);
+  const outcome = runOnShapes(loss.def, engineInputs, engineOptions, range, host.shapeCache, host.torchVersion);
   const result = optionsKnown ? outcome.result : undefined;
   // The code-level warnings explain more than the value-level ones with the same code (and carry fixes).
   const codes = new Set(codeWarnings.map((d) => d.code));
@@ -288,8 +299,12 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
   // With a result every tensor's data was known: the engine inputs hold complete tensors.
   const computed = result
     ? {
-        inputs: Object.fromEntries(Object.entries(engineInputs).flatMap(([k, t]) => (t.data ? [[k, t.data]] : []))) as LossInputs,
-        options: Object.fromEntries(Object.entries(engineOptions).map(([k, v]) => [k, engineOptionToOption(v)])) as LossOptions,
+        inputs: Object.fromEntries(
+          Object.entries(engineInputs).flatMap(([k, t]) => (t.data ? [[k, t.data]] : [])),
+        ) as LossInputs,
+        options: Object.fromEntries(
+          Object.entries(engineOptions).map(([k, v]) => [k, engineOptionToOption(v)]),
+        ) as LossOptions,
       }
     : undefined;
   return { record: record(diagnostics, rejected ? undefined : result, computed), value };

@@ -1,0 +1,111 @@
+/**
+ * Simplified Chinese for what the PyTorch 2.x rules write (src/core/losses/versions.ts and the 2.x branches of the
+ * losses): causes and fixes of the checks 2.x added or reworded. Same template syntax and terms as ./zh-cn.ts, which
+ * includes these.
+ */
+import type { CatalogEntry } from './matcher';
+
+/** losses/versions.ts and the torchVersion branches of the losses. */
+export const VERSIONS_ZH: CatalogEntry[] = [
+  [
+    "A 1-D input {input} is one sample's class scores, so the target is one class index: 0-d or of shape [1]; it has {n} entries.",
+    '1 维输入 {input} 是单个样本的类别分数，所以目标是一个类别索引：0 维或形状为 [1]；它却有 {n} 个元素。',
+  ],
+  [
+    'For several samples give the input shape [N, C]; for one sample pass target[0] or torch.tensor(k).',
+    '多个样本时把输入的形状设为 [N, C]；单个样本时传入 target[0] 或 torch.tensor(k)。',
+  ],
+  [
+    'Check that the model produced at least one time step for at least one sample.',
+    '请检查模型是否至少为一个样本产生了至少一个时间步。',
+  ],
+  [
+    'log_probs {shape} has no elements (no time steps, no batch or no classes), and PyTorch 2.x refuses to compute ctc_loss on it.',
+    'log_probs {shape} 没有任何元素（没有时间步、没有批次或没有类别），PyTorch 2.x 拒绝在其上计算 ctc_loss。',
+  ],
+  [
+    '{fn:id} reads class indices from the target, which must be int64 (Long) or uint8 (Byte); it is {dtype} ({name}).',
+    '{fn} 从目标中读取类别索引，目标必须是 int64（Long）或 uint8（Byte）；而它是 {dtype}（{name}）。',
+  ],
+  [
+    'Convert the target with target.long() (or, for one-hot or probability rows, use target.argmax(dim=1)).',
+    '用 target.long() 转换目标（若是 one-hot 或概率行，请用 target.argmax(dim=1)）。',
+  ],
+  [
+    'Convert the tensors with .float() (PyTorch and Loss Lens then agree), or choose torch version 1.13 to see its error.',
+    '用 .float() 转换张量（此时 PyTorch 与 Loss Lens 一致），或选择 torch 版本 1.13 查看它的报错。',
+  ],
+  [
+    "PyTorch 2.x computes {fn:id} on {dtype} tensors, rounding every intermediate step to {dtype2}; PyTorch 1.13 had no such kernel. Loss Lens refuses rather than give a value that may differ from PyTorch's in its last digits.",
+    'PyTorch 2.x 会在 {dtype} 张量上计算 {fn}，并把每个中间步骤舍入到 {dtype2}；PyTorch 1.13 没有这样的内核。Loss Lens 宁可拒绝，也不给出末几位可能与 PyTorch 不同的数值。',
+  ],
+  [
+    'PyTorch 2.x computes {fn:id} for a 1-D input with a target of shape [1], but loss.backward() then raises this error: the gradient exists only for a 0-d target.',
+    'PyTorch 2.x 会对 1 维输入和形状为 [1] 的目标计算 {fn}，但随后 loss.backward() 会抛出这个错误：只有 0 维目标才有梯度。',
+  ],
+  [
+    'Pass the target as a 0-d tensor (target[0] or torch.tensor(k)), or give the input a batch dimension: input.unsqueeze(0).',
+    '把目标作为 0 维张量传入（target[0] 或 torch.tensor(k)），或给输入加上批维度：input.unsqueeze(0)。',
+  ],
+  [
+    'Give anchor, positive and negative the same shape [N, D] (or [D] for one triplet), e.g. with .unsqueeze(0).',
+    '让 anchor、positive 和 negative 形状相同：[N, D]（单个三元组则为 [D]），例如用 .unsqueeze(0)。',
+  ],
+  [
+    '{fn:id} compares the anchor with the positive and the negative row by row, so the three need the same number of dimensions: {a}D, {p}D and {n}D here.',
+    '{fn} 逐行比较 anchor 与 positive、negative，所以三者的维数必须相同：这里分别是 {a} 维、{p} 维和 {n} 维。',
+  ],
+  [
+    'Since PyTorch 2.0, {fn:id} requires a positive margin: with margin ≤ 0 the loss is zero as soon as the negative is no closer than the positive, so nothing is learned.',
+    '从 PyTorch 2.0 起，{fn} 要求 margin 为正：margin ≤ 0 时，只要负样本不比正样本更近损失就为零，模型学不到任何东西。',
+  ],
+  [
+    'Use a positive margin, e.g. margin=1.0 (the default) or margin=0.2 for normalised embeddings.',
+    '请使用正的 margin，例如 margin=1.0（默认值），归一化的嵌入可用 margin=0.2。',
+  ],
+  [
+    'Give both inputs the shape [D] for one pair, or batch them as [N, D] with a target of shape [N].',
+    '单对样本时两个输入的形状都设为 [D]，或者批量化为 [N, D] 并配以形状为 [N] 的目标。',
+  ],
+  [
+    'Give both inputs the shape [N, D] (use .unsqueeze(0) on a single vector).',
+    '两个输入的形状都设为 [N, D]（单个向量用 .unsqueeze(0)）。',
+  ],
+  [
+    'With a {k}-D target, {fn:id} compares one pair of 1-D vectors; the inputs are {a} and {b}.',
+    '目标为 {k} 维时，{fn} 比较一对 1 维向量；而输入是 {a} 和 {b}。',
+  ],
+  [
+    'With a {k}-D target, {fn:id} compares pairs of rows of 2-D inputs [N, D]; the inputs are {a} and {b}.',
+    '目标为 {k} 维时，{fn} 逐行比较 2 维输入 [N, D]；而输入是 {a} 和 {b}。',
+  ],
+  [
+    'Give targets in [0, 1] (e.g. labels 0/1, not -1/1 or class indices); for class indices use cross_entropy.',
+    '请给出 [0, 1] 内的目标（例如 0/1 标签，而不是 -1/1 或类别索引）；类别索引请用 cross_entropy。',
+  ],
+  [
+    '{fn:id} reads the target as a probability; PyTorch 2.x refuses values outside [0, 1] (here {value} at flat index {index}). 1.13 computed them.',
+    '{fn} 把目标视为概率；PyTorch 2.x 拒绝 [0, 1] 之外的值（这里展平索引 {index} 处为 {value}）。1.13 会照样计算。',
+  ],
+  [
+    "{fn:id} expands weight to the input's shape {input}, and a weight of shape {weight} cannot be expanded to it.",
+    '{fn} 会把 weight 扩展到输入的形状 {input}，而形状为 {weight} 的 weight 无法扩展到该形状。',
+  ],
+  [
+    "Give weight the input's shape {input}, or a shape that broadcasts to it (one weight per element of the last dimension: {last}).",
+    '请让 weight 与输入形状 {input} 相同，或使用可广播到它的形状（最后一维每个元素一个权重：{last}）。',
+  ],
+  [
+    '{fn:id} takes log σ(input), which PyTorch computes for floating-point inputs only; the input is {dtype} ({name}).',
+    '{fn} 要计算 log σ(input)，PyTorch 只对浮点输入计算它；而输入是 {dtype}（{name}）。',
+  ],
+  [
+    'Convert the input (the logits) with .float() before calling {fn:id}.',
+    '调用 {fn} 之前用 .float() 转换输入（logits）。',
+  ],
+  [
+    '{fn:id} weighs each class once, so weight needs exactly C = {c} entries; it has shape {shape}. 1.13 read the first {c2} and ignored the rest.',
+    '{fn} 对每个类别只加权一次，所以 weight 必须恰好有 C = {c} 个元素；它的形状是 {shape}。1.13 只读取前 {c2} 个并忽略其余。',
+  ],
+  ['Give weight {c} entries, one per class.', '请给 weight {c} 个元素，每个类别一个。'],
+];
