@@ -28,7 +28,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   const views = registerLossLensViews(context, {
     losses: LOSSES,
     compute: (request) => {
-      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options });
+      const torchVersion = request.torchVersion ?? readConfig().torchVersion;
+      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options }, { torchVersion });
       const outcome = { results: computed.results.map(localizeResult), diagnostics: computed.diagnostics.map(localize) };
       const result = outcome.results[0];
       if (result) log.info(`${request.title ?? request.fn}: ${result.fn} = ${JSON.stringify(result.value)}`);
@@ -38,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     },
   });
   const services: Services = { context, log, views, status, config: readConfig };
-  const evaluations = new EvaluationCache();
+  const evaluations = new EvaluationCache((document) => readConfig(document).torchVersion);
   const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(
     diagnostics,
