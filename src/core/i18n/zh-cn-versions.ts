@@ -108,4 +108,30 @@ export const VERSIONS_ZH: CatalogEntry[] = [
     '{fn} 对每个类别只加权一次，所以 weight 必须恰好有 C = {c} 个元素；它的形状是 {shape}。1.13 只读取前 {c2} 个并忽略其余。',
   ],
   ['Give weight {c} entries, one per class.', '请给 weight {c} 个元素，每个类别一个。'],
+  // triplet_margin_with_distance_loss.ts
+  [
+    'Triplet hinge max(0, margin + d(a, p) − d(a, n)) with a chosen distance (pairwise p-norm or 1 − cosine).',
+    '三元组铰链损失 max(0, margin + d(a, p) − d(a, n))，距离可选（成对 p 范数或 1 − 余弦）。',
+  ],
+  [
+    'Give anchor, positive and negative a batch dimension: [N, D] (e.g. .unsqueeze(0)).',
+    '给 anchor、positive 和 negative 加上批维度：[N, D]（例如 .unsqueeze(0)）。',
+  ],
+  [
+    'cosine_similarity compares along dimension {d}, and the {a:id} and {b:id} {shape} have no dimension {d2}.',
+    'cosine_similarity 沿维度 {d} 比较，而 {a} 和 {b} {shape} 没有维度 {d2}。',
+  ],
+  [
+    'A tensor file names the distance: null (pairwise_distance), "PairwiseDistance(p=1)" (p and eps as keywords) or "cosine" (1 − cosine_similarity).',
+    '张量文件用名称指定距离：null（pairwise_distance）、"PairwiseDistance(p=1)"（p 和 eps 作为关键字参数）或 "cosine"（1 − cosine_similarity）。',
+  ],
+  [
+    'Write "distance_function": "PairwiseDistance(p=1)", "cosine", or leave it out for the default.',
+    '请写 "distance_function": "PairwiseDistance(p=1)" 或 "cosine"，或者省略它以使用默认距离。',
+  ],
+  [
+    'cosine_similarity reduces dimension 1, which for more than two dimensions is not the embedding axis; Loss Lens does not compute that case.',
+    'cosine_similarity 归约维度 1，而多于两个维度时它不是嵌入所在的轴；Loss Lens 不计算这种情况。',
+  ],
+  ['Flatten the embeddings to [N, D] before computing the loss.', '计算损失之前先把嵌入展平为 [N, D]。'],
 ];

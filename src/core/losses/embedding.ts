@@ -227,7 +227,7 @@ export const cosineEmbeddingLoss: LossDefinition = {
 // triplet_margin_loss
 
 /** `F.pairwise_distance(x1, x2, p, eps)`: ‖x1 − x2 + eps‖_p over the last dimension, with broadcasting. */
-interface Pairwise {
+export interface Pairwise {
   /** Broadcast shape of x1 − x2. */
   full: number[];
   /** Shape of the distances (full without its last dimension). */
@@ -268,7 +268,7 @@ function pNorm(v: Float64Array, start: number, width: number, p: number, r: Roun
   return r(Math.pow(r(s), 1 / p));
 }
 
-function pairwise(
+export function pairwise(
   x1: Tensor,
   x2: Tensor,
   p: number,
@@ -330,7 +330,7 @@ function normBackward(
 }
 
 /** Adds the gradient of Σ g·dist to the two inputs of a pairwise distance. */
-function pairwiseBackward(pd: Pairwise, gDist: Float64Array, p: number, g1: Float64Array, g2: Float64Array): void {
+export function pairwiseBackward(pd: Pairwise, gDist: Float64Array, p: number, g1: Float64Array, g2: Float64Array): void {
   const gSelf = new Float64Array(pd.diff.length);
   for (let i = 0; i < gDist.length; i++) {
     if (gDist[i] === 0) continue;

@@ -14,6 +14,7 @@ import { MARGIN_LOSSES } from './margin';
 import { multilabelSoftMarginLoss } from './multilabel_soft_margin_loss';
 import { nllLoss } from './nll_loss';
 import { REGRESSION_LOSSES } from './regression';
+import { tripletMarginWithDistanceLoss } from './triplet_margin_with_distance_loss';
 import type { LossDefinition } from './types';
 import { versioned } from './versions';
 
@@ -30,6 +31,7 @@ export const LOSSES: readonly LossDefinition[] = [
   ...REGRESSION_LOSSES,
   ...MARGIN_LOSSES,
   ...EMBEDDING_LOSSES,
+  tripletMarginWithDistanceLoss,
   ...LIKELIHOOD_LOSSES,
   ...CTC_LOSSES,
   // beyond torch.nn: symmetric CE, clamp-convention label smoothing, focal losses

@@ -269,7 +269,10 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
   const engineOptions: Record<string, OptionValue | NonNullable<ReturnType<typeof engineTensor>>> = {};
   let optionsKnown = true;
   for (const [name, a] of options) {
-    const v = optionValue(a.value, maxKnown);
+    const v =
+      loss.fn === 'triplet_margin_with_distance_loss' && name === 'distance_function'
+        ? namedDistance(host.source.slice(a.node.range))
+        : optionValue(a.value, maxKnown);
     if (v === undefined) optionsKnown = false;
     else engineOptions[name] = v;
   }
@@ -326,6 +329,38 @@ function guessOutput(loss: LossEntry, inputs: ReadonlyMap<string, Arg>, options:
 }
 
 /** An option argument as the engine takes it; undefined when its value is unknown. */
+/**
+ * The name a tensor file gives the distance written in a snippet (see losses/triplet_margin_with_distance_loss.ts):
+ * `nn.PairwiseDistance(p=1)`, `F.pairwise_distance`, `lambda x, y: 1.0 - F.cosine_similarity(x, y)`, `None`.
+ * Any other callable is not modelled (undefined: the call is checked on shapes only).
+ */
+export function namedDistance(text: string): string | null | undefined {
+  const code = text.replace(/\s+/g, ' ').trim();
+  if (code === 'None') return null;
+  if (/^(torch\.nn\.functional\.|F\.|torch\.)?pairwise_distance$/.test(code)) return 'pairwise_distance';
+  const pd = /^(torch\.nn\.|nn\.)?PairwiseDistance\((.*)\)$/.exec(code);
+  if (pd) {
+    const args = pd[2]!.trim();
+    if (args === '') return 'PairwiseDistance()';
+    const parts = args.split(',').map((x) => x.trim());
+    const kwargs: string[] = [];
+    const positional = ['p', 'eps'];
+    for (let i = 0; i < parts.length; i++) {
+      const kv = /^(p|eps)\s*=\s*(.+)$/.exec(parts[i]!);
+      const [key, value] = kv ? [kv[1]!, kv[2]!] : [positional[i], parts[i]!];
+      if (key === undefined || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^float\('inf'\)$/.test(value)) return undefined;
+      kwargs.push(`${key}=${value}`);
+    }
+    return `PairwiseDistance(${kwargs.join(', ')})`;
+  }
+  const cosine =
+    /^lambda (\w+) ?, ?(\w+) ?: ?1(\.0*)? ?- ?(torch\.nn\.functional\.|F\.|torch\.)?cosine_similarity\( ?(\w+) ?, ?(\w+) ?\)$/.exec(
+      code,
+    );
+  if (cosine && cosine[5] === cosine[1] && cosine[6] === cosine[2]) return 'cosine';
+  return undefined;
+}
+
 function optionValue(
   v: Value,
   maxKnown: number,
