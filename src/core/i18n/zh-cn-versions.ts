@@ -134,4 +134,64 @@ export const VERSIONS_ZH: CatalogEntry[] = [
     'cosine_similarity 归约维度 1，而多于两个维度时它不是嵌入所在的轴；Loss Lens 不计算这种情况。',
   ],
   ['Flatten the embeddings to [N, D] before computing the loss.', '计算损失之前先把嵌入展平为 [N, D]。'],
+  // linear_cross_entropy.ts
+  [
+    'Cross-entropy of a linear layer\u2019s output (input · Wᵀ + b) for large vocabularies; PyTorch 2.x.',
+    '线性层输出（input · Wᵀ + b）的交叉熵，用于大词表；PyTorch 2.x。',
+  ],
+  [
+    'A linear_weight with more than two dimensions gives K-dimensional logits, which need a batch dimension.',
+    '多于两个维度的 linear_weight 会得到 K 维 logits，这需要批维度。',
+  ],
+  [
+    'Add the batch dimension: input.unsqueeze(0), and the target likewise.',
+    '加上批维度：input.unsqueeze(0)，目标也一样。',
+  ],
+  ['Give linear_bias the shape {shape:raw}.', '请把 linear_bias 的形状设为 {shape}。'],
+  [
+    "Give linear_weight the shape [C, {n}], or check which layer's weight is passed.",
+    '请把 linear_weight 的形状设为 [C, {n}]，或检查传入的是哪一层的权重。',
+  ],
+  ['Leave ignore_index out, or pass class indices as the target.', '请去掉 ignore_index，或者把类别索引作为目标传入。'],
+  [
+    'Pass the weight of nn.Linear(in_features, C), shape [C, in_features].',
+    '请传入 nn.Linear(in_features, C) 的权重，形状为 [C, in_features]。',
+  ],
+  [
+    'Reshape the input to [N, in_features] (e.g. input.reshape(-1, input.shape[-1])) and the target to [N].',
+    '把输入变形为 [N, in_features]（例如 input.reshape(-1, input.shape[-1])），目标变形为 [N]。',
+  ],
+  [
+    'The bias adds one number per output of the linear layer: shape {shape:raw}.',
+    '偏置为线性层的每个输出加一个数：形状为 {shape}。',
+  ],
+  [
+    'The linear layer multiplies each input row ({n} features) by each weight row, so both need the same last dimension.',
+    '线性层把每个输入行（{n} 个特征）与每个权重行相乘，所以两者的最后一维必须相同。',
+  ],
+  [
+    'The target has the logits\u2019 shape, so it holds class probabilities, and there is no class index to ignore.',
+    '目标与 logits 形状相同，所以它存放的是类别概率，没有可忽略的类别索引。',
+  ],
+  [
+    'linear_cross_entropy takes one sample [in_features] or a batch [N, in_features]; flatten other dimensions into the batch.',
+    'linear_cross_entropy 接受单个样本 [in_features] 或一批 [N, in_features]；请把其他维度展平到批维度中。',
+  ],
+  [
+    "linear_weight is the linear layer's weight [C, in_features]: one row of in_features numbers per class.",
+    'linear_weight 是线性层的权重 [C, in_features]：每个类别一行，每行 in_features 个数。',
+  ],
+  [
+    'linear_cross_entropy (nn.LinearCrossEntropyLoss) is new in PyTorch 2.x; PyTorch 1.13 does not have it.',
+    'linear_cross_entropy（nn.LinearCrossEntropyLoss）是 PyTorch 2.x 新增的；PyTorch 1.13 没有它。',
+  ],
+  [
+    'Choose torch version 2.x, or write cross_entropy(F.linear(input, linear_weight, linear_bias), target).',
+    '请选择 torch 版本 2.x，或写成 cross_entropy(F.linear(input, linear_weight, linear_bias), target)。',
+  ],
+  [
+    "With LinearCrossEntropyOptions PyTorch computes the loss in chunks, in another order of rounding; its value equals the reference path's up to the last digits.",
+    '使用 LinearCrossEntropyOptions 时，PyTorch 分块计算损失，舍入顺序不同；其数值与参考实现只在末几位上不同。',
+  ],
+  ['Leave "options" out to compute the reference path.', '去掉 "options" 即可按参考实现计算。'],
 ];

@@ -29,6 +29,7 @@ export const TENSOR_KEYS = [
   'targets',
   'input_lengths',
   'target_lengths',
+  'linear_weight',
 ] as const;
 
 /** Every key a tensor file's top level may hold. */

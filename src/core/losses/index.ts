@@ -8,6 +8,7 @@ import { crossEntropy } from './cross_entropy';
 import { CTC_LOSSES } from './ctc';
 import { EXTRA_ALIASES, EXTRA_LOSSES } from './extra/index';
 import { klDiv } from './kl_div';
+import { linearCrossEntropyLoss } from './linear_cross_entropy';
 import { EMBEDDING_LOSSES } from './embedding';
 import { LIKELIHOOD_LOSSES } from './likelihood';
 import { MARGIN_LOSSES } from './margin';
@@ -22,6 +23,7 @@ import { versioned } from './versions';
 export const LOSSES: readonly LossDefinition[] = [
   // classification losses
   crossEntropy,
+  linearCrossEntropyLoss,
   nllLoss,
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,

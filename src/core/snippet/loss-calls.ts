@@ -15,7 +15,7 @@ import type { OpLimits } from './ops';
 import type { SourceText } from './source';
 import { known, shaped, UNKNOWN, type Arg, type LossModuleSpec, type TensorValue, type Value } from './values';
 
-/** torch.nn's losses: functional name, module name and tensor parameters (PyTorch 1.13). */
+/** torch.nn's losses: functional name, module name and tensor parameters. */
 const CATALOGUE: readonly (readonly [fn: string, moduleName: string, inputs: readonly string[]])[] = [
   ['cross_entropy', 'CrossEntropyLoss', ['input', 'target']],
   ['nll_loss', 'NLLLoss', ['input', 'target']],
@@ -38,6 +38,8 @@ const CATALOGUE: readonly (readonly [fn: string, moduleName: string, inputs: rea
   ['poisson_nll_loss', 'PoissonNLLLoss', ['input', 'target']],
   ['gaussian_nll_loss', 'GaussianNLLLoss', ['input', 'target', 'var']],
   ['ctc_loss', 'CTCLoss', ['log_probs', 'targets', 'input_lengths', 'target_lengths']],
+  // PyTorch 2.x. The module holds its own (randomly initialised) linear layer: its calls are recognised, not computed.
+  ['linear_cross_entropy', 'LinearCrossEntropyLoss', ['input', 'linear_weight', 'target']],
 ];
 
 /** Inputs whose values (not only shapes) the engine needs before it can judge a call (CTC's lengths). */
@@ -139,7 +141,9 @@ export interface LossHost {
 export function buildLossModule(loss: LossEntry, call: Call, args: CallArgs): LossModuleSpec {
   const names = loss.def ? Object.keys(loss.def.defaults) : [];
   const options = new Map<string, Arg>();
-  let complete = !args.dynamic && (loss.def !== undefined || args.positional.length === 0);
+  // nn.LinearCrossEntropyLoss(in_features, num_classes) owns its weights: nothing to compute from the snippet.
+  let complete =
+    !args.dynamic && loss.fn !== 'linear_cross_entropy' && (loss.def !== undefined || args.positional.length === 0);
   args.positional.forEach((a, i) => {
     const name = names[i];
     if (name === undefined) complete = false;
