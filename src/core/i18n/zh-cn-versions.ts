@@ -194,4 +194,105 @@ export const VERSIONS_ZH: CatalogEntry[] = [
     '使用 LinearCrossEntropyOptions 时，PyTorch 分块计算损失，舍入顺序不同；其数值与参考实现只在末几位上不同。',
   ],
   ['Leave "options" out to compute the reference path.', '去掉 "options" 即可按参考实现计算。'],
+  // explain.ts: PyTorch 2.x's texts
+  [
+    "A 1-D input is one sample's class scores, so the target must be one class index, but it has {n} entries. Usually the batch dimension of the input was lost.",
+    '1 维输入是单个样本的类别分数，所以目标必须是一个类别索引，但它有 {n} 个元素。通常是输入丢了批维度。',
+  ],
+  [
+    'Give the input its batch dimension [N, C] (input.unsqueeze(0) for one sample), or pass one index: target[0].',
+    '给输入加上批维度 [N, C]（单个样本用 input.unsqueeze(0)），或只传一个索引：target[0]。',
+  ],
+  [
+    "A Gaussian's variance is never negative, but var has negative entries: a raw network output was used as the variance.",
+    '高斯分布的方差不会为负，但 var 中有负值：把网络的原始输出直接当成了方差。',
+  ],
+  [
+    'Predict log-variance and pass var = exp(log_var), or pass softplus(output).',
+    '请预测对数方差并传入 var = exp(log_var)，或传入 softplus(output)。',
+  ],
+  [
+    'A single target (0-d) compares a single pair of vectors ([D]), but the inputs are {a} and {b}.',
+    '单个目标（0 维）比较的是一对向量（[D]），而输入是 {a} 和 {b}。',
+  ],
+  [
+    "BCELoss stretches weight to the input's shape {input}, and a weight of shape {weight} cannot be stretched to it.",
+    'BCELoss 会把 weight 扩展到输入的形状 {input}，而形状为 {weight} 的 weight 无法扩展到它。',
+  ],
+  [
+    "Give weight the input's shape, or one weight per element of its last dimension.",
+    '请让 weight 与输入形状相同，或者为最后一维的每个元素给一个权重。',
+  ],
+  [
+    'GaussianNLLLoss needs one variance per prediction (var shaped like the input), one per sample ([N] or [N, 1]), or, in PyTorch 2.x, a var that differs from the input only in one dimension of size 1.',
+    'GaussianNLLLoss 需要每个预测一个方差（var 与输入同形），或每个样本一个（[N] 或 [N, 1]），在 PyTorch 2.x 中也可以是只在一个大小为 1 的维度上与输入不同的 var。',
+  ],
+  [
+    "Give var the input's shape, or [N, 1] for one variance per sample.",
+    '请让 var 与输入形状相同，或用 [N, 1] 表示每个样本一个方差。',
+  ],
+  [
+    "Give the target the input's shape: the label indices first, then -1 for the rest of each row.",
+    '请让目标与输入形状相同：先写标签索引，每行其余位置填 -1。',
+  ],
+  [
+    'Give the three embeddings the same shape, e.g. with .unsqueeze(0) on a single vector.',
+    '让三个嵌入形状相同，例如对单个向量用 .unsqueeze(0)。',
+  ],
+  [
+    'MultiLabelMarginLoss needs the target shaped like the input (class indices padded with -1), but the target is {target} and the input {input}.',
+    'MultiLabelMarginLoss 需要目标与输入同形（类别索引，其余用 -1 填充），但目标是 {target}，输入是 {input}。',
+  ],
+  [
+    'MultiLabelMarginLoss needs the target shaped like the input (class indices padded with -1), but the target is {target}.',
+    'MultiLabelMarginLoss 需要目标与输入同形（类别索引，其余用 -1 填充），但目标是 {target}。',
+  ],
+  [
+    'MultiMarginLoss takes one class index per sample: a 1-D target of the batch size {n}, but it got {got}. One-hot or [N, 1] targets cause this.',
+    'MultiMarginLoss 每个样本取一个类别索引：目标应为长度等于批大小 {n} 的 1 维张量，但得到的是 {got}。one-hot 或 [N, 1] 目标会导致这个错误。',
+  ],
+  [
+    'MultiMarginLoss takes one class index per sample: a 1-D target of the batch size, but it got {got}. One-hot or [N, 1] targets cause this.',
+    'MultiMarginLoss 每个样本取一个类别索引：目标应为长度等于批大小的 1 维张量，但得到的是 {got}。one-hot 或 [N, 1] 目标会导致这个错误。',
+  ],
+  [
+    'Pass class indices of shape [N]: target.argmax(dim=1) for one-hot rows, target.squeeze(1) for [N, 1].',
+    '请传入形状为 [N] 的类别索引：one-hot 行用 target.argmax(dim=1)，[N, 1] 用 target.squeeze(1)。',
+  ],
+  [
+    'PyTorch 2.x reads class indices from the target, which must be int64 (Long) or uint8 (Byte); it is {name}. Float or int32 labels come from numpy arrays or from arithmetic on labels.',
+    'PyTorch 2.x 从目标中读取类别索引，目标必须是 int64（Long）或 uint8（Byte）；而它是 {name}。float 或 int32 标签通常来自 numpy 数组或对标签的运算。',
+  ],
+  [
+    'PyTorch 2.x refuses ctc_loss on a log_probs tensor without elements: no time steps, an empty batch or no classes.',
+    'PyTorch 2.x 拒绝在没有元素的 log_probs 上计算 ctc_loss：没有时间步、空批次或没有类别。',
+  ],
+  [
+    'Since PyTorch 2.0 the triplet losses need a positive margin; it is {m}. With margin ≤ 0 the loss is zero as soon as the negative is no closer than the positive, so nothing is learned.',
+    '从 PyTorch 2.0 起，三元组损失要求 margin 为正；这里是 {m}。margin ≤ 0 时，只要负样本不比正样本更近损失就为零，模型学不到任何东西。',
+  ],
+  [
+    'The anchor, positive and negative embeddings must all be [N, D] (or all [D]); they are {a}-D, {p}-D and {n}-D.',
+    'anchor、positive 和 negative 嵌入必须都是 [N, D]（或都是 [D]）；它们分别是 {a} 维、{p} 维和 {n} 维。',
+  ],
+  [
+    'The input (the logits) is {name}, and {kernel:raw} is computed for floating-point tensors only. Integer logits usually come from a literal written without decimal points.',
+    '输入（logits）是 {name}，而 {kernel} 只对浮点张量计算。整数 logits 通常来自没写小数点的字面量。',
+  ],
+  [
+    'The input is {name}, and PyTorch 1.13 has no CPU {kernel:raw} kernel for half precision (PyTorch 2.x has one).',
+    '输入是 {name}，而 PyTorch 1.13 没有半精度的 CPU {kernel} 内核（PyTorch 2.x 有）。',
+  ],
+  [
+    'There are {c} classes but the weight has shape {shape}. Class weights need exactly one entry per class (PyTorch 1.13 silently used the first ones).',
+    '共有 {c} 个类别，但 weight 的形状是 {shape}。类别权重必须每个类别恰好一个（PyTorch 1.13 会悄悄只用前面的几个）。',
+  ],
+  [
+    'A CUDA kernel checked something and failed; CUDA reports it later and without the reason. In a loss it is almost always a class index outside [0, C-1].',
+    'CUDA 内核中的某个检查失败了；CUDA 会延后报告且不给原因。在损失函数里几乎总是类别索引超出了 [0, C-1]。',
+  ],
+  [
+    'Re-run with CUDA_LAUNCH_BLOCKING=1 or on the CPU to see the real error, and check target.min() and target.max() against the number of classes.',
+    '用 CUDA_LAUNCH_BLOCKING=1 或在 CPU 上重新运行以看到真正的错误，并把 target.min() 和 target.max() 与类别数比较。',
+  ],
 ];
