@@ -195,11 +195,28 @@ function checkBefore(fn: string, inputs: LossInputs, options: LossOptions): void
       });
     }
   }
+  // 2.x checks the weight's length before the target's dtype.
+  if (fn === 'multi_margin_loss' && input) {
+    const weight = options['weight'];
+    const classes = input.shape.length === 0 ? 1 : input.shape[input.shape.length - 1]!;
+    if (weight && typeof weight === 'object' && 'shape' in weight) {
+      const w = weight as Tensor;
+      // A weight that is not 1-D gets 1.13's check first (the same ValueError in both versions).
+      if (w.shape.length === 1 && numel(w.shape) !== classes) {
+        throw new LossLensError({
+          code: 'loss/weight-size',
+          message: `inconsistent weight size, expected ${classes} but got ${formatShape(w.shape)}`,
+          explanation: `multi_margin_loss weighs each class once, so weight needs exactly C = ${classes} entries; it has shape ${formatShape(w.shape)}. 1.13 read the first ${classes} and ignored the rest.`,
+          hint: `Give weight ${classes} entries, one per class.`,
+          data: { loss: fn, classes, weight: formatShape(w.shape) },
+        });
+      }
+    }
+  }
 }
 
 /** Checks 2.x makes that 1.13 did not, on inputs 1.13's rules accepted. */
-function checkAfter(fn: string, inputs: LossInputs, options: LossOptions): void {
-  const input = inputs['input'];
+function checkAfter(fn: string, inputs: LossInputs): void {
   const target = inputs['target'];
   if (fn === 'binary_cross_entropy' && target) {
     for (let i = 0; i < target.data.length; i++) {
@@ -211,22 +228,6 @@ function checkAfter(fn: string, inputs: LossInputs, options: LossOptions): void 
           explanation: `binary_cross_entropy reads the target as a probability; PyTorch 2.x refuses values outside [0, 1] (here ${t} at flat index ${i}). 1.13 computed them.`,
           hint: 'Give targets in [0, 1] (e.g. labels 0/1, not -1/1 or class indices); for class indices use cross_entropy.',
           data: { loss: fn, value: t, index: i },
-        });
-      }
-    }
-  }
-  if (fn === 'multi_margin_loss' && input) {
-    const weight = options['weight'];
-    const classes = input.shape.length === 0 ? 1 : input.shape[input.shape.length - 1]!;
-    if (weight && typeof weight === 'object' && 'shape' in weight) {
-      const w = weight as Tensor;
-      if (numel(w.shape) !== classes) {
-        throw new LossLensError({
-          code: 'loss/weight-size',
-          message: `inconsistent weight size, expected ${classes} but got ${formatShape(w.shape)}`,
-          explanation: `multi_margin_loss weighs each class once, so weight needs exactly C = ${classes} entries; it has shape ${formatShape(w.shape)}. 1.13 read the first ${classes} and ignored the rest.`,
-          hint: `Give weight ${classes} entries, one per class.`,
-          data: { loss: fn, classes, weight: formatShape(w.shape) },
         });
       }
     }
@@ -360,7 +361,7 @@ export function versioned(def: LossDefinition): LossDefinition {
       try {
         checkBefore(def.name, inputs, options);
         const result = def.compute(inputs, options, settings);
-        checkAfter(def.name, inputs, options);
+        checkAfter(def.name, inputs);
         return { ...result, warnings: result.warnings.map(adaptWarning) };
       } catch (e) {
         if (!(e instanceof LossLensError)) throw e;
