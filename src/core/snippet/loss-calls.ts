@@ -352,7 +352,8 @@ export function namedDistance(text: string): string | null | undefined {
     for (let i = 0; i < parts.length; i++) {
       const kv = /^(p|eps)\s*=\s*(.+)$/.exec(parts[i]!);
       const [key, value] = kv ? [kv[1]!, kv[2]!] : [positional[i], parts[i]!];
-      if (key === undefined || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^float\('inf'\)$/.test(value)) return undefined;
+      if (key === undefined || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^float\('inf'\)$/.test(value))
+        return undefined;
       kwargs.push(`${key}=${value}`);
     }
     return `PairwiseDistance(${kwargs.join(', ')})`;
