@@ -295,4 +295,13 @@ export const VERSIONS_ZH: CatalogEntry[] = [
     'Re-run with CUDA_LAUNCH_BLOCKING=1 or on the CPU to see the real error, and check target.min() and target.max() against the number of classes.',
     '用 CUDA_LAUNCH_BLOCKING=1 或在 CPU 上重新运行以看到真正的错误，并把 target.min() 和 target.max() 与类别数比较。',
   ],
+  // margin.ts: a bool target's backward
+  [
+    'PyTorch computes {fn:id} with a bool target, but loss.backward() then raises this error: the gradient negates the target.',
+    'PyTorch 能用 bool 目标计算 {fn}，但随后 loss.backward() 会抛出这个错误：梯度需要对目标取负。',
+  ],
+  [
+    'Convert the target to ±1 floats before calling the loss: target.float() * 2 - 1.',
+    '调用损失之前把目标转换为 ±1 浮点数：target.float() * 2 - 1。',
+  ],
 ];

@@ -106,6 +106,20 @@ function softMargin(inputs: LossInputs, options: LossOptions): LossResult {
       'the term is log(1 + exp(−y·x)), so a label y other than ±1 rescales how hard the input is pushed.',
     ),
   ];
+  // The forward multiplies by a bool target, but the backward negates it, which PyTorch refuses: no gradient.
+  const boolTarget = target.dtype === 'bool';
+  if (boolTarget) {
+    warnings.push(
+      notice(
+        'warning',
+        'warn/backward-error',
+        boolNegationError(fn, 'target').message,
+        `PyTorch computes ${fn} with a bool target, but loss.backward() then raises this error: the gradient negates the target.`,
+        'Convert the target to ±1 floats before calling the loss: target.float() * 2 - 1.',
+        { loss: fn },
+      ),
+    );
+  }
   return finishResult({
     fn,
     dtype: input.dtype,
@@ -113,7 +127,7 @@ function softMargin(inputs: LossInputs, options: LossOptions): LossResult {
     perElement,
     reduction,
     meanWords: { why: "reduction='mean' divides the summed log(1 + exp(−y·x)) terms by the number of elements" },
-    gradient: { input: gradTensor(grad, input) },
+    gradient: boolTarget ? {} : { input: gradTensor(grad, input) },
     extras: { signedScore: { dtype: 'float64', shape, data: signedScore } },
     warnings,
     options: { ...opts.values, reduction },

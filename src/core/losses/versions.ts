@@ -315,6 +315,9 @@ function halfRefusal(fn: string, dtype: string): LossLensError {
 
 /** 2.x's wording of the warnings 1.13 also gives. */
 function adaptWarning(w: Diagnostic): Diagnostic {
+  if (w.code === 'warn/backward-error' && isNotImplemented(w.message)) {
+    return { ...w, message: `NotImplementedError: ${w.message}` };
+  }
   if (w.message === "reduction='elementwise_mean' is deprecated, please use reduction='mean' instead.") {
     return { ...w, message: "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead." };
   }

@@ -77,6 +77,12 @@ export function runCase(c: FixtureCase, torchVersion: TorchVersion, rtol = 1e-5,
   const legacy = 'size_average' in c.options || 'reduce' in c.options;
   if (exp.perElement && !legacy) assertTensorClose(result.perElement, exp.perElement, 'perElement', rtol, atol);
   else if (c.options['reduction'] === 'none') assertTensorClose(result.perElement, exp.value, 'perElement', rtol, atol);
+  if (exp.backwardError) {
+    // PyTorch computed the value and then refused .backward(): no gradient, and the backward's error as a warning.
+    assert.deepEqual(Object.keys(result.gradient), [], "no gradient where PyTorch's backward raises");
+    const backward = result.warnings.find((w) => w.code === 'warn/backward-error');
+    assert.equal(backward?.message, expectedErrorMessage(exp.backwardError), 'the backward error as a warning');
+  }
   for (const [name, grad] of Object.entries(exp.gradient ?? {})) {
     const actual = result.gradient[name];
     assert.ok(actual, `gradient for ${name}`);
