@@ -1,9 +1,9 @@
 /**
  * `loss-lens`: the command line over the same core the extension uses.
  *
- *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--json] [--explain [--lang zh-cn]]
- *   loss-lens eval FILE.py [--loss NAME] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
- *   loss-lens check FILE.py [--json]                  shape and dtype mismatches PyTorch would raise at loss calls
+ *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]
+ *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
+ *   loss-lens check FILE.py [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
  *
@@ -16,9 +16,15 @@ import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnos
 import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
 import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
-import type { LossInputs, LossResult } from './core/losses/types';
+import { TORCH_VERSIONS, type LossInputs, type LossResult, type TorchVersion } from './core/losses/types';
 import { checkSnippet, evaluateSnippet } from './core/snippet/index';
-import { formatSummary, summarize, summaryToJson, SUMMARY_THRESHOLD_BYTES, SUMMARY_THRESHOLD_ELEMENTS } from './core/summary';
+import {
+  formatSummary,
+  summarize,
+  summaryToJson,
+  SUMMARY_THRESHOLD_BYTES,
+  SUMMARY_THRESHOLD_ELEMENTS,
+} from './core/summary';
 import { largestTensor, npyTensorFile, readTensorFileFromDisk, resolveNpyRelativeTo } from './files';
 import type { Nested } from './core/tensor';
 
@@ -28,6 +34,12 @@ export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+}
+
+/** `--torch 2.x|1.13`: whose PyTorch to reproduce (default: current, 2.x). */
+function torchOption(note?: string): Option {
+  const what = `PyTorch version whose behaviour and messages to reproduce (default 2.x)${note ? `, ${note}` : ''}`;
+  return new Option('--torch <version>', what).choices([...TORCH_VERSIONS]);
 }
 
 function readFileOrFail(file: string, io: Io): string | undefined {
@@ -64,13 +76,16 @@ function report(
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   if (json) {
-    io.stdout(`${JSON.stringify({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, null, 2)}\n`,
+    );
   } else {
     for (const r of outcome.results) {
       io.stdout(`${formatResult(r, { ...extra, locale })}\n`);
       if (explain) io.stdout(`\n${renderDerivation(buildDerivation(r, explain.inputs), explain.locale)}\n`);
     }
-    if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file, locale)}\n`);
+    if (outcome.diagnostics.length > 0)
+      (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file, locale)}\n`);
   }
   return failed ? EXIT.rejected : EXIT.ok;
 }
@@ -85,15 +100,25 @@ function fileSize(file: string): number {
 }
 
 /** Prints a summary-mode outcome: the worst samples, the histogram, the classes, the value (or `--json`). */
-function reportSummary(outcome: RunOutcome, inputs: LossInputs, file: string, json: boolean, io: Io, classes?: readonly string[]): number {
+function reportSummary(
+  outcome: RunOutcome,
+  inputs: LossInputs,
+  file: string,
+  json: boolean,
+  io: Io,
+  classes?: readonly string[],
+): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   const result = outcome.results[0];
   const summary = result ? summarize(result, inputs) : undefined;
   if (json) {
-    io.stdout(`${JSON.stringify({ results: summary ? [summaryToJson(summary)] : [], diagnostics: outcome.diagnostics }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ results: summary ? [summaryToJson(summary)] : [], diagnostics: outcome.diagnostics }, null, 2)}\n`,
+    );
   } else {
     if (summary) io.stdout(`${formatSummary(summary, classes ? { classes } : {})}\n`);
-    if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
+    if (outcome.diagnostics.length > 0)
+      (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
   }
   return failed ? EXIT.rejected : EXIT.ok;
 }
@@ -119,7 +144,10 @@ function diagnosticsOf(e: unknown): Diagnostic[] {
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
-export function main(argv: readonly string[], io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): number {
+export function main(
+  argv: readonly string[],
+  io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+): number {
   let exitCode: number = EXIT.ok;
   const program = new Command()
     .name('loss-lens')
@@ -131,67 +159,104 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
   program
     .command('compute')
     .description('compute the loss described by a JSON tensor file, or by .npy files')
-    .argument('[file]', 'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}} (optional with --input)')
+    .argument(
+      '[file]',
+      'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}} (optional with --input)',
+    )
     .option('--loss <name>', 'loss to compute (functional or module name), overriding the file')
     .option('--input <file.npy>', 'the input tensor from a .npy file (numpy.save output)')
     .option('--target <file.npy>', 'the target tensor from a .npy file')
-    .option('--summary', 'summarise (worst samples, loss histogram, classes) instead of listing samples; automatic for big inputs')
-    .addOption(new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']))
+    .option(
+      '--summary',
+      'summarise (worst samples, loss histogram, classes) instead of listing samples; automatic for big inputs',
+    )
+    .addOption(
+      new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']),
+    )
     .option('--json', 'print the result and breakdown as JSON')
     .option('--explain', 'write the arithmetic out by hand with the actual numbers (at most 4 samples × 6 classes)')
-    .addOption(new Option('--lang <locale>', 'language of --explain and of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
-    .action((file: string | undefined, opts: { loss?: string; reduction?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; input?: string; target?: string; summary?: boolean }) => {
-      if (file === undefined && opts.input === undefined) {
-        io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
-        exitCode = EXIT.usage;
-        return;
-      }
-      let summary = opts.summary === true;
-      let text: string | undefined;
-      if (file !== undefined) {
-        // Big files go through the streaming reader in chunks (and are summarised); small ones keep the text reader.
-        summary ||= fileSize(file) > SUMMARY_THRESHOLD_BYTES;
-        if (!summary) {
-          text = readFileOrFail(file, io);
-          if (text === undefined) {
-            exitCode = EXIT.usage;
-            return;
-          }
-        }
-      }
-      let outcome: RunOutcome;
-      let classes: readonly string[] | undefined;
-      let inputs: LossInputs = {};
-      try {
-        let tensorFile: TensorFile =
-          file === undefined
-            ? npyTensorFile(opts.input!, opts.target)
-            : resolveNpyRelativeTo(text !== undefined ? readTensorFile(text) : readTensorFileFromDisk(file), file);
-        if (file !== undefined && opts.input !== undefined) {
-          tensorFile = { ...tensorFile, inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target).inputs } };
-        }
-        classes = tensorFile.classes;
-        inputs = tensorFile.inputs;
-        summary ||= largestTensor(tensorFile) > SUMMARY_THRESHOLD_ELEMENTS;
-        const overrides = { ...(opts.loss ? { loss: opts.loss } : {}), ...(opts.reduction ? { reduction: opts.reduction } : {}) };
-        outcome = runTensorFile(tensorFile, overrides, summary ? { detail: 'summary' } : undefined);
-      } catch (e) {
-        const ioError = e as NodeJS.ErrnoException;
-        if (!(e instanceof LossLensError) && typeof ioError.code === 'string') {
-          io.stderr(`loss-lens: cannot read ${ioError.path ?? file}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`);
+    .addOption(
+      new Option('--lang <locale>', 'language of --explain and of the causes and fixes')
+        .choices(['en', 'zh-cn'])
+        .default('en'),
+    )
+    .addOption(torchOption('overriding the file\'s "torch"'))
+    .action(
+      (
+        file: string | undefined,
+        opts: {
+          loss?: string;
+          reduction?: string;
+          json?: boolean;
+          explain?: boolean;
+          lang: DerivationLocale;
+          input?: string;
+          target?: string;
+          summary?: boolean;
+          torch?: TorchVersion;
+        },
+      ) => {
+        if (file === undefined && opts.input === undefined) {
+          io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
           exitCode = EXIT.usage;
           return;
         }
-        outcome = { results: [], diagnostics: diagnosticsOf(e) };
-      }
-      if (summary) {
-        exitCode = reportSummary(outcome, inputs, file ?? opts.input!, opts.json === true, io, classes);
-        return;
-      }
-      file ??= opts.input!;
-      const explain = opts.explain ? { inputs, locale: opts.lang } : undefined;
-      exitCode = report(outcome, file, opts.json === true, io, { ...(classes ? { classes } : {}), inputs }, explain, opts.lang);
-    });
+        let summary = opts.summary === true;
+        let text: string | undefined;
+        if (file !== undefined) {
+          // Big files go through the streaming reader in chunks (and are summarised); small ones keep the text reader.
+          summary ||= fileSize(file) > SUMMARY_THRESHOLD_BYTES;
+          if (!summary) {
+            text = readFileOrFail(file, io);
+            if (text === undefined) {
+              exitCode = EXIT.usage;
+              return;
+            }
+          }
+        }
+        let outcome: RunOutcome;
+        let classes: readonly string[] | undefined;
+        let inputs: LossInputs = {};
+        try {
+          let tensorFile: TensorFile =
+            file === undefined
+              ? npyTensorFile(opts.input!, opts.target)
+              : resolveNpyRelativeTo(text !== undefined ? readTensorFile(text) : readTensorFileFromDisk(file), file);
+          if (file !== undefined && opts.input !== undefined) {
+            tensorFile = {
+              ...tensorFile,
+              inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target).inputs },
+            };
+          }
+          classes = tensorFile.classes;
+          inputs = tensorFile.inputs;
+          summary ||= largestTensor(tensorFile) > SUMMARY_THRESHOLD_ELEMENTS;
+          const overrides = {
+            ...(opts.loss ? { loss: opts.loss } : {}),
+            ...(opts.reduction ? { reduction: opts.reduction } : {}),
+            ...(opts.torch ? { torchVersion: opts.torch } : {}),
+          };
+          outcome = runTensorFile(tensorFile, overrides, summary ? { detail: 'summary' } : undefined);
+        } catch (e) {
+          const ioError = e as NodeJS.ErrnoException;
+          if (!(e instanceof LossLensError) && typeof ioError.code === 'string') {
+            io.stderr(
+              `loss-lens: cannot read ${ioError.path ?? file}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`,
+            );
+            exitCode = EXIT.usage;
+            return;
+          }
+          outcome = { results: [], diagnostics: diagnosticsOf(e) };
+        }
+        if (summary) {
+          exitCode = reportSummary(outcome, inputs, file ?? opts.input!, opts.json === true, io, classes);
+          return;
+        }
+        file ??= opts.input!;
+        const explain = opts.explain ? { inputs, locale: opts.lang } : undefined;
+        exitCode = report(outcome, file, opts.json === true, io, { ...(classes ? { classes } : {}), inputs }, explain, opts.lang);
+      },
+    );
 
   program
     .command('eval')
@@ -200,45 +265,75 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .option('--loss <name>', 'with no loss call in the snippet, apply this loss to its first two tensors')
     .option('--json', 'print the results and diagnostics as JSON')
     .option('--explain', 'write each computed call out by hand with the actual numbers (at most 4 samples × 6 classes)')
-    .addOption(new Option('--lang <locale>', 'language of --explain and of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
-    .action((file: string, opts: { loss?: string; json?: boolean; explain?: boolean; lang: DerivationLocale }) => {
-      const text = readFileOrFail(file, io);
-      if (text === undefined) {
-        exitCode = EXIT.usage;
-        return;
-      }
-      const evaluation = evaluateSnippet(text, opts.loss ? { loss: opts.loss } : {});
-      const failed = evaluation.diagnostics.some((d) => d.severity === 'error');
-      if (opts.json) {
-        const results = evaluation.calls.flatMap((c) =>
-          c.result
-            ? [{ ...resultJson(c.result, opts.explain ? { inputs: c.computed?.inputs ?? {}, locale: opts.lang } : undefined), ...placeOf(c.range) }]
-            : [],
-        );
-        const program = evaluation.program ? { stdout: evaluation.stdout ?? '', ...(evaluation.displayed !== undefined ? { displayed: evaluation.displayed } : {}) } : {};
-        io.stdout(`${JSON.stringify({ ...program, results, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
-      } else {
-        if (evaluation.program) {
-          // What the program printed, exactly, then what Loss Lens found in it.
-          const printed = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
-          if (printed) io.stdout(`--- program output ---\n${printed}${printed.endsWith('\n') ? '' : '\n'}--- loss calls ---\n`);
+    .addOption(
+      new Option('--lang <locale>', 'language of --explain and of the causes and fixes')
+        .choices(['en', 'zh-cn'])
+        .default('en'),
+    )
+    .addOption(torchOption())
+    .action(
+      (
+        file: string,
+        opts: { loss?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; torch?: TorchVersion },
+      ) => {
+        const text = readFileOrFail(file, io);
+        if (text === undefined) {
+          exitCode = EXIT.usage;
+          return;
         }
-        for (const c of evaluation.calls) {
-          const loops = (c as { loops?: readonly { line: number; iteration: number }[] }).loops;
-          const where = loops && loops.length > 0 ? ` (${loops.map((l) => `loop at line ${l.line}, iteration ${l.iteration + 1}`).join(', ')})` : '';
-          const head = `${c.range.line}:${c.range.column} ${c.fn}${where}`;
-          if (c.result) {
-            io.stdout(`${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang, ...(c.computed ? { inputs: c.computed.inputs } : {}) })}\n\n`);
-            if (opts.explain) io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
+        const evaluation = evaluateSnippet(text, {
+          ...(opts.loss ? { loss: opts.loss } : {}),
+          ...(opts.torch ? { torchVersion: opts.torch } : {}),
+        });
+        const failed = evaluation.diagnostics.some((d) => d.severity === 'error');
+        if (opts.json) {
+          const results = evaluation.calls.flatMap((c) =>
+            c.result
+              ? [
+                  {
+                    ...resultJson(
+                      c.result,
+                      opts.explain ? { inputs: c.computed?.inputs ?? {}, locale: opts.lang } : undefined,
+                    ),
+                    ...placeOf(c.range),
+                  },
+                ]
+              : [],
+          );
+          // A whole program also reports exactly what it printed.
+          const printed = evaluation.program
+            ? { stdout: evaluation.stdout ?? '', ...(evaluation.displayed !== undefined ? { displayed: evaluation.displayed } : {}) }
+            : {};
+          io.stdout(`${JSON.stringify({ ...printed, results, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
+        } else {
+          if (evaluation.program) {
+            // What the program printed, exactly, then what Loss Lens found in it.
+            const text = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
+            if (text) io.stdout(`--- program output ---\n${text}${text.endsWith('\n') ? '' : '\n'}--- loss calls ---\n`);
           }
-          else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
+          for (const c of evaluation.calls) {
+            const loops = (c as { loops?: readonly { line: number; iteration: number }[] }).loops;
+            const where =
+              loops && loops.length > 0
+                ? ` (${loops.map((l) => `loop at line ${l.line}, iteration ${l.iteration + 1}`).join(', ')})`
+                : '';
+            const head = `${c.range.line}:${c.range.column} ${c.fn}${where}`;
+            if (c.result) {
+              io.stdout(
+                `${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang, ...(c.computed ? { inputs: c.computed.inputs } : {}) })}\n\n`,
+              );
+              if (opts.explain)
+                io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
+            } else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
+          }
+          if (evaluation.calls.length === 0) io.stdout('no loss call found\n');
+          const listing =
+            evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
+          if (listing) (failed ? io.stderr : io.stdout)(listing);
         }
-        if (evaluation.calls.length === 0) io.stdout('no loss call found\n');
-        const listing = evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
-        if (listing) (failed ? io.stderr : io.stdout)(listing);
-      }
-      exitCode = failed ? EXIT.rejected : EXIT.ok;
-    });
+        exitCode = failed ? EXIT.rejected : EXIT.ok;
+      },
+    );
 
   program
     .command('check')
@@ -246,16 +341,20 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .argument('<file>', 'Python file')
     .option('--json', 'print the diagnostics as JSON')
     .addOption(new Option('--lang <locale>', 'language of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
-    .action((file: string, opts: { json?: boolean; lang: DerivationLocale }) => {
+    .addOption(torchOption())
+    .action((file: string, opts: { json?: boolean; lang: DerivationLocale; torch?: TorchVersion }) => {
       const text = readFileOrFail(file, io);
       if (text === undefined) {
         exitCode = EXIT.usage;
         return;
       }
-      const { diagnostics } = checkSnippet(text);
+      const { diagnostics } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
       const failed = diagnostics.some((d) => d.severity === 'error');
       if (opts.json) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
-      else io.stdout(diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n');
+      else
+        io.stdout(
+          diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
+        );
       exitCode = failed ? EXIT.rejected : EXIT.ok;
     });
 

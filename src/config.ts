@@ -3,6 +3,7 @@
  * `contributes.configuration` in package.json.
  */
 import * as vscode from 'vscode';
+import { DEFAULT_TORCH_VERSION, type TorchVersion } from './core/losses/types';
 
 /** Every `lossLens.*` setting. */
 export interface LossLensConfig {
@@ -12,6 +13,8 @@ export interface LossLensConfig {
   readonly decimals: number;
   readonly defaultLoss: string;
   readonly maxFileSizeMB: number;
+  /** Whose PyTorch to reproduce: current 2.x (default) or 1.13. */
+  readonly torchVersion: TorchVersion;
 }
 
 /** Reads the settings for a resource (or the window). */
@@ -24,5 +27,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLensConfig {
     decimals: c.get<number>('decimals', 4),
     defaultLoss: c.get<string>('defaultLoss', 'cross_entropy'),
     maxFileSizeMB: c.get<number>('maxFileSizeMB', 200),
+    torchVersion: c.get<string>('torchVersion', DEFAULT_TORCH_VERSION) === '1.13' ? '1.13' : '2.x',
   };
 }

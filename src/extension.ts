@@ -29,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): Services {
   const views = registerLossLensViews(context, {
     losses: LOSSES,
     compute: (request) => {
-      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options });
+      const torchVersion = request.torchVersion ?? readConfig().torchVersion;
+      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options }, { torchVersion });
       const outcome = { results: computed.results.map(localizeResult), diagnostics: computed.diagnostics.map(localize) };
       const result = outcome.results[0];
       if (result) log.info(`${request.title ?? request.fn}: ${result.fn} = ${JSON.stringify(result.value)}`);
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   const problems = new ProblemPanel(context.extensionUri);
   context.subscriptions.push(problems);
   const services: Services = { context, log, views, status, problems, config: readConfig };
-  const evaluations = new EvaluationCache();
+  const evaluations = new EvaluationCache((document) => readConfig(document).torchVersion);
   const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(
     diagnostics,

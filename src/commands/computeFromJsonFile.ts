@@ -63,5 +63,6 @@ export async function computeFromJsonFile(services: Services, uri?: vscode.Uri):
     ...(file.classes ? { classNames: file.classes } : {}),
     ...(rows.length > 0 ? { sampleRanges: rows } : {}),
     source: target.toString(),
+    torchVersion: file.torchVersion ?? services.config(target).torchVersion,
   });
 }

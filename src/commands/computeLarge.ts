@@ -86,7 +86,7 @@ export async function computeLarge(
   const title = vscode.l10n.t('Loss Lens: {0}', path.basename(uri.fsPath));
   const job = async (fields: Omit<WorkerJob, 'source'>): Promise<WorkerAnswer | undefined> => {
     const { source, transfer } = await read();
-    return runJob(services, { ...fields, source }, title, transfer);
+    return runJob(services, { ...fields, source, torchVersion: services.config(uri).torchVersion }, title, transfer);
   };
   let answer = await job({ ...(loss ? { loss } : {}), returnInputs: true });
   if (!answer) return;

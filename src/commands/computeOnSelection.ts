@@ -34,7 +34,7 @@ export async function computeOnSelection(services: Services): Promise<void> {
   const title = `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}`;
 
   // 1. The loss calls the selection makes, evaluated as PyTorch would.
-  const evaluation = evaluateSnippet(text, { origin });
+  const evaluation = evaluateSnippet(text, { origin, torchVersion: services.config(document).torchVersion });
   if (evaluation.calls.length > 0) {
     const call = await pickCall(evaluation.calls, services.config(document).decimals);
     if (call) await showCall(services, call, document);

@@ -1,6 +1,7 @@
 /**
  * "Explain PyTorch Error": recognises a pasted PyTorch loss error message and says, in plain words, why it happens
- * and how to fix it. Pure pattern matching over PyTorch 1.13's texts (see the loss engine's errors for the same texts).
+ * and how to fix it. Pure pattern matching over PyTorch's texts, 1.13's and 2.x's (see the loss engine's errors for the
+ * same texts), and the CUDA variants people paste.
  */
 
 /** What Loss Lens knows about one error message. */
@@ -53,7 +54,8 @@ const PATTERNS: readonly Pattern[] = [
     code: 'loss/multi-target',
     re: /0D or 1D target tensor expected, multi-target not supported/,
     explain: () => ({
-      cause: 'The target has an extra dimension, typically [N, 1] class indices (from a DataFrame column or labels.unsqueeze(1)), or one-hot [N, C] integer targets.',
+      cause:
+        'The target has an extra dimension, typically [N, 1] class indices (from a DataFrame column or labels.unsqueeze(1)), or one-hot [N, C] integer targets.',
       fix: 'Use target.squeeze(1) for [N, 1]; for one-hot targets use target.argmax(1), or pass them as floats (.float()) to use class probabilities.',
     }),
   },
@@ -62,7 +64,10 @@ const PATTERNS: readonly Pattern[] = [
     re: /expected scalar type (\w+) but found (\w+)/,
     explain: (m) => ({
       cause: `The tensor has dtype ${m[2]} where PyTorch needs ${m[1]}. Class indices for CrossEntropyLoss/NLLLoss must be int64 (Long); float or int32 labels come from numpy arrays or from arithmetic on labels.`,
-      fix: m[1] === 'Long' ? 'Convert the targets with target.long().' : `Convert with .to(torch.${m[1]!.toLowerCase()}) or .float().`,
+      fix:
+        m[1] === 'Long'
+          ? 'Convert the targets with target.long().'
+          : `Convert with .to(torch.${m[1]!.toLowerCase()}) or .float().`,
       data: { expected: m[1]!, found: m[2]! },
     }),
   },
@@ -73,6 +78,117 @@ const PATTERNS: readonly Pattern[] = [
       cause: `On CUDA, class indices of dtype ${m[1]} are rejected: they must be int64 (Long).`,
       fix: 'Convert the targets with target.long().',
       data: { found: m[1]! },
+    }),
+  },
+  {
+    code: 'loss/target-dtype',
+    re: /expected target dtype to be Long or Byte, but got (\w+)/,
+    explain: (m) => ({
+      cause: `PyTorch 2.x reads class indices from the target, which must be int64 (Long) or uint8 (Byte); it is ${m[1]}. Float or int32 labels come from numpy arrays or from arithmetic on labels.`,
+      fix: 'Convert the targets with target.long().',
+      data: { found: m[1]! },
+    }),
+  },
+  {
+    code: 'loss/target-size',
+    re: /For 1D input, 1D target must have size 1, but got target size: (\d+)/,
+    explain: (m) => ({
+      cause: `A 1-D input is one sample's class scores, so the target must be one class index, but it has ${m[1]} entries. Usually the batch dimension of the input was lost.`,
+      fix: 'Give the input its batch dimension [N, C] (input.unsqueeze(0) for one sample), or pass one index: target[0].',
+      data: { size: m[1]! },
+    }),
+  },
+  {
+    code: 'loss/multi-margin-target-size',
+    re: /(?:multi_margin_loss: target tensor should be 1-D with size equal to the number of input samples \(batch size\)\. Expected target size \[(\d*)\], but got \[([\d, ]*)\]|inconsistent target size, got: \[([\d, ]*)\])/,
+    explain: (m) => ({
+      cause: `MultiMarginLoss takes one class index per sample: a 1-D target of the batch size${m[1] ? ` [${m[1]}]` : ''}, but it got [${m[2] ?? m[3]}]. One-hot or [N, 1] targets cause this.`,
+      fix: 'Pass class indices of shape [N]: target.argmax(dim=1) for one-hot rows, target.squeeze(1) for [N, 1].',
+      data: { expected: m[1] ?? '', got: m[2] ?? m[3] ?? '' },
+    }),
+  },
+  {
+    code: 'loss/multilabel-target-size',
+    re: /(?:inconsistent target size: \[([\d, ]*)\] for input of size: \[([\d, ]*)\]|inconsistent size \[([\d, ]*)\] for argument #2 'target')/,
+    explain: (m) => ({
+      cause: `MultiLabelMarginLoss needs the target shaped like the input (class indices padded with -1), but the target is [${m[1] ?? m[3]}]${m[2] ? ` and the input [${m[2]}]` : ''}.`,
+      fix: "Give the target the input's shape: the label indices first, then -1 for the rest of each row.",
+      data: { target: m[1] ?? m[3] ?? '', input: m[2] ?? '' },
+    }),
+  },
+  {
+    code: 'loss/weight-size',
+    re: /inconsistent weight size, expected (\d+) but got \[([\d, ]*)\]/,
+    explain: (m) => ({
+      cause: `There are ${m[1]} classes but the weight has shape [${m[2]}]. Class weights need exactly one entry per class (PyTorch 1.13 silently used the first ones).`,
+      fix: `Give ${m[1]} weights, in class-index order.`,
+      data: { classes: m[1]!, shape: m[2]! },
+    }),
+  },
+  {
+    code: 'loss/margin-not-positive',
+    re: /margin must be greater than 0, got (\S+)/,
+    explain: (m) => ({
+      cause: `Since PyTorch 2.0 the triplet losses need a positive margin; it is ${m[1]}. With margin ≤ 0 the loss is zero as soon as the negative is no closer than the positive, so nothing is learned.`,
+      fix: 'Use a positive margin, e.g. margin=1.0 (the default) or margin=0.2 for normalised embeddings.',
+      data: { margin: m[1]! },
+    }),
+  },
+  {
+    code: 'loss/triplet-dims',
+    re: /(?:The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor (\d+)D, positive (\d+)D, and negative (\d+)D inputs|All inputs should have same dimension but got (\d+)D, (\d+)D and (\d+)D inputs)/,
+    explain: (m) => ({
+      cause: `The anchor, positive and negative embeddings must all be [N, D] (or all [D]); they are ${m[1] ?? m[4]}-D, ${m[2] ?? m[5]}-D and ${m[3] ?? m[6]}-D.`,
+      fix: 'Give the three embeddings the same shape, e.g. with .unsqueeze(0) on a single vector.',
+      data: { anchor: m[1] ?? m[4] ?? '', positive: m[2] ?? m[5] ?? '', negative: m[3] ?? m[6] ?? '' },
+    }),
+  },
+  {
+    code: 'loss/var-size',
+    re: /var is of incorrect size/,
+    explain: () => ({
+      cause:
+        'GaussianNLLLoss needs one variance per prediction (var shaped like the input), one per sample ([N] or [N, 1]), or, in PyTorch 2.x, a var that differs from the input only in one dimension of size 1.',
+      fix: "Give var the input's shape, or [N, 1] for one variance per sample.",
+    }),
+  },
+  {
+    code: 'loss/var-negative',
+    re: /var has negative entry\/entries/,
+    explain: () => ({
+      cause:
+        "A Gaussian's variance is never negative, but var has negative entries: a raw network output was used as the variance.",
+      fix: 'Predict log-variance and pass var = exp(log_var), or pass softplus(output).',
+    }),
+  },
+  {
+    code: 'loss/ctc-empty',
+    re: /log_probs tensor must not be empty/,
+    explain: () => ({
+      cause:
+        'PyTorch 2.x refuses ctc_loss on a log_probs tensor without elements: no time steps, an empty batch or no classes.',
+      fix: 'Check that the model produced at least one time step for at least one sample.',
+    }),
+  },
+  {
+    code: 'loss/weight-shape',
+    re: /Attempting to broadcast a dimension of length (\d+) at (-?\d+)! Mismatching argument at index 1 had torch\.Size\(\[([\d, ]*)\]\); but expected shape should be broadcastable to \[([\d, ]*)\]/,
+    explain: (m) => ({
+      cause: `BCELoss stretches weight to the input's shape [${m[4]}], and a weight of shape [${m[3]}] cannot be stretched to it.`,
+      fix: "Give weight the input's shape, or one weight per element of its last dimension.",
+      data: { weight: m[3]!, input: m[4]! },
+    }),
+  },
+  {
+    code: 'loss/not-implemented-dtype',
+    re: /"(log_sigmoid_cpu|log_softmax\w*|softmax\w*)" not implemented for '(\w+)'/,
+    explain: (m) => ({
+      cause:
+        m[2] === 'Half' || m[2] === 'BFloat16'
+          ? `The input is ${m[2]}, and PyTorch 1.13 has no CPU ${m[1]} kernel for half precision (PyTorch 2.x has one).`
+          : `The input (the logits) is ${m[2]}, and ${m[1]} is computed for floating-point tensors only. Integer logits usually come from a literal written without decimal points.`,
+      fix: 'Convert the input with input.float().',
+      data: { kernel: m[1]!, dtype: m[2]! },
     }),
   },
   {
@@ -97,7 +213,8 @@ const PATTERNS: readonly Pattern[] = [
     code: 'loss/index-out-of-bounds',
     re: /t >= 0 && t < n_classes/,
     explain: () => ({
-      cause: 'On CUDA, a class index outside [0, C-1] triggers this device-side assert (CPU says "Target k is out of bounds").',
+      cause:
+        'On CUDA, a class index outside [0, C-1] triggers this device-side assert (CPU says "Target k is out of bounds").',
       fix: 'Check target.min() and target.max() against the number of classes; run on CPU to see the offending index.',
     }),
   },
@@ -140,7 +257,8 @@ const PATTERNS: readonly Pattern[] = [
     code: 'loss/bce-input-range',
     re: /all elements of input should be between 0 and 1/,
     explain: () => ({
-      cause: 'BCELoss takes probabilities, but the input has values outside [0, 1]: these are logits (no sigmoid was applied).',
+      cause:
+        'BCELoss takes probabilities, but the input has values outside [0, 1]: these are logits (no sigmoid was applied).',
       fix: 'Use nn.BCEWithLogitsLoss on the logits (more stable), or apply torch.sigmoid first.',
     }),
   },
@@ -213,6 +331,24 @@ const PATTERNS: readonly Pattern[] = [
       cause: `A batch of targets ([N]) needs a batch of vectors ([N, D]), but the inputs are [${m[1]}] and [${m[2]}].`,
       fix: 'Add the batch dimension with input.unsqueeze(0), or pass a 0-d target for a single pair.',
       data: { a: m[1]!, b: m[2]! },
+    }),
+  },
+  {
+    code: 'loss/cosine-dims',
+    re: /0D target tensor expects 1D input tensors, but found inputs with sizes \[([\d, ]*)\] and \[([\d, ]*)\]/,
+    explain: (m) => ({
+      cause: `A single target (0-d) compares a single pair of vectors ([D]), but the inputs are [${m[1]}] and [${m[2]}].`,
+      fix: 'Give both inputs the shape [D] for one pair, or batch them as [N, D] with a target of shape [N].',
+      data: { a: m[1]!, b: m[2]! },
+    }),
+  },
+  {
+    code: 'loss/device-side-assert',
+    re: /CUDA error: device-side assert triggered/,
+    explain: () => ({
+      cause:
+        'A CUDA kernel checked something and failed; CUDA reports it later and without the reason. In a loss it is almost always a class index outside [0, C-1].',
+      fix: 'Re-run with CUDA_LAUNCH_BLOCKING=1 or on the CPU to see the real error, and check target.min() and target.max() against the number of classes.',
     }),
   },
   {

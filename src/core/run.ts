@@ -5,7 +5,7 @@
  */
 import { LossLensError, type Diagnostic, type SourceRange } from './diagnostics';
 import { findLoss, LOSSES } from './losses/index';
-import type { ComputeSettings, LossInputs, LossOptions, LossResult } from './losses/types';
+import type { ComputeSettings, LossInputs, LossOptions, LossResult, TorchVersion } from './losses/types';
 import type { TensorFile } from './json/tensorFile';
 
 /** What one run produced: results (zero or one here) and the diagnostics to show. */
@@ -64,7 +64,8 @@ export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOu
           severity: 'error',
           code: 'loss/unknown',
           message: `Unknown loss "${request.loss}".`,
-          explanation: 'Loss Lens knows the torch.nn losses by their functional name (cross_entropy) or module name (CrossEntropyLoss).',
+          explanation:
+            'Loss Lens knows the torch.nn losses by their functional name (cross_entropy) or module name (CrossEntropyLoss).',
           hint: suggestion ? `Did you mean "${suggestion}"?` : `Use one of: ${LOSSES.map((l) => l.name).join(', ')}.`,
           data: { loss: request.loss, suggestion: suggestion ?? '' },
         },
@@ -134,10 +135,13 @@ export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOu
   }
 }
 
-/** Computes the loss a tensor file describes, with optional overrides from the command line. */
+/**
+ * Computes the loss a tensor file describes, with optional overrides from the command line. The torch version is the
+ * override's (`--torch`), else the file's `"torch"`, else `settings.torchVersion` (the user's setting).
+ */
 export function runTensorFile(
   file: TensorFile,
-  overrides: { loss?: string; reduction?: string } = {},
+  overrides: { loss?: string; reduction?: string; torchVersion?: TorchVersion } = {},
   settings?: ComputeSettings,
 ): RunOutcome {
   const loss = overrides.loss ?? file.loss;
@@ -160,5 +164,9 @@ export function runTensorFile(
     };
   }
   const options = overrides.reduction ? { ...file.options, reduction: overrides.reduction } : file.options;
-  return runLoss({ loss, inputs: file.inputs, options, ...(file.lossRange ? { range: file.lossRange } : {}) }, settings);
+  const torchVersion = overrides.torchVersion ?? file.torchVersion ?? settings?.torchVersion;
+  return runLoss(
+    { loss, inputs: file.inputs, options, ...(file.lossRange ? { range: file.lossRange } : {}) },
+    { ...settings, ...(torchVersion ? { torchVersion } : {}) },
+  );
 }

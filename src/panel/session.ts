@@ -4,7 +4,7 @@
  * their webviews, and this runs in mocha.
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
-import type { LossInputs, LossOptions, LossResult, OptionValue } from '../core/losses/types';
+import type { LossInputs, LossOptions, LossResult, OptionValue, TorchVersion } from '../core/losses/types';
 import {
   buildReport,
   inputElementIndex,
@@ -44,6 +44,8 @@ export interface ComputeRequest {
   readonly sampleRanges?: readonly (SourceRange | null | undefined)[];
   /** The document the computation came from (a URI string), handed back to `reveal`. */
   readonly source?: string;
+  /** Whose PyTorch to reproduce (a tensor file's `"torch"`); the lossLens.torchVersion setting when absent. */
+  readonly torchVersion?: TorchVersion;
   /**
    * Computes this request instead of the session's `compute`, and what-if edits of it too: large inputs are computed
    * in a worker, in summary mode (a result with `detail: 'summary'` is shown as a summary with rows paged on demand).

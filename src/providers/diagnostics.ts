@@ -62,7 +62,7 @@ export class LossDiagnostics implements vscode.Disposable {
       return;
     }
     const started = Date.now();
-    const { diagnostics } = checkSnippet(document.getText());
+    const { diagnostics } = checkSnippet(document.getText(), { torchVersion: config.torchVersion });
     const map = new Map<vscode.Diagnostic, CoreDiagnostic>();
     const shown = diagnostics
       .filter((d) => d.severity !== 'info' || !d.code.startsWith('python/'))

@@ -2,6 +2,7 @@
  * Which documents Loss Lens checks, and a per-version cache of the snippet evaluation that hovers share.
  */
 import * as vscode from 'vscode';
+import type { TorchVersion } from '../core/losses/types';
 import { evaluateSnippet, type SnippetEvaluation } from '../core/snippet/index';
 
 /** Python files and Python notebook cells. */
@@ -22,15 +23,19 @@ export function isCheckable(document: vscode.TextDocument): boolean {
 
 /** Caches one evaluation per document version (hovers ask often; the text changes less often). */
 export class EvaluationCache {
-  private readonly entries = new Map<string, { version: number; evaluation: SnippetEvaluation }>();
+  private readonly entries = new Map<string, { version: number; torchVersion: TorchVersion; evaluation: SnippetEvaluation }>();
+
+  /** `torchVersionOf`: the lossLens.torchVersion setting for a document. */
+  constructor(private readonly torchVersionOf: (document: vscode.TextDocument) => TorchVersion) {}
 
   /** The value-mode evaluation of a document's current text. */
   get(document: vscode.TextDocument): SnippetEvaluation {
     const key = document.uri.toString();
     const cached = this.entries.get(key);
-    if (cached && cached.version === document.version) return cached.evaluation;
-    const evaluation = evaluateSnippet(document.getText());
-    this.entries.set(key, { version: document.version, evaluation });
+    const torchVersion = this.torchVersionOf(document);
+    if (cached && cached.version === document.version && cached.torchVersion === torchVersion) return cached.evaluation;
+    const evaluation = evaluateSnippet(document.getText(), { torchVersion });
+    this.entries.set(key, { version: document.version, torchVersion, evaluation });
     return evaluation;
   }
 

@@ -126,6 +126,7 @@ function run(job: WorkerJob): void {
     return;
   }
   post({ type: 'progress', phase: 'compute', fraction: 0 });
+  const torchVersion = file.torchVersion ?? job.torchVersion;
   const outcome = runLoss(
     {
       loss,
@@ -133,7 +134,7 @@ function run(job: WorkerJob): void {
       options: job.options ?? file.options,
       ...(file.lossRange ? { range: file.lossRange } : {}),
     },
-    { detail: 'summary' },
+    { detail: 'summary', ...(torchVersion ? { torchVersion } : {}) },
   );
   // A loss without a summary path computed in full: keep only what a summary shows.
   const results = outcome.results.map(toSummaryResult);

@@ -4,7 +4,7 @@
  * buffers of its typed arrays transferred, not copied. No `vscode` here: both sides import it.
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
-import type { LossInputs, LossOptions, LossResult } from '../core/losses/types';
+import type { LossInputs, LossOptions, LossResult, TorchVersion } from '../core/losses/types';
 import type { LossSummary } from '../core/summary';
 
 /** Where the tensors come from. */
@@ -25,6 +25,8 @@ export interface WorkerJob {
   readonly options?: LossOptions;
   /** Send the tensors back (the first computation; a what-if recomputation keeps the host's). */
   readonly returnInputs: boolean;
+  /** Whose PyTorch to reproduce when the file has no `"torch"` (the lossLens.torchVersion setting). */
+  readonly torchVersion?: TorchVersion;
 }
 
 /** What the file said besides its tensors. */

@@ -3,7 +3,20 @@ import { explainError } from '../../src/core/explain';
 import { loadFixtures } from './fixtures';
 
 // Every error text PyTorch produced in the loss fixtures (not typed by hand).
-const torchErrors = [...new Set(['classification', 'regression', 'margin', 'embedding', 'likelihood', 'ctc'].flatMap((f) => loadFixtures(f).flatMap((c) => (c.error ? [c.error.message] : []))))];
+const torchErrors = [
+  ...new Set(
+    [
+      'classification',
+      'regression',
+      'margin',
+      'embedding',
+      'likelihood',
+      'ctc',
+      'triplet_distance',
+      'linear_ce',
+    ].flatMap((f) => loadFixtures(f).flatMap((c) => (c.error ? [c.error.message] : []))),
+  ),
+];
 
 // The families of loss errors people paste, with the code the explanation must carry.
 const families: [RegExp, string][] = [
@@ -24,11 +37,32 @@ const families: [RegExp, string][] = [
   [/^Expected floating point type for target with class probabilities/, 'loss/probability-target-dtype'],
   [/^"mse_cpu" not implemented/, 'loss/not-implemented-dtype'],
   [/^1D target tensor expects 2D input tensors/, 'loss/cosine-dims'],
+  // PyTorch 2.x's texts (labelled by 2.14)
+  [/^expected target dtype to be Long or Byte/, 'loss/target-dtype'],
+  [/^For 1D input, 1D target must have size 1/, 'loss/target-size'],
+  [/^multi_margin_loss: target tensor should be 1-D/, 'loss/multi-margin-target-size'],
+  [/^inconsistent target size, got/, 'loss/multi-margin-target-size'],
+  [/^inconsistent target size: \[/, 'loss/multilabel-target-size'],
+  [/^inconsistent size \[.*for argument #2 'target'/, 'loss/multilabel-target-size'],
+  [/^inconsistent weight size/, 'loss/weight-size'],
+  [/^margin must be greater than 0/, 'loss/margin-not-positive'],
+  [/^The anchor, positive, and negative tensors are expected/, 'loss/triplet-dims'],
+  [/^All inputs should have same dimension/, 'loss/triplet-dims'],
+  [/^var is of incorrect size/, 'loss/var-size'],
+  [/^var has negative entry/, 'loss/var-negative'],
+  [/^log_probs tensor must not be empty/, 'loss/ctc-empty'],
+  [/^Attempting to broadcast a dimension/, 'loss/weight-shape'],
+  [/^"log_sigmoid_cpu" not implemented/, 'loss/not-implemented-dtype'],
+  [/^0D target tensor expects 1D input tensors/, 'loss/cosine-dims'],
 ];
 
 describe('Explain PyTorch Error', () => {
   it('covers each family with at least one real PyTorch message', () => {
-    for (const [re] of families) assert.ok(torchErrors.some((m) => re.test(m)), `no fixture message for ${re}`);
+    for (const [re] of families)
+      assert.ok(
+        torchErrors.some((m) => re.test(m)),
+        `no fixture message for ${re}`,
+      );
   });
 
   for (const [re, code] of families) {
@@ -41,6 +75,21 @@ describe('Explain PyTorch Error', () => {
       }
     });
   }
+
+  it('explains the CUDA variants people paste', () => {
+    const int = explainError(`RuntimeError: "nll_loss_forward_reduce_cuda_kernel_2d_index" not implemented for 'Int'`);
+    assert.equal(int[0]!.code, 'loss/target-dtype');
+    assert.match(int[0]!.fix, /target\.long\(\)/);
+    const pasted = [
+      '../aten/src/ATen/native/cuda/Loss.cu:242: nll_loss_forward_reduce_cuda_kernel_2d: block: [0,0,0], thread: [0,0,0] Assertion `t >= 0 && t < n_classes` failed.',
+      'RuntimeError: CUDA error: device-side assert triggered',
+      'CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.',
+    ].join('\n');
+    assert.deepEqual(
+      explainError(pasted).map((e) => e.code),
+      ['loss/index-out-of-bounds', 'loss/device-side-assert'],
+    );
+  });
 
   it('pulls the shapes out of the class-dimension error for the explanation', () => {
     const [e] = explainError('RuntimeError: Expected target size [2, 3], got [2, 5]');

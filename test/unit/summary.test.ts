@@ -196,7 +196,8 @@ describe('summary mode against PyTorch (test/fixtures/large)', () => {
     string,
     { value: number | null; perSample: number[] }
   >;
-  for (const [name, want] of Object.entries(expected)) {
+  // "torch" lists the oracles that labelled the file alike (1.13 and 2.14): the default 2.x and 1.13 both apply.
+  for (const [name, want] of Object.entries(expected).filter(([key]) => key !== 'torch')) {
     it(name, () => {
       const file = readTensorFileFast(fs.readFileSync(path.join(dir, name)));
       const outcome = runTensorFile(file, {}, { detail: 'summary' });

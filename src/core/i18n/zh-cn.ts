@@ -10,6 +10,7 @@
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
 import { RUNTIME_ZH } from './zh-cn-runtime';
+import { VERSIONS_ZH } from './zh-cn-versions';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -1665,59 +1666,167 @@ const FRAGMENTS: CatalogEntry[] = [
 
 /** npy.ts: reading .npy files. */
 const NPY: CatalogEntry[] = [
-  ['A .npy file begins with the bytes \\x93NUMPY; byte {i} differs (the file is too short).', '.npy 文件以字节 \\x93NUMPY 开头；第 {i} 字节不同（文件太短）。'],
-  ['A .npy file begins with the bytes \\x93NUMPY; byte {i} differs.', '.npy 文件以字节 \\x93NUMPY 开头；第 {i} 字节不同。'],
+  [
+    'A .npy file begins with the bytes \\x93NUMPY; byte {i} differs (the file is too short).',
+    '.npy 文件以字节 \\x93NUMPY 开头；第 {i} 字节不同（文件太短）。',
+  ],
+  [
+    'A .npy file begins with the bytes \\x93NUMPY; byte {i} differs.',
+    '.npy 文件以字节 \\x93NUMPY 开头；第 {i} 字节不同。',
+  ],
   ['.npz archives, pickles and text files are not .npy files.', '.npz 压缩包、pickle 文件和文本文件都不是 .npy 文件。'],
-  ['Save the array with numpy.save(path, array) (for an .npz, load it and save the array you need).', '请用 numpy.save(path, array) 保存数组（如果是 .npz，请先加载再保存需要的数组）。'],
-  ["A .npy file starts with a Python dict such as {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4)}; this one is damaged at byte {offset}.", ".npy 文件以一个 Python 字典开头，例如 {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4)}；此文件在第 {offset} 字节处损坏。"],
+  [
+    'Save the array with numpy.save(path, array) (for an .npz, load it and save the array you need).',
+    '请用 numpy.save(path, array) 保存数组（如果是 .npz，请先加载再保存需要的数组）。',
+  ],
+  [
+    "A .npy file starts with a Python dict such as {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4)}; this one is damaged at byte {offset}.",
+    ".npy 文件以一个 Python 字典开头，例如 {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4)}；此文件在第 {offset} 字节处损坏。",
+  ],
   ['Write the file again with numpy.save(path, array).', '请用 numpy.save(path, array) 重新写入该文件。'],
   ['Write the file again with numpy.save.', '请用 numpy.save 重新写入该文件。'],
   ['Save the array again with numpy.save.', '请用 numpy.save 重新保存该数组。'],
   ['Loss Lens reads .npy format versions 1.0, 2.0 and 3.0.', 'Loss Lens 可读取 1.0、2.0 和 3.0 版本的 .npy 格式。'],
-  ['The file is shorter than its own header: it was cut off (an interrupted copy or download).', '文件比它自己的文件头还短：文件被截断了（复制或下载中断）。'],
-  ['The header says it is {length} bytes long, but the file ends at byte {end}.', '文件头声明长度为 {length} 字节，但文件在第 {end} 字节处就结束了。'],
-  ["A .npy header names 'descr' (the dtype), 'fortran_order' and 'shape'.", ".npy 文件头需要包含 'descr'（数据类型）、'fortran_order' 和 'shape'。"],
-  ['The array has named fields (a structured dtype); a loss needs a plain numeric array.', '该数组带有命名字段（结构化 dtype）；损失函数需要普通的数值数组。'],
-  ["Save one field as a plain array: numpy.save(path, array['field']).", "把其中一个字段保存为普通数组：numpy.save(path, array['field'])。"],
-  ['torch.from_numpy cannot convert {descr} (uint{bits}) either: PyTorch has no such dtype.', 'torch.from_numpy 同样无法转换 {descr}（uint{bits}）：PyTorch 没有这种数据类型。'],
-  ["Loss Lens reads float16/32/64, int8/16/32/64, uint8 and bool arrays, like torch.from_numpy; '{descr}' is {kind}.", "Loss Lens 与 torch.from_numpy 一样，可读取 float16/32/64、int8/16/32/64、uint8 和 bool 数组；'{descr}' 是 {kind}。"],
-  ['Convert before saving: numpy.save(path, array.astype(numpy.int64)).', '请在保存前转换：numpy.save(path, array.astype(numpy.int64))。'],
-  ['Save a numeric array: numpy.save(path, array.astype(numpy.float32)) for scores, .astype(numpy.int64) for class indices.', '请保存数值数组：分数用 numpy.save(path, array.astype(numpy.float32))，类别索引用 .astype(numpy.int64)。'],
+  [
+    'The file is shorter than its own header: it was cut off (an interrupted copy or download).',
+    '文件比它自己的文件头还短：文件被截断了（复制或下载中断）。',
+  ],
+  [
+    'The header says it is {length} bytes long, but the file ends at byte {end}.',
+    '文件头声明长度为 {length} 字节，但文件在第 {end} 字节处就结束了。',
+  ],
+  [
+    "A .npy header names 'descr' (the dtype), 'fortran_order' and 'shape'.",
+    ".npy 文件头需要包含 'descr'（数据类型）、'fortran_order' 和 'shape'。",
+  ],
+  [
+    'The array has named fields (a structured dtype); a loss needs a plain numeric array.',
+    '该数组带有命名字段（结构化 dtype）；损失函数需要普通的数值数组。',
+  ],
+  [
+    "Save one field as a plain array: numpy.save(path, array['field']).",
+    "把其中一个字段保存为普通数组：numpy.save(path, array['field'])。",
+  ],
+  [
+    'torch.from_numpy cannot convert {descr} (uint{bits}) either: PyTorch has no such dtype.',
+    'torch.from_numpy 同样无法转换 {descr}（uint{bits}）：PyTorch 没有这种数据类型。',
+  ],
+  [
+    "Loss Lens reads float16/32/64, int8/16/32/64, uint8 and bool arrays, like torch.from_numpy; '{descr}' is {kind}.",
+    "Loss Lens 与 torch.from_numpy 一样，可读取 float16/32/64、int8/16/32/64、uint8 和 bool 数组；'{descr}' 是 {kind}。",
+  ],
+  [
+    'Convert before saving: numpy.save(path, array.astype(numpy.int64)).',
+    '请在保存前转换：numpy.save(path, array.astype(numpy.int64))。',
+  ],
+  [
+    'Save a numeric array: numpy.save(path, array.astype(numpy.float32)) for scores, .astype(numpy.int64) for class indices.',
+    '请保存数值数组：分数用 numpy.save(path, array.astype(numpy.float32))，类别索引用 .astype(numpy.int64)。',
+  ],
   ["The header's 'fortran_order' must be True or False.", "文件头中的 'fortran_order' 必须是 True 或 False。"],
-  ["The header's 'shape' must be a tuple of non-negative integers, e.g. (3, 4).", "文件头中的 'shape' 必须是非负整数组成的元组，例如 (3, 4)。"],
-  ['The file is shorter than its header promises: it was cut off (an interrupted copy or download).', '文件比文件头声明的要短：文件被截断了（复制或下载中断）。'],
-  ['Check the path (it is relative to the JSON file) and that the file exists.', '请检查路径（相对于 JSON 文件）以及文件是否存在。'],
+  [
+    "The header's 'shape' must be a tuple of non-negative integers, e.g. (3, 4).",
+    "文件头中的 'shape' 必须是非负整数组成的元组，例如 (3, 4)。",
+  ],
+  [
+    'The file is shorter than its header promises: it was cut off (an interrupted copy or download).',
+    '文件比文件头声明的要短：文件被截断了（复制或下载中断）。',
+  ],
+  [
+    'Check the path (it is relative to the JSON file) and that the file exists.',
+    '请检查路径（相对于 JSON 文件）以及文件是否存在。',
+  ],
 ];
 
 /** losses/*.ts summaries and suggest.ts reasons: what the loss QuickPick shows. */
 const PICKER: CatalogEntry[] = [
-  ['Binary cross-entropy of probabilities (sigmoid outputs) against 0/1 or soft targets.', '概率（sigmoid 输出）对 0/1 或软目标的二元交叉熵。'],
-  ['Sigmoid + binary cross-entropy on raw logits, numerically stable, with pos_weight for imbalanced labels.', '对原始 logits 做 sigmoid + 二元交叉熵，数值稳定，可用 pos_weight 处理不平衡标签。'],
-  ['Softmax cross-entropy of raw logits against class indices or class probabilities.', '原始 logits 对类别索引或类别概率的 softmax 交叉熵。'],
-  ['Connectionist Temporal Classification for unaligned sequences (speech, handwriting); log_probs [T, N, C].', '用于未对齐序列（语音、手写）的 CTC 损失；log_probs 形状为 [T, N, C]。'],
-  ['Pulls similar pairs (y = 1) to cosine 1 and pushes dissimilar pairs (y = −1) below the margin.', '把相似对（y = 1）的余弦拉向 1，把不相似对（y = −1）推到 margin 以下。'],
-  ['Triplet hinge: the anchor must be closer to the positive than to the negative by a margin.', '三元组合页损失：anchor 与正样本的距离必须比与负样本的距离小至少一个 margin。'],
-  ['KL divergence of a target distribution from log-probabilities (use batchmean for the true KL).', '目标分布相对于对数概率的 KL 散度（用 batchmean 才是真正的 KL）。'],
-  ['Poisson negative log-likelihood for count targets; input is the log-rate (log_input=True) or the rate.', '计数目标的泊松负对数似然；输入为对数速率（log_input=True）或速率本身。'],
-  ['Gaussian negative log-likelihood with a predicted variance per element or per sample.', '高斯负对数似然，方差按元素或按样本预测。'],
+  [
+    'Binary cross-entropy of probabilities (sigmoid outputs) against 0/1 or soft targets.',
+    '概率（sigmoid 输出）对 0/1 或软目标的二元交叉熵。',
+  ],
+  [
+    'Sigmoid + binary cross-entropy on raw logits, numerically stable, with pos_weight for imbalanced labels.',
+    '对原始 logits 做 sigmoid + 二元交叉熵，数值稳定，可用 pos_weight 处理不平衡标签。',
+  ],
+  [
+    'Softmax cross-entropy of raw logits against class indices or class probabilities.',
+    '原始 logits 对类别索引或类别概率的 softmax 交叉熵。',
+  ],
+  [
+    'Connectionist Temporal Classification for unaligned sequences (speech, handwriting); log_probs [T, N, C].',
+    '用于未对齐序列（语音、手写）的 CTC 损失；log_probs 形状为 [T, N, C]。',
+  ],
+  [
+    'Pulls similar pairs (y = 1) to cosine 1 and pushes dissimilar pairs (y = −1) below the margin.',
+    '把相似对（y = 1）的余弦拉向 1，把不相似对（y = −1）推到 margin 以下。',
+  ],
+  [
+    'Triplet hinge: the anchor must be closer to the positive than to the negative by a margin.',
+    '三元组合页损失：anchor 与正样本的距离必须比与负样本的距离小至少一个 margin。',
+  ],
+  [
+    'KL divergence of a target distribution from log-probabilities (use batchmean for the true KL).',
+    '目标分布相对于对数概率的 KL 散度（用 batchmean 才是真正的 KL）。',
+  ],
+  [
+    'Poisson negative log-likelihood for count targets; input is the log-rate (log_input=True) or the rate.',
+    '计数目标的泊松负对数似然；输入为对数速率（log_input=True）或速率本身。',
+  ],
+  [
+    'Gaussian negative log-likelihood with a predicted variance per element or per sample.',
+    '高斯负对数似然，方差按元素或按样本预测。',
+  ],
   ['Two-class logistic loss log(1 + exp(−y·x)) for labels ±1.', '标签为 ±1 的二分类逻辑损失 log(1 + exp(−y·x))。'],
-  ['Ranking hinge max(0, −y·(x1 − x2) + margin): y = 1 means x1 should rank higher.', '排序合页损失 max(0, −y·(x1 − x2) + margin)：y = 1 表示 x1 应排在前面。'],
-  ['Distance hinge: x for similar pairs (y = 1), max(0, margin − x) for dissimilar (y = −1).', '距离合页损失：相似对（y = 1）取 x，不相似对（y = −1）取 max(0, margin − x)。'],
-  ['Multi-class hinge (SVM) loss over class scores with a class-index target.', '基于类别分数与类别索引目标的多类合页（SVM）损失。'],
-  ['Multi-label hinge: every listed class must outscore every unlisted class by 1 (targets are indices padded with -1).', '多标签合页损失：每个列出的类别的分数都必须比每个未列出的类别高至少 1（目标是用 -1 填充的索引）。'],
-  ['Multi-label sigmoid cross-entropy on logits, averaged over the C labels of each sample.', '对 logits 的多标签 sigmoid 交叉熵，在每个样本的 C 个标签上取平均。'],
-  ['Negative log-likelihood of class indices given log-probabilities (use after log_softmax).', '给定对数概率时类别索引的负对数似然（在 log_softmax 之后使用）。'],
+  [
+    'Ranking hinge max(0, −y·(x1 − x2) + margin): y = 1 means x1 should rank higher.',
+    '排序合页损失 max(0, −y·(x1 − x2) + margin)：y = 1 表示 x1 应排在前面。',
+  ],
+  [
+    'Distance hinge: x for similar pairs (y = 1), max(0, margin − x) for dissimilar (y = −1).',
+    '距离合页损失：相似对（y = 1）取 x，不相似对（y = −1）取 max(0, margin − x)。',
+  ],
+  [
+    'Multi-class hinge (SVM) loss over class scores with a class-index target.',
+    '基于类别分数与类别索引目标的多类合页（SVM）损失。',
+  ],
+  [
+    'Multi-label hinge: every listed class must outscore every unlisted class by 1 (targets are indices padded with -1).',
+    '多标签合页损失：每个列出的类别的分数都必须比每个未列出的类别高至少 1（目标是用 -1 填充的索引）。',
+  ],
+  [
+    'Multi-label sigmoid cross-entropy on logits, averaged over the C labels of each sample.',
+    '对 logits 的多标签 sigmoid 交叉熵，在每个样本的 C 个标签上取平均。',
+  ],
+  [
+    'Negative log-likelihood of class indices given log-probabilities (use after log_softmax).',
+    '给定对数概率时类别索引的负对数似然（在 log_softmax 之后使用）。',
+  ],
   ['Mean squared error: (input − target)², for regression.', '均方误差：(input − target)²，用于回归。'],
   ['Mean absolute error: |input − target|, robust to outliers.', '平均绝对误差：|input − target|，对离群值稳健。'],
-  ['Smooth L1: squared error below beta, absolute error above (box regression).', 'Smooth L1：小于 beta 时为平方误差，大于时为绝对误差（边框回归）。'],
-  ['Huber: squared error below delta, delta-scaled absolute error above.', 'Huber：小于 delta 时为平方误差，大于时为按 delta 缩放的绝对误差。'],
+  [
+    'Smooth L1: squared error below beta, absolute error above (box regression).',
+    'Smooth L1：小于 beta 时为平方误差，大于时为绝对误差（边框回归）。',
+  ],
+  [
+    'Huber: squared error below delta, delta-scaled absolute error above.',
+    'Huber：小于 delta 时为平方误差，大于时为按 delta 缩放的绝对误差。',
+  ],
   ['integer class indices with one row of scores per sample', '整数类别索引，每个样本一行分数'],
   ['the input looks like log-probabilities', '输入看起来是对数概率'],
-  ['one-hot targets (cast them with .float() to use them as class probabilities)', 'one-hot 目标（用 .float() 转换后可作为类别概率使用）'],
+  [
+    'one-hot targets (cast them with .float() to use them as class probabilities)',
+    'one-hot 目标（用 .float() 转换后可作为类别概率使用）',
+  ],
   ['each target row is a probability distribution', '每一行目标都是一个概率分布'],
-  ['the target rows are distributions; KLDiv wants log-probabilities as input', '目标的每一行都是分布；KLDiv 需要对数概率作为输入'],
+  [
+    'the target rows are distributions; KLDiv wants log-probabilities as input',
+    '目标的每一行都是分布；KLDiv 需要对数概率作为输入',
+  ],
   ['the input lies in [0, 1] (probabilities) and the targets are 0/1', '输入位于 [0, 1]（概率），目标为 0/1'],
-  ['the input has values outside [0, 1] (logits) and the targets are 0/1', '输入有 [0, 1] 之外的值（logits），目标为 0/1'],
+  [
+    'the input has values outside [0, 1] (logits) and the targets are 0/1',
+    '输入有 [0, 1] 之外的值（logits），目标为 0/1',
+  ],
   ['binary targets', '二值目标'],
   ['one 0/1 target per class', '每个类别一个 0/1 目标'],
   ['the targets are ±1', '目标为 ±1'],
@@ -1747,6 +1856,7 @@ export const ZH_CN: Catalog = {
     ...NPY,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
+    ...VERSIONS_ZH,
   ],
   fragments: FRAGMENTS,
 };

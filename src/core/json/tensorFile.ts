@@ -10,7 +10,7 @@
  * A tensor may also be `{"data": [...], "dtype": "float64"}`.
  */
 import { LossLensError, type SourceRange } from '../diagnostics';
-import type { LossOptions, OptionValue } from '../losses/types';
+import type { LossOptions, OptionValue, TorchVersion } from '../losses/types';
 import { tensorFrom, type DType, type Tensor } from '../tensor';
 import { readTensorFileFast } from '../stream/reader';
 import { member, parseJson, type JsonNode } from './parse';
@@ -29,15 +29,35 @@ export const TENSOR_KEYS = [
   'targets',
   'input_lengths',
   'target_lengths',
+  'linear_weight',
 ] as const;
 
 /** Every key a tensor file's top level may hold. */
-export const TOP_LEVEL_KEYS = new Set<string>(['$schema', 'loss', 'options', 'classes', 'description', ...TENSOR_KEYS]);
+export const TOP_LEVEL_KEYS = new Set<string>([
+  '$schema',
+  'loss',
+  'options',
+  'classes',
+  'description',
+  'torch',
+  ...TENSOR_KEYS,
+]);
 
 /** Option names whose values are tensors. */
 const TENSOR_OPTIONS = new Set(['weight', 'pos_weight']);
 
-const DTYPES: readonly DType[] = ['float16', 'bfloat16', 'float32', 'float64', 'int8', 'uint8', 'int16', 'int32', 'int64', 'bool'];
+const DTYPES: readonly DType[] = [
+  'float16',
+  'bfloat16',
+  'float32',
+  'float64',
+  'int8',
+  'uint8',
+  'int16',
+  'int32',
+  'int64',
+  'bool',
+];
 
 /** A JSON tensor file, read. */
 export interface TensorFile {
@@ -50,6 +70,8 @@ export interface TensorFile {
   readonly inputRanges: Readonly<Record<string, SourceRange>>;
   readonly options: LossOptions;
   readonly classes?: readonly string[];
+  /** `"torch": "1.13"` or `"2.x"`: whose PyTorch to reproduce (absent: the caller's choice, by default 2.x). */
+  readonly torchVersion?: TorchVersion;
   /**
    * Tensors written as `{"npy": "logits.npy"}`: the path (relative to the JSON file) and where it stands. They are
    * not in `inputs` until `resolveNpySources` (src/core/npy.ts) has read them.
@@ -69,7 +91,12 @@ export function npySourceOf(node: JsonNode): NpySource | undefined {
   const path = member(node, 'npy');
   if (path === undefined) return undefined;
   if (path.kind !== 'string' || path.value === '') {
-    throw errorAt(path.range, 'json/npy-path', '"npy" must be the path of a .npy file, such as "logits.npy".', 'Write "input": {"npy": "logits.npy"}, relative to this JSON file.');
+    throw errorAt(
+      path.range,
+      'json/npy-path',
+      '"npy" must be the path of a .npy file, such as "logits.npy".',
+      'Write "input": {"npy": "logits.npy"}, relative to this JSON file.',
+    );
   }
   return { path: path.value, range: node.range };
 }
@@ -83,7 +110,12 @@ export function readTensorFile(text: string): TensorFile {
   if (text.length > FAST_READER_THRESHOLD) return readTensorFileFast(new TextEncoder().encode(text));
   const root = parseJson(text);
   if (root.kind !== 'object') {
-    throw errorAt(root.range, 'json/not-object', 'A tensor file is a JSON object.', 'Write {"loss": "cross_entropy", "input": [[...]], "target": [...]}.');
+    throw errorAt(
+      root.range,
+      'json/not-object',
+      'A tensor file is a JSON object.',
+      'Write {"loss": "cross_entropy", "input": [[...]], "target": [...]}.',
+    );
   }
   const inputs: Record<string, Tensor> = {};
   const inputRanges: Record<string, SourceRange> = {};
@@ -111,7 +143,7 @@ export function readTensorFile(text: string): TensorFile {
     }
   }
   return {
-    ...readFileMembers(member(root, 'loss'), member(root, 'options'), member(root, 'classes')),
+    ...readFileMembers(member(root, 'loss'), member(root, 'options'), member(root, 'classes'), member(root, 'torch')),
     inputs,
     inputRanges,
     ...(Object.keys(npy).length > 0 ? { npy } : {}),
@@ -126,24 +158,62 @@ export function readFileMembers(
   lossNode: JsonNode | undefined,
   optionsNode: JsonNode | undefined,
   classesNode: JsonNode | undefined,
+  torchNode?: JsonNode,
 ): Omit<TensorFile, 'inputs' | 'inputRanges' | 'npy'> {
-  if (lossNode && lossNode.kind !== 'string') throw errorAt(lossNode.range, 'json/loss-type', '"loss" must be a string such as "cross_entropy" or "CrossEntropyLoss".', 'Quote the loss name.');
+  if (lossNode && lossNode.kind !== 'string')
+    throw errorAt(
+      lossNode.range,
+      'json/loss-type',
+      '"loss" must be a string such as "cross_entropy" or "CrossEntropyLoss".',
+      'Quote the loss name.',
+    );
   const options: Record<string, OptionValue> = {};
   if (optionsNode) {
-    if (optionsNode.kind !== 'object') throw errorAt(optionsNode.range, 'json/options-type', '"options" must be an object of keyword arguments.', 'Write "options": {"reduction": "sum"}.');
+    if (optionsNode.kind !== 'object')
+      throw errorAt(
+        optionsNode.range,
+        'json/options-type',
+        '"options" must be an object of keyword arguments.',
+        'Write "options": {"reduction": "sum"}.',
+      );
     for (const e of optionsNode.entries) options[e.key] = jsonToOption(e.key, e.value);
   }
   let classes: string[] | undefined;
   if (classesNode) {
     if (classesNode.kind !== 'array' || classesNode.items.some((i) => i.kind !== 'string')) {
-      throw errorAt(classesNode.range, 'json/classes-type', '"classes" must be a list of class names.', 'Write "classes": ["cat", "dog", "bird"].');
+      throw errorAt(
+        classesNode.range,
+        'json/classes-type',
+        '"classes" must be a list of class names.',
+        'Write "classes": ["cat", "dog", "bird"].',
+      );
     }
     classes = classesNode.items.map((i) => (i.kind === 'string' ? i.value : ''));
+  }
+  let torchVersion: TorchVersion | undefined;
+  if (torchNode) {
+    const value = torchNode.kind === 'string' ? torchNode.value : undefined;
+    const version =
+      value === '2' || (value !== undefined && /^2\.(x|\d+)$/.test(value))
+        ? '2.x'
+        : value === '1.13'
+          ? '1.13'
+          : undefined;
+    if (!version) {
+      throw errorAt(
+        torchNode.range,
+        'json/torch-version',
+        '"torch" must be "2.x" (current PyTorch, the default) or "1.13".',
+        'Write "torch": "1.13" to reproduce PyTorch 1.13, or leave "torch" out for current PyTorch.',
+      );
+    }
+    torchVersion = version;
   }
   return {
     ...(lossNode?.kind === 'string' ? { loss: lossNode.value, lossRange: lossNode.range } : {}),
     options,
     ...(classes ? { classes } : {}),
+    ...(torchVersion ? { torchVersion } : {}),
   };
 }
 
@@ -171,7 +241,13 @@ export function jsonToTensor(node: JsonNode): Tensor {
   let dataNode = node;
   if (node.kind === 'object') {
     const data = member(node, 'data');
-    if (!data) throw errorAt(node.range, 'json/tensor-object', 'A tensor object needs a "data" member.', 'Write {"data": [[...]], "dtype": "float32"} or just the nested list.');
+    if (!data)
+      throw errorAt(
+        node.range,
+        'json/tensor-object',
+        'A tensor object needs a "data" member.',
+        'Write {"data": [[...]], "dtype": "float32"} or just the nested list.',
+      );
     const dtype = member(node, 'dtype');
     if (dtype) dtypeOverride = dtypeOfNode(dtype);
     dataNode = data;
@@ -182,7 +258,7 @@ export function jsonToTensor(node: JsonNode): Tensor {
   let sawInt = false;
   let sawBool = false;
   // First pass: the shape along the first item at every depth.
-  for (let n: JsonNode = dataNode; n.kind === 'array'; ) {
+  for (let n: JsonNode = dataNode; n.kind === 'array';) {
     shape.push(n.items.length);
     if (n.items.length === 0) break;
     n = n.items[0]!;
@@ -190,9 +266,15 @@ export function jsonToTensor(node: JsonNode): Tensor {
   const walk = (n: JsonNode, depth: number, path: number[]): void => {
     if (depth < shape.length) {
       if (n.kind !== 'array') {
-        throw errorAt(n.range, 'reader/ragged', `Expected a list at depth ${depth + 1} (like the rows above), found a single value.`, 'Every row must have the same nesting; check for a missing bracket.', {
-          row: (path[path.length - 1] ?? 0) + 1,
-        });
+        throw errorAt(
+          n.range,
+          'reader/ragged',
+          `Expected a list at depth ${depth + 1} (like the rows above), found a single value.`,
+          'Every row must have the same nesting; check for a missing bracket.',
+          {
+            row: (path[path.length - 1] ?? 0) + 1,
+          },
+        );
       }
       if (n.items.length !== shape[depth]) {
         const row = (path[path.length - 1] ?? 0) + 1;
@@ -218,18 +300,40 @@ export function jsonToTensor(node: JsonNode): Tensor {
         sawBool = true;
         return;
       case 'string': {
-        const special: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+        const special: Record<string, number> = {
+          nan: NaN,
+          inf: Infinity,
+          '-inf': -Infinity,
+          NaN: NaN,
+          Infinity: Infinity,
+          '-Infinity': -Infinity,
+        };
         if (Object.prototype.hasOwnProperty.call(special, n.value)) {
           values.push(special[n.value]!);
           sawFloat = true;
           return;
         }
-        throw errorAt(n.range, 'reader/value', `"${n.value}" is not a number.`, 'Tensor values are numbers, true/false, or "nan", "inf", "-inf".');
+        throw errorAt(
+          n.range,
+          'reader/value',
+          `"${n.value}" is not a number.`,
+          'Tensor values are numbers, true/false, or "nan", "inf", "-inf".',
+        );
       }
       case 'array':
-        throw errorAt(n.range, 'reader/ragged', `Expected a number at depth ${depth + 1}, found a list (this row is nested deeper than the rows above).`, 'Every row must have the same nesting.');
+        throw errorAt(
+          n.range,
+          'reader/ragged',
+          `Expected a number at depth ${depth + 1}, found a list (this row is nested deeper than the rows above).`,
+          'Every row must have the same nesting.',
+        );
       default:
-        throw errorAt(n.range, 'reader/value', `Expected a number, found ${n.kind}.`, 'Tensor values are numbers, true/false, or "nan", "inf", "-inf".');
+        throw errorAt(
+          n.range,
+          'reader/value',
+          `Expected a number, found ${n.kind}.`,
+          'Tensor values are numbers, true/false, or "nan", "inf", "-inf".',
+        );
     }
   };
   walk(dataNode, 0, []);
@@ -240,17 +344,36 @@ export function jsonToTensor(node: JsonNode): Tensor {
 /** The dtype a tensor object's "dtype" member names (`"float64"`, `"torch.long"`...), or `reader/dtype` at its place. */
 export function dtypeOfNode(dtype: JsonNode): DType {
   const name = dtype.kind === 'string' ? dtype.value.replace(/^torch\./, '') : '';
-  const aliases: Record<string, DType> = { float: 'float32', double: 'float64', half: 'float16', long: 'int64', int: 'int32', short: 'int16' };
+  const aliases: Record<string, DType> = {
+    float: 'float32',
+    double: 'float64',
+    half: 'float16',
+    long: 'int64',
+    int: 'int32',
+    short: 'int16',
+  };
   const resolved = (DTYPES as readonly string[]).includes(name)
     ? (name as DType)
     : Object.prototype.hasOwnProperty.call(aliases, name)
       ? aliases[name]
       : undefined;
-  if (!resolved) throw errorAt(dtype.range, 'reader/dtype', `Unsupported dtype ${dtype.kind === 'string' ? `"${dtype.value}"` : ''}.`, `Use one of ${DTYPES.join(', ')}.`);
+  if (!resolved)
+    throw errorAt(
+      dtype.range,
+      'reader/dtype',
+      `Unsupported dtype ${dtype.kind === 'string' ? `"${dtype.value}"` : ''}.`,
+      `Use one of ${DTYPES.join(', ')}.`,
+    );
   return resolved;
 }
 
 /** A LossLensError placed at a range. */
-export function errorAt(range: SourceRange, code: string, message: string, hint: string, data?: Record<string, string | number>): LossLensError {
+export function errorAt(
+  range: SourceRange,
+  code: string,
+  message: string,
+  hint: string,
+  data?: Record<string, string | number>,
+): LossLensError {
   return new LossLensError({ code, message, hint, ...range, ...(data ? { data } : {}) });
 }

@@ -25,7 +25,8 @@ import {
   rounderFor,
   type Rounder,
 } from './torch-semantics';
-import type { LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import type { ComputeSettings, LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import { isTorch2, kinkPasses, tripletMarginError } from './versions';
 
 const LEGACY = { size_average: null, reduce: null } as const;
 
@@ -41,7 +42,7 @@ function dimsError(message: string, explanation: string, hint: string, data: Rec
   return new LossLensError({ code: 'loss/input-dims', message, explanation, hint, data });
 }
 
-function cosineEmbedding(inputs: LossInputs, options: LossOptions): LossResult {
+function cosineEmbedding(inputs: LossInputs, options: LossOptions, settings?: ComputeSettings): LossResult {
   const fn = 'cosine_embedding_loss';
   const opts = new OptionReader(fn, COSINE_DEFAULTS, options);
   const [input1, input2, target] = requireInputs(fn, inputs, ['input1', 'input2', 'target']) as [
@@ -157,7 +158,7 @@ function cosineEmbedding(inputs: LossInputs, options: LossOptions): LossResult {
     } else if (t[o] === -1) {
       const v = r(c - margin);
       perElement[o] = v < 0 ? 0 : v;
-      if (v >= 0) gCos[ci]! += scale;
+      if (kinkPasses(v, settings)) gCos[ci]! += scale;
     }
   }
   // Backward through cos = prod / sqrt(m1·m2), m = Σx² + eps, exactly as autograd chains it.
@@ -226,7 +227,7 @@ export const cosineEmbeddingLoss: LossDefinition = {
 // triplet_margin_loss
 
 /** `F.pairwise_distance(x1, x2, p, eps)`: ‖x1 − x2 + eps‖_p over the last dimension, with broadcasting. */
-interface Pairwise {
+export interface Pairwise {
   /** Broadcast shape of x1 − x2. */
   full: number[];
   /** Shape of the distances (full without its last dimension). */
@@ -267,7 +268,7 @@ function pNorm(v: Float64Array, start: number, width: number, p: number, r: Roun
   return r(Math.pow(r(s), 1 / p));
 }
 
-function pairwise(
+export function pairwise(
   x1: Tensor,
   x2: Tensor,
   p: number,
@@ -329,7 +330,7 @@ function normBackward(
 }
 
 /** Adds the gradient of Σ g·dist to the two inputs of a pairwise distance. */
-function pairwiseBackward(pd: Pairwise, gDist: Float64Array, p: number, g1: Float64Array, g2: Float64Array): void {
+export function pairwiseBackward(pd: Pairwise, gDist: Float64Array, p: number, g1: Float64Array, g2: Float64Array): void {
   const gSelf = new Float64Array(pd.diff.length);
   for (let i = 0; i < gDist.length; i++) {
     if (gDist[i] === 0) continue;
@@ -343,7 +344,7 @@ function pairwiseBackward(pd: Pairwise, gDist: Float64Array, p: number, g1: Floa
 
 const TRIPLET_DEFAULTS: LossOptions = { margin: 1.0, p: 2, eps: 1e-6, swap: false, ...LEGACY, reduction: 'mean' };
 
-function tripletMargin(inputs: LossInputs, options: LossOptions): LossResult {
+function tripletMargin(inputs: LossInputs, options: LossOptions, settings?: ComputeSettings): LossResult {
   const fn = 'triplet_margin_loss';
   const opts = new OptionReader(fn, TRIPLET_DEFAULTS, options);
   const [anchor, positive, negative] = requireInputs(fn, inputs, ['anchor', 'positive', 'negative']) as [
@@ -356,6 +357,8 @@ function tripletMargin(inputs: LossInputs, options: LossOptions): LossResult {
   const eps = opts.number('eps');
   const swap = opts.bool('swap');
   const reduction = opts.reduction();
+  // 2.x checks the margin in Python, after the reduction and before anything the kernel checks.
+  if (isTorch2(settings) && !(margin > 0)) throw tripletMarginError(fn, margin);
   const [da, dp, dn] = [anchor.shape.length, positive.shape.length, negative.shape.length];
   if (da !== dp || dp !== dn) {
     throw new LossLensError({
@@ -414,7 +417,7 @@ function tripletMargin(inputs: LossInputs, options: LossOptions): LossResult {
   for (let o = 0; o < count; o++) {
     const v = r(r(margin + pos.dist[posMap[o]!]!) - negDist[nMap[o]!]!);
     perElement[o] = v < 0 ? 0 : v;
-    if (v >= 0) {
+    if (kinkPasses(v, settings)) {
       gPos[posMap[o]!]! += scale;
       gNegMin[nMap[o]!]! -= scale;
     }

@@ -1,7 +1,7 @@
 /**
  * The negative log-likelihood losses of distributions: `poisson_nll_loss` and `gaussian_nll_loss`.
  *
- * Both broadcast input and target silently as PyTorch 1.13 does. `gaussian_nll_loss` accepts var of the input's shape,
+ * Both broadcast input and target silently as PyTorch does. `gaussian_nll_loss` accepts var of the input's shape,
  * of the input's shape without its last dimension, or with a last dimension of 1, and clamps var at eps without
  * cutting the gradient (PyTorch clamps a clone under `no_grad`).
  */
@@ -25,7 +25,8 @@ import {
   sameShape,
   scatterAdd,
 } from './torch-semantics';
-import type { LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import type { ComputeSettings, LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import { isTorch2 } from './versions';
 
 const LOG_2PI_HALF = 0.5 * Math.log(2 * Math.PI);
 
@@ -166,7 +167,7 @@ export const poissonNllLoss: LossDefinition = {
 
 const GAUSSIAN_DEFAULTS: LossOptions = { full: false, eps: 1e-6, reduction: 'mean' };
 
-function gaussianNll(inputs: LossInputs, options: LossOptions): LossResult {
+function gaussianNll(inputs: LossInputs, options: LossOptions, settings?: ComputeSettings): LossResult {
   const fn = 'gaussian_nll_loss';
   const opts = new OptionReader(fn, GAUSSIAN_DEFAULTS, options);
   const [input, target, varOriginal] = requireInputs(fn, inputs, ['input', 'target', 'var']) as [
@@ -176,15 +177,25 @@ function gaussianNll(inputs: LossInputs, options: LossOptions): LossResult {
   ];
   const full = opts.bool('full');
   const eps = opts.number('eps');
-  // var's shape: as input, input without its last dim (unsqueezed), or input's with a last dim of 1.
+  const torch2 = isTorch2(settings);
+  // 2.x looks at var's sign before its shape and the reduction.
+  if (torch2) throwIfNegativeVar(varOriginal);
+  // var's shape: as input, input without its last dim (unsqueezed), or input's with a last dim of 1. 2.x also takes
+  // var of the input's rank that differs from it only in dimensions of size 1 (its sizes there sum to 1: [1, 3] for
+  // input [4, 3]) and broadcasts it.
   let varShape = varOriginal.shape;
   if (!sameShape(varOriginal.shape, input.shape)) {
     const lead = input.shape.slice(0, -1);
+    const oneDimensionOff =
+      varOriginal.shape.length === input.shape.length &&
+      varOriginal.shape.reduce((acc, size, i) => (size !== input.shape[i] ? acc + size : acc), 0) === 1;
     if (sameShape(lead, varOriginal.shape)) {
       varShape = [...varOriginal.shape, 1];
-    } else if (!(
-      sameShape(lead, varOriginal.shape.slice(0, -1)) && varOriginal.shape[varOriginal.shape.length - 1] === 1
-    )) {
+    } else if (
+      torch2
+        ? !oneDimensionOff
+        : !(sameShape(lead, varOriginal.shape.slice(0, -1)) && varOriginal.shape[varOriginal.shape.length - 1] === 1)
+    ) {
       throw new LossLensError({
         code: 'loss/var-size',
         message: 'ValueError: var is of incorrect size',
@@ -195,17 +206,7 @@ function gaussianNll(inputs: LossInputs, options: LossOptions): LossResult {
     }
   }
   const reduction = opts.strictReduction();
-  let negatives = 0;
-  for (let i = 0; i < varOriginal.data.length; i++) if (varOriginal.data[i]! < 0) negatives++;
-  if (negatives > 0) {
-    throw new LossLensError({
-      code: 'loss/var-negative',
-      message: 'ValueError: var has negative entry/entries',
-      explanation: `${negatives} variance${negatives === 1 ? ' is' : 's are'} negative; a Gaussian's variance is ≥ 0.`,
-      hint: 'Make var positive, e.g. predict log-variance and pass var = exp(log_var), or use softplus.',
-      data: { count: negatives },
-    });
-  }
+  throwIfNegativeVar(varOriginal);
   if (!isFloating(varOriginal.dtype)) throw castError(fn, 'float32', varOriginal.dtype, 'var', true);
   if (varOriginal.dtype === 'float16') throw kernelDtypeError(fn, 'clamp_min_cpu', 'float16', 'var');
   if (input.dtype === 'bool' || target.dtype === 'bool') {
@@ -282,6 +283,21 @@ function gaussianNll(inputs: LossInputs, options: LossOptions): LossResult {
     warnings,
     options: { ...opts.values, reduction },
   });
+}
+
+/** `ValueError: var has negative entry/entries` when any variance is below 0. */
+function throwIfNegativeVar(variance: Tensor): void {
+  let negatives = 0;
+  for (let i = 0; i < variance.data.length; i++) if (variance.data[i]! < 0) negatives++;
+  if (negatives > 0) {
+    throw new LossLensError({
+      code: 'loss/var-negative',
+      message: 'ValueError: var has negative entry/entries',
+      explanation: `${negatives} variance${negatives === 1 ? ' is' : 's are'} negative; a Gaussian's variance is ≥ 0.`,
+      hint: 'Make var positive, e.g. predict log-variance and pass var = exp(log_var), or use softplus.',
+      data: { count: negatives },
+    });
+  }
 }
 
 /** `F.gaussian_nll_loss` / `nn.GaussianNLLLoss`: 0.5·(log(max(var, eps)) + (input − target)² / max(var, eps)). */

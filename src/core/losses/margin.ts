@@ -2,7 +2,8 @@
  * The margin losses: `soft_margin_loss`, `margin_ranking_loss`, `hinge_embedding_loss` (±1 labels) and the
  * multi-class hinges `multi_margin_loss` and `multilabel_margin_loss` (class-index targets).
  *
- * Kinks follow PyTorch's autograd: `clamp_min(v, 0)` passes the gradient when v ≥ 0 (so exactly at the margin the
+ * Kinks follow PyTorch's autograd: in 1.13 `clamp_min(v, 0)` passes the gradient when v ≥ 0 (in 2.x only when v > 0;
+ * see `kinkPasses`), so exactly at the margin the
  * gradient flows), while the multi-class CPU kernels count a term only when it is strictly positive.
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
@@ -34,7 +35,8 @@ import {
   wrapInteger,
   type ResultParts,
 } from './torch-semantics';
-import type { LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import type { ComputeSettings, LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import { kinkPasses } from './versions';
 
 const LEGACY = { size_average: null, reduce: null } as const;
 
@@ -104,6 +106,20 @@ function softMargin(inputs: LossInputs, options: LossOptions): LossResult {
       'the term is log(1 + exp(−y·x)), so a label y other than ±1 rescales how hard the input is pushed.',
     ),
   ];
+  // The forward multiplies by a bool target, but the backward negates it, which PyTorch refuses: no gradient.
+  const boolTarget = target.dtype === 'bool';
+  if (boolTarget) {
+    warnings.push(
+      notice(
+        'warning',
+        'warn/backward-error',
+        boolNegationError(fn, 'target').message,
+        `PyTorch computes ${fn} with a bool target, but loss.backward() then raises this error: the gradient negates the target.`,
+        'Convert the target to ±1 floats before calling the loss: target.float() * 2 - 1.',
+        { loss: fn },
+      ),
+    );
+  }
   return finishResult({
     fn,
     dtype: input.dtype,
@@ -111,7 +127,7 @@ function softMargin(inputs: LossInputs, options: LossOptions): LossResult {
     perElement,
     reduction,
     meanWords: { why: "reduction='mean' divides the summed log(1 + exp(−y·x)) terms by the number of elements" },
-    gradient: { input: gradTensor(grad, input) },
+    gradient: boolTarget ? {} : { input: gradTensor(grad, input) },
     extras: { signedScore: { dtype: 'float64', shape, data: signedScore } },
     warnings,
     options: { ...opts.values, reduction },
@@ -133,7 +149,7 @@ export const softMarginLoss: LossDefinition = {
 
 const MARGIN_RANKING_DEFAULTS: LossOptions = { margin: 0, ...LEGACY, reduction: 'mean' };
 
-function marginRanking(inputs: LossInputs, options: LossOptions): LossResult {
+function marginRanking(inputs: LossInputs, options: LossOptions, settings?: ComputeSettings): LossResult {
   const fn = 'margin_ranking_loss';
   const opts = new OptionReader(fn, MARGIN_RANKING_DEFAULTS, options);
   const [input1, input2, target] = requireInputs(fn, inputs, ['input1', 'input2', 'target']) as [
@@ -187,7 +203,7 @@ function marginRanking(inputs: LossInputs, options: LossOptions): LossResult {
     difference[i] = d;
     const v = r(r(-t[i]! * d) + margin);
     perElement[i] = v < 0 ? 0 : v;
-    if (v >= 0) {
+    if (kinkPasses(v, settings)) {
       g1[i] = r(-t[i]! * scale);
       g2[i] = r(t[i]! * scale);
     }
@@ -243,7 +259,7 @@ export const marginRankingLoss: LossDefinition = {
 
 const HINGE_EMBEDDING_DEFAULTS: LossOptions = { margin: 1.0, ...LEGACY, reduction: 'mean' };
 
-function hingeEmbedding(inputs: LossInputs, options: LossOptions): LossResult {
+function hingeEmbedding(inputs: LossInputs, options: LossOptions, settings?: ComputeSettings): LossResult {
   const fn = 'hinge_embedding_loss';
   const opts = new OptionReader(fn, HINGE_EMBEDDING_DEFAULTS, options);
   const [input, target] = requireInputs(fn, inputs, ['input', 'target']) as [Tensor, Tensor];
@@ -274,7 +290,7 @@ function hingeEmbedding(inputs: LossInputs, options: LossOptions): LossResult {
     let gi = 0;
     if (yi !== 1) {
       marginTerm[i] = v < 0 ? 0 : v;
-      if (v >= 0) gi -= 1;
+      if (kinkPasses(v, settings)) gi -= 1;
     }
     if (yi !== -1) {
       inputTerm[i] = x[i]!;

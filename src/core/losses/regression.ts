@@ -6,7 +6,18 @@
  * dtypes follow PyTorch 1.13's CPU kernels, including which integer combinations each loss refuses.
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
-import { allocate, formatShape, formatTorchSize, isFloating, isIntegral, numel, tensorFrom, toNested, type DType, type Tensor } from '../tensor';
+import {
+  allocate,
+  formatShape,
+  formatTorchSize,
+  isFloating,
+  isIntegral,
+  numel,
+  tensorFrom,
+  toNested,
+  type DType,
+  type Tensor,
+} from '../tensor';
 import { ElementwiseAccumulator } from './elementwise_summary';
 import { broadcastOrThrow, notice, reduceTotal, requireInputs } from './reduction';
 import {
@@ -27,6 +38,7 @@ import {
   wrapInteger,
 } from './torch-semantics';
 import type { ComputeSettings, LossDefinition, LossInputs, LossOptions, LossResult } from './types';
+import { isTorch2 } from './versions';
 
 const LEGACY = { size_average: null, reduce: null } as const;
 
@@ -60,7 +72,7 @@ interface PointwiseSpec {
     warnings: Diagnostic[],
   ): { compute: DType; out: DType };
   loss(d: number, param: number): number;
-  grad(d: number, param: number): number;
+  grad(d: number, param: number, settings?: ComputeSettings): number;
   /** 1 where the difference is in the quadratic zone (smooth_l1 / huber). */
   quadratic?(d: number, param: number): boolean;
   meanWhy: string;
@@ -112,7 +124,7 @@ function computePointwise(
   if (isFloating(input.dtype)) {
     const scale = gradScale(reduction, n);
     const g = new Float64Array(n);
-    for (let i = 0; i < n; i++) g[i] = r(spec.grad(difference[i]!, param) * scale);
+    for (let i = 0; i < n; i++) g[i] = r(spec.grad(difference[i]!, param, settings) * scale);
     gradient['input'] = gradTensor(scatterAdd(g, inMap, input.data.length), input);
   }
   const extras: Record<string, Tensor> = { difference: { dtype: 'float64', shape, data: difference } };
@@ -173,7 +185,9 @@ function summaryPointwise(
   const round = rounderFor(out);
   const perElement: Tensor = { dtype: out, shape: reduction === 'none' ? [...shape] : [0], data: perElementData };
   const value =
-    reduction === 'sum' ? round(reduced.value) : round(round(reduced.breakdown.numerator) / reduced.breakdown.denominator);
+    reduction === 'sum'
+      ? round(reduced.value)
+      : round(round(reduced.breakdown.numerator) / reduced.breakdown.denominator);
   const output: Tensor = reduction === 'none' ? perElement : tensorFrom([value], [], out);
   if (out === 'float16' || out === 'bfloat16') {
     warnings.push(
@@ -287,7 +301,9 @@ const smoothL1Spec: PointwiseSpec = {
     return z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta;
   },
   // PyTorch 1.13's backward kernel: x <= -beta → -1, x >= beta → 1, else x/beta (so beta=0 gives -1 at x=0).
-  grad: (d, beta) => (d <= -beta ? -1 : d >= beta ? 1 : d / beta),
+  // 2.x computes beta=0 as l1_loss, whose gradient at x=0 is sign(0) = 0.
+  grad: (d, beta, settings) =>
+    beta === 0 && isTorch2(settings) ? Math.sign(d) : d <= -beta ? -1 : d >= beta ? 1 : d / beta,
   quadratic: (d, beta) => Math.abs(d) < beta,
   meanWhy: "reduction='mean' divides the summed smooth-L1 terms by the number of elements",
 };

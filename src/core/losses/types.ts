@@ -67,8 +67,22 @@ export interface ClassificationBreakdown {
 /** How much of the breakdown a computation materialises. */
 export type ComputeDetail = 'full' | 'summary';
 
+/**
+ * Which PyTorch to reproduce where versions differ (accepted inputs, error texts, values): `2.x`, current PyTorch
+ * (checked against 2.14), or `1.13`. Chosen by the user (setting, `--torch`, a tensor file's `"torch"`), never guessed.
+ */
+export type TorchVersion = '2.x' | '1.13';
+
+/** Every {@link TorchVersion}, the default first. */
+export const TORCH_VERSIONS: readonly TorchVersion[] = ['2.x', '1.13'];
+
+/** The version computed when none is chosen: current PyTorch. */
+export const DEFAULT_TORCH_VERSION: TorchVersion = '2.x';
+
 /** How to compute, beyond PyTorch's own options. */
 export interface ComputeSettings {
+  /** Whose behaviour and messages to reproduce; {@link DEFAULT_TORCH_VERSION} when absent. */
+  readonly torchVersion?: TorchVersion;
   /**
    * `full` (the default): every probability, log-probability and gradient. `summary`, for large inputs: the value,
    * the reduction and everything per sample, without any tensor the size of the input (see `LossResult.detail`).

@@ -197,6 +197,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       limits: { maxElements: limits.maxElements },
       source,
       shapeCache: new Map(),
+      torchVersion: options.torchVersion,
     };
     const module = new PyClass('Module', [], new Map(), 'torch.nn.modules.module.Module', {
       init: (self) => {

@@ -5,6 +5,7 @@
  * diagnostics that do not depend on invented values, and adds the mechanical fixes (text edits on the call's
  * arguments) for the mistakes people make most.
  */
+import type { TorchVersion } from '../losses/types';
 import type { Diagnostic, Fix, SourceRange, TextEdit } from '../diagnostics';
 import type { Call, Expr } from '../python/ast';
 import type { LossDefinition, LossOptions, LossResult, OptionValue } from '../losses/types';
@@ -132,6 +133,7 @@ export function runOnShapes(
   options: Readonly<Record<string, OptionValue | EngineTensor>>,
   range: SourceRange,
   cache?: Map<string, ShapeOutcome>,
+  torchVersion?: TorchVersion,
 ): ShapeOutcome {
   // Calls on placeholders only depend on the shapes, dtypes and options: a file repeats them, the engine runs once.
   const key = cache && cacheKey(def, inputs, options);
@@ -139,7 +141,7 @@ export function runOnShapes(
     const hit = cache!.get(key);
     if (hit) return { ...hit, diagnostics: hit.diagnostics.map((d) => ({ ...d, ...range })) };
   }
-  const outcome = runUncached(def, inputs, options, range);
+  const outcome = runUncached(def, inputs, options, range, torchVersion);
   if (key !== undefined) cache!.set(key, outcome);
   return outcome;
 }
@@ -177,6 +179,7 @@ function runUncached(
   inputs: Readonly<Record<string, EngineTensor>>,
   options: Readonly<Record<string, OptionValue | EngineTensor>>,
   range: SourceRange,
+  torchVersion?: TorchVersion,
 ): ShapeOutcome {
   const tensors = [...Object.values(inputs), ...Object.values(options).filter(isEngineTensor)];
   // Broadcasting can make the work far larger than the operands ([N, 1] against [N] is N² elements).
@@ -194,15 +197,19 @@ function runUncached(
       range,
     );
   }
+  const settings = torchVersion ? { torchVersion } : undefined;
   const placeholders = tensors.filter((t) => !t.data);
   if (placeholders.length === 0 || work <= REAL_SHAPE_LIMIT) {
     const materialize = (t: EngineTensor): Tensor => t.data ?? placeholder(t.shape, t.dtype);
-    const outcome = runLoss({
-      loss: def.name,
-      inputs: mapValues(inputs, materialize),
-      options: mapOptions(options, materialize),
-      range,
-    });
+    const outcome = runLoss(
+      {
+        loss: def.name,
+        inputs: mapValues(inputs, materialize),
+        options: mapOptions(options, materialize),
+        range,
+      },
+      settings,
+    );
     return summarize(outcome, placeholders.length > 0);
   }
   // Stand-in sizes: every distinct size above 1 gets a small one (equal sizes stay equal; 0 and 1 stay as they are).
@@ -214,12 +221,15 @@ function runUncached(
       t.shape.map((d) => small.get(d) ?? d),
       t.dtype,
     );
-  const trial = runLoss({
-    loss: def.name,
-    inputs: mapValues(inputs, shrink),
-    options: mapOptions(options, shrink),
-    range,
-  });
+  const trial = runLoss(
+    {
+      loss: def.name,
+      inputs: mapValues(inputs, shrink),
+      options: mapOptions(options, shrink),
+      range,
+    },
+    settings,
+  );
   const failed = trial.diagnostics.some((d) => d.severity === 'error');
   if (!failed) {
     const result = trial.results[0];
@@ -252,12 +262,15 @@ function runUncached(
     data: virtualData(numel(t.shape), placeholderValue(t.dtype), budget),
   });
   try {
-    const real = runLoss({
-      loss: def.name,
-      inputs: mapValues(inputs, virtual),
-      options: mapOptions(options, virtual),
-      range,
-    });
+    const real = runLoss(
+      {
+        loss: def.name,
+        inputs: mapValues(inputs, virtual),
+        options: mapOptions(options, virtual),
+        range,
+      },
+      settings,
+    );
     const errors = real.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'internal/error');
     return { diagnostics: errors };
   } catch {

@@ -2,6 +2,7 @@
  * Python snippets: evaluate the loss calls in a selection (value mode), or check a whole file for the shape and dtype
  * mistakes PyTorch would raise at its loss calls (shape mode). Pure TypeScript; never throws for user input.
  */
+import type { TorchVersion } from '../losses/types';
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { Call, Name } from '../python/ast';
 import type { Origin } from '../python/lexer';
@@ -21,8 +22,8 @@ export interface SnippetOptions {
   readonly loss?: string;
   /** Where the text starts in its document (a selection), so every range is a document position. */
   readonly origin?: Origin;
-  /** Which PyTorch the whole-program run behaves as ('2.x' by default). */
-  readonly torchVersion?: '2.x' | '1.13';
+  /** Whose PyTorch the loss calls follow (default: current, 2.x). */
+  readonly torchVersion?: TorchVersion;
 }
 
 /** What evaluating a snippet found. */
@@ -118,7 +119,7 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
 /** The statement-by-statement evaluator (fragments, and the tensors hovers show). */
 function evaluateStatements(text: string, options: SnippetOptions): SnippetEvaluation {
   const source = new SourceText(text, options.origin);
-  const interpreter = new Interpreter(source, 'value', { maxElements: VALUE_MODE_ELEMENTS });
+  const interpreter = new Interpreter(source, 'value', { maxElements: VALUE_MODE_ELEMENTS }, options.torchVersion);
   try {
     interpreter.run();
     if (options.loss && interpreter.calls.length === 0) applyNamedLoss(interpreter, options.loss, source);
@@ -135,7 +136,7 @@ function evaluateStatements(text: string, options: SnippetOptions): SnippetEvalu
  */
 export function checkSnippet(text: string, options: Omit<SnippetOptions, 'loss'> = {}): SnippetCheck {
   const source = new SourceText(text, options.origin);
-  const interpreter = new Interpreter(source, 'shape', { maxElements: SHAPE_MODE_ELEMENTS });
+  const interpreter = new Interpreter(source, 'shape', { maxElements: SHAPE_MODE_ELEMENTS }, options.torchVersion);
   try {
     interpreter.run();
   } catch (e) {

@@ -4,6 +4,7 @@
  * values and follows shapes, and also walks into `def`/`for`/`if`/`with` blocks (with their parameters and loop
  * variables unknown, and whatever a branch assigns unknown after it), so a whole file can be checked.
  */
+import type { TorchVersion } from '../losses/types';
 import { LossLensError, type Diagnostic, type SourceRange } from '../diagnostics';
 import * as ast from '../python/ast';
 import { parseExpression, parseModule } from '../python/parser';
@@ -183,6 +184,7 @@ export class Interpreter implements LossHost {
     readonly source: SourceText,
     readonly mode: 'value' | 'shape',
     readonly limits: ops.OpLimits,
+    readonly torchVersion?: TorchVersion,
   ) {}
 
   /** Parses and runs the whole text. */
@@ -867,9 +869,17 @@ export class Interpreter implements LossHost {
    * error (how to print it whole) instead of becoming an unknown value.
    */
   private printedTensor(call: ast.Call): Value | undefined {
-    if (call.func.kind !== 'Name' || (call.func.id !== 'tensor' && call.func.id !== 'array') || this.env.has(call.func.id)) return undefined;
+    if (
+      call.func.kind !== 'Name' ||
+      (call.func.id !== 'tensor' && call.func.id !== 'array') ||
+      this.env.has(call.func.id)
+    )
+      return undefined;
     try {
-      return known(readTensor(this.source.slice(call.range), { origin: { line: call.range.line, column: call.range.column } }).tensor);
+      return known(
+        readTensor(this.source.slice(call.range), { origin: { line: call.range.line, column: call.range.column } })
+          .tensor,
+      );
     } catch (e) {
       if (!(e instanceof LossLensError)) throw e;
       this.diagnostics.push(e.diagnostic);

@@ -4,6 +4,7 @@
  * options, and what running them gives: a value and breakdown when every tensor is known, the checker's diagnostics
  * when only shapes are, and the warnings that come from the code itself (softmax before cross_entropy...).
  */
+import type { TorchVersion } from '../losses/types';
 import type { Diagnostic, Fix, SourceRange, TextEdit } from '../diagnostics';
 import type { Call } from '../python/ast';
 import { findLoss } from '../losses/index';
@@ -14,7 +15,7 @@ import type { OpLimits } from './ops';
 import type { SourceText } from './source';
 import { known, shaped, UNKNOWN, type Arg, type LossModuleSpec, type TensorValue, type Value } from './values';
 
-/** torch.nn's losses: functional name, module name and tensor parameters (PyTorch 1.13). */
+/** torch.nn's losses: functional name, module name and tensor parameters. */
 const CATALOGUE: readonly (readonly [fn: string, moduleName: string, inputs: readonly string[]])[] = [
   ['cross_entropy', 'CrossEntropyLoss', ['input', 'target']],
   ['nll_loss', 'NLLLoss', ['input', 'target']],
@@ -37,6 +38,8 @@ const CATALOGUE: readonly (readonly [fn: string, moduleName: string, inputs: rea
   ['poisson_nll_loss', 'PoissonNLLLoss', ['input', 'target']],
   ['gaussian_nll_loss', 'GaussianNLLLoss', ['input', 'target', 'var']],
   ['ctc_loss', 'CTCLoss', ['log_probs', 'targets', 'input_lengths', 'target_lengths']],
+  // PyTorch 2.x. The module holds its own (randomly initialised) linear layer: its calls are recognised, not computed.
+  ['linear_cross_entropy', 'LinearCrossEntropyLoss', ['input', 'linear_weight', 'target']],
 ];
 
 /** Inputs whose values (not only shapes) the engine needs before it can judge a call (CTC's lengths). */
@@ -62,15 +65,23 @@ export interface LossEntry {
  * (which does not exist) is not taken for torchvision's.
  */
 const LIBRARY_LOSSES: Readonly<Record<string, { fn: string; keywordAliases: Readonly<Record<string, string>> }>> = {
-  'torchvision.ops.sigmoid_focal_loss': { fn: 'sigmoid_focal_loss', keywordAliases: { inputs: 'input', targets: 'target' } },
-  'torchvision.ops.focal_loss.sigmoid_focal_loss': { fn: 'sigmoid_focal_loss', keywordAliases: { inputs: 'input', targets: 'target' } },
+  'torchvision.ops.sigmoid_focal_loss': {
+    fn: 'sigmoid_focal_loss',
+    keywordAliases: { inputs: 'input', targets: 'target' },
+  },
+  'torchvision.ops.focal_loss.sigmoid_focal_loss': {
+    fn: 'sigmoid_focal_loss',
+    keywordAliases: { inputs: 'input', targets: 'target' },
+  },
 };
 
 /** The loss a library function path (`torchvision.ops.sigmoid_focal_loss`) names. */
 export function lossByLibraryPath(path: string): LossEntry | undefined {
   const known = LIBRARY_LOSSES[path];
   const def = known ? findLoss(known.fn) : undefined;
-  return known && def ? { fn: known.fn, moduleName: def.moduleName, inputs: def.inputs, def, keywordAliases: known.keywordAliases } : undefined;
+  return known && def
+    ? { fn: known.fn, moduleName: def.moduleName, inputs: def.inputs, def, keywordAliases: known.keywordAliases }
+    : undefined;
 }
 
 function entry(row: (typeof CATALOGUE)[number]): LossEntry {
@@ -122,13 +133,17 @@ export interface LossHost {
   readonly source: SourceText;
   /** Outcomes of calls on placeholders, by shapes, dtypes and options. */
   readonly shapeCache: Map<string, ShapeOutcome>;
+  /** Whose PyTorch the loss calls follow (default: current, 2.x). */
+  readonly torchVersion?: TorchVersion;
 }
 
 /** Builds the module value for `nn.CrossEntropyLoss(...)`: constructor arguments become the call's options. */
 export function buildLossModule(loss: LossEntry, call: Call, args: CallArgs): LossModuleSpec {
   const names = loss.def ? Object.keys(loss.def.defaults) : [];
   const options = new Map<string, Arg>();
-  let complete = !args.dynamic && (loss.def !== undefined || args.positional.length === 0);
+  // nn.LinearCrossEntropyLoss(in_features, num_classes) owns its weights: nothing to compute from the snippet.
+  let complete =
+    !args.dynamic && loss.fn !== 'linear_cross_entropy' && (loss.def !== undefined || args.positional.length === 0);
   args.positional.forEach((a, i) => {
     const name = names[i];
     if (name === undefined) complete = false;
@@ -258,11 +273,14 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
   const engineOptions: Record<string, OptionValue | NonNullable<ReturnType<typeof engineTensor>>> = {};
   let optionsKnown = true;
   for (const [name, a] of options) {
-    const v = optionValue(a.value, maxKnown);
+    const v =
+      loss.fn === 'triplet_margin_with_distance_loss' && name === 'distance_function'
+        ? namedDistance(host.source.slice(a.node.range))
+        : optionValue(a.value, maxKnown);
     if (v === undefined) optionsKnown = false;
     else engineOptions[name] = v;
   }
-  const outcome = runOnShapes(loss.def, engineInputs, engineOptions, range, host.shapeCache);
+  const outcome = runOnShapes(loss.def, engineInputs, engineOptions, range, host.shapeCache, host.torchVersion);
   const result = optionsKnown ? outcome.result : undefined;
   // The code-level warnings explain more than the value-level ones with the same code (and carry fixes).
   const codes = new Set(codeWarnings.map((d) => d.code));
@@ -288,8 +306,12 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
   // With a result every tensor's data was known: the engine inputs hold complete tensors.
   const computed = result
     ? {
-        inputs: Object.fromEntries(Object.entries(engineInputs).flatMap(([k, t]) => (t.data ? [[k, t.data]] : []))) as LossInputs,
-        options: Object.fromEntries(Object.entries(engineOptions).map(([k, v]) => [k, engineOptionToOption(v)])) as LossOptions,
+        inputs: Object.fromEntries(
+          Object.entries(engineInputs).flatMap(([k, t]) => (t.data ? [[k, t.data]] : [])),
+        ) as LossInputs,
+        options: Object.fromEntries(
+          Object.entries(engineOptions).map(([k, v]) => [k, engineOptionToOption(v)]),
+        ) as LossOptions,
       }
     : undefined;
   return { record: record(diagnostics, rejected ? undefined : result, computed), value };
@@ -311,6 +333,39 @@ function guessOutput(loss: LossEntry, inputs: ReadonlyMap<string, Arg>, options:
 }
 
 /** An option argument as the engine takes it; undefined when its value is unknown. */
+/**
+ * The name a tensor file gives the distance written in a snippet (see losses/triplet_margin_with_distance_loss.ts):
+ * `nn.PairwiseDistance(p=1)`, `F.pairwise_distance`, `lambda x, y: 1.0 - F.cosine_similarity(x, y)`, `None`.
+ * Any other callable is not modelled (undefined: the call is checked on shapes only).
+ */
+export function namedDistance(text: string): string | null | undefined {
+  const code = text.replace(/\s+/g, ' ').trim();
+  if (code === 'None') return null;
+  if (/^(torch\.nn\.functional\.|F\.|torch\.)?pairwise_distance$/.test(code)) return 'pairwise_distance';
+  const pd = /^(torch\.nn\.|nn\.)?PairwiseDistance\((.*)\)$/.exec(code);
+  if (pd) {
+    const args = pd[2]!.trim();
+    if (args === '') return 'PairwiseDistance()';
+    const parts = args.split(',').map((x) => x.trim());
+    const kwargs: string[] = [];
+    const positional = ['p', 'eps'];
+    for (let i = 0; i < parts.length; i++) {
+      const kv = /^(p|eps)\s*=\s*(.+)$/.exec(parts[i]!);
+      const [key, value] = kv ? [kv[1]!, kv[2]!] : [positional[i], parts[i]!];
+      if (key === undefined || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^float\('inf'\)$/.test(value))
+        return undefined;
+      kwargs.push(`${key}=${value}`);
+    }
+    return `PairwiseDistance(${kwargs.join(', ')})`;
+  }
+  const cosine =
+    /^lambda (\w+) ?, ?(\w+) ?: ?1(\.0*)? ?- ?(torch\.nn\.functional\.|F\.|torch\.)?cosine_similarity\( ?(\w+) ?, ?(\w+) ?\)$/.exec(
+      code,
+    );
+  if (cosine && cosine[5] === cosine[1] && cosine[6] === cosine[2]) return 'cosine';
+  return undefined;
+}
+
 function optionValue(
   v: Value,
   maxKnown: number,

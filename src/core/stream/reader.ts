@@ -283,6 +283,7 @@ export class TensorFileStream {
   private lossNode: JsonNode | undefined;
   private optionsNode: JsonNode | undefined;
   private classesNode: JsonNode | undefined;
+  private torchNode: JsonNode | undefined;
   private lossSeen = false;
   private optionsSeen = false;
   private classesSeen = false;
@@ -352,7 +353,7 @@ export class TensorFileStream {
     }
     if (this.entryError) throw this.entryError;
     return {
-      ...readFileMembers(this.lossNode, this.optionsNode, this.classesNode),
+      ...readFileMembers(this.lossNode, this.optionsNode, this.classesNode, this.torchNode),
       inputs: this.inputs,
       inputRanges: this.inputRanges,
       ...(Object.keys(this.npy).length > 0 ? { npy: this.npy } : {}),
@@ -1055,6 +1056,7 @@ export class TensorFileStream {
     if (key === 'loss') this.lossNode = node;
     else if (key === 'options') this.optionsNode = node;
     else if (key === 'classes') this.classesNode = node;
+    else if (key === 'torch') this.torchNode = node;
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../../../src/core/diagnostics';
 import { checkSnippet, evaluateSnippet, type SnippetCall } from '../../../src/core/snippet/index';
 import { toNested, type Nested } from '../../../src/core/tensor';
-import { assertClose, decodeTensor, type EncodedTensor } from '../fixtures';
+import { assertClose, decodeTensor, settingFor, type EncodedTensor } from '../fixtures';
 
 interface RecordedCall {
   line: number;
@@ -25,10 +25,16 @@ interface SnippetFixture {
   check_only: boolean;
   code: string;
   calls: RecordedCall[];
+  /** The oracles that labelled it alike (major.minor). */
+  torch?: string[];
 }
 
 const file = path.join(__dirname, '..', '..', 'fixtures', 'snippets', 'snippets.json');
 const snippets = (JSON.parse(fs.readFileSync(file, 'utf8')) as { snippets: SnippetFixture[] }).snippets;
+/** Each snippet under each torch version that labelled it alike. */
+const runs = snippets.flatMap((s) =>
+  (s.torch ?? ['1.13']).map((oracle) => ({ s, oracle, torchVersion: settingFor(oracle) })),
+);
 
 function flat(n: Nested): number[] {
   return typeof n === 'number' ? [n] : n.flatMap(flat);
@@ -60,9 +66,9 @@ describe('snippets against PyTorch (test/fixtures/snippets/snippets.json)', () =
   });
 
   describe('evaluateSnippet: every loss call, its value (rtol 1e-5) or PyTorch error', () => {
-    for (const s of snippets.filter((x) => !x.check_only)) {
-      it(s.id, () => {
-        const result = evaluateSnippet(s.code);
+    for (const { s, oracle, torchVersion } of runs.filter((r) => !r.s.check_only)) {
+      it(`${s.id} [torch ${oracle}]`, () => {
+        const result = evaluateSnippet(s.code, { torchVersion });
         for (const [recorded, call] of pair(s.calls, result.calls)) {
           const where = `${s.id}: ${recorded.fn} on line ${recorded.line}`;
           assert.ok(
@@ -108,9 +114,9 @@ describe('snippets against PyTorch (test/fixtures/snippets/snippets.json)', () =
   });
 
   describe('checkSnippet: flags exactly the calls PyTorch rejects, at their line, with PyTorch text', () => {
-    for (const s of snippets) {
-      it(s.id, () => {
-        const { diagnostics } = checkSnippet(s.code);
+    for (const { s, oracle, torchVersion } of runs) {
+      it(`${s.id} [torch ${oracle}]`, () => {
+        const { diagnostics } = checkSnippet(s.code, { torchVersion });
         const errors = diagnostics.filter((d) => d.severity === 'error');
         const rejected = s.calls.filter((c) => c.error);
         if (rejected.length === 0) {
