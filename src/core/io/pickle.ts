@@ -94,6 +94,26 @@ export function pyRepr(value: PyValue): string {
   return `<${value.kind}>`;
 }
 
+/** Python 2 module names a protocol 0–2 pickle may use, and the Python 3 module they mean. */
+const PYTHON2_MODULES: Readonly<Record<string, string>> = {
+  __builtin__: 'builtins',
+  exceptions: 'builtins',
+  copy_reg: 'copyreg',
+};
+
+/** The text of a protocol 0 STRING argument: a quoted Python literal with backslash escapes. */
+function unquote(literal: string): string | undefined {
+  const quote = literal[0];
+  if ((quote !== "'" && quote !== '"') || literal.length < 2 || literal[literal.length - 1] !== quote) return undefined;
+  return literal
+    .slice(1, -1)
+    .replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
+      e[0] === 'x'
+        ? String.fromCharCode(parseInt(e.slice(1), 16))
+        : (({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[e] ?? e),
+    );
+}
+
 const MARK = Symbol('mark');
 type Slot = PyValue | typeof MARK;
 
@@ -191,18 +211,21 @@ export function unpickle(bytes: Uint8Array, options: PickleOptions): PyValue {
     return items as PyValue[];
   };
   const refuseGlobal = (path: string): never => {
+    // PyTorch names builtins without their module (GLOBAL eval); the same here, so the message searches alike.
+    const shown = path.startsWith('builtins.') ? path.slice('builtins.'.length) : path;
     throw binaryError(
       file,
       opAt,
       'pickle/global',
-      `Unsupported global: GLOBAL ${path} was not an allowed global by default.`,
+      `Unsupported global: GLOBAL ${shown} was not an allowed global by default.`,
       `${options.refusal.explanation} This file asks for ${path}, which is not a tensor, a container or a plain value: loading it with torch.load(weights_only=False) would call it. Loss Lens refused before building anything, and never runs code from a file.`,
       options.refusal.hint,
       { global: path },
     );
   };
   const lookup = (module: string, name: string): PyValue => {
-    const path = `${module}.${name}`;
+    // Protocols 0–2 name Python 2's modules; Python 3 reads them as their new names (pickle's fix_imports).
+    const path = `${PYTHON2_MODULES[module] ?? module}.${name}`;
     const entry = options.allowed.get(path);
     if (!entry) refuseGlobal(path);
     return new PyGlobal(path, entry!);
@@ -333,6 +356,13 @@ export function unpickle(bytes: Uint8Array, options: PickleOptions): PyValue {
       case 0x56: // UNICODE (text, raw-unicode-escape; plain ASCII in practice)
         stack.push(line());
         break;
+      case 0x53: {
+        // STRING (text): a quoted literal
+        const value = unquote(line());
+        if (value === undefined) damaged('a STRING argument that is not quoted');
+        stack.push(value as string);
+        break;
+      }
       case 0x54: // BINSTRING: a Python 2 str, read as latin-1 text
         stack.push(latin1.decode(take(u32())));
         break;

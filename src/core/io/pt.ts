@@ -414,7 +414,7 @@ function tensorEntry(
           label,
           0,
           'pt/storage-size',
-          `storage '${ref.storage.key}' should hold ${ref.storage.numel * storageItem} bytes, it holds ${raw.length}`,
+          `storage '${ref.storage.key}': record size (${raw.length} bytes) does not match expected size (${ref.storage.numel * storageItem} bytes)`,
           'The pickle and the storage disagree about its size: the file is damaged or was altered.',
           'Save the tensors again with torch.save.',
           { needed: ref.storage.numel * storageItem, available: raw.length },

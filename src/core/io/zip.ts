@@ -195,8 +195,8 @@ export function memberBytes(zip: ZipArchive, member: ZipMember, limits: ReadLimi
   return boundedInflate(compressed, member, label, start);
 }
 
-/** Compressed bytes pushed per step: deflate expands at most ~1032×, so one step adds at most ~16 MB. */
-const INFLATE_STEP = 16 * 1024;
+/** Compressed bytes pushed per step: deflate expands at most ~1032×, so one step adds at most ~32 MB. */
+const INFLATE_STEP = 32 * 1024;
 
 function boundedInflate(compressed: Uint8Array, member: ZipMember, label: string, start: number): Uint8Array {
   const out = new Uint8Array(member.size);
