@@ -9,6 +9,7 @@
  */
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
+import { IO_ZH } from './zh-cn-io';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -1744,6 +1745,7 @@ export const ZH_CN: Catalog = {
     ...SNIPPET,
     ...PICKER,
     ...NPY,
+    ...IO_ZH,
     ...EXTRA_LOSSES_ZH,
   ],
   fragments: FRAGMENTS,
