@@ -5,6 +5,8 @@
  *   loss-lens eval FILE.py [--loss NAME] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
  *   loss-lens check FILE.py [--json]                  shape and dtype mismatches PyTorch would raise at loss calls
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
+ *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
+ *     (torch.save), .safetensors or .npz files: FILE:KEY, KEY a dict key, a dotted path or a list index
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
  *
  * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
@@ -130,11 +132,11 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
 
   program
     .command('compute')
-    .description('compute the loss described by a JSON tensor file, or by .npy files')
+    .description('compute the loss described by a JSON tensor file, or by tensor files (.npy, .pt, .safetensors, .npz)')
     .argument('[file]', 'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}} (optional with --input)')
     .option('--loss <name>', 'loss to compute (functional or module name), overriding the file')
-    .option('--input <file.npy>', 'the input tensor from a .npy file (numpy.save output)')
-    .option('--target <file.npy>', 'the target tensor from a .npy file')
+    .option('--input <FILE[:KEY]>', 'the input tensor from a .npy, .pt/.pth, .safetensors or .npz file; KEY names it inside (batch.x, 0)')
+    .option('--target <FILE[:KEY]>', 'the target tensor, likewise (run.pt:batch.y, labels.npy)')
     .option('--summary', 'summarise (worst samples, loss histogram, classes) instead of listing samples; automatic for big inputs')
     .addOption(new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']))
     .option('--json', 'print the result and breakdown as JSON')
@@ -142,7 +144,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .addOption(new Option('--lang <locale>', 'language of --explain and of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
     .action((file: string | undefined, opts: { loss?: string; reduction?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; input?: string; target?: string; summary?: boolean }) => {
       if (file === undefined && opts.input === undefined) {
-        io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
+        io.stderr('loss-lens: give a JSON tensor file, or --input FILE[:KEY] (.npy, .pt, .safetensors, .npz)\n');
         exitCode = EXIT.usage;
         return;
       }
