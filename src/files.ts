@@ -12,6 +12,7 @@ import {
   readTensorArchive,
   resolveTensorSources,
   selectTensor,
+  type FileSpec,
   type TensorArchive,
 } from './core/io/index';
 import { readNpy } from './core/npy';
@@ -67,15 +68,22 @@ export function readTensorSpec(spec: string): Tensor {
  * run.pt:batch.y`. A file named twice is read once.
  */
 export function npyTensorFile(inputSpec: string, targetSpec?: string): TensorFile {
+  return tensorFileFromFiles(
+    parseFileSpec(inputSpec),
+    targetSpec === undefined ? undefined : parseFileSpec(targetSpec),
+  );
+}
+
+/** The input (and target) tensors named by path and key; a file named twice is read once. */
+export function tensorFileFromFiles(input: FileSpec, target?: FileSpec): TensorFile {
   const archives = new Map<string, TensorArchive>();
-  const read = (spec: string): Tensor => {
-    const { path: file, key } = parseFileSpec(spec);
+  const read = ({ path: file, key }: FileSpec): Tensor => {
     let archive = archives.get(file);
     if (!archive) archives.set(file, (archive = readArchiveFromDisk(file)));
     return selectTensor(archive, key);
   };
-  const inputs: Record<string, Tensor> = { input: read(inputSpec) };
-  if (targetSpec) inputs.target = read(targetSpec);
+  const inputs: Record<string, Tensor> = { input: read(input) };
+  if (target) inputs.target = read(target);
   return { inputs, inputRanges: {}, options: {} };
 }
 

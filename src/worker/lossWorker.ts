@@ -14,7 +14,7 @@ import { resolveTensorSources } from '../core/io/index';
 import { runLoss } from '../core/run';
 import { readTensorFileFrom } from '../core/stream/reader';
 import { summarize, summaryTransferables, toSummaryResult } from '../core/summary';
-import { npyTensorFile, readTensorFileFromDisk } from '../files';
+import { npyTensorFile, readTensorFileFromDisk, tensorFileFromFiles } from '../files';
 import type { WorkerJob, WorkerMessage, WorkerSource } from './messages';
 
 const port = parentPort;
@@ -55,6 +55,8 @@ function readSource(source: WorkerSource): TensorFile {
     }
     case 'npy':
       return npyTensorFile(source.input, source.target);
+    case 'tensorFiles':
+      return tensorFileFromFiles(source.input, source.target);
   }
 }
 
