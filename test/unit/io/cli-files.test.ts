@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../src/cli';
 import { parseFileSpec } from '../../../src/core/io/index';
-import { readTensorFileFromDisk } from '../../../src/files';
+import { readTensorFileFromDisk, tensorFileFromFiles } from '../../../src/files';
 
 const dir = path.join(__dirname, '..', '..', 'fixtures', 'io');
 
@@ -143,6 +143,17 @@ describe('JSON tensor files naming .pt, .safetensors and .npz tensors', () => {
     assert.equal(d.code, 'io/key');
     assert.equal(d.line, 3);
     assert.match(d.message, /no tensor 'logits'.*batch\.x/);
+  });
+});
+
+describe('tensorFileFromFiles (what the worker reads for the explorer command)', () => {
+  it('reads the input and the target by path and key, the file once', () => {
+    const run = path.join(dir, 'torch-1.13', 'nested.pt');
+    const file = tensorFileFromFiles({ path: run, key: 'batch.x' }, { path: run, key: 'batch.y' });
+    assert.deepEqual([...file.inputs.input!.shape], [6, 4]);
+    assert.deepEqual([...file.inputs.target!.shape], [6]);
+    const single = tensorFileFromFiles({ path: path.join(dir, 'torch-2.14', 'single.pt'), key: '' });
+    assert.deepEqual([...single.inputs.input!.shape], [3, 4]);
   });
 });
 
