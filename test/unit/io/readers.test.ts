@@ -134,3 +134,13 @@ for (const dir of fs.readdirSync(root).filter((d) => d.startsWith('torch-'))) {
     });
   });
 }
+
+describe('a big-endian .pt (byteorder: big, made from a little-endian save and read back equal by torch.load)', () => {
+  const expected = JSON.parse(fs.readFileSync(path.join(root, 'byteorder', 'expected.json'), 'utf8')) as Expected;
+  it('big.pt: every tensor, views and half types included, reads back bit for bit', () => {
+    const archive = read('byteorder', 'big.pt');
+    for (const [key, tensor] of Object.entries(expected.files['big.pt']!.tensors!)) {
+      assertTensor(selectTensor(archive, key), tensor, `big.pt:${key}`);
+    }
+  });
+});
