@@ -179,6 +179,7 @@ export const IO_ZH: CatalogEntry[] = [
     'The tensor reaches past the end of its storage: the file is damaged or was altered.',
     '该张量超出了其存储的末尾：文件已损坏或被改动过。',
   ],
+  ['The tensor is larger than Loss Lens reads at once.', '该张量超过了 Loss Lens 一次读取的上限。'],
   // npz.ts
   [
     'An .npz file (numpy.savez) is a zip archive of .npy files, starting with the bytes PK.',

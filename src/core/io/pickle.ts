@@ -66,32 +66,40 @@ export interface PickleOptions {
   readonly refusal: { readonly explanation: string; readonly hint: string };
 }
 
-/** A dict key's identity: Python compares keys by value. */
-function keyText(key: PyValue): string {
+/** A dict key's identity: Python compares keys by value. (Depth-limited: a crafted key cannot exhaust the stack.) */
+function keyText(key: PyValue, depth = 0): string {
+  if (depth > 32) return '…';
   if (typeof key === 'string') return `s:${key}`;
   if (typeof key === 'number' || typeof key === 'bigint') return `n:${key}`;
   if (typeof key === 'boolean') return `n:${key ? 1 : 0}`;
   if (key === null) return 'None';
-  if (key instanceof PyTuple) return `t:(${key.items.map(keyText).join(',')})`;
+  if (key instanceof PyTuple) return `t:(${key.items.map((k) => keyText(k, depth + 1)).join(',')})`;
   if (key instanceof Uint8Array) return `b:${Array.from(key).join(',')}`;
   return `o:${String(key)}`;
 }
 
-/** Python's repr of a plain value, for keys and messages. */
-export function pyRepr(value: PyValue): string {
+/** Python's repr of a plain value, for keys and messages; nesting beyond 8 levels and long containers are elided. */
+export function pyRepr(value: PyValue, depth = 0): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
-  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return `'${value}'`;
   if (value instanceof Uint8Array) return `b'…' (${value.length} bytes)`;
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
-  if (value instanceof PyTuple) return `(${value.items.map(pyRepr).join(', ')}${value.items.length === 1 ? ',' : ''})`;
-  if (value instanceof PyDict)
-    return `{${[...value.entries.values()].map((e) => `${pyRepr(e.key)}: ${pyRepr(e.value)}`).join(', ')}}`;
-  if (value instanceof PySet) return `{${value.items.map(pyRepr).join(', ')}}`;
   if (value instanceof PyGlobal) return value.path;
-  return `<${value.kind}>`;
+  if (value instanceof PyObject) return `<${value.kind}>`;
+  if (depth >= 8) return '…';
+  const items = (xs: readonly PyValue[]): string =>
+    xs
+      .slice(0, 20)
+      .map((x) => pyRepr(x, depth + 1))
+      .join(', ') + (xs.length > 20 ? ', …' : '');
+  if (Array.isArray(value)) return `[${items(value)}]`;
+  if (value instanceof PyTuple) return `(${items(value.items)}${value.items.length === 1 ? ',' : ''})`;
+  if (value instanceof PyDict) {
+    const entries = [...value.entries.values()].slice(0, 20);
+    return `{${entries.map((e) => `${pyRepr(e.key, depth + 1)}: ${pyRepr(e.value, depth + 1)}`).join(', ')}}`;
+  }
+  return `{${items(value.items)}}`;
 }
 
 /** Python 2 module names a protocol 0–2 pickle may use, and the Python 3 module they mean. */

@@ -348,7 +348,7 @@ export function readPt(bytes: Uint8Array, file = 'tensors.pt', limits: ReadLimit
       );
     }
     if (value instanceof PyObject && value.kind === 'tensor') {
-      entries.push(tensorEntry(value.value as TensorRef, key, file, byteorder === 'little', storageBytes));
+      entries.push(tensorEntry(value.value as TensorRef, key, file, byteorder === 'little', storageBytes, limits));
     } else if (value instanceof PyDict) {
       for (const { key: k, value: v } of value.entries.values()) {
         const name = typeof k === 'string' ? k : pyRepr(k);
@@ -371,6 +371,7 @@ function tensorEntry(
   file: string,
   littleEndian: boolean,
   storageBytes: (ref: StorageRef) => Uint8Array,
+  limits: ReadLimits,
 ): TensorEntry {
   const supported = SUPPORTED.has(ref.dtypeName);
   const dtype = supported ? (ref.dtypeName as DType) : undefined;
@@ -421,6 +422,18 @@ function tensorEntry(
         );
       }
       const count = numel(ref.shape);
+      // An expanded view (stride 0) may claim far more elements than its storage holds; its copy is bounded too.
+      if (count * ITEM_SIZE[dtype] > limits.maxInflatedBytes) {
+        throw binaryError(
+          label,
+          0,
+          'pt/tensor-size',
+          `a tensor of size [${ref.shape.join(', ')}] would take ${count * ITEM_SIZE[dtype]} bytes, over the limit of ${limits.maxInflatedBytes}`,
+          'The tensor is larger than Loss Lens reads at once.',
+          'Save only the tensors the loss needs, or raise the size limit if you trust the file.',
+          { size: count * ITEM_SIZE[dtype], limit: limits.maxInflatedBytes },
+        );
+      }
       let last = ref.offset;
       for (let d = 0; d < ref.shape.length; d++) last += (ref.shape[d]! - 1) * ref.stride[d]!;
       if (count > 0 && last >= storageElements) {
