@@ -5,6 +5,8 @@
  *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
  *   loss-lens check FILE.py [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
+ *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
+ *     (torch.save), .safetensors or .npz files: FILE:KEY, KEY a dict key, a dotted path or a list index
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
  *
  * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
@@ -158,14 +160,17 @@ export function main(
 
   program
     .command('compute')
-    .description('compute the loss described by a JSON tensor file, or by .npy files')
+    .description('compute the loss described by a JSON tensor file, or by tensor files (.npy, .pt, .safetensors, .npz)')
     .argument(
       '[file]',
       'JSON tensor file: {"loss": ..., "input": ..., "target": ..., "options": {...}} (optional with --input)',
     )
     .option('--loss <name>', 'loss to compute (functional or module name), overriding the file')
-    .option('--input <file.npy>', 'the input tensor from a .npy file (numpy.save output)')
-    .option('--target <file.npy>', 'the target tensor from a .npy file')
+    .option(
+      '--input <FILE[:KEY]>',
+      'the input tensor from a .npy, .pt/.pth, .safetensors or .npz file; KEY names it inside (batch.x, 0)',
+    )
+    .option('--target <FILE[:KEY]>', 'the target tensor, likewise (run.pt:batch.y, labels.npy)')
     .option(
       '--summary',
       'summarise (worst samples, loss histogram, classes) instead of listing samples; automatic for big inputs',
@@ -197,7 +202,7 @@ export function main(
         },
       ) => {
         if (file === undefined && opts.input === undefined) {
-          io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
+          io.stderr('loss-lens: give a JSON tensor file, or --input FILE[:KEY] (.npy, .pt, .safetensors, .npz)\n');
           exitCode = EXIT.usage;
           return;
         }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { computeFromJsonFile } from './commands/computeFromJsonFile';
 import { computeFromNpy } from './commands/computeFromNpy';
+import { computeFromTensorFile } from './commands/computeFromTensorFile';
 import { computeOnSelection } from './commands/computeOnSelection';
 import { explainPytorchError } from './commands/explainError';
 import { showCall } from './commands/showCall';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     [CommandIds.computeOnSelection, () => computeOnSelection(services)],
     [CommandIds.computeFromJsonFile, (uri?: vscode.Uri) => computeFromJsonFile(services, uri)],
     [CommandIds.computeFromNpy, (uri?: vscode.Uri) => computeFromNpy(services, uri)],
+    [CommandIds.computeFromTensorFile, (uri?: vscode.Uri) => computeFromTensorFile(services, uri)],
     [CommandIds.explainError, (text?: string) => explainPytorchError(services, text)],
     [CommandIds.openInspector, () => vscode.commands.executeCommand('lossLens.inspector.focus')],
     [CommandIds.showBreakdown, () => views.panel.show(false)],

@@ -14,7 +14,7 @@ import { computeLarge, pickLoss } from './computeLarge';
 import { showProblem } from './showProblem';
 
 /** Refuses a file over lossLens.maxFileSizeMB before reading it; returns its size, or undefined when refused. */
-async function sizeWithinLimit(services: Services, uri: vscode.Uri): Promise<number | undefined> {
+export async function sizeWithinLimit(services: Services, uri: vscode.Uri): Promise<number | undefined> {
   const limitMB = services.config(uri).maxFileSizeMB;
   const { size } = await vscode.workspace.fs.stat(uri);
   if (size > limitMB * 1024 * 1024) {

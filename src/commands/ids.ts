@@ -3,6 +3,7 @@ export const CommandIds = {
   computeOnSelection: 'lossLens.computeOnSelection',
   computeFromJsonFile: 'lossLens.computeFromJsonFile',
   computeFromNpy: 'lossLens.computeFromNpy',
+  computeFromTensorFile: 'lossLens.computeFromTensorFile',
   openInspector: 'lossLens.openInspector',
   explainError: 'lossLens.explainError',
   showBreakdown: 'lossLens.showBreakdown',

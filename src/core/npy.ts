@@ -9,7 +9,6 @@
  * Pure: takes the file's bytes; the caller reads the file.
  */
 import { LossLensError } from './diagnostics';
-import type { TensorFile } from './json/tensorFile';
 import { numel, type DType, type Tensor, type TensorData } from './tensor';
 
 /** What the header said, besides the tensor. */
@@ -444,38 +443,4 @@ function fortranToC(data: TensorData, shape: readonly number[]): TensorData {
     }
   }
   return out;
-}
-
-/**
- * Reads the `{"npy": "…"}` tensors of a tensor file. `readFile(path)` returns a file's bytes for a path as written in
- * the JSON (the caller resolves it against the JSON file's folder) or throws. A problem is placed at the tensor's
- * place in the JSON file; the message names the .npy file and the byte.
- */
-export function resolveNpySources(file: TensorFile, readFile: (path: string) => Uint8Array): TensorFile {
-  if (!file.npy) return file;
-  const inputs: Record<string, Tensor> = { ...file.inputs };
-  for (const [key, source] of Object.entries(file.npy)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFile(source.path);
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new LossLensError({
-        code: 'npy/read',
-        message: `Cannot read ${source.path}: ${reason}`,
-        explanation: `"${key}" names the .npy file ${source.path}, relative to the JSON file, and it cannot be read.`,
-        hint: 'Check the path (it is relative to the JSON file) and that the file exists.',
-        ...source.range,
-        data: { key, path: source.path },
-      });
-    }
-    try {
-      inputs[key] = readNpy(bytes, source.path);
-    } catch (e) {
-      if (e instanceof LossLensError) throw new LossLensError({ ...e.diagnostic, ...source.range });
-      throw e;
-    }
-  }
-  const { npy: _resolved, ...rest } = file;
-  return { ...rest, inputs };
 }

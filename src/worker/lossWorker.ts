@@ -10,11 +10,11 @@ import { LossLensError } from '../core/diagnostics';
 import type { TensorFile } from '../core/json/tensorFile';
 import type { LossInputs, LossResult } from '../core/losses/types';
 import type { Tensor } from '../core/tensor';
-import { resolveNpySources } from '../core/npy';
+import { resolveTensorSources } from '../core/io/index';
 import { runLoss } from '../core/run';
 import { readTensorFileFrom } from '../core/stream/reader';
 import { summarize, summaryTransferables, toSummaryResult } from '../core/summary';
-import { npyTensorFile, readTensorFileFromDisk } from '../files';
+import { npyTensorFile, readTensorFileFromDisk, tensorFileFromFiles } from '../files';
 import type { WorkerJob, WorkerMessage, WorkerSource } from './messages';
 
 const port = parentPort;
@@ -51,10 +51,12 @@ function readSource(source: WorkerSource): TensorFile {
         },
         { sizeHint: bytes.length },
       );
-      return resolveNpySources(parsed, (p) => fs.readFileSync(path.resolve(path.dirname(source.path), p)));
+      return resolveTensorSources(parsed, (p) => fs.readFileSync(path.resolve(path.dirname(source.path), p)));
     }
     case 'npy':
       return npyTensorFile(source.input, source.target);
+    case 'tensorFiles':
+      return tensorFileFromFiles(source.input, source.target);
   }
 }
 

@@ -14,7 +14,13 @@ export type WorkerSource =
   /** A JSON tensor file the host read (a non-file workspace); `bytes` is transferred. */
   | { readonly kind: 'jsonBytes'; readonly path: string; readonly bytes: Uint8Array }
   /** .npy files: the input and, optionally, the target. */
-  | { readonly kind: 'npy'; readonly input: string; readonly target?: string };
+  | { readonly kind: 'npy'; readonly input: string; readonly target?: string }
+  /** Tensors inside .pt/.safetensors/.npz/.npy files, by path and key (`''` = the file's only tensor). */
+  | {
+      readonly kind: 'tensorFiles';
+      readonly input: { readonly path: string; readonly key: string };
+      readonly target?: { readonly path: string; readonly key: string };
+    };
 
 /** host → worker: read, parse and compute. */
 export interface WorkerJob {

@@ -54,7 +54,7 @@ describe('loss-lens compute on large inputs and .npy files', () => {
   it('asks for a file or --input, and for a loss when none is named', () => {
     const none = run(['compute']);
     assert.equal(none.code, 2);
-    assert.match(none.err, /--input FILE\.npy/);
+    assert.match(none.err, /--input FILE\[:KEY\] \(\.npy, \.pt, \.safetensors, \.npz\)/);
     const noLoss = run([
       'compute',
       '--input',

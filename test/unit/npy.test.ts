@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError } from '../../src/core/diagnostics';
 import { readTensorFile } from '../../src/core/json/tensorFile';
-import { readNpy, resolveNpySources } from '../../src/core/npy';
+import { resolveTensorSources as resolveNpySources } from '../../src/core/io/index';
+import { readNpy } from '../../src/core/npy';
 import { runTensorFile } from '../../src/core/run';
 import { readTensorFileFast } from '../../src/core/stream/reader';
 

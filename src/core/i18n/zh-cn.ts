@@ -11,6 +11,7 @@ import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
 import { RUNTIME_ZH } from './zh-cn-runtime';
 import { VERSIONS_ZH } from './zh-cn-versions';
+import { IO_ZH } from './zh-cn-io';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -1854,6 +1855,7 @@ export const ZH_CN: Catalog = {
     ...SNIPPET,
     ...PICKER,
     ...NPY,
+    ...IO_ZH,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
     ...VERSIONS_ZH,

@@ -73,32 +73,58 @@ export interface TensorFile {
   /** `"torch": "1.13"` or `"2.x"`: whose PyTorch to reproduce (absent: the caller's choice, by default 2.x). */
   readonly torchVersion?: TorchVersion;
   /**
-   * Tensors written as `{"npy": "logits.npy"}`: the path (relative to the JSON file) and where it stands. They are
-   * not in `inputs` until `resolveNpySources` (src/core/npy.ts) has read them.
+   * Tensors written as a file: `{"npy": "logits.npy"}`, `{"pt": "run42.pt", "key": "logits"}`,
+   * `{"safetensors": "batch.safetensors", "key": "target"}`, `{"npz": "b.npz", "key": "y"}`: the path (relative to
+   * the JSON file), the key inside it and where it stands. They are not in `inputs` until `resolveTensorSources`
+   * (src/core/io/index.ts) has read them.
    */
   readonly npy?: Readonly<Record<string, NpySource>>;
 }
 
-/** A tensor given as a .npy file in a JSON tensor file. */
+/** A tensor given as a file in a JSON tensor file. */
 export interface NpySource {
   readonly path: string;
   readonly range: SourceRange;
+  /** The file's format; `npy` when absent. */
+  readonly format?: 'npy' | 'pt' | 'safetensors' | 'npz';
+  /** The tensor inside the file (a dict key, a `.`-joined path, a list index); absent = the file's only tensor. */
+  readonly key?: string;
 }
 
-/** The .npy path of a `{"npy": "…"}` tensor object (without "data"), `undefined` for any other value. */
+const FILE_FORMATS = ['npy', 'pt', 'safetensors', 'npz'] as const;
+
+/**
+ * The file of a `{"npy": "…"}`, `{"pt": "…", "key": "…"}`, `{"safetensors": …}` or `{"npz": …}` tensor object
+ * (without "data"), `undefined` for any other value.
+ */
 export function npySourceOf(node: JsonNode): NpySource | undefined {
   if (node.kind !== 'object' || member(node, 'data') !== undefined) return undefined;
-  const path = member(node, 'npy');
-  if (path === undefined) return undefined;
+  const format = FILE_FORMATS.find((f) => member(node, f) !== undefined);
+  if (format === undefined) return undefined;
+  const path = member(node, format)!;
   if (path.kind !== 'string' || path.value === '') {
     throw errorAt(
       path.range,
       'json/npy-path',
-      '"npy" must be the path of a .npy file, such as "logits.npy".',
-      'Write "input": {"npy": "logits.npy"}, relative to this JSON file.',
+      `"${format}" must be the path of a .${format} file, such as "logits.${format}".`,
+      `Write "input": {"${format}": "logits.${format}"}, relative to this JSON file.`,
     );
   }
-  return { path: path.value, range: node.range };
+  const key = member(node, 'key');
+  if (key !== undefined && key.kind !== 'string') {
+    throw errorAt(
+      key.range,
+      'json/key',
+      '"key" must be a string naming a tensor in the file, such as "logits" or "batch.x".',
+      'Write "key": "logits" (nested dict keys joined by ".", list indices as "0").',
+    );
+  }
+  return {
+    path: path.value,
+    range: node.range,
+    ...(format !== 'npy' ? { format } : {}),
+    ...(key?.kind === 'string' ? { key: key.value } : {}),
+  };
 }
 
 /** Texts longer than this (in UTF-16 units) go through the streaming reader, src/core/stream. */
