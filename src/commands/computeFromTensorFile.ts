@@ -90,7 +90,7 @@ export async function computeFromTensorFile(services: Services, uri?: vscode.Uri
     archive = readTensorArchive(await vscode.workspace.fs.readFile(file), name);
   } catch (e) {
     if (e instanceof LossLensError) {
-      void showProblem(e.diagnostic, undefined, services.log);
+      void showProblem(services, e.diagnostic, undefined);
       return;
     }
     void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
@@ -143,7 +143,7 @@ export async function computeFromTensorFile(services: Services, uri?: vscode.Uri
     inputs = { input: input.load(), ...(target ? { target: target.load() } : {}) };
   } catch (e) {
     if (e instanceof LossLensError) {
-      void showProblem(e.diagnostic, undefined, services.log);
+      void showProblem(services, e.diagnostic, undefined);
       return;
     }
     throw e;
