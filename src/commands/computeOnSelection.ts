@@ -35,6 +35,23 @@ export async function computeOnSelection(services: Services): Promise<void> {
 
   // 1. The loss calls the selection makes, evaluated as PyTorch would.
   const evaluation = evaluateSnippet(text, { origin, torchVersion: services.config(document).torchVersion });
+  if (evaluation.program) {
+    // A whole program ran: what it printed goes to the log, exactly as Python would print it.
+    const printed = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
+    if (printed) services.log.info(`${vscode.l10n.t('Output of the program in {0}:', title)}\n${printed}`);
+    if (evaluation.calls.length === 0) {
+      const stop = evaluation.diagnostics.find((d) => d.code.startsWith('runtime/') && d.severity !== 'info');
+      if (stop) {
+        void showProblem(services, stop, document);
+        return;
+      }
+      if (printed) {
+        services.log.show(true);
+        void vscode.window.showInformationMessage(vscode.l10n.t('The program ran and made no loss call; what it printed is in the Loss Lens log.'));
+        return;
+      }
+    }
+  }
   if (evaluation.calls.length > 0) {
     const call = await pickCall(evaluation.calls, services.config(document).decimals);
     if (call) await showCall(services, call, document);

@@ -103,7 +103,14 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
     (stop.code === 'runtime/not-modelled' || stop.code === 'runtime/not-run' || stop.code === 'runtime/budget')
   ) {
     // Past the line where the run stopped, the statement-by-statement evaluator still reads what it can.
-    calls = [...calls, ...straight.calls.filter((c) => c.range.line > stop.line)];
+    const ran = new Set(calls.map((c) => `${c.range.line}:${c.range.column}`));
+    // The statement that stopped the run never finished: its calls come from the statement evaluator too.
+    calls = [
+      ...calls,
+      ...straight.calls.filter(
+        (c) => c.range.line > stop.line || (c.range.line === stop.line && !ran.has(`${c.range.line}:${c.range.column}`)),
+      ),
+    ];
   }
   const all = [...own, ...calls.flatMap((c) => c.diagnostics)];
   return {
