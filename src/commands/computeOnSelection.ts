@@ -47,7 +47,9 @@ export async function computeOnSelection(services: Services): Promise<void> {
       }
       if (printed) {
         services.log.show(true);
-        void vscode.window.showInformationMessage(vscode.l10n.t('The program ran and made no loss call; what it printed is in the Loss Lens log.'));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('The program ran and made no loss call; what it printed is in the Loss Lens log.'),
+        );
         return;
       }
     }
@@ -70,10 +72,18 @@ export async function computeOnSelection(services: Services): Promise<void> {
     throw e;
   }
   if (tensors.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No tensors or loss calls found in the selection. Select tensor literals such as torch.tensor([[1., 0.], [0., 1.]]) or a snippet with a loss call.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'No tensors or loss calls found in the selection. Select tensor literals such as torch.tensor([[1., 0.], [0., 1.]]) or a snippet with a loss call.',
+      ),
+    );
     return;
   }
-  const choice = await pickLoss(services.context.workspaceState, tensors.map((t) => t.tensor), services.config(document).defaultLoss);
+  const choice = await pickLoss(
+    services.context.workspaceState,
+    tensors.map((t) => t.tensor),
+    services.config(document).defaultLoss,
+  );
   if (!choice) return;
   const def = findLoss(choice.loss.name)!;
   const { inputs, used } = assignInputs(def.inputs, tensors);

@@ -247,19 +247,48 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** A runtime value as the tensor library takes it. */
   toArg(v: PyValue): TArg {
+    if (v instanceof PyList || v instanceof PyTuple) {
+      // Count before building: `[[0.0] * 10000] * 10000` is 10^4 objects but 10^8 values.
+      const n = this.leafCount(v, new Map());
+      if (n > this.ctx.maxElements) {
+        throw new BudgetStop(
+          `Not built: a nested list of ${n.toLocaleString('en-US')} values is over Loss Lens's limit of ${this.ctx.maxElements.toLocaleString('en-US')}.`,
+          this.interp.current,
+          { elements: n, limit: this.ctx.maxElements },
+        );
+      }
+    }
+    return this.toArgUnchecked(v);
+  }
+
+  /** The number of scalars in nested lists and tuples (a list repeated by reference is counted from a memo). */
+  private leafCount(v: PyValue, memo: Map<object, number>): number {
+    if (!(v instanceof PyList || v instanceof PyTuple)) return isTensorValue(v) ? v.data.length : 1;
+    const known = memo.get(v);
+    if (known !== undefined) return known;
+    let n = 0;
+    for (const item of v.items) {
+      n += this.leafCount(item, memo);
+      if (n > this.ctx.maxElements) break;
+    }
+    memo.set(v, n);
+    return n;
+  }
+
+  private toArgUnchecked(v: PyValue): TArg {
     if (v === null || typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string')
       return v;
     if (isTensorValue(v)) return v;
-    if (v instanceof PyList) return v.items.map((x) => this.toArg(x));
+    if (v instanceof PyList) return v.items.map((x) => this.toArgUnchecked(x));
     if (v instanceof PyTuple)
       return {
         kind: 'tuple',
-        items: v.items.map((x) => this.toArg(x)),
+        items: v.items.map((x) => this.toArgUnchecked(x)),
         ...(v.typeName ? { typeName: v.typeName } : {}),
       };
     if (v instanceof PyDType) return { kind: 'dtype', dtype: v.dtype };
     if (v instanceof PyBuiltin && this.legacyTypes.has(v)) return { kind: 'dtype', dtype: this.legacyTypes.get(v)! };
-    if (v instanceof PyRange) return this.interp.toArray(v, this.here()).map((x) => this.toArg(x));
+    if (v instanceof PyRange) return this.interp.toArray(v, this.here()).map((x) => this.toArgUnchecked(x));
     if (v instanceof PyInstance && v.native?.device) return { kind: 'device', name: String(v.native.device) };
     throw pyError('TypeError', `expected a tensor, number or sequence, got ${typeName(v)}`);
   }

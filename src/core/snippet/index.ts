@@ -108,9 +108,26 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
     calls = [
       ...calls,
       ...straight.calls.filter(
-        (c) => c.range.line > stop.line || (c.range.line === stop.line && !ran.has(`${c.range.line}:${c.range.column}`)),
+        (c) =>
+          c.range.line > stop.line || (c.range.line === stop.line && !ran.has(`${c.range.line}:${c.range.column}`)),
       ),
     ];
+  }
+  if (
+    stop &&
+    (stop.code === 'runtime/not-modelled' || stop.code === 'runtime/not-run' || stop.code === 'runtime/budget')
+  ) {
+    // And what it says about those statements (budgets, unknown names), but not its notes on skipped blocks.
+    const fromStatements = new Set(straight.calls.flatMap((c) => c.diagnostics));
+    own.push(
+      ...straight.diagnostics.filter(
+        (d) =>
+          d.line >= stop.line &&
+          !fromStatements.has(d) &&
+          d.code !== 'snippet/skipped' &&
+          !d.code.startsWith('python/'),
+      ),
+    );
   }
   const all = [...own, ...calls.flatMap((c) => c.diagnostics)];
   return {

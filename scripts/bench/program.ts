@@ -1,0 +1,44 @@
+/**
+ * How long the whole-program runtime takes, against parsing the same text in the same run (the issue's targets:
+ * `eval` of a 200-line tutorial program under 200 ms, `check` of a 5,000-line file under 100 ms). Prints ratios;
+ * nothing here is a test.
+ *
+ *     npx tsx scripts/bench/program.ts
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseProgram } from '../../src/core/python/program';
+import { runProgram } from '../../src/core/runtime/index';
+import { checkSnippet } from '../../src/core/snippet/index';
+
+function best(fn: () => void, runs = 7): number {
+  let t = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    t = Math.min(t, performance.now() - start);
+  }
+  return t;
+}
+
+const dir = path.join(__dirname, '..', '..', 'test', 'fixtures', 'programs');
+// A ~200-line tutorial: the labelled programs one after another.
+const tutorial = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.py'))
+  .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+  .join('\n');
+const lines = tutorial.split('\n').length;
+const parse = best(() => parseProgram(tutorial));
+const run = best(() => runProgram(tutorial));
+console.log(
+  `eval, ${lines}-line program: ${run.toFixed(1)} ms; parse alone ${parse.toFixed(2)} ms; ratio ${(run / parse).toFixed(1)}x`,
+);
+
+const big = Array.from({ length: 5000 / lines + 1 }, () => tutorial).join('\n');
+const bigLines = big.split('\n').length;
+const bigParse = best(() => parseProgram(big), 3);
+const check = best(() => checkSnippet(big), 3);
+console.log(
+  `check, ${bigLines}-line file: ${check.toFixed(1)} ms; parse alone ${bigParse.toFixed(1)} ms; ratio ${(check / bigParse).toFixed(1)}x`,
+);
