@@ -309,7 +309,8 @@ export function main(
           const printed = evaluation.program
             ? { stdout: evaluation.stdout ?? '', ...(evaluation.displayed !== undefined ? { displayed: evaluation.displayed } : {}) }
             : {};
-          io.stdout(`${JSON.stringify({ ...printed, results, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
+          const custom = evaluation.customLosses ? { customLosses: evaluation.customLosses.map((c) => ({ ...c, ...placeOf(c.range) })) } : {};
+          io.stdout(`${JSON.stringify({ ...printed, results, ...custom, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
         } else {
           if (evaluation.program) {
             // What the program printed, exactly, then what Loss Lens found in it.
@@ -331,7 +332,17 @@ export function main(
                 io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
             } else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
           }
-          if (evaluation.calls.length === 0) io.stdout('no loss call found\n');
+          for (const c of evaluation.customLosses ?? []) {
+            // A hand-written loss: its value, and the built-in it resembles on the same inputs.
+            const value = c.value.length === 1 ? c.value[0]!.toFixed(4) : `[${c.value.map((v) => v.toFixed(4)).join(', ')}]`;
+            io.stdout(`${c.range.line}:${c.range.column} ${c.name} (hand-written) = ${value}\n`);
+            if (c.builtin) {
+              io.stdout(`  ${c.builtin.label} on the same inputs = ${c.builtin.value.toFixed(4)}\n`);
+              if (c.builtin.reason) io.stdout(`  why they differ: ${c.builtin.reason}\n`);
+            }
+            io.stdout('\n');
+          }
+          if (evaluation.calls.length === 0 && !evaluation.customLosses?.length) io.stdout('no loss call found\n');
           const listing =
             evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
           if (listing) (failed ? io.stderr : io.stdout)(listing);

@@ -16,6 +16,8 @@ import { TorchBridge, type RuntimeLossCall } from './torch-bridge';
 import type { PyValue } from './values';
 
 export type { RuntimeLossCall } from './torch-bridge';
+export type { CustomLossCall } from './custom-loss';
+import type { CustomLossCall } from './custom-loss';
 
 /** Options of {@link runProgram}. */
 export interface RunOptions {
@@ -39,6 +41,8 @@ export interface ProgramRun {
   readonly stdout: string;
   /** Every loss call, in the order it ran. */
   readonly calls: readonly RuntimeLossCall[];
+  /** The hand-written losses it called (functions and modules named like a loss), with the built-in beside each. */
+  readonly customLosses: readonly CustomLossCall[];
   /** Why the run stopped early, and the syntax errors of a program that was not run. */
   readonly diagnostics: readonly Diagnostic[];
   /** Jupyter's display of the value of a last bare expression, when there is one. */
@@ -61,6 +65,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
       parsed: false,
       stdout: '',
       calls: [],
+      customLosses: [],
       diagnostics: program.diagnostics,
       completed: false,
       boundNames: new Set(),
@@ -142,6 +147,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     parsed: true,
     stdout: bridge.stdout,
     calls: bridge.calls,
+    customLosses: bridge.customLosses,
     diagnostics,
     completed,
     boundNames: boundNames(program.body),

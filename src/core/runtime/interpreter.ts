@@ -97,6 +97,8 @@ export interface RuntimeHost {
   /** Truthiness of a tensor; iteration over a tensor; len of a tensor. */
   tensorTruth(t: TorchTensor): boolean;
   tensorRows(t: TorchTensor): PyValue[];
+  /** Called after a call of a function (or `nn.Module`) written in the program returned. */
+  onUserCall?(name: string, args: readonly PyValue[], self: PyValue | undefined, result: PyValue, site: CallSite): void;
   /** Called when a statement starts (loss calls are attributed to it). */
   onStatement?(stmt: ast.ProgramStmt): void;
   /** Calls a value the interpreter does not know how to call (NumPy scalar types, ...); undefined if not callable. */
@@ -657,7 +659,11 @@ export class Interpreter {
   /** Calls any callable with evaluated arguments. */
   callValue(fn: PyValue, args: CallArguments, site: CallSite): PyValue {
     this.step();
-    if (fn instanceof PyFunction) return this.callFunction(fn, args.args, args.kwargs);
+    if (fn instanceof PyFunction) {
+      const result = this.callFunction(fn, args.args, args.kwargs);
+      this.host.onUserCall?.(fn.name, args.args, undefined, result, site);
+      return result;
+    }
     if (fn instanceof PyBuiltin) return fn.call(args, site);
     if (fn instanceof PyBoundMethod) {
       if (fn.func instanceof PyFunction) return this.callFunction(fn.func, [fn.self, ...args.args], args.kwargs);

@@ -29,6 +29,7 @@ import { BudgetExceeded, NotModelled, TorchError } from '../torch/errors';
 import { TorchTensor, storeValues } from '../torch/tensor';
 import { convInit, embeddingInit, layerNormInit, linearInit, type NamedTensor } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
+import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
 import { Interpreter, type RuntimeHost, type RuntimeLimits } from './interpreter';
@@ -37,6 +38,7 @@ import { tensorRepr, tensorStr, moduleRepr } from './reprs';
 import {
   PyBuiltin,
   PyClass,
+  PyFunction,
   PyDType,
   PyDict,
   PyInstance,
@@ -211,6 +213,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       ndarray: new PyClass('ndarray', [], new Map(), 'numpy.ndarray'),
       parameter: new PyClass('Parameter', [], new Map(), 'torch.nn.parameter.Parameter'),
     };
+  }
+
+  /** The hand-written losses the program called, in order. */
+  readonly customLosses: CustomLossCall[] = [];
+
+  onUserCall(name: string, args: readonly PyValue[], self: PyValue | undefined, result: PyValue, site: CallSite): void {
+    if (looksLikeLoss(name, args, result)) this.customLosses.push(customLossCall(name, site.range, args, self, result));
   }
 
   /** A new torch tensor holding `data` converted to `dtype`. */
@@ -949,8 +958,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   /** Calling an nn.Module instance: `forward` of a program-written subclass, or the layer's own computation. */
   private callModule(self: PyInstance, args: CallArguments, site: CallSite): PyValue {
     const forward = self.cls.lookup('forward');
-    if (forward && !(forward instanceof PyBuiltin)) {
-      return this.interp.callValue(forward, { args: [self, ...args.args], kwargs: args.kwargs }, site);
+    if (forward instanceof PyFunction) {
+      const result = this.interp.callFunction(forward, [self, ...args.args], args.kwargs);
+      this.onUserCall(self.cls.name, args.args, self, result, site);
+      return result;
     }
     throw pyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
   }

@@ -7,7 +7,7 @@ import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { Call, Name } from '../python/ast';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
-import { runProgram } from '../runtime/index';
+import { runProgram, type CustomLossCall } from '../runtime/index';
 import { Interpreter, type SnippetTensor } from './interpreter';
 import { lossByName, type SnippetCall } from './loss-calls';
 import { SourceText } from './source';
@@ -40,6 +40,8 @@ export interface SnippetEvaluation {
   readonly displayed?: string;
   /** True when the text ran as a whole Python program (false: a fragment, evaluated statement by statement). */
   readonly program?: boolean;
+  /** The hand-written losses the program called, each with the built-in it resembles. */
+  readonly customLosses?: readonly CustomLossCall[];
 }
 
 /** What checking a file found. */
@@ -136,6 +138,7 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
     tensors: straight.tensors,
     stdout: run.stdout,
     program: true,
+    ...(run.customLosses.length > 0 ? { customLosses: run.customLosses } : {}),
     ...(run.displayed !== undefined ? { displayed: run.displayed } : {}),
   };
 }

@@ -61,4 +61,21 @@ describe('whole programs, as PyTorch runs them', () => {
       });
     }
   }
+
+  it('records a hand-written loss with the built-in it resembles, both as PyTorch computes them', () => {
+    const file = 'label_smoothing_module.py';
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const expected = JSON.parse(fs.readFileSync(path.join(dir, 'label_smoothing_module.2.x.json'), 'utf8')) as Labelled;
+    const run = runProgram(text);
+    const first = run.customLosses[0]!;
+    assert.equal(first.name, 'SmoothedCE');
+    assert.equal(first.range.line, 28);
+    // The program prints its own loss first: tensor(0.xxxx) as PyTorch printed it.
+    const printed = Number(/tensor\(([0-9.]+)\)/.exec(expected.stdout)![1]);
+    assert.ok(Math.abs(first.value[0]! - printed) < 5e-5, `${first.value[0]} vs printed ${printed}`);
+    // Beside it, nn.CrossEntropyLoss(label_smoothing=0.05) on the same inputs: PyTorch's value of that call.
+    assert.equal(first.builtin?.label, 'nn.CrossEntropyLoss(label_smoothing=0.05)');
+    assertClose([first.builtin!.value], [expected.calls[0]!.value as number], 'the built-in beside it');
+    assert.match(first.builtin!.reason ?? '', /ε\/C/);
+  });
 });
