@@ -259,7 +259,15 @@ export function main(
         }
         file ??= opts.input!;
         const explain = opts.explain ? { inputs, locale: opts.lang } : undefined;
-        exitCode = report(outcome, file, opts.json === true, io, { ...(classes ? { classes } : {}), inputs }, explain, opts.lang);
+        exitCode = report(
+          outcome,
+          file,
+          opts.json === true,
+          io,
+          { ...(classes ? { classes } : {}), inputs },
+          explain,
+          opts.lang,
+        );
       },
     );
 
@@ -276,11 +284,25 @@ export function main(
         .default('en'),
     )
     .addOption(torchOption())
+    .option('--seed <n>', 'the seed of the random draws a program makes without seeding (default 0: another draw)')
     .action(
       (
         file: string,
-        opts: { loss?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; torch?: TorchVersion },
+        opts: {
+          loss?: string;
+          json?: boolean;
+          explain?: boolean;
+          lang: DerivationLocale;
+          torch?: TorchVersion;
+          seed?: string;
+        },
       ) => {
+        const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+        if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) {
+          io.stderr(`loss-lens: --seed takes a whole number from 0 up, not '${opts.seed}'\n`);
+          exitCode = EXIT.usage;
+          return;
+        }
         const text = readFileOrFail(file, io);
         if (text === undefined) {
           exitCode = EXIT.usage;
@@ -289,6 +311,7 @@ export function main(
         const evaluation = evaluateSnippet(text, {
           ...(opts.loss ? { loss: opts.loss } : {}),
           ...(opts.torch ? { torchVersion: opts.torch } : {}),
+          ...(seed !== undefined ? { seed } : {}),
         });
         const failed = evaluation.diagnostics.some((d) => d.severity === 'error');
         if (opts.json) {
@@ -307,15 +330,24 @@ export function main(
           );
           // A whole program also reports exactly what it printed.
           const printed = evaluation.program
-            ? { stdout: evaluation.stdout ?? '', ...(evaluation.displayed !== undefined ? { displayed: evaluation.displayed } : {}) }
+            ? {
+                stdout: evaluation.stdout ?? '',
+                ...(evaluation.displayed !== undefined ? { displayed: evaluation.displayed } : {}),
+              }
             : {};
-          const custom = evaluation.customLosses ? { customLosses: evaluation.customLosses.map((c) => ({ ...c, ...placeOf(c.range) })) } : {};
-          io.stdout(`${JSON.stringify({ ...printed, results, ...custom, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
+          const custom = evaluation.customLosses
+            ? { customLosses: evaluation.customLosses.map((c) => ({ ...c, ...placeOf(c.range) })) }
+            : {};
+          io.stdout(
+            `${JSON.stringify({ ...printed, results, ...custom, diagnostics: evaluation.diagnostics }, null, 2)}\n`,
+          );
         } else {
           if (evaluation.program) {
             // What the program printed, exactly, then what Loss Lens found in it.
-            const text = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
-            if (text) io.stdout(`--- program output ---\n${text}${text.endsWith('\n') ? '' : '\n'}--- loss calls ---\n`);
+            const text =
+              (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
+            if (text)
+              io.stdout(`--- program output ---\n${text}${text.endsWith('\n') ? '' : '\n'}--- loss calls ---\n`);
           }
           for (const c of evaluation.calls) {
             const loops = (c as { loops?: readonly { line: number; iteration: number }[] }).loops;
@@ -334,7 +366,8 @@ export function main(
           }
           for (const c of evaluation.customLosses ?? []) {
             // A hand-written loss: its value, and the built-in it resembles on the same inputs.
-            const value = c.value.length === 1 ? c.value[0]!.toFixed(4) : `[${c.value.map((v) => v.toFixed(4)).join(', ')}]`;
+            const value =
+              c.value.length === 1 ? c.value[0]!.toFixed(4) : `[${c.value.map((v) => v.toFixed(4)).join(', ')}]`;
             io.stdout(`${c.range.line}:${c.range.column} ${c.name} (hand-written) = ${value}\n`);
             if (c.builtin) {
               io.stdout(`  ${c.builtin.label} on the same inputs = ${c.builtin.value.toFixed(4)}\n`);

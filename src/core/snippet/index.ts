@@ -24,6 +24,8 @@ export interface SnippetOptions {
   readonly origin?: Origin;
   /** Whose PyTorch the loss calls follow (default: current, 2.x). */
   readonly torchVersion?: TorchVersion;
+  /** The seed of the random draws a whole program makes without seeding first (default 0). */
+  readonly seed?: number;
 }
 
 /** What evaluating a snippet found. */
@@ -86,6 +88,7 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
   const run = runProgram(text, {
     origin: options.origin,
     ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
   // A fragment that is not a whole program (a printout pasted beside code, a cut-off selection) is evaluated
   // statement by statement, as before.
