@@ -373,7 +373,7 @@ for (const locale of ['en', 'zh-cn'] as const) {
       it('explains in the problem panel why a selection whose tensors are computed elsewhere has no value', async function () {
         this.timeout(120_000);
         // Random tensors now have a value (PyTorch's draw after torch.manual_seed(0)); a model defined elsewhere has
-        // none. The file is part of the workspace from the start, so Quick Open finds it at once.
+        // none. The file is one of the examples the workspace starts from, so Quick Open finds it at once.
         await workbench.openFile('elsewhere-logits.py');
         await workbench.selectAll();
         await workbench.contextMenu(title('command.computeOnSelection', locale));
