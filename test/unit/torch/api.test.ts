@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import {
   binaryOp,
+  dtypeAttribute,
+  numpyRemovedAlias,
   getItem,
   inPlaceOp,
   length,
@@ -112,6 +114,19 @@ describe('torch library: Python protocol helpers', () => {
     };
     assert.equal(r.typeName, 'torch.return_types.max');
     assert.deepEqual(r.names, ['values', 'indices']);
+  });
+});
+
+describe('torch library: module attributes', () => {
+  it('resolves dtype attributes and refuses real dtypes it does not hold', () => {
+    assert.equal(dtypeAttribute('torch.long'), 'int64');
+    assert.equal(dtypeAttribute('numpy.float32'), 'float32');
+    assert.equal(dtypeAttribute('torch.relu'), undefined);
+    assert.throws(() => dtypeAttribute('torch.complex64'), NotModelled);
+  });
+  it('np.float_ exists in NumPy 1 only', () => {
+    assert.equal(numpyRemovedAlias({ ...ctx, numpyMajor: 1 }, 'float_'), undefined);
+    assert.equal(numpyRemovedAlias(ctx, 'float_')?.pyType, 'AttributeError');
   });
 });
 
