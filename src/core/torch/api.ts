@@ -34,6 +34,7 @@ import {
   mapOperands,
   mathFunction,
   resultType,
+  roundHalfEven,
   SAME_DTYPE_FUNCTIONS,
   unary,
   where,
@@ -739,6 +740,18 @@ for (const [name, f] of [
     return mapOperands(ctx, [x, y], 'float64', 'bool', ([p, q]) => (f(p !== 0, q !== 0) ? 1 : 0));
   }) as Handler;
 }
+TORCH.round = ((ctx, args, kwargs) => {
+  const b = bind('round', 'input, *, decimals=0', args, kwargs);
+  const t = tensorArg('round', b.input);
+  const decimals = b.decimals === undefined ? 0 : intArg(b.decimals, 'decimals');
+  if (decimals === 0 || !isFloating(t.dtype)) return mathFunction(ctx, 'round', t);
+  // x * 10^d rounded half to even, then divided, each step in the tensor's dtype (negative d: / then *).
+  const r = t.dtype === 'float64' ? (v: number) => v : Math.fround;
+  const scale = r(10 ** Math.abs(decimals));
+  return mapOperands(ctx, [t], t.dtype, t.dtype, ([x]) =>
+    decimals > 0 ? r(roundHalfEven(r(x! * scale)) / scale) : r(roundHalfEven(r(x! / scale)) * scale),
+  );
+}) as Handler;
 TORCH.expand_as = ((ctx, args) => {
   const t = tensorArg('expand_as', args[0]);
   return expand(ctx, t, tensorArg('expand_as', args[1], 'other', 2).shape);
