@@ -3,7 +3,14 @@
  * ndarray methods and attributes, Python operators, subscripts, and the conversions Python's builtins need
  * (`bool(t)`, `len(t)`, iteration, `float(t)`). Anything not modelled raises {@link NotModelled}, never a guess.
  */
-import { CAST_METHODS, castValue, LEGACY_TENSOR_TYPES, promoteTypes } from '../reader/dtype';
+import {
+  CAST_METHODS,
+  castValue,
+  LEGACY_TENSOR_TYPES,
+  NUMPY_DTYPES,
+  promoteTypes,
+  TORCH_DTYPES,
+} from '../reader/dtype';
 import { isFloating, isIntegral, scalarTypeName, type DType } from '../tensor';
 import {
   bind,
@@ -27,6 +34,7 @@ import {
   mapOperands,
   mathFunction,
   resultType,
+  roundHalfEven,
   SAME_DTYPE_FUNCTIONS,
   unary,
   where,
@@ -732,6 +740,18 @@ for (const [name, f] of [
     return mapOperands(ctx, [x, y], 'float64', 'bool', ([p, q]) => (f(p !== 0, q !== 0) ? 1 : 0));
   }) as Handler;
 }
+TORCH.round = ((ctx, args, kwargs) => {
+  const b = bind('round', 'input, *, decimals=0', args, kwargs);
+  const t = tensorArg('round', b.input);
+  const decimals = b.decimals === undefined ? 0 : intArg(b.decimals, 'decimals');
+  if (decimals === 0 || !isFloating(t.dtype)) return mathFunction(ctx, 'round', t);
+  // x * 10^d rounded half to even, then divided, each step in the tensor's dtype (negative d: / then *).
+  const r = t.dtype === 'float64' ? (v: number) => v : Math.fround;
+  const scale = r(10 ** Math.abs(decimals));
+  return mapOperands(ctx, [t], t.dtype, t.dtype, ([x]) =>
+    decimals > 0 ? r(roundHalfEven(r(x! * scale)) / scale) : r(roundHalfEven(r(x! / scale)) * scale),
+  );
+}) as Handler;
 TORCH.expand_as = ((ctx, args) => {
   const t = tensorArg('expand_as', args[0]);
   return expand(ctx, t, tensorArg('expand_as', args[1], 'other', 2).shape);
@@ -1145,11 +1165,18 @@ export function tensorAttribute(ctx: TorchContext, t: TorchTensor, name: string)
 }
 
 /** Maps an operand for an operator: lists on either side of a NumPy operation are converted like NumPy does. */
-function operatorOperand(ctx: TorchContext, a: TArg, other: TArg): Operand {
+function operatorOperand(
+  ctx: TorchContext,
+  op: BinaryOperator,
+  a: TArg,
+  other: TArg,
+  left: TArg,
+  right: TArg,
+): Operand {
   if (a instanceof TorchTensor || isPyNumber(a)) return a;
   if (isSequence(a) && other instanceof TorchTensor && other.flavor === 'numpy')
     return fromData(ctx, a, undefined, 'numpy');
-  throw typeError(`unsupported operand type(s): '${pyTypeName(a)}' and '${pyTypeName(other)}'`);
+  throw typeError(`unsupported operand type(s) for ${op}: '${pyTypeName(left)}' and '${pyTypeName(right)}'`);
 }
 
 /**
@@ -1157,8 +1184,8 @@ function operatorOperand(ctx: TorchContext, a: TArg, other: TArg): Operand {
  * `binaryOp(ctx, '-', 2n, t)`). `@` is matrix multiplication.
  */
 export function binaryOp(ctx: TorchContext, op: BinaryOperator, a: TArg, b: TArg): TArg {
-  const x = operatorOperand(ctx, a, b);
-  const y = operatorOperand(ctx, b, a);
+  const x = operatorOperand(ctx, op, a, b, a, b);
+  const y = operatorOperand(ctx, op, b, a, a, b);
   if (op === '@') {
     if (!(x instanceof TorchTensor) || !(y instanceof TorchTensor)) {
       throw typeError(`unsupported operand type(s) for @: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
@@ -1211,6 +1238,22 @@ export function getItemOf(ctx: TorchContext, t: TorchTensor, index: IndexArg): T
 }
 
 export { getItem, setItem };
+
+/**
+ * The dtype a module attribute names: `torch.float32`, `torch.long`, `numpy.float32`, `numpy.int64`... (undefined
+ * for other names). A real dtype Loss Lens does not hold (`torch.complex64`, `numpy.uint16`) is NotModelled.
+ */
+export function dtypeAttribute(path: string): DType | undefined {
+  const [lib, ...rest] = path.split('.');
+  const name = rest.join('.');
+  const table = lib === 'torch' ? TORCH_DTYPES : lib === 'numpy' ? NUMPY_DTYPES : undefined;
+  if (!table || !(name in table)) return undefined;
+  const d = table[name];
+  if (d === null || d === undefined) throw new NotModelled(path);
+  return d;
+}
+
+export { moduleConstant, numpyRemovedAlias } from './numpy';
 
 /** `bool(t)` / `if t:`: PyTorch's and NumPy's truthiness (only one-element values have one). */
 export function truthiness(t: TorchTensor): boolean {

@@ -242,7 +242,7 @@ export function binary(ctx: OpContext, op: BinaryOperator, a: Operand, b: Operan
             : (x: number, y: number) => x * y;
       if (common === 'bool')
         return mapOperands(ctx, [a, b], common, common, ([x, y]) => (op === '+' ? x! || y! : x! && y!), flavor);
-      return mapOperands(ctx, [a, b], common, common, ([x, y]) => f(x!, y!), flavor);
+      return mapOperands(ctx, [a, b], common, common, (xs) => f(xs[0]!, xs[1]!), flavor);
     }
     case '/': {
       const out: DType = isFloating(common) ? common : flavor === 'numpy' ? 'float64' : 'float32';
