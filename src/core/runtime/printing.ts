@@ -57,7 +57,10 @@ export class Printer {
         return this.repr(new PyTuple(args));
       }
     }
-    if (v instanceof PyDType) return v.flavor === 'torch' ? `torch.${v.dtype}` : numpyDTypeName(v.dtype);
+    if (v instanceof PyDType) {
+      if (v.flavor === 'torch') return `torch.${v.dtype}`;
+      return v.scalarType ? `<class 'numpy.${numpyDTypeName(v.dtype)}'>` : numpyDTypeName(v.dtype);
+    }
     return this.repr(v);
   }
 
@@ -101,8 +104,10 @@ export class Printer {
       if (v instanceof PyBoundMethod) return `<bound method ${v.func.name} of ${this.repr(v.self, seen)}>`;
       if (v instanceof PyClass) return `<class '${v.qualname}'>`;
       if (v instanceof PyNamespace) return `<module '${v.path}'>`;
-      if (v instanceof PyDType)
-        return v.flavor === 'torch' ? `torch.${v.dtype}` : `dtype('${numpyDTypeName(v.dtype)}')`;
+      if (v instanceof PyDType) {
+        if (v.flavor === 'torch') return `torch.${v.dtype}`;
+        return v.scalarType ? `<class 'numpy.${numpyDTypeName(v.dtype)}'>` : `dtype('${numpyDTypeName(v.dtype)}')`;
+      }
       if (v instanceof PyIterator) return `<${v.typeName} object at 0x${address(this.interp.identity(v))}>`;
       if (v instanceof PyInstance) {
         const custom = v.cls.lookup('__repr__');

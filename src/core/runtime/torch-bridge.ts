@@ -137,26 +137,6 @@ const CONVENTIONAL_IMPORTS: Readonly<Record<string, string>> = {
   math: 'math',
 };
 
-/** Named dtypes of torch and NumPy. */
-const DTYPES: Readonly<Record<string, DType>> = {
-  float32: 'float32',
-  float: 'float32',
-  float64: 'float64',
-  double: 'float64',
-  float16: 'float16',
-  half: 'float16',
-  bfloat16: 'bfloat16',
-  int64: 'int64',
-  long: 'int64',
-  int32: 'int32',
-  int: 'int32',
-  int16: 'int16',
-  short: 'int16',
-  int8: 'int8',
-  uint8: 'uint8',
-  bool: 'bool',
-};
-
 /** A loss call the run made: the snippet record plus where in the program's loops it happened. */
 export interface RuntimeLossCall extends SnippetCall {
   /** The loops around the call (outermost first) and their iteration numbers (0-based). */
@@ -604,14 +584,17 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (random !== undefined) return random;
     }
     if (SUBMODULES.has(canonical)) return this.namespace(canonical);
-    if (
-      (canonical.startsWith('torch.') || canonical.startsWith('numpy.')) &&
-      canonical.split('.').length === 2 &&
-      DTYPES[last]
-    ) {
-      return new PyDType(DTYPES[last]!, canonical.startsWith('numpy.') ? 'numpy' : 'torch');
+    if ((canonical.startsWith('torch.') || canonical.startsWith('numpy.')) && canonical.split('.').length === 2) {
+      if (canonical.startsWith('numpy.')) {
+        // np.float_ and the other aliases NumPy 2 removed: AttributeError there, as NumPy raises it.
+        const removed = torchApi.numpyRemovedAlias(this.ctx, last);
+        if (removed) throw pyError(removed.pyType, removed.message);
+        if (canonical === 'numpy.float_') return new PyDType('float64', 'numpy', true);
+      }
+      const dtype = this.guard(canonical, () => torchApi.dtypeAttribute(canonical));
+      if (dtype)
+        return canonical.startsWith('numpy.') ? new PyDType(dtype, 'numpy', true) : new PyDType(dtype, 'torch');
     }
-    if (canonical === 'numpy.float_' && this.ctx.numpyMajor === 1) return new PyDType('float64', 'numpy');
     if (canonical.startsWith('torch.nn.functional.') || lossByLibraryPath(canonical)) {
       const loss = canonical.startsWith('torch.nn.functional.') ? lossByFunctional(last) : lossByLibraryPath(canonical);
       if (loss) return new PyBuiltin(last, (args, site) => this.lossCall(loss, 'functional', args, site));
@@ -766,6 +749,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       case 'detach':
         return new PyBuiltin('detach', () => new TorchTensor(t.dtype, t.shape, t.data, t.flavor));
     }
+    if (name === 'dtype' && t.flavor === 'numpy') return new PyDType(t.dtype, 'numpy');
     const draw = this.random.tensorMethod(t, name);
     if (draw !== undefined) return draw;
     const attr = this.guard(name, () => torchApi.tensorAttribute(this.ctx, t, name));

@@ -230,6 +230,8 @@ export class PyDType {
   constructor(
     readonly dtype: DType,
     readonly flavor: 'torch' | 'numpy',
+    /** A NumPy scalar type used as a dtype (`np.float32`, a class), rather than a `dtype('float32')` object. */
+    readonly scalarType = false,
   ) {}
 }
 
