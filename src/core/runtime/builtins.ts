@@ -60,7 +60,7 @@ export function makeBuiltins(host: BuiltinsHost): Map<string, PyValue> {
   const def = (name: string, fn: Fn, typeCheck?: (v: PyValue) => boolean): void => {
     table.set(name, new PyBuiltin(name, (a) => fn(a), typeCheck));
   };
-  const range = () => interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const range = () => interp.here();
   const items = (v: PyValue): PyValue[] => interp.toArray(v, range());
   const call = (fn: PyValue, ...args: PyValue[]): PyValue =>
     interp.callValue(fn, { args, kwargs: new Map() }, { node: undefined, range: range() });
@@ -513,7 +513,7 @@ function isInstance(host: BuiltinsHost, v: PyValue, cls: PyValue, table: Map<str
 
 /** A stable sort with Python's ordering, `key=` and `reverse=`. */
 export function sortValues(interp: Interpreter, xs: PyValue[], key: PyValue, reverse: boolean): PyValue[] {
-  const r = interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const r = interp.here();
   const keyed = xs.map((x, i) => ({
     x,
     i,
@@ -530,7 +530,7 @@ export function sortValues(interp: Interpreter, xs: PyValue[], key: PyValue, rev
 /** Methods of `str`, `list`, `dict`, `set` and `tuple` values. */
 export function builtinMethod(host: BuiltinsHost, obj: PyValue, name: string): PyValue | undefined {
   const { interp } = host;
-  const r = () => interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const r = () => interp.here();
   const m = (fn: (a: CallArguments) => PyValue): PyBuiltin => new PyBuiltin(name, fn);
   if (typeof obj === 'string') return strMethod(host, obj, name, m);
   if (obj instanceof PyList) {
@@ -693,7 +693,7 @@ function strMethod(
   m: (fn: (a: CallArguments) => PyValue) => PyBuiltin,
 ): PyValue | undefined {
   const { interp } = host;
-  const r = () => interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const r = () => interp.here();
   const str = (v: PyValue | undefined): string => {
     if (typeof v !== 'string') throw pyError('TypeError', `must be str, not ${typeName(v ?? null)}`);
     return v;
@@ -788,7 +788,7 @@ function strMethod(
 /** `template.format(*args, **kwargs)`. */
 export function strFormat(host: BuiltinsHost, template: string, a: CallArguments): string {
   const { interp } = host;
-  const r = () => interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const r = () => interp.here();
   let out = '';
   let auto = 0;
   for (let i = 0; i < template.length; i++) {
@@ -978,9 +978,4 @@ function erf(x: number): number {
   for (let n = 60; n >= 1; n--) cf = n / 2 / (ax + cf);
   const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + cf);
   return x < 0 ? erfc - 1 : 1 - erfc;
-}
-
-/** `PyDType` values are also NumPy scalar constructors (`np.float32(1.5)`); the bridge handles that call. */
-export function isDType(v: PyValue): v is PyDType {
-  return v instanceof PyDType;
 }

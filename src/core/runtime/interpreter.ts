@@ -134,6 +134,11 @@ export class Interpreter {
     this.globals.vars.set('__name__', '__main__');
   }
 
+  /** Where the run is: the statement being executed (the program's start before the first). */
+  here(): SourceRange {
+    return this.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  }
+
   /** A stable small integer identity for an object (dict keys, `id()`). */
   identity(o: object): number {
     let id = this.ids.get(o);

@@ -24,6 +24,7 @@ import {
   typeName,
   type PyValue,
 } from './values';
+import { numpyDTypeName } from '../torch/dims';
 import type { TorchTensor } from '../torch/tensor';
 
 /** How tensors and module instances print: supplied by the torch bridge. */
@@ -205,11 +206,6 @@ function isException(v: PyInstance): boolean {
 
 function address(id: number): string {
   return (0x7f0000000000 + id * 0x40).toString(16);
-}
-
-/** NumPy's dtype name (`float32`, `int64`, `bool`). */
-export function numpyDTypeName(dtype: string): string {
-  return dtype;
 }
 
 /** A formatting library error as the Python exception it stands for. */

@@ -346,7 +346,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   private here(): SourceRange {
-    return this.interp.current ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    return this.interp.here();
   }
 
   /** Runs a tensor-library call, turning its errors into Python exceptions and located stops. */

@@ -103,13 +103,14 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
     stop?.code === 'runtime/exception' && run.calls.some((c) => c.diagnostics.some((d) => d.severity === 'error'));
   let calls: SnippetCall[] = [...run.calls];
   const own: Diagnostic[] = stop && !stoppedByTorch ? [stop] : [];
-  if (
-    stop &&
-    (stop.code === 'runtime/not-modelled' || stop.code === 'runtime/not-run' || stop.code === 'runtime/budget')
-  ) {
-    // Past the line where the run stopped, the statement-by-statement evaluator still reads what it can.
+  // A run that stopped short of the end (something not modelled or not safe, a budget) left statements unread.
+  const cutShort =
+    stop !== undefined &&
+    (stop.code === 'runtime/not-modelled' || stop.code === 'runtime/not-run' || stop.code === 'runtime/budget');
+  if (cutShort) {
+    // Past the line where the run stopped, the statement-by-statement evaluator still reads what it can; the
+    // statement that stopped the run never finished, so its calls come from the statement evaluator too.
     const ran = new Set(calls.map((c) => `${c.range.line}:${c.range.column}`));
-    // The statement that stopped the run never finished: its calls come from the statement evaluator too.
     calls = [
       ...calls,
       ...straight.calls.filter(
@@ -117,11 +118,6 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
           c.range.line > stop.line || (c.range.line === stop.line && !ran.has(`${c.range.line}:${c.range.column}`)),
       ),
     ];
-  }
-  if (
-    stop &&
-    (stop.code === 'runtime/not-modelled' || stop.code === 'runtime/not-run' || stop.code === 'runtime/budget')
-  ) {
     // And what it says about those statements (budgets, unknown names), but not its notes on skipped blocks.
     const fromStatements = new Set(straight.calls.flatMap((c) => c.diagnostics));
     own.push(
