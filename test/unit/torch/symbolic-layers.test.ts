@@ -25,6 +25,7 @@ interface FixtureCase {
   config: Record<string, unknown>;
   inputs: (FixtureSpec | null)[];
   call: Record<string, unknown>;
+  param_dtype?: DType;
   output?: unknown;
   error?: { type: string; message: string; stage: string };
 }
@@ -62,7 +63,10 @@ for (const version of ['2.x', '1.13'] as const) {
     });
     for (const c of file.cases) {
       it(`${c.id} ${JSON.stringify(c.config)} ${JSON.stringify(c.inputs.map((i) => i?.shape ?? null))}`, () => {
-        const result = layerForward(c.layer, c.config, c.inputs.map(toInput), c.call, { torchVersion: version });
+        const result = layerForward(c.layer, c.config, c.inputs.map(toInput), c.call, {
+          torchVersion: version,
+          ...(c.param_dtype ? { parameterDtype: c.param_dtype } : {}),
+        });
         assert.ok(result, `no rule for ${c.layer}`);
         const expected = c.error ? { error: c.error } : { output: c.output };
         assert.deepEqual(plain(result), expected);
@@ -98,7 +102,10 @@ describe('nn layer shapes: a symbol in place of any labelled size', () => {
       it(`${c.id} with S for dim ${axis}`, () => {
         const inputs = c.inputs.map(toInput);
         inputs[0] = { shape: shape.map((d, i) => (i === axis ? S : d)), dtype: first.dtype };
-        const result = layerForward(c.layer, c.config, inputs, c.call, { torchVersion: '2.x' })!;
+        const result = layerForward(c.layer, c.config, inputs, c.call, {
+          torchVersion: '2.x',
+          ...(c.param_dtype ? { parameterDtype: c.param_dtype } : {}),
+        })!;
         if (isLayerError(result)) {
           // Which exception can depend on the symbol (a query width that is not embed_dim fails one check, one
           // that is fails on the key), but that one is raised must not.

@@ -52,6 +52,8 @@ export interface LayerOptions {
   readonly torchVersion?: '2.x' | '1.13';
   /** `model.train()` (the default, as a freshly built module) or `model.eval()`. */
   readonly training?: boolean;
+  /** The dtype of the layer's parameters: float32 as built, float64 after `model.double()`. */
+  readonly parameterDtype?: DType;
 }
 
 /** Whether a result is PyTorch's exception. */
@@ -68,6 +70,20 @@ function ok(output: LayerOutput): LayerResult {
 }
 
 const v1 = (o: LayerOptions | undefined): boolean => o?.torchVersion === '1.13';
+const paramDtype = (o: LayerOptions | undefined): DType => o?.parameterDtype ?? 'float32';
+/** `Float`, `Double`, `Long`: the names of ATen's dtype messages. */
+const Name = scalarTypeName;
+/** `float`, `double`: the lower-case names of the convolution's dtype message. */
+const lower = (d: DType): string => scalarTypeName(d).toLowerCase();
+/** The `mat1 and mat2 must have the same dtype` of a matrix product with the layer's weight. */
+function matmulDtype(input: DType, param: DType, options?: LayerOptions): LayerError {
+  return fail(
+    'RuntimeError',
+    v1(options)
+      ? 'mat1 and mat2 must have the same dtype'
+      : `mat1 and mat2 must have the same dtype, but got ${Name(input)} and ${Name(param)}`,
+  );
+}
 
 /** A definite "these differ" (an unknown answer is not a mismatch). */
 function differs(a: Dim, b: Dim): boolean {
@@ -119,14 +135,7 @@ function matmulLayer(input: TensorSpec, inFeatures: number, outFeatures: number,
   const { shape, dtype } = input;
   if (shape.length === 0)
     return fail('RuntimeError', 'both arguments to linear need to be at least 1D, but they are 0D and 2D');
-  if (dtype !== 'float32') {
-    return fail(
-      'RuntimeError',
-      v1(options)
-        ? 'mat1 and mat2 must have the same dtype'
-        : `mat1 and mat2 must have the same dtype, but got ${scalarTypeName(dtype)} and Float`,
-    );
-  }
+  if (dtype !== paramDtype(options)) return matmulDtype(dtype, paramDtype(options), options);
   const last = shape[shape.length - 1]!;
   if (differs(last, inFeatures)) {
     const rows = productOfDims(shape.slice(0, -1));
@@ -146,7 +155,12 @@ export interface BilinearConfig {
 }
 
 /** `nn.Bilinear`: `[*, in1], [*, in2] -> [*, out]`. */
-export function bilinear(config: BilinearConfig, input1: TensorSpec, input2: TensorSpec): LayerResult {
+export function bilinear(
+  config: BilinearConfig,
+  input1: TensorSpec,
+  input2: TensorSpec,
+  options?: LayerOptions,
+): LayerResult {
   const a = input1.shape;
   const b = input2.shape;
   const lastA = a[a.length - 1]!;
@@ -173,6 +187,15 @@ export function bilinear(config: BilinearConfig, input1: TensorSpec, input2: Ten
       }
     }
   }
+  const param = paramDtype(options);
+  if (input1.dtype !== param || input2.dtype !== param) {
+    return fail(
+      'RuntimeError',
+      v1(options)
+        ? `expected scalar type ${Name(input1.dtype)} but found ${Name(param)}`
+        : `All tensors must have the same dtype, got input1: ${lower(input1.dtype)}, input2: ${lower(input2.dtype)}, weight: ${lower(param)}, bias: ${lower(param)}`,
+    );
+  }
   return ok({ shape: [...a.slice(0, -1), config.out_features], dtype: input1.dtype });
 }
 
@@ -193,10 +216,10 @@ function indicesCheck(dtype: DType, fn: string): LayerError | undefined {
 }
 
 /** `nn.Embedding`: integer indices `[*] -> [*, embedding_dim]` float32. */
-export function embedding(config: EmbeddingConfig, input: TensorSpec): LayerResult {
+export function embedding(config: EmbeddingConfig, input: TensorSpec, options?: LayerOptions): LayerResult {
   const bad = indicesCheck(input.dtype, 'embedding');
   if (bad) return bad;
-  return ok({ shape: [...input.shape, config.embedding_dim], dtype: 'float32' });
+  return ok({ shape: [...input.shape, config.embedding_dim], dtype: paramDtype(options) });
 }
 
 /** `nn.EmbeddingBag(num_embeddings, embedding_dim, mode='mean', include_last_offset=False)`. */
@@ -206,7 +229,12 @@ export interface EmbeddingBagConfig extends EmbeddingConfig {
 }
 
 /** `nn.EmbeddingBag`: `[B, L]` bags, or flat `[N]` indices with `offsets [B]`, `-> [B, embedding_dim]`. */
-export function embeddingBag(config: EmbeddingBagConfig, input: TensorSpec, offsets?: TensorSpec | null): LayerResult {
+export function embeddingBag(
+  config: EmbeddingBagConfig,
+  input: TensorSpec,
+  offsets?: TensorSpec | null,
+  options?: LayerOptions,
+): LayerResult {
   const rank = input.shape.length;
   let bags: Dim;
   if (rank === 2) {
@@ -226,7 +254,7 @@ export function embeddingBag(config: EmbeddingBagConfig, input: TensorSpec, offs
   }
   const bad = indicesCheck(input.dtype, 'embedding_bag');
   if (bad) return bad;
-  return ok({ shape: [bags, config.embedding_dim], dtype: 'float32' });
+  return ok({ shape: [bags, config.embedding_dim], dtype: paramDtype(options) });
 }
 
 // --- Convolutions ----------------------------------------------------------------------------------------------------
@@ -281,15 +309,7 @@ export function conv(
   }
   const unbatched = rank === n + 1;
   const batched = unbatched ? [1, ...input.shape] : input.shape;
-  if (input.dtype === 'float64') {
-    const conv2dIn113 = v1(options) && n === 2 && !transposed;
-    return fail(
-      'RuntimeError',
-      v1(options) && !conv2dIn113
-        ? 'expected scalar type Double but found Float'
-        : 'Input type (double) and bias type (float) should be the same',
-    );
-  }
+  if (input.dtype !== paramDtype(options)) return convDtype(n, transposed, config.bias ?? true, input.dtype, options);
   const channels = batched[1]!;
   const weight = transposed
     ? [config.in_channels, config.out_channels / groups, ...kernel]
@@ -328,6 +348,18 @@ export function conv(
   }
   const shape = [batched[0]!, config.out_channels, ...out];
   return ok({ shape: unbatched ? shape.slice(1) : shape, dtype: input.dtype });
+}
+
+/** The dtype mismatch of a convolution's input and weights: the kernel that notices, and so the text, varies. */
+function convDtype(n: number, transposed: boolean, bias: boolean, input: DType, options?: LayerOptions): LayerError {
+  const param = paramDtype(options);
+  const scalar = `expected scalar type ${Name(input)} but found ${Name(param)}`;
+  const mkldnn = `Input type (torch.${Name(input)}Tensor) and weight type (torch.${Name(param)}Tensor) should be the same or input should be a MKLDNN tensor and weight is a dense tensor`;
+  const biasText = `Input type (${lower(input)}) and bias type (${lower(param)}) should be the same`;
+  if (transposed) return fail('RuntimeError', v1(options) ? scalar : mkldnn);
+  if (!bias) return fail('RuntimeError', scalar);
+  if (!v1(options) || n === 2) return fail('RuntimeError', biasText);
+  return fail('RuntimeError', input === 'float32' ? mkldnn : scalar);
 }
 
 // --- Pooling ---------------------------------------------------------------------------------------------------------
@@ -527,19 +559,30 @@ export function batchNorm(
     const bad = verifyBatchSize(input.shape);
     if (bad) return bad;
   }
-  if (input.dtype === 'float64' && (tracking || (config.affine ?? true))) {
-    return fail(
-      'RuntimeError',
-      v1(options)
-        ? 'mixed dtype (CPU): expect input to have scalar type of BFloat16'
-        : 'mixed dtype (CPU): all inputs must share same datatype.',
-    );
+  if (input.dtype !== paramDtype(options) && (tracking || (config.affine ?? true))) {
+    return normDtype('batch', input.dtype, options);
   }
   const channels = input.shape[1]!;
   if (tracking && differs(channels, config.num_features)) {
     return fail('RuntimeError', `running_mean should contain ${showDim(channels)} elements not ${config.num_features}`);
   }
   return ok(input);
+}
+
+/** The dtype mismatch of a normalisation's input and its weight or running statistics. */
+function normDtype(kind: 'batch' | 'layer' | 'group', input: DType, options?: LayerOptions): LayerError {
+  // torch 1.13 had the mixed-dtype kernels for batch norm only.
+  if (v1(options) && kind !== 'batch') {
+    return fail('RuntimeError', `expected scalar type ${Name(input)} but found ${Name(paramDtype(options))}`);
+  }
+  if (input === 'float32')
+    return fail('RuntimeError', 'mixed dtype (CPU): expect parameter to have scalar type of Float');
+  return fail(
+    'RuntimeError',
+    v1(options)
+      ? 'mixed dtype (CPU): expect input to have scalar type of BFloat16'
+      : 'mixed dtype (CPU): all inputs must share same datatype.',
+  );
 }
 
 /** `nn.LayerNorm(normalized_shape, eps, elementwise_affine=True)`. */
@@ -549,7 +592,7 @@ export interface LayerNormConfig {
 }
 
 /** `nn.LayerNorm`: the trailing dims must equal `normalized_shape`. */
-export function layerNorm(config: LayerNormConfig, input: TensorSpec): LayerResult {
+export function layerNorm(config: LayerNormConfig, input: TensorSpec, options?: LayerOptions): LayerResult {
   const ns = typeof config.normalized_shape === 'number' ? [config.normalized_shape] : [...config.normalized_shape];
   const shape = input.shape;
   const tail = shape.slice(shape.length - ns.length);
@@ -559,6 +602,9 @@ export function layerNorm(config: LayerNormConfig, input: TensorSpec): LayerResu
       'RuntimeError',
       `Given normalized_shape=${showShape(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size${showShape(shape)}`,
     );
+  }
+  if ((config.elementwise_affine ?? true) && input.dtype !== paramDtype(options)) {
+    return normDtype('layer', input.dtype, options);
   }
   return ok(input);
 }
@@ -604,6 +650,7 @@ export function groupNorm(config: GroupNormConfig, input: TensorSpec, options?: 
       `Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [${channels}] and input of shape ${showShape(shape)}`,
     );
   }
+  if ((config.affine ?? true) && input.dtype !== paramDtype(options)) return normDtype('group', input.dtype, options);
   return ok(input);
 }
 
@@ -677,7 +724,12 @@ export interface PReLUConfig {
 }
 
 /** Shape-preserving activations (`ReLU`, `GELU`, `Tanh`, …, `Identity`); PReLU checks its channel count. */
-export function activation(name: string, input: TensorSpec, config: PReLUConfig = {}): LayerResult {
+export function activation(
+  name: string,
+  input: TensorSpec,
+  config: PReLUConfig = {},
+  options?: LayerOptions,
+): LayerResult {
   if (name === 'PReLU' && (config.num_parameters ?? 1) !== 1) {
     const channels = input.shape.length >= 2 ? input.shape[1]! : input.shape[0];
     if (channels !== undefined && differs(channels, config.num_parameters!)) {
@@ -686,6 +738,15 @@ export function activation(name: string, input: TensorSpec, config: PReLUConfig 
         `Mismatch of parameter numbers and input channel size. Found parameter numbers = ${config.num_parameters} and channel size = ${showDim(channels)}.`,
       );
     }
+  }
+  const param = paramDtype(options);
+  if (name === 'PReLU' && input.dtype !== param) {
+    return fail(
+      'RuntimeError',
+      v1(options)
+        ? `Found dtype ${Name(param)} but expected ${Name(input.dtype)}`
+        : `prelu: Type promoting not supported. Got ${Name(input.dtype)} and ${Name(param)}`,
+    );
   }
   return ok(input);
 }
@@ -805,12 +866,13 @@ export function recurrent(
       }
     }
   }
-  if (input.dtype !== 'float32') {
+  const param = paramDtype(options);
+  if (input.dtype !== param) {
     return fail(
       v1(options) ? 'RuntimeError' : 'ValueError',
       v1(options)
         ? 'mat1 and mat2 must have the same dtype'
-        : `RNN input dtype (torch.${input.dtype}) does not match weight dtype (torch.float32). Convert input: input.to(torch.float32), or convert model: model.to(torch.${input.dtype})`,
+        : `RNN input dtype (torch.${input.dtype}) does not match weight dtype (torch.${param}). Convert input: input.to(torch.${param}), or convert model: model.to(torch.${input.dtype})`,
     );
   }
   const features = directions * hiddenOut;
@@ -853,6 +915,7 @@ export function multiheadAttention(
   key: TensorSpec,
   value: TensorSpec,
   call: MultiheadAttentionCall = {},
+  options?: LayerOptions,
 ): LayerResult {
   const E = config.embed_dim;
   const heads = config.num_heads;
@@ -892,6 +955,8 @@ export function multiheadAttention(
   const v = batched ? seqFirst(value.shape) : [value.shape[0]!, 1, value.shape[1]!];
   if (differs(q[2]!, E))
     return fail('AssertionError', `was expecting embedding dimension of ${E}, but got ${showDim(q[2]!)}`);
+  // The input projection is the first product with the weights.
+  if (query.dtype !== paramDtype(options)) return matmulDtype(query.dtype, paramDtype(options), options);
   if (sameEmbed) {
     const kk = batched ? k : key.shape;
     const vv = batched ? v : value.shape;
@@ -963,18 +1028,22 @@ export interface TransformerLayerConfig {
   readonly norm_first?: boolean;
 }
 
-function selfAttention(config: TransformerLayerConfig, x: TensorSpec): LayerResult {
+function selfAttention(config: TransformerLayerConfig, x: TensorSpec, options?: LayerOptions): LayerResult {
   const mha = { embed_dim: config.d_model, num_heads: config.nhead, batch_first: config.batch_first };
   if (config.norm_first) {
-    const normed = layerNorm({ normalized_shape: [config.d_model] }, x);
+    const normed = layerNorm({ normalized_shape: [config.d_model] }, x, options);
     if (isLayerError(normed)) return normed;
   }
-  return multiheadAttention(mha, x, x, x, { queryIsKey: true, keyIsValue: true });
+  return multiheadAttention(mha, x, x, x, { queryIsKey: true, keyIsValue: true }, options);
 }
 
 /** `nn.TransformerEncoderLayer`: `src` → the same shape. */
-export function transformerEncoderLayer(config: TransformerLayerConfig, src: TensorSpec): LayerResult {
-  const attended = selfAttention(config, src);
+export function transformerEncoderLayer(
+  config: TransformerLayerConfig,
+  src: TensorSpec,
+  options?: LayerOptions,
+): LayerResult {
+  const attended = selfAttention(config, src, options);
   if (isLayerError(attended)) return attended;
   return ok(src);
 }
@@ -984,11 +1053,12 @@ export function transformerDecoderLayer(
   config: TransformerLayerConfig,
   tgt: TensorSpec,
   memory: TensorSpec,
+  options?: LayerOptions,
 ): LayerResult {
-  const attended = selfAttention(config, tgt);
+  const attended = selfAttention(config, tgt, options);
   if (isLayerError(attended)) return attended;
   const mha = { embed_dim: config.d_model, num_heads: config.nhead, batch_first: config.batch_first };
-  const cross = multiheadAttention(mha, tgt, memory, memory, { keyIsValue: true });
+  const cross = multiheadAttention(mha, tgt, memory, memory, { keyIsValue: true }, options);
   if (isLayerError(cross)) return cross;
   return ok(tgt);
 }
@@ -1184,9 +1254,9 @@ export function layerForward(
   const c = config as never;
   const spatial = Number(name.match(/([123])d$/)?.[1] ?? 0) as 1 | 2 | 3;
   if (name === 'Linear') return linear(c, tensor(0), options);
-  if (name === 'Bilinear') return bilinear(c, tensor(0), tensor(1));
-  if (name === 'Embedding') return embedding(c, tensor(0));
-  if (name === 'EmbeddingBag') return embeddingBag(c, tensor(0), inputs[1] as TensorSpec | null | undefined);
+  if (name === 'Bilinear') return bilinear(c, tensor(0), tensor(1), options);
+  if (name === 'Embedding') return embedding(c, tensor(0), options);
+  if (name === 'EmbeddingBag') return embeddingBag(c, tensor(0), inputs[1] as TensorSpec | null | undefined, options);
   if (/^Conv[123]d$/.test(name)) return conv(spatial, c, tensor(0), options);
   if (/^ConvTranspose[123]d$/.test(name)) return conv(spatial, c, tensor(0), { ...options, transposed: true });
   if (/^(Max|Avg)Pool[123]d$/.test(name))
@@ -1195,10 +1265,10 @@ export function layerForward(
     return adaptivePool(name.includes('Max') ? 'max' : 'avg', spatial, c, tensor(0));
   if (/^BatchNorm[123]d$/.test(name)) return batchNorm(spatial, c, tensor(0), options);
   if (/^InstanceNorm[123]d$/.test(name)) return instanceNorm(spatial, c, tensor(0), options);
-  if (name === 'LayerNorm') return layerNorm(c, tensor(0));
+  if (name === 'LayerNorm') return layerNorm(c, tensor(0), options);
   if (name === 'GroupNorm') return groupNorm(c, tensor(0), options);
   if (/^(Dropout[123]?d?|AlphaDropout)$/.test(name)) return dropout(name as Parameters<typeof dropout>[0], tensor(0));
-  if (ACTIVATIONS.has(name)) return activation(name, tensor(0), c);
+  if (ACTIVATIONS.has(name)) return activation(name, tensor(0), c, options);
   if (name === 'Softmax' || name === 'LogSoftmax' || name === 'Softmin') return softmax(c, tensor(0));
   if (name === 'Flatten') return flatten(c, tensor(0));
   if (name === 'Unflatten') return unflatten(c, tensor(0));
@@ -1206,10 +1276,10 @@ export function layerForward(
     return recurrent(name, c, tensor(0), inputs[1] as TensorSpec | readonly TensorSpec[] | null | undefined, options);
   }
   if (name === 'MultiheadAttention') {
-    return multiheadAttention(c, tensor(0), tensor(1), tensor(2), call as MultiheadAttentionCall);
+    return multiheadAttention(c, tensor(0), tensor(1), tensor(2), call as MultiheadAttentionCall, options);
   }
-  if (name === 'TransformerEncoderLayer') return transformerEncoderLayer(c, tensor(0));
-  if (name === 'TransformerDecoderLayer') return transformerDecoderLayer(c, tensor(0), tensor(1));
+  if (name === 'TransformerEncoderLayer') return transformerEncoderLayer(c, tensor(0), options);
+  if (name === 'TransformerDecoderLayer') return transformerDecoderLayer(c, tensor(0), tensor(1), options);
   if (name === 'Upsample') return upsample(c, tensor(0), options);
   if (name === 'PixelShuffle') return pixelShuffle(c, tensor(0));
   if (name === 'PixelUnshuffle') return pixelUnshuffle(c, tensor(0));
