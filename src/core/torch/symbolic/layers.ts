@@ -73,8 +73,9 @@ const v1 = (o: LayerOptions | undefined): boolean => o?.torchVersion === '1.13';
 const paramDtype = (o: LayerOptions | undefined): DType => o?.parameterDtype ?? 'float32';
 /** `Float`, `Double`, `Long`: the names of ATen's dtype messages. */
 const Name = scalarTypeName;
-/** `float`, `double`: the lower-case names of the convolution's dtype message. */
-const lower = (d: DType): string => scalarTypeName(d).toLowerCase();
+/** `float`, `double`, `c10::Half`: C++'s names, in the convolution's dtype message. */
+const lower = (d: DType): string =>
+  d === 'float16' || d === 'bfloat16' ? `c10::${scalarTypeName(d)}` : scalarTypeName(d).toLowerCase();
 /** The `mat1 and mat2 must have the same dtype` of a matrix product with the layer's weight. */
 function matmulDtype(input: DType, param: DType, options?: LayerOptions): LayerError {
   return fail(
@@ -130,11 +131,13 @@ export function linear(config: LinearConfig, input: TensorSpec, options?: LayerO
   return matmulLayer(input, config.in_features, config.out_features, options);
 }
 
-/** The `x @ W.T` of a Linear with a float32 weight `[out, in]`: PyTorch's addmm/matmul checks. */
+/** The `x @ W.T` of a Linear with its weight `[out, in]`: PyTorch's addmm/matmul checks. */
 function matmulLayer(input: TensorSpec, inFeatures: number, outFeatures: number, options?: LayerOptions): LayerResult {
   const { shape, dtype } = input;
-  if (shape.length === 0)
-    return fail('RuntimeError', 'both arguments to linear need to be at least 1D, but they are 0D and 2D');
+  if (shape.length === 0) {
+    const fn = v1(options) ? 'matmul' : 'linear';
+    return fail('RuntimeError', `both arguments to ${fn} need to be at least 1D, but they are 0D and 2D`);
+  }
   if (dtype !== paramDtype(options)) return matmulDtype(dtype, paramDtype(options), options);
   const last = shape[shape.length - 1]!;
   if (differs(last, inFeatures)) {
@@ -356,7 +359,11 @@ function convDtype(n: number, transposed: boolean, bias: boolean, input: DType, 
   const scalar = `expected scalar type ${Name(input)} but found ${Name(param)}`;
   const mkldnn = `Input type (torch.${Name(input)}Tensor) and weight type (torch.${Name(param)}Tensor) should be the same or input should be a MKLDNN tensor and weight is a dense tensor`;
   const biasText = `Input type (${lower(input)}) and bias type (${lower(param)}) should be the same`;
-  if (transposed) return fail('RuntimeError', v1(options) ? scalar : mkldnn);
+  if (transposed) return fail('RuntimeError', !v1(options) && input === 'float32' ? mkldnn : scalar);
+  // torch 1.13 runs conv1d through the 2-d kernel, which has no half-precision CPU version.
+  if (v1(options) && n === 1 && input === 'float16') {
+    return fail('RuntimeError', `"slow_conv2d_cpu" not implemented for 'Half'`);
+  }
   if (!bias) return fail('RuntimeError', scalar);
   if (!v1(options) || n === 2) return fail('RuntimeError', biasText);
   return fail('RuntimeError', input === 'float32' ? mkldnn : scalar);
@@ -563,8 +570,16 @@ export function batchNorm(
     return normDtype('batch', input.dtype, options);
   }
   const channels = input.shape[1]!;
-  if (tracking && differs(channels, config.num_features)) {
-    return fail('RuntimeError', `running_mean should contain ${showDim(channels)} elements not ${config.num_features}`);
+  if (differs(channels, config.num_features)) {
+    if (tracking) {
+      return fail(
+        'RuntimeError',
+        `running_mean should contain ${showDim(channels)} elements not ${config.num_features}`,
+      );
+    }
+    if (config.affine ?? true) {
+      return fail('RuntimeError', `weight should contain ${showDim(channels)} elements not ${config.num_features}`);
+    }
   }
   return ok(input);
 }
@@ -630,6 +645,8 @@ export function groupNorm(config: GroupNormConfig, input: TensorSpec, options?: 
   }
   const shape = input.shape;
   if (shape.length < 2) {
+    // torch 1.13 has no rank check of its own: reading the channel count fails.
+    if (v1(options)) return wrapDim(1, shape.length) as LayerError;
     return fail('RuntimeError', `Expected at least 2 dimensions for input tensor but received ${shape.length}`);
   }
   const c = shape[1]!;
@@ -731,8 +748,9 @@ export function activation(
   options?: LayerOptions,
 ): LayerResult {
   if (name === 'PReLU' && (config.num_parameters ?? 1) !== 1) {
-    const channels = input.shape.length >= 2 ? input.shape[1]! : input.shape[0];
-    if (channels !== undefined && differs(channels, config.num_parameters!)) {
+    // A 0-d or 1-d input has one channel.
+    const channels = input.shape.length >= 2 ? input.shape[1]! : 1;
+    if (differs(channels, config.num_parameters!)) {
       return fail(
         'RuntimeError',
         `Mismatch of parameter numbers and input channel size. Found parameter numbers = ${config.num_parameters} and channel size = ${showDim(channels)}.`,
@@ -983,7 +1001,7 @@ export function multiheadAttention(
     if (differs(k[0]!, v[0]!) || differs(k[1]!, v[1]!)) {
       return fail(
         'AssertionError',
-        `key's sequence and batch dims ${tuple(k.slice(0, 2))} do not match value's ${tuple(v.slice(0, 2))}`,
+        `key's sequence and batch dims ${torchSize(k.slice(0, 2))} do not match value's ${torchSize(v.slice(0, 2))}`,
       );
     }
     if (differs(k[2]!, kdim)) {
