@@ -5,6 +5,7 @@ import type { DType } from '../../../src/core/tensor';
 import { addDims, mulDims, showShape, sym, type Dim } from '../../../src/core/torch/symbolic/dim';
 import {
   conv,
+  isKnownLayer,
   isLayerError,
   layerForward,
   linear,
@@ -245,6 +246,20 @@ describe('nn layer shapes over symbolic dims', () => {
       errorOf(layerForward('TransformerEncoderLayer', { d_model: 16, nhead: 4 }, [f32(T, B, 12)])),
       'was expecting embedding dimension of 16, but got 12',
     );
+  });
+
+  it('knows every labelled layer class by name, and no other', () => {
+    const file = JSON.parse(readFileSync(path.join(fixtures, 'layer-shapes.2.x.json'), 'utf8')) as {
+      cases: FixtureCase[];
+    };
+    for (const name of new Set(file.cases.map((c) => c.layer))) assert.ok(isKnownLayer(name), name);
+    for (const name of ['Transformer', 'Conv4d', 'MyBlock', 'Sequential']) assert.ok(!isKnownLayer(name), name);
+    assert.equal(layerForward('MyBlock', {}, [f32(B, 3)]), undefined);
+  });
+
+  it('keeps a fractional scale exact over a symbolic size', () => {
+    assert.equal(shapeOf(layerForward('Upsample', { scale_factor: 1.5 }, [f32(B, 3, H, 4)])), '[B, 3, 3*H//2, 6]');
+    assert.equal(shapeOf(layerForward('Upsample', { scale_factor: 0.5 }, [f32(B, 3, H, 4)])), '[B, 3, H//2, 2]');
   });
 
   it('reports training-mode batch statistics on one sample only when the size is definitely 1', () => {
