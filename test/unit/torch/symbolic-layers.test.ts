@@ -257,6 +257,32 @@ describe('nn layer shapes over symbolic dims', () => {
     assert.equal(layerForward('MyBlock', {}, [f32(B, 3)]), undefined);
   });
 
+  it('never throws, whatever the rank of the inputs', () => {
+    const file = JSON.parse(readFileSync(path.join(fixtures, 'layer-shapes.2.x.json'), 'utf8')) as {
+      cases: FixtureCase[];
+    };
+    for (const c of file.cases) {
+      for (let rank = 0; rank <= 6; rank++) {
+        for (const dims of [
+          Array<Dim>(rank).fill(B),
+          Array.from({ length: rank }, (_, i) => i + 1),
+          Array<Dim>(rank).fill(0),
+        ]) {
+          const inputs = c.inputs.map((i): LayerInput => {
+            if (i === null) return null;
+            return Array.isArray(i.shape[0]) ? [{ shape: dims, dtype: i.dtype }] : { shape: dims, dtype: i.dtype };
+          });
+          for (const torchVersion of ['2.x', '1.13'] as const) {
+            assert.doesNotThrow(
+              () => layerForward(c.layer, c.config, inputs, c.call, { torchVersion }),
+              `${c.id} ${rank}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
   it('keeps a fractional scale exact over a symbolic size', () => {
     assert.equal(shapeOf(layerForward('Upsample', { scale_factor: 1.5 }, [f32(B, 3, H, 4)])), '[B, 3, 3*H//2, 6]');
     assert.equal(shapeOf(layerForward('Upsample', { scale_factor: 0.5 }, [f32(B, 3, H, 4)])), '[B, 3, H//2, 2]');

@@ -166,6 +166,9 @@ export function bilinear(
 ): LayerResult {
   const a = input1.shape;
   const b = input2.shape;
+  if (a.length === 0 || b.length === 0) {
+    return fail('IndexError', 'Dimension specified as -1 but tensor has no dimensions');
+  }
   const lastA = a[a.length - 1]!;
   const lastB = b[b.length - 1]!;
   if (differs(lastA, config.in1_features)) {
@@ -800,10 +803,16 @@ export function flatten(
 export function unflatten(
   config: { readonly dim: number; readonly unflattened_size: readonly number[] },
   input: TensorSpec,
+  options?: LayerOptions,
 ): LayerResult {
   const shape = input.shape;
   const dim = wrapDim(config.dim, shape.length);
   if (typeof dim !== 'number') return dim;
+  if (shape.length === 0) {
+    return v1(options)
+      ? fail('IndexError', `Dimension specified as ${config.dim} but tensor has no dimensions`)
+      : fail('RuntimeError', 'unflatten got an unexpected error:');
+  }
   const sizes = config.unflattened_size;
   const size = shape[dim]!;
   const known = sizes.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
@@ -1289,7 +1298,7 @@ export function layerForward(
   if (ACTIVATIONS.has(name)) return activation(name, tensor(0), c, options);
   if (name === 'Softmax' || name === 'LogSoftmax' || name === 'Softmin') return softmax(c, tensor(0));
   if (name === 'Flatten') return flatten(c, tensor(0));
-  if (name === 'Unflatten') return unflatten(c, tensor(0));
+  if (name === 'Unflatten') return unflatten(c, tensor(0), options);
   if (name === 'RNN' || name === 'LSTM' || name === 'GRU') {
     return recurrent(name, c, tensor(0), inputs[1] as TensorSpec | readonly TensorSpec[] | null | undefined, options);
   }
