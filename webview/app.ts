@@ -228,8 +228,8 @@ export class App {
     this.historyRegion.className = 'll-region-history';
     this.tabsRegion.className = 'll-region-tabs';
     this.programRegion.className = 'll-region-program';
-    // The breakdown leads with the program and lays the chosen call's breakdown out under it; the inspector keeps
-    // the chosen call's value on top.
+    // The chosen call's value and answer stay first (what a person looks for); the program that made the call (its
+    // output, its other loss calls, its hand-written losses) comes between them and the call's tabs.
     const regions =
       role === 'inspector'
         ? [
@@ -240,7 +240,7 @@ export class App {
             this.historyRegion,
             this.tabsRegion,
           ]
-        : [this.programRegion, this.headerRegion, this.errorRegion, this.tabsRegion];
+        : [this.headerRegion, this.errorRegion, this.programRegion, this.tabsRegion];
     this.root.replaceChildren(...regions);
     this.root.classList.add(`ll-role-${role}`);
     // Narrow views (a side bar, a 360 px editor group) lead the table with the loss column.

@@ -265,7 +265,7 @@ export function webviewStrings(): WebviewStrings {
     programCallLine: t('line {0}', '{0}'),
     programCallLoop: t('loop at line {0}, iteration {1}', '{0}', '{1}'),
     programCallNoValue: t('no value'),
-    programCallShown: t('shown below'),
+    programCallShown: t('shown'),
     programCustomLosses: t('Hand-written losses'),
     programHandWritten: t('hand-written'),
     programResembles: t('resembles {0}: {1}', '{0}', '{1}'),
@@ -279,6 +279,6 @@ export function webviewStrings(): WebviewStrings {
       '{1}',
     ),
     programAnotherDraw: t('Another draw'),
-    programNoBreakdown: t('Choose a loss call above to see its breakdown.'),
+    programNoBreakdown: t('Choose a loss call below to see its breakdown.'),
   };
 }

@@ -148,9 +148,8 @@ describe('a whole program in the breakdown', () => {
       assert.equal(report.calls[1]!.computed, false);
       assert.equal(report.calls[1]!.valueText, null);
       assert.match(report.calls[1]!.problem ?? '', /out of bounds/);
-      assert.equal(callPlace(report.calls[1]!, createTranslator({})), 'programCallLine · programCallLoop');
-      const t = createTranslator({ programCallLine: 'line {0}', programCallLoop: 'loop at line {0}, iteration {1}' });
-      assert.equal(callPlace(report.calls[1]!, t), 'line 5 · loop at line 4, iteration 2');
+      const t = createTranslator({ programCallLoop: 'loop at line {0}, iteration {1}' });
+      assert.equal(callPlace(report.calls[1]!, t), 'loop at line 4, iteration 2');
     });
 
     it('cuts long output to whole lines and says how much it shows', () => {

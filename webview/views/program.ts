@@ -39,12 +39,9 @@ export function fillNodes(template: string, ...args: readonly Child[]): Child[] 
   return out;
 }
 
-/** `line 12 · loop at line 9, iteration 3`: where a call ran (iterations counted from 1, as people count them). */
-export function callPlace(call: Pick<ProgramCallEntry, 'line' | 'loops'>, t: Translate): string {
-  return [
-    t('programCallLine', call.line),
-    ...call.loops.map((l) => t('programCallLoop', l.line, l.iteration + 1)),
-  ].join(' · ');
+/** `loop at line 9, iteration 3`: which pass of its loops made a call (iterations counted from 1, as people do). */
+export function callPlace(call: Pick<ProgramCallEntry, 'loops'>, t: Translate): string {
+  return call.loops.map((l) => t('programCallLoop', l.line, l.iteration + 1)).join(' · ');
 }
 
 function goToButton(line: number, column: number, t: Translate, actions: ProgramActions): VNode {
@@ -156,8 +153,8 @@ function callsView(view: ProgramView, t: Translate, actions: ProgramActions): VN
                 ' ',
                 h('span', { className: 'll-muted' }, call.problem ?? t('programCallNoValue')),
               ),
-          h('span', { className: 'll-muted ll-call-place' }, callPlace(call, t)),
           goToButton(call.line, call.column, t, actions),
+          call.loops.length > 0 ? h('span', { className: 'll-muted ll-call-place' }, callPlace(call, t)) : null,
           selected ? h('span', { className: 'll-muted' }, t('programCallShown')) : null,
         );
       }),
