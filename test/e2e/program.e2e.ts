@@ -1,0 +1,143 @@
+/**
+ * A whole program in the breakdown, end to end: Compute Loss on Selection on examples/random-smoothing.py (a
+ * hand-written label-smoothing `nn.Module`, a print, an unseeded `torch.randn`) shows what the program printed, the
+ * hand-written loss beside `nn.CrossEntropyLoss(label_smoothing=0.05)`, and "random inputs: one draw, seed 0";
+ * "Another draw" shows seed 1's numbers. Every expected text is PyTorch's (test/fixtures/draws, both oracles agree)
+ * and what the core computes in this same test.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { formatValue } from '../../src/core/format';
+import { buildProgramReport } from '../../src/core/program-report';
+import { evaluateSnippet } from '../../src/core/snippet/index';
+import { fitEditorWebview, layoutProblems } from './layout-check';
+import { examples, title } from './steps';
+import { Workbench } from './workbench';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const PROGRAM = 'random-smoothing.py';
+
+interface Draw {
+  readonly seed: number;
+  readonly stdout: string;
+  readonly values: { readonly loss: number; readonly builtin: number };
+}
+const draws = (
+  JSON.parse(
+    fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'draws', 'random-smoothing.2.x.json'), 'utf8'),
+  ) as {
+    draws: Draw[];
+  }
+).draws;
+
+/** The core's report of the example with `seed`, as the extension computes it. */
+function coreReport(seed: number) {
+  const text = fs.readFileSync(path.join(examples, PROGRAM), 'utf8');
+  return buildProgramReport(evaluateSnippet(text, { seed }), { id: 'e2e', title: PROGRAM });
+}
+
+/** The whole text of an element, as the page lays it out. */
+async function textOf(frame: Frame, selector: string): Promise<string> {
+  return (await frame.locator(selector).first().innerText()).trim();
+}
+
+describe('a whole program in the breakdown (end to end)', function () {
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(180_000);
+    workbench = await Workbench.open({
+      folder: examples,
+      settings: { 'workbench.colorTheme': 'Default Light Modern' },
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  after(async function () {
+    await workbench?.close();
+  });
+
+  it('shows the output, the hand-written loss beside its built-in and the seed note, and draws again', async function () {
+    const seed0 = coreReport(0);
+    const seed1 = coreReport(1);
+    // The core's numbers are PyTorch's (the fixture), so the page below shows PyTorch's numbers.
+    assert.equal(seed0.output, draws[0]!.stdout);
+    assert.equal(seed1.output, draws[1]!.stdout);
+    assert.equal(seed0.customLosses[0]!.valueText, formatValue(draws[0]!.values.loss));
+    assert.equal(seed1.customLosses[0]!.valueText, formatValue(draws[1]!.values.loss));
+
+    // The editor and the breakdown side by side, the whole window theirs.
+    await workbench.runCommand('View: Close Primary Side Bar');
+    await workbench.openFile(PROGRAM);
+    await workbench.selectAll();
+    await workbench.contextMenu(title('command.computeOnSelection'));
+    const breakdown = await workbench.webviewByRole('breakdown');
+    await breakdown.locator('.ll-program .ll-output').waitFor({ timeout: 20_000 });
+
+    // What the program printed, exactly (innerText of a <pre> keeps its lines).
+    assert.equal(await breakdown.locator('.ll-output').innerText(), seed0.output);
+    // The hand-written loss, its value, and the built-in it resembles with that built-in's value.
+    assert.equal(await textOf(breakdown, '.ll-custom-name'), 'LabelSmoothingLoss');
+    assert.equal(await textOf(breakdown, '.ll-custom-value'), formatValue(draws[0]!.values.loss));
+    const builtin = await textOf(breakdown, '.ll-custom-builtin');
+    assert.ok(builtin.includes('nn.CrossEntropyLoss(label_smoothing=0.05)'), builtin);
+    assert.ok(builtin.includes(formatValue(draws[0]!.values.builtin)), builtin);
+    assert.ok((await textOf(breakdown, '.ll-custom-reason')).length > 20, 'why they differ');
+    // The seed note, and the built-in call's own breakdown with its value.
+    assert.equal(await textOf(breakdown, '.ll-random-note'), 'random inputs: one draw, seed 0');
+    await breakdown
+      .locator('.ll-value', { hasText: formatValue(draws[0]!.values.builtin) })
+      .first()
+      .waitFor();
+    assert.equal(await breakdown.locator('.ll-call').count(), seed0.calls.length);
+    // Back to the top of the file (the selection is no longer needed), so the screenshot shows the code.
+    await workbench.activeEditor().locator('.view-lines').click();
+    await workbench.page.keyboard.press('Control+Home');
+    await workbench.screenshot('program-light');
+
+    // Another draw: seed 1's numbers, the same structure.
+    await breakdown.locator('.ll-random-draw').getByText('Another draw').click();
+    await breakdown.locator('.ll-random-note', { hasText: 'seed 1' }).waitFor({ timeout: 20_000 });
+    assert.equal(await textOf(breakdown, '.ll-random-note'), 'random inputs: one draw, seed 1');
+    await breakdown
+      .locator('.ll-custom-value', { hasText: formatValue(draws[1]!.values.loss) })
+      .waitFor({ timeout: 20_000 });
+    assert.notEqual(formatValue(draws[1]!.values.loss), formatValue(draws[0]!.values.loss));
+    assert.equal(await breakdown.locator('.ll-output').innerText(), seed1.output);
+    await breakdown
+      .locator('.ll-value', { hasText: formatValue(draws[1]!.values.builtin) })
+      .first()
+      .waitFor();
+    assert.equal(await textOf(breakdown, '.ll-custom-name'), 'LabelSmoothingLoss');
+    await workbench.screenshot('program-another-draw');
+  });
+
+  it("goes to the hand-written loss's line in the editor", async function () {
+    const breakdown = await workbench.webviewByRole('breakdown');
+    const line = coreReport(1).customLosses[0]!.line;
+    await breakdown.locator('.ll-custom-loss .ll-goto').click();
+    await workbench.page
+      .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line},`) })
+      .first()
+      .waitFor({ timeout: 20_000 });
+  });
+
+  it('lays the program out without overflow at 360 px', async function () {
+    // One editor group holding the breakdown: the window width is its own.
+    await workbench.runCommand('View: Join All Editor Groups');
+    await workbench.page.locator('.tabs-container .tab', { hasText: 'Loss Lens' }).first().click();
+    const frame = await fitEditorWebview(workbench, 'breakdown', 360);
+    await frame.locator('.ll-program').waitFor();
+    assert.deepEqual(await layoutProblems(frame), []);
+    await workbench.screenshot('program-narrow');
+  });
+});
