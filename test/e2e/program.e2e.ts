@@ -38,6 +38,12 @@ function coreReport(seed: number) {
   return buildProgramReport(evaluateSnippet(text, { seed }), { id: 'e2e', title: PROGRAM });
 }
 
+/** Puts the cursor at the top of the program's editor (the breakdown may have the focus), so screenshots show the code. */
+async function topOfFile(workbench: Workbench): Promise<void> {
+  await workbench.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await workbench.page.keyboard.press('Control+Home');
+}
+
 /** The whole text of an element, as the page lays it out. */
 async function textOf(frame: Frame, selector: string): Promise<string> {
   return (await frame.locator(selector).first().innerText()).trim();
@@ -100,8 +106,7 @@ describe('a whole program in the breakdown (end to end)', function () {
       .waitFor();
     assert.equal(await breakdown.locator('.ll-call').count(), seed0.calls.length);
     // Back to the top of the file (the selection is no longer needed), so the screenshot shows the code.
-    await workbench.activeEditor().locator('.view-lines').click();
-    await workbench.page.keyboard.press('Control+Home');
+    await topOfFile(workbench);
     await workbench.screenshot('program-light');
 
     // Another draw: seed 1's numbers, the same structure.
@@ -139,5 +144,53 @@ describe('a whole program in the breakdown (end to end)', function () {
     await frame.locator('.ll-program').waitFor();
     assert.deepEqual(await layoutProblems(frame), []);
     await workbench.screenshot('program-narrow');
+  });
+});
+
+describe('a whole program in the breakdown in Chinese (zh-cn, end to end)', function () {
+  let workbench: Workbench;
+  const bundle = JSON.parse(fs.readFileSync(path.join(repoRoot, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+
+  before(async function () {
+    this.timeout(180_000);
+    workbench = await Workbench.open({
+      folder: examples,
+      locale: 'zh-cn',
+      settings: { 'workbench.colorTheme': 'Default Light Modern' },
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      const file = await workbench.screenshot(`failed-zh-cn-${this.currentTest.title.replace(/\W+/g, '-')}`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  after(async function () {
+    await workbench?.close();
+  });
+
+  it('says "one draw, seed 0" and draws again in Chinese', async function () {
+    const note = (seed: number) => bundle['random inputs: one draw, seed {0}']!.replace('{0}', String(seed));
+    await workbench.runCommand('View: Close Primary Side Bar');
+    await workbench.openFile(PROGRAM);
+    await workbench.selectAll();
+    await workbench.contextMenu(title('command.computeOnSelection', 'zh-cn'));
+    const breakdown = await workbench.webviewByRole('breakdown');
+    await breakdown.locator('.ll-random-note').waitFor({ timeout: 20_000 });
+    assert.equal(await textOf(breakdown, '.ll-random-note'), note(0));
+    assert.equal(await textOf(breakdown, '.ll-custom-value'), formatValue(draws[0]!.values.loss));
+    await breakdown.locator('.ll-random-draw').getByText(bundle['Another draw']!).click();
+    await breakdown.locator('.ll-random-note', { hasText: note(1) }).waitFor({ timeout: 20_000 });
+    await breakdown
+      .locator('.ll-custom-value', { hasText: formatValue(draws[1]!.values.loss) })
+      .waitFor({ timeout: 20_000 });
+    await topOfFile(workbench);
+    await workbench.screenshot('program-zh-cn');
   });
 });
