@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { formatValue } from '../../src/core/format';
-import { buildProgramReport } from '../../src/core/program-report';
+import { buildProgramReport, programOutput } from '../../src/core/program-report';
 import { evaluateSnippet } from '../../src/core/snippet/index';
 import { fitEditorWebview, layoutProblems } from './layout-check';
 import { examples, title } from './steps';
@@ -134,6 +134,35 @@ describe('a whole program in the breakdown (end to end)', function () {
       .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line},`) })
       .first()
       .waitFor({ timeout: 20_000 });
+  });
+
+  it('switches between the loss calls of a program with the picker, in the panel and the inspector', async function () {
+    const text = fs.readFileSync(path.join(examples, 'seed-one-hot.py'), 'utf8');
+    const calls = evaluateSnippet(text).calls;
+    assert.equal(calls.length, 2);
+    await workbench.openFile('seed-one-hot.py');
+    await workbench.selectAll();
+    await workbench.contextMenu(title('command.computeOnSelection'));
+    // Two loss calls: the QuickPick asks which to show first; the panel's picker switches afterwards.
+    await workbench.page.locator('.quick-input-widget .quick-input-list').waitFor();
+    await workbench.page.keyboard.press('Enter');
+    const breakdown = await workbench.webviewByRole('breakdown');
+    await breakdown.locator('.ll-call-selected [data-call="0"]').waitFor({ timeout: 20_000 });
+    assert.equal(await breakdown.locator('.ll-call').count(), 2);
+    assert.equal(await textOf(breakdown, '.ll-fn'), calls[0]!.fn);
+    await breakdown.locator('[data-call="1"]').click();
+    await breakdown.locator('.ll-call-selected [data-call="1"]').waitFor({ timeout: 20_000 });
+    await breakdown.locator('.ll-fn', { hasText: calls[1]!.fn }).waitFor({ timeout: 20_000 });
+    await breakdown
+      .locator('.ll-value', { hasText: formatValue(calls[1]!.result!.output.data[0]!) })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await workbench.runCommand(`Loss Lens: ${title('command.openInspector')}`);
+    const inspector = await workbench.webviewByRole('inspector');
+    await inspector.locator('.ll-call-selected [data-call="1"]').waitFor({ timeout: 20_000 });
+    assert.equal(await inspector.locator('.ll-program .ll-output').innerText(), programOutput(evaluateSnippet(text)));
+    await workbench.screenshot('program-picker-inspector');
+    await workbench.runCommand('View: Close Primary Side Bar');
   });
 
   it('lays the program out without overflow at 360 px', async function () {
