@@ -8,6 +8,7 @@
  *
  * Imported by both sides: keep it free of `vscode` and of the DOM.
  */
+import type { ProgramReport } from './core/program-report';
 import type { LossReport, ReportRow, RowSort, RowSortKey } from './core/report';
 
 /** Which webview is talking: the editor-area breakdown panel or the side-bar inspector. */
@@ -221,6 +222,26 @@ export const WEBVIEW_STRING_KEYS = [
   'heatmapCols',
   'heatmapColsElement',
   'answerLabel',
+  // A whole program (src/core/program-report.ts): its output, its loss calls, its hand-written losses, its draw.
+  'programTitle',
+  'programOutput',
+  'programNoOutput',
+  'programOutputCut',
+  'programCalls',
+  'programCallLine',
+  'programCallLoop',
+  'programCallNoValue',
+  'programCallShown',
+  'programCustomLosses',
+  'programHandWritten',
+  'programResembles',
+  'programWhyDiffer',
+  'programPerSample',
+  'programGoToLine',
+  'programRandomDraw',
+  'programRandomDrawHint',
+  'programAnotherDraw',
+  'programNoBreakdown',
 ] as const;
 
 /** A key of the webview's string bundle. */
@@ -331,6 +352,15 @@ export type WhatIfChange =
   /** Back to the values in the code. */
   | { readonly kind: 'reset' };
 
+/** A whole program on screen: its report, which of its loss calls the breakdown below shows, and what it offers. */
+export interface ProgramView {
+  readonly report: ProgramReport;
+  /** The index of the call whose breakdown is shown, `null` when none is. */
+  readonly selectedCall: number | null;
+  /** True when the program drew unseeded random numbers and can be run again with the next seed. */
+  readonly canDrawAgain: boolean;
+}
+
 /** What the export buttons ask for. */
 export type ExportFormat = 'snippet' | 'json' | 'csv';
 
@@ -359,7 +389,9 @@ export type HostToWebview =
   /** host → webview: the computation failed; the webview keeps the last report (if any) and shows this. */
   | { readonly type: 'error'; readonly error: ErrorInfo; readonly whatIf: WhatIfState | null }
   /** host → webview: select and scroll to a sample (e.g. the cursor moved onto it in the editor). */
-  | { readonly type: 'selectSample'; readonly reportId: string; readonly sampleIndex: number };
+  | { readonly type: 'selectSample'; readonly reportId: string; readonly sampleIndex: number }
+  /** host → webview: the whole program the shown computation belongs to (`null`: a single computation). */
+  | { readonly type: 'program'; readonly program: ProgramView | null };
 
 /** Messages a webview sends to the host. */
 export type WebviewToHost =
@@ -385,7 +417,13 @@ export type WebviewToHost =
   /** webview → host: reveal a sample's place in the source. */
   | { readonly type: 'revealSample'; readonly reportId: string; readonly sampleIndex: number }
   /** webview → host (inspector): open the breakdown panel beside the editor. */
-  | { readonly type: 'openBreakdown' };
+  | { readonly type: 'openBreakdown' }
+  /** webview → host: show the breakdown of another loss call of the program (the picker). */
+  | { readonly type: 'showProgramCall'; readonly programId: string; readonly callIndex: number }
+  /** webview → host: run the same program again with the next seed ("another draw"). */
+  | { readonly type: 'anotherDraw'; readonly programId: string }
+  /** webview → host: put the editor's cursor on a line of the program (a loss call, a hand-written loss). */
+  | { readonly type: 'revealProgramLine'; readonly programId: string; readonly line: number; readonly column: number };
 
 /** For exhaustive switches: a compile error when a case is missing, a runtime error if one slips through. */
 export function assertNever(value: never, what = 'message'): never {
@@ -478,6 +516,15 @@ export function parseWebviewMessage(v: unknown): WebviewToHost | undefined {
       break;
     case 'openBreakdown':
       ok = true;
+      break;
+    case 'showProgramCall':
+      ok = isString(v.programId) && isIndex(v.callIndex);
+      break;
+    case 'anotherDraw':
+      ok = isString(v.programId);
+      break;
+    case 'revealProgramLine':
+      ok = isString(v.programId) && isIndex(v.line) && v.line >= 1 && isIndex(v.column) && v.column >= 1;
       break;
     default:
       ok = false;

@@ -8,6 +8,7 @@ import {
   type ErrorInfo,
   type HistoryEntry,
   type HostToWebview,
+  type ProgramView,
   type RowsPage,
   type WebviewRole,
   type WebviewStrings,
@@ -22,6 +23,7 @@ import { derivationView } from './views/derivation';
 import { infoView } from './views/info';
 import { answerLocale, createTranslator, type Translate } from './views/l10n';
 import { largeView } from './views/large';
+import { programView, type ProgramActions } from './views/program';
 import { sampleDetailsView } from './views/sample';
 import { lossPartsView, smoothingComparisonView } from './views/smoothing';
 import { SOFTMAX_CARDS, softmaxCardsView } from './views/softmax';
@@ -149,6 +151,9 @@ export class App {
   private stale = false;
   private busy = false;
   private error: ErrorInfo | undefined;
+  /** The whole program the shown computation belongs to, if any. */
+  private program: ProgramView | null = null;
+  private outputOpen = true;
   private history: { entries: readonly HistoryEntry[]; currentId: string | null } = { entries: [], currentId: null };
   private sort: RowSort;
   private tab: string;
@@ -161,11 +166,13 @@ export class App {
   private readonly whatIfRegion = document.createElement('div');
   private readonly historyRegion = document.createElement('div');
   private readonly tabsRegion = document.createElement('div');
+  private readonly programRegion = document.createElement('div');
   private detailsHost: HTMLElement | undefined;
   private softmaxHost: HTMLElement | undefined;
   private narrow = false;
   private changedTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly actions: ViewActions;
+  private readonly programActions: ProgramActions;
 
   constructor(
     private readonly root: HTMLElement,
@@ -199,6 +206,16 @@ export class App {
         this.save();
       },
     };
+    this.programActions = {
+      showCall: (index) =>
+        this.program && host.post({ type: 'showProgramCall', programId: this.program.report.id, callIndex: index }),
+      anotherDraw: () => this.program && host.post({ type: 'anotherDraw', programId: this.program.report.id }),
+      goToLine: (line, column) =>
+        this.program && host.post({ type: 'revealProgramLine', programId: this.program.report.id, line, column }),
+      toggleOutput: (open) => {
+        this.outputOpen = open;
+      },
+    };
     this.table = new VirtualTable({
       label: 'samples',
       onSelect: (row) => this.select(row.index, false),
@@ -210,10 +227,20 @@ export class App {
     this.whatIfRegion.className = 'll-region-whatif';
     this.historyRegion.className = 'll-region-history';
     this.tabsRegion.className = 'll-region-tabs';
+    this.programRegion.className = 'll-region-program';
+    // The chosen call's value and answer stay first (what a person looks for); the program that made the call (its
+    // output, its other loss calls, its hand-written losses) comes between them and the call's tabs.
     const regions =
       role === 'inspector'
-        ? [this.headerRegion, this.errorRegion, this.whatIfRegion, this.historyRegion, this.tabsRegion]
-        : [this.headerRegion, this.errorRegion, this.tabsRegion];
+        ? [
+            this.headerRegion,
+            this.errorRegion,
+            this.programRegion,
+            this.whatIfRegion,
+            this.historyRegion,
+            this.tabsRegion,
+          ]
+        : [this.headerRegion, this.errorRegion, this.programRegion, this.tabsRegion];
     this.root.replaceChildren(...regions);
     this.root.classList.add(`ll-role-${role}`);
     // Narrow views (a side bar, a 360 px editor group) lead the table with the loss column.
@@ -280,6 +307,11 @@ export class App {
           this.tab = 'samples';
           this.select(message.sampleIndex, true);
         }
+        return;
+      case 'program':
+        this.program = message.program;
+        this.renderProgram();
+        this.renderHeader();
         return;
       default:
         assertNever(message, 'host message');
@@ -396,6 +428,7 @@ export class App {
   // Rendering
 
   private renderAll(): void {
+    this.renderProgram();
     this.renderHeader();
     this.renderError();
     this.renderWhatIf();
@@ -403,7 +436,27 @@ export class App {
     this.renderTabs();
   }
 
+  private renderProgram(): void {
+    renderInto(
+      this.programRegion,
+      this.program ? programView(this.program, { outputOpen: this.outputOpen }, this.t, this.programActions) : null,
+    );
+  }
+
   private renderHeader(): void {
+    if (!this.report && this.program) {
+      // A program on screen with no breakdown chosen (or none to choose): say how to get one, if there is one.
+      const choosable = this.program.report.calls.some((c) => c.computed);
+      renderInto(
+        this.headerRegion,
+        this.busy
+          ? h('p', { className: 'll-empty' }, this.t('computing'))
+          : choosable
+            ? h('p', { className: 'll-empty' }, this.t('programNoBreakdown'))
+            : null,
+      );
+      return;
+    }
     if (!this.report) {
       renderInto(
         this.headerRegion,

@@ -5,13 +5,15 @@
 import * as vscode from 'vscode';
 import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
+import { buildProgramReport } from '../core/program-report';
 import { readTensors, type NamedReadResult } from '../core/reader/index';
-import { evaluateSnippet, rowRanges } from '../core/snippet/index';
+import { evaluateSnippet, rowRanges, type SnippetEvaluation } from '../core/snippet/index';
+import type { ProgramRequest } from '../panel/index';
 import { originOf } from '../ranges';
 import type { Services } from '../services';
 import { assignInputs } from './assignInputs';
 import { pickLoss } from './lossPicker';
-import { pickCall, showCall } from './showCall';
+import { callRequest, pickCall, showCall } from './showCall';
 import { showProblem } from './showProblem';
 
 /** The selection (or the whole document when nothing is selected) and where it starts. */
@@ -19,6 +21,36 @@ function selectedText(editor: vscode.TextEditor): { text: string; range: vscode.
   const document = editor.document;
   const range = editor.selection.isEmpty ? new vscode.Range(0, 0, document.lineCount, 0) : editor.selection;
   return { text: document.getText(range), range: document.validateRange(range) };
+}
+
+/** Tells one program run (one draw) from another in the views. */
+let nextProgramId = 1;
+
+/**
+ * The program for the views: its report, the breakdown request of each loss call, and `redraw`, which evaluates the
+ * same text again with another seed when the run drew unseeded random numbers.
+ */
+function programRequest(
+  evaluation: SnippetEvaluation,
+  document: vscode.TextDocument,
+  title: string,
+  evaluate: (seed: number) => SnippetEvaluation,
+): ProgramRequest {
+  const draw = evaluation.randomDraw;
+  // Each draw is its own history entry: its title says which seed.
+  const drawTitle = draw ? `${title} · ${vscode.l10n.t('seed {0}', draw.seed)}` : title;
+  const callRequests = evaluation.calls.map((call) => {
+    const request = callRequest(call, document);
+    return request && draw
+      ? { ...request, title: `${request.title ?? call.fn} · ${vscode.l10n.t('seed {0}', draw.seed)}` }
+      : request;
+  });
+  return {
+    report: buildProgramReport(evaluation, { id: `program-${nextProgramId++}`, title: drawTitle }),
+    callRequests,
+    source: document.uri.toString(),
+    ...(draw ? { redraw: (seed: number) => programRequest(evaluate(seed), document, title, evaluate) } : {}),
+  };
 }
 
 /** Runs the command on the active editor. Resolves when the breakdown is shown (or the person cancelled). */
@@ -33,8 +65,11 @@ export async function computeOnSelection(services: Services): Promise<void> {
   const document = editor.document;
   const title = `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}`;
 
-  // 1. The loss calls the selection makes, evaluated as PyTorch would.
-  const evaluation = evaluateSnippet(text, { origin, torchVersion: services.config(document).torchVersion });
+  // 1. The loss calls the selection makes, evaluated as PyTorch would (with `seed`: another draw of its random inputs).
+  const torchVersion = services.config(document).torchVersion;
+  const evaluate = (seed?: number): SnippetEvaluation =>
+    evaluateSnippet(text, { origin, torchVersion, ...(seed !== undefined ? { seed } : {}) });
+  const evaluation = evaluate();
   if (evaluation.program) {
     // A whole program ran: what it printed goes to the log, exactly as Python would print it.
     const printed = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
@@ -45,13 +80,27 @@ export async function computeOnSelection(services: Services): Promise<void> {
         void showProblem(services, stop, document);
         return;
       }
-      if (printed) {
+      if (printed && !evaluation.customLosses?.length) {
         services.log.show(true);
         void vscode.window.showInformationMessage(
           vscode.l10n.t('The program ran and made no loss call; what it printed is in the Loss Lens log.'),
         );
+      }
+    }
+    // The breakdown shows the whole program: its output, every loss call (a picker), its hand-written losses.
+    if (printed || evaluation.calls.length > 0 || evaluation.customLosses?.length) {
+      const program = programRequest(evaluation, document, title, evaluate);
+      const call =
+        evaluation.calls.length > 0 ? await pickCall(evaluation.calls, services.config(document).decimals) : undefined;
+      if (evaluation.calls.length > 0 && !call) return;
+      const index = call ? evaluation.calls.indexOf(call) : -1;
+      if (call && program.callRequests[index] === undefined) {
+        // PyTorch rejects the chosen call (or its values are unknown): the problem, as before.
+        await showCall(services, call, document);
         return;
       }
+      await services.views.showProgram(program, index >= 0 ? index : undefined);
+      return;
     }
   }
   if (evaluation.calls.length > 0) {

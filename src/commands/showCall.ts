@@ -3,24 +3,32 @@
  */
 import * as vscode from 'vscode';
 import { firstArgumentRange, rowRanges, type SnippetCall } from '../core/snippet/index';
+import type { ComputeRequest } from '../panel/index';
 import type { Services } from '../services';
 import { showProblem } from './showProblem';
 
+/** What to compute for the breakdown of `call`, or `undefined` when it has no value (rejected, or values unknown). */
+export function callRequest(call: SnippetCall, document: vscode.TextDocument): ComputeRequest | undefined {
+  if (!call.result || !call.computed) return undefined;
+  // Each sample's row in the source, when the input is written as a literal (for "click a sample to reveal it").
+  const text = document.getText();
+  const input = firstArgumentRange(text, call.range);
+  const rows = input ? rowRanges(text, input) : [];
+  return {
+    ...(rows.length === call.result.perSample.length ? { sampleRanges: rows } : {}),
+    fn: call.fn,
+    inputs: call.computed.inputs,
+    options: call.computed.options,
+    title: `${vscode.workspace.asRelativePath(document.uri)}:${call.range.line}`,
+    source: document.uri.toString(),
+  };
+}
+
 /** Opens the breakdown of `call`, or tells why it has none (PyTorch rejects it, or values are unknown). */
 export async function showCall(services: Services, call: SnippetCall, document: vscode.TextDocument): Promise<void> {
-  if (call.result && call.computed) {
-    // Each sample's row in the source, when the input is written as a literal (for "click a sample to reveal it").
-    const text = document.getText();
-    const input = firstArgumentRange(text, call.range);
-    const rows = input ? rowRanges(text, input) : [];
-    await services.views.show({
-      ...(rows.length === call.result.perSample.length ? { sampleRanges: rows } : {}),
-      fn: call.fn,
-      inputs: call.computed.inputs,
-      options: call.computed.options,
-      title: `${vscode.workspace.asRelativePath(document.uri)}:${call.range.line}`,
-      source: document.uri.toString(),
-    });
+  const request = callRequest(call, document);
+  if (request) {
+    await services.views.show(request);
     return;
   }
   const problem = call.diagnostics.find((d) => d.severity === 'error') ?? call.diagnostics[0];

@@ -12,7 +12,7 @@ import { formatValue, jsonNumber, type JsonNumber } from './format';
 import { EXTRA_PYTHON } from './losses/extra/python';
 import type { LossInputs, LossOptions, LossResult, OptionValue } from './losses/types';
 import { buildTeachingSections, type TeachingSections } from './report-extras';
-import { isFloating, numel, type DType, type Tensor } from './tensor';
+import { isFloating, numel, tensorFrom, type DType, type Tensor } from './tensor';
 
 export type { JsonNumber } from './format';
 import type { ReportLarge } from './summary';
@@ -699,6 +699,14 @@ function heatmap(name: string, t: Tensor, layout: ClassLayout | undefined, sampl
     absMax,
     bySampleAndClass: layout !== undefined,
   };
+}
+
+/**
+ * The heat map of a gradient that is not a built-in loss's (a hand-written loss's input gradient): laid out as
+ * [shape[0], rest], downsampled like the built-ins' beyond {@link MAX_HEATMAP_ROWS}×{@link MAX_HEATMAP_COLS}.
+ */
+export function gradientHeatmap(name: string, shape: readonly number[], values: readonly number[]): ReportHeatmap {
+  return heatmap(name, tensorFrom(values, shape, 'float64'), undefined, shape.length === 0 ? 1 : shape[0]!);
 }
 
 function valueText(result: LossResult): string {

@@ -15,6 +15,7 @@ import {
 } from '../protocol';
 import { buildWebviewHtml, createNonce } from './html';
 import { Disposable } from './lifecycle';
+import { revealLocation } from './reveal';
 import type { ComputeRequest, LensSession, SessionChange } from './session';
 import { webviewStrings } from './strings';
 
@@ -24,11 +25,16 @@ export type RevealFn = (
   location: { readonly request: ComputeRequest; readonly range?: SourceRange },
 ) => void | Promise<void>;
 
+/** Puts the cursor on a place in a document (a program's loss call). */
+export type RevealLocationFn = (source: string, range: SourceRange, preserveFocus: boolean) => void | Promise<void>;
+
 /** What a webview connection needs from the extension. */
 export interface ConnectionDependencies {
   readonly extensionUri: vscode.Uri;
   readonly session: LensSession;
   readonly reveal: RevealFn;
+  /** Goes to a line of a program; defaults to {@link revealLocation}. */
+  readonly revealLocation?: RevealLocationFn;
   /** Opens (or reveals) the breakdown panel; the inspector's "Open breakdown" button calls it. */
   readonly openBreakdown: () => void;
 }
@@ -100,6 +106,8 @@ export class WebviewConnection extends Disposable {
 
   private sendView(): void {
     const view = this.deps.session.view();
+    // The program first: the webview lays the breakdown of the selected call out under it.
+    this.post({ type: 'program', program: view.program });
     if (!view.report && !view.error) {
       this.post({ type: 'clear' });
       return;
@@ -178,6 +186,19 @@ export class WebviewConnection extends Disposable {
       case 'openBreakdown':
         this.deps.openBreakdown();
         return;
+      case 'showProgramCall':
+        await session.showProgramCall(message.programId, message.callIndex);
+        return;
+      case 'anotherDraw':
+        await session.anotherDraw(message.programId);
+        return;
+      case 'revealProgramLine': {
+        const source = session.programSource(message.programId);
+        if (!source) return;
+        const at = { line: message.line, column: message.column, endLine: message.line, endColumn: message.column };
+        await (this.deps.revealLocation ?? revealLocation)(source, at, false);
+        return;
+      }
       default:
         assertNever(message, 'webview message');
     }

@@ -7,7 +7,13 @@ import { BreakdownPanel } from './breakdownPanel';
 import type { RevealFn } from './connection';
 import { InspectorViewProvider } from './inspectorView';
 import { revealInEditor } from './reveal';
-import { LensSession, type ComputeFn, type ComputeRequest, type LossCatalogEntry } from './session';
+import {
+  LensSession,
+  type ComputeFn,
+  type ComputeRequest,
+  type LossCatalogEntry,
+  type ProgramRequest,
+} from './session';
 
 export { BreakdownPanel } from './breakdownPanel';
 export { InspectorViewProvider } from './inspectorView';
@@ -17,6 +23,7 @@ export {
   type ComputeOutcome,
   type ComputeRequest,
   type LossCatalogEntry,
+  type ProgramRequest,
 } from './session';
 export type { RevealFn } from './connection';
 
@@ -37,6 +44,8 @@ export interface LossLensViews {
   readonly inspector: InspectorViewProvider;
   /** Computes `request`, shows it in the inspector and opens the breakdown panel beside the editor. */
   show(request: ComputeRequest): Promise<void>;
+  /** Shows a whole program (output, loss calls, hand-written losses) with the breakdown of call `callIndex`. */
+  showProgram(request: ProgramRequest, callIndex?: number): Promise<void>;
 }
 
 /** Builds and registers the session, the breakdown panel and the inspector; everything is disposed with the extension. */
@@ -58,6 +67,10 @@ export function registerLossLensViews(context: vscode.ExtensionContext, options:
     show: async (request) => {
       panel.show(true);
       await session.show(request);
+    },
+    showProgram: async (request, callIndex) => {
+      panel.show(true);
+      await session.showProgram(request, callIndex);
     },
   };
 }

@@ -14,13 +14,21 @@ export async function revealInEditor(
 ): Promise<void> {
   const source = location.request.source;
   if (!source || !location.range) return;
+  await revealLocation(source, location.range);
+}
+
+/**
+ * Selects `at` in the document `source` (a URI string), beside the webview; `preserveFocus: false` moves the focus
+ * to the editor (going to a line, as opposed to showing where a sample is while browsing the table).
+ */
+export async function revealLocation(source: string, at: SourceRange, preserveFocus = true): Promise<void> {
   const uri = vscode.Uri.parse(source);
-  const range = toVscodeRange(location.range);
+  const range = toVscodeRange(at);
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
   const document = visible?.document ?? (await vscode.workspace.openTextDocument(uri));
   const editor = await vscode.window.showTextDocument(document, {
     viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
-    preserveFocus: true,
+    preserveFocus,
     selection: range,
   });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

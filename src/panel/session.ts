@@ -4,6 +4,7 @@
  * their webviews, and this runs in mocha.
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
+import type { ProgramReport } from '../core/program-report';
 import type { LossInputs, LossOptions, LossResult, OptionValue, TorchVersion } from '../core/losses/types';
 import {
   buildReport,
@@ -21,6 +22,7 @@ import type {
   ErrorInfo,
   ExportFormat,
   HistoryEntry,
+  ProgramView,
   RowsPage,
   SuggestedWeights,
   WhatIfChange,
@@ -77,6 +79,22 @@ export interface LossCatalogEntry {
   readonly defaults: LossOptions;
 }
 
+/** A whole program to show: its report, the breakdown request of each of its loss calls, and how to draw again. */
+export interface ProgramRequest {
+  readonly report: ProgramReport;
+  /** By call index: what to compute for the call's breakdown; `undefined` where the call has no value. */
+  readonly callRequests: readonly (ComputeRequest | undefined)[];
+  /** The document the program came from (a URI string), for going to a line. */
+  readonly source?: string;
+  /** Runs the same program again with another seed; present when its random inputs are an unseeded draw. */
+  readonly redraw?: (seed: number) => ProgramRequest | Promise<ProgramRequest>;
+}
+
+/** A program on screen or in the history (one per draw). */
+interface ProgramState {
+  readonly request: ProgramRequest;
+}
+
 /** What changed, so each webview posts only what it must. */
 export type SessionChange =
   | { readonly kind: 'view' }
@@ -109,6 +127,8 @@ interface Entry {
   good?: { readonly model: ReportModel; readonly result: LossResult; readonly request: ComputeRequest };
   /** Set when the latest computation failed. */
   error?: ErrorInfo;
+  /** The program this computation is a loss call of, and which call. */
+  program?: { readonly state: ProgramState; readonly callIndex: number };
 }
 
 /** The model of a summary-mode result: aggregates now, rows (and a row's probabilities) when a page is asked for. */
@@ -253,6 +273,8 @@ export class LensSession extends Disposable {
 
   private readonly entries: Entry[] = [];
   private currentId: string | undefined;
+  /** The program on screen (its output, calls and hand-written losses), above the current entry's breakdown. */
+  private shownProgram: ProgramState | undefined;
   private nextId = 1;
   private running = 0;
   private readonly historyLimit: number;
@@ -285,6 +307,71 @@ export class LensSession extends Disposable {
    * to the history. Resolves once the computation is done (it never rejects).
    */
   async show(request: ComputeRequest): Promise<void> {
+    await this.showEntry(request, undefined);
+  }
+
+  /**
+   * Shows a whole program: its output, loss calls and hand-written losses, and the breakdown of call `callIndex`
+   * (when given and computable). Resolves once that breakdown is computed.
+   */
+  async showProgram(request: ProgramRequest, callIndex?: number): Promise<void> {
+    const state: ProgramState = { request };
+    const call = callIndex !== undefined ? request.callRequests[callIndex] : undefined;
+    if (call && callIndex !== undefined) {
+      await this.showEntry(call, { state, callIndex });
+      return;
+    }
+    if (this.pinned) return;
+    // No breakdown to show: the program alone (e.g. only hand-written losses).
+    this.shownProgram = state;
+    this.currentId = undefined;
+    this.fire({ kind: 'view' });
+    this.fire({ kind: 'history' });
+  }
+
+  /** Shows the breakdown of another loss call of the program on screen (an entry of its own in the history). */
+  async showProgramCall(programId: string, callIndex: number): Promise<void> {
+    const state = this.programState(programId);
+    const call = state?.request.callRequests[callIndex];
+    if (!state || !call) return;
+    const existing = this.entries.find((e) => e.program?.state === state && e.program.callIndex === callIndex);
+    if (existing) {
+      this.open(existing.id);
+      return;
+    }
+    await this.showEntry(call, { state, callIndex });
+  }
+
+  /** Runs the program on screen again with the next seed and shows the same call of the new draw. */
+  async anotherDraw(programId: string): Promise<void> {
+    const state = this.programState(programId);
+    const draw = state?.request.report.randomDraw;
+    if (!state || !draw || !state.request.redraw) return;
+    const selected = this.view().program?.selectedCall ?? undefined;
+    this.running++;
+    if (this.running === 1) this.fire({ kind: 'busy', busy: true });
+    let next: ProgramRequest;
+    try {
+      next = await state.request.redraw(draw.seed + 1);
+    } finally {
+      this.running--;
+      if (this.running === 0) this.fire({ kind: 'busy', busy: false });
+    }
+    if (this.isDisposed) return;
+    await this.showProgram(next, selected ?? next.callRequests.findIndex((c) => c !== undefined));
+  }
+
+  /** The document a program on screen came from, for going to one of its lines. */
+  programSource(programId: string): string | undefined {
+    return this.programState(programId)?.request.source;
+  }
+
+  private programState(programId: string): ProgramState | undefined {
+    const shown = this.shownProgram;
+    return shown && shown.request.report.id === programId ? shown : undefined;
+  }
+
+  private async showEntry(request: ComputeRequest, program: Entry['program']): Promise<void> {
     const entry: Entry = {
       id: `h${this.nextId++}`,
       time: this.now(),
@@ -293,11 +380,15 @@ export class LensSession extends Disposable {
       edited: false,
       pinned: false,
       generation: 0,
+      ...(program ? { program } : {}),
     };
     this.entries.unshift(entry);
     this.evict();
     const switchTo = !this.pinned;
-    if (switchTo) this.currentId = entry.id;
+    if (switchTo) {
+      this.currentId = entry.id;
+      this.shownProgram = program?.state;
+    }
     this.fire({ kind: 'history' });
     await this.run(entry);
   }
@@ -327,8 +418,10 @@ export class LensSession extends Disposable {
 
   /** Shows a history entry again (its latest state, including what-if edits). */
   open(entryId: string): void {
-    if (!this.entries.some((e) => e.id === entryId) || entryId === this.currentId) return;
+    const entry = this.entries.find((e) => e.id === entryId);
+    if (!entry || entryId === this.currentId) return;
     this.currentId = entryId;
+    this.shownProgram = entry.program?.state;
     this.fire({ kind: 'view' });
     this.fire({ kind: 'history' });
   }
@@ -373,9 +466,18 @@ export class LensSession extends Disposable {
     error?: ErrorInfo;
     whatIf: WhatIfState | null;
     pinned: boolean;
+    program: ProgramView | null;
   } {
     const entry = this.current;
-    if (!entry) return { whatIf: null, pinned: false };
+    const shown = this.shownProgram;
+    const program: ProgramView | null = shown
+      ? {
+          report: shown.request.report,
+          selectedCall: entry?.program?.state === shown ? entry.program.callIndex : null,
+          canDrawAgain: shown.request.redraw !== undefined && shown.request.report.randomDraw !== null,
+        }
+      : null;
+    if (!entry) return { whatIf: null, pinned: false, program };
     const whatIf = this.whatIfState(entry);
     const good = entry.good;
     return {
@@ -391,6 +493,7 @@ export class LensSession extends Disposable {
       ...(entry.error ? { error: entry.error } : {}),
       whatIf,
       pinned: entry.pinned,
+      program,
     };
   }
 

@@ -252,5 +252,33 @@ export function webviewStrings(): WebviewStrings {
     heatmapCols: t('columns: class'),
     heatmapColsElement: t('columns: element'),
     answerLabel: t('What this number means'),
+    // A whole program: its output, loss calls, hand-written losses and random draw.
+    programTitle: t('Program'),
+    programOutput: t('Output'),
+    programNoOutput: t('The program printed nothing.'),
+    programOutputCut: t(
+      'Showing the first {0} of {1} lines; the whole output is in the Loss Lens log.',
+      '{0}',
+      '{1}',
+    ),
+    programCalls: t('Loss calls'),
+    programCallLine: t('line {0}', '{0}'),
+    programCallLoop: t('loop at line {0}, iteration {1}', '{0}', '{1}'),
+    programCallNoValue: t('no value'),
+    programCallShown: t('shown'),
+    programCustomLosses: t('Hand-written losses'),
+    programHandWritten: t('hand-written'),
+    programResembles: t('resembles {0}: {1}', '{0}', '{1}'),
+    programWhyDiffer: t('Why they differ'),
+    programPerSample: t('Per-sample values'),
+    programGoToLine: t('Go to line {0}', '{0}'),
+    programRandomDraw: t('random inputs: one draw, seed {0}', '{0}'),
+    programRandomDrawHint: t(
+      'The program draws random numbers without setting a seed ({0}), so every Python run differs. These are the numbers Python gives after seeding with {1}; shapes and structure are the same on every draw.',
+      '{0}',
+      '{1}',
+    ),
+    programAnotherDraw: t('Another draw'),
+    programNoBreakdown: t('Choose a loss call below to see its breakdown.'),
   };
 }

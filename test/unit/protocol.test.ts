@@ -239,6 +239,9 @@ describe('protocol', () => {
       { type: 'export', format: 'csv' },
       { type: 'revealSample', reportId: 'h1.1', sampleIndex: 7 },
       { type: 'openBreakdown' },
+      { type: 'showProgramCall', programId: 'program-1', callIndex: 2 },
+      { type: 'anotherDraw', programId: 'program-1' },
+      { type: 'revealProgramLine', programId: 'program-1', line: 25, column: 8 },
     ];
     for (const message of valid) {
       it(`accepts ${message.type}${'change' in message ? ` (${message.change.kind})` : ''}`, () => {
@@ -273,6 +276,12 @@ describe('protocol', () => {
       { type: 'whatIf', reportId: 'a', change: { kind: 'drop-tables' } },
       { type: 'export', format: 'exe' },
       { type: 'pin', pinned: 'yes' },
+      { type: 'showProgramCall', programId: 'program-1', callIndex: -1 },
+      { type: 'showProgramCall', programId: 'program-1', callIndex: 0.5 },
+      { type: 'anotherDraw' },
+      { type: 'anotherDraw', programId: 7 },
+      { type: 'revealProgramLine', programId: 'program-1', line: 0, column: 1 },
+      { type: 'revealProgramLine', programId: 'program-1', line: 3 },
     ];
     it('rejects malformed messages', () => {
       for (const message of invalid) assert.equal(parseWebviewMessage(message), undefined, JSON.stringify(message));

@@ -44,6 +44,8 @@ export interface SnippetEvaluation {
   readonly program?: boolean;
   /** The hand-written losses the program called, each with the built-in it resembles. */
   readonly customLosses?: readonly CustomLossCall[];
+  /** Set when the program drew random numbers without seeding first: the seed used, and by which libraries. */
+  readonly randomDraw?: { readonly seed: number; readonly libraries: readonly string[] };
 }
 
 /** What checking a file found. */
@@ -130,6 +132,9 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
       ),
     );
   }
+  // The note that the numbers are one draw of an unseeded program goes with the result, whatever else the run said.
+  const drawNote = run.diagnostics.find((d) => d.code === 'runtime/random-draw');
+  if (drawNote && !own.includes(drawNote)) own.push(drawNote);
   const all = [...own, ...calls.flatMap((c) => c.diagnostics)];
   return {
     calls,
@@ -139,6 +144,7 @@ export function evaluateSnippet(text: string, options: SnippetOptions = {}): Sni
     program: true,
     ...(run.customLosses.length > 0 ? { customLosses: run.customLosses } : {}),
     ...(run.displayed !== undefined ? { displayed: run.displayed } : {}),
+    ...(run.randomDraw ? { randomDraw: run.randomDraw } : {}),
   };
 }
 
