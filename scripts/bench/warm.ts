@@ -16,8 +16,9 @@
  * - Node's own start-up (`node -e 0`, and loading the bundle) is measured separately, never in a warm figure.
  * - The peak memory of one summary of the [512, 32000] JSON file in a fresh process, above Node's baseline.
  *
- * Prints a Markdown table with each ratio (Loss Lens / PyTorch: below 1 is faster) and the load average, since the
- * machine may be shared. Nothing here asserts on time.
+ * Prints a Markdown table with each ratio (Loss Lens / PyTorch: below 1 is faster) of the best wall times and of the
+ * best CPU times (user + system of the process: on a shared, loaded machine the wall time counts other processes'
+ * turns too), and the load average. Nothing here asserts on time.
  *
  *   ORACLE=/path/to/chroot npm run bench:warm -- [--repeats 5] [--threads 1] [--only NAME] [--regenerate]
  */
@@ -114,6 +115,7 @@ interface Timed {
   readonly name: string;
   readonly form: string;
   readonly ms: number;
+  readonly cpuMs: number;
   readonly value: number;
   readonly readMs?: number;
 }
@@ -243,8 +245,8 @@ function main(): void {
     memoryLine = `Peak memory, one summary of ce32k.json (${(m.fileBytes / 1e6).toFixed(1)} MB) in a fresh process: ${(m.peak / 1e6).toFixed(1)} MB resident at the peak, Node's baseline ${(m.baseline / 1e6).toFixed(1)} MB, so ${(above / 1e6).toFixed(1)} MB above it = ${(above / m.fileBytes).toFixed(2)}× the file (target ≤ 1×).`;
   }
 
-  const header = ['row', 'form', 'size', 'Loss Lens (ms)', 'read (ms)'];
-  for (const p of peers) header.push(`${p.label} (ms)`, `ratio vs ${p.label}`);
+  const header = ['row', 'form', 'size', 'Loss Lens ms (CPU ms)', 'of which read'];
+  for (const p of peers) header.push(`${p.label} ms (CPU ms)`, `ratio (CPU ratio)`);
   header.push('values');
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const ours1 of ours.rows) {
@@ -256,21 +258,25 @@ function main(): void {
       row.name,
       `.${row.form}`,
       `${(size / 1e6).toFixed(1)} MB`,
-      ours1.ms.toFixed(1),
+      `${ours1.ms.toFixed(1)} (${ours1.cpuMs.toFixed(1)})`,
       (ours1.readMs ?? NaN).toFixed(1),
     ];
     let worstDelta = 0;
     for (const p of peers) {
       const theirs = p.rows.find((r) => r.name === ours1.name && r.form === ours1.form)!;
       const ratio = ours1.ms / theirs.ms;
-      cells.push(theirs.ms.toFixed(1), `**${ratio.toFixed(2)}×**`);
+      const cpuRatio = ours1.cpuMs / theirs.cpuMs;
+      cells.push(
+        `${theirs.ms.toFixed(1)} (${theirs.cpuMs.toFixed(1)})`,
+        `**${ratio.toFixed(2)}×** (${cpuRatio.toFixed(2)}×)`,
+      );
       worstDelta = Math.max(worstDelta, Math.abs(ours1.value - theirs.value) / Math.abs(theirs.value));
     }
     cells.push(`${ours1.value.toPrecision(8)} (rel. Δ ${worstDelta.toExponential(1)})`);
     lines.push(`| ${cells.join(' | ')} |`);
   }
   const text = [
-    `Node ${ours.node}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start; best of ${repeats}; torch.set_num_threads(${threads}), Loss Lens on ${threads === 1 ? 'one thread' : `${threads} threads`}.`,
+    `Node ${ours.node}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${load.map((l) => l.toFixed(2)).join(' ')} at the start; best of ${repeats} (wall time, and separately the process's CPU time, which a shared machine disturbs less); torch.set_num_threads(${threads}), Loss Lens on ${threads === 1 ? 'one thread' : `${threads} threads`}.`,
     `Node start-up, not in any figure below: \`node -e 0\` ${nodeStart.toFixed(0)} ms; loading the bundle ${bundleStart.toFixed(0)} ms.`,
     '',
     ...lines,

@@ -354,28 +354,35 @@ function summaryRows(
     for (let k = 0; k < count; k++) {
       const i = i0 + k;
       const off = k * C;
-      // Row maximum (NaN never wins a comparison, and then poisons the exp sum as in PyTorch); the row minimum
-      // tells whether the row could be softmax output.
+      // Row maximum (NaN never wins a comparison, and then poisons the exp sum as in PyTorch). One comparison per
+      // element: the first NaN is looked for only when the sum is nan, the argmax is the first maximum, and the
+      // softmax-output check runs only where it can succeed: values ≥ 0 summing to 1 ± 1e-4 are all below 1.001.
       let max = -Infinity;
-      let argmax = 0;
-      let firstNaN = -1;
-      let min = Infinity;
       for (let c = 0; c < C; c++) {
         const v = rows[off + c]!;
-        if (v > max) {
-          max = v;
-          argmax = c;
-        } else if (v !== v && firstNaN < 0) firstNaN = c;
-        if (v < min) min = v;
+        if (v > max) max = v;
       }
-      if (min >= 0 && firstNaN < 0) {
-        let rowSum = 0;
-        for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
-        if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
-      }
-      predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
       let expSum = 0;
       for (let c = 0; c < C; c++) expSum += expNonPositive(rows[off + c]! - max);
+      let firstNaN = -1;
+      if (expSum !== expSum) {
+        for (let c = 0; c < C && firstNaN < 0; c++) if (rows[off + c] !== rows[off + c]) firstNaN = c;
+      }
+      let argmax = 0;
+      if (firstNaN < 0) {
+        while (argmax < C && rows[off + argmax] !== max) argmax++;
+        if (argmax === C) argmax = 0;
+      }
+      predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
+      if (max <= 1.001 && firstNaN < 0) {
+        let min = Infinity;
+        for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
+        if (min >= 0) {
+          let rowSum = 0;
+          for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
+          if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
+        }
+      }
       const logExpSum = Math.log(expSum);
       const invExpSum = 1 / expSum;
       logSumExp[i] = max + logExpSum;
