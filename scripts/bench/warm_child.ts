@@ -3,7 +3,8 @@
  * process:
  *
  *   node --expose-gc warm-child.cjs time ROWS.json N   each row N times, best of N, one process (warm); prints JSON
- *   node --expose-gc warm-child.cjs memory FILE.json   one summary of a JSON tensor file in a fresh process: the
+ *   node --expose-gc warm-child.cjs memory FILE.json   one summary of a JSON tensor file in a fresh process, the
+ *                                                      inputs copied as the worker hands them to the host: the
  *                                                      resident set before (Node + the bundle, after a GC) and at its
  *                                                      peak (the kernel's maxRSS); prints JSON
  *   node warm-child.cjs noop                           loads the bundle and exits (start-up cost)
@@ -40,7 +41,11 @@ interface Once {
   readonly cpuMs: number;
 }
 
-function once(row: WarmRow, folder: string): Once {
+/**
+ * One run of a row. `handInputs`: also copy each input tensor into a buffer of its own size, as the worker does on a
+ * panel's first computation (`returnInputs`, src/worker/lossWorker.ts) before posting them to the host.
+ */
+function once(row: WarmRow, folder: string, handInputs = false): Once {
   const at = (name: string): string => path.join(folder, name);
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -61,6 +66,12 @@ function once(row: WarmRow, folder: string): Once {
   const result = outcome.results[0];
   if (!result) throw new Error(`${row.name}: ${outcome.diagnostics.map((d) => d.message).join('; ')}`);
   const summary = summarize(toSummaryResult(result), inputs);
+  if (handInputs) {
+    for (const t of Object.values(inputs)) {
+      const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
+      if (!whole) t.data.slice();
+    }
+  }
   const model = buildSummaryReport(summary, { inputs });
   model.rows(0, 50);
   const used = process.cpuUsage(cpu);
@@ -102,8 +113,13 @@ function memory(file: string): void {
   const row: WarmRow = { name: path.basename(file), loss: 'cross_entropy', form: 'json', input: path.basename(file) };
   const run = once(row, path.dirname(path.resolve(file)));
   const peak = process.resourceUsage().maxRSS * 1024;
+  // The same again with the worker's hand-over copy (the first run's garbage collected first, so that the figure is
+  // this run's own).
+  gc?.();
+  once(row, path.dirname(path.resolve(file)), true);
+  const peakHandingInputs = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(
-    `${JSON.stringify({ fileBytes: fs.statSync(file).size, baseline, peak, value: run.value, ms: run.totalMs })}\n`,
+    `${JSON.stringify({ fileBytes: fs.statSync(file).size, baseline, peak, peakHandingInputs, value: run.value, ms: run.totalMs })}\n`,
   );
 }
 
