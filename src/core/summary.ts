@@ -232,8 +232,14 @@ export function confusionMatrix(c: SummaryClassification, maxClasses = MAX_CONFU
       const y = c.targetClass[i]!;
       if (!c.ignored[i] && y >= 0 && y < C) frequency[y]!++;
     }
-    const order = Array.from({ length: C }, (_, k) => k).sort((a, b) => frequency[b]! - frequency[a]! || a - b);
-    shown = order.slice(0, maxClasses - 1).sort((a, b) => a - b);
+    // The most frequent targets, ties by class index: only the classes that occur are sorted (at most one per
+    // sample, where a 32,000-class vocabulary has 32,000 classes), then the first classes that never occur fill up.
+    const occurring: number[] = [];
+    for (let k = 0; k < C; k++) if (frequency[k]! > 0) occurring.push(k);
+    occurring.sort((a, b) => frequency[b]! - frequency[a]! || a - b);
+    shown = occurring.slice(0, maxClasses - 1);
+    for (let k = 0; k < C && shown.length < maxClasses - 1; k++) if (frequency[k] === 0) shown.push(k);
+    shown.sort((a, b) => a - b);
     shown.push(-1);
   }
   // Class → row of the matrix (the "other" row for classes not shown).
@@ -596,12 +602,10 @@ export function buildSummaryReport(summary: LossSummary, context: SummaryReportC
   let classAggregatesView: ReportLarge['classAggregates'];
   if (agg) {
     const lossTotal = total(agg.lossSum);
-    let withTargets = 0;
-    for (let k = 0; k < numClasses; k++) if (agg.count[k]! > 0) withTargets++;
-    const order = Array.from({ length: numClasses }, (_, k) => k)
-      .filter((k) => agg.count[k]! > 0)
-      .sort((a, b) => agg.lossSum[b]! - agg.lossSum[a]! || a - b)
-      .slice(0, MAX_CLASS_ROWS);
+    const withTarget: number[] = [];
+    for (let k = 0; k < numClasses; k++) if (agg.count[k]! > 0) withTarget.push(k);
+    const withTargets = withTarget.length;
+    const order = withTarget.sort((a, b) => agg.lossSum[b]! - agg.lossSum[a]! || a - b).slice(0, MAX_CLASS_ROWS);
     classAggregatesView = {
       rows: order.map((k) => ({
         classIndex: k,

@@ -122,6 +122,122 @@ describe('summary mode equals full mode', () => {
     );
   });
 
+  it('cross_entropy: the same numbers to the bit on rows with nan, ±inf, ties and softmax output, any target kind', () => {
+    // Summary mode scans a row differently (one comparison per element, the first nan only when the sum is nan, the
+    // softmax check only below 1.001), so the rows that exercise each shortcut are drawn on purpose.
+    const rows = [
+      [1.00005, 0, 0],
+      [0.2, 0.3, 0.5],
+      [Number.NaN, 1, 2],
+      [5, Number.NaN, 5],
+      [-Infinity, -Infinity, -Infinity],
+      [Infinity, 1, 0],
+      [2, 7, 7],
+    ];
+    // Every row is softmax output but the last two: the warning must not come, in either mode.
+    for (const picked of [rows, rows.slice(0, 2)]) {
+      const input = tensorFrom(picked.flat(), [picked.length, 3], 'float32');
+      const target = tensorFrom(
+        picked.map((_, i) => i % 3),
+        [picked.length],
+        'int64',
+      );
+      const { full, summary } = both('cross_entropy', { input, target }, {});
+      assert.deepEqual(Array.from(summary.perSample), Array.from(full.perSample));
+      assert.deepEqual(
+        Array.from(summary.classification!.predictedClass),
+        Array.from(full.classification!.predictedClass),
+      );
+      assert.deepEqual(
+        summary.warnings.map((w) => w.code),
+        full.warnings.map((w) => w.code),
+      );
+    }
+    assert.ok(
+      both(
+        'cross_entropy',
+        { input: tensorFrom(rows.slice(0, 2).flat(), [2, 3], 'float32'), target: tensorFrom([0, 1], [2], 'int64') },
+        {},
+      ).summary.warnings.some((w) => w.code === 'warn/softmax-before-ce'),
+    );
+    const special = fc.constantFrom(NaN, Infinity, -Infinity, 0, 1, 0.5, 0.25, 1.00005, -0);
+    const value = fc.oneof(
+      { weight: 3, arbitrary: fc.double({ min: -5, max: 5, noNaN: true }) },
+      { weight: 2, arbitrary: special },
+    );
+    fc.assert(
+      fc.property(
+        fc
+          .record({
+            n: fc.integer({ min: 1, max: 5 }),
+            c: fc.integer({ min: 1, max: 6 }),
+            spatial: fc.constantFrom([], [3]),
+          })
+          .chain(({ n, c, spatial }) => {
+            const positions = n * spatial.reduce((p, d) => p * d, 1);
+            return fc.record({
+              input: fc.oneof(
+                fc.array(value, { minLength: positions * c, maxLength: positions * c }),
+                // Softmax output: every row ≥ 0 summing to 1 (within the check's 1e-4 or not).
+                fc
+                  .array(fc.double({ min: 0, max: 1, noNaN: true }), {
+                    minLength: positions * c,
+                    maxLength: positions * c,
+                  })
+                  .map((v) => {
+                    for (let i = 0; i < positions; i++) {
+                      let sum = 0;
+                      for (let k = 0; k < c; k++) sum += v[i * c + k]!;
+                      for (let k = 0; k < c; k++) v[i * c + k] = sum > 0 ? v[i * c + k]! / sum : 1 / c;
+                    }
+                    return v;
+                  }),
+              ),
+              indices: fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: positions, maxLength: positions }),
+              probabilities: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+                minLength: positions * c,
+                maxLength: positions * c,
+              }),
+              useProbabilities: fc.boolean(),
+              smoothing: fc.constantFrom(0, 0.2),
+              n: fc.constant(n),
+              c: fc.constant(c),
+              spatial: fc.constant(spatial),
+            });
+          }),
+        ({ input, indices, probabilities, useProbabilities, smoothing, n, c, spatial }) => {
+          // A [N, C] input's rows are samples; with spatial dims the values are laid out [N, C, d].
+          const x = tensorFrom(input, [n, c, ...spatial], 'float32');
+          const target = useProbabilities
+            ? tensorFrom(probabilities, [n, c, ...spatial], 'float32')
+            : tensorFrom(indices, [n, ...spatial], 'int64');
+          const inputs = { input: x, target };
+          const { full, summary } = both('cross_entropy', inputs, { label_smoothing: smoothing });
+          assert.deepEqual(Array.from(summary.perSample), Array.from(full.perSample));
+          assert.deepEqual(Array.from(summary.output.data), Array.from(full.output.data));
+          assert.deepEqual(
+            Array.from(summary.classification!.predictedClass),
+            Array.from(full.classification!.predictedClass),
+          );
+          assert.deepEqual(
+            Array.from(summary.classification!.targetProbability),
+            Array.from(full.classification!.targetProbability),
+          );
+          assert.deepEqual(
+            Array.from(summary.classification!.sampleWeight),
+            Array.from(full.classification!.sampleWeight),
+          );
+          assert.deepEqual(
+            summary.warnings.map((w) => w.code),
+            full.warnings.map((w) => w.code),
+          );
+          assert.equal(summary.classification!.probabilities.data.length, 0);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('nll_loss', () => {
     fc.assert(
       fc.property(

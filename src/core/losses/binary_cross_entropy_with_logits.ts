@@ -7,7 +7,15 @@
  * (1 − y)·x + (1 + (p − 1)·y)·(log(e^{−m} + e^{−x−m}) + m), m = max(−x, 0). `mean` divides by the number of elements.
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
-import { formatShape, formatTorchSize, isFloating, scalarTypeName, type DType, type Tensor } from '../tensor';
+import {
+  formatShape,
+  formatTorchSize,
+  isFloating,
+  scalarTypeName,
+  type DType,
+  type Tensor,
+  type TensorData,
+} from '../tensor';
 import {
   bceBuffers,
   bceEmptyMeanNotice,
@@ -19,6 +27,8 @@ import {
   targetRangeNotice,
   weightSpread,
 } from './binary_cross_entropy';
+import type { ElementwiseAccumulator } from './elementwise_summary';
+import { expNonPositive, log1pUnit } from './kernels';
 import { fmt } from './nll_loss';
 import {
   broadcastOrThrow,
@@ -55,6 +65,55 @@ function castError(resultType: string, target: Tensor, what: string): LossLensEr
     hint: `Convert the ${what} with ${what}.float().`,
     data: { resultType, outputType: to, what },
   });
+}
+
+/** Elements per block of the summary pass. */
+const BLOCK = 8192;
+
+/**
+ * Summary mode's pass: each element's loss, the same expression as full mode's, folded into `summary` a block at a
+ * time (and written to `perElement` for reduction='none'). The logits and targets of a block are copied into float64
+ * scratch and the broadcast weights walked with counters, so the loop reads one array type and divides nothing.
+ * Returns whether every logit lies in [0, 1].
+ */
+function summaryPass(
+  x: TensorData,
+  y: TensorData,
+  w: { values: ArrayLike<number>; period: number } | undefined,
+  pw: { values: ArrayLike<number>; period: number } | undefined,
+  summary: ElementwiseAccumulator,
+  perElement: TensorData | undefined,
+): boolean {
+  const n = x.length;
+  const xs = new Float64Array(BLOCK);
+  const ys = new Float64Array(BLOCK);
+  const losses = new Float64Array(BLOCK);
+  const wValues = Float64Array.from(w ? w.values : [1]);
+  const pValues = Float64Array.from(pw ? pw.values : [1]);
+  const wPeriod = w ? w.period : 1;
+  const pPeriod = pw ? pw.period : 1;
+  let wAt = 0;
+  let pAt = 0;
+  let allInUnitInterval = n > 0;
+  for (let k0 = 0; k0 < n; k0 += BLOCK) {
+    const count = Math.min(BLOCK, n - k0);
+    xs.set(x.subarray(k0, k0 + count));
+    ys.set(y.subarray(k0, k0 + count));
+    for (let j = 0; j < count; j++) {
+      const xk = xs[j]!;
+      const yk = ys[j]!;
+      const wk = wValues[wAt]!;
+      const pk = pValues[pAt]!;
+      if (++wAt === wPeriod) wAt = 0;
+      if (++pAt === pPeriod) pAt = 0;
+      if (!(xk >= 0 && xk <= 1)) allInUnitInterval = false;
+      const softplusNeg = Math.max(-xk, 0) + log1pUnit(expNonPositive(-Math.abs(xk)));
+      losses[j] = ((1 - yk) * xk + (1 + (pk - 1) * yk) * softplusNeg) * wk;
+    }
+    summary.addBlock(losses, count, ys);
+    if (perElement) perElement.set(losses.subarray(0, count), k0);
+  }
+  return allInUnitInterval;
 }
 
 /** Binary cross-entropy on logits with optional per-element `weight` and per-class `pos_weight`. */
@@ -128,15 +187,18 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     const { probabilities, logProbabilities } = buffers;
     const scale = reduction === 'mean' ? 1 / n : 1;
     let allInUnitInterval = n > 0;
-    for (let k = 0; k < n; k++) {
+    if (summary) {
+      allInUnitInterval = summaryPass(x, y, w, pw, summary, reduction === 'none' ? perElementData : undefined);
+    }
+    for (let k = 0; k < (summary ? 0 : n); k++) {
       const xk = x[k]!;
       const yk = y[k]!;
       const wk = w ? w.values[k % w.period]! : 1;
       const pk = pw ? pw.values[k % pw.period]! : 1;
       if (!(xk >= 0 && xk <= 1)) allInUnitInterval = false;
       // softplus(±x) = max(±x, 0) + log1p(e^{−|x|}) and σ(x) from the same exponential.
-      const e = Math.exp(-Math.abs(xk));
-      const l = Math.log1p(e);
+      const e = expNonPositive(-Math.abs(xk));
+      const l = log1pUnit(e);
       const softplusNeg = Math.max(-xk, 0) + l;
       const softplusPos = Math.max(xk, 0) + l;
       const sigma = xk >= 0 ? 1 / (1 + e) : e / (1 + e);
@@ -144,11 +206,6 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
       const neg = wk * (1 - yk) * softplusPos;
       // PyTorch's own form (1 − y)·x + (1 + (p − 1)·y)·softplus(−x), so ±inf logits give nan exactly as there.
       const loss = ((1 - yk) * xk + (1 + (pk - 1) * yk) * softplusNeg) * wk;
-      if (summary) {
-        summary.add(loss, yk);
-        if (reduction === 'none') perElementData[k] = loss;
-        continue;
-      }
       positiveTerm[k] = pos;
       negativeTerm[k] = neg;
       perElementValues[k] = loss;

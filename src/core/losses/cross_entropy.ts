@@ -14,6 +14,7 @@
  */
 import { LossLensError, type Diagnostic } from '../diagnostics';
 import { informationExtras, informationTerms } from '../info';
+import { expNonPositive } from './kernels';
 import { allocate, formatShape, isFloating, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
 import {
   checkIndexTargets,
@@ -128,6 +129,7 @@ function computeRows(
   target: Tensor | undefined,
   full = true,
 ): RowOutputs {
+  if (!full) return summaryRows(input, layout, dtype, epsilon, weights, t, target);
   const { classes: C, spatial: S, samples } = layout;
   const x = input.data;
   const perSample = new Float64Array(samples);
@@ -180,7 +182,7 @@ function computeRows(
     predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
     let expSum = 0;
     for (let c = 0; c < C; c++) {
-      const e = Math.exp(x[base + c * S]! - max);
+      const e = expNonPositive(x[base + c * S]! - max);
       expScratch[c] = e;
       expSum += e;
     }
@@ -293,6 +295,164 @@ function computeRows(
   };
 }
 
+/** Samples per block of the summary kernel: about 8,192 elements of scratch (one row at least). */
+const BLOCK_ELEMENTS = 8192;
+
+/**
+ * Summary mode's pass over the samples: what {@link computeRows} gives with `full = false`, number for number (the
+ * same expressions in the same order), without the input-sized tensors and without storing an exponential.
+ *
+ * The samples are copied block by block into a float64 scratch laid out row by row (a class row of a [N, C] input is
+ * already contiguous; a [N, C, d…] map is transposed a block of positions at a time, reading each class plane in
+ * order instead of striding across planes for every position), so the inner loops run over one array type: two
+ * passes per row (maximum, then Σ exp), a third only for label smoothing or probability targets.
+ */
+function summaryRows(
+  input: Tensor,
+  layout: ClassLayout,
+  dtype: DType,
+  epsilon: number,
+  weights: Float64Array | undefined,
+  t: IndexTargets | undefined,
+  target: Tensor | undefined,
+): RowOutputs {
+  const { classes: C, spatial: S, samples } = layout;
+  const x = input.data;
+  const tg = target?.data;
+  const perSample = new Float64Array(samples);
+  const perElementData = allocate(dtype, samples);
+  const logSumExp = new Float64Array(samples);
+  const predictedClass = new Int32Array(samples);
+  const targetProbability = new Float64Array(samples).fill(NaN);
+  const sampleWeight = t ? t.sampleWeight : new Float64Array(samples).fill(1);
+  const smoothing = epsilon > 0;
+  const nllPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothFactor = epsilon / C;
+  let softmaxRows = 0;
+  const block = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, C)));
+  const rows = new Float64Array(block * C);
+  const targetRows = tg ? new Float64Array(block * C) : undefined;
+
+  for (let i0 = 0; i0 < samples;) {
+    let count: number;
+    if (S === 1) {
+      count = Math.min(block, samples - i0);
+      rows.set(x.subarray(i0 * C, (i0 + count) * C));
+      if (tg) targetRows!.set(tg.subarray(i0 * C, (i0 + count) * C));
+    } else {
+      // One block stays within one batch item n: positions s0 … s0 + count − 1 of its class planes.
+      const n = Math.floor(i0 / S);
+      const s0 = i0 - n * S;
+      count = Math.min(block, S - s0);
+      for (let c = 0; c < C; c++) {
+        const from = (n * C + c) * S + s0;
+        for (let k = 0; k < count; k++) rows[k * C + c] = x[from + k]!;
+        if (tg) for (let k = 0; k < count; k++) targetRows![k * C + c] = tg[from + k]!;
+      }
+    }
+    for (let k = 0; k < count; k++) {
+      const i = i0 + k;
+      const off = k * C;
+      // Row maximum (NaN never wins a comparison, and then poisons the exp sum as in PyTorch). One comparison per
+      // element: the first NaN is looked for only when the sum is nan, the argmax is the first maximum, and the
+      // softmax-output check runs only where it can succeed: values ≥ 0 summing to 1 ± 1e-4 are all below 1.001.
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) {
+        const v = rows[off + c]!;
+        if (v > max) max = v;
+      }
+      let expSum = 0;
+      for (let c = 0; c < C; c++) expSum += expNonPositive(rows[off + c]! - max);
+      let firstNaN = -1;
+      if (expSum !== expSum) {
+        for (let c = 0; c < C && firstNaN < 0; c++) if (rows[off + c] !== rows[off + c]) firstNaN = c;
+      }
+      let argmax = 0;
+      if (firstNaN < 0) {
+        while (argmax < C && rows[off + argmax] !== max) argmax++;
+        if (argmax === C) argmax = 0;
+      }
+      predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
+      if (max <= 1.001 && firstNaN < 0) {
+        let min = Infinity;
+        for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
+        if (min >= 0) {
+          let rowSum = 0;
+          for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
+          if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
+        }
+      }
+      const logExpSum = Math.log(expSum);
+      const invExpSum = 1 / expSum;
+      logSumExp[i] = max + logExpSum;
+
+      if (t) {
+        const y = t.targetClass[i]!;
+        const inRange = y >= 0 && y < C;
+        if (inRange) targetProbability[i] = expNonPositive(rows[off + y]! - max) * invExpSum;
+        if (t.ignored[i]) continue;
+        const logpY = inRange ? rows[off + y]! - max - logExpSum : NaN;
+        const wy = t.sampleWeight[i]!;
+        const nll = (1 - epsilon) * wy * -logpY;
+        let loss = nll;
+        if (smoothing) {
+          let smooth = 0;
+          if (weights) for (let c = 0; c < C; c++) smooth += -((rows[off + c]! - max - logExpSum) * weights[c]!);
+          else for (let c = 0; c < C; c++) smooth += -((rows[off + c]! - max - logExpSum) * 1);
+          const smoothTerm = smoothFactor * smooth;
+          nllPart![i] = nll;
+          smoothPart![i] = smoothTerm;
+          loss = nll + smoothTerm;
+        }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+      } else {
+        const tr = targetRows!;
+        let loss = 0;
+        let hardPart = 0;
+        let smoothSum = 0;
+        let w = 0;
+        for (let c = 0; c < C; c++) {
+          const logp = rows[off + c]! - max - logExpSum;
+          const tc = tr[off + c]!;
+          const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
+          const wc = weights ? weights[c]! : 1;
+          loss += -(logp * smoothed * wc);
+          if (smoothing) {
+            hardPart += -(logp * tc * wc);
+            smoothSum += -(logp * wc);
+          }
+          if (weights) w += wc * tc;
+        }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+        if (weights) sampleWeight[i] = w;
+        if (smoothing) {
+          nllPart![i] = (1 - epsilon) * hardPart;
+          smoothPart![i] = smoothFactor * smoothSum;
+        }
+      }
+    }
+    i0 += count;
+  }
+  const none = allocate(dtype, 0);
+  return {
+    perSample,
+    perElementData,
+    gradient: none,
+    probabilities: none,
+    logProbabilities: none,
+    predictedClass,
+    targetProbability,
+    sampleWeight,
+    nllPart,
+    smoothPart,
+    softmaxRows,
+    logSumExp,
+  };
+}
+
 function probabilityReduction(perSample: Float64Array, reduction: Reduction, layout: ClassLayout): ReductionBreakdown {
   const n = layout.samples;
   const label = layout.spatial > 1 ? `N·d₁…d_k = ${n} positions` : `N = ${n} ${n === 1 ? 'sample' : 'samples'}`;
@@ -381,9 +541,19 @@ export const crossEntropy: LossDefinition = {
 
     const denominator = t ? t.totalWeight : layout.samples;
     const scale = reduction === 'mean' ? 1 / denominator : 1;
-    // Summary mode (large inputs) for class-index targets; probability targets are input-sized already: full mode.
-    const full = settings?.detail !== 'summary' || probabilityTargets;
-    const rows = computeRows(input, layout, dtype, epsilon, scale, weights, t, probabilityTargets ? target : undefined, full);
+    // Summary mode (large inputs): nothing the size of the input is kept, for index and probability targets alike.
+    const full = settings?.detail !== 'summary';
+    const rows = computeRows(
+      input,
+      layout,
+      dtype,
+      epsilon,
+      scale,
+      weights,
+      t,
+      probabilityTargets ? target : undefined,
+      full,
+    );
     const breakdown = t
       ? indexReduction('CrossEntropyLoss', rows.perSample, reduction, t)
       : probabilityReduction(rows.perSample, reduction, layout);
@@ -470,7 +640,7 @@ export const crossEntropy: LossDefinition = {
       classification,
       gradient: full ? { input: { dtype, shape: [...input.shape], data: rows.gradient } } : {},
       // Probability targets: H(p), KL(p‖q) and H(p, q) per sample (src/core/info.ts); the values above are unchanged.
-      ...(probabilityTargets
+      ...(probabilityTargets && full
         ? {
             extras: informationExtras(
               informationTerms(target.data, rows.logProbabilities, layout, epsilon),

@@ -59,6 +59,57 @@ export class ElementwiseAccumulator {
     }
   }
 
+  /**
+   * The next `count` element losses (C order) from `losses`, with their `targets` for the positive/negative split
+   * when given: exactly `add(losses[j], targets?.[j])` for each j in turn, with the running totals in locals.
+   */
+  addBlock(losses: Float64Array, count: number, targets?: Float64Array): void {
+    let sum = this.sum;
+    let compensation = this.compensation;
+    let row = this.row;
+    let inRow = this.inRow;
+    let label = this.label;
+    let positiveCount = this.positiveCount;
+    let positiveSum = this.positiveSum;
+    let negativeCount = this.negativeCount;
+    let negativeSum = this.negativeSum;
+    const { perSample, perLabel, perRow, labels } = this;
+    for (let j = 0; j < count; j++) {
+      const loss = losses[j]!;
+      const t = sum + loss;
+      if (Math.abs(sum) >= Math.abs(loss)) compensation += sum - t + loss;
+      else compensation += loss - t + sum;
+      sum = t;
+      perSample[row]! += loss;
+      if (++inRow === perRow) {
+        inRow = 0;
+        row++;
+      }
+      if (labels > 0) {
+        perLabel[label]! += loss;
+        if (++label === labels) label = 0;
+      }
+      if (targets) {
+        if (targets[j]! >= 0.5) {
+          positiveCount++;
+          positiveSum += loss;
+        } else {
+          negativeCount++;
+          negativeSum += loss;
+        }
+      }
+    }
+    this.sum = sum;
+    this.compensation = compensation;
+    this.row = row;
+    this.inRow = inRow;
+    this.label = label;
+    this.positiveCount = positiveCount;
+    this.positiveSum = positiveSum;
+    this.negativeCount = negativeCount;
+    this.negativeSum = negativeSum;
+  }
+
   /** Σ of the element losses, as `sum()` computes it. */
   total(): number {
     return Number.isFinite(this.sum) ? this.sum + this.compensation : this.sum;

@@ -1,0 +1,129 @@
+/**
+ * The Loss Lens side of scripts/bench/warm.ts, bundled by esbuild (as dist/worker.js is) and run in its own Node
+ * process:
+ *
+ *   node --expose-gc warm-child.cjs time ROWS.json N   each row N times, best of N, one process (warm); prints JSON
+ *   node --expose-gc warm-child.cjs memory FILE.json   one summary of a JSON tensor file in a fresh process, the
+ *                                                      inputs copied as the worker hands them to the host: the
+ *                                                      resident set before (Node + the bundle, after a GC) and at its
+ *                                                      peak (the kernel's maxRSS); prints JSON
+ *   node warm-child.cjs noop                           loads the bundle and exits (start-up cost)
+ *
+ * One run of a row is what the extension does for a large input: the worker's read (the streaming JSON reader, or
+ * the .npy/.pt/.safetensors readers), `runLoss` in summary mode, `toSummaryResult` and `summarize`
+ * (src/worker/lossWorker.ts), then the host's `buildSummaryReport` and the table's first page of rows.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LossOptions } from '../../src/core/losses/types';
+import { runLoss } from '../../src/core/run';
+import { buildSummaryReport, summarize, toSummaryResult } from '../../src/core/summary';
+import type { Tensor } from '../../src/core/tensor';
+import { readNpyFromDisk, readTensorFileFromDisk, tensorFileFromFiles } from '../../src/files';
+
+/** One benchmark row, as scripts/bench/warm.ts writes it (file names relative to ROWS.json). */
+export interface WarmRow {
+  readonly name: string;
+  readonly loss: string;
+  readonly form: 'npy' | 'json' | 'pt' | 'safetensors';
+  readonly input: string;
+  readonly target?: string;
+  readonly options?: Readonly<Record<string, number | string | boolean>>;
+  readonly tensorOptions?: Readonly<Record<string, string>>;
+}
+
+/** What one run measured. */
+interface Once {
+  readonly value: number;
+  readonly readMs: number;
+  readonly totalMs: number;
+  /** This process's CPU time (user + system) for the run: less disturbed than wall time on a shared machine. */
+  readonly cpuMs: number;
+}
+
+/**
+ * One run of a row. `handInputs`: also copy each input tensor into a buffer of its own size, as the worker does on a
+ * panel's first computation (`returnInputs`, src/worker/lossWorker.ts) before posting them to the host.
+ */
+function once(row: WarmRow, folder: string, handInputs = false): Once {
+  const at = (name: string): string => path.join(folder, name);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const options: Record<string, LossOptions[string]> = { ...row.options };
+  for (const [name, file] of Object.entries(row.tensorOptions ?? {})) options[name] = readNpyFromDisk(at(file));
+  let inputs: Readonly<Record<string, Tensor>>;
+  if (row.form === 'json') {
+    const file = readTensorFileFromDisk(at(row.input));
+    inputs = file.inputs;
+    Object.assign(options, file.options);
+  } else if (row.form === 'npy') {
+    inputs = tensorFileFromFiles({ path: at(row.input) }, { path: at(row.target!) }).inputs;
+  } else {
+    inputs = tensorFileFromFiles({ path: at(row.input), key: 'input' }, { path: at(row.input), key: 'target' }).inputs;
+  }
+  const read = performance.now();
+  const outcome = runLoss({ loss: row.loss, inputs, options }, { detail: 'summary' });
+  const result = outcome.results[0];
+  if (!result) throw new Error(`${row.name}: ${outcome.diagnostics.map((d) => d.message).join('; ')}`);
+  const summary = summarize(toSummaryResult(result), inputs);
+  if (handInputs) {
+    for (const t of Object.values(inputs)) {
+      const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
+      if (!whole) t.data.slice();
+    }
+  }
+  const model = buildSummaryReport(summary, { inputs });
+  model.rows(0, 50);
+  const used = process.cpuUsage(cpu);
+  return {
+    value: summary.value ?? NaN,
+    readMs: read - start,
+    totalMs: performance.now() - start,
+    cpuMs: (used.user + used.system) / 1000,
+  };
+}
+
+function time(rowsFile: string, repeats: number): void {
+  const folder = path.dirname(path.resolve(rowsFile));
+  const rows = JSON.parse(fs.readFileSync(rowsFile, 'utf8')) as WarmRow[];
+  const out = rows.map((row) => {
+    let best: Once | undefined;
+    let bestCpu = Infinity;
+    for (let r = 0; r < repeats; r++) {
+      const run = once(row, folder);
+      if (!best || run.totalMs < best.totalMs) best = run;
+      bestCpu = Math.min(bestCpu, run.cpuMs);
+    }
+    return {
+      name: row.name,
+      form: row.form,
+      ms: best!.totalMs,
+      cpuMs: bestCpu,
+      readMs: best!.readMs,
+      value: best!.value,
+    };
+  });
+  process.stdout.write(`${JSON.stringify({ node: process.version, rows: out })}\n`);
+}
+
+function memory(file: string): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const baseline = process.memoryUsage().rss;
+  const row: WarmRow = { name: path.basename(file), loss: 'cross_entropy', form: 'json', input: path.basename(file) };
+  const run = once(row, path.dirname(path.resolve(file)));
+  const peak = process.resourceUsage().maxRSS * 1024;
+  // The same again with the worker's hand-over copy (the first run's garbage collected first, so that the figure is
+  // this run's own).
+  gc?.();
+  once(row, path.dirname(path.resolve(file)), true);
+  const peakHandingInputs = process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(
+    `${JSON.stringify({ fileBytes: fs.statSync(file).size, baseline, peak, peakHandingInputs, value: run.value, ms: run.totalMs })}\n`,
+  );
+}
+
+const [mode, a, b] = process.argv.slice(2);
+if (mode === 'time') time(a!, Number(b));
+else if (mode === 'memory') memory(a!);
+else if (mode !== 'noop') throw new Error(`usage: warm-child.cjs time ROWS.json N | memory FILE.json | noop`);
