@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import { buildDerivation, renderDerivation, type DerivationLocale } from './core/derivation';
 import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
 import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
+import { localizeText } from './core/i18n/index';
 import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
 import { TORCH_VERSIONS, type LossInputs, type LossResult, type TorchVersion } from './core/losses/types';
@@ -371,7 +372,8 @@ export function main(
             io.stdout(`${c.range.line}:${c.range.column} ${c.name} (hand-written) = ${value}\n`);
             if (c.builtin) {
               io.stdout(`  ${c.builtin.label} on the same inputs = ${c.builtin.value.toFixed(4)}\n`);
-              if (c.builtin.reason) io.stdout(`  why they differ: ${c.builtin.reason}\n`);
+              if (c.builtin.reason)
+                io.stdout(`  why they differ: ${localizeText(c.builtin.reason, opts.lang)}\n`);
             }
             io.stdout('\n');
           }

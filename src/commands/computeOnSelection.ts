@@ -10,6 +10,7 @@ import { readTensors, type NamedReadResult } from '../core/reader/index';
 import { evaluateSnippet, rowRanges, type SnippetEvaluation } from '../core/snippet/index';
 import type { ProgramRequest } from '../panel/index';
 import { originOf } from '../ranges';
+import { displayLocale } from '../providers/localize';
 import type { Services } from '../services';
 import { assignInputs } from './assignInputs';
 import { pickLoss } from './lossPicker';
@@ -46,7 +47,11 @@ function programRequest(
       : request;
   });
   return {
-    report: buildProgramReport(evaluation, { id: `program-${nextProgramId++}`, title: drawTitle }),
+    report: buildProgramReport(evaluation, {
+      id: `program-${nextProgramId++}`,
+      title: drawTitle,
+      locale: displayLocale(),
+    }),
     callRequests,
     source: document.uri.toString(),
     ...(draw ? { redraw: (seed: number) => programRequest(evaluate(seed), document, title, evaluate) } : {}),

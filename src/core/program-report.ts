@@ -4,6 +4,7 @@
  * draw of an unseeded program. JSON-safe (it crosses to the webview as is); every text that comes from the user's
  * program is carried as data, for the views to show as text.
  */
+import { localizeText, type Locale } from './i18n/index';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
 import { gradientHeatmap, type ReportHeatmap } from './report';
 import type { CustomLossCall } from './runtime/custom-loss';
@@ -111,7 +112,7 @@ function callEntry(call: SnippetCall, index: number): ProgramCallEntry {
   };
 }
 
-function customLoss(c: CustomLossCall): ProgramCustomLoss {
+function customLoss(c: CustomLossCall, locale: Locale): ProgramCustomLoss {
   return {
     name: c.name,
     line: c.range.line,
@@ -120,7 +121,11 @@ function customLoss(c: CustomLossCall): ProgramCustomLoss {
     valueText: valuesText(c.value),
     perSample: c.shape.length === 1 ? c.value.map(jsonNumber) : null,
     builtin: c.builtin
-      ? { label: c.builtin.label, valueText: formatValue(c.builtin.value), reason: c.builtin.reason ?? null }
+      ? {
+          label: c.builtin.label,
+          valueText: formatValue(c.builtin.value),
+          reason: c.builtin.reason !== undefined ? localizeText(c.builtin.reason, locale) : null,
+        }
       : null,
     gradient:
       c.inputGradient && c.inputGradient.values.length > 0
@@ -129,17 +134,18 @@ function customLoss(c: CustomLossCall): ProgramCustomLoss {
   };
 }
 
-/** Builds the program's view model from an evaluation that ran as a whole program. */
+/** Builds the program's view model from an evaluation that ran as a whole program, its sentences in `locale`. */
 export function buildProgramReport(
   evaluation: SnippetEvaluation,
-  context: { readonly id: string; readonly title: string },
+  context: { readonly id: string; readonly title: string; readonly locale?: Locale },
 ): ProgramReport {
+  const locale = context.locale ?? 'en';
   return {
     id: context.id,
     title: context.title,
     ...cutOutput(programOutput(evaluation)),
     calls: evaluation.calls.map(callEntry),
-    customLosses: (evaluation.customLosses ?? []).map(customLoss),
+    customLosses: (evaluation.customLosses ?? []).map((c) => customLoss(c, locale)),
     randomDraw: evaluation.randomDraw
       ? { seed: evaluation.randomDraw.seed, libraries: [...evaluation.randomDraw.libraries] }
       : null,

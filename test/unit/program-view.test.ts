@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatValue } from '../../src/core/format';
+import { localizeDiagnostic } from '../../src/core/i18n/index';
 import { LOSSES } from '../../src/core/losses/index';
 import {
   buildProgramReport,
@@ -117,6 +118,20 @@ describe('a whole program in the breakdown', () => {
       assert.ok(evaluation.diagnostics.some((d) => d.code === 'runtime/assumed-import'));
       assert.ok(evaluation.diagnostics.some((d) => d.code === 'runtime/random-draw'));
       assert.deepEqual(evaluation.randomDraw, { seed: 0, libraries: ['torch'] });
+    });
+
+    it('gives the reason two losses differ, and the draw note, in Chinese for a Chinese display', () => {
+      const evaluation = evaluateSnippet(programText);
+      const en = buildProgramReport(evaluation, { id: 'en', title: 't' });
+      const zh = buildProgramReport(evaluation, { id: 'zh', title: 't', locale: 'zh-cn' });
+      const reasonEn = en.customLosses[0]?.builtin?.reason;
+      const reasonZh = zh.customLosses[0]?.builtin?.reason;
+      assert.ok(reasonEn?.startsWith("PyTorch's label smoothing"), reasonEn ?? 'no reason');
+      assert.ok(reasonZh?.startsWith('PyTorch 的标签平滑'), reasonZh ?? 'no reason');
+      assert.ok(reasonZh.includes('C = 5'), reasonZh);
+      const note = evaluation.diagnostics.find((d) => d.code === 'runtime/random-draw')!;
+      assert.equal(localizeDiagnostic(note, 'zh-cn').message, '随机输入：一次抽样，种子 0。');
+      assert.equal(localizeDiagnostic(note, 'en').message, 'Random inputs: one draw, seed 0.');
     });
 
     it('has no draw for a seeded program, and the same numbers on every seed', () => {

@@ -49,12 +49,21 @@ export function localizeText(text: string, locale: Locale): string {
   return catalog ? catalog.translate(text) : text;
 }
 
-/** A diagnostic with `explanation`, `hint` and fix titles in `locale`. `message` (PyTorch's text) is kept as is. */
+/** Diagnostics whose `message` is Loss Lens's own sentence rather than PyTorch's or Python's text. */
+const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set(['runtime/random-draw']);
+
+/**
+ * A diagnostic with `explanation`, `hint` and fix titles in `locale`. `message` (PyTorch's text, which people search
+ * for) is kept as is, except where the message is Loss Lens's own sentence and a catalog entry matches it whole.
+ */
 export function localizeDiagnostic(d: Diagnostic, locale: Locale): Diagnostic {
   const catalog = catalogFor(locale);
   if (!catalog) return d;
+  const ownMessage =
+    d.code !== undefined && OWN_MESSAGE_CODES.has(d.code) ? catalog.translateWhole(d.message) : undefined;
   return {
     ...d,
+    ...(ownMessage !== undefined ? { message: ownMessage } : {}),
     ...(d.explanation !== undefined ? { explanation: catalog.translate(d.explanation) } : {}),
     ...(d.hint !== undefined ? { hint: catalog.translate(d.hint) } : {}),
     ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, title: catalog.translate(f.title) })) } : {}),

@@ -348,6 +348,11 @@ export class CompiledCatalog {
     return joinPieces(pieces);
   }
 
+  /** The translation of a text one entry matches whole, else undefined (nothing translated piecemeal). */
+  translateWhole(text: string): string | undefined {
+    return this.matchOne(text);
+  }
+
   /** The translation of a text that one entry matches whole, if any. */
   private matchOne(text: string): string | undefined {
     const exact = this.exact.get(text);

@@ -65,4 +65,17 @@ export const RUNTIME_ZH: CatalogEntry[] = [
     'Add {lines:raw} at the top to get these numbers in Python, or ask Loss Lens for another draw.',
     '在开头加上 {lines}，就能在 Python 中得到这些数值；也可以让 Loss Lens 换一次抽样。',
   ],
+  ['Random inputs: one draw, seed {seed:num}.', '随机输入：一次抽样，种子 {seed}。'],
+  [
+    "PyTorch's label smoothing gives the target class 1 − ε + ε/C and every other class ε/C (C = {classes:num}); a hand-written smoothing that clamps the one-hot target to [ε/(C−1), 1 − ε] gives the target 1 − ε and the others ε/(C−1) instead, so the two losses differ.",
+    'PyTorch 的标签平滑给目标类 1 − ε + ε/C，给其他每个类 ε/C（C = {classes}）；手写的平滑把 one-hot 目标截断到 [ε/(C−1), 1 − ε]，目标类得到 1 − ε，其他类得到 ε/(C−1)，所以两个损失不同。',
+  ],
+  [
+    'The built-in computes log_softmax(input) and averages −log p(target) over the samples; the hand-written loss computes something else on the same inputs.',
+    '内置损失先计算 log_softmax(input)，再对各样本的 −log p(target) 取平均；手写损失在同样的输入上计算的是别的东西。',
+  ],
+  [
+    'The built-in on the same inputs gives another value: the hand-written formula is not the same loss.',
+    '内置损失在同样的输入上给出另一个值：手写公式不是同一个损失。',
+  ],
 ];
