@@ -122,6 +122,26 @@ export class AutogradBridge {
     attach(target, node);
   }
 
+  /**
+   * The gradient of `output` (of the sum of its elements) w.r.t. `input`, leaving every `.grad` and the graph as
+   * they were; undefined when `output` has no graph reaching `input`, or its gradient is not modelled.
+   */
+  gradientOf(output: TorchTensor, input: TorchTensor): Float64Array | undefined {
+    const o = output as AutogradTensor;
+    if (!o.gradNode || !(input as AutogradTensor).requiresGrad) return undefined;
+    try {
+      const [g] = runBackward([{ tensor: o, grad: new Float64Array(output.data.length).fill(1) }], {
+        version: this.host.version,
+        retainGraph: true,
+        accumulate: false,
+        capture: [input as AutogradTensor],
+      });
+      return g ?? new Float64Array(input.data.length);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** `Tensor.backward(gradient=None, retain_graph=None, create_graph=False, inputs=None)`. */
   backward(t: TorchTensor, a: CallArguments): PyValue {
     const gradient = a.args[0] ?? a.kwargs.get('gradient') ?? null;

@@ -208,8 +208,76 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   /** The hand-written losses the program called, in order. */
   readonly customLosses: CustomLossCall[] = [];
 
-  onUserCall(name: string, args: readonly PyValue[], self: PyValue | undefined, result: PyValue, site: CallSite): void {
-    if (looksLikeLoss(name, args, result)) this.customLosses.push(customLossCall(name, site.range, args, self, result));
+  onUserCall(
+    name: string,
+    args: readonly PyValue[],
+    self: PyValue | undefined,
+    result: PyValue,
+    site: CallSite,
+    rerun?: (args: PyValue[]) => PyValue,
+  ): void {
+    if (this.rerunning || !looksLikeLoss(name, args, result)) return;
+    const call = customLossCall(name, site.range, args, self, result);
+    const inputGradient = this.lossInputGradient(args, result, site, rerun);
+    this.customLosses.push(inputGradient ? { ...call, inputGradient } : call);
+  }
+
+  private rerunning = false;
+
+  /** The source text of a call's positional argument `i`, where the call's own text shows it. */
+  private argumentText(site: CallSite, i: number): string | undefined {
+    const node = site.node?.args[i];
+    if (!site.node || !node || node.kind === 'Starred') return undefined;
+    // Calls inside f-string fields carry positions within the field; their text is checked before it is used.
+    const callText = this.source.slice(site.node.range);
+    const text = this.source.slice(node.range);
+    return text && /\)\s*$/.test(callText) && callText.includes(`${text}`) ? text : undefined;
+  }
+
+  /**
+   * The gradient of a hand-written loss (of the sum of its values) w.r.t. its first float tensor argument: from the
+   * graph the call built when that argument requires grad, else from running the call again, silently, on a copy
+   * that requires grad. The program's own `.grad`s, output, loss calls and warnings are left as they were.
+   */
+  private lossInputGradient(
+    args: readonly PyValue[],
+    result: TorchTensor,
+    site: CallSite,
+    rerun: ((args: PyValue[]) => PyValue) | undefined,
+  ): CustomLossCall['inputGradient'] {
+    const i = args.findIndex((a) => isTensorValue(a) && a.flavor === 'torch' && isFloating(a.dtype));
+    if (i < 0) return undefined;
+    const input = args[i] as TorchTensor;
+    const of = this.argumentText(site, i) ?? `argument ${i + 1}`;
+    let grad = this.autograd.gradientOf(result, input);
+    if (!grad && rerun) {
+      const saved = {
+        out: this.out,
+        calls: this.calls.length,
+        losses: this.customLosses.length,
+        warnings: this.warnings.length,
+        enabled: this.autograd.enabled,
+      };
+      this.rerunning = true;
+      try {
+        const leaf = new TorchTensor(input.dtype, input.shape, input.data.slice(), 'torch') as GradTensor;
+        leaf.requiresGrad = true;
+        this.autograd.enabled = true;
+        const again = rerun(args.map((a, j) => (j === i ? leaf : a)));
+        if (isTensorValue(again)) grad = this.autograd.gradientOf(again, leaf);
+      } catch {
+        // A loss whose gradient Loss Lens cannot compute is shown without one.
+        grad = undefined;
+      } finally {
+        this.rerunning = false;
+        this.out = saved.out;
+        this.calls.length = saved.calls;
+        this.customLosses.length = saved.losses;
+        this.warnings.length = saved.warnings;
+        this.autograd.enabled = saved.enabled;
+      }
+    }
+    return grad ? { of, shape: [...input.shape], values: Array.from(grad) } : undefined;
   }
 
   /** A new torch tensor holding `data` converted to `dtype`. */
@@ -976,7 +1044,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const forward = self.cls.lookup('forward');
     if (forward instanceof PyFunction) {
       const result = this.interp.callFunction(forward, [self, ...args.args], args.kwargs);
-      this.onUserCall(self.cls.name, args.args, self, result, site);
+      this.onUserCall(self.cls.name, args.args, self, result, site, (a) =>
+        this.interp.callFunction(forward, [self, ...a], args.kwargs),
+      );
       return result;
     }
     throw pyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);

@@ -62,6 +62,7 @@ function requiresGrad(t: TorchTensor): boolean {
  * not modelled.
  */
 export function recordOp(rc: RecordContext, call: OpCall, result: TArg): void {
+  if (NO_GRAD.has(call.name)) return;
   const inputs = tensorsIn(call.args, call.kwargs);
   if (!inputs.some(requiresGrad)) return;
   const outputs: TorchTensor[] =
@@ -92,6 +93,30 @@ export function recordOp(rc: RecordContext, call: OpCall, result: TArg): void {
     attach(out, node);
   });
 }
+
+/** Ops whose results never require grad: factories that read only a shape or dtype, integer results, copies of data. */
+const NO_GRAD = new Set([
+  'zeros_like',
+  'ones_like',
+  'full_like',
+  'empty_like',
+  'rand_like',
+  'randn_like',
+  'randint_like',
+  'new_zeros',
+  'new_ones',
+  'new_full',
+  'new_empty',
+  'new_tensor',
+  'tensor',
+  'argmax',
+  'argmin',
+  'argsort',
+  'one_hot',
+  'detach',
+  'bernoulli',
+  'multinomial',
+]);
 
 function notModelledNode(op: string, out: TorchTensor): GradNode {
   return new GradNode(
