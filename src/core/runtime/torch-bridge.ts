@@ -30,7 +30,7 @@ import { TorchTensor, storeValues } from '../torch/tensor';
 import { convInit, embeddingInit, layerNormInit, linearInit, type NamedTensor } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
 import { AutogradBridge, swapArgs } from './autograd-bridge';
-import { recordLoss, type OpCall } from '../torch/autograd/rules';
+import { inPlaceRecordName, recordLoss, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
@@ -889,8 +889,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const argList = args.args.map((a) => this.toArg(a));
       if (name === 'numpy' && (t as AutogradTensor).requiresGrad)
         throw pyError('RuntimeError', autogradMessage(this.ctx.torchVersion, 'numpy_requires_grad'));
-      const call = (base: string, self: TorchTensor): OpCall => ({
-        name: base,
+      const call = (base: string, self: TorchTensor, recorded = base): OpCall => ({
+        name: recorded,
         args: [self, ...argList],
         kwargs,
         replay: (swap) => torchApi.tensorMethod(this.ctx, swap(self), base, swapArgs(argList, swap), kwargs),
@@ -903,7 +903,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           () => {
             r = this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs));
           },
-          (before) => this.autograd.record(call(name.slice(0, -1), before), t),
+          (before) => this.autograd.record(call(name.slice(0, -1), before, inPlaceRecordName(name)), t),
         );
         return this.fromArg(r);
       }

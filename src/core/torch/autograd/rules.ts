@@ -1128,6 +1128,56 @@ function selectionKey(name: string): Rule {
   return selection(name);
 }
 
+/** `d out_j / d x_i` of a cumulative product along `dim`: the product of x_k for k ≤ j, k ≠ i. */
+const cumprodRule: Rule = (call, out) => {
+  const b = bind('cumprod', 'input, dim, *, dtype=None', call.args, call.kwargs);
+  const x = b.input as TorchTensor;
+  const dim = wrapDim(Number(b.dim), x.shape.length);
+  return {
+    key: 'cumprod',
+    inputs: [x],
+    backward: (g) => {
+      const s = strides(x.shape)[dim]!;
+      const len = x.shape[dim]!;
+      const r = new Float64Array(g.length);
+      for (let k = 0; k < g.length; k++) {
+        const c = Math.floor(k / s) % len;
+        const start = k - c * s;
+        let acc = 0;
+        for (let j = c; j < len; j++) {
+          let p = 1;
+          for (let m = 0; m <= j; m++) if (m !== c) p *= x.data[start + m * s]!;
+          acc += g[start + j * s]! * p;
+        }
+        r[k] = acc;
+      }
+      void out;
+      return [r];
+    },
+  };
+};
+
+/** trace: the gradient lands on the diagonal. */
+const traceRule: Rule = (call) => {
+  const x = call.args[0] as TorchTensor;
+  return {
+    key: 'trace',
+    inputs: [x],
+    saves: false,
+    backward: (g) => {
+      const [rows, cols] = [x.shape[0]!, x.shape[1]!];
+      const r = new Float64Array(rows * cols);
+      for (let i = 0; i < Math.min(rows, cols); i++) r[i * cols + i] = g[0]!;
+      return [r];
+    },
+  };
+};
+
+/** The name an in-place op records under when PyTorch names it apart from its out-of-place form. */
+export function inPlaceRecordName(method: string): string {
+  return method === 'unsqueeze_' ? method : method.slice(0, -1);
+}
+
 /** Each op's rule, by the name the interpreter calls it with. */
 const RULES: Record<string, Rule> = Object.create(null) as Record<string, Rule>;
 for (const name of Object.keys(UNARY)) RULES[name] = unaryRule(name);
@@ -1168,6 +1218,10 @@ Object.assign(RULES, {
   var: varStd('var'),
   std: varStd('std'),
   cumsum: cumsumRule,
+  cumprod: cumprodRule,
+  trace: traceRule,
+  softsign: activation('softsign', 'input', (x) => 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x)))),
+  unsqueeze_: selection('unsqueeze_'),
   softmax: softmaxRule(false),
   log_softmax: softmaxRule(true),
   where: whereRule,
