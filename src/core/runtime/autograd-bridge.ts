@@ -18,7 +18,7 @@ import {
   type TorchVersion,
 } from '../torch/autograd/graph';
 import { recordOp, unbroadcast, type OpCall } from '../torch/autograd/rules';
-import { runtimeError } from '../torch/errors';
+import { NotModelled, runtimeError } from '../torch/errors';
 import { TorchTensor, cloneTensor } from '../torch/tensor';
 import {
   PyBuiltin,
@@ -166,6 +166,9 @@ export class AutogradBridge {
     const gradOutputs = list(arg(2, 'grad_outputs'));
     const retain = arg(3, 'retain_graph');
     const allowUnused = arg(5, 'allow_unused');
+    const createGraph = arg(4, 'create_graph');
+    if (createGraph !== undefined && createGraph !== null && this.host.truthy(createGraph))
+      throw new NotModelled('torch.autograd.grad(create_graph=True) (gradients of gradients)');
     const roots = outputs.map((o, i) => ({
       tensor: o as AutogradTensor,
       grad: rootGrad(

@@ -1079,7 +1079,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       case 'double':
       case 'requires_grad_':
       case 'zero_grad':
-        return new PyBuiltin(name, () => (name === 'zero_grad' ? this.zeroGrad(inst) : inst));
+        return new PyBuiltin(name, (a) => (name === 'zero_grad' ? this.zeroGrad(inst, a) : inst));
       case 'parameters':
         return new PyBuiltin(name, () => new PyList(this.parametersOf(inst).map(([, p]) => p)));
       case 'named_parameters':
@@ -1126,8 +1126,15 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     return undefined;
   }
 
-  private zeroGrad(inst: PyInstance): PyValue {
-    for (const [, p] of this.parametersOf(inst)) (p as GradTensor).grad = undefined;
+  /** `zero_grad(set_to_none=…)`: the default is True from torch 2.0, False (zero the grads in place) in 1.13. */
+  private zeroGrad(inst: PyInstance, a: CallArguments): PyValue {
+    const flag = a.args[0] ?? a.kwargs.get('set_to_none');
+    const toNone = flag === undefined ? this.ctx.torchVersion !== '1.13' : this.interp.truthy(flag, this.here());
+    for (const [, p] of this.parametersOf(inst)) {
+      const g = p as GradTensor;
+      if (toNone) g.grad = undefined;
+      else g.grad?.data.fill(0);
+    }
     return null;
   }
 
