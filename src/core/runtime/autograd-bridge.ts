@@ -10,6 +10,7 @@ import {
   GradNode,
   attach,
   autogradMessage,
+  bumpVersion,
   edgeTo,
   gradTensor,
   rootGrad,
@@ -68,6 +69,7 @@ export class AutogradBridge {
     record: (before: TorchTensor) => void,
   ): void {
     const t = target as AutogradTensor;
+    bumpVersion(t);
     const involved = [t, ...inputs].some((v) => isTensorValue(v) && (v as AutogradTensor).requiresGrad === true);
     if (!this.enabled || !involved) {
       run();

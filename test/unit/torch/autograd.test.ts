@@ -136,6 +136,40 @@ describe('autograd: grad_fn names and messages', () => {
     );
   });
 
+  it('raises PyTorch\'s "modified by an inplace operation" error for a saved tensor written in place, not a wrong gradient', () => {
+    const program = `import torch
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], requires_grad=True)
+for case in range(3):
+    try:
+        if case == 0:
+            e = (x * 1).exp()
+            e.add_(1)
+            e.sum().backward()
+        elif case == 1:
+            c = torch.tensor([1.0, 2.0, 3.0])
+            r = x * c
+            c.add_(1)
+            c.mul_(2)
+            r.sum().backward()
+        else:
+            h = x * 2
+            s = h + 1
+            h.add_(1)
+            s.sum().backward()
+            print(x.grad.tolist())
+    except RuntimeError as err:
+        print(err)
+`;
+    for (const version of ['2.x', '1.13'] as const) {
+      const errors = AUTOGRAD_NAMES[version].errors;
+      const strip = (m: string | null | undefined): string => (m ?? '').replace(/^RuntimeError: /, '');
+      assert.equal(
+        runProgram(program, { torchVersion: version }).stdout,
+        `${strip(errors.modified_output)}\n${strip(errors.modified_constant)}\n[[2.0, 2.0, 2.0], [2.0, 2.0, 2.0]]\n`,
+      );
+    }
+  });
+
   it('leaves an op without a backward rule visible: printing its grad_fn is reported as not modelled', () => {
     const run = runProgram('import torch\nx = torch.ones(3, requires_grad=True)\ny = x.ceil()\nprint(y)\n');
     assert.equal(run.stdout, '');

@@ -22,6 +22,15 @@ export interface AutogradTensor extends TorchTensor {
   retainsGrad?: boolean;
   /** True for an `nn.Parameter`. */
   isParameter?: boolean;
+  /** PyTorch's version counter: how many in-place ops have written to the tensor. */
+  version?: number;
+}
+
+/** A tensor a node's backward reads, with its version and `grad_fn` when the node recorded it. */
+interface SavedTensor {
+  readonly tensor: TorchTensor;
+  readonly version: number;
+  readonly madeBy?: string;
 }
 
 /** Where a node's input gradient goes: the node that made the input, or the leaf itself. */
@@ -42,6 +51,24 @@ export class GradNode {
   released = false;
   /** Non-leaf tensors that called `retain_grad()` on this node's output. */
   readonly retained: AutogradTensor[] = [];
+  /** The tensors the backward reads, checked against in-place writes before it runs. */
+  private readonly saved: SavedTensor[] = [];
+
+  /** Saves `tensors` as they are now (their version counters). */
+  save(tensors: readonly TorchTensor[]): void {
+    for (const t of tensors) {
+      const a = t as AutogradTensor;
+      this.saved.push({ tensor: t, version: a.version ?? 0, ...(a.gradNode ? { madeBy: a.gradNode.name } : {}) });
+    }
+  }
+
+  /** PyTorch's error when a saved tensor was written in place since it was saved. */
+  checkSaved(version: TorchVersion): void {
+    for (const s of this.saved) {
+      const now = (s.tensor as AutogradTensor).version ?? 0;
+      if (now !== s.version) throw runtimeError(modifiedMessage(version, s, now));
+    }
+  }
 
   /**
    * @param name PyTorch's `grad_fn.name()`; @param edges one per input (null: an input that needs no gradient);
@@ -70,6 +97,31 @@ export type TorchVersion = '2.x' | '1.13';
 export function autogradMessage(version: TorchVersion, key: string): string {
   const text = AUTOGRAD_NAMES[version].errors[key] ?? key;
   return text.replace(/^\w+Error: /, '');
+}
+
+/** Bumps `t`'s version counter (every in-place write). */
+export function bumpVersion(t: TorchTensor): void {
+  const a = t as AutogradTensor;
+  a.version = (a.version ?? 0) + 1;
+}
+
+/** The "modified by an inplace operation" text, from the labelled examples ([2, 3] ExpBackward0 v1; [3] v2). */
+function modifiedMessage(version: TorchVersion, s: SavedTensor, now: number): string {
+  const type = s.tensor.dtype === 'float64' ? 'torch.DoubleTensor' : 'torch.FloatTensor';
+  if (s.madeBy) {
+    const labelled = autogradMessage(version, 'modified_output');
+    // torch 2.x names the op (`Exp`), 1.13 the node (`ExpBackward0`); the labelled text says which.
+    const op = labelled.includes('of ExpBackward0,') ? s.madeBy : s.madeBy.replace(/Backward\d*$/, '');
+    return labelled
+      .replace('[torch.FloatTensor [2, 3]]', `[${type} [${s.tensor.shape.join(', ')}]]`)
+      .replace(/of Exp(Backward0)?,/, `of ${op},`)
+      .replace('at version 1;', `at version ${now};`)
+      .replace('expected version 0', `expected version ${s.version}`);
+  }
+  return autogradMessage(version, 'modified_constant')
+    .replace('[torch.FloatTensor [3]]', `[${type} [${s.tensor.shape.join(', ')}]]`)
+    .replace('at version 2;', `at version ${now};`)
+    .replace('expected version 0', `expected version ${s.version}`);
 }
 
 /** The edge a new node keeps to `t`: its node, or the leaf; null when `t` needs no gradient. */
@@ -176,6 +228,7 @@ export function runBackward(roots: readonly Root[], options: PassOptions): (Floa
     const g = nodeGrads.get(node);
     if (!g) continue;
     if (node.released) throw runtimeError(autogradMessage(options.version, 'twice'));
+    node.checkSaved(options.version);
     for (const i of captureNodes.get(node) ?? []) captured[i] = Float64Array.from(g);
     if (options.accumulate) for (const t of node.retained) accumulateGrad(t, g);
     const inputGrads = node.backward(g);

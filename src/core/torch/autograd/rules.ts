@@ -91,6 +91,11 @@ export function recordOp(rc: RecordContext, call: OpCall, result: TArg): void {
       rec.saves ?? true,
     );
     attach(out, node);
+    // Saved after attaching: a saved output is "output 0 of" this node.
+    if (rec.saves !== false) {
+      const uses = savedBy(rec.key);
+      node.save([...(uses.inputs ? rec.inputs : []), ...(uses.output ? [out] : [])]);
+    }
   });
 }
 
@@ -117,6 +122,27 @@ const NO_GRAD = new Set([
   'bernoulli',
   'multinomial',
 ]);
+
+/** Backwards that read the op's result (exp, tanh, softmax, ...): the output alone, or with the inputs. */
+const READS_OUTPUT_ONLY = new Set([
+  'exp',
+  'expm1',
+  'sqrt',
+  'rsqrt',
+  'sigmoid',
+  'tanh',
+  'tan',
+  'reciprocal',
+  'softmax',
+  'log_softmax',
+]);
+const READS_OUTPUT_TOO =
+  /^(logsumexp|norm|linalg|amax|amin|max\/all|min\/all|std|pow\/(tt|st)|cosine_similarity|pairwise_distance|F\.elu)/;
+
+function savedBy(key: string): { inputs: boolean; output: boolean } {
+  if (READS_OUTPUT_ONLY.has(key)) return { inputs: false, output: true };
+  return { inputs: true, output: READS_OUTPUT_TOO.test(key) };
+}
 
 function notModelledNode(op: string, out: TorchTensor): GradNode {
   return new GradNode(
