@@ -1130,6 +1130,59 @@ const normalizeRule: Rule = (call, out) => {
   };
 };
 
+/**
+ * layer_norm over the last dims: with x̂ = (x − μ)/σ and h = g·w, dx = (h − mean(h) − x̂·mean(h·x̂))/σ,
+ * dw = Σ g·x̂ and db = Σ g over the normalised groups.
+ */
+const layerNormRule: Rule = (call) => {
+  const b = bind('layer_norm', 'input, normalized_shape, weight=None, bias=None, eps=1e-05', call.args, call.kwargs);
+  const x = b.input as TorchTensor;
+  const weight = b.weight instanceof TorchTensor ? b.weight : undefined;
+  const bias = b.bias instanceof TorchTensor ? b.bias : undefined;
+  const eps = b.eps === undefined ? 1e-5 : Number(b.eps);
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return {
+    key: weight || bias ? 'layer_norm' : 'layer_norm/no-affine',
+    inputs,
+    backward: (g) => {
+      const width = numel(
+        isSequence(b.normalized_shape) ? itemsOf(b.normalized_shape).map(Number) : [Number(b.normalized_shape)],
+      );
+      const groups = g.length / width;
+      const gx = new Float64Array(g.length);
+      const gw = new Float64Array(width);
+      const gb = new Float64Array(width);
+      for (let r = 0; r < groups; r++) {
+        const o = r * width;
+        let mean = 0;
+        for (let i = 0; i < width; i++) mean += x.data[o + i]!;
+        mean /= width;
+        let variance = 0;
+        for (let i = 0; i < width; i++) variance += (x.data[o + i]! - mean) ** 2;
+        const sigma = Math.sqrt(variance / width + eps);
+        let hMean = 0;
+        let hxMean = 0;
+        for (let i = 0; i < width; i++) {
+          const xhat = (x.data[o + i]! - mean) / sigma;
+          const h = g[o + i]! * (weight ? weight.data[i]! : 1);
+          hMean += h;
+          hxMean += h * xhat;
+          gw[i] = gw[i]! + g[o + i]! * xhat;
+          gb[i] = gb[i]! + g[o + i]!;
+        }
+        hMean /= width;
+        hxMean /= width;
+        for (let i = 0; i < width; i++) {
+          const xhat = (x.data[o + i]! - mean) / sigma;
+          const h = g[o + i]! * (weight ? weight.data[i]! : 1);
+          gx[o + i] = (h - hMean - xhat * hxMean) / sigma;
+        }
+      }
+      return [gx, ...(weight ? [gw] : []), ...(bias ? [gb] : [])];
+    },
+  };
+};
+
 /** `.to(dtype)`, `.float()`, ...: the gradient cast back to the input's dtype. */
 const castRule: Rule = (call) => {
   const x = call.args[0] as TorchTensor;
@@ -1263,6 +1316,7 @@ Object.assign(RULES, {
   cosine_similarity: cosineRule,
   pairwise_distance: pairwiseRule,
   normalize: normalizeRule,
+  layer_norm: layerNormRule,
   softplus: activation('F.softplus', 'input, beta=1, threshold=20', (x, _y, b) => {
     const beta = num(b.beta, 1);
     return x * beta > num(b.threshold, 20) ? 1 : 1 / (1 + Math.exp(-beta * x));
