@@ -74,7 +74,13 @@ export function recordOp(rc: RecordContext, call: OpCall, result: TArg): void {
   outputs.forEach((out, i) => {
     if (!out || !isFloating(out.dtype) || out.flavor !== 'torch' || inputs.includes(out)) return;
     const rule = RULES[call.name];
-    const rec = rule ? rule(call, out, i, rc.version) : undefined;
+    let rec: Recorded | null | undefined;
+    try {
+      rec = rule ? rule(withDimAlias(call), out, i, rc.version) : undefined;
+    } catch {
+      // Arguments a rule does not read (an unusual spelling of a valid call): the op runs, its gradient is not modelled.
+      rec = undefined;
+    }
     if (rec === null) return;
     if (!rec) {
       attach(out, notModelledNode(call.name, out));
@@ -97,6 +103,14 @@ export function recordOp(rc: RecordContext, call: OpCall, result: TArg): void {
       node.save([...(uses.inputs ? rec.inputs : []), ...(uses.output ? [out] : [])]);
     }
   });
+}
+
+/** PyTorch's NumPy-style `axis=` for `dim=`, as the tensor library accepts it. */
+function withDimAlias(call: OpCall): OpCall {
+  if (!call.kwargs.has('axis') || call.kwargs.has('dim')) return call;
+  const kwargs = new Map<string, TArg>();
+  for (const [k, v] of call.kwargs) kwargs.set(k === 'axis' ? 'dim' : k, v);
+  return { ...call, kwargs };
 }
 
 /** Ops whose results never require grad: factories that read only a shape or dtype, integer results, copies of data. */
