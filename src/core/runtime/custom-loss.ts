@@ -19,6 +19,15 @@ export interface CustomLossCall {
   /** The value (one number for a reduced loss, per-sample values otherwise). */
   readonly value: readonly number[];
   readonly shape: readonly number[];
+  /**
+   * The gradient of the loss's value (of the sum of its values) w.r.t. its first float tensor argument, `of` being
+   * that argument's source text, as PyTorch's autograd computes it.
+   */
+  readonly inputGradient?: {
+    readonly of: string;
+    readonly shape: readonly number[];
+    readonly values: readonly number[];
+  };
   /** The built-in it resembles, on the same inputs. */
   readonly builtin?: {
     /** As a user would write it: `nn.CrossEntropyLoss(label_smoothing=0.05)`. */

@@ -97,8 +97,18 @@ export interface RuntimeHost {
   /** Truthiness of a tensor; iteration over a tensor; len of a tensor. */
   tensorTruth(t: TorchTensor): boolean;
   tensorRows(t: TorchTensor): PyValue[];
-  /** Called after a call of a function (or `nn.Module`) written in the program returned. */
-  onUserCall?(name: string, args: readonly PyValue[], self: PyValue | undefined, result: PyValue, site: CallSite): void;
+  /**
+   * Called after a call of a function (or `nn.Module`) written in the program returned; `rerun` calls it again
+   * with other positional arguments (the same keywords).
+   */
+  onUserCall?(
+    name: string,
+    args: readonly PyValue[],
+    self: PyValue | undefined,
+    result: PyValue,
+    site: CallSite,
+    rerun?: (args: PyValue[]) => PyValue,
+  ): void;
   /** Called when a statement starts (loss calls are attributed to it). */
   onStatement?(stmt: ast.ProgramStmt): void;
   /** Calls a value the interpreter does not know how to call (NumPy scalar types, ...); undefined if not callable. */
@@ -666,7 +676,7 @@ export class Interpreter {
     this.step();
     if (fn instanceof PyFunction) {
       const result = this.callFunction(fn, args.args, args.kwargs);
-      this.host.onUserCall?.(fn.name, args.args, undefined, result, site);
+      this.host.onUserCall?.(fn.name, args.args, undefined, result, site, (a) => this.callFunction(fn, a, args.kwargs));
       return result;
     }
     if (fn instanceof PyBuiltin) return fn.call(args, site);

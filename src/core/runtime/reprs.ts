@@ -12,7 +12,7 @@ import type { GradTensor, TorchBridge } from './torch-bridge';
 
 function torchText(t: TorchTensor, ctx: TorchContext): string {
   const g = t as GradTensor;
-  if (g.gradFn && !/^\w+Backward\d*$/.test(g.gradFn)) {
+  if (g.gradFn && !/^(\w+Backward\d*|CopySlices)$/.test(g.gradFn)) {
     // A name Loss Lens does not know: printing it would be a guess.
     throw new NotModelledStop(
       `printing a tensor whose grad_fn (${g.gradFn}) Loss Lens does not know`,

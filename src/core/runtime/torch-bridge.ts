@@ -21,7 +21,7 @@ import {
 } from '../snippet/loss-calls';
 import { SourceText } from '../snippet/source';
 import { known, NONE, UNKNOWN, type Arg, type LossModuleSpec, type Value } from '../snippet/values';
-import type { DType } from '../tensor';
+import { isFloating, type DType } from '../tensor';
 import * as torchApi from '../torch/api';
 import type { IndexArg, TArg } from '../torch/args';
 import type { BinaryOperator } from '../torch/elementwise';
@@ -29,6 +29,9 @@ import { BudgetExceeded, NotModelled, TorchError } from '../torch/errors';
 import { TorchTensor, storeValues } from '../torch/tensor';
 import { convInit, embeddingInit, layerNormInit, linearInit, type NamedTensor } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
+import { AutogradBridge, swapArgs } from './autograd-bridge';
+import { inPlaceRecordName, recordLoss, type OpCall } from '../torch/autograd/rules';
+import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
@@ -153,7 +156,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   private out = '';
   private readonly namespaces = new Map<string, PyNamespace>();
   private readonly lossHost;
-  private gradEnabled = true;
+  /** Grad mode, op recording and the autograd API. */
+  readonly autograd: AutogradBridge;
   readonly classes: { module: PyClass; tensor: PyClass; ndarray: PyClass; parameter: PyClass };
 
   readonly random: RandomBridge;
@@ -165,6 +169,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   ) {
     this.interp = new Interpreter(this, limits);
     this.random = new RandomBridge(this, options.seed ?? 0, options.torchVersion);
+    this.autograd = new AutogradBridge({
+      version: options.torchVersion,
+      warn: (m) => this.warn(m),
+      truthy: (v) => this.interp.truthy(v, this.here()),
+      guard: (what, fn) => this.guard(what, fn),
+    });
     this.ctx = { maxElements: limits.maxElements, numpyMajor: options.numpyMajor, torchVersion: options.torchVersion };
     this.printer = new Printer(this.interp, {
       tensorStr: (t) => tensorStr(t, this.ctx),
@@ -198,8 +208,76 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   /** The hand-written losses the program called, in order. */
   readonly customLosses: CustomLossCall[] = [];
 
-  onUserCall(name: string, args: readonly PyValue[], self: PyValue | undefined, result: PyValue, site: CallSite): void {
-    if (looksLikeLoss(name, args, result)) this.customLosses.push(customLossCall(name, site.range, args, self, result));
+  onUserCall(
+    name: string,
+    args: readonly PyValue[],
+    self: PyValue | undefined,
+    result: PyValue,
+    site: CallSite,
+    rerun?: (args: PyValue[]) => PyValue,
+  ): void {
+    if (this.rerunning || !looksLikeLoss(name, args, result)) return;
+    const call = customLossCall(name, site.range, args, self, result);
+    const inputGradient = this.lossInputGradient(args, result, site, rerun);
+    this.customLosses.push(inputGradient ? { ...call, inputGradient } : call);
+  }
+
+  private rerunning = false;
+
+  /** The source text of a call's positional argument `i`, where the call's own text shows it. */
+  private argumentText(site: CallSite, i: number): string | undefined {
+    const node = site.node?.args[i];
+    if (!site.node || !node || node.kind === 'Starred') return undefined;
+    // Calls inside f-string fields carry positions within the field; their text is checked before it is used.
+    const callText = this.source.slice(site.node.range);
+    const text = this.source.slice(node.range);
+    return text && /\)\s*$/.test(callText) && callText.includes(`${text}`) ? text : undefined;
+  }
+
+  /**
+   * The gradient of a hand-written loss (of the sum of its values) w.r.t. its first float tensor argument: from the
+   * graph the call built when that argument requires grad, else from running the call again, silently, on a copy
+   * that requires grad. The program's own `.grad`s, output, loss calls and warnings are left as they were.
+   */
+  private lossInputGradient(
+    args: readonly PyValue[],
+    result: TorchTensor,
+    site: CallSite,
+    rerun: ((args: PyValue[]) => PyValue) | undefined,
+  ): CustomLossCall['inputGradient'] {
+    const i = args.findIndex((a) => isTensorValue(a) && a.flavor === 'torch' && isFloating(a.dtype));
+    if (i < 0) return undefined;
+    const input = args[i] as TorchTensor;
+    const of = this.argumentText(site, i) ?? `argument ${i + 1}`;
+    let grad = this.autograd.gradientOf(result, input);
+    if (!grad && rerun) {
+      const saved = {
+        out: this.out,
+        calls: this.calls.length,
+        losses: this.customLosses.length,
+        warnings: this.warnings.length,
+        enabled: this.autograd.enabled,
+      };
+      this.rerunning = true;
+      try {
+        const leaf = new TorchTensor(input.dtype, input.shape, input.data.slice(), 'torch') as GradTensor;
+        leaf.requiresGrad = true;
+        this.autograd.enabled = true;
+        const again = rerun(args.map((a, j) => (j === i ? leaf : a)));
+        if (isTensorValue(again)) grad = this.autograd.gradientOf(again, leaf);
+      } catch {
+        // A loss whose gradient Loss Lens cannot compute is shown without one.
+        grad = undefined;
+      } finally {
+        this.rerunning = false;
+        this.out = saved.out;
+        this.calls.length = saved.calls;
+        this.customLosses.length = saved.losses;
+        this.warnings.length = saved.warnings;
+        this.autograd.enabled = saved.enabled;
+      }
+    }
+    return grad ? { of, shape: [...input.shape], values: Array.from(grad) } : undefined;
   }
 
   /** A new torch tensor holding `data` converted to `dtype`. */
@@ -394,12 +472,43 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (x === undefined || y === undefined) return undefined;
     if (inplace && isTensorValue(a)) {
       const base = op.slice(0, -1) as BinaryOperator;
-      return this.fromArg(this.guard(`${base}=`, () => torchApi.inPlaceOp(this.ctx, base, a, y)));
+      let r: TArg = null;
+      this.autograd.inPlace(
+        a,
+        [b],
+        () => {
+          r = this.guard(`${base}=`, () => torchApi.inPlaceOp(this.ctx, base, a, y));
+        },
+        (before) => this.autograd.record(this.binaryCall(base, before, y), a),
+      );
+      return this.fromArg(r);
     }
     if (op === '@') this.beforeTorchCall('matmul', [a, b], new Map());
     const r = this.guard(op, () => torchApi.binaryOp(this.ctx, op as BinaryOperator, x, y));
-    this.markGrad(r, [a, b], op);
+    this.autograd.record(this.binaryCall(op as BinaryOperator, x, y), r);
     return this.fromArg(r);
+  }
+
+  /** A Python operator as the autograd records it (`x - 1` is `sub`, `1 - x` is `sub` with a scalar first). */
+  private binaryCall(op: BinaryOperator, x: TArg, y: TArg): OpCall {
+    const names: Partial<Record<string, string>> = {
+      '+': 'add',
+      '-': 'sub',
+      '*': 'mul',
+      '/': 'div',
+      '**': 'pow',
+      '@': 'matmul',
+      '%': 'remainder',
+    };
+    return {
+      name: names[op] ?? op,
+      args: [x, y],
+      kwargs: new Map(),
+      replay: (swap) => {
+        const [sx, sy] = swapArgs([x, y], swap);
+        return torchApi.binaryOp(this.ctx, op, sx!, sy!);
+      },
+    };
   }
 
   private operand(v: PyValue): TorchTensor | number | bigint | boolean | undefined {
@@ -410,14 +519,33 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   unary(op: string, v: PyValue): PyValue | undefined {
     if (!isTensorValue(v)) return undefined;
     const r = this.guard(op, () => torchApi.unaryOp(this.ctx, op as '-', v));
-    this.markGrad(r, [v], op);
+    if (op === '-' || op === 'abs')
+      this.autograd.record(
+        {
+          name: op === '-' ? 'neg' : 'abs',
+          args: [v],
+          kwargs: new Map(),
+          replay: (swap) => torchApi.unaryOp(this.ctx, op as '-', swap(v)),
+        },
+        r,
+      );
     return this.fromArg(r);
   }
 
   getItem(obj: PyValue, index: PyValue): PyValue | undefined {
     if (isTensorValue(obj)) {
-      const r = this.guard('indexing', () => torchApi.getItem(this.ctx, obj, this.toIndex(index)));
-      this.markGrad(r, [obj], 'indexing');
+      const idx = this.toIndex(index);
+      const r = this.guard('indexing', () => torchApi.getItem(this.ctx, obj, idx));
+      this.autograd.record(
+        {
+          name: '__getitem__',
+          args: [obj],
+          kwargs: new Map(),
+          index: idx,
+          replay: (swap) => torchApi.getItem(this.ctx, swap(obj), idx),
+        },
+        r,
+      );
       return this.fromArg(r);
     }
     if (obj instanceof PyInstance) {
@@ -452,7 +580,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (typeof index === 'string' && index.startsWith('.')) {
       const name = index.slice(1);
       if (name === 'requires_grad') {
-        setRequiresGrad(obj, this.interp.truthy(value, this.here()));
+        this.autograd.setRequiresGrad(obj, this.interp.truthy(value, this.here()));
         return true;
       }
       if (name === 'grad') {
@@ -477,18 +605,26 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         'TypeError',
         `can't assign a ${typeName(value)} to a ${obj.flavor === 'numpy' ? 'numpy array' : 'torch.FloatTensor'}`,
       );
-    this.guard('item assignment', () => torchApi.setItem(this.ctx, obj, this.toIndex(index as PyValue), v));
+    const idx = this.toIndex(index as PyValue);
+    this.autograd.inPlace(
+      obj,
+      [value],
+      () => this.guard('item assignment', () => torchApi.setItem(this.ctx, obj, idx, v)),
+      (before) =>
+        this.autograd.copySlices(
+          obj,
+          idx,
+          typeof v === 'number' || v instanceof TorchTensor ? v : Number(v),
+          before,
+          (t) => torchApi.getItem(this.ctx, t, idx),
+        ),
+    );
     return true;
   }
 
   enterContext(v: PyValue): (() => void) | undefined {
-    if (v instanceof PyInstance && v.native?.context === 'no_grad') {
-      const before = this.gradEnabled;
-      this.gradEnabled = false;
-      return () => {
-        this.gradEnabled = before;
-      };
-    }
+    const gradMode = this.autograd.enter(v);
+    if (gradMode) return gradMode;
     if (v instanceof PyInstance && v.native?.context === 'null') return () => undefined;
     return undefined;
   }
@@ -583,6 +719,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const random = this.random.torchFunction(last);
       if (random !== undefined) return random;
     }
+    const autograd = this.autograd.torchFunction(canonical);
+    if (autograd !== undefined) return autograd;
     if (SUBMODULES.has(canonical)) return this.namespace(canonical);
     if ((canonical.startsWith('torch.') || canonical.startsWith('numpy.')) && canonical.split('.').length === 2) {
       if (canonical.startsWith('numpy.')) {
@@ -632,17 +770,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           const t = a.args[0] ?? null;
           if (!isTensorValue(t)) throw pyError('TypeError', 'Parameter expects a tensor');
           const p = new TorchTensor(t.dtype, t.shape, t.data, 'torch');
-          setRequiresGrad(p, a.kwargs.get('requires_grad') !== false);
+          setRequiresGrad(p, a.kwargs.get('requires_grad') !== false && isFloating(p.dtype));
           (p as GradTensor).isParameter = true;
           return p;
-        });
-      case 'torch.no_grad':
-      case 'torch.inference_mode':
-      case 'torch.enable_grad':
-        return new PyBuiltin(last, () => {
-          const inst = new PyInstance(new PyClass(last, [], new Map(), `torch.${last}`));
-          inst.native = { context: last === 'enable_grad' ? 'null' : 'no_grad' };
-          return inst;
         });
       case 'torch.device':
         return new PyBuiltin('device', (a) => this.fromArg({ kind: 'device', name: String(a.args[0] ?? 'cpu') }));
@@ -698,8 +828,19 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         kwargs,
       ),
     );
-    if (requiresGrad && r instanceof TorchTensor) setRequiresGrad(r, true);
-    else this.markGrad(r, args.args, path);
+    if (requiresGrad && r instanceof TorchTensor) this.autograd.setRequiresGrad(r, true);
+    else if (path.startsWith('torch.')) {
+      const argList = args.args.map((a) => this.toArg(a));
+      this.autograd.record(
+        {
+          name: path.replace(/^torch\.(nn\.functional\.)?/, ''),
+          args: argList,
+          kwargs,
+          replay: (swap) => torchApi.torchFunction(this.ctx, path, swapArgs(argList, swap), kwargs),
+        },
+        r,
+      );
+    }
     return this.fromArg(r);
   }
 
@@ -725,91 +866,51 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   private tensorAttribute(t: TorchTensor, name: string): PyValue | undefined {
-    const g = t as GradTensor;
-    switch (name) {
-      case 'requires_grad':
-        return g.requiresGrad === true;
-      case 'grad':
-        return g.grad ?? null;
-      case 'grad_fn':
-        return g.gradFn ? `<${g.gradFn} object>` : null;
-      case 'is_leaf':
-        return !g.gradFn;
-      case 'data':
-        return new TorchTensor(t.dtype, t.shape, t.data, t.flavor);
-      case 'backward':
-        return new PyBuiltin('backward', (a) => this.backward(t, a));
-      case 'requires_grad_':
-        return new PyBuiltin('requires_grad_', (a) => {
-          setRequiresGrad(t, a.args[0] === undefined ? true : this.interp.truthy(a.args[0], this.here()));
-          return t;
-        });
-      case 'retain_grad':
-        return new PyBuiltin('retain_grad', () => null);
-      case 'detach':
-        return new PyBuiltin('detach', () => new TorchTensor(t.dtype, t.shape, t.data, t.flavor));
+    if (t.flavor === 'torch') {
+      const grad = this.autograd.attribute(t, name);
+      if (grad !== undefined) return grad;
     }
+    if (name === 'data') return new TorchTensor(t.dtype, t.shape, t.data, t.flavor);
     if (name === 'dtype' && t.flavor === 'numpy') return new PyDType(t.dtype, 'numpy');
     const draw = this.random.tensorMethod(t, name);
     if (draw !== undefined) return draw;
     const attr = this.guard(name, () => torchApi.tensorAttribute(this.ctx, t, name));
-    if (attr !== undefined) return this.fromArg(attr);
+    if (attr !== undefined) {
+      if ((name === 'T' || name === 'mT') && attr instanceof TorchTensor)
+        this.autograd.record(
+          { name, args: [t], kwargs: new Map(), replay: (swap) => torchApi.tensorAttribute(this.ctx, swap(t), name)! },
+          attr,
+        );
+      return this.fromArg(attr);
+    }
     return new PyBuiltin(name, (args) => {
       const kwargs = new Map<string, TArg>();
       for (const [k, v] of args.kwargs) kwargs.set(k, this.toArg(v));
-      const r = this.guard(`Tensor.${name}`, () =>
-        torchApi.tensorMethod(
-          this.ctx,
+      const argList = args.args.map((a) => this.toArg(a));
+      if (name === 'numpy' && (t as AutogradTensor).requiresGrad)
+        throw pyError('RuntimeError', autogradMessage(this.ctx.torchVersion, 'numpy_requires_grad'));
+      const call = (base: string, self: TorchTensor, recorded = base): OpCall => ({
+        name: recorded,
+        args: [self, ...argList],
+        kwargs,
+        replay: (swap) => torchApi.tensorMethod(this.ctx, swap(self), base, swapArgs(argList, swap), kwargs),
+      });
+      if (t.flavor === 'torch' && /^[a-z][a-z0-9_]*[a-z0-9]_$/.test(name)) {
+        let r: TArg = null;
+        this.autograd.inPlace(
           t,
-          name,
-          args.args.map((a) => this.toArg(a)),
-          kwargs,
-        ),
-      );
-      this.markGrad(r, [t, ...args.args], `Tensor.${name}`);
+          args.args,
+          () => {
+            r = this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs));
+          },
+          (before) => this.autograd.record(call(name.slice(0, -1), before, inPlaceRecordName(name)), t),
+        );
+        return this.fromArg(r);
+      }
+      const r = this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs));
+      if (t.flavor === 'torch') this.autograd.record(call(name, t), r);
       return this.fromArg(r);
     });
-  }
-
-  /** Results of ops on tensors that require grad require grad too (their printed `grad_fn` is not tracked yet). */
-  private markGrad(r: TArg, inputs: readonly PyValue[], op = 'an operation'): void {
-    if (!this.gradEnabled || !(r instanceof TorchTensor)) return;
-    if (inputs.some((i) => isTensorValue(i) && (i as GradTensor).requiresGrad)) {
-      setRequiresGrad(r, true);
-      // The autograd node's name is not tracked for general ops yet: printing such a tensor says so.
-      (r as GradTensor).gradFn ??= `${op}'s backward`;
-    }
-  }
-
-  /** `loss.backward()`: the loss engine's gradient for a built-in loss's inputs that are leaves. */
-  private backward(t: TorchTensor, a: CallArguments): PyValue {
-    const g = t as GradTensor;
-    if (!g.requiresGrad)
-      throw pyError('RuntimeError', 'element 0 of tensors does not require grad and does not have a grad_fn');
-    if (t.data.length !== 1 && a.args[0] === undefined && !a.kwargs.has('gradient')) {
-      throw pyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
-    }
-    const lossGrad = g.lossGrad;
-    if (!lossGrad)
-      throw new NotModelledStop(
-        'backward() through operations other than a built-in loss applied to leaf tensors',
-        this.interp.current,
-        'unsupported',
-      );
-    for (const [input, grad] of lossGrad) {
-      const leaf = input as GradTensor;
-      if (!leaf.requiresGrad || leaf.gradFn) continue;
-      const existing = leaf.grad;
-      const data = new Float32Array(grad.data.length);
-      for (let i = 0; i < data.length; i++) data[i] = (existing ? Number(existing.data[i]) : 0) + Number(grad.data[i]);
-      leaf.grad = new TorchTensor(
-        input.dtype,
-        input.shape,
-        input.dtype === 'float64' ? Float64Array.from(data) : data,
-        'torch',
-      );
-    }
-    return null;
   }
 
   // -----------------------------------------------------------------------------------------------------------------
@@ -848,22 +949,21 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       'torch',
     );
     const inputs = [...args.args, ...args.kwargs.values()].filter((v): v is TorchTensor => isTensorValue(v));
-    if (this.gradEnabled && inputs.some((i) => (i as GradTensor).requiresGrad) && record.result) {
-      setRequiresGrad(out, true);
-      (out as GradTensor).gradFn =
+    if (this.autograd.enabled && inputs.some((i) => (i as GradTensor).requiresGrad) && record.result) {
+      const name =
         gradFnOfLoss(
           loss.fn,
           record.computed?.options as Record<string, unknown> | undefined,
           record.computed?.inputs as Record<string, { dtype: string }> | undefined,
         ) ?? `${loss.fn}'s backward`;
-      const grads = new Map<TorchTensor, { data: ArrayLike<number> }>();
-      const names = loss.inputs;
-      names.forEach((n, i) => {
+      const grads: { tensor: TorchTensor; gradient: ArrayLike<number> }[] = [];
+      loss.inputs.forEach((n, i) => {
         const input = args.args[i] ?? args.kwargs.get(n);
         const grad = record.result!.gradient[n];
-        if (input && isTensorValue(input) && grad) grads.set(input, grad);
+        if (input && isTensorValue(input) && grad && (input as GradTensor).requiresGrad)
+          grads.push({ tensor: input, gradient: grad.data });
       });
-      (out as GradTensor).lossGrad = grads;
+      recordLoss(out, name, grads);
     }
     return out;
   }
@@ -944,7 +1044,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const forward = self.cls.lookup('forward');
     if (forward instanceof PyFunction) {
       const result = this.interp.callFunction(forward, [self, ...args.args], args.kwargs);
-      this.onUserCall(self.cls.name, args.args, self, result, site);
+      this.onUserCall(self.cls.name, args.args, self, result, site, (a) =>
+        this.interp.callFunction(forward, [self, ...a], args.kwargs),
+      );
       return result;
     }
     throw pyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
@@ -977,7 +1079,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       case 'double':
       case 'requires_grad_':
       case 'zero_grad':
-        return new PyBuiltin(name, () => (name === 'zero_grad' ? this.zeroGrad(inst) : inst));
+        return new PyBuiltin(name, (a) => (name === 'zero_grad' ? this.zeroGrad(inst, a) : inst));
       case 'parameters':
         return new PyBuiltin(name, () => new PyList(this.parametersOf(inst).map(([, p]) => p)));
       case 'named_parameters':
@@ -1024,8 +1126,15 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     return undefined;
   }
 
-  private zeroGrad(inst: PyInstance): PyValue {
-    for (const [, p] of this.parametersOf(inst)) (p as GradTensor).grad = undefined;
+  /** `zero_grad(set_to_none=…)`: the default is True from torch 2.0, False (zero the grads in place) in 1.13. */
+  private zeroGrad(inst: PyInstance, a: CallArguments): PyValue {
+    const flag = a.args[0] ?? a.kwargs.get('set_to_none');
+    const toNone = flag === undefined ? this.ctx.torchVersion !== '1.13' : this.interp.truthy(flag, this.here());
+    for (const [, p] of this.parametersOf(inst)) {
+      const g = p as GradTensor;
+      if (toNone) g.grad = undefined;
+      else g.grad?.data.fill(0);
+    }
     return null;
   }
 
@@ -1135,13 +1244,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 }
 
 /** Gradient bookkeeping the bridge attaches to tensors. */
-export interface GradTensor extends TorchTensor {
-  requiresGrad?: boolean;
-  grad?: TorchTensor;
-  gradFn?: string;
-  isParameter?: boolean;
-  lossGrad?: Map<TorchTensor, { data: ArrayLike<number> }>;
-}
+export type GradTensor = AutogradTensor;
 
 function setRequiresGrad(t: TorchTensor, on: boolean): void {
   (t as GradTensor).requiresGrad = on;
