@@ -66,6 +66,31 @@ export function isDottedName(text: string): boolean {
   return text.length <= 200 && DOTTED_NAME.test(text) && !text.split('.').some((p) => PYTHON_KEYWORDS.has(p));
 }
 
+/** `batch.logits` when the pointer is on `logits` of `batch.logits.shape`: the dotted name up to the hovered part. */
+export function dottedNameAt(
+  lineText: string,
+  character: number,
+): { name: string; start: number; end: number } | undefined {
+  const word = /[A-Za-z_][A-Za-z0-9_]*/g;
+  let m: RegExpExecArray | null;
+  while ((m = word.exec(lineText))) {
+    if (m.index > character) return undefined;
+    if (character > m.index + m[0].length) continue;
+    let start = m.index;
+    // Walk back over `name.` prefixes.
+    while (start > 1 && lineText[start - 1] === '.') {
+      const before = /[A-Za-z_][A-Za-z0-9_]*$/.exec(lineText.slice(0, start - 1));
+      if (!before) return undefined;
+      start -= before[0].length + 1;
+    }
+    // A name after a digit, a quote or a closing bracket is not a plain dotted name (`1.real`, `x().y`, `"a".b`).
+    if (start > 0 && /[\w'")\]]/.test(lineText[start - 1]!)) return undefined;
+    const name = lineText.slice(start, m.index + m[0].length);
+    return isDottedName(name) ? { name, start, end: m.index + m[0].length } : undefined;
+  }
+  return undefined;
+}
+
 /** Prefixes under which a functional loss name is PyTorch's (`F.cross_entropy`, `torch.nn.functional.mse_loss`). */
 const FUNCTIONAL_PREFIXES = new Set(['', 'F', 'functional', 'nn.functional', 'torch.nn.functional', 'torch']);
 /** Prefixes under which a class name is torch.nn's loss module (`nn.CrossEntropyLoss`). */

@@ -3,7 +3,7 @@
  * expression feeds which parameter, and the refusal of anything that is not safe to evaluate in the user's process.
  */
 import * as assert from 'node:assert/strict';
-import { findLiveCall, isDottedName, liveCallLines, unsafePart } from '../../../src/core/live/call';
+import { dottedNameAt, findLiveCall, isDottedName, liveCallLines, unsafePart } from '../../../src/core/live/call';
 import { parseExpression } from '../../../src/core/python/parser';
 
 const program = [
@@ -183,5 +183,24 @@ describe('live call: dotted names for the hover', () => {
       '__import__("os")',
     ])
       assert.ok(!isDottedName(bad), JSON.stringify(bad));
+  });
+});
+
+describe('live call: the name under the pointer', () => {
+  const at = (line: string, marker: string, offset = 0): string | undefined =>
+    dottedNameAt(line, line.indexOf(marker) + offset)?.name;
+  it('takes the dotted name up to the hovered part', () => {
+    const line = '    loss = criterion(batch.logits.float(), self.y)';
+    assert.equal(at(line, 'logits'), 'batch.logits');
+    assert.equal(at(line, 'batch'), 'batch');
+    assert.equal(at(line, 'y)'), 'self.y');
+    assert.equal(at(line, 'criterion', 3), 'criterion');
+  });
+  it('gives nothing after a call, a subscript, a string or a number, and nothing on punctuation', () => {
+    assert.equal(at('x = f().shape', 'shape'), undefined);
+    assert.equal(at('x = a[0].shape', 'shape'), undefined);
+    assert.equal(at('x = "s".upper', 'upper'), undefined);
+    assert.equal(at('x = (a + b)', '+'), undefined);
+    assert.equal(at('for x in y:', 'for'), undefined);
   });
 });
