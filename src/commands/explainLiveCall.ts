@@ -145,6 +145,18 @@ async function describe(
   }
 }
 
+/** True when two paths name one file (symbolic links and `..` resolved). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return fs.realpathSync.native(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
 /** What one command run needs besides the services. */
 interface LiveRun {
   readonly services: Services;
@@ -284,11 +296,13 @@ async function explain(run: LiveRun, line: number): Promise<void> {
   if (!found.ok) throw problemOf(found);
   const call = found.call;
   // The frame must be this file's, or the names mean something else.
-  const framePath = await frameSourcePath(frame);
-  if (framePath && document.uri.scheme === 'file' && path.resolve(framePath) !== path.resolve(document.uri.fsPath))
+  const reported = await frameSourcePath(frame);
+  // In a remote window the workbench hands the adapter's paths back as URIs (vscode-remote://host/path).
+  const framePath = reported && /^[a-z][\w+.-]*:\/\//i.test(reported) ? vscode.Uri.parse(reported).path : reported;
+  if (framePath && document.uri.scheme === 'file' && !sameFile(framePath, document.uri.fsPath))
     throw new LiveProblem(
       vscode.l10n.t('The selected stack frame is in {0}', path.basename(framePath)),
-      vscode.l10n.t('The names on this line are evaluated in the selected frame, which runs another file.'),
+      vscode.l10n.t('The names on this line are evaluated in the selected frame, which runs {0}.', framePath),
       vscode.l10n.t('Select the frame of {0} in the Call Stack view.', path.basename(document.uri.fsPath)),
       call.range,
     );
