@@ -15,6 +15,8 @@ export interface LossLensConfig {
   readonly maxFileSizeMB: number;
   /** Whose PyTorch to reproduce: current 2.x (default) or 1.13. */
   readonly torchVersion: TorchVersion;
+  /** Live tensors from a paused debugger up to this many elements come as text; larger ones through an .npy file. */
+  readonly debuggerMaxTextElements: number;
 }
 
 /** Reads the settings for a resource (or the window). */
@@ -28,5 +30,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLensConfig {
     defaultLoss: c.get<string>('defaultLoss', 'cross_entropy'),
     maxFileSizeMB: c.get<number>('maxFileSizeMB', 200),
     torchVersion: c.get<string>('torchVersion', DEFAULT_TORCH_VERSION) === '1.13' ? '1.13' : '2.x',
+    debuggerMaxTextElements: c.get<number>('debugger.maxTextElements', 100_000),
   };
 }

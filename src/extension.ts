@@ -7,6 +7,7 @@ import { computeFromNpy } from './commands/computeFromNpy';
 import { computeFromTensorFile } from './commands/computeFromTensorFile';
 import { computeOnSelection } from './commands/computeOnSelection';
 import { explainPytorchError } from './commands/explainError';
+import { explainLiveCall } from './commands/explainLiveCall';
 import { showCall } from './commands/showCall';
 import { CommandIds } from './commands/ids';
 import { readConfig } from './config';
@@ -18,7 +19,10 @@ import { LossCodeActions } from './providers/codeActions';
 import { LossDiagnostics } from './providers/diagnostics';
 import { EvaluationCache, PYTHON_SELECTOR } from './providers/documents';
 import { LossHover } from './providers/hover';
+import { LiveCallCodeLens } from './providers/liveCodeLens';
+import { LiveTensorHover } from './providers/liveHover';
 import { localize, localizeResult } from './providers/localize';
+import { LiveConsent } from './liveSession';
 import type { Services } from './services';
 import { LossStatusBar } from './statusBar';
 
@@ -51,13 +55,28 @@ export function activate(context: vscode.ExtensionContext): Services {
     vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LossHover(services, evaluations)),
     vscode.languages.registerCodeActionsProvider(PYTHON_SELECTOR, new LossCodeActions(diagnostics), LossCodeActions.metadata),
   );
+  // A paused debugger: live tensors on request (code lens, context menu, Compute Loss on Selection), and hovers.
+  const consent = new LiveConsent();
+  const liveLens = new LiveCallCodeLens();
+  context.subscriptions.push(
+    liveLens,
+    vscode.languages.registerCodeLensProvider(PYTHON_SELECTOR, liveLens),
+    vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LiveTensorHover(services)),
+  );
 
   const commands: [string, (...args: never[]) => unknown][] = [
-    [CommandIds.computeOnSelection, () => computeOnSelection(services)],
+    [CommandIds.computeOnSelection, () => computeOnSelection(services, consent)],
     [CommandIds.computeFromJsonFile, (uri?: vscode.Uri) => computeFromJsonFile(services, uri)],
     [CommandIds.computeFromNpy, (uri?: vscode.Uri) => computeFromNpy(services, uri)],
     [CommandIds.computeFromTensorFile, (uri?: vscode.Uri) => computeFromTensorFile(services, uri)],
     [CommandIds.explainError, (text?: string) => explainPytorchError(services, text)],
+    [
+      CommandIds.explainLiveCall,
+      async (uri?: vscode.Uri, line?: number) => {
+        const document = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
+        await explainLiveCall(services, consent, document && line ? { document, line } : undefined);
+      },
+    ],
     [CommandIds.openInspector, () => vscode.commands.executeCommand('lossLens.inspector.focus')],
     [CommandIds.showBreakdown, () => views.panel.show(false)],
     [

@@ -7,12 +7,15 @@ import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
 import { buildProgramReport } from '../core/program-report';
 import { readTensors, type NamedReadResult } from '../core/reader/index';
+import { findLiveCall } from '../core/live/call';
 import { evaluateSnippet, rowRanges, type SnippetEvaluation } from '../core/snippet/index';
+import { pausedFrame, type LiveConsent } from '../liveSession';
 import type { ProgramRequest } from '../panel/index';
 import { originOf } from '../ranges';
 import { displayLocale } from '../providers/localize';
 import type { Services } from '../services';
 import { assignInputs } from './assignInputs';
+import { explainLiveCall } from './explainLiveCall';
 import { pickLoss } from './lossPicker';
 import { callRequest, pickCall, showCall } from './showCall';
 import { showProblem } from './showProblem';
@@ -58,11 +61,28 @@ function programRequest(
   };
 }
 
+/** The first line of the selection (or the cursor's) that holds a loss call, for a paused debugger. */
+function liveCallLine(editor: vscode.TextEditor): number | undefined {
+  const text = editor.document.getText();
+  const { start, end } = editor.selection;
+  for (let line = start.line + 1; line <= Math.min(end.line + 1, start.line + 50); line++) {
+    const found = findLiveCall(text, line);
+    if (found.ok || found.kind !== 'no-call') return line;
+  }
+  return undefined;
+}
+
 /** Runs the command on the active editor. Resolves when the breakdown is shown (or the person cancelled). */
-export async function computeOnSelection(services: Services): Promise<void> {
+export async function computeOnSelection(services: Services, consent?: LiveConsent): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select tensors or a loss call first.'));
+    return;
+  }
+  // 0. A paused debugger and a loss call on the selected line: its live tensors (explainLiveCall.ts).
+  const liveLine = consent && pausedFrame() ? liveCallLine(editor) : undefined;
+  if (consent && liveLine !== undefined) {
+    await explainLiveCall(services, consent, { document: editor.document, line: liveLine });
     return;
   }
   const { text, range } = selectedText(editor);

@@ -8,4 +8,5 @@ export const CommandIds = {
   explainError: 'lossLens.explainError',
   showBreakdown: 'lossLens.showBreakdown',
   showCallBreakdown: 'lossLens.showCallBreakdown',
+  explainLiveCall: 'lossLens.explainLiveCall',
 } as const;

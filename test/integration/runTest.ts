@@ -52,6 +52,13 @@ async function runOnce(locale: string | undefined): Promise<RunResult> {
   const profileRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-integration-'));
   const label = locale ?? 'en';
   const resultsFile = path.join(profileRoot, 'results.json');
+  // Installed beside the extension under test: a manifest-only extension contributing the debug type whose adapter
+  // (Debian's debugpy) debugger.test.ts registers itself.
+  fs.cpSync(
+    path.join(sourceDir, 'debug-adapter'),
+    path.join(profileRoot, 'extensions', 'loss-lens-test.loss-lens-test-debug-adapter-0.0.1'),
+    { recursive: true },
+  );
   console.log(`\n=== Integration tests (${label}) in the VS Code extension host ===`);
   try {
     await runTests({

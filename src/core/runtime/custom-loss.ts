@@ -37,8 +37,6 @@ export interface CustomLossCall {
     /** Why the two values differ (absent when they agree). */
     readonly reason?: string;
   };
-  /** The gradient of the loss with respect to its first tensor input, when autograd computed one. */
-  inputGradient?: { of: string; shape: number[]; values: number[] };
 }
 
 /** Names that say "this is a loss". */
