@@ -27,8 +27,17 @@ import type { IndexArg, TArg } from '../torch/args';
 import type { BinaryOperator } from '../torch/elementwise';
 import { BudgetExceeded, NotModelled, TorchError } from '../torch/errors';
 import { TorchTensor, storeValues } from '../torch/tensor';
-import { convInit, embeddingInit, layerNormInit, linearInit, type NamedTensor } from '../torch/random/index';
+import {
+  convInit,
+  embeddingInit,
+  layerNormInit,
+  linearInit,
+  type NamedTensor,
+  type TorchGenerator,
+} from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
+import { functionalDropout, makeNnLayer } from './nn-layers';
+import { generatorArgument, loaderEpochOrder, randomSplit, subsetItem, subsetLength } from './data-sampling';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
@@ -426,6 +435,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         if (index instanceof PySlice) return this.sliceModule(obj, index);
         return items[this.interp.listIndex(items.length, index, 'index')]!;
       }
+      if (obj.native?.subset) return subsetItem(this, obj, index);
       const dataset = obj.native?.tensors as TorchTensor[] | undefined;
       if (dataset)
         return new PyTuple(
@@ -595,6 +605,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (dtype)
         return canonical.startsWith('numpy.') ? new PyDType(dtype, 'numpy', true) : new PyDType(dtype, 'torch');
     }
+    if (canonical === 'torch.nn.functional.dropout') return new PyBuiltin('dropout', (a) => functionalDropout(this, a));
     if (canonical.startsWith('torch.nn.functional.') || lossByLibraryPath(canonical)) {
       const loss = canonical.startsWith('torch.nn.functional.') ? lossByFunctional(last) : lossByLibraryPath(canonical);
       if (loss) return new PyBuiltin(last, (args, site) => this.lossCall(loss, 'functional', args, site));
@@ -669,6 +680,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return this.tensorDatasetClass;
       case 'torch.utils.data.DataLoader':
         return this.dataLoaderClass;
+      case 'torch.utils.data.random_split':
+        return new PyBuiltin('random_split', (a) => randomSplit(this, a));
     }
     if (
       canonical.startsWith('torch.optim.') ||
@@ -772,7 +785,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   /** Results of ops on tensors that require grad require grad too (their printed `grad_fn` is not tracked yet). */
-  private markGrad(r: TArg, inputs: readonly PyValue[], op = 'an operation'): void {
+  /** Marks an op's result as requiring grad when an input does (and grad mode is on). */
+  markGrad(r: TArg, inputs: readonly PyValue[], op = 'an operation'): void {
     if (!this.gradEnabled || !(r instanceof TorchTensor)) return;
     if (inputs.some((i) => isTensorValue(i) && (i as GradTensor).requiresGrad)) {
       setRequiresGrad(r, true);
@@ -954,7 +968,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (!inst.cls.isSubclassOf(this.classes.module)) {
       if (inst.native?.loader && name === '__iter_items__') return new PyList(this.loaderBatches(inst));
       if (inst.native?.loader && name === '__len__')
-        return new PyBuiltin('__len__', () => BigInt(this.loaderBatches(inst).length));
+        return new PyBuiltin('__len__', () => BigInt(this.loaderLength(inst)));
+      if (inst.native?.subset && name === '__len__') return new PyBuiltin('__len__', () => BigInt(subsetLength(inst)));
       if (inst.native?.tensors && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt((inst.native!.tensors as TorchTensor[])[0]!.shape[0] ?? 0));
       return undefined;
@@ -1082,39 +1097,53 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const dataset = args.args[0] ?? args.kwargs.get('dataset') ?? null;
       const batchSize = args.args[1] ?? args.kwargs.get('batch_size') ?? 1n;
       const shuffle = args.args[2] ?? args.kwargs.get('shuffle') ?? false;
-      if (this.interp.truthy(shuffle, this.here())) {
-        throw new NotModelledStop(
-          'DataLoader(shuffle=True) (the order of its random sampler)',
-          this.interp.current,
-          'unsupported',
-        );
-      }
+      for (const k of ['sampler', 'batch_sampler'])
+        if ((args.kwargs.get(k) ?? null) !== null)
+          throw new NotModelledStop(`DataLoader(${k}=...)`, this.interp.current, 'unsupported');
       self.native = {
         loader: true,
         dataset,
         batchSize: Number(batchSize),
         dropLast: this.interp.truthy(args.kwargs.get('drop_last') ?? false, this.here()),
+        shuffle: this.interp.truthy(shuffle, this.here()),
+        generator: generatorArgument(args.kwargs.get('generator')),
       };
     },
   });
 
-  /** The batches of a DataLoader without shuffling: consecutive items, collated by stacking. */
-  private loaderBatches(inst: PyInstance): PyValue[] {
+  private datasetLength(dataset: PyValue): number {
+    const site = { node: undefined, range: this.here() };
+    return Number(this.interp.callValue(this.builtins.get('len')!, { args: [dataset], kwargs: new Map() }, site));
+  }
+
+  /** `len(loader)`: the number of batches (no draw). */
+  private loaderLength(inst: PyInstance): number {
     const { dataset, batchSize, dropLast } = inst.native as { dataset: PyValue; batchSize: number; dropLast: boolean };
+    const n = this.datasetLength(dataset);
+    return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+  }
+
+  /**
+   * One pass over a DataLoader: the draws PyTorch makes when the iteration starts (data-sampling.ts), then the
+   * items in the sampler's order, `batch_size` at a time, collated by stacking.
+   */
+  private loaderBatches(inst: PyInstance): PyValue[] {
+    const { dataset, batchSize, dropLast, shuffle, generator } = inst.native as {
+      dataset: PyValue;
+      batchSize: number;
+      dropLast: boolean;
+      shuffle: boolean;
+      generator: TorchGenerator | null;
+    };
     const r = this.here();
-    const n = Number(
-      this.interp.callValue(
-        this.builtins.get('len')!,
-        { args: [dataset], kwargs: new Map() },
-        { node: undefined, range: r },
-      ),
-    );
+    const n = this.datasetLength(dataset);
+    const order = loaderEpochOrder(this, n, shuffle, generator);
     const batches: PyValue[] = [];
     for (let start = 0; start < n; start += batchSize) {
       if (dropLast && start + batchSize > n) break;
       const samples: PyValue[] = [];
       for (let i = start; i < Math.min(n, start + batchSize); i++)
-        samples.push(this.interp.getItem(dataset, BigInt(i), r));
+        samples.push(this.interp.getItem(dataset, BigInt(order[i]!), r));
       batches.push(this.collate(samples));
     }
     return batches;
@@ -1299,6 +1328,8 @@ function makeLayer(bridge: TorchBridge, name: string): import('./values').Native
       return fn(path, [a.args[0] ?? null], kw);
     },
   });
+  const nnLayer = makeNnLayer(bridge, name);
+  if (nnLayer) return nnLayer;
   switch (name) {
     case 'ReLU':
       return activation('torch.nn.functional.relu', ['inplace'], [false]);
@@ -1318,22 +1349,6 @@ function makeLayer(bridge: TorchBridge, name: string): import('./values').Native
       return activation('torch.nn.functional.softplus');
     case 'Identity':
       return { init: (self) => void (self.native = { training: true }), call: (_self, a) => a.args[0] ?? null };
-    case 'Dropout':
-      return {
-        init: (self, a) =>
-          void (self.native = { training: true, options: new Map([['p', a.args[0] ?? a.kwargs.get('p') ?? 0.5]]) }),
-        call: (self, a) => {
-          const p = (self.native!.options as Map<string, PyValue>).get('p');
-          if (self.native!.training !== false && p !== 0 && p !== 0n) {
-            throw new NotModelledStop(
-              'nn.Dropout in training mode (a random mask); call model.eval() first',
-              bridge.interp.current,
-              'unsupported',
-            );
-          }
-          return a.args[0] ?? null;
-        },
-      };
     case 'Flatten':
       return {
         init: (self, a) =>
@@ -1548,6 +1563,13 @@ function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): im
         );
       }
       self.native = { training: true, options, params, shown };
+      // Embedding.extra_repr shows its two sizes bare: `Embedding(10, 4, padding_idx=0)`.
+      if (name === 'Embedding') {
+        const pad = options.get('padding_idx');
+        self.native.extraRepr =
+          `${num(options.get('num_embeddings'))}, ${num(options.get('embedding_dim'))}` +
+          (pad === null || pad === undefined ? '' : `, padding_idx=${num(pad)}`);
+      }
     },
     call: (self, a) => spec.forward(bridge, self, a.args[0] ?? null),
   };
