@@ -10,6 +10,7 @@ import {
   bilinearInit,
   convInit,
   dropout as dropoutDraw,
+  rnnCellInit,
   rnnInit,
   type FloatDType,
   type NamedTensor,
@@ -44,6 +45,10 @@ export function makeNnLayer(bridge: TorchBridge, name: string): NativeClass | un
       return dropoutLayer(bridge);
     case 'Bilinear':
       return bilinearLayer(bridge);
+    case 'RNNCell':
+    case 'LSTMCell':
+    case 'GRUCell':
+      return cellLayer(bridge, name);
   }
   return undefined;
 }
@@ -652,4 +657,127 @@ function bilinearLayer(bridge: TorchBridge): NativeClass {
       return t;
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// nn.RNNCell, nn.LSTMCell, nn.GRUCell
+
+function cellLayer(bridge: TorchBridge, name: 'RNNCell' | 'LSTMCell' | 'GRUCell'): NativeClass {
+  const kind = name === 'RNNCell' ? 'RNN' : name === 'LSTMCell' ? 'LSTM' : 'GRU';
+  return {
+    init: (self, a) => {
+      const spec: [string, PyValue | undefined][] = [
+        ['input_size', undefined],
+        ['hidden_size', undefined],
+        ['bias', true],
+      ];
+      if (name === 'RNNCell') spec.push(['nonlinearity', 'tanh']);
+      const o = bindArgs(name, spec, a, ['device', 'dtype']);
+      const inputSize = int(o.get('input_size'));
+      const hiddenSize = int(o.get('hidden_size'));
+      const bias = truthy(bridge, o.get('bias'));
+      const nonlinearity = name === 'RNNCell' ? String(o.get('nonlinearity')) : 'tanh';
+      if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
+        throw new NotModelledStop(`nn.RNNCell(nonlinearity='${nonlinearity}')`, bridge.interp.current, 'unsupported');
+      const tensors = bridge.random.draw((g) => rnnCellInit(g, kind, inputSize, hiddenSize, bias));
+      // RNNCellBase.extra_repr
+      let extra = `${inputSize}, ${hiddenSize}`;
+      if (o.get('bias') !== true) extra += `, bias=${bridge.repr(o.get('bias')!)}`;
+      if (nonlinearity !== 'tanh') extra += `, nonlinearity=${nonlinearity}`;
+      self.native = {
+        training: true,
+        options: o,
+        cell: { inputSize, hiddenSize, bias, nonlinearity },
+        params: registerTensors(bridge, tensors),
+        extraRepr: extra,
+      };
+    },
+    call: (self, a) => cellCall(bridge, name, self, a),
+  };
+}
+
+function cellCall(
+  bridge: TorchBridge,
+  name: 'RNNCell' | 'LSTMCell' | 'GRUCell',
+  self: PyInstance,
+  a: CallArguments,
+): PyValue {
+  const c = self.native!.cell as { inputSize: number; hiddenSize: number; bias: boolean; nonlinearity: string };
+  const v113 = bridge.ctx.torchVersion === '1.13';
+  const input = a.args[0] ?? a.kwargs.get('input') ?? null;
+  const hxArg = a.args[1] ?? a.kwargs.get('hx') ?? null;
+  if (!isTensorValue(input))
+    throw new NotModelledStop(`nn.${name} on a non-tensor input`, bridge.interp.current, 'unsupported');
+  const rank = input.shape.length;
+  if (rank !== 1 && rank !== 2) {
+    if (v113) throw pyError('AssertionError', `${name}: Expected input to be 1-D or 2-D but received ${rank}-D tensor`);
+    throw pyError('ValueError', `${name}: Expected input to be 1D or 2D, got ${rank}D instead`);
+  }
+  let states: TorchTensor[] | null = null;
+  if (hxArg !== null) {
+    const items = name === 'LSTMCell' && (hxArg instanceof PyTuple || hxArg instanceof PyList) ? hxArg.items : [hxArg];
+    if (!items.every((x) => isTensorValue(x)) || items.length !== (name === 'LSTMCell' ? 2 : 1))
+      throw new NotModelledStop(`nn.${name} with this hx`, bridge.interp.current, 'unsupported');
+    states = items as TorchTensor[];
+    if (!v113) {
+      states.forEach((s, i) => {
+        const d = s.shape.length;
+        if (d !== 1 && d !== 2)
+          throw pyError(
+            'ValueError',
+            name === 'LSTMCell'
+              ? `LSTMCell: Expected hx[${i}] to be 1D or 2D, got ${d}D instead`
+              : `${name}: Expected hidden to be 1D or 2D, got ${d}D instead`,
+          );
+      });
+    }
+  }
+  const batched = rank === 2;
+  const inShape = batched ? input.shape : [1, ...input.shape];
+  const batch = inShape[0]!;
+  // ATen's check_rnn_cell_forward_input / check_rnn_cell_forward_hidden, in that order.
+  if (inShape[1] !== c.inputSize)
+    throw pyError('RuntimeError', `input has inconsistent input_size: got ${inShape[1]} expected ${c.inputSize}`);
+  const stateShapes = (states ?? []).map((s) => (batched ? s.shape : [1, ...s.shape]));
+  stateShapes.forEach((shape, i) => {
+    if (shape[0] !== batch)
+      throw pyError('RuntimeError', `Input batch size ${batch} doesn't match hidden${i} batch size ${shape[0]}`);
+    if (shape[1] !== c.hiddenSize)
+      throw pyError(
+        'RuntimeError',
+        `hidden${i} has inconsistent hidden_size: got ${shape[1]}, expected ${c.hiddenSize}`,
+      );
+  });
+  const weights = params(self);
+  const dtype = (weights.get('weight_ih') as TorchTensor).dtype;
+  const mode: RecurrentMode =
+    name === 'LSTMCell' ? 'LSTM' : name === 'GRUCell' ? 'GRU' : c.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH';
+  const result = recurrentForward(
+    {
+      mode,
+      inputSize: c.inputSize,
+      hiddenSize: c.hiddenSize,
+      numLayers: 1,
+      bias: c.bias,
+      bidirectional: false,
+      projSize: 0,
+      float32: dtype === 'float32',
+    },
+    (n) => tensorOf(self, n.replace(/_l0$/, ''))?.data ?? null,
+    input.data,
+    1,
+    batch,
+    states?.[0]?.data ?? null,
+    states?.[1]?.data ?? null,
+    null,
+  );
+  const shape = batched ? [batch, c.hiddenSize] : [c.hiddenSize];
+  const inputs: PyValue[] = [input, ...weights.values(), ...(states ?? [])];
+  const make = (data: ArrayLike<number>): TorchTensor => {
+    const t = bridge.makeTensor(data, shape, dtype);
+    bridge.markGrad(t, inputs, `nn.${name}`);
+    return t;
+  };
+  if (name !== 'LSTMCell') return make(result.hN);
+  return new PyTuple([make(result.hN), make(result.cN!)]);
 }
