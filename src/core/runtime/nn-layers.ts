@@ -4,12 +4,14 @@
  * its parameters from the run's default generator in PyTorch's order (`core/torch/random/init.ts`) and computes its
  * forward pass on concrete values as PyTorch does, raising PyTorch's own errors (per version) for wrong inputs.
  */
+import { multiheadAttentionForward } from '../torch/nn/attention';
 import { recurrentForward, swapLeadingAxes, type RecurrentMode } from '../torch/nn/rnn';
 import {
   batchNormInit,
   bilinearInit,
   convInit,
   dropout as dropoutDraw,
+  multiheadAttentionInit,
   rnnCellInit,
   rnnInit,
   type FloatDType,
@@ -19,6 +21,7 @@ import type { TorchTensor } from '../torch/tensor';
 import { NotModelledStop, pyError } from './errors';
 import type { GradTensor, TorchBridge } from './torch-bridge';
 import {
+  PyClass,
   PyInstance,
   PyList,
   PyTuple,
@@ -49,6 +52,8 @@ export function makeNnLayer(bridge: TorchBridge, name: string): NativeClass | un
     case 'LSTMCell':
     case 'GRUCell':
       return cellLayer(bridge, name);
+    case 'MultiheadAttention':
+      return attentionLayer(bridge);
   }
   return undefined;
 }
@@ -780,4 +785,279 @@ function cellCall(
   };
   if (name !== 'LSTMCell') return make(result.hN);
   return new PyTuple([make(result.hN), make(result.cN!)]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// nn.MultiheadAttention
+
+interface AttentionOptions {
+  embedDim: number;
+  numHeads: number;
+  dropout: number;
+  bias: boolean;
+  kdim: number;
+  vdim: number;
+  batchFirst: boolean;
+}
+
+function attentionLayer(bridge: TorchBridge): NativeClass {
+  return {
+    init: (self, a) => {
+      const o = bindArgs(
+        'MultiheadAttention',
+        [
+          ['embed_dim', undefined],
+          ['num_heads', undefined],
+          ['dropout', 0],
+          ['bias', true],
+          ['add_bias_kv', false],
+          ['add_zero_attn', false],
+          ['kdim', null],
+          ['vdim', null],
+          ['batch_first', false],
+        ],
+        a,
+        ['device', 'dtype'],
+      );
+      for (const k of ['add_bias_kv', 'add_zero_attn'])
+        if (truthy(bridge, o.get(k)))
+          throw new NotModelledStop(`nn.MultiheadAttention(${k}=True)`, bridge.interp.current, 'unsupported');
+      const embedDim = int(o.get('embed_dim'));
+      const numHeads = int(o.get('num_heads'));
+      if (numHeads <= 0 || embedDim <= 0)
+        throw new NotModelledStop('nn.MultiheadAttention with a size of zero', bridge.interp.current, 'unsupported');
+      const options: AttentionOptions = {
+        embedDim,
+        numHeads,
+        dropout: Number(o.get('dropout')),
+        bias: truthy(bridge, o.get('bias')),
+        kdim: o.get('kdim') === null ? embedDim : int(o.get('kdim')),
+        vdim: o.get('vdim') === null ? embedDim : int(o.get('vdim')),
+        batchFirst: truthy(bridge, o.get('batch_first')),
+      };
+      const tensors = bridge.random.draw((g) =>
+        multiheadAttentionInit(g, embedDim, numHeads, { bias: options.bias, kdim: options.kdim, vdim: options.vdim }),
+      );
+      const all = registerTensors(bridge, tensors);
+      const own = new Map([...all].filter(([k]) => !k.startsWith('out_proj.')));
+      const outProj = new PyInstance(outProjClass(bridge));
+      outProj.native = {
+        training: true,
+        params: new Map([...all].filter(([k]) => k.startsWith('out_proj.')).map(([k, v]) => [k.slice(9), v])),
+        extraRepr: `in_features=${embedDim}, out_features=${embedDim}, bias=${options.bias ? 'True' : 'False'}`,
+      };
+      self.attrs.set('out_proj', outProj);
+      self.native = { training: true, options: o, attention: options, params: own, extraRepr: '' };
+    },
+    call: (self, a) => attentionCall(bridge, self, a),
+  };
+}
+
+const outProjClasses = new WeakMap<TorchBridge, PyClass>();
+
+/** `out_proj`'s class as PyTorch names it (a Linear subclass). */
+function outProjClass(bridge: TorchBridge): PyClass {
+  let cls = outProjClasses.get(bridge);
+  if (!cls) {
+    cls = new PyClass(
+      'NonDynamicallyQuantizableLinear',
+      [bridge.classes.module],
+      new Map(),
+      'torch.nn.modules.linear.NonDynamicallyQuantizableLinear',
+    );
+    outProjClasses.set(bridge, cls);
+  }
+  return cls;
+}
+
+function attentionCall(bridge: TorchBridge, self: PyInstance, a: CallArguments): PyValue {
+  const o = self.native!.attention as AttentionOptions;
+  const v113 = bridge.ctx.torchVersion === '1.13';
+  const names = ['query', 'key', 'value', 'key_padding_mask', 'need_weights', 'attn_mask', 'average_attn_weights'];
+  const arg = (i: number): PyValue | undefined => a.args[i] ?? a.kwargs.get(names[i]!);
+  const [query, key, value] = [arg(0), arg(1), arg(2)];
+  if (!isTensorValue(query ?? null) || !isTensorValue(key ?? null) || !isTensorValue(value ?? null))
+    throw new NotModelledStop('nn.MultiheadAttention on non-tensor inputs', bridge.interp.current, 'unsupported');
+  const q = query as TorchTensor;
+  const k = key as TorchTensor;
+  const v = value as TorchTensor;
+  if (truthy(bridge, a.kwargs.get('is_causal')))
+    throw new NotModelledStop('nn.MultiheadAttention(is_causal=True)', bridge.interp.current, 'unsupported');
+  const needWeights = arg(4) === undefined ? true : truthy(bridge, arg(4));
+  const average = arg(6) === undefined ? true : truthy(bridge, arg(6));
+  const batched = q.shape.length === 3;
+  if (q.shape.length !== 2 && q.shape.length !== 3)
+    throw pyError(
+      'AssertionError',
+      `query should be unbatched 2D or batched 3D tensor but received ${q.shape.length}-D query tensor`,
+    );
+  if (k.shape.length !== q.shape.length || v.shape.length !== q.shape.length)
+    throw new NotModelledStop(
+      'nn.MultiheadAttention with inputs of different ranks',
+      bridge.interp.current,
+      'unsupported',
+    );
+  // Sequence-first (L, N, E), as F.multi_head_attention_forward works.
+  const seqFirst = (t: TorchTensor): { data: ArrayLike<number>; length: number; batch: number; dim: number } => {
+    if (!batched) return { data: t.data, length: t.shape[0]!, batch: 1, dim: t.shape[1]! };
+    const [a0, a1, dim] = t.shape as [number, number, number];
+    if (!o.batchFirst) return { data: t.data, length: a0, batch: a1, dim };
+    return { data: swapLeadingAxes(t.data, a0, a1, dim), length: a1, batch: a0, dim };
+  };
+  const qs = seqFirst(q);
+  const ks = seqFirst(k);
+  const vs = seqFirst(v);
+  if (qs.dim !== o.embedDim)
+    throw pyError('AssertionError', `was expecting embedding dimension of ${o.embedDim}, but got ${qs.dim}`);
+  if (
+    ks.dim !== o.kdim ||
+    vs.dim !== o.vdim ||
+    ks.length !== vs.length ||
+    ks.batch !== qs.batch ||
+    vs.batch !== qs.batch
+  )
+    throw new NotModelledStop(
+      'nn.MultiheadAttention with these key/value shapes',
+      bridge.interp.current,
+      'unsupported',
+    );
+  const mask = attentionMask(bridge, arg(5), arg(3), o.numHeads, qs.length, ks.length, qs.batch, batched);
+  const training = self.native!.training !== false;
+  const dropoutP = training ? o.dropout : 0;
+  if (dropoutP > 0 && !needWeights && !v113)
+    throw new NotModelledStop(
+      'nn.MultiheadAttention dropout with need_weights=False (scaled_dot_product_attention)',
+      bridge.interp.current,
+      'unsupported',
+    );
+  const own = params(self);
+  const outProj = self.attrs.get('out_proj') as PyInstance;
+  const outParams = outProj.native!.params as Bound;
+  const data = (t: PyValue | undefined): ArrayLike<number> | null => (t && isTensorValue(t) ? t.data : null);
+  const E = o.embedDim;
+  const inWeight = data(own.get('in_proj_weight'));
+  const weightDType = (own.get('in_proj_weight') ?? own.get('q_proj_weight')) as TorchTensor;
+  const float32 = weightDType.dtype === 'float32';
+  bridge.interp.checkSize(qs.batch * o.numHeads * qs.length * ks.length, 'the attention weights');
+  const result = multiheadAttentionForward(
+    {
+      targetLength: qs.length,
+      sourceLength: ks.length,
+      batch: qs.batch,
+      embedDim: E,
+      numHeads: o.numHeads,
+      kdim: o.kdim,
+      vdim: o.vdim,
+      query: qs.data,
+      key: ks.data,
+      value: vs.data,
+      qWeight: inWeight ? Array.prototype.slice.call(inWeight, 0, E * E) : data(own.get('q_proj_weight'))!,
+      kWeight: inWeight ? Array.prototype.slice.call(inWeight, E * E, 2 * E * E) : data(own.get('k_proj_weight'))!,
+      vWeight: inWeight ? Array.prototype.slice.call(inWeight, 2 * E * E, 3 * E * E) : data(own.get('v_proj_weight'))!,
+      inBias: data(own.get('in_proj_bias')),
+      outWeight: data(outParams.get('weight'))!,
+      outBias: data(outParams.get('bias')),
+      mask,
+      float32,
+      scaleByDivision: v113,
+    },
+    dropoutP > 0
+      ? (w) => {
+          const values = float32 ? Float32Array.from(w) : Float64Array.from(w);
+          return Float64Array.from(bridge.random.draw((g) => dropoutDraw(g, values, dropoutP)));
+        }
+      : null,
+  );
+  const dtype = weightDType.dtype;
+  const inputs: PyValue[] = [q, k, v, ...own.values(), ...outParams.values()];
+  const make = (values: ArrayLike<number>, shape: number[]): TorchTensor => {
+    const t = bridge.makeTensor(values, shape, dtype);
+    bridge.markGrad(t, inputs, 'nn.MultiheadAttention');
+    return t;
+  };
+  const L = qs.length;
+  const N = qs.batch;
+  const S = ks.length;
+  let out: ArrayLike<number> = result.output;
+  let outShape = [L, N, E];
+  if (!batched) outShape = [L, E];
+  else if (o.batchFirst) {
+    out = swapLeadingAxes(result.output, L, N, E);
+    outShape = [N, L, E];
+  }
+  const output = make(out, outShape);
+  if (!needWeights) return new PyTuple([output, null]);
+  const H = o.numHeads;
+  let weights: ArrayLike<number> = result.weights;
+  let weightShape = [N, H, L, S];
+  if (average) {
+    const mean = new Float64Array(N * L * S);
+    const r = float32 ? Math.fround : (x: number): number => x;
+    for (let n = 0; n < N; n++)
+      for (let i = 0; i < L * S; i++) {
+        let s = 0;
+        for (let h = 0; h < H; h++) s += result.weights[(n * H + h) * L * S + i]!;
+        mean[n * L * S + i] = r(s / H);
+      }
+    weights = mean;
+    weightShape = [N, L, S];
+  }
+  if (!batched) weightShape = weightShape.slice(1);
+  return new PyTuple([output, make(weights, weightShape)]);
+}
+
+/** The additive mask of the scores from `attn_mask` ((L, S) or (N·heads, L, S)) and `key_padding_mask` ((N, S)). */
+function attentionMask(
+  bridge: TorchBridge,
+  attnMask: PyValue | undefined,
+  paddingMask: PyValue | undefined,
+  heads: number,
+  L: number,
+  S: number,
+  N: number,
+  batched: boolean,
+): ((bh: number, t: number, s: number) => number) | null {
+  const additive = (t: TorchTensor): ((i: number) => number) =>
+    t.dtype === 'bool' ? (i) => (t.data[i] ? -Infinity : 0) : (i) => Number(t.data[i]);
+  let fromAttn: ((bh: number, t: number, s: number) => number) | null = null;
+  if (attnMask !== undefined && attnMask !== null) {
+    if (!isTensorValue(attnMask))
+      throw new NotModelledStop(
+        'nn.MultiheadAttention with a non-tensor attn_mask',
+        bridge.interp.current,
+        'unsupported',
+      );
+    const m = attnMask;
+    const at = additive(m);
+    if (m.shape.length === 2 && m.shape[0] === L && m.shape[1] === S) fromAttn = (_bh, t, s) => at(t * S + s);
+    else if (m.shape.length === 3 && m.shape[0] === N * heads && m.shape[1] === L && m.shape[2] === S)
+      fromAttn = (bh, t, s) => at((bh * L + t) * S + s);
+    else
+      throw new NotModelledStop(
+        `nn.MultiheadAttention with an attn_mask of shape [${m.shape.join(', ')}]`,
+        bridge.interp.current,
+        'unsupported',
+      );
+  }
+  let fromPadding: ((bh: number, s: number) => number) | null = null;
+  if (paddingMask !== undefined && paddingMask !== null) {
+    if (!isTensorValue(paddingMask))
+      throw new NotModelledStop(
+        'nn.MultiheadAttention with a non-tensor key_padding_mask',
+        bridge.interp.current,
+        'unsupported',
+      );
+    const m = paddingMask;
+    const at = additive(m);
+    const want = batched ? [N, S] : [S];
+    if (m.shape.length !== want.length || m.shape.some((d, i) => d !== want[i]))
+      throw new NotModelledStop(
+        `nn.MultiheadAttention with a key_padding_mask of shape [${m.shape.join(', ')}]`,
+        bridge.interp.current,
+        'unsupported',
+      );
+    fromPadding = (bh, s) => at(Math.floor(bh / heads) * S + s);
+  }
+  if (!fromAttn && !fromPadding) return null;
+  return (bh, t, s) => (fromAttn ? fromAttn(bh, t, s) : 0) + (fromPadding ? fromPadding(bh, s) : 0);
 }
