@@ -37,6 +37,7 @@ import {
 } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
 import { functionalDropout, makeNnLayer } from './nn-layers';
+import { nnInitFunction } from './nn-init';
 import { generatorArgument, loaderEpochOrder, randomSplit, subsetItem, subsetLength } from './data-sampling';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
@@ -604,6 +605,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const dtype = this.guard(canonical, () => torchApi.dtypeAttribute(canonical));
       if (dtype)
         return canonical.startsWith('numpy.') ? new PyDType(dtype, 'numpy', true) : new PyDType(dtype, 'torch');
+    }
+    if (canonical.startsWith('torch.nn.init.')) {
+      const init = nnInitFunction(this, last);
+      if (init) return init;
     }
     if (canonical === 'torch.nn.functional.dropout') return new PyBuiltin('dropout', (a) => functionalDropout(this, a));
     if (canonical.startsWith('torch.nn.functional.') || lossByLibraryPath(canonical)) {
