@@ -11,6 +11,7 @@ import {
   bilinearInit,
   convInit,
   dropout as dropoutDraw,
+  featureDropout,
   multiheadAttentionInit,
   rnnCellInit,
   rnnInit,
@@ -43,9 +44,13 @@ export function makeNnLayer(bridge: TorchBridge, name: string): NativeClass | un
       return convLayer(bridge, name, name === 'Conv1d' ? 1 : 3);
     case 'BatchNorm1d':
     case 'BatchNorm2d':
+    case 'BatchNorm3d':
       return batchNormLayer(bridge, name);
     case 'Dropout':
       return dropoutLayer(bridge);
+    case 'Dropout1d':
+    case 'Dropout2d':
+      return featureDropoutLayer(bridge, name);
     case 'Bilinear':
       return bilinearLayer(bridge);
     case 'RNNCell':
@@ -190,6 +195,41 @@ function dropoutLayer(bridge: TorchBridge): NativeClass {
       if (!isTensorValue(input)) throw pyError('TypeError', "dropout(): argument 'input' must be Tensor");
       if (self.native!.training === false) return input;
       return applyDropout(bridge, input, Number((self.native!.options as Bound).get('p')));
+    },
+  };
+}
+
+/**
+ * `nn.Dropout1d` on (N, C, L) or (C, L) and `nn.Dropout2d` on (N, C, H, W): one keep draw per channel, as ATen's
+ * feature dropout (`_dropout_impl` with noise of shape (N, C, 1, ...)).
+ */
+function featureDropoutLayer(bridge: TorchBridge, name: 'Dropout1d' | 'Dropout2d'): NativeClass {
+  const base = dropoutLayer(bridge);
+  return {
+    init: (self, a) => base.init!(self, a, { node: undefined, range: bridge.interp.current! }),
+    call: (self, a) => {
+      const input = a.args[0] ?? a.kwargs.get('input') ?? null;
+      if (!isTensorValue(input)) throw pyError('TypeError', `${name.toLowerCase()}(): argument 'input' must be Tensor`);
+      const p = Number((self.native!.options as Bound).get('p'));
+      const d = input.shape.length;
+      if (name === 'Dropout1d' && d !== 2 && d !== 3) {
+        throw pyError(
+          'RuntimeError',
+          `dropout1d: Expected 2D or 3D input, but received a ${d}D input. Note that dropout1d exists to provide ` +
+            'channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch ' +
+            'dimension (i.e. 2D or 3D inputs).',
+        );
+      }
+      if (name === 'Dropout2d' && d !== 4)
+        throw new NotModelledStop(`nn.Dropout2d on a ${d}-D input`, bridge.interp.current, 'unsupported');
+      if (self.native!.training === false) return input;
+      const dtype = floatDTypeOf(bridge, input, name);
+      const channels = d === 2 ? input.shape[0]! : input.shape[0]! * input.shape[1]!;
+      const values = dtype === 'float32' ? Float32Array.from(input.data) : Float64Array.from(input.data);
+      const out = bridge.random.draw((g) => featureDropout(g, values, channels, p));
+      const t = bridge.makeTensor(out, input.shape, dtype);
+      bridge.markGrad(t, [input], name);
+      return t;
     },
   };
 }
@@ -533,7 +573,7 @@ function convLayer(bridge: TorchBridge, name: string, dims: number): NativeClass
 // ---------------------------------------------------------------------------------------------------------------
 // nn.BatchNorm1d / nn.BatchNorm2d
 
-function batchNormLayer(bridge: TorchBridge, name: 'BatchNorm1d' | 'BatchNorm2d'): NativeClass {
+function batchNormLayer(bridge: TorchBridge, name: 'BatchNorm1d' | 'BatchNorm2d' | 'BatchNorm3d'): NativeClass {
   return {
     init: (self, a) => {
       const o = bindArgs(
@@ -571,6 +611,7 @@ function batchNormLayer(bridge: TorchBridge, name: 'BatchNorm1d' | 'BatchNorm2d'
       if (name === 'BatchNorm1d' && d !== 2 && d !== 3)
         throw pyError('ValueError', `expected 2D or 3D input (got ${d}D input)`);
       if (name === 'BatchNorm2d' && d !== 4) throw pyError('ValueError', `expected 4D input (got ${d}D input)`);
+      if (name === 'BatchNorm3d' && d !== 5) throw pyError('ValueError', `expected 5D input (got ${d}D input)`);
       const o = self.native!.options as Bound;
       const training = self.native!.training !== false;
       const track = self.native!.track as boolean;
