@@ -38,7 +38,17 @@ import {
 import { RandomBridge } from './random-bridge';
 import { functionalDropout, makeNnLayer } from './nn-layers';
 import { nnInitFunction } from './nn-init';
-import { generatorArgument, loaderEpochOrder, randomSplit, subsetItem, subsetLength } from './data-sampling';
+import {
+  dataClass,
+  generatorArgument,
+  loaderEpochOrder,
+  randomSplit,
+  samplerAttribute,
+  samplerLength,
+  subsetItem,
+  subsetLength,
+  type SamplerSpec,
+} from './data-sampling';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
@@ -687,6 +697,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return this.dataLoaderClass;
       case 'torch.utils.data.random_split':
         return new PyBuiltin('random_split', (a) => randomSplit(this, a));
+      case 'torch.utils.data.Subset':
+      case 'torch.utils.data.RandomSampler':
+      case 'torch.utils.data.SubsetRandomSampler':
+      case 'torch.utils.data.SequentialSampler':
+        return dataClass(this, last);
     }
     if (
       canonical.startsWith('torch.optim.') ||
@@ -975,6 +990,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (inst.native?.loader && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt(this.loaderLength(inst)));
       if (inst.native?.subset && name === '__len__') return new PyBuiltin('__len__', () => BigInt(subsetLength(inst)));
+      const sampled = samplerAttribute(this, inst, name);
+      if (sampled !== undefined) return sampled;
       if (inst.native?.tensors && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt((inst.native!.tensors as TorchTensor[])[0]!.shape[0] ?? 0));
       return undefined;
@@ -1102,9 +1119,17 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const dataset = args.args[0] ?? args.kwargs.get('dataset') ?? null;
       const batchSize = args.args[1] ?? args.kwargs.get('batch_size') ?? 1n;
       const shuffle = args.args[2] ?? args.kwargs.get('shuffle') ?? false;
-      for (const k of ['sampler', 'batch_sampler'])
-        if ((args.kwargs.get(k) ?? null) !== null)
-          throw new NotModelledStop(`DataLoader(${k}=...)`, this.interp.current, 'unsupported');
+      if ((args.kwargs.get('batch_sampler') ?? null) !== null)
+        throw new NotModelledStop('DataLoader(batch_sampler=...)', this.interp.current, 'unsupported');
+      const samplerArg = args.args[3] ?? args.kwargs.get('sampler') ?? null;
+      const sampler =
+        samplerArg instanceof PyInstance && samplerArg.native?.sampler
+          ? (samplerArg.native.sampler as SamplerSpec)
+          : null;
+      if (samplerArg !== null && !sampler)
+        throw new NotModelledStop('DataLoader(sampler=...) with this sampler', this.interp.current, 'unsupported');
+      if (sampler && this.interp.truthy(shuffle, this.here()))
+        throw pyError('ValueError', 'sampler option is mutually exclusive with shuffle');
       self.native = {
         loader: true,
         dataset,
@@ -1112,6 +1137,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         dropLast: this.interp.truthy(args.kwargs.get('drop_last') ?? false, this.here()),
         shuffle: this.interp.truthy(shuffle, this.here()),
         generator: generatorArgument(args.kwargs.get('generator')),
+        sampler,
       };
     },
   });
@@ -1123,8 +1149,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** `len(loader)`: the number of batches (no draw). */
   private loaderLength(inst: PyInstance): number {
-    const { dataset, batchSize, dropLast } = inst.native as { dataset: PyValue; batchSize: number; dropLast: boolean };
-    const n = this.datasetLength(dataset);
+    const { dataset, batchSize, dropLast, sampler } = inst.native as {
+      dataset: PyValue;
+      batchSize: number;
+      dropLast: boolean;
+      sampler: SamplerSpec | null;
+    };
+    const n = sampler ? samplerLength(this, sampler) : this.datasetLength(dataset);
     return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   }
 
@@ -1133,22 +1164,23 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
    * items in the sampler's order, `batch_size` at a time, collated by stacking.
    */
   private loaderBatches(inst: PyInstance): PyValue[] {
-    const { dataset, batchSize, dropLast, shuffle, generator } = inst.native as {
+    const { dataset, batchSize, dropLast, shuffle, generator, sampler } = inst.native as {
       dataset: PyValue;
       batchSize: number;
       dropLast: boolean;
       shuffle: boolean;
       generator: TorchGenerator | null;
+      sampler: SamplerSpec | null;
     };
     const r = this.here();
-    const n = this.datasetLength(dataset);
-    const order = loaderEpochOrder(this, n, shuffle, generator);
+    const order = loaderEpochOrder(this, sampler ? 0 : this.datasetLength(dataset), shuffle, generator, sampler);
+    const n = order.length;
     const batches: PyValue[] = [];
     for (let start = 0; start < n; start += batchSize) {
       if (dropLast && start + batchSize > n) break;
       const samples: PyValue[] = [];
       for (let i = start; i < Math.min(n, start + batchSize); i++)
-        samples.push(this.interp.getItem(dataset, BigInt(order[i]!), r));
+        samples.push(this.interp.getItem(dataset, order[i]!, r));
       batches.push(this.collate(samples));
     }
     return batches;
