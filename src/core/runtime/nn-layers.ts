@@ -79,7 +79,8 @@ export function functionalDropout(bridge: TorchBridge, a: CallArguments): PyValu
   const p = Number(o.get('p'));
   checkDropoutP(p);
   if (!isTensorValue(input)) throw pyError('TypeError', "dropout(): argument 'input' must be Tensor");
-  if (!bridge.interp.truthy(o.get('training')!, bridge.interp.current!)) return input;
+  // ATen returns the input itself when p is 0 (or not training).
+  if (!bridge.interp.truthy(o.get('training')!, bridge.interp.current!) || p === 0) return input;
   return applyDropout(bridge, input, p);
 }
 
@@ -159,6 +160,15 @@ function floatDTypeOf(bridge: TorchBridge, t: TorchTensor, what: string): FloatD
   throw new NotModelledStop(`${what} of a ${t.dtype} tensor`, bridge.interp.current, 'unsupported');
 }
 
+/**
+ * Names the autograd node PyTorch gives a layer's output (`grad_fn=<StackBackward0>` when printed), when the output
+ * requires grad; harvested from torch 1.13 and 2.14 (scripts/fixtures/gen_nn_layers.py, case grad_fn_names).
+ */
+function nameGradFn(t: TorchTensor, name: string | null): void {
+  const g = t as GradTensor;
+  if (name && g.requiresGrad) g.gradFn = name;
+}
+
 /** `input * bernoulli_(1 − p) / (1 − p)` with the mask drawn from the default generator, as ATen's CPU dropout. */
 function applyDropout(bridge: TorchBridge, input: TorchTensor, p: number): TorchTensor {
   const dtype = floatDTypeOf(bridge, input, 'dropout');
@@ -166,6 +176,7 @@ function applyDropout(bridge: TorchBridge, input: TorchTensor, p: number): Torch
   const out = bridge.random.draw((g) => dropoutDraw(g, values, p));
   const t = bridge.makeTensor(out, input.shape, dtype);
   bridge.markGrad(t, [input], 'dropout');
+  nameGradFn(t, 'MulBackward0');
   return t;
 }
 
@@ -193,8 +204,9 @@ function dropoutLayer(bridge: TorchBridge): NativeClass {
     call: (self, a) => {
       const input = a.args[0] ?? a.kwargs.get('input') ?? null;
       if (!isTensorValue(input)) throw pyError('TypeError', "dropout(): argument 'input' must be Tensor");
-      if (self.native!.training === false) return input;
-      return applyDropout(bridge, input, Number((self.native!.options as Bound).get('p')));
+      const p = Number((self.native!.options as Bound).get('p'));
+      if (self.native!.training === false || p === 0) return input;
+      return applyDropout(bridge, input, p);
     },
   };
 }
@@ -229,6 +241,7 @@ function featureDropoutLayer(bridge: TorchBridge, name: 'Dropout1d' | 'Dropout2d
       const out = bridge.random.draw((g) => featureDropout(g, values, channels, p));
       const t = bridge.makeTensor(out, input.shape, dtype);
       bridge.markGrad(t, [input], name);
+      nameGradFn(t, 'MulBackward0');
       return t;
     },
   };
@@ -490,8 +503,27 @@ function recurrentCall(bridge: TorchBridge, name: 'RNN' | 'LSTM' | 'GRU', self: 
   };
   const output = make(outData, outShape);
   const hN = make(result.hN, batched ? hShape : [hShape[0]!, hShape[2]!]);
+  // The last op of ATen's composition: a squeeze (unbatched), the batch_first transpose, the concatenation of the two
+  // directions, oneDNN's LSTM layer (torch 2.x, no projection) or the stack of the time steps.
+  const stateNode = batched ? 'StackBackward0' : 'SqueezeBackward1';
+  nameGradFn(
+    output,
+    !batched
+      ? 'SqueezeBackward1'
+      : o.batchFirst
+        ? name === 'LSTM'
+          ? 'TransposeBackward0'
+          : 'TransposeBackward1'
+        : o.bidirectional
+          ? 'CatBackward0'
+          : name === 'LSTM' && o.projSize === 0 && !v113
+            ? 'MkldnnRnnLayerBackward0'
+            : 'StackBackward0',
+  );
+  nameGradFn(hN, stateNode);
   if (name !== 'LSTM') return new PyTuple([output, hN]);
   const cN = make(result.cN!, batched ? cShape : [cShape[0]!, cShape[2]!]);
+  nameGradFn(cN, stateNode);
   return new PyTuple([output, new PyTuple([hN, cN])]);
 }
 
@@ -625,7 +657,7 @@ function batchNormLayer(bridge: TorchBridge, name: 'BatchNorm1d' | 'BatchNorm2d'
       const runningMean = track ? (self.attrs.get('running_mean') ?? null) : null;
       const runningVar = track ? (self.attrs.get('running_var') ?? null) : null;
       const bnTraining = training || (runningMean === null && runningVar === null);
-      return bridge.callTorch('torch.nn.functional.batch_norm', {
+      const normalized = bridge.callTorch('torch.nn.functional.batch_norm', {
         args: [
           input,
           !training || track ? runningMean : null,
@@ -638,6 +670,8 @@ function batchNormLayer(bridge: TorchBridge, name: 'BatchNorm1d' | 'BatchNorm2d'
         ],
         kwargs: new Map(),
       });
+      if (isTensorValue(normalized)) nameGradFn(normalized, 'NativeBatchNormBackward0');
+      return normalized;
     },
   };
 }
@@ -700,6 +734,10 @@ function bilinearLayer(bridge: TorchBridge): NativeClass {
       }
       const t = bridge.makeTensor(y, [...x1.shape.slice(0, -1), out], w.dtype);
       bridge.markGrad(t, [x1, x2, w, ...(b ? [b] : [])], 'nn.Bilinear');
+      nameGradFn(
+        t,
+        b ? 'AddBackward0' : bridge.ctx.torchVersion === '1.13' ? 'ReshapeAliasBackward0' : 'ViewBackward0',
+      );
       return t;
     },
   };
@@ -824,8 +862,19 @@ function cellCall(
     bridge.markGrad(t, inputs, `nn.${name}`);
     return t;
   };
-  if (name !== 'LSTMCell') return make(result.hN);
-  return new PyTuple([make(result.hN), make(result.cN!)]);
+  const h = make(result.hN);
+  const squeezed = batched ? null : 'SqueezeBackward1';
+  if (name !== 'LSTMCell') {
+    nameGradFn(
+      h,
+      squeezed ?? (name === 'GRUCell' ? 'AddBackward0' : mode === 'RNN_RELU' ? 'ReluBackward0' : 'TanhBackward0'),
+    );
+    return h;
+  }
+  const cell = make(result.cN!);
+  nameGradFn(h, squeezed ?? 'MulBackward0');
+  nameGradFn(cell, squeezed ?? 'AddBackward0');
+  return new PyTuple([h, cell]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1027,6 +1076,7 @@ function attentionCall(bridge: TorchBridge, self: PyInstance, a: CallArguments):
     outShape = [N, L, E];
   }
   const output = make(out, outShape);
+  nameGradFn(output, !batched ? 'SqueezeBackward1' : o.batchFirst ? 'TransposeBackward0' : 'ViewBackward0');
   if (!needWeights) return new PyTuple([output, null]);
   const H = o.numHeads;
   let weights: ArrayLike<number> = result.weights;
@@ -1044,7 +1094,12 @@ function attentionCall(bridge: TorchBridge, self: PyInstance, a: CallArguments):
     weightShape = [N, L, S];
   }
   if (!batched) weightShape = weightShape.slice(1);
-  return new PyTuple([output, make(weights, weightShape)]);
+  const weightTensor = make(weights, weightShape);
+  nameGradFn(
+    weightTensor,
+    !batched ? 'SqueezeBackward1' : !average ? 'ViewBackward0' : v113 ? 'DivBackward0' : 'MeanBackward1',
+  );
+  return new PyTuple([output, weightTensor]);
 }
 
 /** The additive mask of the scores from `attn_mask` ((L, S) or (N·heads, L, S)) and `key_padding_mask` ((N, S)). */
