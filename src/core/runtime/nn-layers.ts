@@ -19,7 +19,7 @@ import {
   type NamedTensor,
 } from '../torch/random/index';
 import type { TorchTensor } from '../torch/tensor';
-import { NotModelledStop, pyError } from './errors';
+import { BudgetStop, NotModelledStop, pyError } from './errors';
 import type { GradTensor, TorchBridge } from './torch-bridge';
 import {
   PyClass,
@@ -31,6 +31,20 @@ import {
   type NativeClass,
   type PyValue,
 } from './values';
+
+/** The most multiply-adds one recurrent or attention forward pass may take (a few seconds of work). */
+const MAX_FORWARD_COST = 1e9;
+
+/** Stops the run, located, before a forward pass whose work is over the limit. */
+function checkCost(bridge: TorchBridge, what: string, input: TorchTensor, cost: number): void {
+  if (cost > MAX_FORWARD_COST) {
+    throw new BudgetStop(
+      `Not computed: ${what} over an input of size [${input.shape.join(', ')}] is over Loss Lens's compute limit.`,
+      bridge.interp.current,
+      {},
+    );
+  }
+}
 
 /** The layers this file builds, by class name; undefined for the others. */
 export function makeNnLayer(bridge: TorchBridge, name: string): NativeClass | undefined {
@@ -468,6 +482,11 @@ function recurrentCall(bridge: TorchBridge, name: 'RNN' | 'LSTM' | 'GRU', self: 
   check(h0, hShape, name === 'LSTM' ? 'hidden[0]' : 'hidden');
   check(c0, cShape, 'hidden[1]');
   bridge.interp.checkSize(steps * batch * directions * Math.max(outSize, o.hiddenSize * 4), `the ${name} output`);
+  const gateRows = (name === 'LSTM' ? 4 : name === 'GRU' ? 3 : 1) * o.hiddenSize;
+  let cost = 0;
+  for (let layer = 0; layer < o.numLayers; layer++)
+    cost += steps * batch * directions * (gateRows * ((layer === 0 ? o.inputSize : directions * outSize) + outSize));
+  checkCost(bridge, `nn.${name}`, input, cost);
   const float32 = weightDType === 'float32';
   const timeMajor = o.batchFirst ? swapLeadingAxes(input.data, batch, steps, o.inputSize) : input.data;
   const training = self.native!.training !== false;
@@ -1029,6 +1048,12 @@ function attentionCall(bridge: TorchBridge, self: PyInstance, a: CallArguments):
   const weightDType = (own.get('in_proj_weight') ?? own.get('q_proj_weight')) as TorchTensor;
   const float32 = weightDType.dtype === 'float32';
   bridge.interp.checkSize(qs.batch * o.numHeads * qs.length * ks.length, 'the attention weights');
+  checkCost(
+    bridge,
+    'nn.MultiheadAttention',
+    q,
+    qs.batch * (qs.length * E * E * 2 + ks.length * E * (o.kdim + o.vdim) + 2 * qs.length * ks.length * E),
+  );
   const result = multiheadAttentionForward(
     {
       targetLength: qs.length,

@@ -66,3 +66,21 @@ for (const version of ['2.x', '1.13'] as const) {
     }
   });
 }
+
+describe('nn layers over Loss Lens limits', () => {
+  it('stops, located, before a recurrent forward pass too costly to compute', () => {
+    const program = [
+      'import torch',
+      'import torch.nn as nn',
+      'lstm = nn.LSTM(512, 512, num_layers=3)',
+      'out, _ = lstm(torch.randn(60, 8, 512))',
+      'print(out.shape)',
+    ].join('\n');
+    const run = runProgram(program);
+    assert.equal(run.stdout, '');
+    const stop = run.diagnostics.find((d) => /compute limit/.test(d.message));
+    assert.ok(stop, run.diagnostics.map((d) => d.message).join('\n'));
+    assert.match(stop.message, /nn\.LSTM over an input of size \[60, 8, 512\]/);
+    assert.equal(stop.line, 4);
+  });
+});
