@@ -18,6 +18,7 @@ import {
   type FloatDType,
   type NamedTensor,
 } from '../torch/random/index';
+import { scalarTypeName } from '../tensor';
 import type { TorchTensor } from '../torch/tensor';
 import { BudgetStop, NotModelledStop, pyError } from './errors';
 import type { GradTensor, TorchBridge } from './torch-bridge';
@@ -459,13 +460,8 @@ function recurrentCall(bridge: TorchBridge, name: 'RNN' | 'LSTM' | 'GRU', self: 
       `input.size(-1) must be equal to input_size. Expected ${o.inputSize}, got ${inputShape[2]}`,
     );
   }
-  if (v113 && input.dtype !== weightDType) {
-    throw new NotModelledStop(
-      `nn.${name} on a ${input.dtype} input with ${weightDType} weights`,
-      bridge.interp.current,
-      'unsupported',
-    );
-  }
+  // torch 1.13 has no dtype check of its own: the first matrix product refuses the mix.
+  if (v113 && input.dtype !== weightDType) throw pyError('RuntimeError', 'mat1 and mat2 must have the same dtype');
   const directions = o.bidirectional ? 2 : 1;
   const outSize = o.projSize > 0 ? o.projSize : o.hiddenSize;
   const batch = o.batchFirst ? inputShape[0]! : inputShape[1]!;
@@ -853,6 +849,15 @@ function cellCall(
   });
   const weights = params(self);
   const dtype = (weights.get('weight_ih') as TorchTensor).dtype;
+  if (input.dtype !== dtype) {
+    throw pyError(
+      'RuntimeError',
+      'mat1 and mat2 must have the same dtype' +
+        (bridge.ctx.torchVersion === '1.13'
+          ? ''
+          : `, but got ${scalarTypeName(input.dtype)} and ${scalarTypeName(dtype)}`),
+    );
+  }
   const mode: RecurrentMode =
     name === 'LSTMCell' ? 'LSTM' : name === 'GRUCell' ? 'GRU' : c.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH';
   const result = recurrentForward(
