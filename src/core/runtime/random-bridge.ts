@@ -26,6 +26,7 @@ import type { DType } from '../tensor';
 import {
   NumpyRandomState,
   PythonRandom,
+  RandomArgumentError,
   TorchGenerator,
   bernoulliScalar,
   bernoulliTensor,
@@ -439,6 +440,8 @@ export class RandomBridge {
     try {
       return fn();
     } catch (e) {
+      // The generators' own argument errors carry the Python class and text PyTorch/NumPy/CPython raise.
+      if (e instanceof RandomArgumentError) throw pyError(e.pythonType, e.message);
       if (e instanceof RangeError && !/call stack/.test(e.message)) throw pyError('RuntimeError', e.message);
       throw e;
     }

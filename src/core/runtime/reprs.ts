@@ -61,6 +61,8 @@ function indent(text: string): string {
 }
 
 function extraRepr(bridge: TorchBridge, inst: PyInstance): string {
+  // Layers that compose their extra_repr themselves (nn-layers.ts) store its text.
+  if (typeof inst.native?.extraRepr === 'string') return inst.native.extraRepr;
   const options = (inst.native?.shown ?? inst.native?.options) as Map<string, PyValue> | undefined;
   if (inst.native?.loss) return '';
   if (!options) return '';

@@ -27,11 +27,31 @@ import type { IndexArg, TArg } from '../torch/args';
 import type { BinaryOperator } from '../torch/elementwise';
 import { BudgetExceeded, NotModelled, TorchError } from '../torch/errors';
 import { TorchTensor, storeValues } from '../torch/tensor';
-import { convInit, embeddingInit, layerNormInit, linearInit, type NamedTensor } from '../torch/random/index';
+import {
+  convInit,
+  embeddingInit,
+  layerNormInit,
+  linearInit,
+  type NamedTensor,
+  type TorchGenerator,
+} from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
 import { AutogradBridge, swapArgs } from './autograd-bridge';
-import { inPlaceRecordName, recordLoss, type OpCall } from '../torch/autograd/rules';
+import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
+import { functionalDropout, makeNnLayer } from './nn-layers';
+import { nnInitFunction } from './nn-init';
+import {
+  dataClass,
+  generatorArgument,
+  loaderEpochOrder,
+  randomSplit,
+  samplerAttribute,
+  samplerLength,
+  subsetItem,
+  subsetLength,
+  type SamplerSpec,
+} from './data-sampling';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
@@ -554,6 +574,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         if (index instanceof PySlice) return this.sliceModule(obj, index);
         return items[this.interp.listIndex(items.length, index, 'index')]!;
       }
+      if (obj.native?.subset) return subsetItem(this, obj, index);
       const dataset = obj.native?.tensors as TorchTensor[] | undefined;
       if (dataset)
         return new PyTuple(
@@ -733,6 +754,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (dtype)
         return canonical.startsWith('numpy.') ? new PyDType(dtype, 'numpy', true) : new PyDType(dtype, 'torch');
     }
+    if (canonical.startsWith('torch.nn.init.')) {
+      const init = nnInitFunction(this, last);
+      if (init) return init;
+    }
+    if (canonical === 'torch.nn.functional.dropout') return new PyBuiltin('dropout', (a) => functionalDropout(this, a));
     if (canonical.startsWith('torch.nn.functional.') || lossByLibraryPath(canonical)) {
       const loss = canonical.startsWith('torch.nn.functional.') ? lossByFunctional(last) : lossByLibraryPath(canonical);
       if (loss) return new PyBuiltin(last, (args, site) => this.lossCall(loss, 'functional', args, site));
@@ -799,6 +825,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return this.tensorDatasetClass;
       case 'torch.utils.data.DataLoader':
         return this.dataLoaderClass;
+      case 'torch.utils.data.random_split':
+        return new PyBuiltin('random_split', (a) => randomSplit(this, a));
+      case 'torch.utils.data.Subset':
+      case 'torch.utils.data.RandomSampler':
+      case 'torch.utils.data.SubsetRandomSampler':
+      case 'torch.utils.data.SequentialSampler':
+        return dataClass(this, last);
     }
     if (
       canonical.startsWith('torch.optim.') ||
@@ -911,6 +944,16 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (t.flavor === 'torch') this.autograd.record(call(name, t), r);
       return this.fromArg(r);
     });
+  }
+
+  /**
+   * Marks a layer's output as requiring grad when an input does (and grad mode is on): a node whose backward is not
+   * modelled, so `backward()` through the layer stops with a located note rather than giving a wrong gradient.
+   */
+  markGrad(r: TArg, inputs: readonly PyValue[], op = 'an operation', gradFnName?: string): void {
+    if (!this.autograd.enabled || !(r instanceof TorchTensor)) return;
+    if (inputs.some((i) => isTensorValue(i) && (i as AutogradTensor).requiresGrad === true))
+      recordNotModelled(op, r, gradFnName);
   }
 
   // -----------------------------------------------------------------------------------------------------------------
@@ -1056,7 +1099,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (!inst.cls.isSubclassOf(this.classes.module)) {
       if (inst.native?.loader && name === '__iter_items__') return new PyList(this.loaderBatches(inst));
       if (inst.native?.loader && name === '__len__')
-        return new PyBuiltin('__len__', () => BigInt(this.loaderBatches(inst).length));
+        return new PyBuiltin('__len__', () => BigInt(this.loaderLength(inst)));
+      if (inst.native?.subset && name === '__len__') return new PyBuiltin('__len__', () => BigInt(subsetLength(inst)));
+      const sampled = samplerAttribute(this, inst, name);
+      if (sampled !== undefined) return sampled;
       if (inst.native?.tensors && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt((inst.native!.tensors as TorchTensor[])[0]!.shape[0] ?? 0));
       return undefined;
@@ -1191,39 +1237,68 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const dataset = args.args[0] ?? args.kwargs.get('dataset') ?? null;
       const batchSize = args.args[1] ?? args.kwargs.get('batch_size') ?? 1n;
       const shuffle = args.args[2] ?? args.kwargs.get('shuffle') ?? false;
-      if (this.interp.truthy(shuffle, this.here())) {
-        throw new NotModelledStop(
-          'DataLoader(shuffle=True) (the order of its random sampler)',
-          this.interp.current,
-          'unsupported',
-        );
-      }
+      if ((args.kwargs.get('batch_sampler') ?? null) !== null)
+        throw new NotModelledStop('DataLoader(batch_sampler=...)', this.interp.current, 'unsupported');
+      const samplerArg = args.args[3] ?? args.kwargs.get('sampler') ?? null;
+      const sampler =
+        samplerArg instanceof PyInstance && samplerArg.native?.sampler
+          ? (samplerArg.native.sampler as SamplerSpec)
+          : null;
+      if (samplerArg !== null && !sampler)
+        throw new NotModelledStop('DataLoader(sampler=...) with this sampler', this.interp.current, 'unsupported');
+      if (sampler && this.interp.truthy(shuffle, this.here()))
+        throw pyError('ValueError', 'sampler option is mutually exclusive with shuffle');
       self.native = {
         loader: true,
         dataset,
         batchSize: Number(batchSize),
         dropLast: this.interp.truthy(args.kwargs.get('drop_last') ?? false, this.here()),
+        shuffle: this.interp.truthy(shuffle, this.here()),
+        generator: generatorArgument(args.kwargs.get('generator')),
+        sampler,
       };
     },
   });
 
-  /** The batches of a DataLoader without shuffling: consecutive items, collated by stacking. */
+  private datasetLength(dataset: PyValue): number {
+    const site = { node: undefined, range: this.here() };
+    return Number(this.interp.callValue(this.builtins.get('len')!, { args: [dataset], kwargs: new Map() }, site));
+  }
+
+  /** `len(loader)`: the number of batches (no draw). */
+  private loaderLength(inst: PyInstance): number {
+    const { dataset, batchSize, dropLast, sampler } = inst.native as {
+      dataset: PyValue;
+      batchSize: number;
+      dropLast: boolean;
+      sampler: SamplerSpec | null;
+    };
+    const n = sampler ? samplerLength(this, sampler) : this.datasetLength(dataset);
+    return dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
+  }
+
+  /**
+   * One pass over a DataLoader: the draws PyTorch makes when the iteration starts (data-sampling.ts), then the
+   * items in the sampler's order, `batch_size` at a time, collated by stacking.
+   */
   private loaderBatches(inst: PyInstance): PyValue[] {
-    const { dataset, batchSize, dropLast } = inst.native as { dataset: PyValue; batchSize: number; dropLast: boolean };
+    const { dataset, batchSize, dropLast, shuffle, generator, sampler } = inst.native as {
+      dataset: PyValue;
+      batchSize: number;
+      dropLast: boolean;
+      shuffle: boolean;
+      generator: TorchGenerator | null;
+      sampler: SamplerSpec | null;
+    };
     const r = this.here();
-    const n = Number(
-      this.interp.callValue(
-        this.builtins.get('len')!,
-        { args: [dataset], kwargs: new Map() },
-        { node: undefined, range: r },
-      ),
-    );
+    const order = loaderEpochOrder(this, sampler ? 0 : this.datasetLength(dataset), shuffle, generator, sampler);
+    const n = order.length;
     const batches: PyValue[] = [];
     for (let start = 0; start < n; start += batchSize) {
       if (dropLast && start + batchSize > n) break;
       const samples: PyValue[] = [];
       for (let i = start; i < Math.min(n, start + batchSize); i++)
-        samples.push(this.interp.getItem(dataset, BigInt(i), r));
+        samples.push(this.interp.getItem(dataset, order[i]!, r));
       batches.push(this.collate(samples));
     }
     return batches;
@@ -1402,6 +1477,8 @@ function makeLayer(bridge: TorchBridge, name: string): import('./values').Native
       return fn(path, [a.args[0] ?? null], kw);
     },
   });
+  const nnLayer = makeNnLayer(bridge, name);
+  if (nnLayer) return nnLayer;
   switch (name) {
     case 'ReLU':
       return activation('torch.nn.functional.relu', ['inplace'], [false]);
@@ -1421,22 +1498,6 @@ function makeLayer(bridge: TorchBridge, name: string): import('./values').Native
       return activation('torch.nn.functional.softplus');
     case 'Identity':
       return { init: (self) => void (self.native = { training: true }), call: (_self, a) => a.args[0] ?? null };
-    case 'Dropout':
-      return {
-        init: (self, a) =>
-          void (self.native = { training: true, options: new Map([['p', a.args[0] ?? a.kwargs.get('p') ?? 0.5]]) }),
-        call: (self, a) => {
-          const p = (self.native!.options as Map<string, PyValue>).get('p');
-          if (self.native!.training !== false && p !== 0 && p !== 0n) {
-            throw new NotModelledStop(
-              'nn.Dropout in training mode (a random mask); call model.eval() first',
-              bridge.interp.current,
-              'unsupported',
-            );
-          }
-          return a.args[0] ?? null;
-        },
-      };
     case 'Flatten':
       return {
         init: (self, a) =>
@@ -1651,6 +1712,13 @@ function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): im
         );
       }
       self.native = { training: true, options, params, shown };
+      // Embedding.extra_repr shows its two sizes bare: `Embedding(10, 4, padding_idx=0)`.
+      if (name === 'Embedding') {
+        const pad = options.get('padding_idx');
+        self.native.extraRepr =
+          `${num(options.get('num_embeddings'))}, ${num(options.get('embedding_dim'))}` +
+          (pad === null || pad === undefined ? '' : `, padding_idx=${num(pad)}`);
+      }
     },
     call: (self, a) => spec.forward(bridge, self, a.args[0] ?? null),
   };

@@ -461,7 +461,7 @@ Object.assign(FUNCTIONAL, {
       if (count <= 1)
         throw new TorchError_(
           'ValueError',
-          `Expected more than 1 value per channel when training, got input size [${x.shape.join(', ')}]`,
+          `Expected more than 1 value per channel when training, got input size torch.Size([${x.shape.join(', ')}])`,
         );
       for (let c = 0; c < C; c++) {
         let s = 0;

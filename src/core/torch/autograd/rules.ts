@@ -158,9 +158,17 @@ function savedBy(key: string): { inputs: boolean; output: boolean } {
   return { inputs: true, output: READS_OUTPUT_TOO.test(key) };
 }
 
-function notModelledNode(op: string, out: TorchTensor): GradNode {
+/**
+ * Makes `out` the output of an op whose gradient is not modelled (a layer's forward): backward through it stops.
+ * `name` is the `grad_fn` PyTorch prints for it, where known.
+ */
+export function recordNotModelled(op: string, out: TorchTensor, name?: string): void {
+  attach(out, notModelledNode(op, out, name));
+}
+
+function notModelledNode(op: string, out: TorchTensor, name = `${op}'s backward`): GradNode {
   return new GradNode(
-    `${op}'s backward`,
+    name,
     [],
     [],
     () => {
