@@ -7,10 +7,12 @@
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
  *
- * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
+ * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error (a file refused
+ * included), 3 an internal failure of Loss Lens (one line on stderr, never a stack trace).
  */
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { buildDerivation, renderDerivation, type DerivationLocale } from './core/derivation';
 import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
 import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
@@ -20,24 +22,43 @@ import type { LossInputs, LossResult } from './core/losses/types';
 import { checkSnippet, evaluateSnippet } from './core/snippet/index';
 import { formatSummary, summarize, summaryToJson, SUMMARY_THRESHOLD_BYTES, SUMMARY_THRESHOLD_ELEMENTS } from './core/summary';
 import { largestTensor, npyTensorFile, readTensorFileFromDisk, resolveNpyRelativeTo } from './files';
+import { writeJson } from './core/jsonWriter';
+import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync, type FileLimits } from './safeFile';
 import type { Nested } from './core/tensor';
 
 /** Exit codes, as documented in README. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 3 } as const;
+
+/** Per-class arrays longer than this are cut in `--json` unless `--all-classes`. */
+const JSON_MAX_CLASSES = 1000;
 
 interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
 }
 
-function readFileOrFail(file: string, io: Io): string | undefined {
+function readFileOrFail(file: string, io: Io, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return new TextDecoder().decode(readRegularFileSync(file, maxBytes));
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const reason =
+      e instanceof LossLensError ? e.message : (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     io.stderr(`loss-lens: cannot read ${file}: ${reason}\n`);
     return undefined;
   }
+}
+
+/** Prints `value` as indented JSON in pieces: no single string as large as the output. */
+function printJson(value: unknown, io: Io): void {
+  writeJson(value, (chunk) => io.stdout(chunk));
+  io.stdout('\n');
+}
+
+/** What `--max-file-size-mb` and `--allow-outside` allow for a JSON file (named files beside or below it by default). */
+function limitsFor(file: string | undefined, opts: { maxFileSizeMb?: string; allowOutside?: boolean }): FileLimits {
+  const mb = opts.maxFileSizeMb === undefined ? undefined : Number(opts.maxFileSizeMb);
+  const maxBytes = mb !== undefined && Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_FILE_BYTES;
+  return { maxBytes, ...(file !== undefined && !opts.allowOutside ? { root: path.dirname(path.resolve(file)) } : {}) };
 }
 
 /** `--explain`: the derivation by hand of a result, in the `--lang` language. */
@@ -64,7 +85,7 @@ function report(
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   if (json) {
-    io.stdout(`${JSON.stringify({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, null, 2)}\n`);
+    printJson({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, io);
   } else {
     for (const r of outcome.results) {
       io.stdout(`${formatResult(r, { ...extra, locale })}\n`);
@@ -85,12 +106,13 @@ function fileSize(file: string): number {
 }
 
 /** Prints a summary-mode outcome: the worst samples, the histogram, the classes, the value (or `--json`). */
-function reportSummary(outcome: RunOutcome, inputs: LossInputs, file: string, json: boolean, io: Io, classes?: readonly string[]): number {
+function reportSummary(outcome: RunOutcome, inputs: LossInputs, file: string, json: boolean, io: Io, classes?: readonly string[], allClasses = false): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   const result = outcome.results[0];
   const summary = result ? summarize(result, inputs) : undefined;
   if (json) {
-    io.stdout(`${JSON.stringify({ results: summary ? [summaryToJson(summary)] : [], diagnostics: outcome.diagnostics }, null, 2)}\n`);
+    const cut = allClasses ? {} : { maxClasses: JSON_MAX_CLASSES };
+    printJson({ results: summary ? [summaryToJson(summary, cut)] : [], diagnostics: outcome.diagnostics }, io);
   } else {
     if (summary) io.stdout(`${formatSummary(summary, classes ? { classes } : {})}\n`);
     if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
@@ -118,6 +140,12 @@ function diagnosticsOf(e: unknown): Diagnostic[] {
   throw e;
 }
 
+/** An error's name and message on one line. */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.replace(/\s+/g, ' ').slice(0, 500);
+}
+
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export function main(argv: readonly string[], io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): number {
   let exitCode: number = EXIT.ok;
@@ -138,21 +166,25 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     .option('--summary', 'summarise (worst samples, loss histogram, classes) instead of listing samples; automatic for big inputs')
     .addOption(new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']))
     .option('--json', 'print the result and breakdown as JSON')
+    .option('--all-classes', `with --json, every class of the per-class block (by default the first ${JSON_MAX_CLASSES})`)
+    .option('--max-file-size-mb <n>', 'refuse any file read (the JSON file and the files it names) over this size', String(DEFAULT_MAX_FILE_BYTES / 1048576))
+    .option('--allow-outside', 'let a JSON file name files outside its own folder')
     .option('--explain', 'write the arithmetic out by hand with the actual numbers (at most 4 samples × 6 classes)')
     .addOption(new Option('--lang <locale>', 'language of --explain and of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
-    .action((file: string | undefined, opts: { loss?: string; reduction?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; input?: string; target?: string; summary?: boolean }) => {
+    .action((file: string | undefined, opts: { loss?: string; reduction?: string; json?: boolean; explain?: boolean; lang: DerivationLocale; input?: string; target?: string; summary?: boolean; allClasses?: boolean; maxFileSizeMb?: string; allowOutside?: boolean }) => {
       if (file === undefined && opts.input === undefined) {
         io.stderr('loss-lens: give a JSON tensor file, or --input FILE.npy\n');
         exitCode = EXIT.usage;
         return;
       }
       let summary = opts.summary === true;
+      const limits = limitsFor(file, opts);
       let text: string | undefined;
       if (file !== undefined) {
         // Big files go through the streaming reader in chunks (and are summarised); small ones keep the text reader.
         summary ||= fileSize(file) > SUMMARY_THRESHOLD_BYTES;
         if (!summary) {
-          text = readFileOrFail(file, io);
+          text = readFileOrFail(file, io, limits.maxBytes);
           if (text === undefined) {
             exitCode = EXIT.usage;
             return;
@@ -165,10 +197,12 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       try {
         let tensorFile: TensorFile =
           file === undefined
-            ? npyTensorFile(opts.input!, opts.target)
-            : resolveNpyRelativeTo(text !== undefined ? readTensorFile(text) : readTensorFileFromDisk(file), file);
+            ? npyTensorFile(opts.input!, opts.target, limits)
+            : text !== undefined
+              ? resolveNpyRelativeTo(readTensorFile(text), file, limits)
+              : readTensorFileFromDisk(file, undefined, limits);
         if (file !== undefined && opts.input !== undefined) {
-          tensorFile = { ...tensorFile, inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target).inputs } };
+          tensorFile = { ...tensorFile, inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target, limits).inputs } };
         }
         classes = tensorFile.classes;
         inputs = tensorFile.inputs;
@@ -178,14 +212,20 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       } catch (e) {
         const ioError = e as NodeJS.ErrnoException;
         if (!(e instanceof LossLensError) && typeof ioError.code === 'string') {
-          io.stderr(`loss-lens: cannot read ${ioError.path ?? file}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`);
+          io.stderr(`loss-lens: cannot read ${ioError.path ?? file ?? opts.input}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`);
+          exitCode = EXIT.usage;
+          return;
+        }
+        // A refused file (not a regular file, over the limit, outside the folder) is an I/O problem, not PyTorch's.
+        if (e instanceof LossLensError && (e.diagnostic.code.startsWith('file/') || e.diagnostic.code === 'npy/read')) {
+          io.stderr(`${formatDiagnostics([e.diagnostic], file ?? opts.input!, opts.lang)}\n`);
           exitCode = EXIT.usage;
           return;
         }
         outcome = { results: [], diagnostics: diagnosticsOf(e) };
       }
       if (summary) {
-        exitCode = reportSummary(outcome, inputs, file ?? opts.input!, opts.json === true, io, classes);
+        exitCode = reportSummary(outcome, inputs, file ?? opts.input!, opts.json === true, io, classes, opts.allClasses === true);
         return;
       }
       file ??= opts.input!;
@@ -215,7 +255,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
             ? [{ ...resultJson(c.result, opts.explain ? { inputs: c.computed?.inputs ?? {}, locale: opts.lang } : undefined), ...placeOf(c.range) }]
             : [],
         );
-        io.stdout(`${JSON.stringify({ results, diagnostics: evaluation.diagnostics }, null, 2)}\n`);
+        printJson({ results, diagnostics: evaluation.diagnostics }, io);
       } else {
         for (const c of evaluation.calls) {
           const head = `${c.range.line}:${c.range.column} ${c.fn}`;
@@ -246,7 +286,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
       }
       const { diagnostics } = checkSnippet(text);
       const failed = diagnostics.some((d) => d.severity === 'error');
-      if (opts.json) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+      if (opts.json) printJson({ diagnostics }, io);
       else io.stdout(diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n');
       exitCode = failed ? EXIT.rejected : EXIT.ok;
     });
@@ -255,11 +295,20 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
     program.parse([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    throw e;
+    // A bug or an exhausted resource in Loss Lens: its own exit code and one line, never a trace that reads like
+    // PyTorch rejecting the input.
+    io.stderr(`loss-lens: internal error: ${oneLine(e)} (this is a Loss Lens failure, not a PyTorch error)\n`);
+    return EXIT.internal;
   }
   return exitCode;
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    // Thrown outside a command (writing the output failed): still one line and exit 3.
+    process.stderr.write(`loss-lens: internal error: ${oneLine(e)}\n`);
+    process.exitCode = EXIT.internal;
+  }
 }

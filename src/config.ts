@@ -12,6 +12,8 @@ export interface LossLensConfig {
   readonly decimals: number;
   readonly defaultLoss: string;
   readonly maxFileSizeMB: number;
+  /** Let a JSON tensor file name files outside the workspace folder (off: only inside it). */
+  readonly allowFilesOutsideWorkspace: boolean;
 }
 
 /** Reads the settings for a resource (or the window). */
@@ -24,5 +26,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLensConfig {
     decimals: c.get<number>('decimals', 4),
     defaultLoss: c.get<string>('defaultLoss', 'cross_entropy'),
     maxFileSizeMB: c.get<number>('maxFileSizeMB', 200),
+    allowFilesOutsideWorkspace: c.get<boolean>('allowFilesOutsideWorkspace', false),
   };
 }

@@ -25,6 +25,11 @@ export interface WorkerJob {
   readonly options?: LossOptions;
   /** Send the tensors back (the first computation; a what-if recomputation keeps the host's). */
   readonly returnInputs: boolean;
+  /**
+   * What the worker may read: the size limit for every file, and the folder the files a JSON file names must be in
+   * (absent: anywhere). Without it, the command line's defaults (named files beside the JSON file).
+   */
+  readonly limits?: { readonly maxBytes: number; readonly root?: string };
 }
 
 /** What the file said besides its tensors. */

@@ -1686,6 +1686,12 @@ const NPY: CatalogEntry[] = [
   ["The header's 'shape' must be a tuple of non-negative integers, e.g. (3, 4).", "文件头中的 'shape' 必须是非负整数组成的元组，例如 (3, 4)。"],
   ['The file is shorter than its header promises: it was cut off (an interrupted copy or download).', '文件比文件头声明的要短：文件被截断了（复制或下载中断）。'],
   ['Check the path (it is relative to the JSON file) and that the file exists.', '请检查路径（相对于 JSON 文件）以及文件是否存在。'],
+  ['Loss Lens reads only regular files: a device, a pipe or a socket can be endless or never answer.', 'Loss Lens 只读取普通文件：设备、管道或套接字可能没有尽头，也可能永远不返回。'],
+  ['Save the tensors to a regular file (numpy.save or json.dump) and name that file.', '请把张量保存为普通文件（numpy.save 或 json.dump），再引用该文件。'],
+  ['Every file read counts against the size limit, including the .npy files a JSON file names.', '读取的每个文件都受大小限制，包括 JSON 文件引用的 .npy 文件。'],
+  ['Raise the limit (the lossLens.maxFileSizeMB setting, or --max-file-size-mb in the command line) or pass a smaller file.', '请提高限制（设置 lossLens.maxFileSizeMB，或命令行参数 --max-file-size-mb），或改用更小的文件。'],
+  ['A tensor file may name only files inside its folder (the workspace in the editor), so that a file from elsewhere cannot make Loss Lens read anywhere on the disk.', '张量文件只能引用其所在文件夹（在编辑器中为工作区）内的文件，这样来自别处的文件就无法让 Loss Lens 读取磁盘上的任意位置。'],
+  ['Move the file next to the JSON file, or allow it (the lossLens.allowFilesOutsideWorkspace setting, or --allow-outside in the command line).', '请把该文件移到 JSON 文件旁边，或允许这样做（设置 lossLens.allowFilesOutsideWorkspace，或命令行参数 --allow-outside）。'],
 ];
 
 /** losses/*.ts summaries and suggest.ts reasons: what the loss QuickPick shows. */
