@@ -38,16 +38,26 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The registered loss closest to a misspelt name, if any is close. */
+/** The longest registered name: a name half as long again can never be within the "did you mean" distance. */
+const LONGEST_NAME = Math.max(...LOSSES.flatMap((l) => [l.name.length, l.moduleName.length]));
+
+/**
+ * The registered loss closest to a misspelt name, if any is close. Bounded work whatever the name: the distance is at
+ * least the difference in length, so names of very different length are never compared, and a name too long to be
+ * close to any is not compared at all (a 4 MB "loss" string answers at once).
+ */
 export function suggestLoss(name: string): string | undefined {
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  if (name.length - LONGEST_NAME > limit) return undefined;
   let best: { name: string; d: number } | undefined;
   for (const l of LOSSES) {
     for (const candidate of [l.name, l.moduleName]) {
+      if (Math.abs(candidate.length - name.length) > limit) continue;
       const d = distance(name.toLowerCase(), candidate.toLowerCase());
       if (!best || d < best.d) best = { name: candidate, d };
     }
   }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+  return best && best.d <= limit ? best.name : undefined;
 }
 
 /** Computes one loss; never throws for bad input (it becomes a diagnostic). `settings.detail: 'summary'` for large inputs. */
@@ -56,6 +66,8 @@ export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOu
   const def = findLoss(request.loss);
   if (!def) {
     const suggestion = suggestLoss(request.loss);
+    // A name of megabytes is not repeated whole in the message.
+    const shown = request.loss.length > 100 ? `${request.loss.slice(0, 100)}…` : request.loss;
     return {
       results: [],
       diagnostics: [
@@ -63,10 +75,10 @@ export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOu
           ...place,
           severity: 'error',
           code: 'loss/unknown',
-          message: `Unknown loss "${request.loss}".`,
+          message: `Unknown loss "${shown}".`,
           explanation: 'Loss Lens knows the torch.nn losses by their functional name (cross_entropy) or module name (CrossEntropyLoss).',
           hint: suggestion ? `Did you mean "${suggestion}"?` : `Use one of: ${LOSSES.map((l) => l.name).join(', ')}.`,
-          data: { loss: request.loss, suggestion: suggestion ?? '' },
+          data: { loss: shown, suggestion: suggestion ?? '' },
         },
       ],
     };
