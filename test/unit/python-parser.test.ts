@@ -191,9 +191,19 @@ describe('python lexer', () => {
   });
 
   it('records the indentation of the first token of each logical line', () => {
-    const { tokens } = tokenize('a\n    b\n\tc\n  (d,\n e)\n');
+    const { tokens } = tokenize('a\n\tb\n\t    c\n  (d,\n e)\n');
     const firsts = tokens.filter((t) => t.indent >= 0).map((t) => `${t.text}:${t.indent}`);
-    assert.deepEqual(firsts, ['a:0', 'b:4', 'c:8', '(:2']);
+    assert.deepEqual(firsts, ['a:0', 'b:8', 'c:12', '(:2']);
+  });
+
+  it('puts a TabError before a line whose indentation depends on the tab width (4 spaces, then a tab)', () => {
+    const { tokens } = tokenize('a\n    b\n\tc\n');
+    const firsts = tokens.filter((t) => t.indent >= 0).map((t) => `${t.kind}:${t.indent}`);
+    assert.deepEqual(firsts, ['name:0', 'name:4', 'error:8']);
+    assert.equal(
+      tokens.find((t) => t.kind === 'error')!.error!.message,
+      'TabError: inconsistent use of tabs and spaces in indentation',
+    );
   });
 });
 

@@ -10,6 +10,8 @@ export const PythonErrorCode = {
   syntax: 'python/syntax',
   /** An unmatched, mismatched or unclosed bracket. */
   brackets: 'python/brackets',
+  /** CPython's TabError: indentation whose meaning depends on the tab width. */
+  tabs: 'python/tab-error',
 } as const;
 
 /** One of {@link PythonErrorCode}'s values. */

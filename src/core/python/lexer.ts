@@ -6,8 +6,9 @@
  * statement instead of losing the whole input.
  *
  * Differences from CPython's tokenizer, on purpose: no INDENT/DEDENT tokens (the parser only needs each logical
- * line's indentation, given on its first token) and no error for inconsistent indentation, because selections copied
- * out of a function are routinely indented oddly.
+ * line's indentation, given on its first token) and no error for an unmatched dedent, because selections copied out
+ * of a function are routinely indented oddly. Like CPython, it raises `TabError` for indentation whose meaning
+ * depends on the tab width, and it NFKC-normalises identifiers (`ｘ` and `x` are one name, PEP 3131).
  */
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import { formatPosition, PythonErrorCode, syntaxDiagnostic } from './errors';
@@ -167,6 +168,9 @@ class Lexer {
   private readonly tokens: Token[] = [];
   private readonly brackets: OpenBracket[] = [];
   private lineHasTokens = false;
+  /** CPython's two indentation stacks: tabs to multiples of 8 and tabs as one column (a TabError when they disagree). */
+  private readonly indentStack: number[] = [0];
+  private readonly altIndentStack: number[] = [0];
   private spaceBefore = true;
   private hasComments = false;
 
@@ -257,10 +261,30 @@ class Lexer {
     error?: Diagnostic,
   ): void {
     const first = !this.lineHasTokens && kind !== 'newline' && kind !== 'eof';
+    if (first && kind !== 'error') {
+      const tabError = this.tabError(startLineStart, start, startLine);
+      if (tabError) {
+        this.pushToken(
+          'error',
+          '',
+          start,
+          start,
+          tabError.range,
+          this.indentationOf(startLineStart, start),
+          tabError.diagnostic,
+        );
+        this.lineHasTokens = true;
+        this.emit(kind, start, startLine, startLineStart, number, string, error);
+        return;
+      }
+    }
+    const raw = this.text.slice(start, this.pos);
+    // PEP 3131: identifiers are compared after NFKC normalisation (only non-ASCII names can change).
+    const tokenText = kind === 'name' && /\W/.test(raw) ? raw.normalize('NFKC') : raw;
     // One object literal with every field, so all tokens share one hidden class (this loop runs per token).
     this.tokens.push({
       kind,
-      text: this.text.slice(start, this.pos),
+      text: tokenText,
       start,
       end: this.pos,
       line: startLine + this.origin.line,
@@ -275,6 +299,93 @@ class Lexer {
     });
     if (kind !== 'newline' && kind !== 'eof') this.lineHasTokens = true;
     this.spaceBefore = false;
+  }
+
+  /** Pushes a token with the given range (the TabError before a line's first token). */
+  private pushToken(
+    kind: TokenKind,
+    text: string,
+    start: number,
+    end: number,
+    range: SourceRange,
+    indent: number,
+    error: Diagnostic | undefined,
+  ): void {
+    this.tokens.push({
+      kind,
+      text,
+      start,
+      end,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      spaceBefore: this.spaceBefore,
+      indent,
+      number: undefined,
+      string: undefined,
+      error,
+    });
+  }
+
+  /**
+   * CPython's TabError: the indentation before `tokenStart` measured twice (tabs to multiples of 8, and tabs as one
+   * column) must order the same way against the enclosing levels, else its meaning depends on the tab width.
+   */
+  private tabError(
+    lineStart: number,
+    tokenStart: number,
+    line: number,
+  ): { range: SourceRange; diagnostic: Diagnostic } | undefined {
+    let col = 0;
+    let alt = 0;
+    for (let i = lineStart; i < tokenStart; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === Ch.Tab) {
+        col = col - (col % 8) + 8;
+        alt++;
+      } else if (c === Ch.FormFeed) {
+        col = 0;
+        alt = 0;
+      } else if (c === Ch.Space || c === 0xa0 || c === 0xfeff) {
+        col++;
+        alt++;
+      } else return undefined;
+    }
+    const stack = this.indentStack;
+    const altStack = this.altIndentStack;
+    let inconsistent = false;
+    if (col > stack[stack.length - 1]!) {
+      inconsistent = alt <= altStack[altStack.length - 1]!;
+      stack.push(col);
+      altStack.push(alt);
+    } else {
+      while (stack.length > 1 && col < stack[stack.length - 1]!) {
+        stack.pop();
+        altStack.pop();
+      }
+      if (col === stack[stack.length - 1]!) inconsistent = alt !== altStack[altStack.length - 1]!;
+      else {
+        // An unmatched dedent (a selection cut from a function): a new level, as the lexer is lenient about it.
+        stack.push(col);
+        altStack.push(alt);
+      }
+    }
+    if (!inconsistent) return undefined;
+    const saved = this.pos;
+    this.pos = tokenStart;
+    const range = this.rangeFrom(lineStart, line, lineStart);
+    this.pos = saved;
+    return {
+      range,
+      diagnostic: syntaxDiagnostic(range, {
+        code: PythonErrorCode.tabs,
+        message: 'TabError: inconsistent use of tabs and spaces in indentation',
+        explanation:
+          'This line is indented with a mix of tabs and spaces that means one thing if a tab is 8 columns and another if it is 1, so Python refuses it.',
+        hint: 'Indent with spaces only (4 per level) or with tabs only; "Convert Indentation to Spaces" in the editor fixes the whole file.',
+      }),
+    };
   }
 
   private emitError(start: number, startLine: number, startLineStart: number, error: Diagnostic): void {

@@ -188,13 +188,18 @@ class StatementParser extends ExpressionParser {
 
   /**
    * A Skipped node for tokens [start, end). Opaque statements are not analysed, but a bracket error inside one is
-   * still reported: an unclosed bracket swallows everything after it, which the user must hear about.
+   * still reported: an unclosed bracket swallows everything after it, and a TabError makes CPython refuse the file,
+   * which the user must hear about.
    */
   private opaque(start: number, end: number, reason: ast.SkipReason, keyword?: string): ast.Skipped {
     let error: Diagnostic | undefined;
     for (let i = start; i < end; i++) {
       const t = this.tokens[i]!;
-      if (t.kind === 'error' && t.error?.code === PythonErrorCode.brackets) {
+      // A TabError inside a block is reported too: CPython refuses the whole file for it.
+      if (
+        t.kind === 'error' &&
+        (t.error?.code === PythonErrorCode.brackets || t.error?.code === PythonErrorCode.tabs)
+      ) {
         error = t.error;
         break;
       }
