@@ -1686,6 +1686,8 @@ const NPY: CatalogEntry[] = [
   ["The header's 'shape' must be a tuple of non-negative integers, e.g. (3, 4).", "文件头中的 'shape' 必须是非负整数组成的元组，例如 (3, 4)。"],
   ['The file is shorter than its header promises: it was cut off (an interrupted copy or download).', '文件比文件头声明的要短：文件被截断了（复制或下载中断）。'],
   ['Check the path (it is relative to the JSON file) and that the file exists.', '请检查路径（相对于 JSON 文件）以及文件是否存在。'],
+  ['Loss Lens checks this tensor by its shape only: reading that many values one by one would stall the editor.', 'Loss Lens 只按形状检查这个张量：逐个读取这么多值会让编辑器卡住。'],
+  ['Nothing to fix for PyTorch; to see values, try the code on a smaller tensor.', '对 PyTorch 而言无需修改；若要查看数值，请在更小的张量上试运行这段代码。'],
   ['This line is indented with a mix of tabs and spaces that means one thing if a tab is 8 columns and another if it is 1, so Python refuses it.', '这一行的缩进混用了制表符和空格：制表符按 8 列算和按 1 列算时含义不同，因此 Python 拒绝它。'],
   ['Indent with spaces only (4 per level) or with tabs only; "Convert Indentation to Spaces" in the editor fixes the whole file.', '请只用空格（每级 4 个）或只用制表符缩进；编辑器中的 "Convert Indentation to Spaces" 可以修正整个文件。'],
   ['Loss Lens reads only regular files: a device, a pipe or a socket can be endless or never answer.', 'Loss Lens 只读取普通文件：设备、管道或套接字可能没有尽头，也可能永远不返回。'],

@@ -192,6 +192,55 @@ function literalRanges(node: Expr): RangeOf {
   };
 }
 
+/**
+ * The fewest elements nested Python data may hold for `torch.tensor` to read its values (the mode's element limit
+ * when larger); beyond it, only the shape. `[[0.0] * 10000] * 10000` is 10⁸ elements from a 40-character line: the
+ * list repetition shares one row, so it is cheap to build, but reading it element by element froze the editor.
+ */
+export const DATA_ELEMENT_BUDGET = 100_000;
+
+/**
+ * How many leaves nested data holds, counting each shared list once per use but visiting it once (a repeated row is
+ * one object), and stopping as soon as the count passes `budget`. Infinity once over the budget.
+ */
+function leafCount(v: Value, budget: number, seen = new Map<Value, number>()): number {
+  if (v.kind !== 'seq') return 1;
+  const known = seen.get(v);
+  if (known !== undefined) return known;
+  let total = 0;
+  for (const item of v.items) {
+    total += leafCount(item, budget, seen);
+    if (total > budget) {
+      seen.set(v, Infinity);
+      return Infinity;
+    }
+  }
+  seen.set(v, total);
+  return total;
+}
+
+/**
+ * The dtype `torch.tensor` / `np.array` infers from plain Python numbers (bool < int < float), visiting each shared
+ * list once; undefined when a leaf is anything else (a tensor, an unknown value).
+ */
+function inferredDtype(v: Value, flavor: 'torch' | 'numpy'): DType | undefined {
+  const rank = { bool: 0, int: 1, float: 2 } as const;
+  let widest = -1;
+  const seen = new Set<Value>();
+  const visit = (x: Value): boolean => {
+    if (x.kind === 'seq') {
+      if (seen.has(x)) return true;
+      seen.add(x);
+      return x.items.every(visit);
+    }
+    if (x.kind !== 'scalar' || x.value.dtype !== undefined) return false;
+    widest = Math.max(widest, rank[x.value.kind]);
+    return true;
+  };
+  if (!visit(v) || widest < 0) return undefined;
+  return widest === 0 ? 'bool' : widest === 1 ? 'int64' : flavor === 'numpy' ? 'float64' : 'float32';
+}
+
 /** `torch.tensor(data, dtype=)` / `np.array(data, dtype=)` / the legacy constructors with data. */
 function fromData(c: ApiCall, data: Arg, dtype: DType | undefined, flavor: 'torch' | 'numpy'): Value {
   const v = data.value;
@@ -199,6 +248,23 @@ function fromData(c: ApiCall, data: Arg, dtype: DType | undefined, flavor: 'torc
   if (v.kind === 'tensor') {
     if (v.data) return known(dtype ? castTensor(v.data, dtype) : v.data, { numpy });
     return shaped(v.shape, dtype ?? v.dtype, { numpy });
+  }
+  const budget = Math.max(c.limits.maxElements, DATA_ELEMENT_BUDGET);
+  if (leafCount(v, budget) > budget) {
+    const shape = nestedShape(v);
+    const elements =
+      shape && shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((a, b) => a * b, 1) : undefined;
+    c.report({
+      ...c.call.range,
+      severity: 'warning',
+      code: 'budget/elements',
+      message: `${c.name}(...) builds ${elements !== undefined ? `${elements} elements` : 'more elements'}, over Loss Lens's budget of ${budget} for reading values.`,
+      explanation:
+        'Loss Lens checks this tensor by its shape only: reading that many values one by one would stall the editor.',
+      hint: 'Nothing to fix for PyTorch; to see values, try the code on a smaller tensor.',
+      data: { fn: c.name, budget },
+    });
+    return shape ? shaped(shape, dtype ?? inferredDtype(v, flavor), { numpy }) : UNKNOWN;
   }
   const nested = nestedOf(v);
   if (nested === undefined) {
