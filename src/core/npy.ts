@@ -245,6 +245,18 @@ export function readNpyHeader(
     );
   }
   const headerBytes = bytes.subarray(start, dataOffset);
+  // NumPy evaluates the header as a Python literal, which cannot hold a NUL byte: it refuses the file.
+  const nul = headerBytes.indexOf(0);
+  if (nul >= 0) {
+    throw npyError(
+      name,
+      start + nul,
+      'npy/header',
+      'the header contains a NUL byte (NumPy: source code string cannot contain null bytes)',
+      'NumPy reads the header as a Python literal and refuses one with a NUL byte in it; so does Loss Lens.',
+      'Write the file again with numpy.save.',
+    );
+  }
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(headerBytes);
   const reader = new HeaderReader(text, start, name);
   const dict = reader.dict();
@@ -261,6 +273,18 @@ export function readNpyHeader(
       "A .npy header names 'descr' (the dtype), 'fortran_order' and 'shape'.",
       'Write the file again with numpy.save.',
       { missing: missing.join(', ') },
+    );
+  }
+  const extra = [...dict.keys()].filter((k) => k !== 'descr' && k !== 'fortran_order' && k !== 'shape');
+  if (extra.length > 0) {
+    const keys = [...dict.keys()].sort().map((k) => `'${k}'`);
+    throw npyError(
+      name,
+      dict.get(extra[0]!)!.offset,
+      'npy/header',
+      `Header does not contain the correct keys: [${keys.join(', ')}]`,
+      "A .npy header holds exactly 'descr', 'fortran_order' and 'shape'; NumPy refuses a header with any other key.",
+      'Write the file again with numpy.save.',
     );
   }
   const descr = descrEntry.value;

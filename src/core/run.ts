@@ -102,7 +102,8 @@ export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOu
     };
   }
   for (const key of [...Object.keys(request.inputs), ...Object.keys(request.options)]) {
-    if (!def.inputs.includes(key) && !(key in def.defaults)) {
+    // Own properties only: `toString` or `__proto__` is no more a parameter than `foo` is.
+    if (!def.inputs.includes(key) && !Object.hasOwn(def.defaults, key)) {
       return {
         results: [],
         diagnostics: [

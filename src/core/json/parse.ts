@@ -23,6 +23,22 @@ export function parseJson(text: string): JsonNode {
   return new Parser(text).parseDocument();
 }
 
+/**
+ * The error for a key written twice in one object: at the second, naming the first. Shared with the streaming
+ * reader, which reports it in the same place.
+ */
+export function duplicateKeyError(key: string, first: SourceRange, second: SourceRange): LossLensError {
+  const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+  return new LossLensError({
+    code: 'json/duplicate-key',
+    message: `Duplicate key "${shown}" at ${second.line}:${second.column}: it is already at ${first.line}:${first.column}.`,
+    explanation: "A JSON object holds each key once: Python's json.load keeps the last value without a word, and other readers keep the first.",
+    hint: 'Remove one of the two members, or rename one.',
+    ...second,
+    data: { key: shown },
+  });
+}
+
 /** Finds an object's member by key. */
 export function member(node: JsonNode, key: string): JsonNode | undefined {
   if (node.kind !== 'object') return undefined;
@@ -76,6 +92,7 @@ class Parser {
   private parseObject(start: Position, depth: number): JsonNode {
     this.advance(1);
     const entries: { key: string; keyRange: SourceRange; value: JsonNode }[] = [];
+    const seen = new Map<string, SourceRange>();
     this.skipSpace();
     if (this.text[this.pos] === '}') {
       this.advance(1);
@@ -87,6 +104,9 @@ class Parser {
       if (this.text[this.pos] !== '"') this.fail('json/syntax', `Expected a quoted key, found ${this.describe()}.`, 'Object keys are strings in double quotes, e.g. "input".');
       const key = this.parseString();
       const keyRange = this.rangeFrom(keyStart);
+      const earlier = seen.get(key);
+      if (earlier) throw duplicateKeyError(key, earlier, keyRange);
+      seen.set(key, keyRange);
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail('json/syntax', `Expected ':' after the key "${key}", found ${this.describe()}.`, 'Write "key": value.');
       this.advance(1);

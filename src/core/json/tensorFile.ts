@@ -131,7 +131,10 @@ export function readFileMembers(
   const options: Record<string, OptionValue> = {};
   if (optionsNode) {
     if (optionsNode.kind !== 'object') throw errorAt(optionsNode.range, 'json/options-type', '"options" must be an object of keyword arguments.', 'Write "options": {"reduction": "sum"}.');
-    for (const e of optionsNode.entries) options[e.key] = jsonToOption(e.key, e.value);
+    // Defined, not assigned: a "__proto__" option becomes an own key (refused like any unknown name), not a prototype.
+    for (const e of optionsNode.entries) {
+      Object.defineProperty(options, e.key, { value: jsonToOption(e.key, e.value), enumerable: true, writable: true, configurable: true });
+    }
   }
   let classes: string[] | undefined;
   if (classesNode) {
@@ -234,7 +237,31 @@ export function jsonToTensor(node: JsonNode): Tensor {
   };
   walk(dataNode, 0, []);
   const inferred: DType = sawFloat ? 'float32' : sawInt ? 'int64' : sawBool ? 'bool' : 'float32';
-  return tensorFrom(values, shape, dtypeOverride ?? inferred);
+  const tensor = tensorFrom(values, shape, dtypeOverride ?? inferred);
+  if (node.kind === 'object') checkDeclaredShape(member(node, 'shape'), tensor.shape);
+  return tensor;
+}
+
+/**
+ * A tensor object's `"shape"`, when it has one, must be the shape its `"data"` has: a claimed shape is never taken on
+ * trust (a file claiming 10¹⁵ elements for three numbers is wrong, not big). Shared with the streaming reader.
+ */
+export function checkDeclaredShape(shapeNode: JsonNode | undefined, actual: readonly number[]): void {
+  if (!shapeNode) return;
+  const sizes =
+    shapeNode.kind === 'array' && shapeNode.items.every((i) => i.kind === 'number' && !i.isFloat && Number.isSafeInteger(i.value) && i.value >= 0)
+      ? shapeNode.items.map((i) => (i.kind === 'number' ? i.value : 0))
+      : undefined;
+  if (!sizes) throw errorAt(shapeNode.range, 'reader/shape', '"shape" must be a list of sizes such as [2, 3].', 'Write the sizes as whole numbers, or leave "shape" out: the data gives it.');
+  if (sizes.length !== actual.length || sizes.some((s, i) => s !== actual[i])) {
+    throw errorAt(
+      shapeNode.range,
+      'reader/shape-mismatch',
+      `"shape" says [${sizes.join(', ')}] but "data" holds [${actual.join(', ')}].`,
+      'Correct "shape" to match the data, or leave it out: the data alone gives the shape.',
+      { declared: `[${sizes.join(', ')}]`, actual: `[${actual.join(', ')}]` },
+    );
+  }
 }
 
 /** The dtype a tensor object's "dtype" member names (`"float64"`, `"torch.long"`...), or `reader/dtype` at its place. */

@@ -245,7 +245,8 @@ export function resolveOptions(
   options: LossOptions,
 ): { options: Record<string, OptionValue>; warnings: Diagnostic[]; legacy: boolean } {
   for (const key of Object.keys(options)) {
-    if (!(key in defaults)) {
+    // Own properties only: `toString` or `valueOf` is no more a parameter than `foo` is.
+    if (!Object.hasOwn(defaults, key)) {
       throw new LossLensError({
         code: 'loss/unexpected-argument',
         message: `TypeError: ${fn}() got an unexpected keyword argument '${key}'`,

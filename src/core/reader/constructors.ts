@@ -126,7 +126,7 @@ function dtypeOf(v: Value, lib: 'torch' | 'numpy', range: SourceRange): DType {
     d = { type: 'dtype', dtype: PYTHON_TYPE_DTYPES[name] ?? null, lib: 'python', name, range };
   } else if (v.type === 'string' && lib === 'numpy') {
     const key = v.value.replace(/^[<>=|]/, '');
-    if (!(key in NUMPY_DTYPE_STRINGS)) {
+    if (!Object.hasOwn(NUMPY_DTYPE_STRINGS, key)) {
       throw dtypeError(
         range,
         `data type '${v.value}' not understood`,

@@ -205,7 +205,8 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
     }
     if (!loss.def && args.positional.length > loss.inputs.length) complete = false;
     for (const [written, a] of args.keywords) {
-      const k = loss.keywordAliases?.[written] ?? written;
+      const alias = loss.keywordAliases && Object.hasOwn(loss.keywordAliases, written) ? loss.keywordAliases[written] : undefined;
+      const k = alias ?? written;
       if (inputs.has(k) || options.has(k)) problems.push(multipleValues(loss.fn, k, range));
       else (loss.inputs.includes(k) ? inputs : options).set(k, a);
     }

@@ -18,8 +18,9 @@
  * byte-order mark in whitespace). Pure TypeScript: no `fs`, the caller feeds bytes (see {@link readTensorFileFrom}).
  */
 import { LossLensError, type SourceRange } from '../diagnostics';
-import type { JsonNode } from '../json/parse';
+import { duplicateKeyError, type JsonNode } from '../json/parse';
 import {
+  checkDeclaredShape,
   dtypeOfNode,
   errorAt,
   jsonToTensor,
@@ -180,6 +181,8 @@ class Frame {
   /** The member being read (objects). */
   key = '';
   keyRange: SourceRange | undefined;
+  /** Objects: where each key so far is written (a key written twice is an error naming both). */
+  keys: Map<string, SourceRange> | undefined;
   /** M_NODE: the children. */
   items: JsonNode[] | undefined;
   entries: { key: string; keyRange: SourceRange; value: JsonNode }[] | undefined;
@@ -231,6 +234,7 @@ class Frame {
     this.count = 0;
     this.key = '';
     this.keyRange = undefined;
+    this.keys = undefined;
     this.items = undefined;
     this.entries = undefined;
     this.collector = undefined;
@@ -521,6 +525,9 @@ export class TensorFileStream {
           if (after < 0) return;
           top.key = this.stringValue;
           top.keyRange = this.rangeFrom(start, after);
+          const earlier = (top.keys ??= new Map()).get(top.key);
+          if (earlier) throw duplicateKeyError(top.key, earlier, top.keyRange);
+          top.keys.set(top.key, top.keyRange);
           this.pos = after;
           top.state = O_COLON;
           break;
@@ -1012,7 +1019,9 @@ export class TensorFileStream {
       }
       const dtype = frame.entries?.find((e) => e.key === 'dtype')?.value;
       const override = dtype ? dtypeOfNode(dtype) : undefined;
-      return frame.dataCollector.finish(override);
+      const tensor = frame.dataCollector.finish(override);
+      checkDeclaredShape(frame.entries?.find((e) => e.key === 'shape')?.value, tensor.shape);
+      return tensor;
     } catch (e) {
       if (!(e instanceof LossLensError)) throw e;
       return e;

@@ -115,7 +115,7 @@ export const sigmoidFocalLoss: LossDefinition = {
       ...resolved.warnings,
       ...bce.warnings.filter((w) => w.code === 'warn/bce-target-range'),
     ];
-    if (!('reduction' in options)) {
+    if (!Object.hasOwn(options, 'reduction')) {
       warnings.push(
         notice(
           'info',
