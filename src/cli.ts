@@ -93,7 +93,7 @@ function report(
     }
     if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file, locale)}\n`);
   }
-  return failed ? EXIT.rejected : EXIT.ok;
+  return exitFor(outcome.diagnostics);
 }
 
 /** A file's size in bytes (0 when it cannot be read: the reader then reports why). */
@@ -117,7 +117,7 @@ function reportSummary(outcome: RunOutcome, inputs: LossInputs, file: string, js
     if (summary) io.stdout(`${formatSummary(summary, classes ? { classes } : {})}\n`);
     if (outcome.diagnostics.length > 0) (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
   }
-  return failed ? EXIT.rejected : EXIT.ok;
+  return exitFor(outcome.diagnostics);
 }
 
 /** A call's place, as `--json` prints it next to the result. */
@@ -138,6 +138,12 @@ function formatNested(n: Nested): string {
 function diagnosticsOf(e: unknown): Diagnostic[] {
   if (e instanceof LossLensError) return [e.diagnostic];
   throw e;
+}
+
+/** The exit code for a run's diagnostics: 3 when Loss Lens itself failed, 1 when PyTorch would reject, else 0. */
+function exitFor(diagnostics: readonly Diagnostic[]): number {
+  if (diagnostics.some((d) => d.code === 'internal/error')) return EXIT.internal;
+  return diagnostics.some((d) => d.severity === 'error') ? EXIT.rejected : EXIT.ok;
 }
 
 /** An error's name and message on one line. */
@@ -269,7 +275,7 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
         const listing = evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
         if (listing) (failed ? io.stderr : io.stdout)(listing);
       }
-      exitCode = failed ? EXIT.rejected : EXIT.ok;
+      exitCode = exitFor(evaluation.diagnostics);
     });
 
   program
@@ -285,10 +291,9 @@ export function main(argv: readonly string[], io: Io = { stdout: (t) => process.
         return;
       }
       const { diagnostics } = checkSnippet(text);
-      const failed = diagnostics.some((d) => d.severity === 'error');
       if (opts.json) printJson({ diagnostics }, io);
       else io.stdout(diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n');
-      exitCode = failed ? EXIT.rejected : EXIT.ok;
+      exitCode = exitFor(diagnostics);
     });
 
   try {

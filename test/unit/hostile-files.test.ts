@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { LossLensError } from '../../src/core/diagnostics';
 import { readTensorFile } from '../../src/core/json/tensorFile';
+import { findLoss } from '../../src/core/losses/index';
 import { readTensorFileFromDisk, resolveNpyRelativeToAsync } from '../../src/files';
 import { readRegularFile, readRegularFileSync } from '../../src/safeFile';
 
@@ -283,5 +284,29 @@ describe('compute --json on many classes, and internal failures', () => {
     assert.equal(err.trim().split('\n').length, 1, err);
     assert.match(err, /^loss-lens: internal error: RangeError: Invalid string length/);
     assert.doesNotMatch(err, /\n\s+at /);
+  });
+});
+
+describe('an internal failure inside a computation', () => {
+  it('exits 3, not 1, when the engine reports internal/error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-internal-'));
+    try {
+      // A loss whose engine throws a non-LossLensError: a getter on the options that throws stands in for a bug.
+      const file = path.join(dir, 'f.json');
+      fs.writeFileSync(file, JSON.stringify({ loss: 'mse_loss', input: [1.0], target: [2.0] }));
+      const def = findLoss('mse_loss')!;
+      const original = def.compute;
+      (def as { compute: typeof def.compute }).compute = () => {
+        throw new TypeError('a bug');
+      };
+      try {
+        const r = run(['compute', file]);
+        assert.equal(r.code, 3, r.err + r.out);
+      } finally {
+        (def as { compute: typeof def.compute }).compute = original;
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
