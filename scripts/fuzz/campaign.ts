@@ -172,9 +172,12 @@ function outcomeOf(read: () => TensorFile): Outcome {
 }
 
 /** The JSON readers: the small one and the streaming one (whole, and in 7-byte chunks) must agree. */
-export function jsonTarget(text: string): void {
+export function jsonTarget(generated: string): void {
+  // Both readers see the file as it would be on disk: UTF-8 bytes (the streaming reader), and those bytes decoded
+  // (the small reader, as VS Code decodes a document). A lone surrogate cannot survive that round trip.
+  const bytes = new TextEncoder().encode(generated);
+  const text = new TextDecoder().decode(bytes);
   const small = outcomeOf(() => readTensorFile(text));
-  const bytes = new TextEncoder().encode(text);
   const streaming = outcomeOf(() => readTensorFileFast(bytes));
   if (JSON.stringify(small) !== JSON.stringify(streaming)) {
     throw new Finding(

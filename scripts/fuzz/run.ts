@@ -7,6 +7,7 @@
  *   npm run fuzz                      # 1,000,000 inputs
  *   npm run fuzz -- --inputs 20000    # fewer
  *   npm run fuzz -- --seed 7
+ *   npm run fuzz -- --only json       # one target (json, npy, python, cli, cli-process)
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -234,9 +235,12 @@ async function campaign(): Promise<void> {
     ['python', 0.25],
     ['cli', 0.05],
   ];
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
   const started = Date.now();
   const results = await Promise.all(
     shares.map(async ([target, share], k) => {
+      if (only !== undefined && only !== target) return { target, done: 0, findings: [] as Report[] };
       const count = Math.round(total * share);
       const r = await runJob({ target, seed: seed * 31 + k, count });
       process.stdout.write(
@@ -245,7 +249,7 @@ async function campaign(): Promise<void> {
       return { target, ...r };
     }),
   );
-  const child = childProcessRuns(seed, processRuns);
+  const child = only === undefined || only === 'cli-process' ? childProcessRuns(seed, processRuns) : { done: 0, findings: [] };
   process.stdout.write(`cli (child process): ${child.done} inputs, ${child.findings.length} findings\n`);
   const findings = [...results.flatMap((r) => r.findings), ...child.findings];
   const inputs = results.reduce((a, r) => a + r.done, 0) + child.done;
