@@ -39,7 +39,8 @@ interface Io {
 
 function readFileOrFail(file: string, io: Io, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
   try {
-    return new TextDecoder().decode(readRegularFileSync(file, maxBytes));
+    // The byte-order mark is kept, as readFileSync(file, 'utf8') kept it: the streaming reader counts it as a column too.
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readRegularFileSync(file, maxBytes));
   } catch (e) {
     const reason =
       e instanceof LossLensError ? e.message : (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;

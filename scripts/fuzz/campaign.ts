@@ -176,7 +176,7 @@ export function jsonTarget(generated: string): void {
   // Both readers see the file as it would be on disk: UTF-8 bytes (the streaming reader), and those bytes decoded
   // (the small reader, as VS Code decodes a document). A lone surrogate cannot survive that round trip.
   const bytes = new TextEncoder().encode(generated);
-  const text = new TextDecoder().decode(bytes);
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   const small = outcomeOf(() => readTensorFile(text));
   const streaming = outcomeOf(() => readTensorFileFast(bytes));
   if (JSON.stringify(small) !== JSON.stringify(streaming)) {
