@@ -15,6 +15,8 @@ export interface LossLensConfig {
   readonly maxFileSizeMB: number;
   /** Whose PyTorch to reproduce: current 2.x (default) or 1.13. */
   readonly torchVersion: TorchVersion;
+  /** Let a JSON tensor file name files outside the workspace folder (off: only inside it). */
+  readonly allowFilesOutsideWorkspace: boolean;
 }
 
 /** Reads the settings for a resource (or the window). */
@@ -28,5 +30,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLensConfig {
     defaultLoss: c.get<string>('defaultLoss', 'cross_entropy'),
     maxFileSizeMB: c.get<number>('maxFileSizeMB', 200),
     torchVersion: c.get<string>('torchVersion', DEFAULT_TORCH_VERSION) === '1.13' ? '1.13' : '2.x',
+    allowFilesOutsideWorkspace: c.get<boolean>('allowFilesOutsideWorkspace', false),
   };
 }

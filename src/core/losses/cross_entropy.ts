@@ -383,7 +383,17 @@ export const crossEntropy: LossDefinition = {
     const scale = reduction === 'mean' ? 1 / denominator : 1;
     // Summary mode (large inputs) for class-index targets; probability targets are input-sized already: full mode.
     const full = settings?.detail !== 'summary' || probabilityTargets;
-    const rows = computeRows(input, layout, dtype, epsilon, scale, weights, t, probabilityTargets ? target : undefined, full);
+    const rows = computeRows(
+      input,
+      layout,
+      dtype,
+      epsilon,
+      scale,
+      weights,
+      t,
+      probabilityTargets ? target : undefined,
+      full,
+    );
     const breakdown = t
       ? indexReduction('CrossEntropyLoss', rows.perSample, reduction, t)
       : probabilityReduction(rows.perSample, reduction, layout);
@@ -394,7 +404,11 @@ export const crossEntropy: LossDefinition = {
         ? NaN
         : reduction === 'mean' && denominator === 0
           ? NaN
-          : breakdown.numerator / breakdown.denominator;
+          : // PyTorch fills the mean of an empty input with nan for probability targets, even an unbatched [0]
+            // input that counts as one sample (cross_entropy_loss_prob_target: `if input.numel() == 0`).
+            reduction === 'mean' && probabilityTargets && input.data.length === 0
+            ? NaN
+            : breakdown.numerator / breakdown.denominator;
     const perElement: Tensor = { dtype, shape: layout.outputShape, data: rows.perElementData };
     const output = reducedOutput(dtype, reduction, perElement, value);
 
@@ -426,7 +440,7 @@ export const crossEntropy: LossDefinition = {
     if (t) {
       warnings.push(...indexNotices('CrossEntropyLoss', reduction, ignoreIndex, t, breakdown.numerator));
     } else {
-      if (layout.samples === 0 && reduction === 'mean') {
+      if ((layout.samples === 0 || input.data.length === 0) && reduction === 'mean') {
         warnings.push(
           notice(
             'warning',
