@@ -4,12 +4,16 @@
  * nothing, or throws a {@link Finding}: a crash (anything but a LossLensError escaping) or a disagreement between
  * the small and the streaming JSON reader. Hangs are caught by the runner's watchdog, not here.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { main } from '../../src/cli';
 import { LossLensError } from '../../src/core/diagnostics';
+import { readTensorArchive } from '../../src/core/io/index';
 import { readTensorFile, type TensorFile } from '../../src/core/json/tensorFile';
 import { readNpy } from '../../src/core/npy';
 import { parseModule } from '../../src/core/python/parser';
+import { runProgram } from '../../src/core/runtime/index';
 import { runTensorFile } from '../../src/core/run';
 import { checkSnippet } from '../../src/core/snippet/index';
 import { readTensorFileFast } from '../../src/core/stream/reader';
@@ -294,3 +298,98 @@ export const jsonArbitrary: fc.Arbitrary<string> = fc.oneof(
     })
     .map((o) => JSON.stringify(o)),
 );
+
+/** Whole programs for the interpreter: loops, functions, classes, comprehensions, exceptions, f-strings, modules. */
+const PROGRAM_SEEDS = [
+  ...PY_SEEDS,
+  'import torch\nimport torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 3)\n    def forward(self, x):\n        return self.fc(x)\ntorch.manual_seed(0)\nnet = Net()\nx = torch.randn(2, 4)\nloss = nn.CrossEntropyLoss()(net(x), torch.tensor([0, 2]))\nprint(f"{loss.item():.4f}")\n',
+  'total = 0\nfor i in range(10):\n    if i % 3 == 0:\n        continue\n    total += i\nelse:\n    total *= 2\nprint(total, [j * j for j in range(5) if j], {k: str(k) for k in "ab"})\n',
+  'def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)\ntry:\n    print(fact(30))\n    raise ValueError("x")\nexcept ValueError as e:\n    print("caught", e)\nfinally:\n    print("done")\n',
+  'i = 0\nwhile True:\n    i += 1\n    if i > 100:\n        break\nxs = [0.0] * 10\nxs[2:4] = [1, 2]\nprint(sum(xs), "%d-%s" % (i, "z"), "{:>6.2f}".format(3.14159))\n',
+  'import numpy as np\nimport torch\na = np.arange(12).reshape(3, 4).astype(np.float32)\nt = torch.from_numpy(a)\nprint(t.softmax(dim=1).sum(1), t.mean(), a.T.shape)\nwith torch.no_grad():\n    print(torch.nn.functional.mse_loss(t, t + 1))\n',
+];
+const PROGRAM_FRAGMENTS = [
+  ...PY_FRAGMENTS,
+  'while True:\n    pass\n',
+  'for _ in range(10**9):\n    pass\n',
+  '[0] * 10**9',
+  'def g():\n    return g()\ng()\n',
+  'yield',
+  'global x\n',
+  'nonlocal',
+  'super()',
+  '**kwargs',
+  'async ',
+  'f"{',
+  '}"',
+  '.backward()',
+  'del ',
+  'assert ',
+];
+
+/** A Python program text: a mutated program seed. */
+export function programInput(random: () => number): string {
+  return mutate(PROGRAM_SEEDS[Math.floor(random() * PROGRAM_SEEDS.length)]!, PROGRAM_FRAGMENTS, random);
+}
+
+/** The per-input budget of the interpreter in the campaign: steps and elements, never wall time. */
+const PROGRAM_LIMITS = { maxSteps: 200_000, maxElements: 200_000 };
+
+/** The interpreter (the whole-program runtime): never throws for user input, whatever the program does. */
+export function programTarget(text: string): void {
+  try {
+    const run = runProgram(text, { limits: PROGRAM_LIMITS });
+    if (typeof run.stdout !== 'string') throw new Error('no stdout');
+  } catch (e) {
+    throw new Finding('crash', `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+}
+
+/** The .pt/.safetensors/.npz files the reader tests use, as mutation seeds (read once per thread). */
+let tensorFileSeeds: { name: string; bytes: Uint8Array }[] | undefined;
+
+function tensorFileSeedList(): { name: string; bytes: Uint8Array }[] {
+  if (tensorFileSeeds) return tensorFileSeeds;
+  const dir = path.join(__dirname, '..', '..', 'test', 'fixtures', 'io', 'torch-2.14');
+  tensorFileSeeds = fs
+    .readdirSync(dir)
+    .filter((f) => /\.(pt|safetensors|npz)$/.test(f))
+    .map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(dir, f))) }));
+  return tensorFileSeeds;
+}
+
+/** A tensor file: a real .pt/.safetensors/.npz with bytes flipped, cut, or a run of bytes overwritten. */
+export function tensorFileInput(random: () => number): { name: string; bytes: Uint8Array } {
+  const seeds = tensorFileSeedList();
+  const seed = seeds[Math.floor(random() * seeds.length)]!;
+  const bytes = seed.bytes.slice();
+  const flips = 1 + Math.floor(random() * 8);
+  for (let k = 0; k < flips; k++) {
+    const at = Math.floor(random() * bytes.length);
+    const op = random();
+    if (op < 0.6) bytes[at] = Math.floor(random() * 256);
+    else if (op < 0.8) bytes.fill(random() < 0.5 ? 0xff : 0, at, at + 1 + Math.floor(random() * 8));
+    else bytes[at] = bytes[at]! ^ (1 << Math.floor(random() * 8));
+  }
+  return { name: seed.name, bytes: random() < 0.1 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes };
+}
+
+/** The .pt/.safetensors/.npz readers: a LossLensError, or tensors whose data match their shapes. */
+export function tensorFileTarget(input: { name: string; bytes: Uint8Array }): void {
+  try {
+    const archive = readTensorArchive(input.bytes, input.name);
+    for (const entry of archive.entries) {
+      try {
+        const t = entry.load();
+        const n = t.shape.reduce((a, b) => a * b, 1);
+        if (t.data.length !== n) throw new Finding('crash', `data ${t.data.length} for shape [${t.shape.join(', ')}]`);
+      } catch (e) {
+        if (!(e instanceof LossLensError)) throw e;
+      }
+    }
+  } catch (e) {
+    if (e instanceof Finding) throw e;
+    if (e instanceof LossLensError) return;
+    throw new Finding('crash', `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  }
+}

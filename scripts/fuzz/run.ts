@@ -1,13 +1,13 @@
 /**
  * `npm run fuzz`: the fuzz campaign (issue 17). Generated inputs for the JSON readers (the small and the streaming
- * one must agree), the .npy reader, the Python front end and checker, and the CLI (in process, and as a child
- * process), each target in its own worker thread with a per-input budget and a watchdog. Reports crashes, hangs and
+ * one must agree), the .npy reader, the .pt/.safetensors/.npz readers, the Python front end and checker, the
+ * interpreter (whole programs under a step and element budget), and the CLI (in process, and as a child process), each target in its own worker thread with a per-input budget and a watchdog. Reports crashes, hangs and
  * reader disagreements with a reproducible seed and the input.
  *
  *   npm run fuzz                      # 1,000,000 inputs
  *   npm run fuzz -- --inputs 20000    # fewer
  *   npm run fuzz -- --seed 7
- *   npm run fuzz -- --only json       # one target (json, npy, python, cli, cli-process)
+ *   npm run fuzz -- --only json       # one target (json, npy, python, program, tensorFile, cli, cli-process)
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,7 +22,7 @@ const WATCHDOG_MS = 60_000;
 /** Progress posts every this many inputs. */
 const BATCH = 500;
 
-type Target = 'json' | 'npy' | 'python' | 'cli';
+type Target = 'json' | 'npy' | 'python' | 'program' | 'tensorFile' | 'cli';
 
 interface Job {
   readonly target: Target;
@@ -72,6 +72,18 @@ function workerMain(job: Job): void {
         const text = c.pythonInput(random);
         input = text;
         run = () => c.pythonTarget(text);
+        break;
+      }
+      case 'program': {
+        const text = c.programInput(random);
+        input = text;
+        run = () => c.programTarget(text);
+        break;
+      }
+      case 'tensorFile': {
+        const file = c.tensorFileInput(random);
+        input = `${file.name} ${Buffer.from(file.bytes).toString('base64')}`;
+        run = () => c.tensorFileTarget(file);
         break;
       }
       case 'cli': {
@@ -230,9 +242,11 @@ async function campaign(): Promise<void> {
   const processRuns = option('--process-runs', 100);
   // Shares of the inputs: the readers are cheap per input, the CLI in process less so.
   const shares: [Target, number][] = [
-    ['json', 0.4],
-    ['npy', 0.3],
-    ['python', 0.25],
+    ['json', 0.3],
+    ['npy', 0.2],
+    ['python', 0.2],
+    ['program', 0.15],
+    ['tensorFile', 0.1],
     ['cli', 0.05],
   ];
   const onlyAt = argv.indexOf('--only');
@@ -249,7 +263,8 @@ async function campaign(): Promise<void> {
       return { target, ...r };
     }),
   );
-  const child = only === undefined || only === 'cli-process' ? childProcessRuns(seed, processRuns) : { done: 0, findings: [] };
+  const child =
+    only === undefined || only === 'cli-process' ? childProcessRuns(seed, processRuns) : { done: 0, findings: [] };
   process.stdout.write(`cli (child process): ${child.done} inputs, ${child.findings.length} findings\n`);
   const findings = [...results.flatMap((r) => r.findings), ...child.findings];
   const inputs = results.reduce((a, r) => a + r.done, 0) + child.done;

@@ -13,9 +13,13 @@ import {
   jsonTarget,
   npyInput,
   npyTarget,
+  programInput,
+  programTarget,
   pythonInput,
   pythonTarget,
   rng,
+  tensorFileInput,
+  tensorFileTarget,
 } from '../../scripts/fuzz/campaign';
 
 describe('fuzz campaign slice', () => {
@@ -40,6 +44,22 @@ describe('fuzz campaign slice', () => {
     for (let i = 0; i < 300; i++) {
       const text = pythonInput(random);
       assert.doesNotThrow(() => pythonTarget(text), `input ${i}: ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('interpreter: 100 generated programs run to their end or their budget without throwing', () => {
+    const random = rng(5);
+    for (let i = 0; i < 100; i++) {
+      const text = programInput(random);
+      assert.doesNotThrow(() => programTarget(text), `input ${i}: ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('.pt/.safetensors/.npz: 500 damaged files, refused with a LossLensError or read with data matching the shape', () => {
+    const random = rng(6);
+    for (let i = 0; i < 500; i++) {
+      const file = tensorFileInput(random);
+      assert.doesNotThrow(() => tensorFileTarget(file), `input ${i}: ${file.name}`);
     }
   });
 
