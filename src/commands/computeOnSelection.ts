@@ -1,12 +1,11 @@
 /**
  * "Loss Lens: Compute Loss on Selection". Evaluates the loss calls in the selection; when there are none, reads the
- * tensors in it and offers the losses that fit them.
+ * tensors in it and offers the losses that fit them. Both run in the snippet worker, never on the extension host.
  */
 import * as vscode from 'vscode';
-import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
-import { readTensors, type NamedReadResult } from '../core/reader/index';
-import { evaluateSnippet, rowRanges } from '../core/snippet/index';
+import type { NamedReadResult } from '../core/reader/index';
+import { rowRanges } from '../core/snippet/index';
 import { originOf } from '../ranges';
 import type { Services } from '../services';
 import { assignInputs } from './assignInputs';
@@ -33,8 +32,14 @@ export async function computeOnSelection(services: Services): Promise<void> {
   const document = editor.document;
   const title = `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}`;
 
-  // 1. The loss calls the selection makes, evaluated as PyTorch would.
-  const evaluation = evaluateSnippet(text, { origin, torchVersion: services.config(document).torchVersion });
+  // 1. The loss calls the selection makes, evaluated as PyTorch would (in the worker; a newer run supersedes this).
+  const key = `selection:${document.uri.toString()}`;
+  const evaluation = await services.snippets.run(key, {
+    kind: 'evaluate',
+    text,
+    options: { origin, torchVersion: services.config(document).torchVersion },
+  });
+  if (!evaluation) return;
   if (evaluation.program) {
     // A whole program ran: what it printed goes to the log, exactly as Python would print it.
     const printed = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
@@ -61,16 +66,13 @@ export async function computeOnSelection(services: Services): Promise<void> {
   }
 
   // 2. No loss call: the tensors it holds, and a choice of loss.
-  let tensors: NamedReadResult[];
-  try {
-    tensors = readTensors(text, { origin }).filter((t) => t.kind === 'tensor');
-  } catch (e) {
-    if (e instanceof LossLensError) {
-      void showProblem(services, e.diagnostic, document);
-      return;
-    }
-    throw e;
+  const read = await services.snippets.run(key, { kind: 'readTensors', text, origin });
+  if (!read) return;
+  if ('error' in read) {
+    void showProblem(services, read.error, document);
+    return;
   }
+  const tensors: NamedReadResult[] = read.filter((t) => t.kind === 'tensor');
   if (tensors.length === 0) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t(
