@@ -333,7 +333,7 @@ export function programInput(random: () => number): string {
 }
 
 /** The per-input budget of the interpreter in the campaign: steps and elements, never wall time. */
-const PROGRAM_LIMITS = { maxSteps: 200_000, maxElements: 200_000 };
+const PROGRAM_LIMITS = { maxSteps: 20_000, maxElements: 200_000 };
 
 /** The interpreter (the whole-program runtime): never throws for user input, whatever the program does. */
 export function programTarget(text: string): void {
