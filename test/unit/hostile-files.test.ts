@@ -69,6 +69,33 @@ describe('hostile files are refused, never read whole or waited on', () => {
     await assert.rejects(readRegularFile(fifo, 1 << 20), refusal('file/not-regular'));
   });
 
+  it('refuses a named pipe and /dev/zero named as .pt, .safetensors and .npz tensors, and as --input FILE:KEY', () => {
+    for (const format of ['pt', 'safetensors', 'npz']) {
+      const pipe = path.join(dir, `pipe.${format}`);
+      if (!fs.existsSync(pipe)) execFileSync('mkfifo', [pipe]);
+      const file = path.join(dir, `${format}-fifo.json`);
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ loss: 'mse_loss', input: { [format]: `pipe.${format}`, key: 'x' }, target: [1.0] }),
+      );
+      const r = run(['compute', file]);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /named pipe \(FIFO\), not a regular file/);
+      assert.throws(() => readTensorFileFromDisk(file), refusal('file/not-regular'));
+      const zero = path.join(dir, `${format}-zero.json`);
+      fs.writeFileSync(
+        zero,
+        JSON.stringify({ loss: 'mse_loss', input: { [format]: '/dev/zero', key: 'x' }, target: [1.0] }),
+      );
+      const z = run(['compute', zero, '--allow-outside']);
+      assert.equal(z.code, 2, z.err);
+      assert.match(z.err, /\/dev\/zero is a character device, not a regular file/);
+      const input = run(['compute', '--input', `${pipe}:x`, '--loss', 'mse_loss']);
+      assert.equal(input.code, 2, input.err);
+      assert.match(input.err, /named pipe/);
+    }
+  });
+
   it('refuses /dev/zero (a character device) even when files outside are allowed', async () => {
     const file = json('zero.json', '/dev/zero');
     const r = run(['compute', file, '--allow-outside']);
