@@ -285,7 +285,6 @@ function adaptError(fn: string, e: LossLensError, inputs: LossInputs, options: L
 const HALF_IN_2X = new Set([
   'cross_entropy',
   'nll_loss',
-  'binary_cross_entropy',
   'binary_cross_entropy_with_logits',
   'multilabel_soft_margin_loss',
   'cosine_embedding_loss',
@@ -298,8 +297,8 @@ const HALF_IN_2X = new Set([
   'mse_loss',
 ]);
 
-/** The losses PyTorch 2.x also computes on bfloat16 on the CPU, where 1.13 had no kernel (the hostile-number fixtures). */
-const BFLOAT16_IN_2X = new Set(['mse_loss', 'binary_cross_entropy']);
+/** The losses PyTorch 2.x also computes on bfloat16 on the CPU, where 1.13 had no kernel, and Loss Lens does not. */
+const BFLOAT16_IN_2X = new Set(['mse_loss']);
 
 /**
  * Loss Lens's own refusal where 2.x computes a half-precision loss that 1.13 refused: 2.x rounds every intermediate
