@@ -24,6 +24,14 @@ const bundles = [
     outdir: 'dist',
   },
   {
+    // The snippet worker: the checker and the evaluator run the user's Python off the extension host's thread.
+    entryPoints: { snippetWorker: 'src/worker/snippetWorker.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+  },
+  {
     entryPoints: { cli: 'src/cli.ts' },
     platform: 'node',
     format: 'cjs',

@@ -9,10 +9,12 @@
  *     (torch.save), .safetensors or .npz files: FILE:KEY, KEY a dict key, a dotted path or a list index
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
  *
- * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error.
+ * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error (a file refused
+ * included), 3 an internal failure of Loss Lens (one line on stderr, never a stack trace).
  */
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { buildDerivation, renderDerivation, type DerivationLocale } from './core/derivation';
 import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
 import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
@@ -29,10 +31,15 @@ import {
   SUMMARY_THRESHOLD_ELEMENTS,
 } from './core/summary';
 import { largestTensor, npyTensorFile, readTensorFileFromDisk, resolveNpyRelativeTo } from './files';
+import { writeJson } from './core/jsonWriter';
+import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync, type FileLimits } from './safeFile';
 import type { Nested } from './core/tensor';
 
 /** Exit codes, as documented in README. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 3 } as const;
+
+/** Per-class arrays longer than this are cut in `--json` unless `--all-classes`. */
+const JSON_MAX_CLASSES = 1000;
 
 interface Io {
   stdout(text: string): void;
@@ -45,14 +52,33 @@ function torchOption(note?: string): Option {
   return new Option('--torch <version>', what).choices([...TORCH_VERSIONS]);
 }
 
-function readFileOrFail(file: string, io: Io): string | undefined {
+function readFileOrFail(file: string, io: Io, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    // The byte-order mark is kept, as readFileSync(file, 'utf8') kept it: the streaming reader counts it as a column too.
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readRegularFileSync(file, maxBytes));
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const reason =
+      e instanceof LossLensError
+        ? e.message
+        : (e as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'no such file'
+          : (e as Error).message;
     io.stderr(`loss-lens: cannot read ${file}: ${reason}\n`);
     return undefined;
   }
+}
+
+/** Prints `value` as indented JSON in pieces: no single string as large as the output. */
+function printJson(value: unknown, io: Io): void {
+  writeJson(value, (chunk) => io.stdout(chunk));
+  io.stdout('\n');
+}
+
+/** What `--max-file-size-mb` and `--allow-outside` allow for a JSON file (named files beside or below it by default). */
+function limitsFor(file: string | undefined, opts: { maxFileSizeMb?: string; allowOutside?: boolean }): FileLimits {
+  const mb = opts.maxFileSizeMb === undefined ? undefined : Number(opts.maxFileSizeMb);
+  const maxBytes = mb !== undefined && Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : DEFAULT_MAX_FILE_BYTES;
+  return { maxBytes, ...(file !== undefined && !opts.allowOutside ? { root: path.dirname(path.resolve(file)) } : {}) };
 }
 
 /** `--explain`: the derivation by hand of a result, in the `--lang` language. */
@@ -79,9 +105,7 @@ function report(
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   if (json) {
-    io.stdout(
-      `${JSON.stringify({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, null, 2)}\n`,
-    );
+    printJson({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, io);
   } else {
     for (const r of outcome.results) {
       io.stdout(`${formatResult(r, { ...extra, locale })}\n`);
@@ -90,7 +114,7 @@ function report(
     if (outcome.diagnostics.length > 0)
       (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file, locale)}\n`);
   }
-  return failed ? EXIT.rejected : EXIT.ok;
+  return exitFor(outcome.diagnostics);
 }
 
 /** A file's size in bytes (0 when it cannot be read: the reader then reports why). */
@@ -110,20 +134,20 @@ function reportSummary(
   json: boolean,
   io: Io,
   classes?: readonly string[],
+  allClasses = false,
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   const result = outcome.results[0];
   const summary = result ? summarize(result, inputs) : undefined;
   if (json) {
-    io.stdout(
-      `${JSON.stringify({ results: summary ? [summaryToJson(summary)] : [], diagnostics: outcome.diagnostics }, null, 2)}\n`,
-    );
+    const cut = allClasses ? {} : { maxClasses: JSON_MAX_CLASSES };
+    printJson({ results: summary ? [summaryToJson(summary, cut)] : [], diagnostics: outcome.diagnostics }, io);
   } else {
     if (summary) io.stdout(`${formatSummary(summary, classes ? { classes } : {})}\n`);
     if (outcome.diagnostics.length > 0)
       (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
   }
-  return failed ? EXIT.rejected : EXIT.ok;
+  return exitFor(outcome.diagnostics);
 }
 
 /** A call's place, as `--json` prints it next to the result. */
@@ -144,6 +168,18 @@ function formatNested(n: Nested): string {
 function diagnosticsOf(e: unknown): Diagnostic[] {
   if (e instanceof LossLensError) return [e.diagnostic];
   throw e;
+}
+
+/** The exit code for a run's diagnostics: 3 when Loss Lens itself failed, 1 when PyTorch would reject, else 0. */
+function exitFor(diagnostics: readonly Diagnostic[]): number {
+  if (diagnostics.some((d) => d.code === 'internal/error')) return EXIT.internal;
+  return diagnostics.some((d) => d.severity === 'error') ? EXIT.rejected : EXIT.ok;
+}
+
+/** An error's name and message on one line. */
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.replace(/\s+/g, ' ').slice(0, 500);
 }
 
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
@@ -180,6 +216,16 @@ export function main(
       new Option('--reduction <r>', 'reduction, overriding the file').choices(['none', 'mean', 'sum', 'batchmean']),
     )
     .option('--json', 'print the result and breakdown as JSON')
+    .option(
+      '--all-classes',
+      `with --json, every class of the per-class block (by default the first ${JSON_MAX_CLASSES})`,
+    )
+    .option(
+      '--max-file-size-mb <n>',
+      'refuse any file read (the JSON file and the files it names) over this size',
+      String(DEFAULT_MAX_FILE_BYTES / 1048576),
+    )
+    .option('--allow-outside', 'let a JSON file name files outside its own folder')
     .option('--explain', 'write the arithmetic out by hand with the actual numbers (at most 4 samples × 6 classes)')
     .addOption(
       new Option('--lang <locale>', 'language of --explain and of the causes and fixes')
@@ -200,6 +246,9 @@ export function main(
           target?: string;
           summary?: boolean;
           torch?: TorchVersion;
+          allClasses?: boolean;
+          maxFileSizeMb?: string;
+          allowOutside?: boolean;
         },
       ) => {
         if (file === undefined && opts.input === undefined) {
@@ -208,12 +257,13 @@ export function main(
           return;
         }
         let summary = opts.summary === true;
+        const limits = limitsFor(file, opts);
         let text: string | undefined;
         if (file !== undefined) {
           // Big files go through the streaming reader in chunks (and are summarised); small ones keep the text reader.
           summary ||= fileSize(file) > SUMMARY_THRESHOLD_BYTES;
           if (!summary) {
-            text = readFileOrFail(file, io);
+            text = readFileOrFail(file, io, limits.maxBytes);
             if (text === undefined) {
               exitCode = EXIT.usage;
               return;
@@ -226,12 +276,14 @@ export function main(
         try {
           let tensorFile: TensorFile =
             file === undefined
-              ? npyTensorFile(opts.input!, opts.target)
-              : resolveNpyRelativeTo(text !== undefined ? readTensorFile(text) : readTensorFileFromDisk(file), file);
+              ? npyTensorFile(opts.input!, opts.target, limits)
+              : text !== undefined
+                ? resolveNpyRelativeTo(readTensorFile(text), file, limits)
+                : readTensorFileFromDisk(file, undefined, limits);
           if (file !== undefined && opts.input !== undefined) {
             tensorFile = {
               ...tensorFile,
-              inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target).inputs },
+              inputs: { ...tensorFile.inputs, ...npyTensorFile(opts.input, opts.target, limits).inputs },
             };
           }
           classes = tensorFile.classes;
@@ -247,15 +299,32 @@ export function main(
           const ioError = e as NodeJS.ErrnoException;
           if (!(e instanceof LossLensError) && typeof ioError.code === 'string') {
             io.stderr(
-              `loss-lens: cannot read ${ioError.path ?? file}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`,
+              `loss-lens: cannot read ${ioError.path ?? file ?? opts.input}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`,
             );
+            exitCode = EXIT.usage;
+            return;
+          }
+          // A refused file (not a regular file, over the limit, outside the folder) is an I/O problem, not PyTorch's.
+          if (
+            e instanceof LossLensError &&
+            (e.diagnostic.code.startsWith('file/') || e.diagnostic.code === 'npy/read')
+          ) {
+            io.stderr(`${formatDiagnostics([e.diagnostic], file ?? opts.input!, opts.lang)}\n`);
             exitCode = EXIT.usage;
             return;
           }
           outcome = { results: [], diagnostics: diagnosticsOf(e) };
         }
         if (summary) {
-          exitCode = reportSummary(outcome, inputs, file ?? opts.input!, opts.json === true, io, classes);
+          exitCode = reportSummary(
+            outcome,
+            inputs,
+            file ?? opts.input!,
+            opts.json === true,
+            io,
+            classes,
+            opts.allClasses === true,
+          );
           return;
         }
         file ??= opts.input!;
@@ -339,9 +408,7 @@ export function main(
           const custom = evaluation.customLosses
             ? { customLosses: evaluation.customLosses.map((c) => ({ ...c, ...placeOf(c.range) })) }
             : {};
-          io.stdout(
-            `${JSON.stringify({ ...printed, results, ...custom, diagnostics: evaluation.diagnostics }, null, 2)}\n`,
-          );
+          printJson({ ...printed, results, ...custom, diagnostics: evaluation.diagnostics }, io);
         } else {
           if (evaluation.program) {
             // What the program printed, exactly, then what Loss Lens found in it.
@@ -382,7 +449,7 @@ export function main(
             evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
           if (listing) (failed ? io.stderr : io.stdout)(listing);
         }
-        exitCode = failed ? EXIT.rejected : EXIT.ok;
+        exitCode = exitFor(evaluation.diagnostics);
       },
     );
 
@@ -400,24 +467,32 @@ export function main(
         return;
       }
       const { diagnostics } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
-      const failed = diagnostics.some((d) => d.severity === 'error');
-      if (opts.json) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+      if (opts.json) printJson({ diagnostics }, io);
       else
         io.stdout(
           diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
         );
-      exitCode = failed ? EXIT.rejected : EXIT.ok;
+      exitCode = exitFor(diagnostics);
     });
 
   try {
     program.parse([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    throw e;
+    // A bug or an exhausted resource in Loss Lens: its own exit code and one line, never a trace that reads like
+    // PyTorch rejecting the input.
+    io.stderr(`loss-lens: internal error: ${oneLine(e)} (this is a Loss Lens failure, not a PyTorch error)\n`);
+    return EXIT.internal;
   }
   return exitCode;
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    // Thrown outside a command (writing the output failed): still one line and exit 3.
+    process.stderr.write(`loss-lens: internal error: ${oneLine(e)}\n`);
+    process.exitCode = EXIT.internal;
+  }
 }

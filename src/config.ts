@@ -17,6 +17,8 @@ export interface LossLensConfig {
   readonly torchVersion: TorchVersion;
   /** Live tensors from a paused debugger up to this many elements come as text; larger ones through an .npy file. */
   readonly debuggerMaxTextElements: number;
+  /** Let a JSON tensor file name files outside the workspace folder (off: only inside it). */
+  readonly allowFilesOutsideWorkspace: boolean;
 }
 
 /** Reads the settings for a resource (or the window). */
@@ -31,5 +33,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): LossLensConfig {
     maxFileSizeMB: c.get<number>('maxFileSizeMB', 200),
     torchVersion: c.get<string>('torchVersion', DEFAULT_TORCH_VERSION) === '1.13' ? '1.13' : '2.x',
     debuggerMaxTextElements: c.get<number>('debugger.maxTextElements', 100_000),
+    allowFilesOutsideWorkspace: c.get<boolean>('allowFilesOutsideWorkspace', false),
   };
 }

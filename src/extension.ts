@@ -1,6 +1,8 @@
 /**
  * Activation: builds the services and registers them. Reads like a table of contents.
  */
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { computeFromJsonFile } from './commands/computeFromJsonFile';
 import { computeFromNpy } from './commands/computeFromNpy';
@@ -25,6 +27,8 @@ import { localize, localizeResult } from './providers/localize';
 import { LiveConsent } from './liveSession';
 import type { Services } from './services';
 import { LossStatusBar } from './statusBar';
+import { registerEvaluatorProbe } from './testProbe';
+import { SNIPPET_WORKER_RESOURCE_LIMITS, SnippetWorkerClient } from './worker/snippetClient';
 
 /** Called by VS Code when a contributed command or view is first used. */
 export function activate(context: vscode.ExtensionContext): Services {
@@ -46,8 +50,14 @@ export function activate(context: vscode.ExtensionContext): Services {
   });
   const problems = new ProblemPanel(context.extensionUri);
   context.subscriptions.push(problems);
-  const services: Services = { context, log, views, status, problems, config: readConfig };
-  const evaluations = new EvaluationCache((document) => readConfig(document).torchVersion);
+  // The user's Python runs in this worker (diagnostics, hovers, selection), never on the extension host's thread.
+  const snippetWorker = path.join(context.extensionPath, 'dist', 'snippetWorker.js');
+  const snippets = new SnippetWorkerClient(
+    () => new Worker(snippetWorker, { resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS }),
+  );
+  context.subscriptions.push({ dispose: () => snippets.dispose() });
+  const services: Services = { context, log, views, status, problems, snippets, config: readConfig };
+  const evaluations = new EvaluationCache((document) => readConfig(document).torchVersion, snippets);
   const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(
     diagnostics,
@@ -83,12 +93,14 @@ export function activate(context: vscode.ExtensionContext): Services {
       CommandIds.showCallBreakdown,
       async (uri: string, line: number, column: number) => {
         const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-        const call = evaluations.get(document).calls.find((c) => c.range.line === line && c.range.column === column);
+        const evaluation = await evaluations.get(document);
+        const call = evaluation?.calls.find((c) => c.range.line === line && c.range.column === column);
         if (call) await showCall(services, call, document);
       },
     ],
   ];
   for (const [id, run] of commands) context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  context.subscriptions.push(registerEvaluatorProbe(snippets));
   return services;
 }
 

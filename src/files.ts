@@ -2,7 +2,8 @@
  * Tensor files from disk, for the CLI and the worker (Node; the core itself never touches the file system): JSON
  * tensor files through the streaming reader in 4 MB chunks (only one chunk in memory besides the tensors), .npy,
  * .pt/.pth, .safetensors and .npz files, and the file tensors a JSON file names (`{"npy": "…"}`,
- * `{"pt": "…", "key": "…"}`…), relative to it.
+ * `{"pt": "…", "key": "…"}`…), relative to it. Every read goes through ./safeFile: regular files only, each within
+ * `limits.maxBytes`, and named files inside `limits.root`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,6 +19,22 @@ import {
 import { readNpy } from './core/npy';
 import { readTensorFileFrom } from './core/stream/reader';
 import { numel, type Tensor } from './core/tensor';
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  openRegularFileSync,
+  readRegularFile,
+  readRegularFileSync,
+  resolveNamedFile,
+  type FileLimits,
+} from './safeFile';
+
+/** What a caller that passes no limits gets: the default size, and named files beside or below the JSON file. */
+function besideLimits(file: string): FileLimits {
+  return { maxBytes: DEFAULT_MAX_FILE_BYTES, root: path.dirname(path.resolve(file)) };
+}
+
+/** The default size limit alone (a file named on the command line, not by a JSON file). */
+const DEFAULT_LIMITS: FileLimits = { maxBytes: DEFAULT_MAX_FILE_BYTES };
 
 /** Bytes read per chunk. */
 const CHUNK_BYTES = 1 << 18;
@@ -26,12 +43,22 @@ const CHUNK_BYTES = 1 << 18;
 export type ReadProgress = (bytesRead: number, totalBytes: number) => void;
 
 /** Reads a JSON tensor file with the streaming reader, then its .npy tensors. Throws LossLensError or an I/O error. */
-export function readTensorFileFromDisk(file: string, onProgress?: ReadProgress): TensorFile {
-  const fd = fs.openSync(file, 'r');
+export function readTensorFileFromDisk(
+  file: string,
+  onProgress?: ReadProgress,
+  limits: FileLimits = besideLimits(file),
+): TensorFile {
+  const { fd, size } = openRegularFileSync(file, limits.maxBytes);
   let parsed: TensorFile;
   try {
-    const size = fs.fstatSync(fd).size;
-    parsed = readTensorFileFrom((into) => fs.readSync(fd, into, 0, into.length, null), {
+    // Never past the size checked: a file that grows while it is read cannot outgrow the limit.
+    let done = 0;
+    const readChunk = (into: Uint8Array): number => {
+      const n = done >= size ? 0 : fs.readSync(fd, into, 0, Math.min(into.length, size - done), null);
+      done += n;
+      return n;
+    };
+    parsed = readTensorFileFrom(readChunk, {
       sizeHint: size,
       chunkSize: CHUNK_BYTES,
       ...(onProgress ? { onProgress: (n: number) => onProgress(n, size) } : {}),
@@ -39,47 +66,85 @@ export function readTensorFileFromDisk(file: string, onProgress?: ReadProgress):
   } finally {
     fs.closeSync(fd);
   }
-  return resolveNpyRelativeTo(parsed, file);
+  return resolveNpyRelativeTo(parsed, file, limits);
 }
 
 /** Reads the `{"npy": "…"}` tensors of a parsed file, relative to the file's folder. */
-export function resolveNpyRelativeTo(parsed: TensorFile, file: string): TensorFile {
-  return resolveTensorSources(parsed, (p) => fs.readFileSync(path.resolve(path.dirname(file), p)));
+/** Reads the file tensors a parsed file names (`{"npy": "…"}`, `{"pt": "…"}`…), relative to the file's folder. */
+export function resolveNpyRelativeTo(
+  parsed: TensorFile,
+  file: string,
+  limits: FileLimits = besideLimits(file),
+): TensorFile {
+  return resolveTensorSources(parsed, (p) =>
+    readRegularFileSync(resolveNamedFile(file, p, limits.root), limits.maxBytes),
+  );
+}
+
+/**
+ * {@link resolveNpyRelativeTo} without blocking the thread (the extension host): the files are checked and read
+ * asynchronously, then parsed.
+ */
+export async function resolveNpyRelativeToAsync(
+  parsed: TensorFile,
+  file: string,
+  limits: FileLimits,
+): Promise<TensorFile> {
+  if (!parsed.npy) return parsed;
+  const bytes = new Map<string, Uint8Array | Error>();
+  for (const { path: named } of Object.values(parsed.npy)) {
+    if (bytes.has(named)) continue;
+    try {
+      bytes.set(named, await readRegularFile(resolveNamedFile(file, named, limits.root), limits.maxBytes));
+    } catch (e) {
+      bytes.set(named, e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+  return resolveTensorSources(parsed, (p) => {
+    const read = bytes.get(p);
+    if (read === undefined || read instanceof Error) throw read ?? new Error('not read');
+    return read;
+  });
 }
 
 /** Reads one .npy file. */
-export function readNpyFromDisk(file: string): Tensor {
-  return readNpy(fs.readFileSync(file), path.basename(file));
+export function readNpyFromDisk(file: string, limits: FileLimits = DEFAULT_LIMITS): Tensor {
+  return readNpy(readRegularFileSync(file, limits.maxBytes), path.basename(file));
 }
 
 /** Reads a tensor file (.npy, .pt/.pth, .safetensors, .npz) from disk into an archive of its tensors. */
-export function readArchiveFromDisk(file: string): TensorArchive {
-  return readTensorArchive(fs.readFileSync(file), path.basename(file));
+export function readArchiveFromDisk(file: string, limits: FileLimits = DEFAULT_LIMITS): TensorArchive {
+  return readTensorArchive(readRegularFileSync(file, limits.maxBytes), path.basename(file));
 }
 
 /** Reads the tensor `FILE[:KEY]` names (`run.pt:batch.x`, `pair.pt:0`, `logits.npy`). */
-export function readTensorSpec(spec: string): Tensor {
+export function readTensorSpec(spec: string, limits: FileLimits = DEFAULT_LIMITS): Tensor {
   const { path: file, key } = parseFileSpec(spec);
-  return selectTensor(readArchiveFromDisk(file), key);
+  return selectTensor(readArchiveFromDisk(file, limits), key);
 }
 
 /**
  * A tensor file made of tensor files: `--input logits.npy --target labels.npy`, `--input run.pt:batch.x --target
  * run.pt:batch.y`. A file named twice is read once.
  */
-export function npyTensorFile(inputSpec: string, targetSpec?: string): TensorFile {
+export function npyTensorFile(inputSpec: string, targetSpec?: string, limits: FileLimits = DEFAULT_LIMITS): TensorFile {
   return tensorFileFromFiles(
     parseFileSpec(inputSpec),
     targetSpec === undefined ? undefined : parseFileSpec(targetSpec),
+    limits,
   );
 }
 
 /** The input (and target) tensors named by path and key; a file named twice is read once. */
-export function tensorFileFromFiles(input: FileSpec, target?: FileSpec): TensorFile {
+export function tensorFileFromFiles(
+  input: FileSpec,
+  target?: FileSpec,
+  limits: FileLimits = DEFAULT_LIMITS,
+): TensorFile {
   const archives = new Map<string, TensorArchive>();
   const read = ({ path: file, key }: FileSpec): Tensor => {
     let archive = archives.get(file);
-    if (!archive) archives.set(file, (archive = readArchiveFromDisk(file)));
+    if (!archive) archives.set(file, (archive = readArchiveFromDisk(file, limits)));
     return selectTensor(archive, key);
   };
   const inputs: Record<string, Tensor> = { input: read(input) };

@@ -6,6 +6,7 @@ import type { LossLensConfig } from './config';
 import type { LossLensViews } from './panel/index';
 import type { ProblemPanel } from './panel/problemPanel';
 import type { LossStatusBar } from './statusBar';
+import type { SnippetWorkerClient } from './worker/snippetClient';
 
 /** Everything the commands and providers share. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   readonly status: LossStatusBar;
   /** The panel that explains errors and why a selection could not be computed. */
   readonly problems: ProblemPanel;
+  /** Runs the checker and the evaluator on the user's Python in a worker thread (never on the extension host). */
+  readonly snippets: SnippetWorkerClient;
   /** Reads the settings now (they can change at any time). */
   config(scope?: vscode.ConfigurationScope): LossLensConfig;
 }

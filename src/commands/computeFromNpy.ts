@@ -8,15 +8,26 @@ import * as vscode from 'vscode';
 import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
 import { SUMMARY_THRESHOLD_BYTES } from '../core/summary';
-import { readNpyFromDisk } from '../files';
+import { readNpy } from '../core/npy';
+import { readRegularFile } from '../safeFile';
 import type { Services } from '../services';
 import { computeLarge, pickLoss } from './computeLarge';
+import { isRegularFile } from './fileLimits';
 import { showProblem } from './showProblem';
 
 /** Refuses a file over lossLens.maxFileSizeMB before reading it; returns its size, or undefined when refused. */
 export async function sizeWithinLimit(services: Services, uri: vscode.Uri): Promise<number | undefined> {
   const limitMB = services.config(uri).maxFileSizeMB;
-  const { size } = await vscode.workspace.fs.stat(uri);
+  const { size, type } = await vscode.workspace.fs.stat(uri);
+  if (!isRegularFile(type)) {
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t(
+        '{0} is not a regular file (a folder, a device or a pipe): Loss Lens reads only regular files.',
+        path.basename(uri.fsPath),
+      ),
+    );
+    return undefined;
+  }
   if (size > limitMB * 1024 * 1024) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t(
@@ -74,7 +85,16 @@ export async function computeFromNpy(services: Services, uri?: vscode.Uri): Prom
   }
   let inputs;
   try {
-    inputs = { input: readNpyFromDisk(input.fsPath), target: readNpyFromDisk(target.fsPath) };
+    // Read without blocking this thread; the size was checked above and is under the worker's threshold.
+    const maxBytes = services.config(input).maxFileSizeMB * 1024 * 1024;
+    const [inputBytes, targetBytes] = await Promise.all([
+      readRegularFile(input.fsPath, maxBytes),
+      readRegularFile(target.fsPath, maxBytes),
+    ]);
+    inputs = {
+      input: readNpy(inputBytes, path.basename(input.fsPath)),
+      target: readNpy(targetBytes, path.basename(target.fsPath)),
+    };
   } catch (e) {
     if (e instanceof LossLensError) {
       void showProblem(services, e.diagnostic, undefined);

@@ -11,6 +11,7 @@ import type { ComputeFn, ComputeOutcome } from '../panel/session';
 import type { Services } from '../services';
 import { runWorkerJobWithProgress, WorkerFailure, type WorkerAnswer } from '../worker/client';
 import type { WorkerJob, WorkerSource } from '../worker/messages';
+import { fileLimits } from './fileLimits';
 import { showProblem } from './showProblem';
 
 /** The losses offered when a file names none, the configured default first. */
@@ -84,9 +85,15 @@ export async function computeLarge(
   loss?: string,
 ): Promise<void> {
   const title = vscode.l10n.t('Loss Lens: {0}', path.basename(uri.fsPath));
+  const limits = fileLimits(services, uri);
   const job = async (fields: Omit<WorkerJob, 'source'>): Promise<WorkerAnswer | undefined> => {
     const { source, transfer } = await read();
-    return runJob(services, { ...fields, source, torchVersion: services.config(uri).torchVersion }, title, transfer);
+    return runJob(
+      services,
+      { ...fields, source, limits, torchVersion: services.config(uri).torchVersion },
+      title,
+      transfer,
+    );
   };
   let answer = await job({ ...(loss ? { loss } : {}), returnInputs: true });
   if (!answer) return;

@@ -1,14 +1,13 @@
 /**
  * "Loss Lens: Compute Loss on Selection". Evaluates the loss calls in the selection; when there are none, reads the
- * tensors in it and offers the losses that fit them.
+ * tensors in it and offers the losses that fit them. Both run in the snippet worker, never on the extension host.
  */
 import * as vscode from 'vscode';
-import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
 import { buildProgramReport } from '../core/program-report';
-import { readTensors, type NamedReadResult } from '../core/reader/index';
+import type { NamedReadResult } from '../core/reader/index';
 import { findLiveCall } from '../core/live/call';
-import { evaluateSnippet, rowRanges, type SnippetEvaluation } from '../core/snippet/index';
+import { rowRanges, type SnippetEvaluation } from '../core/snippet/index';
 import { pausedFrame, type LiveConsent } from '../liveSession';
 import type { ProgramRequest } from '../panel/index';
 import { originOf } from '../ranges';
@@ -38,7 +37,7 @@ function programRequest(
   evaluation: SnippetEvaluation,
   document: vscode.TextDocument,
   title: string,
-  evaluate: (seed: number) => SnippetEvaluation,
+  evaluate: (seed: number) => Promise<SnippetEvaluation | undefined>,
 ): ProgramRequest {
   const draw = evaluation.randomDraw;
   // Each draw is its own history entry: its title says which seed.
@@ -49,7 +48,7 @@ function programRequest(
       ? { ...request, title: `${request.title ?? call.fn} · ${vscode.l10n.t('seed {0}', draw.seed)}` }
       : request;
   });
-  return {
+  const request: ProgramRequest = {
     report: buildProgramReport(evaluation, {
       id: `program-${nextProgramId++}`,
       title: drawTitle,
@@ -57,8 +56,15 @@ function programRequest(
     }),
     callRequests,
     source: document.uri.toString(),
-    ...(draw ? { redraw: (seed: number) => programRequest(evaluate(seed), document, title, evaluate) } : {}),
+    ...(draw ? { redraw: (seed: number) => redraw(seed) } : {}),
   };
+  return request;
+
+  // A draw superseded by a newer one (another click) leaves this one on screen.
+  async function redraw(seed: number): Promise<ProgramRequest> {
+    const next = await evaluate(seed);
+    return next ? programRequest(next, document, title, evaluate) : request;
+  }
 }
 
 /** The first line of the selection (or the cursor's) that holds a loss call, for a paused debugger. */
@@ -90,11 +96,18 @@ export async function computeOnSelection(services: Services, consent?: LiveConse
   const document = editor.document;
   const title = `${vscode.workspace.asRelativePath(document.uri)}:${range.start.line + 1}`;
 
-  // 1. The loss calls the selection makes, evaluated as PyTorch would (with `seed`: another draw of its random inputs).
+  // 1. The loss calls the selection makes, evaluated as PyTorch would, in the worker (a newer run supersedes this);
+  // with `seed`, another draw of its random inputs.
+  const key = `selection:${document.uri.toString()}`;
   const torchVersion = services.config(document).torchVersion;
-  const evaluate = (seed?: number): SnippetEvaluation =>
-    evaluateSnippet(text, { origin, torchVersion, ...(seed !== undefined ? { seed } : {}) });
-  const evaluation = evaluate();
+  const evaluate = (seed?: number): Promise<SnippetEvaluation | undefined> =>
+    services.snippets.run(seed === undefined ? key : `redraw:${document.uri.toString()}`, {
+      kind: 'evaluate',
+      text,
+      options: { origin, torchVersion, ...(seed !== undefined ? { seed } : {}) },
+    });
+  const evaluation = await evaluate();
+  if (!evaluation) return;
   if (evaluation.program) {
     // A whole program ran: what it printed goes to the log, exactly as Python would print it.
     const printed = (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
@@ -135,16 +148,13 @@ export async function computeOnSelection(services: Services, consent?: LiveConse
   }
 
   // 2. No loss call: the tensors it holds, and a choice of loss.
-  let tensors: NamedReadResult[];
-  try {
-    tensors = readTensors(text, { origin }).filter((t) => t.kind === 'tensor');
-  } catch (e) {
-    if (e instanceof LossLensError) {
-      void showProblem(services, e.diagnostic, document);
-      return;
-    }
-    throw e;
+  const read = await services.snippets.run(key, { kind: 'readTensors', text, origin });
+  if (!read) return;
+  if ('error' in read) {
+    void showProblem(services, read.error, document);
+    return;
   }
+  const tensors: NamedReadResult[] = read.filter((t) => t.kind === 'tensor');
   if (tensors.length === 0) {
     void vscode.window.showInformationMessage(
       vscode.l10n.t(

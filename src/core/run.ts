@@ -7,6 +7,7 @@ import { LossLensError, type Diagnostic, type SourceRange } from './diagnostics'
 import { findLoss, LOSSES } from './losses/index';
 import type { ComputeSettings, LossInputs, LossOptions, LossResult, TorchVersion } from './losses/types';
 import type { TensorFile } from './json/tensorFile';
+import { asHalfResult } from './losses/torch-semantics';
 
 /** What one run produced: results (zero or one here) and the diagnostics to show. */
 export interface RunOutcome {
@@ -121,7 +122,7 @@ export function runLoss(request: LossRequest, settings?: ComputeSettings): RunOu
     }
   }
   try {
-    const result = def.compute(request.inputs, request.options, settings);
+    const result = asHalfResult(def.compute(request.inputs, request.options, settings));
     return { results: [result], diagnostics: result.warnings.map((w) => ({ ...w, ...place })) };
   } catch (e) {
     if (e instanceof LossLensError) {

@@ -1007,10 +1007,21 @@ function alignedTable(header: readonly string[], rows: readonly (readonly string
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** How much of a summary's per-class block {@link summaryToJson} writes. */
+export interface SummaryJsonOptions {
+  /** Write the first this many classes of each per-class array, with `shown` and `total` (default: all). */
+  readonly maxClasses?: number;
+}
+
 /** The `--json` form of a summary (typed arrays as lists, non-finite numbers as strings; per-sample losses included). */
-export function summaryToJson(s: LossSummary): Record<string, unknown> {
+export function summaryToJson(s: LossSummary, opts: SummaryJsonOptions = {}): Record<string, unknown> {
   const list = (a: ArrayLike<number> | undefined): JsonNumber[] | undefined =>
     a ? Array.from(a, jsonNumber) : undefined;
+  const maxClasses = opts.maxClasses ?? Infinity;
+  const classCount = s.classes?.count.length ?? 0;
+  // A per-class block as long as the classes (10⁷ of them is gigabytes of JSON): the first `maxClasses` unless asked.
+  const perClass = (a: ArrayLike<number> | undefined): JsonNumber[] | undefined =>
+    a ? list(a.length > maxClasses ? (Array.prototype.slice.call(a, 0, maxClasses) as number[]) : a) : undefined;
   return {
     fn: s.fn,
     detail: 'summary',
@@ -1054,11 +1065,12 @@ export function summaryToJson(s: LossSummary): Record<string, unknown> {
     ...(s.classes
       ? {
           classes: {
-            weight: list(s.classes.weight),
-            count: list(s.classes.count),
-            weightSum: list(s.classes.weightSum),
-            lossSum: list(s.classes.lossSum),
-            predicted: list(s.classes.predicted),
+            ...(classCount > maxClasses ? { shown: maxClasses, total: classCount } : {}),
+            weight: perClass(s.classes.weight),
+            count: perClass(s.classes.count),
+            weightSum: perClass(s.classes.weightSum),
+            lossSum: perClass(s.classes.lossSum),
+            predicted: perClass(s.classes.predicted),
           },
         }
       : {}),

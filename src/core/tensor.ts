@@ -6,7 +6,8 @@
  */
 
 /** The dtypes Loss Lens understands, named as PyTorch names them (`torch.float32` → `'float32'`). */
-export type DType = 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'bool';
+export type DType =
+  'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'bool';
 
 /** Typed-array storage for a tensor. int64 is held in a Float64Array (exact up to 2^53). */
 export type TensorData = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
@@ -74,10 +75,54 @@ export function allocate(dtype: DType, length: number): TensorData {
   }
 }
 
+/**
+ * Rounds to the nearest value with `mantissaBits` fraction bits and exponents down to `minExponent` (subnormals
+ * below), ties to even, overflowing to ±inf past `maxFinite`: IEEE rounding to a narrower binary format.
+ */
+function roundToFormat(x: number, mantissaBits: number, minExponent: number, maxFinite: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const a = Math.abs(x);
+  let e = Math.floor(Math.log2(a));
+  // Math.log2 can be off by one next to a power of two.
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  const quantum = 2 ** (Math.max(e, minExponent) - mantissaBits);
+  const scaled = a / quantum;
+  let whole = Math.floor(scaled);
+  const rest = scaled - whole;
+  if (rest > 0.5 || (rest === 0.5 && whole % 2 === 1)) whole++;
+  const rounded = whole * quantum;
+  // Values past the largest finite one round to infinity once they reach halfway to the next binade step.
+  const result = rounded > maxFinite ? Infinity : rounded;
+  return x < 0 ? -result : result;
+}
+
+/** `x` rounded to float16 as PyTorch converts a float to `c10::Half` (through float32, ties to even). */
+export function roundFloat16(x: number): number {
+  return roundToFormat(Math.fround(x), 10, -14, 65504);
+}
+
+/** `x` rounded to bfloat16 as PyTorch converts a float to `c10::BFloat16` (through float32, ties to even). */
+export function roundBFloat16(x: number): number {
+  return roundToFormat(Math.fround(x), 7, -126, 3.3895313892515355e38);
+}
+
+/** The rounding a value stored in `dtype` goes through: float16/bfloat16 rounding, float32's, or none. */
+export function storageRounder(dtype: DType): (x: number) => number {
+  if (dtype === 'float16') return roundFloat16;
+  if (dtype === 'bfloat16') return roundBFloat16;
+  if (dtype === 'float32') return Math.fround;
+  return (x) => x;
+}
+
 /** Builds a tensor from flat values, converting them as a cast to `dtype` would (truncation toward zero for ints). */
 export function tensorFrom(values: ArrayLike<number>, shape: readonly number[], dtype: DType): Tensor {
   const data = allocate(dtype, values.length);
-  if (isIntegral(dtype)) {
+  if (dtype === 'float16' || dtype === 'bfloat16') {
+    // Stored in a Float32Array, but holding only the values the half type can: torch.tensor(..., dtype=...) rounds.
+    const round = dtype === 'float16' ? roundFloat16 : roundBFloat16;
+    for (let i = 0; i < values.length; i++) data[i] = round(values[i]!);
+  } else if (isIntegral(dtype)) {
     for (let i = 0; i < values.length; i++) data[i] = Math.trunc(values[i]!);
   } else if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) data[i] = values[i] !== 0 ? 1 : 0;

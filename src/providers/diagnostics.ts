@@ -1,10 +1,10 @@
 /**
  * Live diagnostics: the static checker (shape mode) on Python files and notebook cells, refreshed as the user types
- * (debounced), with PyTorch's message, the plain cause and the fix. Detection lives in src/core/snippet.
+ * (debounced), with PyTorch's message, the plain cause and the fix. Detection lives in src/core/snippet and runs in
+ * the snippet worker: the host sends the text and shows the answer if the document has not changed meanwhile.
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
-import { checkSnippet } from '../core/snippet/index';
 import { toVscodeRange } from '../ranges';
 import type { Services } from '../services';
 import { isCheckable } from './documents';
@@ -39,14 +39,14 @@ export class LossDiagnostics implements vscode.Disposable {
 
   constructor(private readonly services: Services) {
     this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.refresh(d)),
+      vscode.workspace.onDidOpenTextDocument((d) => void this.refresh(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('lossLens')) for (const d of vscode.workspace.textDocuments) this.refresh(d);
+        if (e.affectsConfiguration('lossLens')) for (const d of vscode.workspace.textDocuments) void this.refresh(d);
       }),
     );
-    for (const d of vscode.workspace.textDocuments) this.refresh(d);
+    for (const d of vscode.workspace.textDocuments) void this.refresh(d);
   }
 
   /** The core diagnostic behind a VS Code diagnostic of ours, if any. */
@@ -54,17 +54,33 @@ export class LossDiagnostics implements vscode.Disposable {
     return this.core.get(document.uri.toString())?.get(diagnostic);
   }
 
-  /** Checks a document now. */
-  refresh(document: vscode.TextDocument): void {
+  /** Checks a document now (in the snippet worker); resolves once the answer is shown or superseded. */
+  async refresh(document: vscode.TextDocument): Promise<void> {
     const config = this.services.config(document);
     if (!config.diagnosticsEnabled || !isCheckable(document)) {
       this.clear(document);
       return;
     }
     const started = Date.now();
-    const { diagnostics } = checkSnippet(document.getText(), { torchVersion: config.torchVersion });
+    const version = document.version;
+    const key = document.uri.toString();
+    let answer;
+    try {
+      answer = await this.services.snippets.run(`check:${key}`, {
+        kind: 'check',
+        text: document.getText(),
+        torchVersion: config.torchVersion,
+      });
+    } catch (e) {
+      // The worker died (its heap limit) or the checker failed: no diagnostics rather than a stale set.
+      this.services.log.warn(`checking ${key} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    // Superseded by a newer edit, or the document changed or closed while the worker checked it.
+    if (!answer || document.isClosed || document.version !== version) return;
+    if (!this.services.config(document).diagnosticsEnabled) return; // switched off while the worker checked
     const map = new Map<vscode.Diagnostic, CoreDiagnostic>();
-    const shown = diagnostics
+    const shown = answer.diagnostics
       .filter((d) => d.severity !== 'info' || !d.code.startsWith('python/'))
       .map((d) => {
         const localized = localize(d);
@@ -72,9 +88,9 @@ export class LossDiagnostics implements vscode.Disposable {
         map.set(v, localized);
         return v;
       });
-    this.core.set(document.uri.toString(), map);
+    this.core.set(key, map);
     this.collection.set(document.uri, shown);
-    this.services.log.trace(`checked ${document.uri.toString()} in ${Date.now() - started} ms: ${shown.length} diagnostics`);
+    this.services.log.trace(`checked ${key} in ${Date.now() - started} ms: ${shown.length} diagnostics`);
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -84,7 +100,7 @@ export class LossDiagnostics implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.refresh(document);
+        void this.refresh(document);
       }, this.services.config(document).diagnosticsDebounceMs),
     );
   }

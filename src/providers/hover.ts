@@ -50,10 +50,16 @@ export class LossHover implements vscode.HoverProvider {
     private readonly cache: EvaluationCache,
   ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token?: vscode.CancellationToken,
+  ): Promise<vscode.Hover | undefined> {
     const config = this.services.config(document);
     if (!config.hoverEnabled || !isCheckable(document)) return undefined;
-    const evaluation = this.cache.get(document);
+    // Evaluated in the snippet worker; the host only looks the answer up.
+    const evaluation = await this.cache.get(document);
+    if (!evaluation || token?.isCancellationRequested) return undefined;
     // The tensor under the cursor wins over the call around it: the variable's last assignment above the cursor,
     // or the literal the cursor is in.
     const word = document.getWordRangeAtPosition(position);

@@ -31,6 +31,13 @@ export class WorkerFailure extends Error {
   }
 }
 
+/** The heap and stack a loss worker may use. */
+export const WORKER_RESOURCE_LIMITS = {
+  maxOldGenerationSizeMb: 2048,
+  maxYoungGenerationSizeMb: 64,
+  stackSizeMb: 8,
+} as const;
+
 /** Where the bundled worker is. */
 export function workerFile(context: vscode.ExtensionContext): string {
   return path.join(context.extensionPath, 'dist', 'worker.js');
@@ -54,7 +61,9 @@ export function runWorkerJob(
       reject(new WorkerCancelled());
       return;
     }
-    const worker = new Worker(file);
+    // A runaway job stops the worker (ERR_WORKER_OUT_OF_MEMORY), never the extension host; tensors are typed
+    // arrays outside the JavaScript heap, so the heap limit is about the parse trees and the bookkeeping.
+    const worker = new Worker(file, { resourceLimits: WORKER_RESOURCE_LIMITS });
     let settled = false;
     const settle = (action: () => void): void => {
       if (settled) return;

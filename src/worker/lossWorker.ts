@@ -3,7 +3,6 @@
  * computes the loss in summary mode and posts the result back with its buffers transferred. The extension host only
  * waits, so it never blocks on a big input. One job per worker; the host terminates it to cancel.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { LossLensError } from '../core/diagnostics';
@@ -15,6 +14,7 @@ import { runLoss } from '../core/run';
 import { readTensorFileFrom } from '../core/stream/reader';
 import { summarize, summaryTransferables, toSummaryResult } from '../core/summary';
 import { npyTensorFile, readTensorFileFromDisk, tensorFileFromFiles } from '../files';
+import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync, resolveNamedFile, type FileLimits } from '../safeFile';
 import type { WorkerJob, WorkerMessage, WorkerSource } from './messages';
 
 const port = parentPort;
@@ -33,11 +33,20 @@ function progressReporter(phase: 'read' | 'compute'): (fraction: number) => void
   };
 }
 
-function readSource(source: WorkerSource): TensorFile {
+/** The job's limits, or the command line's defaults: named files beside or below the JSON file. */
+function limitsOf(job: WorkerJob): FileLimits {
+  if (job.limits) return job.limits;
+  const source = job.source;
+  const root =
+    source.kind === 'json' || source.kind === 'jsonBytes' ? path.dirname(path.resolve(source.path)) : undefined;
+  return { maxBytes: DEFAULT_MAX_FILE_BYTES, ...(root !== undefined ? { root } : {}) };
+}
+
+function readSource(source: WorkerSource, limits: FileLimits): TensorFile {
   const progress = progressReporter('read');
   switch (source.kind) {
     case 'json':
-      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1));
+      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1), limits);
     case 'jsonBytes': {
       const bytes = source.bytes;
       let offset = 0;
@@ -51,12 +60,14 @@ function readSource(source: WorkerSource): TensorFile {
         },
         { sizeHint: bytes.length },
       );
-      return resolveTensorSources(parsed, (p) => fs.readFileSync(path.resolve(path.dirname(source.path), p)));
+      return resolveTensorSources(parsed, (p) =>
+        readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes),
+      );
     }
     case 'npy':
-      return npyTensorFile(source.input, source.target);
+      return npyTensorFile(source.input, source.target, limits);
     case 'tensorFiles':
-      return tensorFileFromFiles(source.input, source.target);
+      return tensorFileFromFiles(source.input, source.target, limits);
   }
 }
 
@@ -101,7 +112,7 @@ function run(job: WorkerJob): void {
   const started = performance.now();
   let file: TensorFile;
   try {
-    file = readSource(job.source);
+    file = readSource(job.source, limitsOf(job));
   } catch (e) {
     if (e instanceof LossLensError) post({ type: 'failed', message: e.message, diagnostic: e.diagnostic });
     else post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });

@@ -33,6 +33,11 @@ export interface WorkerJob {
   readonly returnInputs: boolean;
   /** Whose PyTorch to reproduce when the file has no `"torch"` (the lossLens.torchVersion setting). */
   readonly torchVersion?: TorchVersion;
+  /**
+   * What the worker may read: the size limit for every file, and the folder the files a JSON file names must be in
+   * (absent: anywhere). Without it, the command line's defaults (named files beside the JSON file).
+   */
+  readonly limits?: { readonly maxBytes: number; readonly root?: string };
 }
 
 /** What the file said besides its tensors. */

@@ -69,6 +69,21 @@ describe('duplicate keys in a JSON tensor file', () => {
   });
 });
 
+describe('a float ending the file mid-number (found by npm run fuzz)', () => {
+  it('both readers refuse "1." at the end of the file at the same place', () => {
+    for (const text of [
+      '{"target": [0.0, 1.0, 1.',
+      '{"target": [[1.0], [1.',
+      '{"loss": "mse_loss", "input": [0.2, 0.9, NaN], "target": [0.0, 1.',
+    ]) {
+      const r = bothReaders(text);
+      if (r === 'ok') assert.fail(text);
+      assert.equal(r.code, 'json/syntax', text);
+      assert.match(r.message, /Invalid number '\.'/);
+    }
+  });
+});
+
 describe('a tensor object\'s declared "shape"', () => {
   it('refuses a shape the data does not have (10^15 claimed for three numbers), in both readers', () => {
     const r = bothReaders(

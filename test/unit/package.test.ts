@@ -41,6 +41,7 @@ describe('the .vsix (npm run package)', function () {
       'l10n/bundle.l10n.zh-cn.json',
       'dist/extension.js',
       'dist/worker.js',
+      'dist/snippetWorker.js',
       'dist/webview/webview.js',
       'schemas/tensor-file.schema.json',
       'media/loss-lens.svg',

@@ -192,7 +192,13 @@ describe('a whole program in the breakdown', () => {
       assert.deepEqual([g.rows, g.cols], [4, 5]);
       assert.deepEqual(g.values, values);
       assert.equal(g.absMax, 3);
-      assert.equal(buildProgramReport(evaluation, { id: 'p', title: 't' }).customLosses[0]!.gradient, null);
+      // Autograd fills the field for the real run (its values are checked against PyTorch in the autograd tests).
+      const computed = buildProgramReport(evaluation, { id: 'p', title: 't' }).customLosses[0]!.gradient!;
+      assert.deepEqual([computed.name, computed.rows, computed.cols], ['logits', 4, 5]);
+      const { inputGradient: _dropped, ...withoutGradient } = custom;
+      void _dropped;
+      const none: SnippetEvaluation = { ...evaluation, customLosses: [withoutGradient] };
+      assert.equal(buildProgramReport(none, { id: 'p', title: 't' }).customLosses[0]!.gradient, null);
     });
   });
 

@@ -345,6 +345,10 @@ const REDUCTION: CatalogEntry[] = [
     'PyTorch rounds every intermediate step to {dtype}, so its values can differ from these in the third significant digit.',
     'PyTorch 会把每个中间步骤舍入到 {dtype}，因此它的结果可能在第三位有效数字上与这里不同。',
   ],
+  [
+    'Each element and the reduced value are stored in {dtype} as PyTorch stores them; where a PyTorch kernel also rounds an intermediate step (log_softmax, formulas built from several operations), its value can differ from this one in the last bit.',
+    '每个元素和归约后的值都像 PyTorch 一样以 {dtype} 存储；当 PyTorch 的内核还会舍入某个中间步骤（log_softmax、由多个运算组合而成的公式）时，它的值可能在最后一位上与这里不同。',
+  ],
   ['Use float32 or float64 tensors for exact agreement.', '要精确一致，请使用 float32 或 float64 张量。'],
   ['Map the labels to ±1 first, e.g. target = 2 * target - 1.', '先把标签映射为 ±1，例如 target = 2 * target - 1。'],
   [

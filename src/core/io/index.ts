@@ -136,6 +136,8 @@ export function resolveTensorSources(
       try {
         bytes = readFile(source.path);
       } catch (e) {
+        // A refusal (not a regular file, over the size limit, outside the allowed folder) keeps its own words.
+        if (e instanceof LossLensError) throw new LossLensError({ ...e.diagnostic, ...source.range });
         const reason = e instanceof Error ? e.message : String(e);
         throw new LossLensError({
           code: 'npy/read',

@@ -14,7 +14,9 @@ import {
   formatTorchSize,
   numel,
   scalarTypeName,
+  storageRounder,
   stridesOf,
+  tensorFrom,
   toNested,
   type DType,
   type Tensor,
@@ -34,6 +36,8 @@ import {
   resolveOptions,
   sum,
 } from './reduction';
+import { asHalfResult } from './torch-semantics';
+import { isTorch2 } from './versions';
 import type {
   ClassificationBreakdown,
   LossDefinition,
@@ -394,7 +398,10 @@ export const binaryCrossEntropy: LossDefinition = {
       weightShape = broadcastOrThrow(target.shape, weight.shape, { a: 'the target', b: 'weight' });
     }
     if (target.dtype !== input.dtype) throw sameDtypeError('BCELoss', input, target, 'target');
-    if (input.dtype !== 'float32' && input.dtype !== 'float64') {
+    // PyTorch 2.x added float16/bfloat16 CPU kernels (1.13 refused them): the values and the input gradient stored
+    // in the half type reproduce torch 2.14 on the hostile-number and classification fixtures.
+    const halfIn2x = (input.dtype === 'float16' || input.dtype === 'bfloat16') && isTorch2(settings);
+    if (input.dtype !== 'float32' && input.dtype !== 'float64' && !halfIn2x) {
       throw new LossLensError({
         code: 'loss/input-dtype',
         message: `"binary_cross_entropy" not implemented for '${scalarTypeName(input.dtype)}'`,
@@ -494,7 +501,7 @@ export const binaryCrossEntropy: LossDefinition = {
       const note = elementWeightsNotice('BCELoss', weight);
       if (note) warnings.push(note);
     }
-    return bceResult('binary_cross_entropy', buffers, {
+    const result = bceResult('binary_cross_entropy', buffers, {
       dtype,
       gradientDtype: dtype,
       shape,
@@ -505,8 +512,20 @@ export const binaryCrossEntropy: LossDefinition = {
       warnings,
       options: { ...opts, reduction },
     });
+    return halfIn2x ? withHalfGradients(asHalfResult(result)) : result;
   },
 };
+
+/** A half-type result's gradients as PyTorch stores them: each element rounded to the tensor's half type. */
+function withHalfGradients(result: LossResult): LossResult {
+  const gradient = Object.fromEntries(
+    Object.entries(result.gradient).map(([name, g]) => {
+      const store = storageRounder(g.dtype);
+      return [name, tensorFrom(Array.from(g.data, store), g.shape, g.dtype)];
+    }),
+  );
+  return { ...result, gradient };
+}
 
 /** The fix for an input/target shape mismatch in the BCE family ([N, 1] vs [N] is the usual one). */
 export function shapeHint(input: readonly number[], target: readonly number[]): string {

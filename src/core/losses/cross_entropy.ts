@@ -564,7 +564,11 @@ export const crossEntropy: LossDefinition = {
         ? NaN
         : reduction === 'mean' && denominator === 0
           ? NaN
-          : breakdown.numerator / breakdown.denominator;
+          : // PyTorch fills the mean of an empty input with nan for probability targets, even an unbatched [0]
+            // input that counts as one sample (cross_entropy_loss_prob_target: `if input.numel() == 0`).
+            reduction === 'mean' && probabilityTargets && input.data.length === 0
+            ? NaN
+            : breakdown.numerator / breakdown.denominator;
     const perElement: Tensor = { dtype, shape: layout.outputShape, data: rows.perElementData };
     const output = reducedOutput(dtype, reduction, perElement, value);
 
@@ -596,7 +600,7 @@ export const crossEntropy: LossDefinition = {
     if (t) {
       warnings.push(...indexNotices('CrossEntropyLoss', reduction, ignoreIndex, t, breakdown.numerator));
     } else {
-      if (layout.samples === 0 && reduction === 'mean') {
+      if ((layout.samples === 0 || input.data.length === 0) && reduction === 'mean') {
         warnings.push(
           notice(
             'warning',

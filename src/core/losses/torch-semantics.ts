@@ -9,6 +9,8 @@ import {
   isIntegral,
   numel,
   scalarTypeName,
+  roundFloat16,
+  storageRounder,
   stridesOf,
   tensorFrom,
   toNested,
@@ -31,6 +33,8 @@ const identity: Rounder = (x) => x;
  * PyTorch's float32 kernels do (e.g. `exp(100)` is inf in float32). float16/bfloat16 are approximated by float32.
  */
 export function rounderFor(dtype: DType): Rounder {
+  // float16 kernels on the CPU do scalar c10::Half arithmetic: every operation's result is stored as a half.
+  if (dtype === 'float16') return roundFloat16;
   return dtype === 'float64' ? identity : Math.fround;
 }
 
@@ -387,8 +391,12 @@ export function perSampleOf(values: Float64Array, shape: readonly number[]): Flo
 
 /** Assembles a LossResult: reduced value and output tensor, breakdown, per-sample losses. */
 export function finishResult(parts: ResultParts): LossResult {
-  const { fn, dtype, shape, perElement, reduction } = parts;
-  const r = rounderFor(dtype);
+  const { fn, dtype, shape, reduction } = parts;
+  const half = dtype === 'float16' || dtype === 'bfloat16';
+  // float16/bfloat16 on the CPU: the kernels compute in float32 and store each element in the half type; a sum
+  // accumulates the stored elements in float32 and is stored in the half type.
+  const perElement = half ? parts.perElement.map(storageRounder(dtype)) : parts.perElement;
+  const r: Rounder = half ? (x) => storageRounder(dtype)(Math.fround(x)) : rounderFor(dtype);
   const perElementTensor = tensorFrom(perElement, shape, dtype);
   let breakdown: ReductionBreakdown;
   let output: Tensor;
@@ -409,24 +417,18 @@ export function finishResult(parts: ResultParts): LossResult {
       output = perElementTensor;
     } else {
       // PyTorch sums in the tensor's precision, then divides: round the sum first so float32 overflow matches.
-      const value = reduction === 'sum' ? r(reduced.value) : r(r(breakdown.numerator) / breakdown.denominator);
+      // torch 2.x means a half tensor by dividing its float32 sum (1.13 divided the sum stored in the half type).
+      const value =
+        reduction === 'sum'
+          ? r(reduced.value)
+          : half
+            ? r(Math.fround(breakdown.numerator) / breakdown.denominator)
+            : r(r(breakdown.numerator) / breakdown.denominator);
       // Integer losses summed by PyTorch come back as int64.
       output = tensorFrom([value], [], isIntegral(dtype) || dtype === 'bool' ? 'int64' : dtype);
     }
   }
   const warnings = parts.warnings;
-  if (dtype === 'float16' || dtype === 'bfloat16') {
-    warnings.push(
-      notice(
-        'info',
-        'info/half-precision',
-        `Loss Lens computes ${dtype} losses in float32 precision.`,
-        `PyTorch rounds every intermediate step to ${dtype}, so its values can differ from these in the third significant digit.`,
-        'Use float32 or float64 tensors for exact agreement.',
-        { dtype },
-      ),
-    );
-  }
   return {
     fn,
     value: toNested(output),
@@ -439,6 +441,55 @@ export function finishResult(parts: ResultParts): LossResult {
     warnings,
     options: parts.options,
   };
+}
+
+/**
+ * A float16/bfloat16 result as PyTorch's CPU kernels leave it: each element stored in the half type, the sum
+ * accumulated in float32 and stored in the half type, the mean dividing the float32 sum by the denominator
+ * (batchmean: the stored sum by the batch size), then stored. Idempotent, so a result that {@link finishResult}
+ * already rounded comes out the same. Other dtypes, and summary-mode results without their elements, are returned as
+ * they are.
+ */
+export function asHalfResult(result: LossResult): LossResult {
+  const dtype = result.output.dtype;
+  if (dtype !== 'float16' && dtype !== 'bfloat16') return result;
+  if (!result.warnings.some((w) => w.code === 'info/half-precision'))
+    result = { ...result, warnings: [...result.warnings, halfNotice(dtype)] };
+  const elements = result.perElement.data;
+  if (elements.length !== numel(result.perElement.shape)) return result;
+  const store = storageRounder(dtype);
+  const perElement = tensorFrom(elements, result.perElement.shape, dtype);
+  const r = result.reduction;
+  if (r.reduction === 'none') return { ...result, perElement, output: perElement, value: toNested(perElement) };
+  // nll_loss (and cross_entropy through it) adds the elements one by one into a half-type accumulator; the other
+  // reductions accumulate in float32.
+  const sequential = result.fn === 'nll_loss' || result.fn === 'cross_entropy';
+  let total = 0;
+  for (let i = 0; i < perElement.data.length; i++) {
+    total += perElement.data[i]!;
+    if (sequential) total = store(total);
+  }
+  const sum = Math.fround(total);
+  const value =
+    r.reduction === 'sum'
+      ? store(sum)
+      : r.reduction === 'batchmean'
+        ? store(store(sum) / r.denominator)
+        : store(sum / r.denominator);
+  const output = tensorFrom([value], [], dtype);
+  return { ...result, perElement, output, value: toNested(output), reduction: { ...r, numerator: sum } };
+}
+
+/** The notice every float16/bfloat16 result carries: what is exact and what can differ in the last bit. */
+function halfNotice(dtype: DType): Diagnostic {
+  return notice(
+    'info',
+    'info/half-precision',
+    `Loss Lens stores ${dtype} results as PyTorch's CPU kernels do, computing inside a kernel in float32.`,
+    `Each element and the reduced value are stored in ${dtype} as PyTorch stores them; where a PyTorch kernel also rounds an intermediate step (log_softmax, formulas built from several operations), its value can differ from this one in the last bit.`,
+    'Use float32 or float64 tensors for exact agreement.',
+    { dtype },
+  );
 }
 
 /**

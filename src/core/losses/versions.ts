@@ -281,11 +281,10 @@ function adaptError(fn: string, e: LossLensError, inputs: LossInputs, options: L
   return message === e.diagnostic.message ? e : withMessage(e, message);
 }
 
-/** The losses PyTorch 2.x computes on float16 (and mse_loss on bfloat16) on the CPU, where 1.13 had no kernel. */
+/** The losses PyTorch 2.x computes on float16 (and some on bfloat16) on the CPU, where 1.13 had no kernel. */
 const HALF_IN_2X = new Set([
   'cross_entropy',
   'nll_loss',
-  'binary_cross_entropy',
   'binary_cross_entropy_with_logits',
   'multilabel_soft_margin_loss',
   'cosine_embedding_loss',
@@ -297,6 +296,9 @@ const HALF_IN_2X = new Set([
   'margin_ranking_loss',
   'mse_loss',
 ]);
+
+/** The losses PyTorch 2.x also computes on bfloat16 on the CPU, where 1.13 had no kernel, and Loss Lens does not. */
+const BFLOAT16_IN_2X = new Set(['mse_loss']);
 
 /**
  * Loss Lens's own refusal where 2.x computes a half-precision loss that 1.13 refused: 2.x rounds every intermediate
@@ -376,7 +378,7 @@ export function versioned(def: LossDefinition): LossDefinition {
           if (accepted) return accepted;
         }
         const half = /not implemented for '(Half|BFloat16)'$/.exec(e.diagnostic.message);
-        if (half && HALF_IN_2X.has(def.name) && (half[1] === 'Half' || def.name === 'mse_loss')) {
+        if (half && HALF_IN_2X.has(def.name) && (half[1] === 'Half' || BFLOAT16_IN_2X.has(def.name))) {
           throw halfRefusal(def.name, half[1] === 'Half' ? 'float16' : 'bfloat16');
         }
         throw adaptError(def.name, e, inputs, options);

@@ -11,6 +11,7 @@ import { LEGACY_TENSOR_TYPES } from './dtype';
 import { fromSyntaxDiagnostic, readerError, ReaderErrorCode } from './errors';
 import { Evaluator, type ReadSource, type TensorValue, type Value } from './evaluate';
 import { readNumpyPrintout, type NumpyPrintout } from './numpyPrint';
+import { evaluatorEntries } from '../entries';
 
 /** Options of {@link readTensor} and {@link readTensors}. */
 export interface ReadOptions {
@@ -350,6 +351,7 @@ interface Entry {
  * @throws LossLensError `reader/empty` for a blank selection, or the first unreadable tensor's error.
  */
 export function readTensors(text: string, options: ReadOptions = {}): NamedReadResult[] {
+  evaluatorEntries.read++;
   return guarded(() => findTensors(text, options), options);
 }
 

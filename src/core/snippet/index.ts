@@ -4,6 +4,7 @@
  */
 import type { TorchVersion } from '../losses/types';
 import type { Diagnostic, SourceRange } from '../diagnostics';
+import { evaluatorEntries } from '../entries';
 import type { Call, Name } from '../python/ast';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
@@ -86,6 +87,7 @@ function internalError(e: unknown, origin: Origin | undefined): Diagnostic {
  * PyTorch accepts it) and its diagnostics at the call's range. Blocks are skipped with an info diagnostic.
  */
 export function evaluateSnippet(text: string, options: SnippetOptions = {}): SnippetEvaluation {
+  evaluatorEntries.evaluate++;
   const straight = evaluateStatements(text, options);
   const run = runProgram(text, {
     origin: options.origin,
@@ -167,6 +169,7 @@ function evaluateStatements(text: string, options: SnippetOptions): SnippetEvalu
  * applies, on shapes and dtypes, and on values only where they are written in the file.
  */
 export function checkSnippet(text: string, options: Omit<SnippetOptions, 'loss'> = {}): SnippetCheck {
+  evaluatorEntries.check++;
   const source = new SourceText(text, options.origin);
   const interpreter = new Interpreter(source, 'shape', { maxElements: SHAPE_MODE_ELEMENTS }, options.torchVersion);
   try {

@@ -1323,7 +1323,9 @@ export class TensorFileStream {
           digit = b - 48;
         } while (digit >= 0 && digit <= 9);
       }
-      if (b === 101 || b === 69 || b === 46 || p - start > 400) {
+      // A number running into the end of the bytes read (where stale bytes of the buffer follow) is the general
+      // machine's: it knows where the input stops.
+      if (b === 101 || b === 69 || b === 46 || p - start > 400 || p >= limit) {
         p = start;
         break;
       }
@@ -1424,7 +1426,9 @@ export class TensorFileStream {
           b = buf[++p]!;
         } while (b >= 48 && b <= 57);
       }
-      if (b === 101 || b === 69 || b === 46 || p - start > 400) {
+      // A number running into the end of the bytes read (where stale bytes of the buffer follow) is the general
+      // machine's: it knows where the input stops.
+      if (b === 101 || b === 69 || b === 46 || p - start > 400 || p >= limit) {
         p = start;
         break;
       }

@@ -123,21 +123,45 @@ describe('JSON tensor files naming .pt, .safetensors and .npz tensors', () => {
     }
   ).files['run.pt'].cross_entropy;
   for (const f of ['with-pt.json', 'with-safetensors.json', 'with-npz.json']) {
-    it(`${f} computes PyTorch's value`, () => {
-      const r = run(['compute', path.join(dir, 'json', f), '--json']);
+    // The fixtures name tensor files in a sibling folder: allowed only with --allow-outside.
+    it(`${f} computes PyTorch's value (--allow-outside)`, () => {
+      const r = run(['compute', path.join(dir, 'json', f), '--json', '--allow-outside']);
       assert.equal(r.code, 0, r.err);
       assert.ok(Math.abs(valueOf(r.out) - torchValue) < 1e-6);
     });
+
+    it(`${f} is refused without --allow-outside: the named file is outside the JSON file's folder (exit 2)`, () => {
+      const r = run(['compute', path.join(dir, 'json', f), '--json']);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /is outside the folder .*\[file\/outside\]/);
+      assert.match(r.err, /:3:12: error:/);
+    });
   }
 
+  it('a named .pt over --max-file-size-mb is refused before it is read (exit 2)', () => {
+    // 0.001 MB = 1048 bytes: the JSON file passes, the .pt it names does not.
+    const r = run([
+      'compute',
+      path.join(dir, 'json', 'with-pt.json'),
+      '--allow-outside',
+      '--max-file-size-mb',
+      '0.001',
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /run\.pt.*\[file\/too-large\]/);
+  });
+
   it('through the streaming reader too (the worker path)', () => {
-    const file = readTensorFileFromDisk(path.join(dir, 'json', 'with-pt.json'));
+    const file = readTensorFileFromDisk(path.join(dir, 'json', 'with-pt.json'), undefined, {
+      maxBytes: 2 ** 20,
+      root: dir,
+    });
     assert.deepEqual([...file.inputs.input!.shape], [8, 5]);
     assert.equal(file.inputs.target!.dtype, 'int64');
   });
 
   it('a missing key is placed at the tensor in the JSON file and lists the keys', () => {
-    const r = run(['compute', path.join(dir, 'json', 'missing-key.json'), '--json']);
+    const r = run(['compute', path.join(dir, 'json', 'missing-key.json'), '--json', '--allow-outside']);
     assert.equal(r.code, 1);
     const d = (JSON.parse(r.out) as { diagnostics: { code: string; message: string; line: number }[] }).diagnostics[0]!;
     assert.equal(d.code, 'io/key');

@@ -26,6 +26,8 @@ export function expectedErrorMessage(error: { type: string; message: string }): 
  */
 export function refusedOnPurpose(c: FixtureCase): boolean {
   if (c.error || (c.torch ?? ['1.13']).includes('1.13')) return false;
+  // Computed in the half type under 2.x: the hostile-number fixtures and bce/error/half agree bit for bit.
+  if (c.fn === 'binary_cross_entropy') return false;
   const tensors = [...Object.values(c.inputs), ...Object.values(c.options)];
   return tensors.some(
     (t) => typeof t === 'object' && t !== null && 'dtype' in t && (t.dtype === 'float16' || t.dtype === 'bfloat16'),

@@ -1,0 +1,170 @@
+/**
+ * The host side of the snippet worker: one long-lived worker thread runs the checker and the evaluator on the
+ * user's Python, one job at a time, so the extension host only copies the text out and the answer in. A newer job
+ * with the same key (the same document's diagnostics, its hovers, its selection) supersedes the older one: a queued
+ * job is dropped, a running one is stopped by terminating the worker (a fresh one starts for the next job). A worker
+ * that dies (its heap limit reached) fails only the job it was running. No `vscode` here: unit-tested in mocha.
+ */
+import { emptyEntries, type EvaluatorEntries } from '../core/entries';
+import type { SnippetAnswers, SnippetJob, SnippetReply, SnippetRequest } from './snippetMessages';
+
+/** The part of `node:worker_threads`' Worker the client uses (a fake in the unit tests). */
+export interface SnippetWorkerLike {
+  postMessage(job: SnippetJob): void;
+  on(event: 'message', listener: (reply: SnippetReply) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'exit', listener: (code: number) => void): unknown;
+  terminate(): Promise<number>;
+}
+
+/** The heap and stack the snippet worker may use: a runaway evaluation stops the worker, never the host. */
+export const SNIPPET_WORKER_RESOURCE_LIMITS = {
+  maxOldGenerationSizeMb: 1024,
+  maxYoungGenerationSizeMb: 64,
+  stackSizeMb: 8,
+} as const;
+
+/** What the client has done, for the test-only probe and the log. */
+export interface SnippetWorkerStats {
+  /** Jobs sent to a worker. */
+  started: number;
+  /** Jobs answered. */
+  answered: number;
+  /** Jobs dropped or stopped because a newer job with the same key came. */
+  superseded: number;
+  /** Workers terminated to stop a running job. */
+  terminated: number;
+  /** Jobs that failed (the worker died, or the evaluator threw). */
+  failed: number;
+  /** The worker's own evaluator counts, as of its last answer. */
+  workerEntries: EvaluatorEntries;
+  /** The key of the job running now, if any. */
+  running?: string;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly key: string;
+  readonly request: SnippetRequest;
+  readonly resolve: (answer: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** Runs snippet jobs in a worker, newest per key wins. */
+export class SnippetWorkerClient {
+  private worker: SnippetWorkerLike | undefined;
+  private running: Pending | undefined;
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private disposed = false;
+  private readonly counts: Omit<SnippetWorkerStats, 'running'> = {
+    started: 0,
+    answered: 0,
+    superseded: 0,
+    terminated: 0,
+    failed: 0,
+    workerEntries: emptyEntries(),
+  };
+
+  /** `createWorker` starts a worker thread on the bundled dist/snippetWorker.js (with resource limits). */
+  constructor(private readonly createWorker: () => SnippetWorkerLike) {}
+
+  /**
+   * Runs `request` in the worker. Resolves with the answer, or `undefined` when a newer job with the same `key`
+   * superseded it (or the client was disposed). Rejects when the worker died or the evaluator failed.
+   */
+  run<K extends SnippetRequest['kind']>(
+    key: string,
+    request: Extract<SnippetRequest, { kind: K }>,
+  ): Promise<SnippetAnswers[K] | undefined> {
+    if (this.disposed) return Promise.resolve(undefined);
+    this.supersede(key);
+    return new Promise<SnippetAnswers[K] | undefined>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, key, request, resolve: resolve as (a: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  /** A snapshot of what the client has done. */
+  stats(): SnippetWorkerStats {
+    return {
+      ...this.counts,
+      workerEntries: { ...this.counts.workerEntries },
+      ...(this.running ? { running: this.running.key } : {}),
+    };
+  }
+
+  /** Stops the worker; pending jobs resolve `undefined`. */
+  dispose(): void {
+    this.disposed = true;
+    for (const p of this.queue.splice(0)) p.resolve(undefined);
+    this.running?.resolve(undefined);
+    this.running = undefined;
+    this.stopWorker();
+  }
+
+  private supersede(key: string): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.key !== key) continue;
+      this.queue.splice(i, 1)[0]!.resolve(undefined);
+      this.counts.superseded++;
+    }
+    if (this.running?.key === key) {
+      // The worker is busy with text that is already out of date: stop it rather than wait for it.
+      this.running.resolve(undefined);
+      this.running = undefined;
+      this.counts.superseded++;
+      this.counts.terminated++;
+      this.stopWorker();
+    }
+  }
+
+  private stopWorker(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) void worker.terminate();
+  }
+
+  private pump(): void {
+    if (this.running || this.disposed) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.running = next;
+    this.counts.started++;
+    this.ensureWorker().postMessage({ id: next.id, request: next.request });
+  }
+
+  private ensureWorker(): SnippetWorkerLike {
+    if (this.worker) return this.worker;
+    const worker = this.createWorker();
+    this.worker = worker;
+    worker.on('message', (reply) => {
+      if (worker !== this.worker || reply.id !== this.running?.id) return;
+      const job = this.running;
+      this.running = undefined;
+      this.counts.workerEntries = { ...reply.entries };
+      if (reply.type === 'done') {
+        this.counts.answered++;
+        job.resolve(reply.answer);
+      } else {
+        this.counts.failed++;
+        job.reject(new Error(reply.message));
+      }
+      this.pump();
+    });
+    const died = (why: string): void => {
+      if (worker !== this.worker) return; // a worker we terminated on purpose
+      this.worker = undefined;
+      const job = this.running;
+      this.running = undefined;
+      if (job) {
+        this.counts.failed++;
+        job.reject(new Error(why));
+      }
+      this.pump();
+    };
+    worker.on('error', (error) => died(`The Loss Lens snippet worker failed: ${error.message}`));
+    worker.on('exit', (code) => died(`The Loss Lens snippet worker stopped (exit code ${code}).`));
+    return worker;
+  }
+}

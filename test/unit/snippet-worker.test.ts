@@ -1,0 +1,146 @@
+/**
+ * The snippet worker and its host-side client: the user's Python runs in the worker (the calling thread's evaluator
+ * counts do not move), the budget answers the freezing line with a diagnostic at its line, and a newer job with the
+ * same key supersedes an older one (dropped when queued, the worker terminated when running).
+ */
+import * as assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { emptyEntries, evaluatorEntries } from '../../src/core/entries';
+import {
+  SNIPPET_WORKER_RESOURCE_LIMITS,
+  SnippetWorkerClient,
+  type SnippetWorkerLike,
+} from '../../src/worker/snippetClient';
+import type { SnippetJob, SnippetReply } from '../../src/worker/snippetMessages';
+
+const FREEZING =
+  'import torch\nx = torch.tensor([[0.0]*10000]*10000)\nimport torch.nn.functional as F\nloss = F.mse_loss(x, x)\n';
+
+/** A worker thread on the TypeScript source (tsx), as the bundle runs in the extension. */
+function realWorker(): SnippetWorkerLike {
+  return new Worker(path.join(__dirname, '..', '..', 'src', 'worker', 'snippetWorker.ts'), {
+    execArgv: ['--require', 'tsx/cjs'],
+    resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS,
+  }) as unknown as SnippetWorkerLike;
+}
+
+/** A worker that answers only when the test says so. */
+class FakeWorker extends EventEmitter implements SnippetWorkerLike {
+  readonly jobs: SnippetJob[] = [];
+  terminated = false;
+  postMessage(job: SnippetJob): void {
+    this.jobs.push(job);
+  }
+  answer(job: SnippetJob, answer: unknown): void {
+    this.emit('message', { type: 'done', id: job.id, answer, entries: emptyEntries() } as SnippetReply);
+  }
+  terminate(): Promise<number> {
+    this.terminated = true;
+    return Promise.resolve(1);
+  }
+}
+
+describe('snippet worker (real thread)', function () {
+  this.timeout(60_000);
+  let client: SnippetWorkerClient;
+  beforeEach(() => {
+    client = new SnippetWorkerClient(realWorker);
+  });
+  afterEach(() => client.dispose());
+
+  it('checks the freezing line in the worker: a budget diagnostic at line 2, no evaluator entered on this thread', async () => {
+    const before = { ...evaluatorEntries };
+    const check = await client.run('check:a', { kind: 'check', text: FREEZING });
+    assert.ok(check);
+    const budget = check.diagnostics.find((d) => d.code.startsWith('budget/'));
+    assert.ok(budget, JSON.stringify(check.diagnostics.map((d) => d.code)));
+    assert.equal(budget.line, 2);
+    assert.deepEqual({ ...evaluatorEntries }, before, 'the calling thread entered an evaluator');
+    assert.equal(client.stats().workerEntries.check, 1);
+  });
+
+  it('evaluates a selection and reads tensors in the worker; answers arrive as plain data', async () => {
+    const text =
+      'import torch\nimport torch.nn.functional as F\nx = torch.tensor([[2.0, 0.5], [0.1, 1.0]])\ny = torch.tensor([0, 1])\nF.cross_entropy(x, y)\n';
+    const evaluation = await client.run('evaluate:b', { kind: 'evaluate', text, options: {} });
+    assert.equal(evaluation?.calls.length, 1);
+    assert.equal(evaluation!.calls[0]!.fn, 'cross_entropy');
+    assert.equal(typeof evaluation!.calls[0]!.result?.value, 'number');
+    const read = await client.run('read:b', { kind: 'readTensors', text: '[[1.0, 2.0], [3.0, 4.0]]' });
+    assert.ok(read && !('error' in read));
+    assert.deepEqual([...read[0]!.tensor.shape], [2, 2]);
+    const refused = await client.run('read:b', { kind: 'readTensors', text: '[[1.0, 2.0], [3.0]]' });
+    assert.ok(refused && 'error' in refused, "a ragged list is the reader's positioned refusal");
+    assert.deepEqual(client.stats().workerEntries, { evaluate: 1, check: 0, read: 2 });
+  });
+
+  it('a newer job for the same document stops the running one and still answers', async () => {
+    // A program that runs until its step budget: long enough to be superseded while it runs.
+    const slow = 'i = 0\nwhile True:\n    i += 1\n';
+    const first = client.run('evaluate:c', { kind: 'evaluate', text: slow, options: {} });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = client.run('evaluate:c', { kind: 'evaluate', text: 'x = 1\n', options: {} });
+    assert.equal(await first, undefined);
+    assert.ok(await second);
+    assert.equal(client.stats().superseded, 1);
+  });
+});
+
+describe('snippet worker client (queue and supersession)', () => {
+  it('runs one job at a time; a queued job of the same key is dropped, other keys wait their turn', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new SnippetWorkerClient(() => {
+      workers.push(new FakeWorker());
+      return workers.at(-1)!;
+    });
+    const a1 = client.run('a', { kind: 'check', text: '1' });
+    const b1 = client.run('b', { kind: 'check', text: '2' });
+    const b2 = client.run('b', { kind: 'check', text: '3' });
+    assert.equal(await b1, undefined);
+    assert.equal(workers[0]!.jobs.length, 1, 'one job in flight');
+    workers[0]!.answer(workers[0]!.jobs[0]!, { diagnostics: [] });
+    assert.deepEqual(await a1, { diagnostics: [] });
+    assert.equal(workers[0]!.jobs.length, 2);
+    assert.equal((workers[0]!.jobs[1]!.request as { text: string }).text, '3');
+    workers[0]!.answer(workers[0]!.jobs[1]!, { diagnostics: [1] });
+    assert.deepEqual(await b2, { diagnostics: [1] });
+    assert.equal(workers.length, 1);
+    assert.equal(client.stats().superseded, 1);
+  });
+
+  it('a running job superseded: its worker is terminated, the new job goes to a fresh worker', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new SnippetWorkerClient(() => {
+      workers.push(new FakeWorker());
+      return workers.at(-1)!;
+    });
+    const old = client.run('doc', { kind: 'check', text: 'old' });
+    const fresh = client.run('doc', { kind: 'check', text: 'new' });
+    assert.equal(await old, undefined);
+    assert.ok(workers[0]!.terminated);
+    assert.equal(workers.length, 2);
+    // A late answer of the terminated worker is ignored.
+    workers[0]!.answer(workers[0]!.jobs[0]!, { diagnostics: ['stale'] });
+    workers[1]!.answer(workers[1]!.jobs[0]!, { diagnostics: ['fresh'] });
+    assert.deepEqual(await fresh, { diagnostics: ['fresh'] });
+    assert.equal(client.stats().terminated, 1);
+  });
+
+  it('a worker that dies fails only its running job; the next job gets a new worker', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new SnippetWorkerClient(() => {
+      workers.push(new FakeWorker());
+      return workers.at(-1)!;
+    });
+    const dying = client.run('a', { kind: 'check', text: 'big' });
+    const next = client.run('b', { kind: 'check', text: 'small' });
+    workers[0]!.emit('error', Object.assign(new Error('Worker terminated due to reaching memory limit'), {}));
+    await assert.rejects(dying, /memory limit/);
+    assert.equal(workers.length, 2);
+    workers[1]!.answer(workers[1]!.jobs[0]!, { diagnostics: [] });
+    assert.deepEqual(await next, { diagnostics: [] });
+    assert.equal(client.stats().failed, 1);
+  });
+});
