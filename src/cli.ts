@@ -19,7 +19,7 @@ import { formatDiagnostics, formatResult, formatValue, resultToJson } from './co
 import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
 import { TORCH_VERSIONS, type LossInputs, type LossResult, type TorchVersion } from './core/losses/types';
-import { checkSnippet, evaluateSnippet } from './core/snippet/index';
+import { checkSnippet, evaluateSnippet, type CheckedCall } from './core/snippet/index';
 import {
   formatSummary,
   summarize,
@@ -397,9 +397,9 @@ export function main(
         exitCode = EXIT.usage;
         return;
       }
-      const { diagnostics } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
+      const { diagnostics, calls = [] } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
       const failed = diagnostics.some((d) => d.severity === 'error');
-      if (opts.json) io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+      if (opts.json) io.stdout(`${JSON.stringify({ diagnostics, calls: calls.map(jsonCall) }, null, 2)}\n`);
       else
         io.stdout(
           diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
@@ -414,6 +414,21 @@ export function main(
     throw e;
   }
   return exitCode;
+}
+
+/** A loss call of `check --json`: per argument its shape (numbers and symbol names) and dtype, or why it is unknown. */
+function jsonCall(c: CheckedCall): unknown {
+  return {
+    line: c.line,
+    column: c.column,
+    fn: c.fn,
+    args: Object.fromEntries(
+      c.args.map((a) => [
+        a.name,
+        a.shape ? { shape: a.shape, dtype: a.dtype } : { shape: 'unknown', reason: a.unknown ?? 'unknown' },
+      ]),
+    ),
+  };
 }
 
 if (require.main === module) {

@@ -815,6 +815,65 @@ export function symbolicOp(
       const classes: Dim = c === undefined || c === -1n ? ctx.fresh('C') : dimArg(c, 'one_hot');
       return like([...t!.shape, classes], 'int64');
     }
+    case 'embedding': {
+      const w = arg(rest, kwargs, 0, 'weight');
+      if (!isTensorArg(w)) break;
+      return new SymTensor(w.dtype, [...t!.shape, w.shape[1]!], 'torch');
+    }
+    case 'layer_norm':
+    case 'batch_norm':
+    case 'group_norm':
+    case 'instance_norm':
+      return like(t!.shape);
+    case 'conv1d':
+    case 'conv2d':
+    case 'conv3d': {
+      const w = arg(rest, kwargs, 0, 'weight');
+      if (!isTensorArg(w)) break;
+      const spatial = Number(name[4]);
+      const groups = intArg(arg(rest, kwargs, 5, 'groups') ?? 1n, name);
+      const expected = productOfDims([w.shape[1]!, groups]);
+      if (t!.shape.length === spatial + 2 && dimsDiffer(t!.shape[1]!, expected))
+        throw runtimeError(
+          `Given groups=${groups}, weight of size ${showShape(w.shape)}, expected input${showShape(t!.shape)} to have ${showDim(expected)} channels, but got ${showDim(t!.shape[1]!)} channels instead`,
+        );
+      const per = (a: SArg | undefined, dflt: number): number[] => {
+        const items = itemsOf(a);
+        if (items) return items.map((x) => intArg(x, name));
+        return Array.from({ length: spatial }, () => (a === undefined || a === null ? dflt : intArg(a, name)));
+      };
+      const stride = per(arg(rest, kwargs, 2, 'stride'), 1);
+      const padding = per(arg(rest, kwargs, 3, 'padding'), 0);
+      const dilation = per(arg(rest, kwargs, 4, 'dilation'), 1);
+      const lead = t!.shape.slice(0, -spatial - 1);
+      const sizes = t!.shape.slice(-spatial).map((h, i) => {
+        const k = w.shape[2 + i]!;
+        const span = addDims(h, 2 * padding[i]! - 1 - dilation[i]! * ((k as number) - 1));
+        return addDims(floorDivDims(span, stride[i]!), 1);
+      });
+      return like([...lead, w.shape[0]!, ...sizes]);
+    }
+    case 'max_pool1d':
+    case 'max_pool2d':
+    case 'avg_pool1d':
+    case 'avg_pool2d': {
+      const spatial = Number(name[name.length - 2]);
+      const per = (a: SArg | undefined, dflt: number[]): number[] => {
+        const items = itemsOf(a);
+        if (items) return items.map((x) => intArg(x, name));
+        return a === undefined || a === null ? dflt : Array.from({ length: spatial }, () => intArg(a, name));
+      };
+      const kernel = per(arg(rest, kwargs, 0, 'kernel_size'), []);
+      const stride = per(arg(rest, kwargs, 1, 'stride'), kernel);
+      const padding = per(
+        arg(rest, kwargs, 2, 'padding'),
+        kernel.map(() => 0),
+      );
+      const sizes = t!.shape
+        .slice(-spatial)
+        .map((h, i) => addDims(floorDivDims(addDims(h, 2 * padding[i]! - kernel[i]!), stride[i]!), 1));
+      return like([...t!.shape.slice(0, -spatial), ...sizes]);
+    }
     case 'chunk':
     case 'split':
     case 'unbind':
