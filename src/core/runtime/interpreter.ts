@@ -385,7 +385,7 @@ export class Interpreter {
         try {
           test = this.truthy(this.eval(stmt.test, scope), stmt.test.range);
         } catch (e) {
-          if (!this.shapeMode) throw e;
+          if (!this.shapeMode || e instanceof BudgetStop) throw e;
           return this.execBothBranches(stmt, scope);
         }
         return test ? this.execBlock(stmt.body, scope) : this.execBlock(stmt.orelse, scope);

@@ -33,7 +33,7 @@ for (const version of ['1.13', '2.x'] as const) {
     for (const [file, label] of Object.entries(labels)) {
       it(file, () => {
         const text = fs.readFileSync(path.join(dir, file), 'utf8');
-        const batch = Number(/batch_size=(\d+)/.exec(text)![1]);
+        const batch = Number(/batch_size=(\d+)/.exec(text)?.[1] ?? 0);
         const result = checkSnippet(text, version === '1.13' ? { torchVersion: '1.13' } : {});
         const errors = result.diagnostics.filter((d) => d.severity === 'error');
         if (!label) {
@@ -47,10 +47,11 @@ for (const version of ['1.13', '2.x'] as const) {
           errors.map((d) => [d.line, render(d.message, batch).replace(/^\w+Error: /, '')]),
           [[label.line, label.message]],
         );
-        // The loss call is listed with what shape mode knew of its arguments.
+        // The loss call is listed with what shape mode knew of its arguments: a shape and dtype, or why not (the
+        // model of branches_bug.py is built differently in the two branches of an if whose test is unknown).
         const call = result.calls!.find((c) => c.line === label.line)!;
         assert.ok(
-          call.args.every((a) => a.shape && a.dtype),
+          call.args.every((a) => (a.shape && a.dtype) || (a.unknown && /branches/.test(file))),
           JSON.stringify(call.args),
         );
       });
