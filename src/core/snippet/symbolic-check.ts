@@ -105,7 +105,14 @@ export function runOnSymbolicShapes(
     text.replace(/\d+/g, (n) => names.get(Number(n)) ?? n).replace(/\(\(([^()]*)\)\)/g, '($1)');
   const diagnostics = first.diagnostics
     .filter(inEvery)
-    .map((d) => ({ ...d, message: readBack(d.message) }))
+    .map((d) => ({
+      ...d,
+      message: readBack(d.message),
+      // The cause and the fix name sizes too: they read back the same way (their data keeps the symbols' text).
+      ...(d.explanation !== undefined ? { explanation: readBack(d.explanation) } : {}),
+      ...(d.hint !== undefined ? { hint: readBack(d.hint) } : {}),
+      ...(d.data ? { data: readBackData(d.data, names) } : {}),
+    }))
     // A message that still holds a bound number did not read back whole: its text would show invented sizes.
     .filter((d) => !DISTINCT.some((n) => d.message.includes(String(n))));
   const accepted = !first.diagnostics.some((d) => d.severity === 'error');
@@ -117,6 +124,17 @@ export function runOnSymbolicShapes(
         }
       : undefined;
   return { diagnostics, ...(output ? { output } : {}) };
+}
+
+/** Diagnostic data with every bound number read back as the dim it came from. */
+function readBackData(data: NonNullable<Diagnostic['data']>, names: ReadonlyMap<number, string>): Diagnostic['data'] {
+  const back = (v: unknown): unknown => {
+    if (typeof v === 'number' && names.has(v)) return names.get(v);
+    if (typeof v === 'string') return v.replace(/\d+/g, (n) => names.get(Number(n)) ?? n);
+    if (Array.isArray(v)) return v.map(back);
+    return v;
+  };
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, back(v)])) as Diagnostic['data'];
 }
 
 function atomsOf(d: Dim): string[] {
