@@ -22,7 +22,7 @@ import { localizeText } from './core/i18n/index';
 import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
 import { TORCH_VERSIONS, type LossInputs, type LossResult, type TorchVersion } from './core/losses/types';
-import { checkSnippet, evaluateSnippet } from './core/snippet/index';
+import { checkSnippet, evaluateSnippet, type CheckedCall } from './core/snippet/index';
 import {
   formatSummary,
   summarize,
@@ -466,8 +466,8 @@ export function main(
         exitCode = EXIT.usage;
         return;
       }
-      const { diagnostics } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
-      if (opts.json) printJson({ diagnostics }, io);
+      const { diagnostics, calls = [] } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
+      if (opts.json) printJson({ diagnostics, calls: calls.map(jsonCall) }, io);
       else
         io.stdout(
           diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
@@ -485,6 +485,21 @@ export function main(
     return EXIT.internal;
   }
   return exitCode;
+}
+
+/** A loss call of `check --json`: per argument its shape (numbers and symbol names) and dtype, or why it is unknown. */
+function jsonCall(c: CheckedCall): unknown {
+  return {
+    line: c.line,
+    column: c.column,
+    fn: c.fn,
+    args: Object.fromEntries(
+      c.args.map((a) => [
+        a.name,
+        a.shape ? { shape: a.shape, dtype: a.dtype } : { shape: 'unknown', reason: a.unknown ?? 'unknown' },
+      ]),
+    ),
+  };
 }
 
 if (require.main === module) {

@@ -8,6 +8,19 @@ import type { CatalogEntry } from './matcher';
 /** runtime/index.ts. */
 export const RUNTIME_ZH: CatalogEntry[] = [
   [
+    "the parameter '{name:id}' of {fn:id}(), which no call in the file reaches",
+    '{fn}() 的参数 “{name}”（文件中没有调用到达它）',
+  ],
+  ['line {line:num} raised {exception:id}', '第 {line} 行引发了 {exception}'],
+  [
+    'PyTorch raises this here for every size the unknown dimensions could take (line {line:num}).',
+    '无论未知维度取什么大小，PyTorch 都会在这里（第 {line} 行）引发这个错误。',
+  ],
+  [
+    'Make the shapes agree: print the shapes of the tensors on this line to see which one differs.',
+    '让形状一致：打印这一行各张量的形状，看看哪一个不同。',
+  ],
+  [
     'In Python this line raises a NameError, since {name:id} is not defined.',
     '在 Python 中这一行会引发 NameError，因为 {name} 没有定义。',
   ],

@@ -13,7 +13,8 @@ import { SourceText } from '../snippet/source';
 import { BudgetStop, NotModelledStop, PyException } from './errors';
 import { DEFAULT_LIMITS, boundNames, type RuntimeLimits } from './interpreter';
 import { TorchBridge, type RuntimeLossCall } from './torch-bridge';
-import type { PyValue } from './values';
+import { PyFunction, PyUnknown, type PyValue } from './values';
+import { tensorFromAnnotation } from './shape-mode';
 
 export type { RuntimeLossCall } from './torch-bridge';
 export type { CustomLossCall } from './custom-loss';
@@ -31,6 +32,12 @@ export interface RunOptions {
    * `torch.manual_seed(0)`, `np.random.seed(0)`, `random.seed(0)`). A program's own seeds are honoured.
    */
   readonly seed?: number;
+  /**
+   * `shape`: shape mode, as `check` runs a file: what the program cannot know (third-party calls, files, function
+   * parameters no call reaches) is unknown or symbolic instead of stopping the run, both branches of an unknown `if`
+   * run, loops run once, random draws have a shape and no numbers.
+   */
+  readonly mode?: 'value' | 'shape';
 }
 
 /** What a run produced. */
@@ -53,6 +60,8 @@ export interface ProgramRun {
   readonly boundNames: ReadonlySet<string>;
   /** Set when the program drew random numbers without seeding first: the seed used, and by which libraries. */
   readonly randomDraw?: { readonly seed: number; readonly libraries: readonly string[] };
+  /** Shape mode: PyTorch's errors of tensor ops on symbolic shapes, at their statements. */
+  readonly shapeErrors?: readonly { readonly range: SourceRange; readonly message: string; readonly pyType: string }[];
 }
 
 /** Runs a program. Never throws for user input. */
@@ -77,11 +86,13 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     numpyMajor: version === '1.13' ? 1 : 2,
     torchVersion: version,
     seed: options.seed ?? 0,
+    shapeMode: options.mode === 'shape',
   });
   const diagnostics: Diagnostic[] = [];
   let completed = false;
   try {
     bridge.interp.runModule(program.body);
+    if (options.mode === 'shape') runUncalledFunctions(bridge);
     completed = true;
   } catch (e) {
     diagnostics.push(stopDiagnostic(e, bridge, program.range));
@@ -153,7 +164,33 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     boundNames: boundNames(program.body),
     ...(displayed !== undefined ? { displayed } : {}),
     ...(libraries.length > 0 ? { randomDraw: { seed, libraries } } : {}),
+    ...(options.mode === 'shape' ? { shapeErrors: bridge.shapeErrors } : {}),
   };
+}
+
+/**
+ * Shape mode: the module's functions no call reached run once, each parameter taking the tensor its annotation
+ * describes (jaxtyping, `Annotated`) or an unknown value, so the loss calls inside them are checked too.
+ */
+function runUncalledFunctions(bridge: TorchBridge): void {
+  const interp = bridge.interp;
+  for (const [name, fn] of [...interp.globals.vars]) {
+    if (!(fn instanceof PyFunction) || interp.called.has(fn) || fn.node.kind !== 'FunctionDef') continue;
+    const args: PyValue[] = [];
+    for (const p of fn.node.params) {
+      if (p.kind !== 'normal' || p.default) break;
+      args.push(
+        (p.annotation && tensorFromAnnotation(p.annotation, bridge.symbols)) ??
+          new PyUnknown(`the parameter '${p.name}' of ${name}(), which no call in the file reaches`),
+      );
+    }
+    try {
+      interp.callFunction(fn, args, new Map());
+    } catch (e) {
+      if (e instanceof BudgetStop) throw e;
+      // Whatever stopped the function was recorded where it happened; the next function runs.
+    }
+  }
 }
 
 function isPrintCall(e: { kind: string; func?: { kind: string; id?: string } }): boolean {

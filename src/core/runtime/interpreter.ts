@@ -11,6 +11,8 @@ import type { SourceRange } from '../diagnostics';
 import * as ast from '../python/ast';
 import { parseExpression } from '../python/parser';
 import { TorchTensor } from '../torch/tensor';
+import { shapesEqual } from '../torch/symbolic/dim';
+import { SymTensor } from '../torch/symbolic/tensor';
 import { BudgetStop, EXCEPTIONS, NotModelledStop, PyException, pyError } from './errors';
 import {
   ELLIPSIS,
@@ -28,7 +30,9 @@ import {
   PySlice,
   PyTuple,
   hashKey,
+  isOpaque,
   isTensorValue,
+  PyUnknown,
   typeName,
   type CallArguments,
   type CallSite,
@@ -117,6 +121,9 @@ export interface RuntimeHost {
   enterContext?(v: PyValue): (() => void) | undefined;
 }
 
+/** Shape mode: a condition whose truth the program cannot know (both branches run). */
+export class UnknownCondition extends Error {}
+
 const BREAK = 'break' as const;
 const CONTINUE = 'continue' as const;
 
@@ -136,6 +143,15 @@ export class Interpreter {
     { locals: Set<string>; globals: Set<string>; nonlocals: Set<string> }
   >();
   private readonly fstringCache = new WeakMap<ast.StringLiteral, FStringPart[]>();
+  /**
+   * Shape mode: values may be unknown or symbolic; a statement that fails on them leaves its targets unknown and
+   * the run goes on; both branches of an unknown `if` run and their names are joined; loops run their body once.
+   */
+  shapeMode = false;
+  /** The functions the run called (shape mode runs the others with their parameters unknown). */
+  readonly called = new Set<PyFunction>();
+  /** Shape mode: the statements that stopped, with what stopped them (the run went on past each). */
+  readonly shapeStops: { range: SourceRange; error: unknown }[] = [];
 
   constructor(
     readonly host: RuntimeHost,
@@ -188,6 +204,17 @@ export class Interpreter {
   // -----------------------------------------------------------------------------------------------------------------
   // Statements
 
+  /** A while loop's test; in shape mode an unknown test runs the body once, and no loop runs twice. */
+  private whileTest(stmt: ast.While, scope: Scope, iteration: number): boolean {
+    if (this.shapeMode && iteration > 0) return false;
+    try {
+      return this.truthy(this.eval(stmt.test, scope), stmt.test.range);
+    } catch (e) {
+      if (this.shapeMode && e instanceof UnknownCondition) return true;
+      throw e;
+    }
+  }
+
   /** Runs a module body. */
   runModule(body: readonly ast.ProgramStmt[]): void {
     this.execBlock(body, this.globals);
@@ -210,6 +237,14 @@ export class Interpreter {
       return this.execInner(stmt, scope);
     } catch (e) {
       if (e instanceof PyException && !e.range) e.range = stmt.range;
+      if (
+        this.shapeMode &&
+        (e instanceof PyException || e instanceof NotModelledStop || e instanceof UnknownCondition)
+      ) {
+        this.shapeStops.push({ range: stmt.range, error: e });
+        this.forgetTargets(stmt, scope, e);
+        return undefined;
+      }
       if (e instanceof RangeError && /call stack/.test(e.message)) {
         const err = pyError('RecursionError', 'maximum recursion depth exceeded');
         err.range = stmt.range;
@@ -219,6 +254,56 @@ export class Interpreter {
     } finally {
       this.current = saved;
     }
+  }
+
+  /** Shape mode: the names a failed statement would have bound become unknown, with why. */
+  private forgetTargets(stmt: ast.ProgramStmt, scope: Scope, e: unknown): void {
+    const reason =
+      e instanceof NotModelledStop
+        ? e.what
+        : e instanceof PyException
+          ? `line ${stmt.range.line} raised ${e.value.cls.name}`
+          : `line ${stmt.range.line} depends on a value Loss Lens cannot know`;
+    const unknown = new PyUnknown(reason);
+    const forget = (t: ast.Expr): void => {
+      if (t.kind === 'Name') this.assignName(t.id, unknown, scope);
+      else if (t.kind === 'Tuple' || t.kind === 'List') t.elts.forEach(forget);
+      else if (t.kind === 'Starred') forget(t.value);
+    };
+    try {
+      if (stmt.kind === 'Assign') stmt.targets.forEach(forget);
+      else if (stmt.kind === 'AnnAssign' || stmt.kind === 'AugAssign') forget(stmt.target);
+      else if (stmt.kind === 'For') forget(stmt.target);
+    } catch {
+      // A target that cannot be bound stays as it was.
+    }
+  }
+
+  /** Shape mode: an `if` on an unknown condition runs both branches; names they bind differently become unknown. */
+  private execBothBranches(stmt: ast.If, scope: Scope): Completion {
+    const before = new Map(scope.vars);
+    const first = this.execBlock(stmt.body, scope);
+    const afterBody = new Map(scope.vars);
+    scope.vars.clear();
+    for (const [k, v] of before) scope.vars.set(k, v);
+    const second = this.execBlock(stmt.orelse, scope);
+    if (first !== undefined && second !== undefined) return first;
+    if (second !== undefined) {
+      scope.vars.clear();
+      for (const [k, v] of afterBody) scope.vars.set(k, v);
+      return undefined;
+    }
+    if (first !== undefined) return undefined;
+    for (const [k, a] of afterBody) {
+      const b = scope.vars.get(k);
+      if (b === undefined || a === b) scope.vars.set(k, a);
+      else if (!sameShapeAndDType(a, b))
+        scope.vars.set(
+          k,
+          new PyUnknown(`'${k}' is assigned differently in the branches of the if on line ${stmt.range.line}`),
+        );
+    }
+    return undefined;
   }
 
   private execInner(stmt: ast.ProgramStmt, scope: Scope): Completion {
@@ -305,15 +390,21 @@ export class Interpreter {
       case 'ClassDef':
         this.assignName(stmt.name, this.makeClass(stmt, scope), scope);
         return undefined;
-      case 'If':
-        return this.truthy(this.eval(stmt.test, scope), stmt.test.range)
-          ? this.execBlock(stmt.body, scope)
-          : this.execBlock(stmt.orelse, scope);
+      case 'If': {
+        let test: boolean;
+        try {
+          test = this.truthy(this.eval(stmt.test, scope), stmt.test.range);
+        } catch (e) {
+          if (!this.shapeMode || e instanceof BudgetStop) throw e;
+          return this.execBothBranches(stmt, scope);
+        }
+        return test ? this.execBlock(stmt.body, scope) : this.execBlock(stmt.orelse, scope);
+      }
       case 'While': {
         const loop = { line: stmt.range.line, iteration: 0 };
         this.loops.push(loop);
         try {
-          while (this.truthy(this.eval(stmt.test, scope), stmt.test.range)) {
+          while (this.whileTest(stmt, scope, loop.iteration)) {
             this.step();
             const c = this.execBlock(stmt.body, scope);
             loop.iteration++;
@@ -332,7 +423,8 @@ export class Interpreter {
         this.loops.push(loop);
         try {
           for (;;) {
-            const item = it.next();
+            // Shape mode walks a loop's body once: the shapes of a training loop's first batch are its shapes.
+            const item = this.shapeMode && loop.iteration > 0 ? undefined : it.next();
             if (item === undefined) break;
             this.step();
             this.assign(stmt.target, item, scope);
@@ -550,6 +642,10 @@ export class Interpreter {
         return;
       case 'Tuple':
       case 'List': {
+        if (value instanceof PyUnknown) {
+          for (const e of target.elts) this.assign(e.kind === 'Starred' ? e.value : e, value, scope);
+          return;
+        }
         const items = this.toArray(value, target.range);
         const star = target.elts.findIndex((e) => e.kind === 'Starred');
         if (star < 0) {
@@ -716,6 +812,7 @@ export class Interpreter {
 
   /** Calls a function written in the program. */
   callFunction(fn: PyFunction, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
+    this.called.add(fn);
     if (this.depth >= this.limits.maxDepth) throw pyError('RecursionError', 'maximum recursion depth exceeded');
     const info = this.scopeInfo(fn.node);
     const scope = new Scope('function', fn.closure as Scope, info.locals, info.globals, info.nonlocals);
@@ -1173,7 +1270,7 @@ export class Interpreter {
       if (op === '-') return -v;
       if (op === '+') return v;
     }
-    if (isTensorValue(v)) {
+    if (isTensorValue(v) || isOpaque(v)) {
       const r = this.host.unary(op, v, range);
       if (r !== undefined) return r;
     }
@@ -1187,7 +1284,7 @@ export class Interpreter {
   binary(op: string, a: PyValue, b: PyValue, range: SourceRange): PyValue {
     const num = numericBinary(op, a, b);
     if (num !== undefined) return num;
-    if (isTensorValue(a) || isTensorValue(b)) {
+    if (isTensorValue(a) || isTensorValue(b) || isOpaque(a) || isOpaque(b)) {
       const r = this.host.binary(op, a, b, range);
       if (r !== undefined) return r;
     }
@@ -1255,7 +1352,7 @@ export class Interpreter {
       case 'not in':
         return !this.contains(b, a, range);
     }
-    if (isTensorValue(a) || isTensorValue(b)) {
+    if (isTensorValue(a) || isTensorValue(b) || isOpaque(a) || isOpaque(b)) {
       const r = this.host.binary(op, a, b, range);
       if (r !== undefined) return r;
     }
@@ -1385,6 +1482,7 @@ export class Interpreter {
         return v.length > 0;
     }
     if (isTensorValue(v)) return this.host.tensorTruth(v);
+    if (isOpaque(v)) throw new UnknownCondition();
     if (v instanceof PyList || v instanceof PyTuple) return v.items.length > 0;
     if (v instanceof PyDict || v instanceof PySet) return v.entries.size > 0;
     if (v instanceof PyRange) return v.length > 0n;
@@ -1399,7 +1497,7 @@ export class Interpreter {
   // Subscripts
 
   getItem(obj: PyValue, index: PyValue, range: SourceRange): PyValue {
-    if (isTensorValue(obj)) {
+    if (isTensorValue(obj) || isOpaque(obj)) {
       const r = this.host.getItem(obj, index, range);
       if (r !== undefined) return r;
     }
@@ -1441,7 +1539,7 @@ export class Interpreter {
   }
 
   setItem(obj: PyValue, index: PyValue, value: PyValue, range: SourceRange): void {
-    if (isTensorValue(obj)) {
+    if (isTensorValue(obj) || isOpaque(obj)) {
       if (this.host.setItem(obj, index, value, range)) return;
     }
     if (obj instanceof PyList) {
@@ -1521,6 +1619,17 @@ export class Interpreter {
   /** An iterator over any iterable. */
   iterator(v: PyValue, range: SourceRange): { next(): PyValue | undefined } {
     if (v instanceof PyIterator) return v;
+    if (isOpaque(v)) {
+      // One item of an unknown iterable (a symbolic tensor's first row); shape mode walks a loop once.
+      let done = false;
+      return {
+        next: () => {
+          if (done) return undefined;
+          done = true;
+          return v instanceof PyUnknown ? new PyUnknown(`an item of ${v.reason}`) : this.getItem(v, 0n, range);
+        },
+      };
+    }
     if (v instanceof PyRange) {
       let cur = v.start;
       const { stop, step } = v;
@@ -1917,4 +2026,11 @@ function parseFString(text: string, range: SourceRange): FStringPart[] {
   }
   if (lit) parts.push(lit);
   return parts;
+}
+
+/** Shape mode's join of two values of one name: the same tensor shape and dtype (or the same object) is kept. */
+function sameShapeAndDType(a: PyValue, b: PyValue): boolean {
+  const tensorLike = (v: PyValue): v is TorchTensor | SymTensor => isTensorValue(v) || v instanceof SymTensor;
+  if (!tensorLike(a) || !tensorLike(b)) return false;
+  return a.dtype === b.dtype && shapesEqual(a.shape, b.shape) === true;
 }

@@ -40,6 +40,7 @@ import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { functionalDropout, makeNnLayer } from './nn-layers';
+import { withShapeRules } from './shape-layers';
 import { nnInitFunction } from './nn-init';
 import {
   dataClass,
@@ -52,6 +53,27 @@ import {
   subsetLength,
   type SamplerSpec,
 } from './data-sampling';
+import { addDims, floorDivDims, isKnown, mulDims, type Dim } from '../torch/symbolic/dim';
+import {
+  SymTensor,
+  indexShape,
+  symbolicAttribute,
+  symbolicFactory,
+  symbolicOp,
+  toSym,
+  type SArg,
+} from '../torch/symbolic/tensor';
+import { checkOneArgumentDtypes, runOnSymbolicShapes, type SymbolicInput } from '../snippet/symbolic-check';
+import type { OptionValue } from '../losses/types';
+import {
+  Symbols,
+  describeArgument,
+  fromSArg,
+  holdsOpaque,
+  holdsUnknown,
+  toSArg,
+  type ArgumentShape,
+} from './shape-mode';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
@@ -71,6 +93,8 @@ import {
   PyTuple,
   PyEllipsis,
   PyRange,
+  PyUnknown,
+  isOpaque,
   isTensorValue,
   typeName,
   type CallArguments,
@@ -164,7 +188,22 @@ const CONVENTIONAL_IMPORTS: Readonly<Record<string, string>> = {
 export interface RuntimeLossCall extends SnippetCall {
   /** The loops around the call (outermost first) and their iteration numbers (0-based). */
   readonly loops?: readonly { readonly line: number; readonly iteration: number }[];
+  /** Shape mode: what is known of each tensor argument. */
+  readonly args?: readonly ArgumentShape[];
 }
+
+/** Random draws: in shape mode they are symbolic tensors of their shape (no numbers are needed). */
+const RANDOM_FACTORIES = new Set([
+  'randn',
+  'rand',
+  'randint',
+  'randperm',
+  'normal',
+  'rand_like',
+  'randn_like',
+  'randint_like',
+]);
+const FACTORIES = new Set(['zeros', 'ones', 'empty', 'full', 'randn', 'rand', 'randint']);
 
 /** The bridge: the runtime host over PyTorch's and NumPy's namespaces. */
 export class TorchBridge implements RuntimeHost, BuiltinsHost {
@@ -181,13 +220,169 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   readonly classes: { module: PyClass; tensor: PyClass; ndarray: PyClass; parameter: PyClass };
 
   readonly random: RandomBridge;
+  /** Shape mode: unknown values and symbolic tensors instead of stopping (see {@link Interpreter.shapeMode}). */
+  readonly shapeMode: boolean;
+  readonly symbols: Symbols;
+  /** Shape mode: PyTorch errors of tensor ops on symbolic shapes (raised for every value of the symbols). */
+  readonly shapeErrors: { range: SourceRange; message: string; pyType: string }[] = [];
+
+  /** Runs a symbolic op, recording PyTorch's error (it holds for every size) before raising it in the program. */
+  symbolic(what: string, fn: () => SArg): PyValue {
+    try {
+      return fromSArg(fn());
+    } catch (e) {
+      if (e instanceof TorchError) {
+        const range = this.here();
+        if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === e.message))
+          this.shapeErrors.push({ range, message: e.message, pyType: e.pyType });
+        throw pyError(e.pyType, e.message);
+      }
+      if (e instanceof NotModelled) return new PyUnknown(e.what || what);
+      throw e;
+    }
+  }
+
+  /** A method or torch function applied in shape mode. */
+  private symbolicCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
+    const unknown = [...args, ...kwargs.values()].map(holdsUnknown).find((u) => u);
+    if (unknown) return new PyUnknown(`${name}(...) of ${unknown.reason}`);
+    const sargs = args.map(toSArg);
+    const skw = new Map<string, SArg>();
+    for (const [k, v] of kwargs) {
+      if (k === 'device' || k === 'requires_grad' || k === 'non_blocking') continue;
+      const a = toSArg(v);
+      if (a === undefined) return new PyUnknown(`${name}(...) with ${k}=${typeName(v)}`);
+      skw.set(k, a);
+    }
+    if (sargs.some((a) => a === undefined)) return new PyUnknown(`${name}(...) of a value Loss Lens cannot know`);
+    return this.symbolic(name, () => symbolicOp(this.symbols, name, sargs as SArg[], skw));
+  }
+
+  /** Shape mode's factories: symbolic sizes, and random draws (shape only). */
+  private symbolicFactoryCall(name: string, args: CallArguments): PyValue | undefined {
+    if (!FACTORIES.has(name) && !RANDOM_FACTORIES.has(name)) return undefined;
+    const dtypeArg = args.kwargs.get('dtype');
+    const dtype = dtypeArg instanceof PyDType ? dtypeArg.dtype : undefined;
+    if (name.endsWith('_like')) {
+      const t = args.args[0];
+      if (t instanceof SymTensor || (t !== undefined && isTensorValue(t)))
+        return new SymTensor(dtype ?? (name === 'randint_like' ? 'int64' : t.dtype), t.shape, 'torch');
+      return undefined;
+    }
+    let sizes: readonly PyValue[];
+    if (name === 'randint') {
+      const size = args.kwargs.get('size') ?? args.args[args.args.length - 1];
+      sizes = size instanceof PyTuple || size instanceof PyList ? size.items : [];
+    } else if (name === 'full') {
+      const size = args.args[0] ?? args.kwargs.get('size');
+      sizes = size instanceof PyTuple || size instanceof PyList ? size.items : [];
+      const fill = args.args[1] ?? args.kwargs.get('fill_value');
+      const fillType = typeof fill === 'bigint' ? 'int64' : typeof fill === 'boolean' ? 'bool' : 'float32';
+      return this.factoryOf(name, sizes, dtype ?? fillType);
+    } else if (name === 'normal' || name === 'randperm') {
+      return RANDOM_FACTORIES.has(name) ? undefined : undefined;
+    } else {
+      const first = args.args[0] ?? args.kwargs.get('size');
+      sizes =
+        args.args.length === 1 && (first instanceof PyTuple || first instanceof PyList) ? first.items : [...args.args];
+    }
+    return this.factoryOf(name, sizes, dtype);
+  }
+
+  /** A loss call in shape mode with a symbolic or unknown argument: the engine's checks over symbolic shapes. */
+  private symbolicLossCall(
+    loss: LossEntry,
+    style: 'functional' | 'module',
+    args: CallArguments,
+    site: CallSite,
+    module?: LossModuleSpec,
+  ): PyValue {
+    const call = site.node ?? syntheticCall(site.range);
+    const def = loss.def;
+    const given = new Map<string, PyValue>();
+    loss.inputs.forEach((n, i) => {
+      const v = args.args[i] ?? args.kwargs.get(n);
+      if (v !== undefined) given.set(n, v);
+    });
+    const described = loss.inputs.map((n) => describeArgument(n, given.get(n)));
+    const options: Record<string, OptionValue> = {};
+    let optionsKnown = true;
+    const optionSource = new Map<string, PyValue>();
+    if (style === 'functional') for (const [k, v] of args.kwargs) if (!loss.inputs.includes(k)) optionSource.set(k, v);
+    for (const [k, v] of optionSource) {
+      if (typeof v === 'string' || typeof v === 'boolean' || v === null) options[k] = v;
+      else if (typeof v === 'bigint') options[k] = Number(v);
+      else if (typeof v === 'number') options[k] = v;
+      else optionsKnown = false;
+    }
+    if (module && module.options.size > 0) {
+      for (const [k, a] of module.options) {
+        const v = a.value;
+        if (v.kind === 'str') options[k] = v.value;
+        else if (v.kind === 'scalar') options[k] = v.value.value;
+        else if (v.kind === 'none') options[k] = null;
+        else optionsKnown = false;
+      }
+    }
+    const inputs: Record<string, SymbolicInput> = {};
+    for (const [n, v] of given)
+      if (v instanceof SymTensor || isTensorValue(v)) inputs[n] = { shape: v.shape, dtype: v.dtype };
+    let diagnostics: import('../diagnostics').Diagnostic[] = [];
+    let output: PyValue = new PyUnknown(`the value of ${loss.fn}`);
+    if (def && optionsKnown) {
+      const known = Object.keys(inputs).length;
+      if (known === def.inputs.length && known === given.size) {
+        const outcome = runOnSymbolicShapes(
+          def,
+          inputs,
+          options,
+          call.range,
+          this.lossHost.shapeCache,
+          this.lossHost.torchVersion,
+        );
+        diagnostics = outcome.diagnostics.filter((d) => d.severity !== 'info');
+        if (outcome.output) output = new SymTensor(outcome.output.dtype, outcome.output.shape, 'torch');
+      } else if (known === def.inputs.length - 1 && given.size === def.inputs.length) {
+        diagnostics = checkOneArgumentDtypes(
+          def,
+          inputs,
+          call.range,
+          this.lossHost.shapeCache,
+          this.lossHost.torchVersion,
+        );
+      }
+    }
+    const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
+    this.calls.push({
+      range: call.range,
+      fn: loss.fn,
+      diagnostics,
+      args: described,
+      ...(loops.length > 0 ? { loops } : {}),
+    });
+    const error = diagnostics.find((d) => d.severity === 'error');
+    if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
+    return output;
+  }
+
+  private factoryOf(name: string, sizes: readonly PyValue[], dtype: DType | undefined): PyValue | undefined {
+    const dims = sizes.map((v) => (typeof v === 'bigint' ? Number(v) : v instanceof PyUnknown ? v.dim : undefined));
+    if (dims.some((d) => d === undefined))
+      return sizes.some((v) => v instanceof PyUnknown) ? new PyUnknown(`torch.${name} of an unknown size`) : undefined;
+    // Concrete sizes of a deterministic factory are computed as in value mode.
+    if (!RANDOM_FACTORIES.has(name) && dims.every((d) => typeof d === 'number')) return undefined;
+    return symbolicFactory(name, dims as NonNullable<(typeof dims)[number]>[], dtype);
+  }
 
   constructor(
     readonly source: SourceText,
     limits: RuntimeLimits,
-    options: { numpyMajor: 1 | 2; torchVersion: '2.x' | '1.13'; seed?: number },
+    options: { numpyMajor: 1 | 2; torchVersion: '2.x' | '1.13'; seed?: number; shapeMode?: boolean },
   ) {
     this.interp = new Interpreter(this, limits);
+    this.shapeMode = options.shapeMode === true;
+    this.interp.shapeMode = this.shapeMode;
+    this.symbols = new Symbols(options.torchVersion);
     this.random = new RandomBridge(this, options.seed ?? 0, options.torchVersion);
     this.autograd = new AutogradBridge({
       version: options.torchVersion,
@@ -479,6 +674,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   binary(op: string, a: PyValue, b: PyValue): PyValue | undefined {
+    if (isOpaque(a) || isOpaque(b)) return this.opaqueBinary(op, a, b);
     if (op === 'round') {
       return this.fromArg(
         this.guard('round', () =>
@@ -536,7 +732,39 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     return undefined;
   }
 
+  /** Shape mode's operators: symbolic tensors by PyTorch's rules, symbolic sizes as polynomials, unknowns stay so. */
+  private opaqueBinary(op: string, a: PyValue, b: PyValue): PyValue | undefined {
+    const base = op.endsWith('=') && !['==', '!=', '<=', '>='].includes(op) ? op.slice(0, -1) : op;
+    const ua = a instanceof PyUnknown ? a : undefined;
+    const ub = b instanceof PyUnknown ? b : undefined;
+    if ((ua && !ua.dim) || (ub && !ub.dim)) return new PyUnknown((ua && !ua.dim ? ua : ub)!.reason);
+    if (a instanceof SymTensor || b instanceof SymTensor || isTensorValue(a) || isTensorValue(b)) {
+      if (base === '@') return this.symbolicCall('matmul', [a, b], new Map());
+      return this.symbolicCall(base, [a, b], new Map());
+    }
+    // Symbolic ints: sums and products stay exact; anything else is a size of its own.
+    const dimOf = (v: PyValue) => (v instanceof PyUnknown ? v.dim : typeof v === 'bigint' ? Number(v) : undefined);
+    const x = dimOf(a);
+    const y = dimOf(b);
+    if (x === undefined || y === undefined) return new PyUnknown('arithmetic on a symbolic size');
+    return this.symbolic(base, () => {
+      switch (base) {
+        case '+':
+          return fromDim(addDims(x, y));
+        case '*':
+          return fromDim(mulDims(x, y));
+        case '-':
+          return fromDim(addDims(x, mulDims(-1, y)));
+        case '//':
+          return fromDim(floorDivDims(x, y));
+      }
+      throw new NotModelled(`${base} on a symbolic size`);
+    });
+  }
+
   unary(op: string, v: PyValue): PyValue | undefined {
+    if (v instanceof PyUnknown) return v.dim && op === '-' ? this.opaqueBinary('*', -1n, v) : v;
+    if (v instanceof SymTensor) return new SymTensor(v.dtype, v.shape, v.flavor);
     if (!isTensorValue(v)) return undefined;
     const r = this.guard(op, () => torchApi.unaryOp(this.ctx, op as '-', v));
     if (op === '-' || op === 'abs')
@@ -553,6 +781,14 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   getItem(obj: PyValue, index: PyValue): PyValue | undefined {
+    if (obj instanceof PyUnknown) return new PyUnknown(`an item of ${obj.reason}`);
+    if (obj instanceof SymTensor || (isTensorValue(obj) && this.shapeMode && holdsOpaque(index))) {
+      const u = holdsUnknown(index);
+      if (u) return new PyUnknown(`an index that is ${u.reason}`);
+      const sindex = toSArg(index);
+      if (sindex === undefined) return new PyUnknown('this kind of index');
+      return this.symbolic('indexing', () => indexShape(toSym(obj as SymTensor), sindex, this.symbols));
+    }
     if (isTensorValue(obj)) {
       const idx = this.toIndex(index);
       const r = this.guard('indexing', () => torchApi.getItem(this.ctx, obj, idx));
@@ -597,6 +833,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   setItem(obj: PyValue, index: PyValue | string, value: PyValue): boolean {
+    // Shape mode: writing into a symbolic or unknown tensor keeps its shape (values are not tracked).
+    if (isOpaque(obj)) return true;
+    if (this.shapeMode && isTensorValue(obj) && isOpaque(value)) return true;
     if (!isTensorValue(obj)) return false;
     if (typeof index === 'string' && index.startsWith('.')) {
       const name = index.slice(1);
@@ -651,6 +890,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   callOther(fn: PyValue, args: CallArguments): PyValue | undefined {
+    if (fn instanceof PyUnknown) return new PyUnknown(`the result of calling ${fn.reason}`);
     if (fn instanceof PyDType) {
       if (fn.flavor === 'numpy') return this.callTorch(`numpy.${fn.dtype}`, args);
       throw pyError('TypeError', "'torch.dtype' object is not callable");
@@ -700,6 +940,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   attribute(obj: PyValue, name: string, range: SourceRange): PyValue | undefined {
     if (obj instanceof PyNamespace) return this.namespaceAttribute(obj, name, range);
+    if (obj instanceof PyUnknown) return new PyUnknown(obj.reason);
+    if (obj instanceof SymTensor) {
+      const attr = symbolicAttribute(obj, name);
+      if (attr !== undefined) return fromSArg(attr);
+      return new PyBuiltin(name, (a) => this.symbolicCall(name, [obj, ...a.args], a.kwargs));
+    }
     if (isTensorValue(obj)) return this.tensorAttribute(obj, name);
     if (obj instanceof PyInstance) return this.instanceAttribute(obj, name);
     if (obj instanceof PyDType) {
@@ -845,7 +1091,14 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** Calls a torch/numpy function through the tensor library. */
   callTorch(path: string, args: CallArguments): PyValue {
-    this.beforeTorchCall(path.slice(path.lastIndexOf('.') + 1), args.args, args.kwargs);
+    const name = path.slice(path.lastIndexOf('.') + 1);
+    if (this.shapeMode) {
+      const made = this.symbolicFactoryCall(name, args);
+      if (made !== undefined) return made;
+      if (args.args.some(holdsOpaque) || [...args.kwargs.values()].some(holdsOpaque))
+        return this.symbolicCall(name, args.args, args.kwargs);
+    }
+    this.beforeTorchCall(name, args.args, args.kwargs);
     const kwargs = new Map<string, TArg>();
     let requiresGrad = false;
     for (const [k, v] of args.kwargs) {
@@ -917,6 +1170,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       return this.fromArg(attr);
     }
     return new PyBuiltin(name, (args) => {
+      if (this.shapeMode && (args.args.some(holdsOpaque) || [...args.kwargs.values()].some(holdsOpaque)))
+        return this.symbolicCall(name, [t, ...args.args], args.kwargs);
       const kwargs = new Map<string, TArg>();
       for (const [k, v] of args.kwargs) kwargs.set(k, this.toArg(v));
       const argList = args.args.map((a) => this.toArg(a));
@@ -967,6 +1222,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     site: CallSite,
     module?: LossModuleSpec,
   ): PyValue {
+    if (this.shapeMode && (args.args.some(holdsOpaque) || [...args.kwargs.values()].some(holdsOpaque)))
+      return this.symbolicLossCall(loss, style, args, site, module);
     const call = site.node ?? syntheticCall(site.range);
     const callArgs = this.snippetArgs(call, args);
     const { record, value } = evaluateLossCall(this.lossHost, {
@@ -1074,7 +1331,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           call: (self, args, site) => this.lossCall(loss, 'module', args, site, self.native!.loss as LossModuleSpec),
         });
       } else {
-        const layer = makeLayer(this, name);
+        const built = makeLayer(this, name);
+        // Shape mode answers a layer called on a symbolic tensor from PyTorch's layer rules.
+        const layer =
+          built && this.shapeMode ? withShapeRules(name, built, { torchVersion: this.lossHost.torchVersion }) : built;
         if (layer) cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.${name}`, layer);
       }
     }
@@ -1291,6 +1551,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       sampler: SamplerSpec | null;
     };
     const r = this.here();
+    if (this.shapeMode) {
+      // One batch whose first dim is the batch size B (≤ batch_size: the last batch may be shorter).
+      const sample = this.interp.getItem(dataset, 0n, r);
+      const batch = this.symbols.fresh('B');
+      return [this.symbolicCollate(sample, batch)];
+    }
     const order = loaderEpochOrder(this, sampler ? 0 : this.datasetLength(dataset), shuffle, generator, sampler);
     const n = order.length;
     const batches: PyValue[] = [];
@@ -1302,6 +1568,17 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       batches.push(this.collate(samples));
     }
     return batches;
+  }
+
+  /** Shape mode's collate of one sample into a batch of `batch` samples. */
+  private symbolicCollate(sample: PyValue, batch: Dim): PyValue {
+    if (sample instanceof PyTuple || sample instanceof PyList)
+      return new PyList(sample.items.map((x) => this.symbolicCollate(x, batch)));
+    if (sample instanceof SymTensor || isTensorValue(sample))
+      return new SymTensor(sample.dtype, [batch, ...sample.shape], 'torch', 'a DataLoader batch');
+    if (typeof sample === 'bigint' || typeof sample === 'boolean') return new SymTensor('int64', [batch], 'torch');
+    if (typeof sample === 'number') return new SymTensor('float64', [batch], 'torch');
+    return new PyUnknown('a DataLoader batch of values Loss Lens cannot know');
   }
 
   private collate(samples: PyValue[]): PyValue {
@@ -1725,3 +2002,7 @@ function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): im
 }
 
 export { PyException };
+
+function fromDim(d: Dim): SArg {
+  return isKnown(d) ? BigInt(d) : d;
+}

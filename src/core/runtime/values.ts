@@ -7,6 +7,8 @@
 import type * as ast from '../python/ast';
 import type { DType } from '../tensor';
 import type { TorchTensor } from '../torch/tensor';
+import type { SymDim } from '../torch/symbolic/dim';
+import { SymTensor } from '../torch/symbolic/tensor';
 
 /** Any Python value. */
 export type PyValue =
@@ -30,7 +32,28 @@ export type PyValue =
   | PyNamespace
   | PyDType
   | PyIterator
-  | PyEllipsis;
+  | PyEllipsis
+  | PyUnknown
+  | SymTensor;
+
+/**
+ * Shape mode: a value the program cannot know (a third-party call's result, a parameter no call reaches, a file's
+ * contents), with the reason. A symbolic int (`x.size(0)` of a symbolic tensor) is an unknown with its `dim`.
+ */
+export class PyUnknown {
+  readonly kind = 'unknown';
+  constructor(
+    /** Why it is unknown, in the user's terms ("the result of tokenizer(...)"). */
+    readonly reason: string,
+    /** For an int that is a symbolic size. */
+    readonly dim?: SymDim,
+  ) {}
+}
+
+/** True for the values shape mode cannot compute with as Python does (unknowns, symbolic tensors). */
+export function isOpaque(v: PyValue): v is PyUnknown | SymTensor {
+  return v instanceof PyUnknown || v instanceof SymTensor;
+}
 
 /** A Python list. */
 export class PyList {
@@ -298,6 +321,10 @@ export function typeName(v: PyValue): string {
       return v.typeName;
     case 'ellipsis':
       return 'ellipsis';
+    case 'unknown':
+      return v.dim ? 'int' : 'object';
+    case 'symtensor':
+      return 'Tensor';
   }
 }
 

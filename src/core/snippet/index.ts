@@ -8,7 +8,8 @@ import { evaluatorEntries } from '../entries';
 import type { Call, Name } from '../python/ast';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
-import { runProgram, type CustomLossCall } from '../runtime/index';
+import { runProgram, type CustomLossCall, type ProgramRun } from '../runtime/index';
+import type { ArgumentShape } from '../runtime/shape-mode';
 import { Interpreter, type SnippetTensor } from './interpreter';
 import { lossByName, type SnippetCall } from './loss-calls';
 import { SourceText } from './source';
@@ -52,6 +53,16 @@ export interface SnippetEvaluation {
 /** What checking a file found. */
 export interface SnippetCheck {
   readonly diagnostics: readonly Diagnostic[];
+  /** Every loss call the shape-mode run reached, with what it knew of each argument. */
+  readonly calls?: readonly CheckedCall[];
+}
+
+/** A loss call as `check --json` lists it. */
+export interface CheckedCall {
+  readonly line: number;
+  readonly column: number;
+  readonly fn: string;
+  readonly args: readonly ArgumentShape[];
 }
 
 /** Values up to this many elements are computed in value mode. */
@@ -182,7 +193,51 @@ export function checkSnippet(text: string, options: Omit<SnippetOptions, 'loss'>
   );
   // The engine's notes (what a weighted mean divides by...) belong to a computed value, not to a file check.
   const fromCalls = interpreter.calls.flatMap((c) => c.diagnostics).filter((d) => d.severity !== 'info');
-  return { diagnostics: sorted([...own, ...fromCalls]) };
+  // The whole program in shape mode: calls inside classes, forwards, DataLoader loops and functions, with symbolic
+  // batch sizes. Its errors join the statement checker's where that one found none on the line.
+  const shape = shapeModeCheck(text, options);
+  const errorLines = new Set([...own, ...fromCalls].filter((d) => d.severity === 'error').map((d) => d.line));
+  const added = shape.errors.filter((d) => !errorLines.has(d.line));
+  return { diagnostics: sorted([...own, ...fromCalls, ...added]), calls: shape.calls };
+}
+
+/** The shape-mode run of a file: the errors of its loss calls and tensor ops, and every loss call it reached. */
+function shapeModeCheck(
+  text: string,
+  options: Omit<SnippetOptions, 'loss'>,
+): { errors: Diagnostic[]; calls: CheckedCall[] } {
+  let run: ProgramRun;
+  try {
+    run = runProgram(text, {
+      mode: 'shape',
+      origin: options.origin,
+      ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
+    });
+  } catch {
+    return { errors: [], calls: [] };
+  }
+  const seen = new Set<string>();
+  const calls: CheckedCall[] = [];
+  const errors: Diagnostic[] = [];
+  for (const c of run.calls) {
+    const key = `${c.range.line}:${c.range.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    calls.push({ line: c.range.line, column: c.range.column, fn: c.fn, args: c.args ?? [] });
+    errors.push(...c.diagnostics.filter((d) => d.severity === 'error'));
+  }
+  for (const e of run.shapeErrors ?? []) {
+    errors.push({
+      ...e.range,
+      severity: 'error',
+      code: 'shape/op-error',
+      message: `${e.pyType}: ${e.message}`,
+      explanation: `PyTorch raises this here for every size the unknown dimensions could take (line ${e.range.line}).`,
+      hint: 'Make the shapes agree: print the shapes of the tensors on this line to see which one differs.',
+      data: { line: e.range.line },
+    });
+  }
+  return { errors, calls };
 }
 
 /** `--loss NAME` on a snippet without loss calls: the loss of its first two tensors. */

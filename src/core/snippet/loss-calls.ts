@@ -10,6 +10,8 @@ import type { Call } from '../python/ast';
 import { findLoss } from '../losses/index';
 import type { LossDefinition, LossInputs, LossOptions, LossResult, OptionValue } from '../losses/types';
 import { isFloating } from '../tensor';
+import { checkOneArgumentDtypes, type SymbolicInput } from './symbolic-check';
+import { sym } from '../torch/symbolic/dim';
 import { engineTensor, isShapeWarning, runOnShapes, withFixes, type LossSite, type ShapeOutcome } from './check';
 import type { OpLimits } from './ops';
 import type { SourceText } from './source';
@@ -220,7 +222,8 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
     }
     if (!loss.def && args.positional.length > loss.inputs.length) complete = false;
     for (const [written, a] of args.keywords) {
-      const alias = loss.keywordAliases && Object.hasOwn(loss.keywordAliases, written) ? loss.keywordAliases[written] : undefined;
+      const alias =
+        loss.keywordAliases && Object.hasOwn(loss.keywordAliases, written) ? loss.keywordAliases[written] : undefined;
       const k = alias ?? written;
       if (inputs.has(k) || options.has(k)) problems.push(multipleValues(loss.fn, k, range));
       else (loss.inputs.includes(k) ? inputs : options).set(k, a);
@@ -258,8 +261,12 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
     const notes = loss.def ? [] : [unsupportedLoss(loss, range)];
     return { record: record([...codeWarnings, ...notes]), value: outputGuess };
   }
-  if (tensorInputs.some((v) => v.kind !== 'tensor' || v.numpy))
+  if (tensorInputs.some((v) => v.kind !== 'tensor' || v.numpy)) {
+    const dtypeErrors = host.mode === 'shape' ? oneArgumentDtypeErrors(loss.def, inputs, host, range) : [];
+    if (dtypeErrors.length > 0)
+      return { record: record([...dtypeErrors.map((d) => withFixes(d, site)), ...codeWarnings]), value: UNKNOWN };
     return { record: record(codeWarnings), value: outputGuess };
+  }
 
   const maxKnown = host.limits.maxElements;
   const engineInputs: Record<string, NonNullable<ReturnType<typeof engineTensor>>> = {};
@@ -322,6 +329,31 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
 function engineOptionToOption(v: OptionValue | NonNullable<ReturnType<typeof engineTensor>>): OptionValue {
   if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v.data)) return v as OptionValue;
   return (v.data as OptionValue | undefined) ?? null;
+}
+
+/**
+ * Shape mode, one of input/target unknown: the dtype errors the other one causes whatever the unknown one is (a
+ * Long target for BCELoss, a float target for NLL).
+ */
+function oneArgumentDtypeErrors(
+  def: LossDefinition,
+  inputs: ReadonlyMap<string, Arg>,
+  host: LossHost,
+  range: SourceRange,
+): Diagnostic[] {
+  const known: Record<string, SymbolicInput> = {};
+  let unknown = 0;
+  for (const name of def.inputs) {
+    const v = inputs.get(name)?.value;
+    if (!v || v.kind !== 'tensor' || v.numpy || !v.dtype || !v.shape) {
+      unknown++;
+      continue;
+    }
+    // An unknown size is a symbol of its own: the errors kept do not depend on sizes.
+    known[name] = { shape: v.shape.map((d, i) => d ?? sym(`${name}${i}`)), dtype: v.dtype };
+  }
+  if (unknown !== 1 || inputs.size !== def.inputs.length) return [];
+  return checkOneArgumentDtypes(def, known, range, host.shapeCache, host.torchVersion);
 }
 
 /** The output when the engine cannot say: a 0-d float tensor unless the reduction is 'none' or unknown. */

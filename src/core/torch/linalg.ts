@@ -9,7 +9,8 @@ import { NotModelled, runtimeError, valueError } from './errors';
 import type { OpContext } from './elementwise';
 import { broadcastOffsets, castTo, checkBudget, make, TorchTensor } from './tensor';
 
-function sameDType(a: TorchTensor, b: TorchTensor, version: '2.x' | '1.13'): DType {
+/** The dtype of a matmul of `a` and `b`, or the version's error when they differ. */
+export function sameDType(a: TorchTensor, b: TorchTensor, version: '2.x' | '1.13'): DType {
   if (a.dtype !== b.dtype) {
     throw runtimeError(
       version === '1.13'

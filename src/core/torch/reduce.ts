@@ -52,7 +52,7 @@ export function sumDType(dtype: DType): DType {
 }
 
 /** The result dtype of reduction `kind` of a `dtype` input, or PyTorch's/NumPy's error for it. */
-function outputDType(kind: ReductionKind, dtype: DType, flavor: Flavor, opts: ReduceOptions): DType {
+export function outputDType(kind: ReductionKind, dtype: DType, flavor: Flavor, opts: ReduceOptions): DType {
   if (opts.dtype) return opts.dtype;
   switch (kind) {
     case 'sum':
