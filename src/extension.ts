@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): Services {
   context.subscriptions.push(
     diagnostics,
     vscode.workspace.onDidCloseTextDocument((d) => evaluations.delete(d)),
-    vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LossHover(services, evaluations)),
+    vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LossHover(services, evaluations, diagnostics)),
     vscode.languages.registerCodeActionsProvider(PYTHON_SELECTOR, new LossCodeActions(diagnostics), LossCodeActions.metadata),
   );
   // A paused debugger: live tensors on request (code lens, context menu, Compute Loss on Selection), and hovers.

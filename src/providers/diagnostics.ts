@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
+import type { CheckedCall } from '../core/snippet/index';
 import { toVscodeRange } from '../ranges';
 import type { Services } from '../services';
 import { isCheckable } from './documents';
@@ -35,6 +36,8 @@ export class LossDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('lossLens');
   private readonly core = new Map<string, Map<vscode.Diagnostic, CoreDiagnostic>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The loss calls the last check of each document reached, with what shape mode knew of their arguments. */
+  private readonly checkedCalls = new Map<string, { readonly version: number; readonly calls: readonly CheckedCall[] }>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
@@ -89,8 +92,18 @@ export class LossDiagnostics implements vscode.Disposable {
         return v;
       });
     this.core.set(key, map);
+    this.checkedCalls.set(key, { version, calls: answer.calls ?? [] });
     this.collection.set(document.uri, shown);
     this.services.log.trace(`checked ${key} in ${Date.now() - started} ms: ${shown.length} diagnostics`);
+  }
+
+  /** The checked loss call starting on the position's line at or before it (for the hover), if this version was checked. */
+  checkedCallAt(document: vscode.TextDocument, position: vscode.Position): CheckedCall | undefined {
+    const checked = this.checkedCalls.get(document.uri.toString());
+    if (!checked || checked.version !== document.version) return undefined;
+    return [...checked.calls]
+      .reverse()
+      .find((c) => c.line === position.line + 1 && c.column - 1 <= position.character);
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -111,6 +124,7 @@ export class LossDiagnostics implements vscode.Disposable {
     this.timers.delete(key);
     this.collection.delete(document.uri);
     this.core.delete(key);
+    this.checkedCalls.delete(key);
   }
 
   dispose(): void {

@@ -5,12 +5,26 @@
 import * as vscode from 'vscode';
 import type { SourceRange } from '../core/diagnostics';
 import { formatValue } from '../core/format';
-import type { SnippetTensor } from '../core/snippet/index';
+import { describeCallArguments } from '../core/runtime/shape-mode';
+import type { CheckedCall, SnippetTensor } from '../core/snippet/index';
 import { flatten, tensorStats } from '../core/stats';
 import { toVscodeRange } from '../ranges';
 import type { Services } from '../services';
 import type { EvaluationCache } from './documents';
 import { isCheckable } from './documents';
+import { displayLocale } from './localize';
+
+/** Where the hover finds what the last check (shape mode) knew of a loss call's arguments. */
+export interface CheckedCalls {
+  checkedCallAt(document: vscode.TextDocument, position: vscode.Position): CheckedCall | undefined;
+}
+
+/** The arguments' inferred shapes and dtypes as a hover line (`input [B, 10] float32 · target [B] int64`). */
+function appendShapes(md: vscode.MarkdownString, checked: CheckedCall | undefined): void {
+  if (!checked || checked.args.length === 0) return;
+  md.appendMarkdown('\n\n');
+  md.appendText(describeCallArguments(checked.args, displayLocale()));
+}
 
 function contains(range: SourceRange, position: vscode.Position): boolean {
   return toVscodeRange(range).contains(position);
@@ -48,6 +62,7 @@ export class LossHover implements vscode.HoverProvider {
   constructor(
     private readonly services: Services,
     private readonly cache: EvaluationCache,
+    private readonly checked?: CheckedCalls,
   ) {}
 
   async provideHover(
@@ -69,7 +84,17 @@ export class LossHover implements vscode.HoverProvider {
     if (tensor) return new vscode.Hover(tensorHover(tensor, config.decimals), word);
     // A loss call: its value and a link to the breakdown.
     const call = [...evaluation.calls].reverse().find((c) => contains(c.range, position));
-    if (!call) return undefined;
+    const checked = this.checked?.checkedCallAt(document, position);
+    if (!call) {
+      // A loss call only shape mode reached (inside a function, a forward, a loop over a DataLoader): its shapes.
+      if (!checked) return undefined;
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown(`**`);
+      md.appendText(checked.fn);
+      md.appendMarkdown(`**`);
+      appendShapes(md, checked);
+      return new vscode.Hover(md);
+    }
     const md = new vscode.MarkdownString();
     md.isTrusted = { enabledCommands: ['lossLens.showCallBreakdown'] };
     md.appendMarkdown(`**${call.fn}**`);
@@ -83,6 +108,7 @@ export class LossHover implements vscode.HoverProvider {
       md.appendMarkdown('\n\n');
       md.appendText(error ? error.message : vscode.l10n.t('Values unknown here (random or computed elsewhere); the shape flows through.'));
     }
+    appendShapes(md, checked?.fn === call.fn ? checked : undefined);
     return new vscode.Hover(md, toVscodeRange(call.range));
   }
 }

@@ -30,6 +30,11 @@ async function waitFor<T>(what: string, get: () => T | undefined, timeoutMs = 10
   }
 }
 
+/** Hover Markdown as the user reads it (appendText escapes spaces and punctuation). */
+function readable(markdown: string): string {
+  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+}
+
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
@@ -95,6 +100,50 @@ describe('Loss Lens in the editor (real extension host)', () => {
     assert.ok(await vscode.workspace.applyEdit(permute.edit));
     assert.match(editor.document.getText(), /\.permute\(0, 2, 1\)/);
     await waitFor('the error to go away', () => (errors().length === 0 ? true : undefined));
+  });
+
+  it('follows a training program into its model and DataLoader: the planted bug at PyTorch\'s line, the inferred shapes on hover, none on the twin', async () => {
+    const { root } = await setup();
+    const folder = path.join(root, 'test', 'fixtures', 'shape-programs');
+    const label = (JSON.parse(fs.readFileSync(path.join(folder, 'labels-2.x.json'), 'utf8')) as {
+      programs: Record<string, { line: number; message: string } | null>;
+    }).programs['tagger_bug.py']!;
+    const source = fs.readFileSync(path.join(folder, 'tagger_bug.py'), 'utf8');
+    const editor = await untitledPython(source);
+    const uri = editor.document.uri;
+    const errors = (d: vscode.TextDocument): vscode.Diagnostic[] =>
+      vscode.languages.getDiagnostics(d.uri).filter((x) => x.severity === vscode.DiagnosticSeverity.Error);
+    const [error] = await waitFor('the diagnostic', () => (errors(editor.document).length > 0 ? errors(editor.document) : undefined), 30_000);
+    assert.equal(error!.range.start.line, label.line - 1, error!.message);
+    // PyTorch's text with the batch size nobody wrote down as the symbol B (PyTorch ran it with B = 8).
+    const [, input, target] = /^Expected input batch_size \((\d+)\) to match target batch_size \((\d+)\)/.exec(label.message)!;
+    const perSequence = Number(input) / Number(target);
+    assert.ok(
+      error!.message.includes(`Expected input batch_size (${perSequence}*B) to match target batch_size (B)`),
+      error!.message,
+    );
+    const lossLine = label.line - 1;
+    const onCall = new vscode.Position(lossLine, editor.document.lineAt(lossLine).text.indexOf('loss_fn') + 2);
+    const hover = readable(hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, onCall)));
+    assert.ok(hover.includes(`input [${perSequence}*B, 7] float32`), hover);
+    assert.match(hover, /target \[B, 12\] int64/, hover);
+
+    const twin = await untitledPython(fs.readFileSync(path.join(folder, 'tagger_fixed.py'), 'utf8'));
+    const twinLine = twin.document.getText().split('\n').findIndex((l) => l.includes('loss_fn('));
+    const onTwin = new vscode.Position(twinLine, twin.document.lineAt(twinLine).text.indexOf('loss_fn') + 2);
+    // The hover shows the shapes once the twin's check (in the worker) has answered.
+    let twinHover = '';
+    for (let i = 0; i < 600 && !twinHover.includes('target ['); i++) {
+      if (i > 0) await sleep(50);
+      twinHover = readable(
+        hoverText(
+          await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', twin.document.uri, onTwin),
+        ),
+      );
+    }
+    assert.match(twinHover, /input \[12\*B, 7\] float32/, twinHover);
+    assert.match(twinHover, /target \[12\*B\] int64/, twinHover);
+    assert.deepEqual(errors(twin.document).map((d) => d.message), []);
   });
 
   it('clears the diagnostics when they are switched off', async () => {
