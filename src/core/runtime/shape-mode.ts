@@ -42,18 +42,25 @@ export class Symbols implements SymContext {
 }
 
 /** True when a value (or a list/tuple in it) is unknown or symbolic. */
-export function holdsOpaque(v: PyValue): boolean {
+export function holdsOpaque(v: PyValue, seen: Set<PyList | PyTuple> = new Set()): boolean {
   if (isOpaque(v)) return true;
-  if (v instanceof PyList || v instanceof PyTuple) return v.items.some(holdsOpaque);
+  // A list repeated by `*` holds the same inner list many times over: each is looked into once.
+  if (v instanceof PyList || v instanceof PyTuple) {
+    if (seen.has(v)) return false;
+    seen.add(v);
+    return v.items.some((x) => holdsOpaque(x, seen));
+  }
   return false;
 }
 
 /** True when a value (or a list/tuple in it) is unknown, not merely symbolic. */
-export function holdsUnknown(v: PyValue): PyUnknown | undefined {
+export function holdsUnknown(v: PyValue, seen: Set<PyList | PyTuple> = new Set()): PyUnknown | undefined {
   if (v instanceof PyUnknown && !v.dim) return v;
   if (v instanceof PyList || v instanceof PyTuple) {
+    if (seen.has(v)) return undefined;
+    seen.add(v);
     for (const x of v.items) {
-      const u = holdsUnknown(x);
+      const u = holdsUnknown(x, seen);
       if (u) return u;
     }
   }

@@ -244,7 +244,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** A method or torch function applied in shape mode. */
   private symbolicCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
-    const unknown = [...args, ...kwargs.values()].map(holdsUnknown).find((u) => u);
+    const unknown = [...args, ...kwargs.values()].map((v) => holdsUnknown(v)).find((u) => u);
     if (unknown) return new PyUnknown(`${name}(...) of ${unknown.reason}`);
     const sargs = args.map(toSArg);
     const skw = new Map<string, SArg>();
@@ -1095,7 +1095,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (this.shapeMode) {
       const made = this.symbolicFactoryCall(name, args);
       if (made !== undefined) return made;
-      if (args.args.some(holdsOpaque) || [...args.kwargs.values()].some(holdsOpaque))
+      if (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v)))
         return this.symbolicCall(name, args.args, args.kwargs);
     }
     this.beforeTorchCall(name, args.args, args.kwargs);
@@ -1170,7 +1170,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       return this.fromArg(attr);
     }
     return new PyBuiltin(name, (args) => {
-      if (this.shapeMode && (args.args.some(holdsOpaque) || [...args.kwargs.values()].some(holdsOpaque)))
+      if (this.shapeMode && (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v))))
         return this.symbolicCall(name, [t, ...args.args], args.kwargs);
       const kwargs = new Map<string, TArg>();
       for (const [k, v] of args.kwargs) kwargs.set(k, this.toArg(v));
@@ -1222,7 +1222,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     site: CallSite,
     module?: LossModuleSpec,
   ): PyValue {
-    if (this.shapeMode && (args.args.some(holdsOpaque) || [...args.kwargs.values()].some(holdsOpaque)))
+    if (this.shapeMode && (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v))))
       return this.symbolicLossCall(loss, style, args, site, module);
     const call = site.node ?? syntheticCall(site.range);
     const callArgs = this.snippetArgs(call, args);

@@ -71,6 +71,9 @@ export function fromData(ctx: CreateContext, data: TArg, dtype: DType | undefine
     out.data.set(converted.data);
     return out;
   }
+  // A nested list's size is known from its first elements: one over the budget is refused before it is walked (a
+  // list repeated by `*` holds 10^8 elements in a few kilobytes of references).
+  checkBudget(leadingShape(data), ctx.maxElements);
   let nested: NestedValues;
   try {
     nested = toNested(data, flavor);
@@ -90,6 +93,20 @@ export function fromData(ctx: CreateContext, data: TArg, dtype: DType | undefine
     if (code.includes('ragged')) throw valueError(message);
     throw e;
   }
+}
+
+/** The shape a nested list claims along its first elements (a ragged list is found later, when it is read). */
+function leadingShape(data: TArg): number[] {
+  const shape: number[] = [];
+  let x: TArg = data;
+  while (isSequence(x)) {
+    const items = itemsOf(x);
+    shape.push(items.length);
+    if (items.length === 0) break;
+    x = items[0]!;
+  }
+  if (x instanceof TorchTensor) shape.push(...x.shape);
+  return shape;
 }
 
 /** Reads a size argument (`zeros(2, 3)`, `zeros((2, 3))`, `zeros(torch.Size([2, 3]))`). */
