@@ -9,12 +9,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LossLensError } from '../core/diagnostics';
-import { describeEntry, readTensorArchive, type TensorArchive, type TensorEntry } from '../core/io/index';
+import { describeEntry, type TensorInfo } from '../core/io/index';
 import { proposeRoles } from '../core/io/roles';
 import { findLoss } from '../core/losses/index';
 import { SUMMARY_THRESHOLD_BYTES } from '../core/summary';
 import type { Services } from '../services';
+import type { ArchiveListing } from '../worker/snippetMessages';
 import { computeLarge, pickLoss } from './computeLarge';
 import { sizeWithinLimit } from './computeFromNpy';
 import { showProblem } from './showProblem';
@@ -23,11 +23,11 @@ import { showProblem } from './showProblem';
 export const TENSOR_FILE_EXTENSIONS = ['pt', 'pth', 'safetensors', 'npz'];
 
 interface EntryItem extends vscode.QuickPickItem {
-  readonly entry: TensorEntry;
+  readonly entry: TensorInfo;
 }
 
 /** A QuickPick row for a tensor: its key, `[64, 10] float32`, and a mark on the proposed one. */
-function itemFor(entry: TensorEntry, proposed: boolean): EntryItem {
+function itemFor(entry: TensorInfo, proposed: boolean): EntryItem {
   const name = entry.key === '' ? vscode.l10n.t('(the whole file)') : entry.key;
   return {
     label: proposed ? `$(star-full) ${name}` : name,
@@ -43,11 +43,11 @@ function itemFor(entry: TensorEntry, proposed: boolean): EntryItem {
 
 /** Asks for one tensor of the file, the proposed one first. */
 async function pickEntry(
-  archive: TensorArchive,
+  archive: ArchiveListing,
   proposed: string | undefined,
   exclude: string | undefined,
   title: string,
-): Promise<TensorEntry | undefined> {
+): Promise<TensorInfo | undefined> {
   const entries = archive.entries.filter((e) => e.key !== exclude);
   const items = entries
     .map((e) => itemFor(e, e.key === proposed))
@@ -57,7 +57,7 @@ async function pickEntry(
 }
 
 /** What the file says besides its tensors (safetensors metadata, plain values of a .pt), for the picker's title. */
-function fileNotes(archive: TensorArchive): string {
+function fileNotes(archive: ArchiveListing): string {
   const notes = { ...(archive.metadata ?? {}), ...(archive.values ?? {}) };
   const text = Object.entries(notes)
     .slice(0, 4)
@@ -85,17 +85,22 @@ export async function computeFromTensorFile(services: Services, uri?: vscode.Uri
   const size = await sizeWithinLimit(services, file);
   if (size === undefined) return;
   const name = path.basename(file.fsPath);
-  let archive: TensorArchive;
+  // The file is read and parsed in the snippet worker (a zip to inflate, a pickle to walk): never on the host.
+  const maxBytes = services.config(file).maxFileSizeMB * 1024 * 1024;
+  const key = `tensorFile:${file.toString()}`;
+  let listed;
   try {
-    archive = readTensorArchive(await vscode.workspace.fs.readFile(file), name);
+    listed = await services.snippets.run(key, { kind: 'listArchive', path: file.fsPath, maxBytes });
   } catch (e) {
-    if (e instanceof LossLensError) {
-      void showProblem(services, e.diagnostic, undefined);
-      return;
-    }
     void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
     return;
   }
+  if (!listed) return;
+  if ('error' in listed) {
+    void showProblem(services, listed.error, undefined);
+    return;
+  }
+  const archive = listed;
   if (archive.entries.length === 0) {
     void vscode.window.showErrorMessage(vscode.l10n.t('{0} holds no tensors.', name));
     return;
@@ -138,16 +143,25 @@ export async function computeFromTensorFile(services: Services, uri?: vscode.Uri
     );
     return;
   }
-  let inputs;
+  let loaded;
   try {
-    inputs = { input: input.load(), ...(target ? { target: target.load() } : {}) };
+    loaded = await services.snippets.run(key, {
+      kind: 'loadArchive',
+      path: file.fsPath,
+      maxBytes,
+      keys: target ? [input.key, target.key] : [input.key],
+    });
   } catch (e) {
-    if (e instanceof LossLensError) {
-      void showProblem(services, e.diagnostic, undefined);
-      return;
-    }
-    throw e;
+    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
+    return;
   }
+  if (!loaded) return;
+  if ('error' in loaded) {
+    void showProblem(services, loaded.error, undefined);
+    return;
+  }
+  const [inputTensor, targetTensor] = loaded.tensors;
+  const inputs = { input: inputTensor!, ...(targetTensor ? { target: targetTensor } : {}) };
   await services.views.show({
     fn: findLoss(loss)?.name ?? loss,
     inputs,

@@ -8,12 +8,28 @@ import type { Origin } from '../core/python/lexer';
 import type { NamedReadResult } from '../core/reader/index';
 import type { SnippetCheck, SnippetEvaluation, SnippetOptions } from '../core/snippet/index';
 import type { TorchVersion } from '../core/losses/types';
+import type { TensorArchive, TensorInfo } from '../core/io/index';
+import type { Tensor } from '../core/tensor';
+
+/** A tensor file as the host sees it before it asks for data. */
+export interface ArchiveListing extends Omit<TensorArchive, 'entries'> {
+  readonly entries: readonly TensorInfo[];
+}
 
 /** What the host asks for: a file check (diagnostics), a value-mode evaluation (hovers, selection), or the tensors. */
 export type SnippetRequest =
   | { readonly kind: 'check'; readonly text: string; readonly torchVersion?: TorchVersion }
   | { readonly kind: 'evaluate'; readonly text: string; readonly options: SnippetOptions }
-  | { readonly kind: 'readTensors'; readonly text: string; readonly origin?: Origin };
+  | { readonly kind: 'readTensors'; readonly text: string; readonly origin?: Origin }
+  /** A tensor file's tensors without their data (the file is read and parsed in the worker). */
+  | { readonly kind: 'listArchive'; readonly path: string; readonly maxBytes: number }
+  /** The data of some tensors of a tensor file, by key. */
+  | {
+      readonly kind: 'loadArchive';
+      readonly path: string;
+      readonly maxBytes: number;
+      readonly keys: readonly string[];
+    };
 
 /** The answer to each kind of request. */
 export interface SnippetAnswers {
@@ -21,6 +37,10 @@ export interface SnippetAnswers {
   readonly evaluate: SnippetEvaluation;
   /** The tensors, or the positioned reason there are none (the reader's refusal). */
   readonly readTensors: NamedReadResult[] | { readonly error: Diagnostic };
+  /** The file's tensors (no data), or why it cannot be read. */
+  readonly listArchive: ArchiveListing | { readonly error: Diagnostic };
+  /** The tensors asked for, in the order of the keys, or why one cannot be read. */
+  readonly loadArchive: { readonly tensors: readonly Tensor[] } | { readonly error: Diagnostic };
 }
 
 /** Host → worker: one job. */

@@ -5,11 +5,23 @@
  * The interpreter's own step and element budgets bound each job; the host gives the worker `resourceLimits`.
  */
 import { parentPort } from 'node:worker_threads';
-import { LossLensError } from '../core/diagnostics';
+import { LossLensError, type Diagnostic } from '../core/diagnostics';
+import { selectTensor } from '../core/io/index';
+import { readArchiveFromDisk } from '../files';
 import { evaluatorEntries } from '../core/entries';
 import { readTensors } from '../core/reader/index';
 import { checkSnippet, evaluateSnippet } from '../core/snippet/index';
 import type { SnippetAnswers, SnippetJob, SnippetReply, SnippetRequest } from './snippetMessages';
+
+/** A reader's refusal (a LossLensError) as an answer the host shows; anything else is a failure of the job. */
+function failing<T>(read: () => T): T | { readonly error: Diagnostic } {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof LossLensError) return { error: e.diagnostic };
+    throw e;
+  }
+}
 
 function answer(request: SnippetRequest): SnippetAnswers[SnippetRequest['kind']] {
   switch (request.kind) {
@@ -17,6 +29,25 @@ function answer(request: SnippetRequest): SnippetAnswers[SnippetRequest['kind']]
       return checkSnippet(request.text, request.torchVersion ? { torchVersion: request.torchVersion } : {});
     case 'evaluate':
       return evaluateSnippet(request.text, request.options);
+    case 'listArchive':
+      return failing(() => {
+        const archive = readArchiveFromDisk(request.path, { maxBytes: request.maxBytes });
+        return {
+          ...archive,
+          entries: archive.entries.map((e) => ({ key: e.key, shape: e.shape, dtypeName: e.dtypeName, dtype: e.dtype })),
+        };
+      });
+    case 'loadArchive':
+      return failing(() => {
+        const archive = readArchiveFromDisk(request.path, { maxBytes: request.maxBytes });
+        // A tensor may be a view on the whole file's bytes: a compact copy keeps the answer to its own size.
+        return {
+          tensors: request.keys.map((key) => {
+            const t = selectTensor(archive, key);
+            return { dtype: t.dtype, shape: t.shape, data: t.data.slice() };
+          }),
+        };
+      });
     case 'readTensors':
       try {
         return readTensors(request.text, request.origin ? { origin: request.origin } : {});

@@ -24,6 +24,14 @@ async function runAccepting(command: string, ...args: unknown[]): Promise<void> 
   await run;
 }
 
+/** The test-only probe (src/testProbe.ts): evaluator entries on the host's thread and in the snippet worker. */
+interface Probe {
+  readonly host: { archive: number };
+  readonly worker: { workerEntries: { archive: number } };
+}
+const probe = async (): Promise<Probe> =>
+  (await vscode.commands.executeCommand<Probe>('lossLens.internal.evaluatorProbe'))!;
+
 describe('Compute Loss from Tensor File (real extension host)', () => {
   it("lists run.pt, proposes batch.x and batch.y, and shows PyTorch's cross-entropy", async () => {
     const extension = await activateExtension();
@@ -34,7 +42,12 @@ describe('Compute Loss from Tensor File (real extension host)', () => {
         files: { 'run.pt': { cross_entropy: number } };
       }
     ).files['run.pt'].cross_entropy;
+    const before = await probe();
     await runAccepting('lossLens.computeFromTensorFile', vscode.Uri.file(path.join(dir, 'run.pt')));
+    const after = await probe();
+    // The zip and the pickle were parsed in the snippet worker (listed, then loaded), never on the host's thread.
+    assert.equal(after.host.archive, before.host.archive, 'the extension host parsed the archive');
+    assert.ok(after.worker.workerEntries.archive >= 2, `worker archive reads: ${after.worker.workerEntries.archive}`);
     const view = s.views.session.view();
     assert.ok(view.report, `no report shown${view.error ? `: ${view.error.message}` : ''}`);
     const report = view.report.model.report;

@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { emptyEntries, evaluatorEntries } from '../../src/core/entries';
@@ -73,7 +74,41 @@ describe('snippet worker (real thread)', function () {
     assert.deepEqual([...read[0]!.tensor.shape], [2, 2]);
     const refused = await client.run('read:b', { kind: 'readTensors', text: '[[1.0, 2.0], [3.0]]' });
     assert.ok(refused && 'error' in refused, "a ragged list is the reader's positioned refusal");
-    assert.deepEqual(client.stats().workerEntries, { evaluate: 1, check: 0, read: 2 });
+    assert.deepEqual(client.stats().workerEntries, { evaluate: 1, check: 0, read: 2, archive: 0 });
+  });
+
+  it('lists a .pt file without its data, then loads the tensors asked for, in the worker (refusing a hostile pickle)', async () => {
+    const dir = path.join(__dirname, '..', 'fixtures', 'io');
+    const expected = (
+      JSON.parse(fs.readFileSync(path.join(dir, 'torch-2.14', 'expected.json'), 'utf8')) as {
+        files: { 'run.pt': { tensors: Record<string, { shape: number[]; dtype: string }> } };
+      }
+    ).files['run.pt'].tensors;
+    const file = path.join(dir, 'torch-2.14', 'run.pt');
+    const maxBytes = 1 << 26;
+    const before = evaluatorEntries.archive;
+    const listed = await client.run('file:c', { kind: 'listArchive', path: file, maxBytes });
+    assert.ok(listed && !('error' in listed));
+    for (const e of listed.entries) {
+      assert.equal('load' in e, false);
+      assert.deepEqual([...e.shape], expected[e.key]!.shape, e.key);
+    }
+    const keys = listed.entries.filter((e) => e.dtype !== undefined).map((e) => e.key);
+    const loaded = await client.run('file:c', { kind: 'loadArchive', path: file, maxBytes, keys });
+    assert.ok(loaded && !('error' in loaded));
+    loaded.tensors.forEach((t, i) =>
+      assert.equal(
+        t.data.length,
+        expected[keys[i]!]!.shape.reduce((a, b) => a * b, 1),
+      ),
+    );
+    const hostile = await client.run('file:c', {
+      kind: 'listArchive',
+      path: path.join(dir, 'hostile', 'evil-os-system.pt'),
+      maxBytes,
+    });
+    assert.ok(hostile && 'error' in hostile, 'the hostile pickle is refused');
+    assert.equal(evaluatorEntries.archive, before, 'this thread parsed no archive');
   });
 
   it('a newer job for the same document stops the running one and still answers', async () => {

@@ -24,6 +24,9 @@ export interface TensorEntry {
 }
 
 /** A tensor file, read. */
+/** What a tensor of a file is, without its data (what a picker shows, what a worker sends back first). */
+export type TensorInfo = Omit<TensorEntry, 'load'>;
+
 export interface TensorArchive {
   readonly format: TensorFormat;
   /** The file's name, for messages. */
@@ -45,6 +48,6 @@ export function formatOfPath(path: string): TensorFormat | undefined {
 }
 
 /** `[64, 10] float32` as the QuickPick and the key listing show a tensor. */
-export function describeEntry(entry: TensorEntry): string {
+export function describeEntry(entry: TensorInfo): string {
   return `[${entry.shape.join(', ')}] ${entry.dtypeName}`;
 }

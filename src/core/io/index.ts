@@ -3,6 +3,7 @@
  * the extension: read a file's bytes into a {@link TensorArchive}, pick a tensor by key, resolve the
  * `{"pt": "run.pt", "key": "logits"}` tensors of a JSON tensor file. Pure: the caller reads the files.
  */
+import { evaluatorEntries } from '../entries';
 import { LossLensError } from '../diagnostics';
 import type { TensorFile } from '../json/tensorFile';
 import { readNpy, readNpyHeader } from '../npy';
@@ -14,7 +15,14 @@ import { readPt } from './pt';
 import { readSafetensors } from './safetensors';
 import { looksLikeZip } from './zip';
 
-export { describeEntry, formatOfPath, type TensorArchive, type TensorEntry, type TensorFormat } from './archive';
+export {
+  describeEntry,
+  formatOfPath,
+  type TensorArchive,
+  type TensorEntry,
+  type TensorFormat,
+  type TensorInfo,
+} from './archive';
 export { DEFAULT_LIMITS, type ReadLimits } from './errors';
 
 /** A .npy file as an archive of one tensor (key `''`). */
@@ -39,6 +47,7 @@ export function readTensorArchive(
   format: TensorFormat | undefined = formatOfPath(file),
   limits: ReadLimits = DEFAULT_LIMITS,
 ): TensorArchive {
+  evaluatorEntries.archive++;
   switch (format ?? sniff(bytes)) {
     case 'pt':
       return readPt(bytes, file, limits);

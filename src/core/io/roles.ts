@@ -5,7 +5,7 @@
  * `labels` settle a tie. The guess is only a proposal: the person confirms or changes it.
  */
 import { isFloating, isIntegral, numel } from '../tensor';
-import type { TensorEntry } from './archive';
+import type { TensorInfo } from './archive';
 
 /** The proposal: keys of the input and target (absent when nothing fits), and why, for the picker. */
 export interface RoleProposal {
@@ -32,9 +32,9 @@ function classIndexShape(input: readonly number[], target: readonly number[]): b
 }
 
 /** Proposes the input and the target among a file's tensors. */
-export function proposeRoles(entries: readonly TensorEntry[]): RoleProposal {
+export function proposeRoles(entries: readonly TensorInfo[]): RoleProposal {
   const usable = entries.filter((e) => e.dtype !== undefined && numel(e.shape) > 0);
-  let best: { input: TensorEntry; target: TensorEntry; score: number; reason: RoleProposal['reason'] } | undefined;
+  let best: { input: TensorInfo; target: TensorInfo; score: number; reason: RoleProposal['reason'] } | undefined;
   for (const input of usable) {
     if (!isFloating(input.dtype!) || input.shape.length === 0) continue;
     for (const target of usable) {
