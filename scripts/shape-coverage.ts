@@ -29,7 +29,8 @@ interface LossCall {
   readonly line: number;
   readonly column: number;
   readonly fn: string;
-  readonly args?: readonly CallArg[];
+  /** By the loss's argument name (`{input: …, target: …}`, as `check --json` prints it), or as a list. */
+  readonly args?: readonly CallArg[] | Readonly<Record<string, CallArg>>;
 }
 interface CheckJson {
   readonly diagnostics?: readonly { line: number; severity: string; code: string; message: string }[];
@@ -120,11 +121,13 @@ for (const file of files) {
     sawCallsField = true;
     for (const call of result.calls) {
       calls++;
-      const args = call.args ?? [];
+      const args: readonly CallArg[] = Array.isArray(call.args)
+        ? call.args
+        : Object.values((call.args ?? {}) as Record<string, CallArg>);
       if (args.length >= 2 && args.slice(0, 2).every((a) => Array.isArray(a.shape))) bothKnown++;
       for (const a of args.slice(0, 2)) {
         if (!Array.isArray(a.shape)) {
-          const reason = (a.unknown ?? 'no reason given').replace(/`[^`]*`|'[^']*'|\d+/g, '…');
+          const reason = (a.unknown ?? (a as { reason?: string }).reason ?? 'no reason given').replace(/`[^`]*`|'[^']*'|\d+/g, '…');
           reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
         }
       }
