@@ -15,9 +15,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildDerivation, renderDerivation, type DerivationLocale } from './core/derivation';
+import { buildDerivation, renderDerivation, type DerivationLocale } from './core/report/derivation';
 import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
-import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/format';
+import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/report/format';
 import { localizeText } from './core/i18n/index';
 import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
@@ -29,7 +29,7 @@ import {
   summaryToJson,
   SUMMARY_THRESHOLD_BYTES,
   SUMMARY_THRESHOLD_ELEMENTS,
-} from './core/summary';
+} from './core/report/summary';
 import { largestTensor, npyTensorFile, readTensorFileFromDisk, resolveNpyRelativeTo } from './files';
 import { writeJson } from './core/jsonWriter';
 import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync, type FileLimits } from './safeFile';

@@ -4,12 +4,12 @@
  *
  * The webview posts `ready` first; the host posts nothing before it (a webview that is not listening yet would drop
  * the message), then sends the l10n strings and the current state. Everything here is JSON-safe: `postMessage`
- * serialises as JSON, so report numbers use the `JsonNumber` encoding of src/core/report.ts.
+ * serialises as JSON, so report numbers use the `JsonNumber` encoding of src/core/report/report.ts.
  *
  * Imported by both sides: keep it free of `vscode` and of the DOM.
  */
-import type { ProgramReport } from './core/program-report';
-import type { LossReport, ReportRow, RowSort, RowSortKey } from './core/report';
+import type { ProgramReport } from './core/report/program-report';
+import type { LossReport, ReportRow, RowSort, RowSortKey } from './core/report/report';
 
 /** Which webview is talking: the editor-area breakdown panel or the side-bar inspector. */
 export type WebviewRole = 'breakdown' | 'inspector';
@@ -143,7 +143,7 @@ export const WEBVIEW_STRING_KEYS = [
   'colPositives',
   'colNegatives',
   'weightsDegenerate',
-  // The derivation's phrases (src/core/derivation.ts DERIVATION_PHRASES; the same English and Chinese).
+  // The derivation's phrases (src/core/report/derivation.ts DERIVATION_PHRASES; the same English and Chinese).
   'derivHeading',
   'derivSample',
   'derivSampleIgnored',
@@ -190,7 +190,7 @@ export const WEBVIEW_STRING_KEYS = [
   'derivNone',
   'derivTooLarge',
   'derivUnsupported',
-  // Large inputs (src/core/summary.ts): the Summary tab.
+  // Large inputs (src/core/report/summary.ts): the Summary tab.
   'largeTab',
   'largeNote',
   'worstSamples',
@@ -222,7 +222,7 @@ export const WEBVIEW_STRING_KEYS = [
   'heatmapCols',
   'heatmapColsElement',
   'answerLabel',
-  // A whole program (src/core/program-report.ts): its output, its loss calls, its hand-written losses, its draw.
+  // A whole program (src/core/report/program-report.ts): its output, its loss calls, its hand-written losses, its draw.
   'programTitle',
   'programOutput',
   'programNoOutput',

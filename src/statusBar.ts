@@ -3,7 +3,7 @@
  */
 import * as vscode from 'vscode';
 import { CommandIds } from './commands/ids';
-import { formatValue } from './core/format';
+import { formatValue } from './core/report/format';
 import type { LossResult } from './core/losses/types';
 
 /** Shows the last computed loss in the status bar. */

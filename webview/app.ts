@@ -2,7 +2,7 @@
  * The webview app: receives host messages, keeps the view state (sort, tab, selection), pages rows in from the
  * host and renders the views. Shared by the breakdown panel and the inspector (`role`).
  */
-import type { LossReport, ReportRow, RowSort, RowSortKey } from '../src/core/report';
+import type { LossReport, ReportRow, RowSort, RowSortKey } from '../src/core/report/report';
 import {
   assertNever,
   type ErrorInfo,

@@ -21,7 +21,7 @@ import { findLoss } from '../../src/core/losses/index';
 import { parseModule, tokenize } from '../../src/core/python/index';
 import { readTensor, readTensors } from '../../src/core/reader';
 import { checkSnippet, evaluateSnippet } from '../../src/core/snippet/index';
-import { argsort } from '../../src/core/summary';
+import { argsort } from '../../src/core/report/summary';
 import { tensorFrom, type Tensor } from '../../src/core/tensor';
 import { buildCorpus } from '../../test/unit/i18n/corpus';
 import { readerFuzz } from '../../test/unit/reader.fuzz-inputs';

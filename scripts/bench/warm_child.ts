@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LossOptions } from '../../src/core/losses/types';
 import { runLoss } from '../../src/core/run';
-import { buildSummaryReport, summarize, toSummaryResult } from '../../src/core/summary';
+import { buildSummaryReport, summarize, toSummaryResult } from '../../src/core/report/summary';
 import type { Tensor } from '../../src/core/tensor';
 import { readNpyFromDisk, readTensorFileFromDisk, tensorFileFromFiles } from '../../src/files';
 

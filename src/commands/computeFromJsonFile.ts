@@ -7,7 +7,7 @@ import { LossLensError } from '../core/diagnostics';
 import { member, parseJson } from '../core/json/parse';
 import { readTensorFile } from '../core/json/tensorFile';
 import { findLoss } from '../core/losses/index';
-import { SUMMARY_THRESHOLD_BYTES } from '../core/summary';
+import { SUMMARY_THRESHOLD_BYTES } from '../core/report/summary';
 import { resolveNpyRelativeToAsync } from '../files';
 import { regularFileSize, resolveNamedFile } from '../safeFile';
 import type { Services } from '../services';

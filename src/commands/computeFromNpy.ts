@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LossLensError } from '../core/diagnostics';
 import { findLoss } from '../core/losses/index';
-import { SUMMARY_THRESHOLD_BYTES } from '../core/summary';
+import { SUMMARY_THRESHOLD_BYTES } from '../core/report/summary';
 import { readNpy } from '../core/npy';
 import { readRegularFile } from '../safeFile';
 import type { Services } from '../services';

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { describeEntry, type TensorInfo } from '../core/io/index';
 import { proposeRoles } from '../core/io/roles';
 import { findLoss } from '../core/losses/index';
-import { SUMMARY_THRESHOLD_BYTES } from '../core/summary';
+import { SUMMARY_THRESHOLD_BYTES } from '../core/report/summary';
 import type { Services } from '../services';
 import type { ArchiveListing } from '../worker/snippetMessages';
 import { computeLarge, pickLoss } from './computeLarge';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { findLoss } from '../core/losses/index';
-import { buildProgramReport } from '../core/program-report';
+import { buildProgramReport } from '../core/report/program-report';
 import type { NamedReadResult } from '../core/reader/index';
 import { findLiveCall } from '../core/live/call';
 import { rowRanges, type SnippetEvaluation } from '../core/snippet/index';

@@ -4,7 +4,7 @@
  * their webviews, and this runs in mocha.
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
-import type { ProgramReport } from '../core/program-report';
+import type { ProgramReport } from '../core/report/program-report';
 import type { LossInputs, LossOptions, LossResult, OptionValue, TorchVersion } from '../core/losses/types';
 import {
   buildReport,
@@ -14,8 +14,8 @@ import {
   toPytorchSnippet,
   type ReportModel,
   type RowSort,
-} from '../core/report';
-import { buildSummaryReport, MAX_CLASS_ROWS, summarize, summarySnippet, type LossSummary } from '../core/summary';
+} from '../core/report/report';
+import { buildSummaryReport, MAX_CLASS_ROWS, summarize, summarySnippet, type LossSummary } from '../core/report/summary';
 import { isFloating, numel, tensorFrom, type DType, type Tensor } from '../core/tensor';
 import { weightsForComputation, type CountWeights } from '../core/weights';
 import type {

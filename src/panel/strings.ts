@@ -104,7 +104,7 @@ export function webviewStrings(): WebviewStrings {
     invalidNumber: t('Enter a number.'),
     editValue: t('Edit {0}', '{0}'),
     editTarget: t('Target class'),
-    // The teaching sections (src/core/report-extras.ts) and weights from counts.
+    // The teaching sections (src/core/report/report-extras.ts) and weights from counts.
     derivationTab: t('By hand'),
     derivationHint: t('The arithmetic with your numbers: every line can be recomputed with a calculator.'),
     infoTab: t('Entropy and KL'),
@@ -148,7 +148,7 @@ export function webviewStrings(): WebviewStrings {
     colPositives: t('Positives'),
     colNegatives: t('Negatives'),
     weightsDegenerate: t('Left at 1 (nothing to count): {0}', '{0}'),
-    // The derivation by hand: the same English and Chinese as src/core/derivation.ts DERIVATION_PHRASES.
+    // The derivation by hand: the same English and Chinese as src/core/report/derivation.ts DERIVATION_PHRASES.
     derivHeading: t('{0} by hand', '{0}'),
     derivSample: t('Sample {0} · target class {1}', '{0}', '{1}'),
     derivSampleIgnored: t('Sample {0} · target {1} = ignore_index', '{0}', '{1}'),

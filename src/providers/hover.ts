@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { SourceRange } from '../core/diagnostics';
-import { formatValue } from '../core/format';
+import { formatValue } from '../core/report/format';
 import { describeCallArguments } from '../core/runtime/shape-mode';
 import type { CheckedCall, SnippetTensor } from '../core/snippet/index';
 import { flatten, tensorStats } from '../core/stats';

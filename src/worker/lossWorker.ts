@@ -12,7 +12,7 @@ import type { Tensor } from '../core/tensor';
 import { resolveTensorSources } from '../core/io/index';
 import { runLoss } from '../core/run';
 import { readTensorFileFrom } from '../core/stream/reader';
-import { summarize, summaryTransferables, toSummaryResult } from '../core/summary';
+import { summarize, summaryTransferables, toSummaryResult } from '../core/report/summary';
 import { npyTensorFile, readTensorFileFromDisk, tensorFileFromFiles } from '../files';
 import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync, resolveNamedFile, type FileLimits } from '../safeFile';
 import type { WorkerJob, WorkerMessage, WorkerSource } from './messages';

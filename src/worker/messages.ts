@@ -5,7 +5,7 @@
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
 import type { LossInputs, LossOptions, LossResult, TorchVersion } from '../core/losses/types';
-import type { LossSummary } from '../core/summary';
+import type { LossSummary } from '../core/report/summary';
 
 /** Where the tensors come from. */
 export type WorkerSource =

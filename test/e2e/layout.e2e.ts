@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import type { Frame } from 'playwright-core';
 import { launchBrowser } from '../../scripts/vscode-test/browser';
-import { buildAnswer, renderAnswer } from '../../src/core/answer';
+import { buildAnswer, renderAnswer } from '../../src/core/report/answer';
 import { findLoss } from '../../src/core/losses/index';
 import { tensorFrom } from '../../src/core/tensor';
 import { fitEditorWebview, LAYOUT_CHECK, layoutProblems, widthOf } from './layout-check';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { decodeNumber } from '../../src/core/report';
+import { decodeNumber } from '../../src/core/report/report';
 import { runTensorFile } from '../../src/core/run';
 import { readTensorFileFast } from '../../src/core/stream/reader';
 import type { Services } from '../../src/services';

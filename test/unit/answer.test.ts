@@ -6,11 +6,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ANSWER_PHRASES, buildAnswer, MEANING_WARNINGS, renderAnswer } from '../../src/core/answer';
-import { formatValue } from '../../src/core/format';
+import { ANSWER_PHRASES, buildAnswer, MEANING_WARNINGS, renderAnswer } from '../../src/core/report/answer';
+import { formatValue } from '../../src/core/report/format';
 import { findLoss } from '../../src/core/losses/index';
 import type { LossInputs, LossResult } from '../../src/core/losses/types';
-import { buildReport } from '../../src/core/report';
+import { buildReport } from '../../src/core/report/report';
 import { tensorFrom } from '../../src/core/tensor';
 import { assertClose, decodeOptions, decodeTensor, loadFixtures } from './fixtures';
 

@@ -12,7 +12,7 @@ import {
   derivationPhrase,
   renderDerivation,
   type Derivation,
-} from '../../src/core/derivation';
+} from '../../src/core/report/derivation';
 import { findLoss } from '../../src/core/losses/index';
 import type { LossInputs, LossOptions, LossResult } from '../../src/core/losses/types';
 import { tensorFrom, type Tensor } from '../../src/core/tensor';

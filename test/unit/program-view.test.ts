@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatValue } from '../../src/core/format';
+import { formatValue } from '../../src/core/report/format';
 import { localizeDiagnostic } from '../../src/core/i18n/index';
 import { LOSSES } from '../../src/core/losses/index';
 import {
@@ -17,7 +17,7 @@ import {
   MAX_OUTPUT_LINES,
   programOutput,
   type ProgramReport,
-} from '../../src/core/program-report';
+} from '../../src/core/report/program-report';
 import { runLoss } from '../../src/core/run';
 import { evaluateSnippet, type SnippetEvaluation } from '../../src/core/snippet/index';
 import type { ComputeRequest, ProgramRequest } from '../../src/panel/session';

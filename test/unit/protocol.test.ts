@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../src/core/diagnostics';
 import type { LossInputs, LossOptions, LossResult } from '../../src/core/losses/types';
-import { buildReport, type LossReport, type ReportRow } from '../../src/core/report';
+import { buildReport, type LossReport, type ReportRow } from '../../src/core/report/report';
 import { float64, tensorFrom } from '../../src/core/tensor';
 import { buildWebviewHtml, contentSecurityPolicy, createNonce } from '../../src/panel/html';
 import { applyWhatIf, LensSession, type ComputeRequest, type LossCatalogEntry } from '../../src/panel/session';

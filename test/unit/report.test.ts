@@ -13,7 +13,7 @@ import {
   toPytorchSnippet,
   type JsonNumber,
   type ReportRow,
-} from '../../src/core/report';
+} from '../../src/core/report/report';
 import { float64, tensorFrom, type Tensor } from '../../src/core/tensor';
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { findLoss, LOSSES } from '../../src/core/losses/index';
-import { summarize } from '../../src/core/summary';
+import { summarize } from '../../src/core/report/summary';
 import { tensorFrom } from '../../src/core/tensor';
 import { LensSession, type ComputeFn, type ComputeRequest } from '../../src/panel/session';
 

@@ -1,5 +1,5 @@
 /**
- * Summary mode (`{ detail: 'summary' }`) and the summary model (src/core/summary.ts): on random inputs every value a
+ * Summary mode (`{ detail: 'summary' }`) and the summary model (src/core/report/summary.ts): on random inputs every value a
  * summary reports equals full mode's (rtol 1e-6), on torch's large-ish fixtures (scripts/fixtures/gen_large.py) the
  * value and per-sample losses match PyTorch, and the report's rows, computed on demand, match the full breakdown.
  */
@@ -7,12 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { buildReport, decodeNumber } from '../../src/core/report';
+import { buildReport, decodeNumber } from '../../src/core/report/report';
 import { findLoss } from '../../src/core/losses/index';
 import type { LossInputs, LossOptions, LossResult } from '../../src/core/losses/types';
 import { runTensorFile } from '../../src/core/run';
 import { readTensorFileFast } from '../../src/core/stream/reader';
-import { argsort, buildSummaryReport, formatSummary, summarize, summaryToJson } from '../../src/core/summary';
+import { argsort, buildSummaryReport, formatSummary, summarize, summaryToJson } from '../../src/core/report/summary';
 import { tensorFrom, type Tensor } from '../../src/core/tensor';
 import { assertClose } from './fixtures';
 

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { findLoss, LOSSES } from '../../src/core/losses/index';
 import type { LossInputs, LossOptions } from '../../src/core/losses/types';
-import { buildReport, type LossReport } from '../../src/core/report';
+import { buildReport, type LossReport } from '../../src/core/report/report';
 import { runLoss } from '../../src/core/run';
 import { tensorFrom, type Tensor } from '../../src/core/tensor';
 import { applyWhatIf, LensSession, type ComputeRequest } from '../../src/panel/session';

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { findLoss } from '../../src/core/losses/index';
 import type { LossInputs, LossOptions } from '../../src/core/losses/types';
-import { buildReport, decodeNumber } from '../../src/core/report';
+import { buildReport, decodeNumber } from '../../src/core/report/report';
 import { tensorFrom } from '../../src/core/tensor';
 import { headerWidth, tableColumns } from '../../webview/views/columns';
 import { createTranslator } from '../../webview/views/l10n';

@@ -2,7 +2,7 @@
  * The gradient heat map: a canvas (cheap for thousands of cells) with a diverging blue–red scale from the theme's
  * chart colours, a text readout for the cell under the pointer or keyboard cursor, and arrow-key navigation.
  */
-import { decodeNumber, formatNumber } from '../../src/core/report';
+import { decodeNumber, formatNumber } from '../../src/core/report/report';
 import { formatTemplate } from '../../src/protocol';
 import type { HeatmapProps } from './types';
 

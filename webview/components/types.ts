@@ -4,7 +4,7 @@
  *
  * DOM-free: the views that use these types run in mocha too.
  */
-import type { ReportHeatmap } from '../../src/core/report';
+import type { ReportHeatmap } from '../../src/core/report/report';
 import type { VNode } from '../vnode';
 
 /** A push button. */

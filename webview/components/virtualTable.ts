@@ -3,7 +3,7 @@
  * host in pages, so 100 000 samples scroll as smoothly as 10. Sorting is done by the host (it owns the data); the
  * header asks for it. Keyboard: ↑/↓/PageUp/PageDown/Home/End move the selection, Enter reveals the sample.
  */
-import type { ReportRow, RowSort, RowSortKey } from '../../src/core/report';
+import type { ReportRow, RowSort, RowSortKey } from '../../src/core/report/report';
 import type { TableColumn } from '../views/columns';
 
 /** Where the table gets rows: by position in the current sort order. */

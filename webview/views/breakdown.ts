@@ -2,7 +2,7 @@
  * The breakdown sections below the table: classes (weights and contribution), the label-smoothing split, the
  * gradient heat maps, BCE terms and pos_weight, KL-divergence per class and any extra terms. Pure.
  */
-import type { LossReport, ReportClassTotal } from '../../src/core/report';
+import type { LossReport, ReportClassTotal } from '../../src/core/report/report';
 import { component, h, type VNode } from '../vnode';
 import { fraction, num, percent } from './format';
 import type { Translate } from './l10n';

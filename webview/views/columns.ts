@@ -2,7 +2,7 @@
  * The per-sample table's columns for a report: which to show, their titles, widths, sort keys and how each cell
  * reads as text. Pure, so the virtual table stays generic and this stays testable.
  */
-import type { LossReport, ReportRow, RowSortKey } from '../../src/core/report';
+import type { LossReport, ReportRow, RowSortKey } from '../../src/core/report/report';
 import { classLabel, fraction, num, percent, positionText } from './format';
 import type { Translate } from './l10n';
 

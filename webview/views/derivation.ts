@@ -1,10 +1,10 @@
 /**
  * The derivation by hand: the arithmetic of a small computation written out with the actual numbers (built by the
- * host, src/core/derivation.ts). The mathematics is shown as it is; the headings and glosses are phrases the host
+ * host, src/core/report/derivation.ts). The mathematics is shown as it is; the headings and glosses are phrases the host
  * localizes (their keys are the derivation's phrase keys). Pure.
  */
-import type { DerivationText } from '../../src/core/derivation';
-import type { LossReport } from '../../src/core/report';
+import type { DerivationText } from '../../src/core/report/derivation';
+import type { LossReport } from '../../src/core/report/report';
 import { h, type VNode } from '../vnode';
 import type { Translate } from './l10n';
 

@@ -1,7 +1,7 @@
 /**
  * Number and label formatting shared by the views (pure).
  */
-import { decodeNumber, formatNumber, type JsonNumber, type LossReport } from '../../src/core/report';
+import { decodeNumber, formatNumber, type JsonNumber, type LossReport } from '../../src/core/report/report';
 
 /** A number as PyTorch prints it (4 decimals, `nan`, `inf`); `—` when absent. */
 export function num(v: JsonNumber | undefined, decimals = 4): string {

@@ -2,7 +2,7 @@
  * The information view of cross-entropy against probability targets: per sample H(p), KL(p‖q), H(p, q) and
  * H(p) + KL(p‖q), with the identity CE = H + KL checked. Pure.
  */
-import { decodeNumber, type JsonNumber, type LossReport } from '../../src/core/report';
+import { decodeNumber, type JsonNumber, type LossReport } from '../../src/core/report/report';
 import { component, h, type VNode } from '../vnode';
 import { num } from './format';
 import type { Translate } from './l10n';

@@ -1,7 +1,7 @@
 /**
  * Strings in the webview come from the host (`l10n` message); this only looks them up and fills placeholders.
  */
-import type { AnswerLocale } from '../../src/core/answer';
+import type { AnswerLocale } from '../../src/core/report/answer';
 import { formatTemplate, type WebviewStringKey, type WebviewStrings } from '../../src/protocol';
 
 /** Looks a string up and fills `{0}`, `{1}`… */

@@ -1,10 +1,10 @@
 /**
- * The Summary tab of a large input (a report with a `large` section, src/core/summary.ts): the worst samples, a
+ * The Summary tab of a large input (a report with a `large` section, src/core/report/summary.ts): the worst samples, a
  * histogram of the per-sample losses, the confusion matrix of predicted vs target class and the classes with the
  * largest total loss. Pure: builds {@link VNode}s; every text (class names included) reaches the DOM as text.
  */
-import type { LossReport } from '../../src/core/report';
-import { decodeNumber, formatNumber } from '../../src/core/report';
+import type { LossReport } from '../../src/core/report/report';
+import { decodeNumber, formatNumber } from '../../src/core/report/report';
 import { h, type VNode } from '../vnode';
 import type { ViewActions } from './actions';
 import { bar } from './breakdown';

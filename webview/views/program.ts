@@ -3,7 +3,7 @@
  * (a picker: choosing one shows its breakdown below) and its hand-written losses beside the built-in each resembles.
  * Pure: builds {@link VNode}s. Everything from the user's program (output, names, labels) becomes text nodes.
  */
-import type { ProgramCallEntry, ProgramCustomLoss } from '../../src/core/program-report';
+import type { ProgramCallEntry, ProgramCustomLoss } from '../../src/core/report/program-report';
 import type { ProgramView } from '../../src/protocol';
 import { component, h, type Child, type VNode } from '../vnode';
 import { num } from './format';

@@ -2,8 +2,8 @@
  * One sample in detail: its softmax card (./softmax.ts), the logits (editable), the
  * target (editable), the gradient, the label-smoothing parts and per-element terms. Pure.
  */
-import type { JsonNumber, LossReport, ReportRow } from '../../src/core/report';
-import { decodeNumber } from '../../src/core/report';
+import type { JsonNumber, LossReport, ReportRow } from '../../src/core/report/report';
+import { decodeNumber } from '../../src/core/report/report';
 import { component, h, type VNode } from '../vnode';
 import type { ViewActions } from './actions';
 import { softmaxCard } from './softmax';

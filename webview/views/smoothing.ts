@@ -3,7 +3,7 @@
  * `nn.CrossEntropyLoss(label_smoothing=ε)` computes, and the clamp convention (1 − ε on the target, ε/(C − 1)
  * elsewhere) that hand-written losses use; plus the loss parts of SCE and focal loss per sample. Pure.
  */
-import type { LossReport } from '../../src/core/report';
+import type { LossReport } from '../../src/core/report/report';
 import { component, h, type VNode } from '../vnode';
 import { num } from './format';
 import type { Translate } from './l10n';

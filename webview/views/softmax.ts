@@ -3,8 +3,8 @@
  * target marked, p(target) and −log p, its weight or "ignored", and a small plot of its loss as the target logit moves
  * (the current point marked), so "what would make this 0" is visible. Many classes: the top ones and "others". Pure.
  */
-import type { LossReport, ReportRow } from '../../src/core/report';
-import { decodeNumber } from '../../src/core/report';
+import type { LossReport, ReportRow } from '../../src/core/report/report';
+import { decodeNumber } from '../../src/core/report/report';
 import { component, h, type VNode } from '../vnode';
 import { bar } from './breakdown';
 import { classLabel, fraction, num } from './format';

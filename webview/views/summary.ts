@@ -2,8 +2,8 @@
  * The top of the page: value, formula, the reduction spelled out, badges and buttons; plus the error box, warnings
  * and the inputs/options overview. Pure: builds {@link VNode}s.
  */
-import { answerPhrase, renderAnswer, type AnswerLocale } from '../../src/core/answer';
-import type { LossReport } from '../../src/core/report';
+import { answerPhrase, renderAnswer, type AnswerLocale } from '../../src/core/report/answer';
+import type { LossReport } from '../../src/core/report/report';
 import type { ErrorInfo, WebviewRole } from '../../src/protocol';
 import { component, h, type VNode } from '../vnode';
 import type { ViewActions } from './actions';

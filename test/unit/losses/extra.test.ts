@@ -10,7 +10,7 @@ import { localizeDiagnostic } from '../../../src/core/i18n/index';
 import { EXTRA_PYTHON } from '../../../src/core/losses/extra/python';
 import { findLoss, LOSSES } from '../../../src/core/losses/index';
 import type { LossInputs, LossOptions } from '../../../src/core/losses/types';
-import { toPytorchSnippet } from '../../../src/core/report';
+import { toPytorchSnippet } from '../../../src/core/report/report';
 import { runTensorFile } from '../../../src/core/run';
 import { readTensorFile } from '../../../src/core/json/tensorFile';
 import { tensorFrom, type Tensor } from '../../../src/core/tensor';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli';
-import { formatValue } from '../../../src/core/format';
+import { formatValue } from '../../../src/core/report/format';
 
 const root = path.join(__dirname, '..', '..', '..');
 const examples = (name: string): string => path.join(root, 'examples', name);

@@ -16,9 +16,9 @@
  * value); computed ones with at least 5 significant digits, and probabilities with as many as it takes for the next
  * line (−ln p, 1 − p) to come out right when recomputed from what is shown.
  */
-import { broadcastSource } from './losses/binary_cross_entropy';
-import type { LossInputs, LossResult } from './losses/types';
-import { numel, type DType, type Tensor } from './tensor';
+import { broadcastSource } from '../losses/binary_cross_entropy';
+import type { LossInputs, LossResult } from '../losses/types';
+import { numel, type DType, type Tensor } from '../tensor';
 
 /** The languages a derivation is written in. */
 export type DerivationLocale = 'en' | 'zh-cn';

@@ -4,11 +4,11 @@
  * draw of an unseeded program. JSON-safe (it crosses to the webview as is); every text that comes from the user's
  * program is carried as data, for the views to show as text.
  */
-import { localizeText, type Locale } from './i18n/index';
+import { localizeText, type Locale } from '../i18n/index';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
 import { gradientHeatmap, type ReportHeatmap } from './report';
-import type { CustomLossCall } from './runtime/custom-loss';
-import type { SnippetCall, SnippetEvaluation } from './snippet/index';
+import type { CustomLossCall } from '../runtime/custom-loss';
+import type { SnippetCall, SnippetEvaluation } from '../snippet/index';
 
 /** At most this many lines of the program's output go to the view (the whole text goes to the log). */
 export const MAX_OUTPUT_LINES = 400;

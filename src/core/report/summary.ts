@@ -14,9 +14,9 @@
  *
  * Pure TypeScript, no `vscode`: runs in the worker, the CLI, the extension host and mocha alike.
  */
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
-import type { LossInputs, LossOptions, LossResult, ReductionBreakdown } from './losses/types';
+import type { LossInputs, LossOptions, LossResult, ReductionBreakdown } from '../losses/types';
 import {
   baseRow,
   lossFormula,
@@ -35,7 +35,7 @@ import {
   type RowSort,
   type RowSortKey,
 } from './report';
-import { allocate, numel, type DType, type Tensor } from './tensor';
+import { allocate, numel, type DType, type Tensor } from '../tensor';
 
 /** Files above this many bytes are read with the streaming reader and computed in summary mode. */
 export const SUMMARY_THRESHOLD_BYTES = 5 * 1024 * 1024;

@@ -12,9 +12,9 @@
  * the number (a weighted mean) come as banner phrases; the warnings that do so are picked by code
  * ({@link MEANING_WARNINGS}). Pure TypeScript, no `vscode`.
  */
-import type { LossInputs, LossResult } from './losses/types';
+import type { LossInputs, LossResult } from '../losses/types';
 import { formatValue } from './format';
-import type { Tensor } from './tensor';
+import type { Tensor } from '../tensor';
 
 /** The languages an answer is worded in. */
 export type AnswerLocale = 'en' | 'zh-cn';

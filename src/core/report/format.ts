@@ -1,11 +1,11 @@
 /**
  * Text and JSON renderings of results for the command line (and anything else that wants plain text).
  */
-import type { Diagnostic } from './diagnostics';
-import { localizeDiagnostic, localizeReduction, type Locale } from './i18n/index';
-import { broadcastSource } from './losses/binary_cross_entropy';
-import type { LossInputs, LossResult } from './losses/types';
-import { numel, toNested, type Nested, type Tensor } from './tensor';
+import type { Diagnostic } from '../diagnostics';
+import { localizeDiagnostic, localizeReduction, type Locale } from '../i18n/index';
+import { broadcastSource } from '../losses/binary_cross_entropy';
+import type { LossInputs, LossResult } from '../losses/types';
+import { numel, toNested, type Nested, type Tensor } from '../tensor';
 
 /** A JSON-safe number: NaN and ±Infinity become the strings "nan", "inf", "-inf" (JSON has no such numbers). */
 export type JsonNumber = number | 'nan' | 'inf' | '-inf';

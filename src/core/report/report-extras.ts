@@ -2,15 +2,15 @@
  * The breakdown report's teaching sections, built from a result and the tensors it ran on: the derivation by hand,
  * the information view (CE = H + KL for probability targets), both label-smoothing conventions side by side, and the
  * per-sample parts of symmetric cross-entropy and focal loss. JSON-safe like the rest of the report (see
- * src/core/report.ts, which attaches these as optional fields of `LossReport`).
+ * src/core/report/report.ts, which attaches these as optional fields of `LossReport`).
  */
-import { LossLensError } from './diagnostics';
+import { LossLensError } from '../diagnostics';
 import { buildDerivation, DERIVATION_LOSSES, type Derivation } from './derivation';
 import { jsonNumber, type JsonNumber } from './format';
-import { identityResidual } from './info';
-import { compareLabelSmoothing } from './losses/extra/index';
-import type { LossInputs, LossResult } from './losses/types';
-import { numel, tensorFrom, type Tensor } from './tensor';
+import { identityResidual } from '../info';
+import { compareLabelSmoothing } from '../losses/extra/index';
+import type { LossInputs, LossResult } from '../losses/types';
+import { numel, tensorFrom, type Tensor } from '../tensor';
 
 /** At most this many per-sample rows travel in each teaching section (the means cover every sample). */
 export const MAX_TEACHING_ROWS = 200;

@@ -7,12 +7,12 @@
  * ±Infinity into `null`; a loss of `inf` must stay `inf` on screen.
  */
 import { buildAnswer, type Answer } from './answer';
-import type { Diagnostic, Severity, SourceRange } from './diagnostics';
+import type { Diagnostic, Severity, SourceRange } from '../diagnostics';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
-import { EXTRA_PYTHON } from './losses/extra/python';
-import type { LossInputs, LossOptions, LossResult, OptionValue } from './losses/types';
+import { EXTRA_PYTHON } from '../losses/extra/python';
+import type { LossInputs, LossOptions, LossResult, OptionValue } from '../losses/types';
 import { buildTeachingSections, type TeachingSections } from './report-extras';
-import { isFloating, numel, tensorFrom, type DType, type Tensor } from './tensor';
+import { isFloating, numel, tensorFrom, type DType, type Tensor } from '../tensor';
 
 export type { JsonNumber } from './format';
 import type { ReportLarge } from './summary';
@@ -277,11 +277,11 @@ export interface LossReport {
   readonly terms: readonly ReportTerm[];
   readonly warnings: readonly ReportWarning[];
   /**
-   * Present for large inputs computed in summary mode (src/core/summary.ts): top-k worst samples, the per-sample loss
+   * Present for large inputs computed in summary mode (src/core/report/summary.ts): top-k worst samples, the per-sample loss
    * histogram, the confusion matrix and class aggregates. Rows are then computed page by page.
    */
   readonly large?: ReportLarge;
-  /** The arithmetic written out with the actual numbers, for small inputs (src/core/derivation.ts). */
+  /** The arithmetic written out with the actual numbers, for small inputs (src/core/report/derivation.ts). */
   readonly derivation?: TeachingSections['derivation'];
   /** Cross-entropy against probability targets: H(p), KL(p‖q), H(p, q) per sample and CE = H + KL checked. */
   readonly info?: TeachingSections['info'];
