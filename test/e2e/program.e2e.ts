@@ -147,6 +147,8 @@ describe('a whole program in the breakdown (end to end)', function () {
     await workbench.page.locator('.quick-input-widget .quick-input-list').waitFor();
     await workbench.page.keyboard.press('Enter');
     const breakdown = await workbench.webviewByRole('breakdown');
+    // The panel still shows the previous program (one call) until this one arrives: wait for its second call.
+    await breakdown.locator('.ll-call').nth(1).waitFor({ timeout: 20_000 });
     await breakdown.locator('.ll-call-selected [data-call="0"]').waitFor({ timeout: 20_000 });
     assert.equal(await breakdown.locator('.ll-call').count(), 2);
     assert.equal(await textOf(breakdown, '.ll-fn'), calls[0]!.fn);
