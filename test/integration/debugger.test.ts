@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { statsExpression } from '../../src/core/live/probe';
 import type { Services } from '../../src/services';
-import { activateExtension, openWorkspaceFile, workspaceFolder } from './helpers';
+import { activateExtension, openWorkspaceFile, readableMarkdown, workspaceFolder } from './helpers';
 
 const DEBUG_TYPE = 'loss-lens-test-debugpy';
 /** Debian's interpreter, where python3-torch and python3-debugpy install (the first python3 on PATH may lack them). */
@@ -56,12 +56,7 @@ async function waitFor<T>(
 
 function hoverText(hovers: vscode.Hover[]): string[] {
   return hovers.map((h) =>
-    // Markdown escapes (`\[12, 5\]`, `&nbsp;`) removed: the text a person reads.
-    h.contents
-      .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
-      .join('\n')
-      .replace(/&nbsp;/g, ' ')
-      .replace(/\\(.)/g, '$1'),
+    readableMarkdown(h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n')),
   );
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../../src/services';
-import { activateExtension } from './helpers';
+import { activateExtension, readableMarkdown } from './helpers';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -28,11 +28,6 @@ async function waitFor<T>(what: string, get: () => T | undefined, timeoutMs = 10
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
-}
-
-/** Hover Markdown as the user reads it (appendText escapes spaces and punctuation). */
-function readable(markdown: string): string {
-  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
@@ -124,7 +119,7 @@ describe('Loss Lens in the editor (real extension host)', () => {
     );
     const lossLine = label.line - 1;
     const onCall = new vscode.Position(lossLine, editor.document.lineAt(lossLine).text.indexOf('loss_fn') + 2);
-    const hover = readable(hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, onCall)));
+    const hover = readableMarkdown(hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, onCall)));
     assert.ok(hover.includes(`input [${perSequence}*B, 7] float32`), hover);
     assert.match(hover, /target \[B, 12\] int64/, hover);
 
@@ -135,7 +130,7 @@ describe('Loss Lens in the editor (real extension host)', () => {
     let twinHover = '';
     for (let i = 0; i < 600 && !twinHover.includes('target ['); i++) {
       if (i > 0) await sleep(50);
-      twinHover = readable(
+      twinHover = readableMarkdown(
         hoverText(
           await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', twin.document.uri, onTwin),
         ),

@@ -40,3 +40,8 @@ export function selectText(editor: vscode.TextEditor, text: string): vscode.Sele
   editor.selection = selection;
   return selection;
 }
+
+/** Hover Markdown as a person reads it: `appendText`'s escapes (`\[12, 5\]`, `&nbsp;`) removed. */
+export function readableMarkdown(markdown: string): string {
+  return markdown.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+}
