@@ -28,6 +28,7 @@ import {
   PythonRandom,
   RandomArgumentError,
   TorchGenerator,
+  ShapeOnlyGenerator,
   bernoulliScalar,
   bernoulliTensor,
   exponential,
@@ -252,8 +253,27 @@ export class RandomBridge {
 
   /** Parameters of a layer, drawn in PyTorch's order from the default generator. */
   draw<T>(fn: (gen: TorchGenerator) => T): T {
+    if (this.shapeOnlyGenerator) return this.guard(() => fn(this.shapeOnlyGenerator!));
     if (!this.seeded.torch) this.unseeded.torch = true;
     return this.guard(() => fn(this.torchDefault));
+  }
+
+  private shapeOnlyGenerator: ShapeOnlyGenerator | undefined;
+  private shapeOnlyCache: ShapeOnlyGenerator | undefined;
+
+  /**
+   * Runs `fn` with draws that only size their results (zero-filled, nothing drawn): shape mode's layer parameters,
+   * whose values a shape check never reads.
+   */
+  withoutDraws<T>(fn: () => T): T {
+    const before = this.shapeOnlyGenerator;
+    this.shapeOnlyCache ??= new ShapeOnlyGenerator(0, this.torchDefault.version);
+    this.shapeOnlyGenerator = this.shapeOnlyCache;
+    try {
+      return fn();
+    } finally {
+      this.shapeOnlyGenerator = before;
+    }
   }
 
   /** The `np.random` module. */

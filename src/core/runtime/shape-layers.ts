@@ -7,7 +7,17 @@
 import { layerForward, isKnownLayer, isLayerError, type LayerConfig, type LayerOutput } from '../torch/symbolic/layers';
 import { SymTensor } from '../torch/symbolic/tensor';
 import { pyError } from './errors';
-import { PyInstance, PyList, PyTuple, type CallArguments, type NativeClass, type PyValue } from './values';
+import { holdsOpaque, holdsUnknown } from './shape-mode';
+import {
+  PyInstance,
+  PyList,
+  PyTuple,
+  PyUnknown,
+  isTensorValue,
+  type CallArguments,
+  type NativeClass,
+  type PyValue,
+} from './values';
 
 /** PyTorch's positional parameters of each layer's constructor, in order. */
 const CONSTRUCTOR_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
@@ -101,38 +111,72 @@ function toValue(out: LayerOutput): PyValue {
 export function withShapeRules(
   name: string,
   layer: NativeClass,
-  options: { readonly torchVersion: '2.x' | '1.13' },
+  options: {
+    readonly torchVersion: '2.x' | '1.13';
+    /** Runs the layer's constructor without drawing its parameters (their values are never read in shape mode). */
+    readonly withoutDraws: <T>(fn: () => T) => T;
+  },
 ): NativeClass {
   // Attention's messages depend on which arguments are the same tensor; it keeps its own path.
   if (!isKnownLayer(name) || name === 'MultiheadAttention' || name.startsWith('Transformer')) return layer;
   const configs = new WeakMap<PyInstance, LayerConfig>();
+  // Layers whose parameters are symbolic (shapes without values): every call answers from the rules.
+  const symbolic = new WeakSet<PyInstance>();
+  // Layers built from an argument the program cannot know, with why.
+  const unknownBuilt = new WeakMap<PyInstance, string>();
   return {
     init: (self, a, site) => {
       const config = configOf(name, a);
-      if (config) configs.set(self, config);
-      layer.init?.(self, a, site);
+      if (!config) {
+        // A size the program cannot know (a value joined from two branches, a third-party result): the layer's
+        // parameters would have no shape, so its output is unknown rather than computed with a made-up size.
+        const opaque = [...a.args, ...a.kwargs.values()].find((v) => holdsOpaque(v));
+        if (opaque !== undefined) {
+          unknownBuilt.set(self, holdsUnknown(opaque)?.reason ?? 'a size Loss Lens cannot know');
+          return;
+        }
+        layer.init?.(self, a, site);
+        return;
+      }
+      configs.set(self, config);
+      options.withoutDraws(() => layer.init?.(self, a, site));
+      // The parameters become shapes: a shape check never reads a weight, and drawing them is most of its cost.
+      const params = self.native?.params as Map<string, PyValue> | undefined;
+      if (params && params.size > 0) {
+        for (const [k, v] of params) if (isTensorValue(v)) params.set(k, new SymTensor(v.dtype, v.shape, 'torch'));
+        symbolic.add(self);
+      }
     },
     call: (self, a, site) => {
+      const why = unknownBuilt.get(self);
+      if (why !== undefined) return new PyUnknown(`the output of nn.${name} built from ${why}`);
       const config = configs.get(self);
-      const inputs = a.args.map((v) => (v instanceof SymTensor ? { shape: v.shape, dtype: v.dtype } : undefined));
-      if (
-        !config ||
-        !a.args.some((v) => v instanceof SymTensor) ||
-        inputs.some((i) => i === undefined) ||
-        a.kwargs.size
-      )
-        return layer.call ? layer.call(self, a, site) : null;
-      const result = layerForward(
-        name,
-        config,
-        inputs.map((i) => i!),
-        {},
-        {
-          torchVersion: options.torchVersion,
-          training: self.native?.training !== false,
-        },
+      const ruled = symbolic.has(self);
+      const inputs = a.args.map((v) =>
+        v instanceof SymTensor || (ruled && isTensorValue(v)) ? { shape: v.shape, dtype: v.dtype } : undefined,
       );
-      if (result === undefined) return layer.call ? layer.call(self, a, site) : null;
+      const answerable =
+        config !== undefined &&
+        (ruled || a.args.some((v) => v instanceof SymTensor)) &&
+        inputs.every((i) => i !== undefined) &&
+        a.kwargs.size === 0;
+      const result = answerable
+        ? layerForward(
+            name,
+            config,
+            inputs.map((i) => i!),
+            {},
+            {
+              torchVersion: options.torchVersion,
+              training: self.native?.training !== false,
+            },
+          )
+        : undefined;
+      if (result === undefined) {
+        // Symbolic parameters cannot be computed with: the output is unknown, and says why.
+        if (ruled) return new PyUnknown(`the output of nn.${name}`);
+        return layer.call ? layer.call(self, a, site) : null;
+      }
       if (isLayerError(result)) throw pyError(result.error, result.message);
       return toValue(result.output);
     },

@@ -203,6 +203,8 @@ const RANDOM_FACTORIES = new Set([
   'randn_like',
   'randint_like',
 ]);
+/** Float draws that shape mode makes symbolic (see {@link TorchBridge.resolve}). */
+const SHAPE_ONLY_DRAWS = new Set(['randn', 'rand', 'rand_like', 'randn_like']);
 const FACTORIES = new Set(['zeros', 'ones', 'empty', 'full', 'randn', 'rand', 'randint']);
 
 /** The bridge: the runtime host over PyTorch's and NumPy's namespaces. */
@@ -811,11 +813,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return items[this.interp.listIndex(items.length, index, 'index')]!;
       }
       if (obj.native?.subset) return subsetItem(this, obj, index);
-      const dataset = obj.native?.tensors as TorchTensor[] | undefined;
+      const dataset = obj.native?.tensors as (TorchTensor | SymTensor)[] | undefined;
       if (dataset)
         return new PyTuple(
           dataset.map((t) =>
-            this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index)))),
+            t instanceof SymTensor
+              ? new SymTensor(t.dtype, t.shape.slice(1), t.flavor)
+              : this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index)))),
           ),
         );
     }
@@ -984,6 +988,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const last = canonical.slice(canonical.lastIndexOf('.') + 1);
     if (canonical === `torch.${last}`) {
       const random = this.random.torchFunction(last);
+      if (random !== undefined && this.shapeMode && SHAPE_ONLY_DRAWS.has(last) && random instanceof PyBuiltin) {
+        // A shape check never reads these numbers, and drawing them is most of its cost; integer draws stay real
+        // (class indices out of range are an error the check reports).
+        return new PyBuiltin(last, (a, site) => this.symbolicFactoryCall(last, a) ?? random.call(a, site));
+      }
       if (random !== undefined) return random;
     }
     const autograd = this.autograd.torchFunction(canonical);
@@ -1334,7 +1343,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         const built = makeLayer(this, name);
         // Shape mode answers a layer called on a symbolic tensor from PyTorch's layer rules.
         const layer =
-          built && this.shapeMode ? withShapeRules(name, built, { torchVersion: this.lossHost.torchVersion }) : built;
+          built && this.shapeMode
+            ? withShapeRules(name, built, {
+                torchVersion: this.lossHost.torchVersion,
+                withoutDraws: (fn) => this.random.withoutDraws(fn),
+              })
+            : built;
         if (layer) cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.${name}`, layer);
       }
     }
@@ -1364,7 +1378,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const sampled = samplerAttribute(this, inst, name);
       if (sampled !== undefined) return sampled;
       if (inst.native?.tensors && name === '__len__')
-        return new PyBuiltin('__len__', () => BigInt((inst.native!.tensors as TorchTensor[])[0]!.shape[0] ?? 0));
+        return new PyBuiltin('__len__', () => {
+          const n = (inst.native!.tensors as (TorchTensor | SymTensor)[])[0]?.shape[0] ?? 0;
+          return isKnown(n) ? BigInt(n) : new PyUnknown('the length of a dataset of symbolic size', n);
+        });
       return undefined;
     }
     switch (name) {
@@ -1484,9 +1501,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     'torch.utils.data.dataset.TensorDataset',
     {
       init: (self, args) => {
-        const tensors = args.args.filter((a): a is TorchTensor => isTensorValue(a));
+        // Shape mode: a symbolic tensor (a random draw) is a column too; sizes are compared where both are known.
+        const tensors = args.args.filter((a): a is TorchTensor | SymTensor => isTensorValue(a) || a instanceof SymTensor);
         const n = tensors[0]?.shape[0];
-        if (tensors.some((t) => t.shape[0] !== n)) throw pyError('AssertionError', 'Size mismatch between tensors');
+        if (tensors.some((t) => t.shape[0] !== n && isKnown(t.shape[0]!) && n !== undefined && isKnown(n)))
+          throw pyError('AssertionError', 'Size mismatch between tensors');
         self.native = { tensors };
       },
     },

@@ -48,6 +48,7 @@ export { RandomArgumentError, formatCDouble, type PythonExceptionType } from './
 export {
   DEFAULT_TORCH_SEED,
   TorchGenerator,
+  ShapeOnlyGenerator,
   normalizeTorchSeed,
   type TorchGeneratorState,
   type TorchVersion,

@@ -31,6 +31,13 @@ export class TorchGenerator {
 
   /** The PyTorch release whose formulas the distributions follow. */
   readonly version: TorchVersion;
+  /**
+   * True for a generator whose draws are never read (a shape check): the bulk distributions return zero-filled arrays
+   * of the right size without drawing (see {@link ShapeOnlyGenerator}).
+   */
+  get shapeOnly(): boolean {
+    return false;
+  }
 
   constructor(seed: bigint | number = DEFAULT_TORCH_SEED, version: TorchVersion = '2.x') {
     this.version = version;
@@ -131,4 +138,14 @@ export function normalizeTorchSeed(seed: bigint | number, version: TorchVersion 
     throw new RandomArgumentError('ValueError', 'Overflow when unpacking long long');
   }
   return s & MASK_64;
+}
+
+/**
+ * A generator for shape checks: the bulk fills (`uniform`, `normal`) give zero-filled arrays of the right length
+ * without drawing, so a layer's parameters have their shapes at no cost. Its values are never shown or computed with.
+ */
+export class ShapeOnlyGenerator extends TorchGenerator {
+  override get shapeOnly(): boolean {
+    return true;
+  }
 }

@@ -54,6 +54,7 @@ export function uniform(
     );
   }
   const out = allocateFloat(dtype, numel);
+  if (gen.shapeOnly) return out;
   if (dtype === 'float32') {
     const f = Math.fround;
     const lo = f(from);
