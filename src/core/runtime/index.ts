@@ -97,6 +97,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
   } catch (e) {
     diagnostics.push(stopDiagnostic(e, bridge, program.range));
   }
+  diagnostics.push(...bridge.checkNotes);
   for (const w of bridge.warnings) {
     diagnostics.push({
       ...w.range,

@@ -613,6 +613,9 @@ export class Interpreter {
   private lookupGlobal(name: string, _range: SourceRange): PyValue {
     const v = this.globals.vars.get(name) ?? this.host.builtins.get(name) ?? this.host.assumedImport?.(name);
     if (v !== undefined) return v;
+    // A checked file or selection often uses names defined elsewhere (a notebook's earlier cell, the part of the
+    // file not selected): shape mode goes on with an unknown value rather than stopping at the NameError.
+    if (this.shapeMode) return new PyUnknown(`'${name}', which is not defined in the checked code`);
     throw pyError('NameError', `name '${name}' is not defined`);
   }
 

@@ -18,9 +18,10 @@ import {
   type CallArgs,
   type LossEntry,
   type SnippetCall,
+  withCodeLevelDiagnostics,
 } from '../snippet/loss-calls';
 import { SourceText } from '../snippet/source';
-import { known, NONE, UNKNOWN, type Arg, type LossModuleSpec, type Value } from '../snippet/values';
+import { known, NONE, UNKNOWN, type Arg, type LossModuleSpec, type Producer, type Value } from '../snippet/values';
 import { isFloating, type DType } from '../tensor';
 import * as torchApi from '../torch/api';
 import type { IndexArg, TArg } from '../torch/args';
@@ -98,6 +99,7 @@ import {
   isTensorValue,
   typeName,
   type CallArguments,
+  type NativeClass,
   type CallSite,
   type PyValue,
 } from './values';
@@ -203,6 +205,40 @@ const RANDOM_FACTORIES = new Set([
   'randn_like',
   'randint_like',
 ]);
+/**
+ * The functions whose output the loss calls' code-level warnings look at (softmax before cross-entropy, sigmoid
+ * before BCEWithLogits, unbounded scores into BCE), by canonical path.
+ */
+const PRODUCER_FUNCTIONS: Readonly<Record<string, Producer['op']>> = {
+  'torch.softmax': 'softmax',
+  'torch.nn.functional.softmax': 'softmax',
+  'torch.log_softmax': 'log_softmax',
+  'torch.nn.functional.log_softmax': 'log_softmax',
+  'torch.sigmoid': 'sigmoid',
+  'torch.nn.functional.sigmoid': 'sigmoid',
+  'torch.randn': 'unbounded',
+  'torch.randn_like': 'unbounded',
+  'torch.normal': 'unbounded',
+  'torch.rand': 'unit',
+  'torch.rand_like': 'unit',
+};
+/** The same for tensor methods and nn layers. */
+const PRODUCER_METHODS: Readonly<Record<string, Producer['op']>> = {
+  softmax: 'softmax',
+  log_softmax: 'log_softmax',
+  sigmoid: 'sigmoid',
+};
+const PRODUCER_LAYERS: Readonly<Record<string, Producer['op']>> = {
+  Softmax: 'softmax',
+  LogSoftmax: 'log_softmax',
+  Sigmoid: 'sigmoid',
+  Linear: 'unbounded',
+  Embedding: 'unbounded',
+};
+
+/** The functions that build a tensor from nested Python data. */
+const TENSOR_FROM_DATA = new Set(['tensor', 'as_tensor', 'array', 'asarray']);
+
 /** Float draws that shape mode makes symbolic (see {@link TorchBridge.resolve}). */
 const SHAPE_ONLY_DRAWS = new Set(['randn', 'rand', 'rand_like', 'randn_like']);
 const FACTORIES = new Set(['zeros', 'ones', 'empty', 'full', 'randn', 'rand', 'randint']);
@@ -245,6 +281,34 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   /** A method or torch function applied in shape mode. */
+  /** What produced a tensor, where it matters to a loss call's code-level warnings (see {@link PRODUCER_FUNCTIONS}). */
+  private readonly producers = new WeakMap<object, Producer>();
+
+  /** Wraps a callable so that its tensor result remembers the call that produced it. */
+  private producing(op: Producer['op'] | undefined, fn: PyValue | undefined, self?: boolean): PyValue | undefined {
+    if (op === undefined || !(fn instanceof PyBuiltin)) return fn;
+    return new PyBuiltin(fn.name, (a, site) => {
+      const r = fn.call(a, site);
+      this.noteProducer(op, r, site, self);
+      return r;
+    });
+  }
+
+  /** Records `r` as produced by the call at `site` (`self`: a method, whose operand is the object before the dot). */
+  noteProducer(op: Producer['op'], r: PyValue, site: CallSite, self = false): void {
+    const call = site.node;
+    if (!call || !(r instanceof SymTensor || isTensorValue(r))) return;
+    const func = call.func;
+    const operand = self && func.kind === 'Attribute' ? func.value : call.args[0];
+    this.producers.set(r, {
+      op,
+      range: call.range,
+      name: this.source.slice(func.range),
+      nameRange: func.kind === 'Attribute' ? func.attrRange : func.range,
+      ...(operand && operand.kind !== 'Starred' ? { argRange: operand.range } : {}),
+    });
+  }
+
   private symbolicCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
     const unknown = [...args, ...kwargs.values()].map((v) => holdsUnknown(v)).find((u) => u);
     if (unknown) return new PyUnknown(`${name}(...) of ${unknown.reason}`);
@@ -354,6 +418,19 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         );
       }
     }
+    // What produced the input (softmax before cross-entropy, …) and the mechanical fixes, as on known shapes.
+    diagnostics = withCodeLevelDiagnostics(
+      this.lossHost,
+      {
+        loss,
+        style,
+        call,
+        args: this.snippetArgs(call, args),
+        ...(module ? { module } : {}),
+        nameRange: lossNameRange(call, module),
+      },
+      diagnostics,
+    );
     const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
     this.calls.push({
       range: call.range,
@@ -948,9 +1025,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (obj instanceof SymTensor) {
       const attr = symbolicAttribute(obj, name);
       if (attr !== undefined) return fromSArg(attr);
-      return new PyBuiltin(name, (a) => this.symbolicCall(name, [obj, ...a.args], a.kwargs));
+      return this.producing(
+        PRODUCER_METHODS[name],
+        new PyBuiltin(name, (a) => this.symbolicCall(name, [obj, ...a.args], a.kwargs)),
+        true,
+      );
     }
-    if (isTensorValue(obj)) return this.tensorAttribute(obj, name);
+    if (isTensorValue(obj)) return this.producing(PRODUCER_METHODS[name], this.tensorAttribute(obj, name), true);
     if (obj instanceof PyInstance) return this.instanceAttribute(obj, name);
     if (obj instanceof PyDType) {
       if (name === 'is_floating_point') return obj.dtype.startsWith('float') || obj.dtype === 'bfloat16';
@@ -977,7 +1058,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       throw new NotModelledStop(`${ns.path}.${name}`, range, kind === 'unsafe' ? 'unsafe' : 'unsupported');
     }
     const path = `${ns.path}.${name}`;
-    const value = this.resolve(path);
+    const value = this.producing(PRODUCER_FUNCTIONS[path], this.resolve(path));
     if (value !== undefined) ns.attrs.set(name, value);
     return value;
   }
@@ -1108,6 +1189,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return this.symbolicCall(name, args.args, args.kwargs);
     }
     this.beforeTorchCall(name, args.args, args.kwargs);
+    if (this.shapeMode && TENSOR_FROM_DATA.has(name)) {
+      const over = this.overBudgetData(path, args);
+      if (over) return over;
+    }
     const kwargs = new Map<string, TArg>();
     let requiresGrad = false;
     for (const [k, v] of args.kwargs) {
@@ -1138,6 +1223,49 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     }
     return this.fromArg(r);
   }
+
+  /**
+   * Shape mode's `torch.tensor(data)` of a nested list over the element budget: a warning at the line and a tensor
+   * of the shape the list claims along its first elements (reading every value would stall the check).
+   */
+  private overBudgetData(path: string, args: CallArguments): SymTensor | undefined {
+    const shape: number[] = [];
+    let x: PyValue | undefined = args.args[0] ?? args.kwargs.get('data');
+    while (x instanceof PyList || x instanceof PyTuple) {
+      shape.push(x.items.length);
+      if (x.items.length === 0) break;
+      x = x.items[0];
+    }
+    const elements = shape.reduce((a, b) => a * b, 1);
+    if (shape.length === 0 || elements <= this.ctx.maxElements) return undefined;
+    const written = args.kwargs.get('dtype');
+    const dtype: DType =
+      written instanceof PyDType
+        ? written.dtype
+        : typeof x === 'bigint'
+          ? 'int64'
+          : typeof x === 'boolean'
+            ? 'bool'
+            : path.startsWith('numpy.')
+              ? 'float64'
+              : 'float32';
+    const range = this.here();
+    const name = path.replace(/^torch\./, 'torch.').replace(/^numpy\./, 'np.');
+    this.checkNotes.push({
+      ...range,
+      severity: 'warning',
+      code: 'budget/elements',
+      message: `${name}(...) builds ${elements} elements, over Loss Lens's budget of ${this.ctx.maxElements} for reading values.`,
+      explanation:
+        'Loss Lens checks this tensor by its shape only: reading that many values one by one would stall the editor.',
+      hint: 'Nothing to fix for PyTorch; to see values, try the code on a smaller tensor.',
+      data: { fn: name, budget: this.ctx.maxElements },
+    });
+    return new SymTensor(dtype, shape, path.startsWith('numpy.') ? 'numpy' : 'torch');
+  }
+
+  /** Shape mode's notes about what it checked by shape only (a literal over the budget), for the file check. */
+  readonly checkNotes: import('../diagnostics').Diagnostic[] = [];
 
   /** PyTorch's warnings for a call, and the cost bound of the few ops whose work is far above their output's size. */
   private beforeTorchCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): void {
@@ -1241,7 +1369,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       call,
       args: callArgs,
       ...(module ? { module } : {}),
-      nameRange: call.func.range,
+      nameRange: lossNameRange(call, module),
     });
     const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
     this.calls.push({ ...record, ...(loops.length > 0 ? { loops } : {}) });
@@ -1307,8 +1435,20 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       case 'string':
         return { kind: 'str', value: v };
     }
+    const producer = typeof v === 'object' && v !== null ? this.producers.get(v) : undefined;
     if (isTensorValue(v))
-      return known({ dtype: v.dtype, shape: [...v.shape], data: v.data }, v.flavor === 'numpy' ? { numpy: true } : {});
+      return known(
+        { dtype: v.dtype, shape: [...v.shape], data: v.data },
+        { ...(v.flavor === 'numpy' ? { numpy: true } : {}), ...(producer ? { producer } : {}) },
+      );
+    if (v instanceof SymTensor)
+      return {
+        kind: 'tensor',
+        shape: v.shape.map((d) => (isKnown(d) ? d : null)),
+        dtype: v.dtype,
+        ...(v.flavor === 'numpy' ? { numpy: true } : {}),
+        ...(producer ? { producer } : {}),
+      };
     if (v instanceof PyList || v instanceof PyTuple)
       return { kind: 'seq', items: v.items.map((x) => this.snippetValue(x)), tuple: v instanceof PyTuple };
     return UNKNOWN;
@@ -1349,7 +1489,19 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
                 withoutDraws: (fn) => this.random.withoutDraws(fn),
               })
             : built;
-        if (layer) cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.${name}`, layer);
+        const op = PRODUCER_LAYERS[name];
+        const noted: NativeClass | undefined =
+          layer && op && layer.call
+            ? {
+                ...layer,
+                call: (self, a, site) => {
+                  const r = layer.call!(self, a, site);
+                  this.noteProducer(op, r, site);
+                  return r;
+                },
+              }
+            : layer;
+        if (noted) cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.${name}`, noted);
       }
     }
     if (cls) this.nnClasses.set(name, cls);
@@ -2021,6 +2173,12 @@ function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): im
 }
 
 export { PyException };
+
+/** Where the loss's name is written: the functional's name, or the class in the module's constructor (for renames). */
+function lossNameRange(call: ast.Call, module: LossModuleSpec | undefined): SourceRange {
+  const func = module?.ctor?.func ?? call.func;
+  return func.kind === 'Attribute' ? func.attrRange : func.range;
+}
 
 function fromDim(d: Dim): SArg {
   return isKnown(d) ? BigInt(d) : d;

@@ -6,6 +6,7 @@ import type { TorchVersion } from '../losses/types';
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import { evaluatorEntries } from '../entries';
 import type { Call, Name } from '../python/ast';
+import { parseModule } from '../python/parser';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
 import { runProgram, type CustomLossCall, type ProgramRun } from '../runtime/index';
@@ -67,8 +68,6 @@ export interface CheckedCall {
 
 /** Values up to this many elements are computed in value mode. */
 const VALUE_MODE_ELEMENTS = 1_000_000;
-/** Shape mode keeps values only for literal-sized tensors (index bounds, BCE's [0, 1] check). */
-const SHAPE_MODE_ELEMENTS = 4096;
 
 function byPosition(a: SourceRange, b: SourceRange): number {
   return a.line - b.line || a.column - b.column;
@@ -181,31 +180,17 @@ function evaluateStatements(text: string, options: SnippetOptions): SnippetEvalu
  */
 export function checkSnippet(text: string, options: Omit<SnippetOptions, 'loss'> = {}): SnippetCheck {
   evaluatorEntries.check++;
-  const source = new SourceText(text, options.origin);
-  const interpreter = new Interpreter(source, 'shape', { maxElements: SHAPE_MODE_ELEMENTS }, options.torchVersion);
-  try {
-    interpreter.run();
-  } catch (e) {
-    interpreter.diagnostics.push(internalError(e, options.origin));
-  }
-  const own = interpreter.diagnostics.map((d) =>
-    d.code.startsWith('python/') ? { ...d, severity: 'info' as const } : d,
-  );
-  // The engine's notes (what a weighted mean divides by...) belong to a computed value, not to a file check.
-  const fromCalls = interpreter.calls.flatMap((c) => c.diagnostics).filter((d) => d.severity !== 'info');
   // The whole program in shape mode: calls inside classes, forwards, DataLoader loops and functions, with symbolic
-  // batch sizes. Its errors join the statement checker's where that one found none on the line.
+  // batch sizes; each loss call's errors, warnings and fixes as the engine gives them on known shapes.
   const shape = shapeModeCheck(text, options);
-  const errorLines = new Set([...own, ...fromCalls].filter((d) => d.severity === 'error').map((d) => d.line));
-  const added = shape.errors.filter((d) => !errorLines.has(d.line));
-  return { diagnostics: sorted([...own, ...fromCalls, ...added]), calls: shape.calls };
+  return { diagnostics: sorted(shape.diagnostics), calls: shape.calls };
 }
 
 /** The shape-mode run of a file: the errors of its loss calls and tensor ops, and every loss call it reached. */
 function shapeModeCheck(
   text: string,
   options: Omit<SnippetOptions, 'loss'>,
-): { errors: Diagnostic[]; calls: CheckedCall[] } {
+): { diagnostics: Diagnostic[]; calls: CheckedCall[] } {
   let run: ProgramRun;
   try {
     run = runProgram(text, {
@@ -213,21 +198,30 @@ function shapeModeCheck(
       origin: options.origin,
       ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
     });
-  } catch {
-    return { errors: [], calls: [] };
+  } catch (e) {
+    return { diagnostics: [internalError(e, options.origin)], calls: [] };
   }
   const seen = new Set<string>();
   const calls: CheckedCall[] = [];
-  const errors: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const c of run.calls) {
     const key = `${c.range.line}:${c.range.column}`;
     if (seen.has(key)) continue;
     seen.add(key);
     calls.push({ line: c.range.line, column: c.range.column, fn: c.fn, args: c.args ?? [] });
-    errors.push(...c.diagnostics.filter((d) => d.severity === 'error'));
+    // The engine's notes (what a weighted mean divides by...) belong to a computed value, not to a file check.
+    diagnostics.push(...c.diagnostics.filter((d) => d.severity !== 'info'));
+  }
+  // The run's own warnings (PyTorch's UserWarnings, a literal checked by shape only); syntax errors stay notes, as the
+  // editor's Python support reports them already.
+  // A file that does not parse: the statement parser's account, which names Python's own error (TabError, …).
+  const own = run.parsed ? run.diagnostics : parseModule(text, { origin: options.origin }).diagnostics;
+  for (const d of own.length > 0 ? own : run.diagnostics) {
+    if (d.code.startsWith('python/')) diagnostics.push({ ...d, severity: 'info' });
+    else if (d.severity !== 'info') diagnostics.push(d);
   }
   for (const e of run.shapeErrors ?? []) {
-    errors.push({
+    diagnostics.push({
       ...e.range,
       severity: 'error',
       code: 'shape/op-error',
@@ -237,7 +231,7 @@ function shapeModeCheck(
       data: { line: e.range.line },
     });
   }
-  return { errors, calls };
+  return { diagnostics, calls };
 }
 
 /** `--loss NAME` on a snippet without loss calls: the loss of its first two tensors. */

@@ -191,20 +191,13 @@ export interface LossCallSpec {
   readonly args: CallArgs;
 }
 
-/**
- * Evaluates a loss call: maps the arguments, adds the code-level warnings, then computes (all values known) or checks
- * (shapes known) with the engine. Returns the call's record and the value the call evaluates to.
- */
-export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: SnippetCall; value: Value } {
+/** A call's arguments by the loss's parameter names, with the argument-binding problems and the fix-building site. */
+function lossSite(
+  host: LossHost,
+  spec: LossCallSpec,
+): { inputs: Map<string, Arg>; options: Map<string, Arg>; problems: Diagnostic[]; complete: boolean; site: LossSite } {
   const { loss, call, args } = spec;
   const range = call.range;
-  const record = (diagnostics: Diagnostic[], result?: LossResult, computed?: SnippetCall['computed']): SnippetCall => ({
-    range,
-    fn: loss.fn,
-    ...(result ? { result } : {}),
-    ...(result && computed ? { computed } : {}),
-    diagnostics,
-  });
   const inputs = new Map<string, Arg>();
   const options = new Map<string, Arg>();
   const problems: Diagnostic[] = [];
@@ -252,6 +245,46 @@ export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: 
     options,
     source: host.source,
   };
+  return { inputs, options, problems, complete, site };
+}
+
+/**
+ * A call checked over symbolic shapes (shape mode): its engine diagnostics with their mechanical fixes, and the
+ * code-level warnings about what produced its input (softmax before cross-entropy, …), as {@link evaluateLossCall}
+ * gives them on known shapes.
+ */
+export function withCodeLevelDiagnostics(
+  host: LossHost,
+  spec: LossCallSpec,
+  engine: readonly Diagnostic[],
+): Diagnostic[] {
+  const { problems, site } = lossSite(host, spec);
+  if (problems.length > 0) return problems;
+  const codeWarnings = producerWarnings(site);
+  const codes = new Set(codeWarnings.map((d) => d.code));
+  const rest = engine.filter((d) => !codes.has(d.code)).map((d) => withFixes(d, site));
+  return [
+    ...rest.filter((d) => d.severity === 'error'),
+    ...codeWarnings,
+    ...rest.filter((d) => d.severity !== 'error'),
+  ];
+}
+
+/**
+ * Evaluates a loss call: maps the arguments, adds the code-level warnings, then computes (all values known) or checks
+ * (shapes known) with the engine. Returns the call's record and the value the call evaluates to.
+ */
+export function evaluateLossCall(host: LossHost, spec: LossCallSpec): { record: SnippetCall; value: Value } {
+  const { loss, call } = spec;
+  const range = call.range;
+  const record = (diagnostics: Diagnostic[], result?: LossResult, computed?: SnippetCall['computed']): SnippetCall => ({
+    range,
+    fn: loss.fn,
+    ...(result ? { result } : {}),
+    ...(result && computed ? { computed } : {}),
+    diagnostics,
+  });
+  const { inputs, options, problems, complete, site } = lossSite(host, spec);
   if (problems.length > 0) return { record: record(problems), value: UNKNOWN };
 
   const codeWarnings = producerWarnings(site);
