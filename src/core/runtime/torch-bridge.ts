@@ -282,7 +282,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** A method or torch function applied in shape mode. */
   /** What produced a tensor, where it matters to a loss call's code-level warnings (see {@link PRODUCER_FUNCTIONS}). */
-  private readonly producers = new WeakMap<object, Producer>();
+  private readonly producers = new WeakMap<object, { op: Producer['op']; call: ast.Call; self: boolean }>();
 
   /** Wraps a callable so that its tensor result remembers the call that produced it. */
   private producing(op: Producer['op'] | undefined, fn: PyValue | undefined, self?: boolean): PyValue | undefined {
@@ -296,17 +296,27 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** Records `r` as produced by the call at `site` (`self`: a method, whose operand is the object before the dot). */
   noteProducer(op: Producer['op'], r: PyValue, site: CallSite, self = false): void {
-    const call = site.node;
-    if (!call || !(r instanceof SymTensor || isTensorValue(r))) return;
-    const func = call.func;
-    const operand = self && func.kind === 'Attribute' ? func.value : call.args[0];
-    this.producers.set(r, {
-      op,
-      range: call.range,
+    if (site.node && (r instanceof SymTensor || isTensorValue(r))) this.producers.set(r, { op, call: site.node, self });
+  }
+
+  /** The producer of a tensor as the loss calls' warnings take it (built only when a loss call asks). */
+  private producerOf(v: object): Producer | undefined {
+    const p = this.producers.get(v);
+    if (!p) return undefined;
+    const func = p.call.func;
+    const operand = p.self && func.kind === 'Attribute' ? func.value : p.call.args[0];
+    return {
+      op: p.op,
+      range: p.call.range,
       name: this.source.slice(func.range),
       nameRange: func.kind === 'Attribute' ? func.attrRange : func.range,
       ...(operand && operand.kind !== 'Starred' ? { argRange: operand.range } : {}),
-    });
+    };
+  }
+
+  /** True when a tensor's producer is known (a loss call's code-level warnings may apply). */
+  hasProducer(v: PyValue | undefined): boolean {
+    return typeof v === 'object' && v !== null && this.producers.has(v);
   }
 
   private symbolicCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
@@ -419,18 +429,19 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       }
     }
     // What produced the input (softmax before cross-entropy, …) and the mechanical fixes, as on known shapes.
-    diagnostics = withCodeLevelDiagnostics(
-      this.lossHost,
-      {
-        loss,
-        style,
-        call,
-        args: this.snippetArgs(call, args),
-        ...(module ? { module } : {}),
-        nameRange: lossNameRange(call, module),
-      },
-      diagnostics,
-    );
+    if (diagnostics.length > 0 || this.hasProducer(given.get(loss.inputs[0] ?? 'input')))
+      diagnostics = withCodeLevelDiagnostics(
+        this.lossHost,
+        {
+          loss,
+          style,
+          call,
+          args: this.snippetArgs(call, args),
+          ...(module ? { module } : {}),
+          nameRange: lossNameRange(call, module),
+        },
+        diagnostics,
+      );
     const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
     this.calls.push({
       range: call.range,
@@ -1307,7 +1318,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       return this.fromArg(attr);
     }
     return new PyBuiltin(name, (args) => {
-      if (this.shapeMode && (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v))))
+      if (
+        this.shapeMode &&
+        (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v)))
+      )
         return this.symbolicCall(name, [t, ...args.args], args.kwargs);
       const kwargs = new Map<string, TArg>();
       for (const [k, v] of args.kwargs) kwargs.set(k, this.toArg(v));
@@ -1359,7 +1373,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     site: CallSite,
     module?: LossModuleSpec,
   ): PyValue {
-    if (this.shapeMode && (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v))))
+    if (
+      this.shapeMode &&
+      (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v)))
+    )
       return this.symbolicLossCall(loss, style, args, site, module);
     const call = site.node ?? syntheticCall(site.range);
     const callArgs = this.snippetArgs(call, args);
@@ -1435,7 +1452,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       case 'string':
         return { kind: 'str', value: v };
     }
-    const producer = typeof v === 'object' && v !== null ? this.producers.get(v) : undefined;
+    const producer = typeof v === 'object' && v !== null ? this.producerOf(v) : undefined;
     if (isTensorValue(v))
       return known(
         { dtype: v.dtype, shape: [...v.shape], data: v.data },
@@ -1654,7 +1671,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     {
       init: (self, args) => {
         // Shape mode: a symbolic tensor (a random draw) is a column too; sizes are compared where both are known.
-        const tensors = args.args.filter((a): a is TorchTensor | SymTensor => isTensorValue(a) || a instanceof SymTensor);
+        const tensors = args.args.filter(
+          (a): a is TorchTensor | SymTensor => isTensorValue(a) || a instanceof SymTensor,
+        );
         const n = tensors[0]?.shape[0];
         if (tensors.some((t) => t.shape[0] !== n && isKnown(t.shape[0]!) && n !== undefined && isKnown(n)))
           throw pyError('AssertionError', 'Size mismatch between tensors');
