@@ -90,12 +90,18 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
   });
   const diagnostics: Diagnostic[] = [];
   let completed = false;
+  // Python's exceptions are the interpreter's control flow (a checked file raises one per mistake) and are never
+  // shown with a JavaScript stack: V8 need not capture one for each.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     bridge.interp.runModule(program.body);
     if (options.mode === 'shape') runUncalledFunctions(bridge);
     completed = true;
   } catch (e) {
     diagnostics.push(stopDiagnostic(e, bridge, program.range));
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   diagnostics.push(...bridge.checkNotes);
   for (const w of bridge.warnings) {
