@@ -2154,6 +2154,17 @@ function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): im
           throw new NotModelledStop(`nn.${name}(${k}=...)`, bridge.interp.current, 'unsupported');
         }
       }
+      // A float where PyTorch takes an int size: PyTorch raises a TypeError whose text differs between releases and
+      // argument positions; Loss Lens stops there rather than build a layer of a fractional size.
+      for (const [k, v] of options) {
+        const items = v instanceof PyTuple || v instanceof PyList ? v.items : [v];
+        if (k !== 'eps' && k !== 'momentum' && items.some((x) => typeof x === 'number'))
+          throw new NotModelledStop(
+            `nn.${name}(${k}=${bridge.repr(v)}), a float where PyTorch takes an int size (PyTorch raises a TypeError)`,
+            bridge.interp.current,
+            'unsupported',
+          );
+      }
       const params = new Map<string, PyValue>();
       for (const p of spec.init(bridge, options)) {
         const t = bridge.makeTensor(p.data, p.shape, p.dtype);
