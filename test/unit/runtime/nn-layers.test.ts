@@ -84,3 +84,16 @@ describe('nn layers over Loss Lens limits', () => {
     assert.equal(stop.line, 4);
   });
 });
+
+describe('a layer given a float size', () => {
+  it('stops at the line with a note instead of building a layer of a fractional size', () => {
+    const run = runProgram(
+      ['import torch.nn as nn', 'hidden = 64 / 2', 'head = nn.Linear(hidden, 3)', 'print(head)', ''].join('\n'),
+    );
+    const stop = run.diagnostics.find((d) => d.code === 'runtime/not-modelled');
+    assert.ok(stop, run.diagnostics.map((d) => d.message).join('\n'));
+    assert.equal(stop.line, 3);
+    assert.match(stop.message, /nn\.Linear\(in_features=32\.0\), a float where PyTorch takes an int size/);
+    assert.equal(run.stdout, '');
+  });
+});
