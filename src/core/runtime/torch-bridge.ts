@@ -40,7 +40,7 @@ import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { functionalDropout, makeNnLayer } from './nn-layers';
-import { withShapeRules } from './shape-layers';
+import { transformerStack, withShapeRules } from './shape-layers';
 import { nnInitFunction } from './nn-init';
 import {
   dataClass,
@@ -226,15 +226,20 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   /** Shape mode: PyTorch errors of tensor ops on symbolic shapes (raised for every value of the symbols). */
   readonly shapeErrors: { range: SourceRange; message: string; pyType: string }[] = [];
 
+  /** Shape mode: records PyTorch's error at the statement running (once per line and message). */
+  recordShapeError(pyType: string, message: string): void {
+    const range = this.here();
+    if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === message))
+      this.shapeErrors.push({ range, message, pyType });
+  }
+
   /** Runs a symbolic op, recording PyTorch's error (it holds for every size) before raising it in the program. */
   symbolic(what: string, fn: () => SArg): PyValue {
     try {
       return fromSArg(fn());
     } catch (e) {
       if (e instanceof TorchError) {
-        const range = this.here();
-        if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === e.message))
-          this.shapeErrors.push({ range, message: e.message, pyType: e.pyType });
+        this.recordShapeError(e.pyType, e.message);
         throw pyError(e.pyType, e.message);
       }
       if (e instanceof NotModelled) return new PyUnknown(e.what || what);
@@ -1332,14 +1337,29 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         });
       } else {
         const built = makeLayer(this, name);
-        // Shape mode answers a layer called on a symbolic tensor from PyTorch's layer rules.
-        const layer =
-          built && this.shapeMode ? withShapeRules(name, built, { torchVersion: this.lossHost.torchVersion }) : built;
+        // Shape mode answers a layer called on tensors from PyTorch's layer rules (also layers value mode lacks).
+        const layer = this.shapeMode ? this.shapeLayer(name, built) : built;
         if (layer) cls = new PyClass(name, [this.classes.module], new Map(), `torch.nn.modules.${name}`, layer);
       }
     }
     if (cls) this.nnClasses.set(name, cls);
     return cls;
+  }
+
+  /** Shape mode's version of a torch.nn layer class (see {@link withShapeRules}). */
+  private shapeLayer(
+    name: string,
+    built: import('./values').NativeClass | undefined,
+  ): import('./values').NativeClass | undefined {
+    if (name === 'TransformerEncoder' || name === 'TransformerDecoder')
+      return transformerStack(name, {
+        call: (layer, args) =>
+          this.interp.callValue(layer, { args, kwargs: new Map() }, { node: undefined, range: this.here() }),
+      });
+    return withShapeRules(name, built, {
+      torchVersion: this.lossHost.torchVersion,
+      onError: (pyType, message) => this.recordShapeError(pyType, message),
+    });
   }
 
   /** Calling an nn.Module instance: `forward` of a program-written subclass, or the layer's own computation. */
