@@ -247,6 +247,34 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     }
   }
 
+  /**
+   * Shape mode: runs an op on concrete tensors; when PyTorch raises, the op runs again on their shapes and dtypes
+   * alone, and the error is reported (as a symbolic op's is) only if it raises there too: an error that depends on
+   * the numbers (a drawn index out of range) could be another draw's luck, one of shapes is not.
+   */
+  private confirmedOnShapes<T>(name: string, args: CallArguments, run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      if (!this.shapeMode || !(e instanceof PyException)) throw e;
+      const shapeOnly = (v: PyValue): PyValue =>
+        isTensorValue(v)
+          ? new SymTensor(v.dtype, v.shape, v.flavor)
+          : v instanceof PyList
+            ? new PyList(v.items.map(shapeOnly))
+            : v instanceof PyTuple
+              ? new PyTuple(v.items.map(shapeOnly))
+              : v;
+      const kwargs = new Map([...args.kwargs].map(([k, v]) => [k, shapeOnly(v)] as const));
+      try {
+        this.symbolicCall(name, args.args.map(shapeOnly), kwargs);
+      } catch {
+        // symbolic() recorded PyTorch's error when the shapes alone give it; the program sees the first error.
+      }
+      throw e;
+    }
+  }
+
   /** A method or torch function applied in shape mode. */
   private symbolicCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
     const unknown = [...args, ...kwargs.values()].map((v) => holdsUnknown(v)).find((u) => u);
@@ -1111,12 +1139,14 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       else if (k === 'device' || k === 'pin_memory') continue;
       else kwargs.set(k, this.toArg(v));
     }
-    const r = this.guard(path, () =>
-      torchApi.torchFunction(
-        this.ctx,
-        path,
-        args.args.map((a) => this.toArg(a)),
-        kwargs,
+    const r = this.confirmedOnShapes(name, args, () =>
+      this.guard(path, () =>
+        torchApi.torchFunction(
+          this.ctx,
+          path,
+          args.args.map((a) => this.toArg(a)),
+          kwargs,
+        ),
       ),
     );
     if (requiresGrad && r instanceof TorchTensor) this.autograd.setRequiresGrad(r, true);
@@ -1200,7 +1230,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         );
         return this.fromArg(r);
       }
-      const r = this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs));
+      const r = this.confirmedOnShapes(name, { args: [t, ...args.args], kwargs: args.kwargs }, () =>
+        this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs)),
+      );
       if (t.flavor === 'torch') this.autograd.record(call(name, t), r);
       return this.fromArg(r);
     });
@@ -1572,8 +1604,14 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     };
     const r = this.here();
     if (this.shapeMode) {
-      // One batch whose first dim is the batch size B (≤ batch_size: the last batch may be shorter).
       const sample = this.interp.getItem(dataset, 0n, r);
+      // A dataset of known length: one batch of each size the loader gives (a full one, the shorter last one),
+      // walked by the loop in turn. Otherwise one batch whose first dim is a symbol B.
+      const sizes = sampler ? [] : this.shapeModeBatchSizes(dataset, batchSize, dropLast);
+      if (sizes.length > 0) {
+        this.interp.walkEveryItem.add(inst);
+        return sizes.map((n) => this.symbolicCollate(sample, n));
+      }
       const batch = this.symbols.fresh('B');
       return [this.symbolicCollate(sample, batch)];
     }
@@ -1588,6 +1626,21 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       batches.push(this.collate(samples));
     }
     return batches;
+  }
+
+  /** Shape mode: the distinct batch sizes of a pass over a dataset of known length (none when it is not known). */
+  private shapeModeBatchSizes(dataset: PyValue, batchSize: number, dropLast: boolean): number[] {
+    let n: number;
+    try {
+      n = this.datasetLength(dataset);
+    } catch (e) {
+      if (e instanceof PyException || e instanceof NotModelledStop) return [];
+      throw e;
+    }
+    if (!Number.isSafeInteger(n) || n <= 0 || !Number.isSafeInteger(batchSize) || batchSize <= 0) return [];
+    const sizes = n >= batchSize ? [batchSize] : [];
+    if (n % batchSize > 0 && !dropLast) sizes.push(n % batchSize);
+    return sizes;
   }
 
   /** Shape mode's collate of one sample into a batch of `batch` samples. */

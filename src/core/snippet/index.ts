@@ -226,7 +226,11 @@ function shapeModeCheck(
     calls.push({ line: c.range.line, column: c.range.column, fn: c.fn, args: c.args ?? [] });
     errors.push(...c.diagnostics.filter((d) => d.severity === 'error'));
   }
+  // A loop walked once per batch size may raise on a line for each: the first is what PyTorch stops at.
+  const errorLines = new Set<number>();
   for (const e of run.shapeErrors ?? []) {
+    if (errorLines.has(e.range.line)) continue;
+    errorLines.add(e.range.line);
     errors.push({
       ...e.range,
       severity: 'error',
