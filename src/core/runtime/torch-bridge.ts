@@ -203,6 +203,16 @@ const RANDOM_FACTORIES = new Set([
   'randn_like',
   'randint_like',
 ]);
+/** The torch function of a Python arithmetic operator (shape mode runs operators as these ops). */
+const ARITHMETIC_OPS: Readonly<Record<string, string>> = {
+  '+': 'add',
+  '-': 'sub',
+  '*': 'mul',
+  '/': 'div',
+  '//': 'floor_divide',
+  '%': 'remainder',
+  '**': 'pow',
+};
 const FACTORIES = new Set(['zeros', 'ones', 'empty', 'full', 'randn', 'rand', 'randint']);
 
 /** The bridge: the runtime host over PyTorch's and NumPy's namespaces. */
@@ -773,7 +783,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if ((ua && !ua.dim) || (ub && !ub.dim)) return new PyUnknown((ua && !ua.dim ? ua : ub)!.reason);
     if (a instanceof SymTensor || b instanceof SymTensor || isTensorValue(a) || isTensorValue(b)) {
       if (base === '@') return this.symbolicCall('matmul', [a, b], new Map());
-      return this.symbolicCall(base, [a, b], new Map());
+      return this.symbolicCall(ARITHMETIC_OPS[base] ?? base, [a, b], new Map());
     }
     // Symbolic ints: sums and products stay exact; anything else is a size of its own.
     const dimOf = (v: PyValue) => (v instanceof PyUnknown ? v.dim : typeof v === 'bigint' ? Number(v) : undefined);
