@@ -69,6 +69,7 @@ import {
   Symbols,
   describeArgument,
   fromSArg,
+  dimValue,
   holdsOpaque,
   holdsUnknown,
   toSArg,
@@ -854,11 +855,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return items[this.interp.listIndex(items.length, index, 'index')]!;
       }
       if (obj.native?.subset) return subsetItem(this, obj, index);
-      const dataset = obj.native?.tensors as TorchTensor[] | undefined;
+      const dataset = obj.native?.tensors as PyValue[] | undefined;
       if (dataset)
         return new PyTuple(
           dataset.map((t) =>
-            this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index)))),
+            isTensorValue(t)
+              ? this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index))))
+              : (this.getItem(t, index) ?? new PyUnknown('an item of a dataset Loss Lens cannot know')),
           ),
         );
     }
@@ -1029,6 +1032,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const random = this.random.torchFunction(last);
       if (random !== undefined) return random;
     }
+    if (this.shapeMode && canonical === 'numpy.random.default_rng') return new PyBuiltin(last, () => this.shapeModeRng());
     const autograd = this.autograd.torchFunction(canonical);
     if (autograd !== undefined) return autograd;
     if (SUBMODULES.has(canonical)) return this.namespace(canonical);
@@ -1426,7 +1430,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const sampled = samplerAttribute(this, inst, name);
       if (sampled !== undefined) return sampled;
       if (inst.native?.tensors && name === '__len__')
-        return new PyBuiltin('__len__', () => BigInt((inst.native!.tensors as TorchTensor[])[0]!.shape[0] ?? 0));
+        return new PyBuiltin('__len__', () => {
+          const first = (inst.native!.tensors as PyValue[])[0];
+          if (first instanceof SymTensor) return dimValue(first.shape[0] ?? 0);
+          if (first === undefined || !isTensorValue(first))
+            return first === undefined ? 0n : new PyUnknown('the length of a dataset Loss Lens cannot know');
+          return BigInt(first.shape[0] ?? 0);
+        });
       return undefined;
     }
     switch (name) {
@@ -1549,7 +1559,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         const tensors = args.args.filter((a): a is TorchTensor => isTensorValue(a));
         const n = tensors[0]?.shape[0];
         if (tensors.some((t) => t.shape[0] !== n)) throw pyError('AssertionError', 'Size mismatch between tensors');
-        self.native = { tensors };
+        // Shape mode keeps symbolic and unknown tensors in their places (a sample is a row of each).
+        self.native = { tensors: this.shapeMode && args.args.some((a) => isOpaque(a)) ? [...args.args] : tensors };
       },
     },
   );
@@ -1636,6 +1647,45 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       batches.push(this.collate(samples));
     }
     return batches;
+  }
+
+  /**
+   * Shape mode: NumPy's `default_rng()` Generator, whose draws have the shape `size=` gives and no numbers
+   * (float64, or int64 for `integers`); a draw without a size is an unknown scalar.
+   */
+  private shapeModeRng(): PyValue {
+    const rng = new PyNamespace('numpy.random.Generator');
+    // Where each method takes `size` by position.
+    const sizeAt: Readonly<Record<string, number>> = {
+      random: 0,
+      standard_normal: 0,
+      normal: 2,
+      uniform: 2,
+      integers: 2,
+      exponential: 1,
+      poisson: 1,
+      binomial: 2,
+    };
+    rng.attrs.set('__kind__', 'opaque');
+    for (const [method, at] of Object.entries(sizeAt)) {
+      rng.attrs.set(
+        method,
+        new PyBuiltin(method, (a) => {
+          const size = a.kwargs.get('size') ?? a.args[at] ?? null;
+          const dims =
+            typeof size === 'bigint'
+              ? [Number(size)]
+              : size instanceof PyTuple || size instanceof PyList
+                ? size.items.map((d) => (typeof d === 'bigint' ? Number(d) : d instanceof PyUnknown ? d.dim : undefined))
+                : undefined;
+          if (!dims || dims.some((d) => d === undefined))
+            return new PyUnknown(`a draw of numpy's Generator.${method} without a size Loss Lens can read`);
+          const dtype = method === 'integers' || method === 'poisson' || method === 'binomial' ? 'int64' : 'float64';
+          return new SymTensor(dtype, dims as Dim[], 'numpy', `Generator.${method}`);
+        }),
+      );
+    }
+    return rng;
   }
 
   /** Shape mode: the distinct batch sizes of a pass over a dataset of known length (none when it is not known). */
