@@ -215,6 +215,27 @@ export class Interpreter {
     }
   }
 
+  /** Loops whose iterable shape mode walks item by item, as Python does (a DataLoader's distinct batch sizes). */
+  readonly walkEveryItem = new WeakSet<object>();
+  private readonly structuralLoops = new WeakMap<ast.For, boolean>();
+
+  /**
+   * Shape mode: how many iterations of a `for` loop to run. A training loop (one that nests another loop, or calls
+   * `backward`/`step`/`zero_grad`) runs once; a flat loop over a list, range or zip runs up to
+   * {@link STRUCTURAL_LOOP_ITERATIONS} times, since what it builds (a list of blocks, a channel count carried to
+   * the next block) is the model's structure.
+   */
+  private shapeModeIterations(stmt: ast.For, iterable: PyValue): number {
+    if (typeof iterable === 'object' && iterable !== null && this.walkEveryItem.has(iterable)) return Infinity;
+    if (isOpaque(iterable)) return 1;
+    let structural = this.structuralLoops.get(stmt);
+    if (structural === undefined) {
+      structural = isStructuralLoop(stmt.body);
+      this.structuralLoops.set(stmt, structural);
+    }
+    return structural ? STRUCTURAL_LOOP_ITERATIONS : 1;
+  }
+
   /** Runs a module body. */
   runModule(body: readonly ast.ProgramStmt[]): void {
     this.execBlock(body, this.globals);
@@ -423,8 +444,10 @@ export class Interpreter {
         this.loops.push(loop);
         try {
           for (;;) {
-            // Shape mode walks a loop's body once: the shapes of a training loop's first batch are its shapes.
-            const item = this.shapeMode && loop.iteration > 0 ? undefined : it.next();
+            // Shape mode walks a loop's body once: the shapes of a training loop's first batch are its shapes. A
+            // loop that builds something (layers appended, a width carried to the next block) runs in full.
+            const item =
+              this.shapeMode && loop.iteration >= this.shapeModeIterations(stmt, iterable) ? undefined : it.next();
             if (item === undefined) break;
             this.step();
             this.assign(stmt.target, item, scope);
@@ -2032,6 +2055,45 @@ function parseFString(text: string, range: SourceRange): FStringPart[] {
 }
 
 /** Shape mode's join of two values of one name: the same tensor shape and dtype (or the same object) is kept. */
+/** Shape mode: the iterations a flat loop that builds a model's structure runs at most. */
+const STRUCTURAL_LOOP_ITERATIONS = 32;
+/** Methods a training loop calls (such a loop runs once in shape mode). */
+const TRAINING_STEP_METHODS = new Set(['backward', 'step', 'zero_grad']);
+
+/** True for a loop body with no nested loop and no training step: a loop that builds something. */
+function isStructuralLoop(body: readonly ast.ProgramStmt[]): boolean {
+  const trainingCall = (e: ast.Expr): boolean => {
+    if (e.kind === 'Call' && e.func.kind === 'Attribute' && TRAINING_STEP_METHODS.has(e.func.attr)) return true;
+    let found = false;
+    ast.forEachChild(e, (c) => {
+      if (!found && trainingCall(c)) found = true;
+    });
+    return found;
+  };
+  const flat = (stmts: readonly ast.ProgramStmt[]): boolean =>
+    stmts.every((s) => {
+      switch (s.kind) {
+        case 'For':
+        case 'While':
+          return false;
+        case 'Expr':
+          return !trainingCall(s.value);
+        case 'Assign':
+        case 'AugAssign':
+          return !trainingCall(s.value);
+        case 'If':
+          return !trainingCall(s.test) && flat(s.body) && flat(s.orelse);
+        case 'With':
+          return flat(s.body);
+        case 'Try':
+          return flat(s.body) && s.handlers.every((h) => flat(h.body)) && flat(s.orelse) && flat(s.finalbody);
+        default:
+          return true;
+      }
+    });
+  return flat(body);
+}
+
 function sameShapeAndDType(a: PyValue, b: PyValue): boolean {
   const tensorLike = (v: PyValue): v is TorchTensor | SymTensor => isTensorValue(v) || v instanceof SymTensor;
   if (!tensorLike(a) || !tensorLike(b)) return false;

@@ -1,13 +1,21 @@
 /**
- * Shape mode's torch.nn layers: when a layer is called on a symbolic tensor, its output shape and dtype (or
- * PyTorch's error) come from the layer rules of core/torch/symbolic/layers.ts, fed with the constructor's arguments
- * under PyTorch's keyword names. A layer whose configuration is not plain numbers and flags, or whose input is not
- * symbolic, runs as it does in value mode.
+ * Shape mode's torch.nn layers: when a layer is called on tensors (symbolic, or concrete ones whose numbers shape
+ * mode does not need), its output shape and dtype (or PyTorch's error) come from the layer rules of
+ * core/torch/symbolic/layers.ts, fed with the constructor's arguments under PyTorch's keyword names. A layer whose
+ * configuration is not plain numbers and flags, or whose inputs are not tensors, runs as it does in value mode; a
+ * layer only the rules know (no value-mode forward) then gives an unknown value.
  */
-import { layerForward, isKnownLayer, isLayerError, type LayerConfig, type LayerOutput } from '../torch/symbolic/layers';
+import {
+  layerForward,
+  isKnownLayer,
+  isLayerError,
+  type LayerConfig,
+  type LayerInput,
+  type LayerOutput,
+} from '../torch/symbolic/layers';
 import { SymTensor } from '../torch/symbolic/tensor';
 import { pyError } from './errors';
-import { holdsOpaque, holdsUnknown } from './shape-mode';
+import { holdsOpaque } from './shape-mode';
 import {
   PyInstance,
   PyList,
@@ -49,6 +57,40 @@ const CONSTRUCTOR_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
   Unflatten: ['dim', 'unflattened_size'],
   RNN: ['input_size', 'hidden_size', 'num_layers', 'nonlinearity', 'bias', 'batch_first', 'dropout', 'bidirectional'],
   LSTM: ['input_size', 'hidden_size', 'num_layers', 'bias', 'batch_first', 'dropout', 'bidirectional', 'proj_size'],
+  EmbeddingBag: [
+    'num_embeddings',
+    'embedding_dim',
+    'max_norm',
+    'norm_type',
+    'scale_grad_by_freq',
+    'mode',
+    'sparse',
+    '_weight',
+    'include_last_offset',
+    'padding_idx',
+  ],
+  MultiheadAttention: [
+    'embed_dim',
+    'num_heads',
+    'dropout',
+    'bias',
+    'add_bias_kv',
+    'add_zero_attn',
+    'kdim',
+    'vdim',
+    'batch_first',
+  ],
+  TransformerLayer: [
+    'd_model',
+    'nhead',
+    'dim_feedforward',
+    'dropout',
+    'activation',
+    'layer_norm_eps',
+    'batch_first',
+    'norm_first',
+    'bias',
+  ],
   PixelShuffle: ['upscale_factor'],
   PixelUnshuffle: ['downscale_factor'],
   Upsample: ['size', 'scale_factor', 'mode', 'align_corners'],
@@ -65,6 +107,7 @@ function parametersOf(name: string): readonly string[] | undefined {
   if (/^InstanceNorm[123]d$/.test(name)) return CONSTRUCTOR_PARAMETERS.InstanceNorm;
   if (/^(Dropout[123]?d?|AlphaDropout)$/.test(name)) return CONSTRUCTOR_PARAMETERS.Dropout;
   if (name === 'LogSoftmax' || name === 'Softmin') return CONSTRUCTOR_PARAMETERS.Softmax;
+  if (/^Transformer(Encoder|Decoder)Layer$/.test(name)) return CONSTRUCTOR_PARAMETERS.TransformerLayer;
   return CONSTRUCTOR_PARAMETERS[name];
 }
 
@@ -79,21 +122,22 @@ function plain(v: PyValue): unknown {
   return undefined;
 }
 
+/** Constructor arguments no shape rule reads, whatever their value (an activation function, a device). */
+const SHAPE_NEUTRAL_OPTIONS = new Set(['activation', 'device', 'dtype', '_weight', 'dropout', 'layer_norm_eps']);
+
 /** The constructor's arguments under PyTorch's names; undefined when one of them is not a plain value. */
 function configOf(name: string, a: CallArguments): LayerConfig | undefined {
   const names = parametersOf(name) ?? [];
   if (a.args.length > names.length) return undefined;
   const config: Record<string, unknown> = {};
-  for (let i = 0; i < a.args.length; i++) {
-    const value = plain(a.args[i]!);
-    if (value === undefined) return undefined;
-    config[names[i]!] = value;
-  }
-  for (const [k, v] of a.kwargs) {
+  const take = (k: string, v: PyValue): boolean => {
     const value = plain(v);
-    if (value === undefined) return undefined;
+    if (value === undefined) return SHAPE_NEUTRAL_OPTIONS.has(k);
     config[k] = value;
-  }
+    return true;
+  };
+  for (let i = 0; i < a.args.length; i++) if (!take(names[i]!, a.args[i]!)) return undefined;
+  for (const [k, v] of a.kwargs) if (!take(k, v)) return undefined;
   return config;
 }
 
@@ -104,81 +148,161 @@ function toValue(out: LayerOutput): PyValue {
   return new SymTensor(spec.dtype, spec.shape, 'torch');
 }
 
+/** A forward argument as the layer rules take it: a tensor's shape and dtype, a tuple of them (`(h0, c0)`), `None`. */
+function inputOf(v: PyValue): LayerInput | undefined {
+  if (v === null) return null;
+  if (v instanceof SymTensor || isTensorValue(v)) return { shape: v.shape, dtype: v.dtype };
+  if (v instanceof PyTuple || v instanceof PyList) {
+    const items = v.items.map(inputOf);
+    return items.every((i) => i !== undefined && i !== null && !Array.isArray(i))
+      ? (items as LayerInput[] as never)
+      : undefined;
+  }
+  return undefined;
+}
+
+/** Forward keywords that name an input by position (`lstm(x, hx=h)`, `bag(ids, offsets=o)`). */
+const INPUT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+  RNN: ['input', 'hx'],
+  LSTM: ['input', 'hx'],
+  GRU: ['input', 'hx'],
+  EmbeddingBag: ['input', 'offsets', 'per_sample_weights'],
+  MultiheadAttention: ['query', 'key', 'value'],
+  TransformerEncoderLayer: ['src'],
+  TransformerDecoderLayer: ['tgt', 'memory'],
+};
+/** Forward keywords that do not change an output's shape (masks), or that the rules read as call options. */
+const SHAPE_NEUTRAL_KEYWORDS = new Set([
+  'key_padding_mask',
+  'attn_mask',
+  'src_mask',
+  'src_key_padding_mask',
+  'tgt_mask',
+  'memory_mask',
+  'tgt_key_padding_mask',
+  'memory_key_padding_mask',
+  'is_causal',
+  'tgt_is_causal',
+  'memory_is_causal',
+  'need_weights',
+  'average_attn_weights',
+]);
+
+/** What shape mode reports a layer's PyTorch error to (the error then stops the statement as it does in Python). */
+export type LayerErrorSink = (pyType: string, message: string) => void;
+
 /**
- * Wraps a layer so that, in shape mode, a call on a symbolic tensor answers from the layer rules (PyTorch's output
- * shape and dtype, or its exception); every other call runs the layer as before.
+ * Wraps a layer so that, in shape mode, a call on tensors (symbolic or concrete) answers from the layer rules
+ * (PyTorch's output shape and dtype, or its exception, handed to `onError` before it is raised); every other call
+ * runs the layer as before. With no value-mode layer (`layer` undefined: a layer only the rules know, such as
+ * `MaxPool2d` or `ConvTranspose2d`), a call the rules cannot answer gives an unknown value.
  */
 export function withShapeRules(
   name: string,
-  layer: NativeClass,
+  layer: NativeClass | undefined,
   options: {
     readonly torchVersion: '2.x' | '1.13';
+    readonly onError?: LayerErrorSink;
     /** Runs the layer's constructor without drawing its parameters (their values are never read in shape mode). */
-    readonly withoutDraws: <T>(fn: () => T) => T;
+    readonly withoutDraws?: <T>(fn: () => T) => T;
   },
-): NativeClass {
-  // Attention's messages depend on which arguments are the same tensor; it keeps its own path.
-  if (!isKnownLayer(name) || name === 'MultiheadAttention' || name.startsWith('Transformer')) return layer;
+): NativeClass | undefined {
+  if (!isKnownLayer(name)) return layer;
   const configs = new WeakMap<PyInstance, LayerConfig>();
-  // Layers whose parameters are symbolic (shapes without values): every call answers from the rules.
+  const unknownSizes = new WeakSet<PyInstance>();
+  // Layers whose parameters are shapes without values: only the rules can answer for them.
   const symbolic = new WeakSet<PyInstance>();
-  // Layers built from an argument the program cannot know, with why.
-  const unknownBuilt = new WeakMap<PyInstance, string>();
+  const fallback = (self: PyInstance, a: CallArguments, site: Parameters<NonNullable<NativeClass['call']>>[2]) =>
+    layer?.call && !symbolic.has(self)
+      ? layer.call(self, a, site)
+      : new PyUnknown(`the output of nn.${name} with these arguments`);
   return {
     init: (self, a, site) => {
       const config = configOf(name, a);
-      if (!config) {
-        // A size the program cannot know (a value joined from two branches, a third-party result): the layer's
-        // parameters would have no shape, so its output is unknown rather than computed with a made-up size.
-        const opaque = [...a.args, ...a.kwargs.values()].find((v) => holdsOpaque(v));
-        if (opaque !== undefined) {
-          unknownBuilt.set(self, holdsUnknown(opaque)?.reason ?? 'a size Loss Lens cannot know');
-          return;
-        }
-        layer.init?.(self, a, site);
+      if (config) configs.set(self, config);
+      else if (a.args.some((v) => holdsOpaque(v)) || [...a.kwargs.values()].some((v) => holdsOpaque(v))) {
+        // A size Loss Lens cannot know (`nn.Linear(32, out_dim)` after an if): the layer's output is unknown too,
+        // rather than parameters built from a size that is not a number.
+        unknownSizes.add(self);
+        self.native = { ...(self.native ?? {}), training: true };
         return;
       }
-      configs.set(self, config);
-      options.withoutDraws(() => layer.init?.(self, a, site));
-      // The parameters become shapes: a shape check never reads a weight, and drawing them is most of its cost.
-      const params = self.native?.params as Map<string, PyValue> | undefined;
-      if (params && params.size > 0) {
-        for (const [k, v] of params) if (isTensorValue(v)) params.set(k, new SymTensor(v.dtype, v.shape, 'torch'));
-        symbolic.add(self);
-      }
+      if (layer?.init) {
+        const init = layer.init;
+        if (config && options.withoutDraws) {
+          options.withoutDraws(() => init(self, a, site));
+          // The parameters become shapes: a shape check never reads a weight, and drawing them was most of its cost.
+          const params = self.native?.params as Map<string, PyValue> | undefined;
+          if (params && params.size > 0) {
+            for (const [k, v] of params)
+              if (isTensorValue(v)) params.set(k, new SymTensor(v.dtype, v.shape, 'torch'));
+            symbolic.add(self);
+          }
+        } else init(self, a, site);
+      } else self.native = { ...(self.native ?? {}), training: true };
     },
     call: (self, a, site) => {
-      const why = unknownBuilt.get(self);
-      if (why !== undefined) return new PyUnknown(`the output of nn.${name} built from ${why}`);
+      if (unknownSizes.has(self))
+        return new PyUnknown(`the output of nn.${name} built with a size Loss Lens cannot know`);
       const config = configs.get(self);
-      const ruled = symbolic.has(self);
-      const inputs = a.args.map((v) =>
-        v instanceof SymTensor || (ruled && isTensorValue(v)) ? { shape: v.shape, dtype: v.dtype } : undefined,
-      );
-      const answerable =
-        config !== undefined &&
-        (ruled || a.args.some((v) => v instanceof SymTensor)) &&
-        inputs.every((i) => i !== undefined) &&
-        a.kwargs.size === 0;
-      const result = answerable
-        ? layerForward(
-            name,
-            config,
-            inputs.map((i) => i!),
-            {},
-            {
-              torchVersion: options.torchVersion,
-              training: self.native?.training !== false,
-            },
-          )
-        : undefined;
-      if (result === undefined) {
-        // Symbolic parameters cannot be computed with: the output is unknown, and says why.
-        if (ruled) return new PyUnknown(`the output of nn.${name}`);
-        return layer.call ? layer.call(self, a, site) : null;
+      if (!config) return fallback(self, a, site);
+      const positional: PyValue[] = [...a.args];
+      const keywords = INPUT_KEYWORDS[name] ?? [];
+      const call: Record<string, unknown> = {};
+      for (const [k, v] of a.kwargs) {
+        const at = keywords.indexOf(k);
+        if (at >= positional.length) {
+          while (positional.length < at) positional.push(null);
+          positional[at] = v;
+        } else if (k === 'need_weights' || k === 'average_attn_weights') {
+          if (typeof v !== 'boolean') return fallback(self, a, site);
+          call[k] = v;
+        } else if (!SHAPE_NEUTRAL_KEYWORDS.has(k)) return fallback(self, a, site);
       }
-      if (isLayerError(result)) throw pyError(result.error, result.message);
+      // Masks passed by position do not change a shape: only the layer's tensor inputs are read.
+      const count = keywords.length > 0 ? Math.min(positional.length, keywords.length) : 1;
+      const inputs = positional.slice(0, count).map(inputOf);
+      if (inputs.length === 0 || inputs[0] === null || inputs.some((i) => i === undefined))
+        return fallback(self, a, site);
+      if (name === 'MultiheadAttention') {
+        // PyTorch projects the same tensor once: its messages depend on which arguments are the same object.
+        call.queryIsKey = positional[0] === positional[1];
+        call.keyIsValue = positional[1] === positional[2];
+      }
+      const result = layerForward(name, config, inputs as LayerInput[], call, {
+        torchVersion: options.torchVersion,
+        training: self.native?.training !== false,
+      });
+      if (result === undefined) return fallback(self, a, site);
+      if (isLayerError(result)) {
+        options.onError?.(result.error, result.message);
+        throw pyError(result.error, result.message);
+      }
       return toValue(result.output);
     },
   };
+}
+
+/** `nn.TransformerEncoder(layer, num_layers)` / `nn.TransformerDecoder`: the layer applied `num_layers` times. */
+export function transformerStack(name: 'TransformerEncoder' | 'TransformerDecoder', host: LayerHost): NativeClass {
+  return {
+    init: (self, a) => {
+      const layer = a.args[0] ?? a.kwargs.get(name === 'TransformerEncoder' ? 'encoder_layer' : 'decoder_layer');
+      const count = a.args[1] ?? a.kwargs.get('num_layers');
+      self.native = { training: true, layer: layer ?? null, count: typeof count === 'bigint' ? Number(count) : 1 };
+    },
+    call: (self, a) => {
+      const { layer, count } = self.native as unknown as { layer: PyValue; count: number };
+      let x: PyValue = a.args[0] ?? a.kwargs.get(name === 'TransformerEncoder' ? 'src' : 'tgt') ?? null;
+      const memory = name === 'TransformerDecoder' ? (a.args[1] ?? a.kwargs.get('memory') ?? null) : undefined;
+      // Every copy of the layer has the same configuration: one call tells the shape, and the first error.
+      if (count > 0) x = host.call(layer, memory === undefined ? [x] : [x, memory]);
+      return x;
+    },
+  };
+}
+
+/** How a container layer calls the layers it holds. */
+export interface LayerHost {
+  call(layer: PyValue, args: PyValue[]): PyValue;
 }

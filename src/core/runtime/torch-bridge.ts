@@ -41,7 +41,7 @@ import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { functionalDropout, makeNnLayer } from './nn-layers';
-import { withShapeRules } from './shape-layers';
+import { transformerStack, withShapeRules } from './shape-layers';
 import { nnInitFunction } from './nn-init';
 import {
   dataClass,
@@ -70,6 +70,7 @@ import {
   Symbols,
   describeArgument,
   fromSArg,
+  dimValue,
   holdsOpaque,
   holdsUnknown,
   toSArg,
@@ -241,6 +242,16 @@ const TENSOR_FROM_DATA = new Set(['tensor', 'as_tensor', 'array', 'asarray']);
 
 /** Float draws that shape mode makes symbolic (see {@link TorchBridge.resolve}). */
 const SHAPE_ONLY_DRAWS = new Set(['randn', 'rand', 'rand_like', 'randn_like']);
+/** The torch function of a Python arithmetic operator (shape mode runs operators as these ops). */
+const ARITHMETIC_OPS: Readonly<Record<string, string>> = {
+  '+': 'add',
+  '-': 'sub',
+  '*': 'mul',
+  '/': 'div',
+  '//': 'floor_divide',
+  '%': 'remainder',
+  '**': 'pow',
+};
 const FACTORIES = new Set(['zeros', 'ones', 'empty', 'full', 'randn', 'rand', 'randint']);
 
 /** The bridge: the runtime host over PyTorch's and NumPy's namespaces. */
@@ -264,15 +275,20 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   /** Shape mode: PyTorch errors of tensor ops on symbolic shapes (raised for every value of the symbols). */
   readonly shapeErrors: { range: SourceRange; message: string; pyType: string }[] = [];
 
+  /** Shape mode: records PyTorch's error at the statement running (once per line and message). */
+  recordShapeError(pyType: string, message: string): void {
+    const range = this.here();
+    if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === message))
+      this.shapeErrors.push({ range, message, pyType });
+  }
+
   /** Runs a symbolic op, recording PyTorch's error (it holds for every size) before raising it in the program. */
   symbolic(what: string, fn: () => SArg): PyValue {
     try {
       return fromSArg(fn());
     } catch (e) {
       if (e instanceof TorchError) {
-        const range = this.here();
-        if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === e.message))
-          this.shapeErrors.push({ range, message: e.message, pyType: e.pyType });
+        this.recordShapeError(e.pyType, e.message);
         throw pyError(e.pyType, e.message);
       }
       if (e instanceof NotModelled) return new PyUnknown(e.what || what);
@@ -280,7 +296,34 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     }
   }
 
-  /** A method or torch function applied in shape mode. */
+  /**
+   * Shape mode: runs an op on concrete tensors; when PyTorch raises, the op runs again on their shapes and dtypes
+   * alone, and the error is reported (as a symbolic op's is) only if it raises there too: an error that depends on
+   * the numbers (a drawn index out of range) could be another draw's luck, one of shapes is not.
+   */
+  private confirmedOnShapes<T>(name: string, args: CallArguments, run: () => T): T {
+    try {
+      return run();
+    } catch (e) {
+      if (!this.shapeMode || !(e instanceof PyException)) throw e;
+      const shapeOnly = (v: PyValue): PyValue =>
+        isTensorValue(v)
+          ? new SymTensor(v.dtype, v.shape, v.flavor)
+          : v instanceof PyList
+            ? new PyList(v.items.map(shapeOnly))
+            : v instanceof PyTuple
+              ? new PyTuple(v.items.map(shapeOnly))
+              : v;
+      const kwargs = new Map([...args.kwargs].map(([k, v]) => [k, shapeOnly(v)] as const));
+      try {
+        this.symbolicCall(name, args.args.map(shapeOnly), kwargs);
+      } catch {
+        // symbolic() recorded PyTorch's error when the shapes alone give it; the program sees the first error.
+      }
+      throw e;
+    }
+  }
+
   /** What produced a tensor, where it matters to a loss call's code-level warnings (see {@link PRODUCER_FUNCTIONS}). */
   private readonly producers = new WeakMap<object, { op: Producer['op']; call: ast.Call; self: boolean }>();
 
@@ -319,6 +362,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     return typeof v === 'object' && v !== null && this.producers.has(v);
   }
 
+  /** A method or torch function applied in shape mode. */
   private symbolicCall(name: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
     const unknown = [...args, ...kwargs.values()].map((v) => holdsUnknown(v)).find((u) => u);
     if (unknown) return new PyUnknown(`${name}(...) of ${unknown.reason}`);
@@ -830,7 +874,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if ((ua && !ua.dim) || (ub && !ub.dim)) return new PyUnknown((ua && !ua.dim ? ua : ub)!.reason);
     if (a instanceof SymTensor || b instanceof SymTensor || isTensorValue(a) || isTensorValue(b)) {
       if (base === '@') return this.symbolicCall('matmul', [a, b], new Map());
-      return this.symbolicCall(base, [a, b], new Map());
+      return this.symbolicCall(ARITHMETIC_OPS[base] ?? base, [a, b], new Map());
     }
     // Symbolic ints: sums and products stay exact; anything else is a size of its own.
     const dimOf = (v: PyValue) => (v instanceof PyUnknown ? v.dim : typeof v === 'bigint' ? Number(v) : undefined);
@@ -901,13 +945,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return items[this.interp.listIndex(items.length, index, 'index')]!;
       }
       if (obj.native?.subset) return subsetItem(this, obj, index);
-      const dataset = obj.native?.tensors as (TorchTensor | SymTensor)[] | undefined;
+      const dataset = obj.native?.tensors as PyValue[] | undefined;
       if (dataset)
         return new PyTuple(
           dataset.map((t) =>
-            t instanceof SymTensor
-              ? new SymTensor(t.dtype, t.shape.slice(1), t.flavor)
-              : this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index)))),
+            isTensorValue(t)
+              ? this.fromArg(this.guard('indexing', () => torchApi.getItem(this.ctx, t, this.toIndex(index))))
+              : (this.getItem(t, index) ?? new PyUnknown('an item of a dataset Loss Lens cannot know')),
           ),
         );
     }
@@ -1087,6 +1131,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       }
       if (random !== undefined) return random;
     }
+    if (this.shapeMode && canonical === 'numpy.random.default_rng') return new PyBuiltin(last, () => this.shapeModeRng());
     const autograd = this.autograd.torchFunction(canonical);
     if (autograd !== undefined) return autograd;
     if (SUBMODULES.has(canonical)) return this.namespace(canonical);
@@ -1211,12 +1256,14 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       else if (k === 'device' || k === 'pin_memory') continue;
       else kwargs.set(k, this.toArg(v));
     }
-    const r = this.guard(path, () =>
-      torchApi.torchFunction(
-        this.ctx,
-        path,
-        args.args.map((a) => this.toArg(a)),
-        kwargs,
+    const r = this.confirmedOnShapes(name, args, () =>
+      this.guard(path, () =>
+        torchApi.torchFunction(
+          this.ctx,
+          path,
+          args.args.map((a) => this.toArg(a)),
+          kwargs,
+        ),
       ),
     );
     if (requiresGrad && r instanceof TorchTensor) this.autograd.setRequiresGrad(r, true);
@@ -1346,7 +1393,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         );
         return this.fromArg(r);
       }
-      const r = this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs));
+      const r = this.confirmedOnShapes(name, { args: [t, ...args.args], kwargs: args.kwargs }, () =>
+        this.guard(`Tensor.${name}`, () => torchApi.tensorMethod(this.ctx, t, name, argList, kwargs)),
+      );
       if (t.flavor === 'torch') this.autograd.record(call(name, t), r);
       return this.fromArg(r);
     });
@@ -1498,14 +1547,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         });
       } else {
         const built = makeLayer(this, name);
-        // Shape mode answers a layer called on a symbolic tensor from PyTorch's layer rules.
-        const layer =
-          built && this.shapeMode
-            ? withShapeRules(name, built, {
-                torchVersion: this.lossHost.torchVersion,
-                withoutDraws: (fn) => this.random.withoutDraws(fn),
-              })
-            : built;
+        // Shape mode answers a layer called on tensors from PyTorch's layer rules (also layers value mode lacks).
+        const layer = this.shapeMode ? this.shapeLayer(name, built) : built;
         const op = PRODUCER_LAYERS[name];
         const noted: NativeClass | undefined =
           layer && op && layer.call
@@ -1523,6 +1566,23 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     }
     if (cls) this.nnClasses.set(name, cls);
     return cls;
+  }
+
+  /** Shape mode's version of a torch.nn layer class (see {@link withShapeRules}). */
+  private shapeLayer(
+    name: string,
+    built: import('./values').NativeClass | undefined,
+  ): import('./values').NativeClass | undefined {
+    if (name === 'TransformerEncoder' || name === 'TransformerDecoder')
+      return transformerStack(name, {
+        call: (layer, args) =>
+          this.interp.callValue(layer, { args, kwargs: new Map() }, { node: undefined, range: this.here() }),
+      });
+    return withShapeRules(name, built, {
+      torchVersion: this.lossHost.torchVersion,
+      onError: (pyType, message) => this.recordShapeError(pyType, message),
+      withoutDraws: (fn) => this.random.withoutDraws(fn),
+    });
   }
 
   /** Calling an nn.Module instance: `forward` of a program-written subclass, or the layer's own computation. */
@@ -1548,8 +1608,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (sampled !== undefined) return sampled;
       if (inst.native?.tensors && name === '__len__')
         return new PyBuiltin('__len__', () => {
-          const n = (inst.native!.tensors as (TorchTensor | SymTensor)[])[0]?.shape[0] ?? 0;
-          return isKnown(n) ? BigInt(n) : new PyUnknown('the length of a dataset of symbolic size', n);
+          const first = (inst.native!.tensors as PyValue[])[0];
+          if (first instanceof SymTensor) return dimValue(first.shape[0] ?? 0);
+          if (first === undefined || !isTensorValue(first))
+            return first === undefined ? 0n : new PyUnknown('the length of a dataset Loss Lens cannot know');
+          return BigInt(first.shape[0] ?? 0);
         });
       return undefined;
     }
@@ -1677,7 +1740,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         const n = tensors[0]?.shape[0];
         if (tensors.some((t) => t.shape[0] !== n && isKnown(t.shape[0]!) && n !== undefined && isKnown(n)))
           throw pyError('AssertionError', 'Size mismatch between tensors');
-        self.native = { tensors };
+        // Shape mode keeps symbolic and unknown tensors in their places (a sample is a row of each).
+        self.native = { tensors: this.shapeMode && args.args.some((a) => isOpaque(a)) ? [...args.args] : tensors };
       },
     },
   );
@@ -1742,8 +1806,14 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     };
     const r = this.here();
     if (this.shapeMode) {
-      // One batch whose first dim is the batch size B (≤ batch_size: the last batch may be shorter).
       const sample = this.interp.getItem(dataset, 0n, r);
+      // A dataset of known length: one batch of each size the loader gives (a full one, the shorter last one),
+      // walked by the loop in turn. Otherwise one batch whose first dim is a symbol B.
+      const sizes = sampler ? [] : this.shapeModeBatchSizes(dataset, batchSize, dropLast);
+      if (sizes.length > 0) {
+        this.interp.walkEveryItem.add(inst);
+        return sizes.map((n) => this.symbolicCollate(sample, n));
+      }
       const batch = this.symbols.fresh('B');
       return [this.symbolicCollate(sample, batch)];
     }
@@ -1758,6 +1828,60 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       batches.push(this.collate(samples));
     }
     return batches;
+  }
+
+  /**
+   * Shape mode: NumPy's `default_rng()` Generator, whose draws have the shape `size=` gives and no numbers
+   * (float64, or int64 for `integers`); a draw without a size is an unknown scalar.
+   */
+  private shapeModeRng(): PyValue {
+    const rng = new PyNamespace('numpy.random.Generator');
+    // Where each method takes `size` by position.
+    const sizeAt: Readonly<Record<string, number>> = {
+      random: 0,
+      standard_normal: 0,
+      normal: 2,
+      uniform: 2,
+      integers: 2,
+      exponential: 1,
+      poisson: 1,
+      binomial: 2,
+    };
+    rng.attrs.set('__kind__', 'opaque');
+    for (const [method, at] of Object.entries(sizeAt)) {
+      rng.attrs.set(
+        method,
+        new PyBuiltin(method, (a) => {
+          const size = a.kwargs.get('size') ?? a.args[at] ?? null;
+          const dims =
+            typeof size === 'bigint'
+              ? [Number(size)]
+              : size instanceof PyTuple || size instanceof PyList
+                ? size.items.map((d) => (typeof d === 'bigint' ? Number(d) : d instanceof PyUnknown ? d.dim : undefined))
+                : undefined;
+          if (!dims || dims.some((d) => d === undefined))
+            return new PyUnknown(`a draw of numpy's Generator.${method} without a size Loss Lens can read`);
+          const dtype = method === 'integers' || method === 'poisson' || method === 'binomial' ? 'int64' : 'float64';
+          return new SymTensor(dtype, dims as Dim[], 'numpy', `Generator.${method}`);
+        }),
+      );
+    }
+    return rng;
+  }
+
+  /** Shape mode: the distinct batch sizes of a pass over a dataset of known length (none when it is not known). */
+  private shapeModeBatchSizes(dataset: PyValue, batchSize: number, dropLast: boolean): number[] {
+    let n: number;
+    try {
+      n = this.datasetLength(dataset);
+    } catch (e) {
+      if (e instanceof PyException || e instanceof NotModelledStop) return [];
+      throw e;
+    }
+    if (!Number.isSafeInteger(n) || n <= 0 || !Number.isSafeInteger(batchSize) || batchSize <= 0) return [];
+    const sizes = n >= batchSize ? [batchSize] : [];
+    if (n % batchSize > 0 && !dropLast) sizes.push(n % batchSize);
+    return sizes;
   }
 
   /** Shape mode's collate of one sample into a batch of `batch` samples. */

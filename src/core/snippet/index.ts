@@ -220,7 +220,11 @@ function shapeModeCheck(
     if (d.code.startsWith('python/')) diagnostics.push({ ...d, severity: 'info' });
     else if (d.severity !== 'info') diagnostics.push(d);
   }
+  // A loop walked once per batch size may raise on a line for each: the first is what PyTorch stops at.
+  const errorLines = new Set<number>();
   for (const e of run.shapeErrors ?? []) {
+    if (errorLines.has(e.range.line)) continue;
+    errorLines.add(e.range.line);
     diagnostics.push({
       ...e.range,
       severity: 'error',

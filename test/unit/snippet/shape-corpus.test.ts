@@ -60,6 +60,50 @@ for (const version of ['2.x', '1.13'] as const) {
       assert.equal(Object.keys(labels).length, 2 * bugs.length);
     });
 
+    describe("check reports a planted bug at PyTorch's line with PyTorch's message", () => {
+      // One entry per class of mistake shape mode catches (the rest are counted by scripts/shape-corpus-report.ts).
+      const caught: Record<string, string> = {
+        'loss call in a DataLoader loop': 'flatten_batch_mismatch.bug.py',
+        'self.criterion called in a method': 'trainer_criterion_bce_long.bug.py',
+        'Linear after view in a user forward, DataLoader batches': 'convnet_fc_in_features.bug.py',
+        'hidden state sized for a full batch, short last batch': 'gru_hidden_fixed_batch.bug.py',
+        'torch.cat of concrete tensors in a helper': 'helper_fn_concat_dim.bug.py',
+        'NumPy default_rng features, float64 into a float32 model': 'numpy_float64_features.bug.py',
+        'TensorDataset from NumPy, labels drawn as a column': 'tensordataset_labels_column.bug.py',
+        'TransformerEncoder after a positional encoding added with +': 'transformer_d_model.bug.py',
+        'user Dataset without a channel dim': 'user_dataset_missing_channel.bug.py',
+        'a layer value mode lacks (ConvTranspose2d, MaxPool2d)': 'autoencoder_transpose_size.bug.py',
+        'nn.Sequential built by a helper, layer error': 'batchnorm_features.bug.py',
+        'Conv2d channels': 'conv_wrong_in_channels.bug.py',
+        'Conv1d on a concrete tensor': 'textcnn_conv1d_layout.bug.py',
+        'LSTM input_size': 'lstm_input_size.bug.py',
+        'MultiheadAttention, key/value of another batch layout': 'cross_attention_batch_first.bug.py',
+        'EmbeddingBag without offsets': 'embedding_bag_offsets.bug.py',
+        'Embedding of float indices': 'embedding_float_indices.bug.py',
+        'view of a concrete tensor': 'lenet_view_wrong_size.bug.py',
+        'layers built in a loop': 'pooling_too_deep.bug.py',
+        'PixelShuffle channels': 'pixel_shuffle_channels.bug.py',
+        'Sequential without Flatten': 'sequential_missing_flatten.bug.py',
+        'torch.cat of skip connections': 'unet_skip_odd_size.bug.py',
+        'jaxtyping-annotated helper no call reaches': 'jaxtyping_loss_fn.bug.py',
+        'width chosen in an if': 'if_branches_pretrained_width.bug.py',
+      };
+      for (const [what, entry] of Object.entries(caught)) {
+        it(`${what} (${entry})`, () => {
+          const label = labels[entry]!;
+          const text = readFileSync(path.join(corpus, entry), 'utf8');
+          const errors = checkSnippet(text, { torchVersion: version }).diagnostics.filter(
+            (d) => d.severity === 'error' && d.line === label.line,
+          );
+          const pytorch = label.message!.split('\n')[0]!.replace(/\.$/, '');
+          assert.ok(
+            errors.some((d) => d.message.includes(pytorch)),
+            `${entry}: wanted ${label.line}: ${pytorch}; got ${errors.map((d) => d.message).join(' | ')}`,
+          );
+        });
+      }
+    });
+
     describe('check reports no error on a corrected twin', () => {
       for (const [entry, label] of Object.entries(labels)) {
         if (label.kind !== 'ok') continue;

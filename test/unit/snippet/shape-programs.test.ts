@@ -66,16 +66,18 @@ describe('what check knows of a loss call, shown', () => {
   it('lists every loss call with the shapes and dtypes of its arguments, even when nothing is wrong', () => {
     const text = fs.readFileSync(path.join(dir, 'classifier_fixed.py'), 'utf8');
     const [call] = checkSnippet(text).calls!;
+    // The dataset's length is known: the loop sees the loader's first batch, of batch_size rows.
+    const batch = Number(/batch_size=(\d+)/.exec(text)![1]);
     assert.deepEqual(call, {
       line: 25,
       column: 16,
       fn: 'cross_entropy',
       args: [
-        { name: 'input', shape: ['B', 5], dtype: 'float32' },
-        { name: 'target', shape: ['B'], dtype: 'int64' },
+        { name: 'input', shape: [batch, 5], dtype: 'float32' },
+        { name: 'target', shape: [batch], dtype: 'int64' },
       ],
     });
-    assert.equal(describeCallArguments(call!.args), 'input [B, 5] float32 · target [B] int64');
+    assert.equal(describeCallArguments(call!.args), `input [${batch}, 5] float32 · target [${batch}] int64`);
   });
 
   it('says why an argument is unknown, in English and Chinese', () => {

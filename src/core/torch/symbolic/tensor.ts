@@ -657,6 +657,18 @@ export function symbolicOp(
       const other = rest.find(isTensorArg);
       return like(t!.shape, dtype ?? other?.dtype ?? t!.dtype);
     }
+    case 'astype': {
+      // NumPy's `a.astype(np.float32)`: the dtype given, the same shape.
+      const dtype = dtypeArg(rest[0]) ?? dtypeArg(kwargs.get('dtype'));
+      if (!dtype) throw new NotModelled('astype to this dtype');
+      return like(t!.shape, dtype);
+    }
+    case 'from_numpy':
+    case 'as_tensor':
+    case 'from_dlpack':
+      // A torch tensor sharing (or copying) the array: its shape and dtype, torch's flavor.
+      if (!t) throw new NotModelled(`torch.${name} of this value`);
+      return new SymTensor(dtypeArg(kwargs.get('dtype')) ?? t.dtype, t.shape, 'torch');
     case 'type_as':
       return like(t!.shape, (rest[0] as SymTensor).dtype);
     case 'view':

@@ -1,0 +1,51 @@
+/**
+ * How many times shape mode runs a `for` loop's body: a flat loop that builds a model's structure (blocks appended,
+ * a width carried to the next block) runs in full, as Python does; a training loop (a nested loop, a `backward()`)
+ * runs once, since its later iterations repeat the first one's shapes.
+ */
+import * as assert from 'node:assert/strict';
+import { runProgram } from '../../../src/core/runtime/index';
+
+function shapeRun(text: string): string {
+  return runProgram(text, { mode: 'shape' }).stdout;
+}
+
+describe('shape mode loops', () => {
+  it('runs a flat loop that builds a list in full', () => {
+    const out = shapeRun(
+      [
+        'blocks = []',
+        'width = 1',
+        'for c in (8, 16, 32):',
+        '    blocks.append((width, c))',
+        '    width = c',
+        'print(len(blocks), width)',
+      ].join('\n'),
+    );
+    assert.equal(out, '3 32\n');
+  });
+
+  it('runs a training loop (nested loop, or a backward call) once', () => {
+    const nested = shapeRun(
+      ['n = 0', 'for epoch in range(5):', '    for step in range(3):', '        n += 1', 'print(n)'].join('\n'),
+    );
+    // The outer loop nests another: it runs once; the inner one is flat and runs in full.
+    assert.equal(nested, '3\n');
+    const training = shapeRun(
+      [
+        'import torch',
+        'n = 0',
+        'for step in range(5):',
+        '    loss = torch.zeros(1, requires_grad=True).sum()',
+        '    loss.backward()',
+        '    n += 1',
+        'print(n)',
+      ].join('\n'),
+    );
+    assert.equal(training, '1\n');
+  });
+
+  it('stops a flat loop after a bounded number of iterations', () => {
+    assert.equal(shapeRun(['n = 0', 'for i in range(1000):', '    n += 1', 'print(n)'].join('\n')), '32\n');
+  });
+});
