@@ -234,8 +234,7 @@ export function withShapeRules(
           // The parameters become shapes: a shape check never reads a weight, and drawing them was most of its cost.
           const params = self.native?.params as Map<string, PyValue> | undefined;
           if (params && params.size > 0) {
-            for (const [k, v] of params)
-              if (isTensorValue(v)) params.set(k, new SymTensor(v.dtype, v.shape, 'torch'));
+            for (const [k, v] of params) if (isTensorValue(v)) params.set(k, new SymTensor(v.dtype, v.shape, 'torch'));
             symbolic.add(self);
           }
         } else init(self, a, site);

@@ -1131,7 +1131,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       }
       if (random !== undefined) return random;
     }
-    if (this.shapeMode && canonical === 'numpy.random.default_rng') return new PyBuiltin(last, () => this.shapeModeRng());
+    if (this.shapeMode && canonical === 'numpy.random.default_rng')
+      return new PyBuiltin(last, () => this.shapeModeRng());
     const autograd = this.autograd.torchFunction(canonical);
     if (autograd !== undefined) return autograd;
     if (SUBMODULES.has(canonical)) return this.namespace(canonical);
@@ -1857,7 +1858,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
             typeof size === 'bigint'
               ? [Number(size)]
               : size instanceof PyTuple || size instanceof PyList
-                ? size.items.map((d) => (typeof d === 'bigint' ? Number(d) : d instanceof PyUnknown ? d.dim : undefined))
+                ? size.items.map((d) =>
+                    typeof d === 'bigint' ? Number(d) : d instanceof PyUnknown ? d.dim : undefined,
+                  )
                 : undefined;
           if (!dims || dims.some((d) => d === undefined))
             return new PyUnknown(`a draw of numpy's Generator.${method} without a size Loss Lens can read`);
