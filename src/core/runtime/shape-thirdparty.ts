@@ -15,17 +15,20 @@
 import { addDims, isKnown, type Dim } from '../torch/symbolic/dim';
 import { SymTensor } from '../torch/symbolic/tensor';
 import type { DType } from '../tensor';
-import { NotModelledStop, pyError } from './errors';
+import { pyError } from './errors';
+import { dimValue } from './shape-mode';
 import type { TorchBridge } from './torch-bridge';
 import {
   PyBuiltin,
   PyClass,
   PyDType,
+  PyDict,
   PyInstance,
   PyList,
   PyNamespace,
   PyTuple,
   PyUnknown,
+  hashKey,
   isTensorValue,
   type CallArguments,
   type PyValue,
@@ -511,8 +514,9 @@ function datasetMembers(bridge: TorchBridge): Map<string, PyValue> {
           '__len__',
           method('__len__', (self) => {
             const n = self.native!.length;
-            if (typeof n === 'bigint') return n;
-            throw new NotModelledStop(`len() of torchvision.datasets.${name}`, bridge.interp.here(), 'unsupported');
+            return n instanceof PyUnknown || typeof n === 'bigint'
+              ? n
+              : new PyUnknown(`len() of torchvision.datasets.${name}`);
           }),
         ],
       ]),
@@ -545,6 +549,14 @@ function datasetMembers(bridge: TorchBridge): Map<string, PyValue> {
             length = get('size') ?? 1000n;
           }
           if (!hw) hw = [bridge.symbols.fresh('H'), bridge.symbols.fresh('W')];
+          // The number of samples is in the files: a symbol N.
+          const n = bridge.symbols.fresh('N');
+          length ??= dimValue(n);
+          if (spec.c === 1 && name !== 'EMNIST') {
+            // The MNIST family keeps its images and labels as tensors: `.data` [N, 28, 28] uint8, `.targets` [N].
+            self.attrs.set('data', new SymTensor('uint8', [n, 28, 28], 'torch', `torchvision.datasets.${name}.data`));
+            self.attrs.set('targets', new SymTensor('int64', [n], 'torch', `torchvision.datasets.${name}.targets`));
+          }
           self.native = {
             dataset: name,
             image: { tensor: false, dtype: 'uint8', c, h: hw[0], w: hw[1], source: `torchvision.datasets.${name}` },
@@ -625,20 +637,42 @@ const MODELS: Readonly<Record<string, number | undefined>> = {
 
 function modelMembers(bridge: TorchBridge): Map<string, PyValue> {
   const members = new Map<string, PyValue>();
-  const modelClass = new PyClass('TorchvisionModel', [bridge.classes.module], new Map(), 'torchvision.models', {
-    call: (self, a, site) => modelForward(bridge, self, a, site),
-  });
+  const unknownList = (what: string): PyBuiltin =>
+    method(what, (self) => new PyUnknown(`${what}() of torchvision.models.${String(self.native?.model)}(...)`));
+  // Its layers are not built: what lists them is unknown (a program slicing `children()` must not get a wrong net).
+  const modelClass = new PyClass(
+    'TorchvisionModel',
+    [bridge.classes.module],
+    new Map<string, PyValue>(
+      ['children', 'named_children', 'modules', 'named_modules', 'state_dict'].map((n) => [n, unknownList(n)]),
+    ),
+    'torchvision.models',
+    { call: (self, a, site) => modelForward(bridge, self, a, site) },
+  );
+  const dict = new PyDict();
   for (const [name, features] of Object.entries(MODELS)) {
-    members.set(
-      name,
-      new PyBuiltin(name, (a) => {
-        const classes = a.kwargs.get('num_classes') ?? 1000n;
-        const inst = new PyInstance(modelClass);
-        inst.native = { model: name, classes, features, training: true };
-        return inst;
-      }),
+    const factory = new PyBuiltin(name, (a, site) => {
+      const classes = a.kwargs.get('num_classes') ?? 1000n;
+      const inst = new PyInstance(modelClass);
+      inst.native = { model: name, classes, features, training: true };
+      if (features !== undefined && typeof classes === 'bigint') {
+        // The ResNets' head, a real nn.Linear: programs read `model.fc.in_features` and replace it.
+        const here = bridge.interp.here();
+        const linear = bridge.interp.getAttr(bridge.importModule('torch.nn', here), 'Linear', here);
+        inst.attrs.set(
+          'fc',
+          bridge.interp.callValue(linear, { args: [BigInt(features), classes], kwargs: new Map() }, site),
+        );
+      }
+      return inst;
+    });
+    members.set(name, factory);
+    dict.entries.set(
+      hashKey(name, (o) => bridge.interp.identity(o)),
+      [name, factory],
     );
   }
+  members.set('__dict__', dict);
   return members;
 }
 
@@ -659,18 +693,16 @@ function modelForward(
   )
     return new PyUnknown(`${what} of an input Loss Lens cannot know`);
   const batch = x.shape[0]!;
-  // A program that replaced a layer (`model.fc = nn.Linear(512, 10)`): only the ResNets' `fc` head is followed.
-  const replaced = [...self.attrs.keys()];
-  if (replaced.length > 0) {
-    const fc = self.attrs.get('fc');
-    if (replaced.length === 1 && fc !== undefined && features !== undefined)
-      return bridge.interp.callValue(
-        fc,
-        { args: [new SymTensor(x.dtype, [batch, features], 'torch', what)], kwargs: new Map() },
-        site,
-      );
+  // A program that replaced a layer: only the ResNets' `fc` head is followed (`model.fc = nn.Linear(512, 10)`).
+  const fc = self.attrs.get('fc');
+  if ([...self.attrs.keys()].some((k) => k !== 'fc') || (fc !== undefined && features === undefined))
     return new PyUnknown(`${what} whose layers the program replaced`);
-  }
+  if (fc !== undefined)
+    return bridge.interp.callValue(
+      fc,
+      { args: [new SymTensor(x.dtype, [batch, features!], 'torch', what)], kwargs: new Map() },
+      site,
+    );
   if (typeof classes !== 'bigint') return new PyUnknown(`${what} with a num_classes Loss Lens cannot know`);
   return new SymTensor(x.dtype, [batch, Number(classes)], 'torch', what);
 }
