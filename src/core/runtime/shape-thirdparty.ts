@@ -15,7 +15,8 @@
 import { addDims, isKnown, type Dim } from '../torch/symbolic/dim';
 import { SymTensor } from '../torch/symbolic/tensor';
 import type { DType } from '../tensor';
-import { pyError } from './errors';
+import { NotModelledStop, pyError } from './errors';
+import { isKnownLayer } from '../torch/symbolic/layers';
 import { dimValue } from './shape-mode';
 import type { TorchBridge } from './torch-bridge';
 import {
@@ -31,6 +32,7 @@ import {
   hashKey,
   isTensorValue,
   type CallArguments,
+  type NativeClass,
   type PyValue,
 } from './values';
 
@@ -302,18 +304,24 @@ const keeps: TransformStep = (img) => img;
 const tensorOnly =
   (name: string): TransformStep =>
   (img) =>
-    img.tensor ? img : `transforms.${name} of a PIL image (it takes a tensor)`;
+    img.tensor ? img : `transforms.${name}(...) of a PIL image (it takes a tensor)`;
 
 /** The transforms by name: their constructor's arguments give the step. */
 const TRANSFORMS: Readonly<Record<string, (a: CallArguments) => TransformStep>> = {
   ToTensor: () => (img) =>
-    img.tensor ? 'transforms.ToTensor() of a tensor' : { ...img, tensor: true, dtype: 'float32' },
+    img.tensor
+      ? 'transforms.ToTensor(...) of a tensor (it takes a PIL image)'
+      : { ...img, tensor: true, dtype: 'float32' },
   PILToTensor: () => (img) =>
-    img.tensor ? 'transforms.PILToTensor() of a tensor' : { ...img, tensor: true, dtype: 'uint8' },
+    img.tensor
+      ? 'transforms.PILToTensor(...) of a tensor (it takes a PIL image)'
+      : { ...img, tensor: true, dtype: 'uint8' },
   ToPILImage: () => (img) => ({ ...img, tensor: false }),
   ConvertImageDtype: (a) => (img) => {
     const d = arg(a, 0, 'dtype');
-    return img.tensor && d instanceof PyDType ? { ...img, dtype: d.dtype } : 'transforms.ConvertImageDtype(...)';
+    return img.tensor && d instanceof PyDType
+      ? { ...img, dtype: d.dtype }
+      : 'transforms.ConvertImageDtype(...) with arguments Loss Lens does not model';
   },
   Normalize: () => tensorOnly('Normalize'),
   RandomErasing: () => tensorOnly('RandomErasing'),
@@ -321,7 +329,8 @@ const TRANSFORMS: Readonly<Record<string, (a: CallArguments) => TransformStep>> 
     const size = arg(a, 0, 'size');
     const maxSize = arg(a, 2, 'max_size');
     return (img, bridge) => {
-      if (maxSize !== undefined && maxSize !== null) return 'transforms.Resize(..., max_size=...)';
+      if (maxSize !== undefined && maxSize !== null)
+        return 'transforms.Resize(...) with arguments Loss Lens does not model';
       if ((size instanceof PyList || size instanceof PyTuple) && size.items.length === 2) {
         const pair = sizePair(size);
         return pair ? { ...img, h: pair[0], w: pair[1] } : 'transforms.Resize(...) of a size Loss Lens cannot know';
@@ -353,14 +362,19 @@ const TRANSFORMS: Readonly<Record<string, (a: CallArguments) => TransformStep>> 
             h: addDims(img.h, Number(t) + Number(b)),
             w: addDims(img.w, Number(l) + Number(r)),
           }
-        : 'transforms.Pad(...) of a padding Loss Lens cannot know';
+        : 'transforms.Pad(...) of a size Loss Lens cannot know';
   },
   Grayscale: (a) => {
     const n = arg(a, 0, 'num_output_channels') ?? 1n;
-    return (img) => (typeof n === 'bigint' ? { ...img, c: Number(n) } : 'transforms.Grayscale(...)');
+    return (img) =>
+      typeof n === 'bigint'
+        ? { ...img, c: Number(n) }
+        : 'transforms.Grayscale(...) with arguments Loss Lens does not model';
   },
   RandomRotation: (a) => (img) =>
-    a.kwargs.get('expand') === true || a.args[2] === true ? 'transforms.RandomRotation(..., expand=True)' : img,
+    a.kwargs.get('expand') === true || a.args[2] === true
+      ? 'transforms.RandomRotation(...) with arguments Loss Lens does not model'
+      : img,
   RandomApply: (a) => sequence(arg(a, 0, 'transforms'), 'RandomApply', true),
   RandomOrder: (a) => sequence(arg(a, 0, 'transforms'), 'RandomOrder', true),
   Compose: (a) => sequence(arg(a, 0, 'transforms'), 'Compose', false),
@@ -578,7 +592,7 @@ function datasetMembers(bridge: TorchBridge): Map<string, PyValue> {
 function datasetSample(bridge: TorchBridge, self: PyInstance): PyValue {
   const native = self.native as { dataset: string; image: Image; transform: PyValue; targetTransform: PyValue };
   const img = applyTransform(native.transform, native.image, bridge);
-  const source = `a torchvision.datasets.${native.dataset} sample`;
+  const source = `torchvision.datasets.${native.dataset}`;
   const image = typeof img === 'string' ? new PyUnknown(img) : imageValue(img, source);
   const label =
     native.targetTransform === null
@@ -705,4 +719,24 @@ function modelForward(
     );
   if (typeof classes !== 'bigint') return new PyUnknown(`${what} with a num_classes Loss Lens cannot know`);
   return new SymTensor(x.dtype, [batch, Number(classes)], 'torch', what);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// torch.nn layers shape mode knows only by their rules
+
+/**
+ * A layer the shape rules know (core/torch/symbolic/layers.ts) but value mode does not build (`nn.MaxPool2d`,
+ * `nn.AdaptiveAvgPool2d`, `nn.ConvTranspose2d`, …): in shape mode its call on a symbolic tensor answers from the
+ * rules (the caller wraps it with them); any other call is not modelled. Undefined for a layer the rules do not know.
+ */
+export function shapeOnlyLayer(name: string): NativeClass | undefined {
+  if (!isKnownLayer(name)) return undefined;
+  return {
+    init: (self) => {
+      self.native = { training: true };
+    },
+    call: (_self, _a, site) => {
+      throw new NotModelledStop(`torch.nn.${name} on a value that is not a symbolic tensor`, site.range, 'unsupported');
+    },
+  };
 }

@@ -40,7 +40,7 @@ import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { functionalDropout, makeNnLayer } from './nn-layers';
-import { shapeThirdPartyModule } from './shape-thirdparty';
+import { shapeOnlyLayer, shapeThirdPartyModule } from './shape-thirdparty';
 import { withShapeRules } from './shape-layers';
 import { nnInitFunction } from './nn-init';
 import {
@@ -1335,7 +1335,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           call: (self, args, site) => this.lossCall(loss, 'module', args, site, self.native!.loss as LossModuleSpec),
         });
       } else {
-        const built = makeLayer(this, name);
+        const built = makeLayer(this, name) ?? (this.shapeMode ? shapeOnlyLayer(name) : undefined);
         // Shape mode answers a layer called on a symbolic tensor from PyTorch's layer rules.
         const layer =
           built && this.shapeMode ? withShapeRules(name, built, { torchVersion: this.lossHost.torchVersion }) : built;
