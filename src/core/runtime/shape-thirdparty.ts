@@ -17,7 +17,6 @@ import { SymTensor } from '../torch/symbolic/tensor';
 import type { DType } from '../tensor';
 import { NotModelledStop, pyError } from './errors';
 import { isKnownLayer } from '../torch/symbolic/layers';
-import { dimValue } from './shape-mode';
 import type { TorchBridge } from './torch-bridge';
 import {
   PyBuiltin,
@@ -527,10 +526,10 @@ function datasetMembers(bridge: TorchBridge): Map<string, PyValue> {
         [
           '__len__',
           method('__len__', (self) => {
+            // The number of samples is in the files; `len(loader)` and the like need an int, so it stops there.
             const n = self.native!.length;
-            return n instanceof PyUnknown || typeof n === 'bigint'
-              ? n
-              : new PyUnknown(`len() of torchvision.datasets.${name}`);
+            if (typeof n === 'bigint') return n;
+            throw new NotModelledStop(`len() of torchvision.datasets.${name}`, bridge.interp.here(), 'unsupported');
           }),
         ],
       ]),
@@ -563,9 +562,8 @@ function datasetMembers(bridge: TorchBridge): Map<string, PyValue> {
             length = get('size') ?? 1000n;
           }
           if (!hw) hw = [bridge.symbols.fresh('H'), bridge.symbols.fresh('W')];
-          // The number of samples is in the files: a symbol N.
+          // The number of samples is in the files: a symbol N for the tensors that hold them all.
           const n = bridge.symbols.fresh('N');
-          length ??= dimValue(n);
           if (spec.c === 1 && name !== 'EMNIST') {
             // The MNIST family keeps its images and labels as tensors: `.data` [N, 28, 28] uint8, `.targets` [N].
             self.attrs.set('data', new SymTensor('uint8', [n, 28, 28], 'torch', `torchvision.datasets.${name}.data`));

@@ -266,3 +266,19 @@ describe('why a third-party value is unknown, in Simplified Chinese', () => {
     });
   }
 });
+
+describe('lengths shape mode cannot know', () => {
+  it('len(loader) over a torchvision dataset stops that statement only; the loss call after it is still checked', () => {
+    const text = `import torch
+import torch.nn.functional as F
+from torchvision import datasets, transforms
+ds = datasets.CIFAR10("d", transform=transforms.ToTensor())
+loader = torch.utils.data.DataLoader(ds, batch_size=8)
+steps = len(loader)
+names = sorted(n for n in ["resnet18", "VGG", "__x"] if n.islower())
+for x, y in loader:
+    F.cross_entropy(x.flatten(1)[:, :10], y)
+`;
+    assert.equal(callAt(text), 'input [B, 10] float32 · target [B] int64');
+  });
+});
