@@ -12,7 +12,7 @@
  * - `torchvision.models` classifiers (`resnet18(num_classes=10)`, …): `[B, 3, H, W]` in, `[B, num_classes]` out.
  * - `tqdm(iterable)` passes its iterable through.
  */
-import { addDims, isKnown, type Dim } from '../torch/symbolic/dim';
+import { addDims, floorDivDims, isKnown, productOfDims, subDims, type Dim } from '../torch/symbolic/dim';
 import { SymTensor } from '../torch/symbolic/tensor';
 import type { DType } from '../tensor';
 import { NotModelledStop, pyError } from './errors';
@@ -647,19 +647,46 @@ const MODELS: Readonly<Record<string, number | undefined>> = {
   regnet_y_400mf: undefined,
 };
 
+/** The layers of a ResNet in `forward`'s order, as `children()` lists them. */
+const RESNET_LAYERS = ['conv1', 'bn1', 'relu', 'maxpool', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'fc'];
+
 function modelMembers(bridge: TorchBridge): Map<string, PyValue> {
   const members = new Map<string, PyValue>();
   const unknownList = (what: string): PyBuiltin =>
     method(what, (self) => new PyUnknown(`${what}() of torchvision.models.${String(self.native?.model)}(...)`));
-  // Its layers are not built: what lists them is unknown (a program slicing `children()` must not get a wrong net).
+  // A ResNet's layers are built (see resnetLayers); the other models' are not, and what lists them is unknown (a
+  // program slicing `children()` must not get a wrong net).
+  const children = (named: boolean): PyBuiltin =>
+    method(named ? 'named_children' : 'children', (self) => {
+      if (self.native?.features === undefined)
+        return unknownList(named ? 'named_children' : 'children').call(
+          { args: [self], kwargs: new Map() },
+          { node: undefined, range: bridge.interp.here() },
+        );
+      const layers = RESNET_LAYERS.map((n) => [n, self.attrs.get(n)] as const);
+      if (layers.some(([, m]) => m === undefined))
+        return new PyUnknown(`children() of a torchvision model the program changed`);
+      return new PyList(layers.map(([n, m]) => (named ? new PyTuple([n, m!]) : m!)));
+    });
   const modelClass = new PyClass(
     'TorchvisionModel',
     [bridge.classes.module],
-    new Map<string, PyValue>(
-      ['children', 'named_children', 'modules', 'named_modules', 'state_dict'].map((n) => [n, unknownList(n)]),
-    ),
+    new Map<string, PyValue>([
+      ['children', children(false)],
+      ['named_children', children(true)],
+      ...['modules', 'named_modules', 'state_dict'].map((n): [string, PyValue] => [n, unknownList(n)]),
+    ]),
     'torchvision.models',
     { call: (self, a, site) => modelForward(bridge, self, a, site) },
+  );
+  const stageClass = new PyClass(
+    'ResNetStage',
+    [bridge.classes.module],
+    new Map(),
+    'torch.nn.modules.container.Sequential',
+    {
+      call: (self, a) => stageForward(self, a),
+    },
   );
   const dict = new PyDict();
   for (const [name, features] of Object.entries(MODELS)) {
@@ -667,15 +694,8 @@ function modelMembers(bridge: TorchBridge): Map<string, PyValue> {
       const classes = a.kwargs.get('num_classes') ?? 1000n;
       const inst = new PyInstance(modelClass);
       inst.native = { model: name, classes, features, training: true };
-      if (features !== undefined && typeof classes === 'bigint') {
-        // The ResNets' head, a real nn.Linear: programs read `model.fc.in_features` and replace it.
-        const here = bridge.interp.here();
-        const linear = bridge.interp.getAttr(bridge.importModule('torch.nn', here), 'Linear', here);
-        inst.attrs.set(
-          'fc',
-          bridge.interp.callValue(linear, { args: [BigInt(features), classes], kwargs: new Map() }, site),
-        );
-      }
+      if (features !== undefined && typeof classes === 'bigint')
+        for (const [k, v] of resnetLayers(bridge, stageClass, features, classes, site)) inst.attrs.set(k, v);
       return inst;
     });
     members.set(name, factory);
@@ -688,7 +708,87 @@ function modelMembers(bridge: TorchBridge): Map<string, PyValue> {
   return members;
 }
 
-/** A torchvision classifier called on `[B, 3, H, W]`: `[B, num_classes]`; its `fc` head, when the program replaced it. */
+/**
+ * A ResNet's layers, real torch.nn layers where they are one layer (`conv1`, `bn1`, `maxpool`, `avgpool`, `fc`: a
+ * program reads `model.fc.in_features` and replaces `conv1` or `fc`), and each residual stage `layer1`…`layer4` as
+ * one module that maps `[B, C_in, H, W]` to its output channels at its stride.
+ */
+function resnetLayers(
+  bridge: TorchBridge,
+  stageClass: PyClass,
+  features: number,
+  classes: bigint,
+  site: Parameters<PyBuiltin['call']>[1],
+): [string, PyValue][] {
+  const here = bridge.interp.here();
+  const nn = bridge.importModule('torch.nn', here);
+  const layer = (cls: string, args: PyValue[], kwargs: [string, PyValue][] = []): PyValue =>
+    bridge.interp.callValue(bridge.interp.getAttr(nn, cls, here), { args, kwargs: new Map(kwargs) }, site);
+  // Basic blocks (resnet18/34) keep 64·2^k channels; bottlenecks (the others) expand them 4 times.
+  const expansion = features === 512 ? 1 : 4;
+  const stage = (k: number): PyValue => {
+    const inst = new PyInstance(stageClass);
+    const width = 64 * 2 ** k;
+    inst.native = {
+      inChannels: k === 0 ? 64 : (width / 2) * expansion,
+      outChannels: width * expansion,
+      stride: k === 0 ? 1 : 2,
+    };
+    return inst;
+  };
+  return [
+    [
+      'conv1',
+      layer(
+        'Conv2d',
+        [3n, 64n, 7n],
+        [
+          ['stride', 2n],
+          ['padding', 3n],
+          ['bias', false],
+        ],
+      ),
+    ],
+    ['bn1', layer('BatchNorm2d', [64n])],
+    ['relu', layer('ReLU', [], [['inplace', true]])],
+    [
+      'maxpool',
+      layer(
+        'MaxPool2d',
+        [3n],
+        [
+          ['stride', 2n],
+          ['padding', 1n],
+        ],
+      ),
+    ],
+    ['layer1', stage(0)],
+    ['layer2', stage(1)],
+    ['layer3', stage(2)],
+    ['layer4', stage(3)],
+    ['avgpool', layer('AdaptiveAvgPool2d', [new PyTuple([1n, 1n])])],
+    ['fc', layer('Linear', [BigInt(features), classes])],
+  ];
+}
+
+/** A residual stage: its first block's 3x3 convolution (padding 1) sets the stride; the channels become its width. */
+function stageForward(self: PyInstance, a: CallArguments): PyValue {
+  const { inChannels, outChannels, stride } = self.native as {
+    inChannels: number;
+    outChannels: number;
+    stride: number;
+  };
+  const x = a.args[0] ?? null;
+  if (!(x instanceof SymTensor) || x.shape.length !== 4 || (isKnown(x.shape[1]!) && x.shape[1] !== inChannels))
+    return new PyUnknown('a ResNet stage of an input Loss Lens cannot know');
+  const down = (d: Dim): Dim => (stride === 1 ? d : addDims(floorDivDims(subDims(d, 1), stride), 1));
+  return new SymTensor(x.dtype, [x.shape[0]!, outChannels, down(x.shape[2]!), down(x.shape[3]!)], 'torch');
+}
+
+/**
+ * A torchvision classifier called on `[B, 3, H, W]`: `[B, num_classes]`. A ResNet runs its layers in turn (those the
+ * program replaced included); another model whose layers the program changed gives an unknown output.
+ */
 function modelForward(
   bridge: TorchBridge,
   self: PyInstance,
@@ -696,27 +796,28 @@ function modelForward(
   site: Parameters<PyBuiltin['call']>[1],
 ): PyValue {
   const { model, classes, features } = self.native as { model: string; classes: PyValue; features?: number };
-  const x = a.args[0] ?? null;
+  const arg0 = a.args[0] ?? null;
   const what = `torchvision.models.${model}(...)`;
-  if (
-    !(x instanceof SymTensor || isTensorValue(x)) ||
-    x.shape.length !== 4 ||
-    (isKnown(x.shape[1]!) && x.shape[1] !== 3)
-  )
+  if (!(arg0 instanceof SymTensor || isTensorValue(arg0)) || arg0.shape.length !== 4)
     return new PyUnknown(`${what} of an input Loss Lens cannot know`);
-  const batch = x.shape[0]!;
-  // A program that replaced a layer: only the ResNets' `fc` head is followed (`model.fc = nn.Linear(512, 10)`).
-  const fc = self.attrs.get('fc');
-  if ([...self.attrs.keys()].some((k) => k !== 'fc') || (fc !== undefined && features === undefined))
-    return new PyUnknown(`${what} whose layers the program replaced`);
-  if (fc !== undefined)
-    return bridge.interp.callValue(
-      fc,
-      { args: [new SymTensor(x.dtype, [batch, features!], 'torch', what)], kwargs: new Map() },
-      site,
-    );
+  // Only shapes matter here: a concrete input is not pushed through the convolutions.
+  let x: PyValue = arg0 instanceof SymTensor ? arg0 : new SymTensor(arg0.dtype, arg0.shape, 'torch', what);
+  if (features !== undefined && self.attrs.size > 0) {
+    for (const name of RESNET_LAYERS) {
+      const layer = self.attrs.get(name);
+      if (layer === undefined) return new PyUnknown(`${what} whose layers the program replaced`);
+      if (name === 'fc') {
+        if (!(x instanceof SymTensor)) return x;
+        x = new SymTensor(x.dtype, [x.shape[0]!, productOfDims(x.shape.slice(1))], 'torch');
+      }
+      x = bridge.interp.callValue(layer, { args: [x], kwargs: new Map() }, site);
+    }
+    return x;
+  }
+  if (self.attrs.size > 0) return new PyUnknown(`${what} whose layers the program replaced`);
+  if (isKnown(x.shape[1]!) && x.shape[1] !== 3) return new PyUnknown(`${what} of an input Loss Lens cannot know`);
   if (typeof classes !== 'bigint') return new PyUnknown(`${what} with a num_classes Loss Lens cannot know`);
-  return new SymTensor(x.dtype, [batch, Number(classes)], 'torch', what);
+  return new SymTensor(x.dtype, [x.shape[0]!, Number(classes)], 'torch', what);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -733,7 +834,13 @@ export function shapeOnlyLayer(name: string): NativeClass | undefined {
     init: (self) => {
       self.native = { training: true };
     },
-    call: (_self, _a, site) => {
+    call: (self, a, site) => {
+      // A concrete tensor (a value the program wrote out) is taken by its shape: shape mode only needs the shape.
+      const wrapped = self.cls.nativeBase;
+      if (wrapped?.call && a.args.some((v) => isTensorValue(v)) && !a.args.some((v) => v instanceof SymTensor)) {
+        const args = a.args.map((v) => (isTensorValue(v) ? new SymTensor(v.dtype, v.shape, v.flavor) : v));
+        return wrapped.call(self, { args, kwargs: a.kwargs }, site);
+      }
       throw new NotModelledStop(`torch.nn.${name} on a value that is not a symbolic tensor`, site.range, 'unsupported');
     },
   };

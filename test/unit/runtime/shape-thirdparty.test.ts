@@ -183,9 +183,9 @@ describe('torchvision datasets and transforms in shape mode', () => {
 });
 
 describe('torchvision models and tqdm in shape mode', () => {
-  const model = (build: string): string =>
+  const model = (build: string, input = '5, 3, 64, 64'): string =>
     probe(
-      `import torchvision\nfrom tqdm import tqdm\nimport torch.nn as nn\n${build}\nfor x in tqdm([torch.randn(5, 3, 64, 64)]):\n    out = m(x)`,
+      `import torchvision\nfrom tqdm import tqdm\nimport torch.nn as nn\n${build}\nfor x in tqdm([torch.randn(${input})]):\n    out = m(x)`,
       'out',
       'out',
     );
@@ -196,14 +196,28 @@ describe('torchvision models and tqdm in shape mode', () => {
     );
     assert.equal(model('m = torchvision.models.vgg16()'), 'input [5, 1000] float32 · target [5, 1000] float32');
   });
-  it('a replaced fc head is followed; another replaced layer makes the output unknown', () => {
+  it("a ResNet runs its layers: a replaced fc head or conv1 is followed; another model's replaced layer is unknown", () => {
     assert.equal(
       model('m = torchvision.models.resnet50()\nm.fc = nn.Linear(m.fc.in_features, 4)'),
       'input [5, 4] float32 · target [5, 4] float32',
     );
+    assert.equal(
+      model('m = torchvision.models.resnet50()\nm.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)', '5, 1, 64, 64'),
+      'input [5, 1000] float32 · target [5, 1000] float32',
+    );
     assert.match(
-      model('m = torchvision.models.resnet50()\nm.conv1 = nn.Conv2d(1, 64, 7)'),
+      model('m = torchvision.models.vgg16()\nm.classifier = nn.Identity()'),
       /whose layers the program replaced/,
+    );
+  });
+  it('the children() of a ResNet are its layers: without fc, the pooled features [B, 512, 1, 1]', () => {
+    assert.equal(
+      model('m = nn.Sequential(*list(torchvision.models.resnet18().children())[:-1])', '5, 3, 100, 80'),
+      'input [5, 512, 1, 1] float32 · target [5, 512, 1, 1] float32',
+    );
+    assert.equal(
+      model('m = nn.Sequential(*list(torchvision.models.resnet50().children())[:-2])', '5, 3, 100, 80'),
+      'input [5, 2048, 4, 3] float32 · target [5, 2048, 4, 3] float32',
     );
   });
   it('models.__dict__[name]() builds the named model; children() is unknown', () => {
@@ -212,7 +226,7 @@ describe('torchvision models and tqdm in shape mode', () => {
       'input [5, 1000] float32 · target [5, 1000] float32',
     );
     assert.match(
-      model('m = torchvision.models.resnet18()\nm = nn.Sequential(*list(m.children())[:-1])'),
+      model('m = torchvision.models.vgg16()\nm = nn.Sequential(*list(m.children())[:-1])'),
       /^input unknown/,
     );
   });
