@@ -779,6 +779,14 @@ function strMethod(
       return m(() => /^\d+$/.test(s));
     case 'isalpha':
       return m(() => /^[A-Za-z]+$/.test(s));
+    case 'islower':
+    case 'isupper': {
+      // At least one cased character, and every cased character in the case asked for.
+      const cased = s.replace(/[^A-Za-z]/g, '');
+      return m(
+        () => cased.length > 0 && (name === 'islower' ? cased === cased.toLowerCase() : cased === cased.toUpperCase()),
+      );
+    }
     case 'splitlines':
       return m(() => new PyList(s.split(/\r?\n/)));
   }

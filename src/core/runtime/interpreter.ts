@@ -288,6 +288,8 @@ export class Interpreter {
     const unknown = new PyUnknown(reason);
     const forget = (t: ast.Expr): void => {
       if (t.kind === 'Name') this.assignName(t.id, unknown, scope);
+      // `self.net = Sequential(*list(net.children())[:-1])` that failed must not leave the old net in place.
+      else if (t.kind === 'Attribute') this.setAttr(this.eval(t.value, scope), t.attr, unknown, t.range);
       else if (t.kind === 'Tuple' || t.kind === 'List') t.elts.forEach(forget);
       else if (t.kind === 'Starred') forget(t.value);
     };
@@ -780,7 +782,10 @@ export class Interpreter {
   }
 
   private makeClass(node: ast.ClassDef, scope: Scope): PyClass {
-    const bases = node.bases.map((b) => this.eval(b, scope));
+    // `class Meter(object):` is `class Meter:` (the builtin `object` is a function here, not a class).
+    const bases = node.bases
+      .map((b) => this.eval(b, scope))
+      .filter((b) => !(b instanceof PyBuiltin && b.name === 'object' && b.typeCheck));
     for (const b of bases) {
       if (!(b instanceof PyClass)) throw pyError('TypeError', `bases must be types, not ${typeName(b)}`);
     }

@@ -12,6 +12,7 @@ import { SymTensor, type SArg, type SymContext } from '../torch/symbolic/tensor'
 import {
   PyDType,
   PyEllipsis,
+  PyInstance,
   PyList,
   PySlice,
   PyTuple,
@@ -84,6 +85,8 @@ export function toSArg(v: PyValue): SArg | undefined {
     return { kind: 'slice', start, stop, step };
   }
   if (v instanceof PyEllipsis) return { kind: 'ellipsis' };
+  // `x.to(device)`: a device moves the tensor and keeps its shape; the ops take its name, as for `x.to("cuda")`.
+  if (v instanceof PyInstance && typeof v.native?.device === 'string') return v.native.device;
   return undefined;
 }
 

@@ -41,6 +41,7 @@ import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
 import { functionalDropout, makeNnLayer } from './nn-layers';
+import { shapeThirdPartyModule } from './shape-thirdparty';
 import { transformerStack, withShapeRules } from './shape-layers';
 import { nnInitFunction } from './nn-init';
 import {
@@ -1051,6 +1052,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const top = path.split('.')[0]!;
     if (top === 'torch' || top === 'numpy' || top === 'math' || top === '__future__' || path === 'random')
       return this.namespace(path);
+    const thirdParty = this.shapeMode ? shapeThirdPartyModule(this, path) : undefined;
+    if (thirdParty) return thirdParty;
     if (UNSAFE_MODULES.has(top)) return this.namespace(path, 'unsafe');
     if (OPAQUE_MODULES.has(top)) return this.namespace(path, 'opaque');
     throw new NotModelledStop(`import ${path}`, range, 'unsupported');
@@ -1196,6 +1199,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       case 'torch.device':
         return new PyBuiltin('device', (a) => this.fromArg({ kind: 'device', name: String(a.args[0] ?? 'cpu') }));
       case 'torch.cuda.is_available':
+      case 'torch.accelerator.is_available':
       case 'torch.backends.mps.is_available':
         return new PyBuiltin('is_available', () => false);
       case 'torch.set_printoptions':
@@ -2042,6 +2046,7 @@ const SUBMODULES = new Set([
   'torch.utils.data',
   'torch.autograd',
   'torch.cuda',
+  'torch.accelerator',
   'torch.backends',
   'torch.backends.mps',
   'torch.linalg',

@@ -176,20 +176,21 @@ function canBeOne(d: Dim): boolean {
  */
 export function broadcastShapes(a: readonly Dim[], b: readonly Dim[]): Dim[] {
   const n = Math.max(a.length, b.length);
-  const out: Dim[] = [];
-  for (let i = 0; i < n; i++) {
+  const out: Dim[] = new Array<Dim>(n);
+  // From the last dimension back, as PyTorch's infer_size: the message names the last mismatched dimension.
+  for (let i = n - 1; i >= 0; i--) {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     const eq = dimsEqual(da, db);
-    if (eq === true || db === 1) out.push(da);
-    else if (da === 1) out.push(db);
+    if (eq === true || db === 1) out[i] = da;
+    else if (da === 1) out[i] = db;
     else if (dimsDiffer(da, db) && !canBeOne(da) && !canBeOne(db)) {
       throw runtimeError(
         `The size of tensor a (${showDim(da)}) must match the size of tensor b (${showDim(db)}) at non-singleton dimension ${i}`,
       );
     }
     // Depends on the values: a known size other than 1 is the one the result has whichever way it goes.
-    else out.push(isKnown(da) && da !== 1 ? da : isKnown(db) && db !== 1 ? db : da);
+    else out[i] = isKnown(da) && da !== 1 ? da : isKnown(db) && db !== 1 ? db : da;
   }
   return out;
 }
@@ -916,6 +917,14 @@ export function symbolicOp(
       'logical_or',
       'logical_xor',
       'isclose',
+      // Python's operators reach here by their symbol (`x * 0.5`, `a - b`).
+      '+',
+      '-',
+      '*',
+      '/',
+      '//',
+      '%',
+      '**',
       ...COMPARISONS,
     ].includes(name)
   ) {
