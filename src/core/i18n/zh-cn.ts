@@ -10,6 +10,7 @@
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
 import { RUNTIME_ZH } from './zh-cn-runtime';
+import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
 import { IO_ZH } from './zh-cn-io';
 
@@ -1878,6 +1879,7 @@ export const ZH_CN: Catalog = {
     ...IO_ZH,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
+    ...IMPORTS_ZH,
     ...VERSIONS_ZH,
   ],
   fragments: FRAGMENTS,

@@ -77,7 +77,7 @@ import {
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
-import { Interpreter, type RuntimeHost, type RuntimeLimits } from './interpreter';
+import { Interpreter, type ModulePlace, type RuntimeHost, type RuntimeLimits } from './interpreter';
 import { Printer } from './printing';
 import { tensorRepr, tensorStr, moduleRepr } from './reprs';
 import {
@@ -190,6 +190,8 @@ export interface RuntimeLossCall extends SnippetCall {
   readonly loops?: readonly { readonly line: number; readonly iteration: number }[];
   /** Shape mode: what is known of each tensor argument. */
   readonly args?: readonly ArgumentShape[];
+  /** Set for a call made inside an imported module (its range is in that module's file). */
+  readonly inModule?: ModulePlace;
 }
 
 /** Random draws: in shape mode they are symbolic tensors of their shape (no numbers are needed). */
@@ -224,7 +226,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   readonly shapeMode: boolean;
   readonly symbols: Symbols;
   /** Shape mode: PyTorch errors of tensor ops on symbolic shapes (raised for every value of the symbols). */
-  readonly shapeErrors: { range: SourceRange; message: string; pyType: string }[] = [];
+  readonly shapeErrors: { range: SourceRange; message: string; pyType: string; inModule?: ModulePlace }[] = [];
 
   /** Runs a symbolic op, recording PyTorch's error (it holds for every size) before raising it in the program. */
   symbolic(what: string, fn: () => SArg): PyValue {
@@ -234,7 +236,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (e instanceof TorchError) {
         const range = this.here();
         if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === e.message))
-          this.shapeErrors.push({ range, message: e.message, pyType: e.pyType });
+          this.shapeErrors.push({ range, message: e.message, pyType: e.pyType, ...this.interp.place() });
         throw pyError(e.pyType, e.message);
       }
       if (e instanceof NotModelled) return new PyUnknown(e.what || what);
@@ -359,6 +361,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       diagnostics,
       args: described,
       ...(loops.length > 0 ? { loops } : {}),
+      ...this.interp.place(),
     });
     const error = diagnostics.find((d) => d.severity === 'error');
     if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
@@ -1235,7 +1238,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       nameRange: call.func.range,
     });
     const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
-    this.calls.push({ ...record, ...(loops.length > 0 ? { loops } : {}) });
+    this.calls.push({ ...record, ...(loops.length > 0 ? { loops } : {}), ...this.interp.place() });
     const error = record.diagnostics.find((d) => d.severity === 'error');
     if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
     if (value.kind !== 'tensor' || !value.data) {

@@ -1,0 +1,156 @@
+/**
+ * Finding a checked file's own modules (`from model import Net`) for the shape-mode runtime, which never touches files
+ * itself (src/core/runtime/imports.ts): where Python would look for a module name (the importing file's folder, then
+ * the import roots, like `sys.path` with the script's folder first), a resolver over the files on disk (the CLI), and
+ * one over texts handed in (the snippet worker, which gets the texts the extension host read). Node; no `vscode`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ModuleResolver, ModuleSource } from './core/runtime/index';
+import { readRegularFileSync } from './safeFile';
+
+/** The largest module read to follow an import (a generated or vendored file past this is left unknown). */
+export const MAX_MODULE_BYTES = 1024 * 1024;
+
+/**
+ * The files a module name may be, in Python's order: for `pkg.sub` imported from `dir/train.py`,
+ * `dir/pkg/sub.py`, `dir/pkg/sub/__init__.py`, then the same under each root. A relative name (`.model`,
+ * `..utils`) is looked up only from the importing file's folder (one folder up per extra dot).
+ */
+export function moduleCandidates(name: string, fromFile: string, roots: readonly string[]): string[] {
+  const dots = /^\.*/.exec(name)![0].length;
+  const parts = name.slice(dots).split('.').filter(Boolean);
+  if (parts.some((p) => !/^[A-Za-z_]\w*$/.test(p))) return [];
+  const inFolder = (folder: string): string[] =>
+    parts.length === 0
+      ? [path.join(folder, '__init__.py')]
+      : [path.join(folder, ...parts) + '.py', path.join(folder, ...parts, '__init__.py')];
+  if (dots > 0) {
+    let folder = path.dirname(fromFile);
+    for (let i = 1; i < dots; i++) folder = path.dirname(folder);
+    return inFolder(folder);
+  }
+  const folders = [path.dirname(fromFile), ...roots].map((f) => path.resolve(f));
+  return [...new Set(folders)].flatMap(inFolder);
+}
+
+/**
+ * The module names a text may import, without running it: `import a.b, c as d` gives `a.b` and `c`;
+ * `from .m import x, y` gives `.m`, `.m.x` and `.m.y` (a name may be a submodule). A line inside a string that looks
+ * like an import is taken too: it only costs a look-up.
+ */
+export function scanImports(text: string): string[] {
+  const found = new Set<string>();
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/#.*$/, '');
+    const plain = /^\s*import\s+(.+)$/.exec(line);
+    if (plain) {
+      for (const item of plain[1]!.replace(/[()\\]/g, '').split(',')) {
+        const name = item.trim().split(/\s+/)[0];
+        if (name && /^[\w.]+$/.test(name)) found.add(name);
+      }
+      continue;
+    }
+    const from = /^\s*from\s+(\.*[\w.]*)\s+import\s+(.*)$/.exec(line);
+    if (!from) continue;
+    const module = from[1]!;
+    if (module !== '' && !/^\.+$/.test(module)) found.add(module);
+    let names = from[2]!;
+    // A parenthesized list may run over several lines; a backslash continues a line.
+    while ((names.includes('(') && !names.includes(')')) || /\\\s*$/.test(names)) {
+      const next = lines[++i];
+      if (next === undefined) break;
+      names += ` ${next.replace(/#.*$/, '')}`;
+    }
+    for (const item of names.replace(/[()\\]/g, '').split(',')) {
+      const name = item.trim().split(/\s+/)[0];
+      if (!name || name === '*' || !/^\w+$/.test(name)) continue;
+      found.add(/^\.+$/.test(module) ? `${module}${name}` : `${module}.${name}`);
+    }
+  }
+  return [...found];
+}
+
+/** A regular file's text, or undefined when it is not there, not regular, too large or not readable. */
+function readModule(file: string, maxBytes: number): string | undefined {
+  try {
+    if (!fs.statSync(file).isFile()) return undefined;
+    return new TextDecoder('utf-8').decode(readRegularFileSync(file, maxBytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Options of {@link diskResolver}. */
+export interface DiskResolverOptions {
+  /** The folders imports are looked up in after the importing file's own (the folders given to `check`). */
+  readonly roots: readonly string[];
+  readonly maxBytes?: number;
+}
+
+/**
+ * A resolver over the files on disk, for the CLI. It reads each module once (the texts are kept for every file
+ * checked with it) and remembers the names it could not find.
+ */
+export function diskResolver(options: DiskResolverOptions): ModuleResolver & { readonly reads: () => number } {
+  const texts = new Map<string, string | undefined>();
+  let reads = 0;
+  const resolve = (name: string, fromFile: string): ModuleSource | undefined => {
+    for (const candidate of moduleCandidates(name, fromFile, options.roots)) {
+      let text = texts.get(candidate);
+      if (!texts.has(candidate)) {
+        reads++;
+        text = readModule(candidate, options.maxBytes ?? MAX_MODULE_BYTES);
+        texts.set(candidate, text);
+      }
+      if (text !== undefined) return { path: candidate, text };
+    }
+    return undefined;
+  };
+  return Object.assign(resolve, { reads: () => reads });
+}
+
+/** A resolver over module texts handed in (path → text), for the snippet worker. */
+export function textsResolver(modules: ReadonlyMap<string, string>, roots: readonly string[]): ModuleResolver {
+  return (name, fromFile) => {
+    for (const candidate of moduleCandidates(name, fromFile, roots)) {
+      const text = modules.get(candidate);
+      if (text !== undefined) return { path: candidate, text };
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The modules a file imports, directly or through the modules it imports, as `read` finds them (the extension host:
+ * open documents first, then files on disk in the workspace). Each module is read once; at most `maxModules`.
+ */
+export function collectModules(
+  text: string,
+  file: string,
+  roots: readonly string[],
+  read: (candidate: string) => string | undefined,
+  maxModules = 200,
+): Map<string, string> {
+  const modules = new Map<string, string>();
+  const tried = new Set<string>();
+  const queue: { text: string; file: string }[] = [{ text, file }];
+  while (queue.length > 0 && modules.size < maxModules) {
+    const next = queue.shift()!;
+    for (const name of scanImports(next.text)) {
+      for (const candidate of moduleCandidates(name, next.file, roots)) {
+        if (candidate === path.resolve(file)) break;
+        if (modules.has(candidate)) break;
+        if (tried.has(candidate)) continue;
+        tried.add(candidate);
+        const found = read(candidate);
+        if (found === undefined) continue;
+        modules.set(candidate, found);
+        queue.push({ text: found, file: candidate });
+        break;
+      }
+    }
+  }
+  return modules;
+}
