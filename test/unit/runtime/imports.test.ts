@@ -95,13 +95,25 @@ describe('imports of the program’s own modules (shape mode)', () => {
     });
   }
 
-  it('does not run an imported module’s `if __name__ == "__main__":` block (model.py raises only as a script)', () => {
-    // binary/bug/model.py raises when run as a script (labelled above); imported by the corrected twin, it is clean.
-    assert.ok(check('binary/bug/model.py').some((d) => d.severity === 'error' && d.line === 23));
+  it('does not run an imported module’s `if __name__ == "__main__":` block', () => {
+    // binary/bug/model.py raises when run as a script (labelled above), in that block; imported, the block is skipped.
+    const file = path.join(root, 'binary/bug/train.py');
+    const run = runProgram(readFileSync(file, 'utf8'), {
+      mode: 'shape',
+      imports: { file, resolve: diskResolver({ roots: [] }) },
+    });
+    assert.ok(run.calls.some((c) => c.fn === 'binary_cross_entropy_with_logits' && !c.inModule));
     assert.deepEqual(
-      check('binary/ok/train.py').filter((d) => d.severity === 'error'),
+      run.calls.filter((c) => c.inModule),
       [],
     );
+    const p = memory({
+      'main.py': 'import model\nprint(model.__name__)\n',
+      'model.py': 'print("imported as", __name__)\nif __name__ == "__main__":\n    print("run as a script")\n',
+    });
+    const main = p.main('main.py');
+    const printed = runProgram(main.text, { mode: 'shape', imports: { file: main.file, resolve: p.resolve } }).stdout;
+    assert.equal(printed, 'imported as model\nmodel\n');
   });
 
   it('without a resolver, the same project is silent (the imports are unknown)', () => {
