@@ -56,7 +56,10 @@ describe('diagnostics across files (real extension host)', () => {
     assert.match(error!.message.split('\n')[0]!, new RegExp(`^ValueError: ${pattern}$`));
 
     // model.py's forward, edited in the editor (not saved): one logit per sample without the trailing dimension.
-    const forward = model.getText().split('\n').findIndex((l) => l.includes('return self.fc2(h)'));
+    const forward = model
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('return self.fc2(h)'));
     const edit = new vscode.WorkspaceEdit();
     const at = model.lineAt(forward).text.indexOf('self.fc2(h)') + 'self.fc2(h)'.length;
     edit.insert(model.uri, new vscode.Position(forward, at), '.squeeze(1)');
