@@ -8,6 +8,7 @@
  * before. Parsed modules are kept between runs in a {@link ModuleCache}, by path and content hash.
  */
 import type { SourceRange } from '../diagnostics';
+import { evaluatorEntries } from '../entries';
 import type * as ast from '../python/ast';
 import { parseProgram } from '../python/program';
 import type { Interpreter, ModuleImporter, ModulePlace } from './interpreter';
@@ -84,6 +85,7 @@ export class ModuleCache {
       return cached.program;
     }
     this.parses++;
+    evaluatorEntries.moduleParse++;
     const program = parseProgram(source.text, { fstringNewlines });
     // One entry per path and version: an edited module replaces its old parse.
     for (const k of this.entries.keys())
