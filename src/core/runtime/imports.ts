@@ -160,21 +160,27 @@ export class ModuleLoader implements ModuleImporter {
     // `import pkg.sub` runs pkg first (its __init__.py, or nothing for a namespace package), then pkg.sub.
     const parts = request.replace(/^\.+/, '').split('.');
     const prefix = '.'.repeat(level);
+    const dottedAt = (k: number): string =>
+      full
+        .split('.')
+        .slice(0, full.split('.').length - parts.length + k + 1)
+        .join('.');
+    const resolveAt = (k: number): ModuleSource | undefined =>
+      this.resolve(`${prefix}${parts.slice(0, k + 1).join('.')}`, from.file);
+    // Not one of the program's own (`import torch.nn`): nothing is made, the host answers.
+    const last = resolveAt(parts.length - 1);
+    if (!last && !this.packages.has(dottedAt(parts.length - 1))) return undefined;
+    const steps = parts.map((_, k) => ({
+      found: k === parts.length - 1 ? last : resolveAt(k),
+      dotted: dottedAt(k),
+    }));
     let parent: PyModule | undefined;
     let module: PyModule | undefined;
-    for (let i = 1; i <= parts.length; i++) {
-      const sub = `${prefix}${parts.slice(0, i).join('.')}`;
-      const dotted = full
-        .split('.')
-        .slice(0, full.split('.').length - parts.length + i)
-        .join('.');
-      const found = this.resolve(sub, from.file);
-      if (found) module = this.run(found, dotted, range);
-      else if (i < parts.length || this.packages.has(dotted)) module = this.package(dotted);
-      else return undefined;
-      if (parent) parent.attrs.set(parts[i - 1]!, module);
+    steps.forEach((step, k) => {
+      module = step.found ? this.run(step.found, step.dotted, range) : this.package(step.dotted);
+      if (parent) parent.attrs.set(parts[k]!, module);
       parent = module;
-    }
+    });
     return module;
   }
 

@@ -173,6 +173,16 @@ describe('imports of the program’s own modules (shape mode)', () => {
     assert.equal(calls[0]!.args[0]!.shape?.[1], 9);
   });
 
+  it('leaves `import torch.nn` to the runtime’s torch when the project has no such module', () => {
+    const p = memory({
+      'main.py':
+        'import torch.nn\nimport torch.nn.functional\nx = torch.tensor([[1.0, 2.0]])\nprint(torch.nn.functional.softmax(x, dim=1))\n',
+    });
+    const { file, text } = p.main('main.py');
+    const run = runProgram(text, { imports: { file, resolve: p.resolve } });
+    assert.equal(run.stdout, 'tensor([[0.2689, 0.7311]])\n');
+  });
+
   it('leaves third-party imports unknown, silently', () => {
     const p = memory({
       'main.py':
