@@ -111,6 +111,40 @@ export function diskResolver(options: DiskResolverOptions): ModuleResolver & { r
   return Object.assign(resolve, { reads: () => reads });
 }
 
+/**
+ * Module files read from disk and kept until they change (their size or modification time): the extension host
+ * re-checks an edited file without reading its unchanged imports again (a stat each, no read).
+ */
+export class ModuleFileCache {
+  private readonly files = new Map<
+    string,
+    { readonly size: number; readonly mtimeMs: number; readonly text: string }
+  >();
+  /** Files read (not found in the cache, or changed). */
+  reads = 0;
+
+  constructor(private readonly maxBytes = MAX_MODULE_BYTES) {}
+
+  /** A regular file's text, or undefined when it is not there, not regular, too large or not readable. */
+  read(file: string): string | undefined {
+    let stats: fs.Stats;
+    try {
+      stats = fs.statSync(file);
+    } catch {
+      this.files.delete(file);
+      return undefined;
+    }
+    if (!stats.isFile() || stats.size > this.maxBytes) return undefined;
+    const kept = this.files.get(file);
+    if (kept && kept.size === stats.size && kept.mtimeMs === stats.mtimeMs) return kept.text;
+    this.reads++;
+    const text = readModule(file, this.maxBytes);
+    if (text === undefined) this.files.delete(file);
+    else this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, text });
+    return text;
+  }
+}
+
 /** A resolver over module texts handed in (path → text), for the snippet worker. */
 export function textsResolver(modules: ReadonlyMap<string, string>, roots: readonly string[]): ModuleResolver {
   return (name, fromFile) => {

@@ -7,8 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { collectModules, MAX_MODULE_BYTES } from '../imports';
-import { readRegularFileSync } from '../safeFile';
+import { collectModules, MAX_MODULE_BYTES, ModuleFileCache } from '../imports';
 
 /** What a check of one document sends along: its path, the import roots and the modules found. */
 export interface DocumentModules {
@@ -19,9 +18,8 @@ export interface DocumentModules {
 
 /** Reads the workspace modules a document imports. */
 export class WorkspaceModules {
-  private readonly disk = new Map<string, { readonly size: number; readonly mtimeMs: number; readonly text: string }>();
-  /** Files read from disk (for the test probe and the log). */
-  diskReads = 0;
+  /** Module files read from disk, kept until they change. */
+  readonly disk = new ModuleFileCache();
 
   /** The workspace folders (import roots) the document is in, or none for a file outside them. */
   private rootsOf(document: vscode.TextDocument): string[] {
@@ -39,39 +37,29 @@ export class WorkspaceModules {
     const open = new Map<string, string>();
     for (const d of vscode.workspace.textDocuments)
       if (d.uri.scheme === 'file' && d.languageId === 'python') open.set(path.resolve(d.uri.fsPath), d.getText());
-    const inside = (candidate: string): boolean =>
-      roots.some((r) => {
+    const realRoots = roots.map(realPath);
+    const inside = (candidate: string, within: readonly string[]): boolean =>
+      within.some((r) => {
         const rel = path.relative(r, candidate);
         return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
       });
     const modules = collectModules(document.getText(), file, roots, (candidate) => {
-      if (!inside(candidate)) return undefined;
+      if (!inside(candidate, roots)) return undefined;
       const text = open.get(candidate);
       if (text !== undefined) return text.length <= MAX_MODULE_BYTES ? text : undefined;
-      return this.readDisk(candidate);
+      // A link that leads out of the workspace is not followed.
+      if (!inside(realPath(candidate), realRoots)) return undefined;
+      return this.disk.read(candidate);
     });
     return { file, roots, modules: [...modules].map(([p, text]) => ({ path: p, text })) };
   }
+}
 
-  /** A module file's text from disk, read again only when its size or modification time changed. */
-  private readDisk(file: string): string | undefined {
-    let stats: fs.Stats;
-    try {
-      stats = fs.statSync(file);
-    } catch {
-      this.disk.delete(file);
-      return undefined;
-    }
-    if (!stats.isFile() || stats.size > MAX_MODULE_BYTES) return undefined;
-    const kept = this.disk.get(file);
-    if (kept && kept.size === stats.size && kept.mtimeMs === stats.mtimeMs) return kept.text;
-    try {
-      this.diskReads++;
-      const text = new TextDecoder('utf-8').decode(readRegularFileSync(file, MAX_MODULE_BYTES));
-      this.disk.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, text });
-      return text;
-    } catch {
-      return undefined;
-    }
+/** A path with its symbolic links followed (the path itself when it does not exist). */
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
 }

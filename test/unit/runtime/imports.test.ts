@@ -1,11 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from '../../../src/core/diagnostics';
 import { localizeDiagnostic } from '../../../src/core/i18n/index';
 import { ModuleCache, runProgram } from '../../../src/core/runtime/index';
 import { checkSnippet } from '../../../src/core/snippet/index';
-import { collectModules, diskResolver, moduleCandidates, scanImports, textsResolver } from '../../../src/imports';
+import {
+  collectModules,
+  diskResolver,
+  ModuleFileCache,
+  moduleCandidates,
+  scanImports,
+  textsResolver,
+} from '../../../src/imports';
 import { translationProblems } from '../i18n/checks';
 
 /**
@@ -351,5 +359,25 @@ describe('finding modules (src/imports.ts)', () => {
       'packages/bug/nets/layers.py',
     ]);
     assert.equal(new Set(reads).size, reads.length, 'no file read twice');
+  });
+
+  it('reads a module file from disk again only when it changed (ModuleFileCache)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'loss-lens-modules-'));
+    const file = path.join(dir, 'model.py');
+    writeFileSync(file, 'X = 1\n');
+    const cache = new ModuleFileCache();
+    assert.equal(cache.read(file), 'X = 1\n');
+    assert.equal(cache.read(file), 'X = 1\n');
+    assert.equal(cache.reads, 1);
+    writeFileSync(file, 'X = 22\n');
+    assert.equal(cache.read(file), 'X = 22\n');
+    writeFileSync(file, 'X = 33\n');
+    // Same size: the modification time tells.
+    utimesSync(file, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    assert.equal(cache.read(file), 'X = 33\n');
+    assert.equal(cache.reads, 3);
+    assert.equal(cache.read(path.join(dir, 'missing.py')), undefined);
+    assert.equal(cache.read(dir), undefined, 'a folder is not a module');
+    assert.equal(new ModuleFileCache(4).read(file), undefined, 'over the size limit');
   });
 });
