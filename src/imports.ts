@@ -41,9 +41,20 @@ export function moduleCandidates(name: string, fromFile: string, roots: readonly
  */
 export function scanImports(text: string): string[] {
   const found = new Set<string>();
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/#.*$/, '');
+  const lineEnd = (from: number): number => {
+    const m = /\r\n|\r|\n/g;
+    m.lastIndex = from;
+    return m.exec(text)?.index ?? text.length;
+  };
+  // Only the lines with the word `import` are looked at: finding them is one search through the text per import.
+  let lastLine = -1;
+  for (let at = text.indexOf('import'); at >= 0; at = text.indexOf('import', at + 6)) {
+    let start = at;
+    while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+    if (start <= lastLine) continue;
+    let end = lineEnd(at);
+    lastLine = end;
+    const line = text.slice(start, end).replace(/#.*$/, '');
     const plain = /^\s*import\s+(.+)$/.exec(line);
     if (plain) {
       for (const item of plain[1]!.replace(/[()\\]/g, '').split(',')) {
@@ -58,10 +69,11 @@ export function scanImports(text: string): string[] {
     if (module !== '' && !/^\.+$/.test(module)) found.add(module);
     let names = from[2]!;
     // A parenthesized list may run over several lines; a backslash continues a line.
-    while ((names.includes('(') && !names.includes(')')) || /\\\s*$/.test(names)) {
-      const next = lines[++i];
-      if (next === undefined) break;
-      names += ` ${next.replace(/#.*$/, '')}`;
+    while (((names.includes('(') && !names.includes(')')) || /\\\s*$/.test(names)) && end < text.length) {
+      const next = end + (text.startsWith('\r\n', end) ? 2 : 1);
+      end = lineEnd(next);
+      lastLine = end;
+      names += ` ${text.slice(next, end).replace(/#.*$/, '')}`;
     }
     for (const item of names.replace(/[()\\]/g, '').split(',')) {
       const name = item.trim().split(/\s+/)[0];
@@ -75,7 +87,7 @@ export function scanImports(text: string): string[] {
 /** A regular file's text, or undefined when it is not there, not regular, too large or not readable. */
 function readModule(file: string, maxBytes: number): string | undefined {
   try {
-    if (!fs.statSync(file).isFile()) return undefined;
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
     return new TextDecoder('utf-8').decode(readRegularFileSync(file, maxBytes));
   } catch {
     return undefined;
@@ -127,10 +139,14 @@ export class ModuleFileCache {
 
   /** A regular file's text, or undefined when it is not there, not regular, too large or not readable. */
   read(file: string): string | undefined {
-    let stats: fs.Stats;
+    let stats: fs.Stats | undefined;
     try {
-      stats = fs.statSync(file);
+      // Most candidates do not exist: no exception for those.
+      stats = fs.statSync(file, { throwIfNoEntry: false });
     } catch {
+      stats = undefined;
+    }
+    if (!stats) {
       this.files.delete(file);
       return undefined;
     }
@@ -172,16 +188,24 @@ export function collectModules(
   const queue: { text: string; file: string }[] = [{ text, file }];
   while (queue.length > 0 && modules.size < maxModules) {
     const next = queue.shift()!;
+    // A name found as a plain module file (`model.py`) has no submodules: `from model import Net` looks no further.
+    const plainFiles = new Set<string>();
     for (const name of scanImports(next.text)) {
+      const dot = name.lastIndexOf('.');
+      const parent = dot > 0 ? name.slice(0, dot) : '';
+      if (parent && plainFiles.has(parent)) continue;
       for (const candidate of moduleCandidates(name, next.file, roots)) {
         if (candidate === path.resolve(file)) break;
-        if (modules.has(candidate)) break;
-        if (tried.has(candidate)) continue;
-        tried.add(candidate);
-        const found = read(candidate);
-        if (found === undefined) continue;
-        modules.set(candidate, found);
-        queue.push({ text: found, file: candidate });
+        let found = modules.get(candidate);
+        if (found === undefined) {
+          if (tried.has(candidate)) continue;
+          tried.add(candidate);
+          found = read(candidate);
+          if (found === undefined) continue;
+          modules.set(candidate, found);
+          queue.push({ text: found, file: candidate });
+        }
+        if (!candidate.endsWith('__init__.py')) plainFiles.add(name);
         break;
       }
     }

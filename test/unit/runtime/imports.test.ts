@@ -359,6 +359,19 @@ describe('finding modules (src/imports.ts)', () => {
       'packages/bug/nets/layers.py',
     ]);
     assert.equal(new Set(reads).size, reads.length, 'no file read twice');
+    // `from config import HIDDEN`: config.py is a plain module, so no config/HIDDEN.py is looked for.
+    assert.ok(!reads.some((f) => f.includes(`config${path.sep}`)), reads.join('\n'));
+  });
+
+  it('collects modules whose names share a prefix (mod_1, mod_10)', () => {
+    const texts = new Map([
+      [path.resolve('/p/mod_1.py'), 'X = 1\n'],
+      [path.resolve('/p/mod_10.py'), 'Y = 1\n'],
+    ]);
+    const found = collectModules('from mod_1 import X\nfrom mod_10 import Y\n', path.resolve('/p/train.py'), [], (f) =>
+      texts.get(f),
+    );
+    assert.equal(found.size, 2);
   });
 
   it('reads a module file from disk again only when it changed (ModuleFileCache)', () => {
