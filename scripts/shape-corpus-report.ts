@@ -12,13 +12,16 @@
  *
  *   npx tsx scripts/shape-corpus-report.ts [--torch 2.x|1.13] [--verbose]
  *
- * The checker sees one file at a time today; a bug PyTorch raises inside an imported module (the `NAME/bug/`
- * cases) counts as missed until `check` follows imports.
+ * `check` follows the imports among the corpus's files (the `NAME/bug/` cases import `model`, `utils`, `config`): a
+ * bug PyTorch raises inside an imported module is caught when the entry's error names that module's file and line
+ * (`raisedAt`) with PyTorch's message.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../src/core/diagnostics';
+import { ModuleCache } from '../src/core/runtime/index';
 import { checkSnippet } from '../src/core/snippet/index';
+import { diskResolver } from '../src/imports';
 
 interface Label {
   readonly kind: 'bug' | 'ok';
@@ -50,9 +53,16 @@ function pytorchText(label: Label): string {
 function judge(entry: string, label: Label, errors: readonly Diagnostic[]): Verdict {
   if (label.kind === 'ok') return errors.length > 0 ? 'false-error' : 'clean';
   if (errors.length === 0) return 'missed';
-  // Diagnostics belong to the entry file: a raise inside an imported module cannot be matched by line yet.
-  if (label.file !== entry) return 'elsewhere';
-  const onLine = errors.filter((d) => d.line <= label.line! && label.line! <= d.endLine);
+  // A raise inside an imported module is reported on the entry's line that led there, naming the module's line.
+  const onLine =
+    label.file !== entry
+      ? errors.filter(
+          (d) =>
+            d.raisedAt &&
+            path.relative(corpus, d.raisedAt.file).split(path.sep).join('/') === label.file &&
+            d.raisedAt.line === label.line,
+        )
+      : errors.filter((d) => d.line <= label.line! && label.line! <= d.endLine);
   if (onLine.length === 0) return 'elsewhere';
   const text = pytorchText(label);
   return onLine.some((d) => d.message.includes(text)) ? 'caught' : 'at-line';
@@ -67,11 +77,16 @@ const counts: Record<Verdict, number> = {
   'false-error': 0,
 };
 let crashes = 0;
+const resolve = diskResolver({ roots: [corpus] });
+const cache = new ModuleCache();
 for (const [entry, label] of Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))) {
   const text = readFileSync(path.join(corpus, entry), 'utf8');
   let errors: Diagnostic[];
   try {
-    errors = checkSnippet(text, { torchVersion }).diagnostics.filter((d) => d.severity === 'error');
+    const file = path.join(corpus, entry);
+    errors = checkSnippet(text, { torchVersion, imports: { file, resolve, cache } }).diagnostics.filter(
+      (d) => d.severity === 'error',
+    );
   } catch (e) {
     // The checker must never throw; count it and show it rather than stop the report.
     crashes++;

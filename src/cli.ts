@@ -3,7 +3,8 @@
  *
  *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]
  *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
- *   loss-lens check FILE.py [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
+ *   loss-lens check PATH... [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
+ *     (files and folders, folders searched for .py files; imports among them are followed)
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
  *     (torch.save), .safetensors or .npz files: FILE:KEY, KEY a dict key, a dotted path or a list index
@@ -23,6 +24,8 @@ import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
 import { TORCH_VERSIONS, type LossInputs, type LossResult, type TorchVersion } from './core/losses/types';
 import { checkSnippet, evaluateSnippet, type CheckedCall } from './core/snippet/index';
+import { ModuleCache } from './core/runtime/index';
+import { diskResolver } from './imports';
 import {
   formatSummary,
   summarize,
@@ -439,8 +442,7 @@ export function main(
             io.stdout(`${c.range.line}:${c.range.column} ${c.name} (hand-written) = ${value}\n`);
             if (c.builtin) {
               io.stdout(`  ${c.builtin.label} on the same inputs = ${c.builtin.value.toFixed(4)}\n`);
-              if (c.builtin.reason)
-                io.stdout(`  why they differ: ${localizeText(c.builtin.reason, opts.lang)}\n`);
+              if (c.builtin.reason) io.stdout(`  why they differ: ${localizeText(c.builtin.reason, opts.lang)}\n`);
             }
             io.stdout('\n');
           }
@@ -455,24 +457,15 @@ export function main(
 
   program
     .command('check')
-    .description('check a Python file for the shape and dtype mismatches PyTorch would raise at its loss calls')
-    .argument('<file>', 'Python file')
+    .description(
+      'check Python files for the shape and dtype mismatches PyTorch would raise at their loss calls (folders: every .py file in them; imports among the files are followed)',
+    )
+    .argument('<paths...>', 'Python files and folders')
     .option('--json', 'print the diagnostics as JSON')
     .addOption(new Option('--lang <locale>', 'language of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
     .addOption(torchOption())
-    .action((file: string, opts: { json?: boolean; lang: DerivationLocale; torch?: TorchVersion }) => {
-      const text = readFileOrFail(file, io);
-      if (text === undefined) {
-        exitCode = EXIT.usage;
-        return;
-      }
-      const { diagnostics, calls = [] } = checkSnippet(text, opts.torch ? { torchVersion: opts.torch } : {});
-      if (opts.json) printJson({ diagnostics, calls: calls.map(jsonCall) }, io);
-      else
-        io.stdout(
-          diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
-        );
-      exitCode = exitFor(diagnostics);
+    .action((paths: string[], opts: { json?: boolean; lang: DerivationLocale; torch?: TorchVersion }) => {
+      exitCode = checkPaths(paths, opts, io);
     });
 
   try {
@@ -485,6 +478,112 @@ export function main(
     return EXIT.internal;
   }
   return exitCode;
+}
+
+/** Folders `check` does not search: tool and environment folders, caches. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'venv', 'env']);
+
+/** The .py files under a folder, sorted, as paths joined to the folder as given. */
+function pythonFilesUnder(folder: string): string[] {
+  const out: string[] = [];
+  const visit = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('.') && !SKIPPED_FOLDERS.has(e.name)) visit(full);
+      } else if (e.isFile() && e.name.endsWith('.py')) out.push(full);
+    }
+  };
+  visit(folder);
+  return out;
+}
+
+/**
+ * `check PATH...`: every file given and every .py file in the folders given, each checked as the program it is,
+ * following its imports of the others (the file's own folder first, then the folders given, as Python's `sys.path`
+ * with the script's folder). One file given: the output of `check FILE` (diagnostics, or `no problems found`; `--json`:
+ * `{diagnostics, calls}`). Several: each file's diagnostics and a summary (`--json`: `{files: [{file, diagnostics,
+ * calls}]}`).
+ */
+function checkPaths(
+  paths: readonly string[],
+  opts: { json?: boolean; lang: DerivationLocale; torch?: TorchVersion },
+  io: Io,
+): number {
+  const files: string[] = [];
+  const roots: string[] = [];
+  let unreadable = false;
+  for (const p of paths) {
+    let stats: fs.Stats | undefined;
+    try {
+      stats = fs.statSync(p);
+    } catch {
+      stats = undefined;
+    }
+    if (stats?.isDirectory()) {
+      roots.push(path.resolve(p));
+      files.push(...pythonFilesUnder(p));
+    } else files.push(p);
+  }
+  const resolve = diskResolver({ roots });
+  const cache = new ModuleCache();
+  const single = paths.length === 1 && files.length === 1 && files[0] === paths[0];
+  // raisedAt names the module's file as the caller's resolver did (absolute): shown relative to where check runs.
+  const shown = (file: string): string => {
+    const rel = path.relative(process.cwd(), file);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  };
+  const results: { file: string; diagnostics: Diagnostic[]; calls: readonly CheckedCall[] }[] = [];
+  for (const file of files) {
+    const text = readFileOrFail(file, io);
+    if (text === undefined) {
+      unreadable = true;
+      continue;
+    }
+    const { diagnostics, calls = [] } = checkSnippet(text, {
+      ...(opts.torch ? { torchVersion: opts.torch } : {}),
+      imports: { file: path.resolve(file), resolve, cache },
+    });
+    results.push({
+      file,
+      diagnostics: diagnostics.map((d) =>
+        d.raisedAt ? { ...d, raisedAt: { ...d.raisedAt, file: shown(d.raisedAt.file) } } : d,
+      ),
+      calls,
+    });
+  }
+  const all = results.flatMap((r) => r.diagnostics);
+  if (single && results.length === 1) {
+    const { file, diagnostics, calls } = results[0]!;
+    if (opts.json) printJson({ diagnostics, calls: calls.map(jsonCall) }, io);
+    else
+      io.stdout(
+        diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
+      );
+  } else if (opts.json) {
+    printJson(
+      { files: results.map((r) => ({ file: r.file, diagnostics: r.diagnostics, calls: r.calls.map(jsonCall) })) },
+      io,
+    );
+  } else if (results.length > 0) {
+    for (const r of results)
+      if (r.diagnostics.length > 0) io.stdout(`${formatDiagnostics(r.diagnostics, r.file, opts.lang)}\n`);
+    const errors = all.filter((d) => d.severity === 'error').length;
+    const withProblems = results.filter((r) => r.diagnostics.length > 0).length;
+    io.stdout(
+      all.length === 0
+        ? `no problems found in ${results.length} ${results.length === 1 ? 'file' : 'files'}\n`
+        : `${results.length} ${results.length === 1 ? 'file' : 'files'} checked: ${errors} ${errors === 1 ? 'error' : 'errors'}, problems in ${withProblems}\n`,
+    );
+  }
+  if (unreadable) return EXIT.usage;
+  return exitFor(all);
 }
 
 /** A loss call of `check --json`: per argument its shape (numbers and symbol names) and dtype, or why it is unknown. */

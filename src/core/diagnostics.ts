@@ -42,6 +42,11 @@ export interface Diagnostic extends SourceRange {
    * rebuilds `explanation`/`hint` in another language from `code` + `data`, so fill it whenever the text has values.
    */
   readonly data?: Readonly<Record<string, string | number>>;
+  /**
+   * Where PyTorch raises, when that is in another file than the diagnostic's (a module the checked file imports and
+   * calls into): that file and the range there. The diagnostic itself sits on the checked file's line that led there.
+   */
+  readonly raisedAt?: SourceRange & { readonly file: string };
 }
 
 /** A range that covers "somewhere in the input" when no better place is known. */

@@ -12,13 +12,15 @@ export interface EvaluatorEntries {
   read: number;
   /** `readTensorArchive`: a .pt/.safetensors/.npz file's zip and pickle parsed. */
   archive: number;
+  /** An imported module parsed by a ModuleCache (not found there by path and content). */
+  moduleParse: number;
 }
 
 // A counter, not a listener: incrementing it is all an evaluator does with it, and only the probe reads it.
 /** This thread's counts (each bundle, and each worker, holds its own). */
-export const evaluatorEntries: EvaluatorEntries = { evaluate: 0, check: 0, read: 0, archive: 0 };
+export const evaluatorEntries: EvaluatorEntries = { evaluate: 0, check: 0, read: 0, archive: 0, moduleParse: 0 };
 
 /** Counts of zero (what a thread that never evaluated reports). */
 export function emptyEntries(): EvaluatorEntries {
-  return { evaluate: 0, check: 0, read: 0, archive: 0 };
+  return { evaluate: 0, check: 0, read: 0, archive: 0, moduleParse: 0 };
 }

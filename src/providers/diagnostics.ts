@@ -3,6 +3,7 @@
  * (debounced), with PyTorch's message, the plain cause and the fix. Detection lives in src/core/snippet and runs in
  * the snippet worker: the host sends the text and shows the answer if the document has not changed meanwhile.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Diagnostic as CoreDiagnostic } from '../core/diagnostics';
 import type { CheckedCall } from '../core/snippet/index';
@@ -10,6 +11,7 @@ import { toVscodeRange } from '../ranges';
 import type { Services } from '../services';
 import { isCheckable } from './documents';
 import { localize } from './localize';
+import { WorkspaceModules, type DocumentModules } from './workspaceModules';
 
 /** The diagnostic source shown in the Problems view. */
 export const DIAGNOSTIC_SOURCE = 'Loss Lens';
@@ -28,6 +30,16 @@ export function toVscodeDiagnostic(d: CoreDiagnostic): vscode.Diagnostic {
   const diagnostic = new vscode.Diagnostic(toVscodeRange(d), lines.join('\n'), SEVERITY[d.severity]);
   diagnostic.source = DIAGNOSTIC_SOURCE;
   diagnostic.code = d.code;
+  if (d.raisedAt) {
+    // Raised inside an imported module: the line there, one click away.
+    const where = new vscode.Location(vscode.Uri.file(d.raisedAt.file), toVscodeRange(d.raisedAt));
+    diagnostic.relatedInformation = [
+      new vscode.DiagnosticRelatedInformation(
+        where,
+        vscode.l10n.t('PyTorch raises this here, in the code the line calls'),
+      ),
+    ];
+  }
   return diagnostic;
 }
 
@@ -37,13 +49,32 @@ export class LossDiagnostics implements vscode.Disposable {
   private readonly core = new Map<string, Map<vscode.Diagnostic, CoreDiagnostic>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** The loss calls the last check of each document reached, with what shape mode knew of their arguments. */
-  private readonly checkedCalls = new Map<string, { readonly version: number; readonly calls: readonly CheckedCall[] }>();
+  private readonly checkedCalls = new Map<
+    string,
+    { readonly version: number; readonly calls: readonly CheckedCall[] }
+  >();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Reads the workspace modules a checked document imports. */
+  readonly modules = new WorkspaceModules();
+  /** The module files each checked document imported at its last check: a change to one re-checks the document. */
+  private readonly importedBy = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly services: Services) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
     this.subscriptions.push(
+      watcher,
       vscode.workspace.onDidOpenTextDocument((d) => void this.refresh(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.schedule(e.document);
+        if (e.document.uri.scheme === 'file') this.scheduleImporters(e.document.uri.fsPath);
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.scheme === 'file') this.scheduleImporters(d.uri.fsPath);
+      }),
+      // Changed on disk (another program, a checkout); a module that appears or goes may change any import.
+      watcher.onDidChange((uri) => this.scheduleImporters(uri.fsPath)),
+      watcher.onDidCreate(() => this.scheduleAll()),
+      watcher.onDidDelete(() => this.scheduleAll()),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('lossLens')) for (const d of vscode.workspace.textDocuments) void this.refresh(d);
@@ -69,10 +100,19 @@ export class LossDiagnostics implements vscode.Disposable {
     const key = document.uri.toString();
     let answer;
     try {
+      let imports: DocumentModules | undefined;
+      try {
+        imports = this.modules.collect(document);
+      } catch (e) {
+        // The imports cannot be read: the file is checked on its own, with them unknown.
+        this.services.log.warn(`reading the imports of ${key} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      this.importedBy.set(key, new Set(imports?.modules.map((m) => m.path) ?? []));
       answer = await this.services.snippets.run(`check:${key}`, {
         kind: 'check',
         text: document.getText(),
         torchVersion: config.torchVersion,
+        ...(imports ? { imports } : {}),
       });
     } catch (e) {
       // The worker died (its heap limit) or the checker failed: no diagnostics rather than a stale set.
@@ -101,9 +141,21 @@ export class LossDiagnostics implements vscode.Disposable {
   checkedCallAt(document: vscode.TextDocument, position: vscode.Position): CheckedCall | undefined {
     const checked = this.checkedCalls.get(document.uri.toString());
     if (!checked || checked.version !== document.version) return undefined;
-    return [...checked.calls]
-      .reverse()
-      .find((c) => c.line === position.line + 1 && c.column - 1 <= position.character);
+    return [...checked.calls].reverse().find((c) => c.line === position.line + 1 && c.column - 1 <= position.character);
+  }
+
+  /** Re-checks the open documents that imported a module file at their last check. */
+  private scheduleImporters(file: string): void {
+    const changed = path.resolve(file);
+    for (const d of vscode.workspace.textDocuments) {
+      const key = d.uri.toString();
+      if (d.uri.fsPath !== file && this.importedBy.get(key)?.has(changed)) this.schedule(d);
+    }
+  }
+
+  /** Re-checks every open document checked so far. */
+  private scheduleAll(): void {
+    for (const d of vscode.workspace.textDocuments) if (this.importedBy.has(d.uri.toString())) this.schedule(d);
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -125,6 +177,7 @@ export class LossDiagnostics implements vscode.Disposable {
     this.collection.delete(document.uri);
     this.core.delete(key);
     this.checkedCalls.delete(key);
+    this.importedBy.delete(key);
   }
 
   dispose(): void {

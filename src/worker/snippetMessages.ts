@@ -18,7 +18,20 @@ export interface ArchiveListing extends Omit<TensorArchive, 'entries'> {
 
 /** What the host asks for: a file check (diagnostics), a value-mode evaluation (hovers, selection), or the tensors. */
 export type SnippetRequest =
-  | { readonly kind: 'check'; readonly text: string; readonly torchVersion?: TorchVersion }
+  | {
+      readonly kind: 'check';
+      readonly text: string;
+      readonly torchVersion?: TorchVersion;
+      /**
+       * The workspace modules the file imports (read by the host: open documents' text, else the file on disk), the
+       * file's path and the import roots (the workspace folders); absent outside a workspace.
+       */
+      readonly imports?: {
+        readonly file: string;
+        readonly roots: readonly string[];
+        readonly modules: readonly { readonly path: string; readonly text: string }[];
+      };
+    }
   | { readonly kind: 'evaluate'; readonly text: string; readonly options: SnippetOptions }
   | { readonly kind: 'readTensors'; readonly text: string; readonly origin?: Origin }
   /** A tensor file's tensors without their data (the file is read and parsed in the worker). */

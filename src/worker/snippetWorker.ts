@@ -11,6 +11,8 @@ import { readArchiveFromDisk } from '../files';
 import { evaluatorEntries } from '../core/entries';
 import { readTensors } from '../core/reader/index';
 import { checkSnippet, evaluateSnippet } from '../core/snippet/index';
+import { ModuleCache } from '../core/runtime/index';
+import { textsResolver } from '../imports';
 import type { SnippetAnswers, SnippetJob, SnippetReply, SnippetRequest } from './snippetMessages';
 
 /** A reader's refusal (a LossLensError) as an answer the host shows; anything else is a failure of the job. */
@@ -23,10 +25,29 @@ function failing<T>(read: () => T): T | { readonly error: Diagnostic } {
   }
 }
 
+/**
+ * The imported modules parsed so far, by path and content hash: re-checking an edited file parses only the modules
+ * whose text changed. Kept while the worker lives (a worker stopped for a newer edit starts with an empty cache).
+ */
+const moduleCache = new ModuleCache();
+
 function answer(request: SnippetRequest): SnippetAnswers[SnippetRequest['kind']] {
   switch (request.kind) {
-    case 'check':
-      return checkSnippet(request.text, request.torchVersion ? { torchVersion: request.torchVersion } : {});
+    case 'check': {
+      const imports = request.imports;
+      return checkSnippet(request.text, {
+        ...(request.torchVersion ? { torchVersion: request.torchVersion } : {}),
+        ...(imports
+          ? {
+              imports: {
+                file: imports.file,
+                resolve: textsResolver(new Map(imports.modules.map((m) => [m.path, m.text])), imports.roots),
+                cache: moduleCache,
+              },
+            }
+          : {}),
+      });
+    }
     case 'evaluate':
       return evaluateSnippet(request.text, request.options);
     case 'listArchive':

@@ -100,7 +100,7 @@ describe('the host stays free on the freezing line (issue 17)', () => {
     );
     assert.deepEqual(
       after.host,
-      { evaluate: 0, check: 0, read: 0, archive: 0 },
+      { evaluate: 0, check: 0, read: 0, archive: 0, moduleParse: 0 },
       'the extension host entered an evaluator',
     );
     assert.ok(after.worker.workerEntries.check > before.worker.workerEntries.check, 'the worker checked the file');
@@ -115,7 +115,7 @@ describe('the host stays free on the freezing line (issue 17)', () => {
     assert.ok(hovers.length > 0, 'a hover on x');
     assert.deepEqual(
       hovered.host,
-      { evaluate: 0, check: 0, read: 0, archive: 0 },
+      { evaluate: 0, check: 0, read: 0, archive: 0, moduleParse: 0 },
       'the extension host entered an evaluator',
     );
     assert.ok(hovered.worker.workerEntries.evaluate > before.worker.workerEntries.evaluate, 'the worker evaluated');

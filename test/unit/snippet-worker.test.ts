@@ -62,6 +62,30 @@ describe('snippet worker (real thread)', function () {
     assert.equal(client.stats().workerEntries.check, 1);
   });
 
+  it('follows imports of the modules the host sends, parsing each unchanged module once across checks', async () => {
+    // test/fixtures/imports/packages/bug: the mistake PyTorch raises in nets/heads.py (scripts/fixtures/gen_imports.py).
+    const project = path.join(__dirname, '..', 'fixtures', 'imports', 'packages', 'bug');
+    const file = path.join(project, 'train.py');
+    const names = ['config.py', 'nets/__init__.py', 'nets/encoder.py', 'nets/layers.py', 'nets/heads.py'];
+    const modules = names.map((n) => ({
+      path: path.join(project, n),
+      text: fs.readFileSync(path.join(project, n), 'utf8'),
+    }));
+    const text = fs.readFileSync(file, 'utf8');
+    const imports = { file, roots: [project], modules };
+    const first = await client.run('check:imports', { kind: 'check', text, imports });
+    const error = first!.diagnostics.find((d) => d.severity === 'error');
+    assert.equal(error?.line, 14);
+    assert.equal(error?.raisedAt?.file, path.join(project, 'nets', 'heads.py'));
+    assert.equal(client.stats().workerEntries.moduleParse, 5);
+    // The file edited, its imports unchanged: none parsed again. One module edited: that one only.
+    await client.run('check:imports', { kind: 'check', text: `${text}\n# edited\n`, imports });
+    assert.equal(client.stats().workerEntries.moduleParse, 5);
+    const edited = modules.map((m) => (m.path.endsWith('heads.py') ? { ...m, text: `${m.text}\n# edited\n` } : m));
+    await client.run('check:imports', { kind: 'check', text, imports: { ...imports, modules: edited } });
+    assert.equal(client.stats().workerEntries.moduleParse, 6);
+  });
+
   it('evaluates a selection and reads tensors in the worker; answers arrive as plain data', async () => {
     const text =
       'import torch\nimport torch.nn.functional as F\nx = torch.tensor([[2.0, 0.5], [0.1, 1.0]])\ny = torch.tensor([0, 1])\nF.cross_entropy(x, y)\n';
@@ -74,7 +98,7 @@ describe('snippet worker (real thread)', function () {
     assert.deepEqual([...read[0]!.tensor.shape], [2, 2]);
     const refused = await client.run('read:b', { kind: 'readTensors', text: '[[1.0, 2.0], [3.0]]' });
     assert.ok(refused && 'error' in refused, "a ragged list is the reader's positioned refusal");
-    assert.deepEqual(client.stats().workerEntries, { evaluate: 1, check: 0, read: 2, archive: 0 });
+    assert.deepEqual(client.stats().workerEntries, { evaluate: 1, check: 0, read: 2, archive: 0, moduleParse: 0 });
   });
 
   it('lists a .pt file without its data, then loads the tensors asked for, in the worker (refusing a hostile pickle)', async () => {

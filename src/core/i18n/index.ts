@@ -50,7 +50,7 @@ export function localizeText(text: string, locale: Locale): string {
 }
 
 /** Diagnostics whose `message` is Loss Lens's own sentence rather than PyTorch's or Python's text. */
-const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set(['runtime/random-draw']);
+const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set(['runtime/random-draw', 'runtime/import-cycle']);
 
 /**
  * A diagnostic with `explanation`, `hint` and fix titles in `locale`. `message` (PyTorch's text, which people search

@@ -11,6 +11,7 @@ import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
 import { RUNTIME_ZH } from './zh-cn-runtime';
 import { THIRDPARTY_ZH } from './zh-cn-thirdparty';
+import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
 import { IO_ZH } from './zh-cn-io';
 
@@ -1880,6 +1881,7 @@ export const ZH_CN: Catalog = {
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
     ...THIRDPARTY_ZH,
+    ...IMPORTS_ZH,
     ...VERSIONS_ZH,
   ],
   fragments: FRAGMENTS,

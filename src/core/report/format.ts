@@ -230,6 +230,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], file?: str
       const lines = [`${file ? `${file}:` : ''}${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`];
       if (d.explanation) lines.push(`  cause: ${d.explanation}`);
       if (d.hint) lines.push(`  fix: ${d.hint}`);
+      if (d.raisedAt) lines.push(`  raised at: ${d.raisedAt.file}:${d.raisedAt.line}:${d.raisedAt.column}`);
       return lines.join('\n');
     })
     .join('\n');

@@ -11,13 +11,18 @@ import type { Origin } from '../python/lexer';
 import { parseProgram } from '../python/program';
 import { SourceText } from '../snippet/source';
 import { BudgetStop, NotModelledStop, PyException } from './errors';
-import { DEFAULT_LIMITS, boundNames, type RuntimeLimits } from './interpreter';
+import { DEFAULT_LIMITS, boundNames, type RuntimeLimits, type Scope } from './interpreter';
 import { TorchBridge, type RuntimeLossCall } from './torch-bridge';
 import { PyFunction, PyUnknown, type PyValue } from './values';
 import { tensorFromAnnotation } from './shape-mode';
+import { ModuleLoader, type ImportNote, type ImportOptions } from './imports';
+import type { ModulePlace } from './interpreter';
 
 export type { RuntimeLossCall } from './torch-bridge';
 export type { CustomLossCall } from './custom-loss';
+export type { ImportNote, ImportOptions, ModuleResolver, ModuleSource } from './imports';
+export { ModuleCache } from './imports';
+export type { ModulePlace } from './interpreter';
 import type { CustomLossCall } from './custom-loss';
 
 /** Options of {@link runProgram}. */
@@ -38,6 +43,11 @@ export interface RunOptions {
    * run, loops run once, random draws have a shape and no numbers.
    */
   readonly mode?: 'value' | 'shape';
+  /**
+   * Follows imports of the program's own modules (`from model import Net`) through the caller's resolver; without
+   * it every import that is not torch, numpy or the standard library is unknown.
+   */
+  readonly imports?: ImportOptions;
 }
 
 /** What a run produced. */
@@ -61,7 +71,15 @@ export interface ProgramRun {
   /** Set when the program drew random numbers without seeding first: the seed used, and by which libraries. */
   readonly randomDraw?: { readonly seed: number; readonly libraries: readonly string[] };
   /** Shape mode: PyTorch's errors of tensor ops on symbolic shapes, at their statements. */
-  readonly shapeErrors?: readonly { readonly range: SourceRange; readonly message: string; readonly pyType: string }[];
+  readonly shapeErrors?: readonly {
+    readonly range: SourceRange;
+    readonly message: string;
+    readonly pyType: string;
+    /** Set for an error inside an imported module (its range is in that module's file). */
+    readonly inModule?: ModulePlace;
+  }[];
+  /** Notes on the program's own imports (a cycle), at the program's statements. */
+  readonly importNotes?: readonly ImportNote[];
 }
 
 /** Runs a program. Never throws for user input. */
@@ -88,6 +106,8 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     seed: options.seed ?? 0,
     shapeMode: options.mode === 'shape',
   });
+  const loader = options.imports ? new ModuleLoader(bridge.interp, options.imports, version !== '1.13') : undefined;
+  if (loader) bridge.interp.importer = loader;
   const diagnostics: Diagnostic[] = [];
   let completed = false;
   // Python's exceptions are the interpreter's control flow (a checked file raises one per mistake) and are never
@@ -172,6 +192,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     ...(displayed !== undefined ? { displayed } : {}),
     ...(libraries.length > 0 ? { randomDraw: { seed, libraries } } : {}),
     ...(options.mode === 'shape' ? { shapeErrors: bridge.shapeErrors } : {}),
+    ...(loader && loader.notes.length > 0 ? { importNotes: loader.notes } : {}),
   };
 }
 
@@ -183,6 +204,8 @@ function runUncalledFunctions(bridge: TorchBridge): void {
   const interp = bridge.interp;
   for (const [name, fn] of [...interp.globals.vars]) {
     if (!(fn instanceof PyFunction) || interp.called.has(fn) || fn.node.kind !== 'FunctionDef') continue;
+    // An imported function is its own module's to check.
+    if ((fn.closure as Scope).root !== interp.globals) continue;
     const args: PyValue[] = [];
     for (const p of fn.node.params) {
       if (p.kind !== 'normal' || p.default) break;

@@ -68,7 +68,29 @@ export class Scope {
     readonly locals?: ReadonlySet<string>,
     readonly globalNames?: ReadonlySet<string>,
     readonly nonlocalNames?: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.root = parent?.root ?? this;
+  }
+  /** The module scope this scope is in: its globals (an imported module has its own). */
+  readonly root: Scope;
+}
+
+/**
+ * Imports of the program's own modules (`from model import Net`), run by ./imports.ts; the host's importModule
+ * answers the others (torch, numpy, third-party).
+ */
+export interface ModuleImporter {
+  /** The module `name` (with `level` leading dots) imported from `scope`'s module; undefined when not one of the program's own. */
+  load(name: string, level: number, scope: Scope, range: SourceRange): PyValue | undefined;
+  /** Where the run is when inside an imported module: its file, and the statement of the checked file that led there. */
+  place(module: Scope, mainStatement: SourceRange | undefined): ModulePlace | undefined;
+}
+
+/** A record made inside an imported module (see {@link ModuleImporter.place}). */
+export interface ModulePlace {
+  readonly file: string;
+  /** The checked file's statement that called into the module; absent while the module itself is being imported. */
+  readonly via?: SourceRange;
 }
 
 /** What the host of the interpreter supplies: builtins, printing, the torch bridge. */
@@ -152,12 +174,25 @@ export class Interpreter {
   readonly called = new Set<PyFunction>();
   /** Shape mode: the statements that stopped, with what stopped them (the run went on past each). */
   readonly shapeStops: { range: SourceRange; error: unknown }[] = [];
+  /** The program's own modules, when the caller can find them (see ./imports.ts). */
+  importer?: ModuleImporter;
+  /** The module whose statement is running (the program's own globals, or an imported module's). */
+  module: Scope = this.globals;
+  /** The innermost statement of the program's own file that is running (calls into imported modules start there). */
+  mainStatement: SourceRange | undefined;
 
   constructor(
     readonly host: RuntimeHost,
     readonly limits: RuntimeLimits,
   ) {
     this.globals.vars.set('__name__', '__main__');
+  }
+
+  /** Set when the run is inside an imported module: which, and the program's statement that led there. */
+  place(): { readonly inModule?: ModulePlace } {
+    if (this.module === this.globals || !this.importer) return {};
+    const inModule = this.importer.place(this.module, this.mainStatement);
+    return inModule ? { inModule } : {};
   }
 
   /** Where the run is: the statement being executed (the program's start before the first). */
@@ -252,7 +287,11 @@ export class Interpreter {
   private exec(stmt: ast.ProgramStmt, scope: Scope): Completion {
     this.step();
     const saved = this.current;
+    const savedModule = this.module;
+    const savedMain = this.mainStatement;
     this.current = stmt.range;
+    this.module = scope.root;
+    if (scope.root === this.globals) this.mainStatement = stmt.range;
     this.host.onStatement?.(stmt);
     try {
       return this.execInner(stmt, scope);
@@ -274,6 +313,8 @@ export class Interpreter {
       throw e;
     } finally {
       this.current = saved;
+      this.module = savedModule;
+      this.mainStatement = savedMain;
     }
   }
 
@@ -366,22 +407,23 @@ export class Interpreter {
         return undefined;
       case 'Import':
         for (const alias of stmt.names) {
-          const mod = this.host.importModule(alias.name, alias.range);
+          const mod = this.importModule(alias.name, 0, scope, alias.range);
           if (alias.asname) this.assignName(alias.asname, mod, scope);
           else {
             const top = alias.name.split('.')[0]!;
-            this.assignName(top, this.host.importModule(top, alias.range), scope);
+            this.assignName(top, this.importModule(top, 0, scope, alias.range), scope);
           }
         }
         return undefined;
       case 'ImportFrom': {
-        if (stmt.level > 0)
+        const own = this.importer?.load(stmt.module, stmt.level, scope, stmt.range);
+        if (stmt.level > 0 && own === undefined)
           throw new NotModelledStop(
             `relative import 'from ${'.'.repeat(stmt.level)}${stmt.module} import ...'`,
             stmt.range,
             'unsupported',
           );
-        const mod = this.host.importModule(stmt.module, stmt.range);
+        const mod = own ?? this.host.importModule(stmt.module, stmt.range);
         if (stmt.names === '*') {
           if (mod instanceof PyNamespace) {
             for (const [k, v] of mod.attrs) if (!k.startsWith('_')) this.assignName(k, v, scope);
@@ -395,7 +437,8 @@ export class Interpreter {
             v = this.getAttr(mod, alias.name, alias.range);
           } catch (e) {
             if (!(e instanceof PyException)) throw e;
-            v = this.host.importModule(`${stmt.module}.${alias.name}`, alias.range);
+            const sub = stmt.module ? `${stmt.module}.${alias.name}` : alias.name;
+            v = this.importModule(sub, stmt.level, scope, alias.range);
           }
           this.assignName(alias.asname ?? alias.name, v, scope);
         }
@@ -579,6 +622,15 @@ export class Interpreter {
     return this.binary(op, cur, v, range);
   }
 
+  /** `import name`: one of the program's own modules, else the host's (torch, numpy, ...). */
+  private importModule(name: string, level: number, scope: Scope, range: SourceRange): PyValue {
+    const own = this.importer?.load(name, level, scope, range);
+    if (own !== undefined) return own;
+    if (level > 0)
+      throw new NotModelledStop(`relative import 'from ${'.'.repeat(level)}${name} import ...'`, range, 'unsupported');
+    return this.host.importModule(name, range);
+  }
+
   // -----------------------------------------------------------------------------------------------------------------
   // Names and scopes
 
@@ -608,7 +660,7 @@ export class Interpreter {
     let first = true;
     while (s) {
       if (s.kind === 'function') {
-        if (s.globalNames?.has(name)) return this.lookupGlobal(name, range);
+        if (s.globalNames?.has(name)) return this.lookupGlobal(name, scope, range);
         if (s.locals?.has(name) || !first || s.nonlocalNames?.has(name)) {
           const v = s.vars.get(name);
           if (v !== undefined) return v;
@@ -632,11 +684,11 @@ export class Interpreter {
       first = false;
       s = s.parent;
     }
-    return this.lookupGlobal(name, range);
+    return this.lookupGlobal(name, scope, range);
   }
 
-  private lookupGlobal(name: string, _range: SourceRange): PyValue {
-    const v = this.globals.vars.get(name) ?? this.host.builtins.get(name) ?? this.host.assumedImport?.(name);
+  private lookupGlobal(name: string, scope: Scope, _range: SourceRange): PyValue {
+    const v = scope.root.vars.get(name) ?? this.host.builtins.get(name) ?? this.host.assumedImport?.(name);
     if (v !== undefined) return v;
     // A checked file or selection often uses names defined elsewhere (a notebook's earlier cell, the part of the
     // file not selected): shape mode goes on with an unknown value rather than stopping at the NameError.
@@ -648,7 +700,7 @@ export class Interpreter {
   assignName(name: string, value: PyValue, scope: Scope): void {
     if (scope.kind === 'function') {
       if (scope.globalNames?.has(name)) {
-        this.globals.vars.set(name, value);
+        scope.root.vars.set(name, value);
         return;
       }
       if (scope.nonlocalNames?.has(name)) {
@@ -792,7 +844,8 @@ export class Interpreter {
     const body = new Scope('class', scope);
     this.execBlock(node.body, body);
     const dict = new Map(body.vars);
-    const qual = `__main__.${node.name}`;
+    const moduleName = scope.root.vars.get('__name__');
+    const qual = `${typeof moduleName === 'string' ? moduleName : '__main__'}.${node.name}`;
     const cls = new PyClass(node.name, bases as PyClass[], dict, qual);
     for (const v of dict.values()) if (v instanceof PyFunction) v.owner = cls;
     return cls;

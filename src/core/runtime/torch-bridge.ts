@@ -80,7 +80,7 @@ import {
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
-import { Interpreter, type RuntimeHost, type RuntimeLimits } from './interpreter';
+import { Interpreter, type ModulePlace, type RuntimeHost, type RuntimeLimits } from './interpreter';
 import { Printer } from './printing';
 import { tensorRepr, tensorStr, moduleRepr } from './reprs';
 import {
@@ -194,6 +194,8 @@ export interface RuntimeLossCall extends SnippetCall {
   readonly loops?: readonly { readonly line: number; readonly iteration: number }[];
   /** Shape mode: what is known of each tensor argument. */
   readonly args?: readonly ArgumentShape[];
+  /** Set for a call made inside an imported module (its range is in that module's file). */
+  readonly inModule?: ModulePlace;
 }
 
 /** Random draws: in shape mode they are symbolic tensors of their shape (no numbers are needed). */
@@ -274,13 +276,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   readonly shapeMode: boolean;
   readonly symbols: Symbols;
   /** Shape mode: PyTorch errors of tensor ops on symbolic shapes (raised for every value of the symbols). */
-  readonly shapeErrors: { range: SourceRange; message: string; pyType: string }[] = [];
+  readonly shapeErrors: { range: SourceRange; message: string; pyType: string; inModule?: ModulePlace }[] = [];
 
   /** Shape mode: records PyTorch's error at the statement running (once per line and message). */
   recordShapeError(pyType: string, message: string): void {
     const range = this.here();
     if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === message))
-      this.shapeErrors.push({ range, message, pyType });
+      this.shapeErrors.push({ range, message, pyType, ...this.interp.place() });
   }
 
   /** Runs a symbolic op, recording PyTorch's error (it holds for every size) before raising it in the program. */
@@ -494,6 +496,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       diagnostics,
       args: described,
       ...(loops.length > 0 ? { loops } : {}),
+      ...this.interp.place(),
     });
     const error = diagnostics.find((d) => d.severity === 'error');
     if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
@@ -1443,7 +1446,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       nameRange: lossNameRange(call, module),
     });
     const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
-    this.calls.push({ ...record, ...(loops.length > 0 ? { loops } : {}) });
+    this.calls.push({ ...record, ...(loops.length > 0 ? { loops } : {}), ...this.interp.place() });
     const error = record.diagnostics.find((d) => d.severity === 'error');
     if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
     if (value.kind !== 'tensor' || !value.data) {

@@ -9,7 +9,13 @@ import type { Call, Name } from '../python/ast';
 import { parseModule } from '../python/parser';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
-import { runProgram, type CustomLossCall, type ProgramRun } from '../runtime/index';
+import {
+  runProgram,
+  type CustomLossCall,
+  type ImportOptions,
+  type ModulePlace,
+  type ProgramRun,
+} from '../runtime/index';
 import type { ArgumentShape } from '../runtime/shape-mode';
 import { Interpreter, type SnippetTensor } from './interpreter';
 import { lossByName, type SnippetCall } from './loss-calls';
@@ -29,6 +35,17 @@ export interface SnippetOptions {
   readonly torchVersion?: TorchVersion;
   /** The seed of the random draws a whole program makes without seeding first (default 0). */
   readonly seed?: number;
+}
+
+/** Options of {@link checkSnippet}. */
+export interface CheckOptions extends Omit<SnippetOptions, 'loss'> {
+  /**
+   * Follow the file's imports of its own modules (`from model import Net`): the file's path and how to find the
+   * modules. An error PyTorch raises inside an imported module, in code this file calls, is reported on this file's
+   * line that called it, with `raisedAt` naming the module's file and line; a module's errors of its own (its top
+   * level, its functions no call of this file reaches) are that module's, reported when it is checked.
+   */
+  readonly imports?: ImportOptions;
 }
 
 /** What evaluating a snippet found. */
@@ -178,33 +195,49 @@ function evaluateStatements(text: string, options: SnippetOptions): SnippetEvalu
  * Checks a file in shape mode: every loss call (inside functions and loops too) is checked against the rules PyTorch
  * applies, on shapes and dtypes, and on values only where they are written in the file.
  */
-export function checkSnippet(text: string, options: Omit<SnippetOptions, 'loss'> = {}): SnippetCheck {
+export function checkSnippet(text: string, options: CheckOptions = {}): SnippetCheck {
   evaluatorEntries.check++;
-  // The whole program in shape mode: calls inside classes, forwards, DataLoader loops and functions, with symbolic
-  // batch sizes; each loss call's errors, warnings and fixes as the engine gives them on known shapes.
-  const shape = shapeModeCheck(text, options);
-  return { diagnostics: sorted(shape.diagnostics), calls: shape.calls };
+  const source = new SourceText(text, options.origin);
+  // The whole program in shape mode: calls inside classes, forwards, DataLoader loops and functions (and the
+  // project's modules it imports), with symbolic batch sizes; each loss call's errors, warnings and fixes as the
+  // engine gives them on known shapes.
+  const shape = shapeModeCheck(text, source, options);
+  return { diagnostics: sorted([...shape.diagnostics, ...shape.notes]), calls: shape.calls };
 }
 
-/** The shape-mode run of a file: the errors of its loss calls and tensor ops, and every loss call it reached. */
+/** The shape-mode run of a file: the diagnostics of its loss calls and tensor ops, and every loss call it reached. */
 function shapeModeCheck(
   text: string,
-  options: Omit<SnippetOptions, 'loss'>,
-): { diagnostics: Diagnostic[]; calls: CheckedCall[] } {
+  source: SourceText,
+  options: CheckOptions,
+): { diagnostics: Diagnostic[]; calls: CheckedCall[]; notes: Diagnostic[] } {
   let run: ProgramRun;
   try {
     run = runProgram(text, {
       mode: 'shape',
       origin: options.origin,
       ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
+      ...(options.imports ? { imports: options.imports } : {}),
     });
   } catch (e) {
-    return { diagnostics: [internalError(e, options.origin)], calls: [] };
+    return { diagnostics: [internalError(e, options.origin)], calls: [], notes: [] };
   }
   const seen = new Set<string>();
   const calls: CheckedCall[] = [];
   const diagnostics: Diagnostic[] = [];
+  const raisedInModule = (d: Diagnostic, inModule: ModulePlace): void => {
+    // The module's own errors (at its import) are the module's; errors in code this file called come here.
+    if (!inModule.via) return;
+    const key = `${inModule.via.line}:${inModule.file}:${d.line}:${d.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    diagnostics.push(relocated(d, inModule.file, firstLine(inModule.via, source)));
+  };
   for (const c of run.calls) {
+    if (c.inModule) {
+      for (const d of c.diagnostics) if (d.severity === 'error') raisedInModule(d, c.inModule);
+      continue;
+    }
     const key = `${c.range.line}:${c.range.column}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -213,8 +246,8 @@ function shapeModeCheck(
     diagnostics.push(...c.diagnostics.filter((d) => d.severity !== 'info'));
   }
   // The run's own warnings (PyTorch's UserWarnings, a literal checked by shape only); syntax errors stay notes, as the
-  // editor's Python support reports them already.
-  // A file that does not parse: the statement parser's account, which names Python's own error (TabError, …).
+  // editor's Python support reports them already. A file that does not parse: the statement parser's account, which
+  // names Python's own error (TabError, …).
   const own = run.parsed ? run.diagnostics : parseModule(text, { origin: options.origin }).diagnostics;
   for (const d of own.length > 0 ? own : run.diagnostics) {
     if (d.code.startsWith('python/')) diagnostics.push({ ...d, severity: 'info' });
@@ -223,9 +256,7 @@ function shapeModeCheck(
   // A loop walked once per batch size may raise on a line for each: the first is what PyTorch stops at.
   const errorLines = new Set<number>();
   for (const e of run.shapeErrors ?? []) {
-    if (errorLines.has(e.range.line)) continue;
-    errorLines.add(e.range.line);
-    diagnostics.push({
+    const d: Diagnostic = {
       ...e.range,
       severity: 'error',
       code: 'shape/op-error',
@@ -233,9 +264,49 @@ function shapeModeCheck(
       explanation: `PyTorch raises this here for every size the unknown dimensions could take (line ${e.range.line}).`,
       hint: 'Make the shapes agree: print the shapes of the tensors on this line to see which one differs.',
       data: { line: e.range.line },
-    });
+    };
+    if (e.inModule) raisedInModule(d, e.inModule);
+    else if (!errorLines.has(e.range.line)) {
+      errorLines.add(e.range.line);
+      diagnostics.push(d);
+    }
   }
-  return { diagnostics, calls };
+  const notes = (run.importNotes ?? []).map((n): Diagnostic => ({
+    ...firstLine(n.range, source),
+    severity: 'info',
+    code: n.code,
+    message: n.message,
+    explanation:
+      'Python hands a module that is still being imported over half-built: only the names defined before the import that closed the circle exist yet.',
+    hint: 'Move the import that closes the circle into the function that needs it, or move the shared code into a module both can import.',
+    data: n.data,
+  }));
+  return { diagnostics, calls, notes };
+}
+
+/** The first line of a statement's range (a `for` or `with` statement spans its whole body). */
+function firstLine(range: SourceRange, source: SourceText): SourceRange {
+  if (range.endLine === range.line) return range;
+  const rest = source
+    .slice({ line: range.line, column: range.column, endLine: range.line + 1, endColumn: 1 })
+    .replace(/\r?\n$|\r$/, '');
+  return { line: range.line, column: range.column, endLine: range.line, endColumn: range.column + rest.length };
+}
+
+/** An error PyTorch raises inside an imported module, placed on the checked file's line that called into it. */
+function relocated(d: Diagnostic, file: string, at: SourceRange): Diagnostic {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  const where = `PyTorch raises this in ${name}, line ${d.line}, inside the code this line calls.`;
+  return {
+    ...at,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    explanation: d.explanation ? `${where} ${d.explanation}` : where,
+    ...(d.hint ? { hint: d.hint } : {}),
+    data: { ...d.data, file: name, raisedLine: d.line },
+    raisedAt: { file, line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn },
+  };
 }
 
 /** `--loss NAME` on a snippet without loss calls: the loss of its first two tensors. */

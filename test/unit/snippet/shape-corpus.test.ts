@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkSnippet } from '../../../src/core/snippet/index';
+import { diskResolver } from '../../../src/imports';
 
 /**
  * The planted-bug corpus (test/fixtures/shape-corpus/, labelled by scripts/fixtures/label-shape-corpus.py under
@@ -108,8 +109,11 @@ for (const version of ['2.x', '1.13'] as const) {
       for (const [entry, label] of Object.entries(labels)) {
         if (label.kind !== 'ok') continue;
         it(entry, () => {
-          const text = readFileSync(path.join(corpus, entry), 'utf8');
-          const errors = checkSnippet(text, { torchVersion: version }).diagnostics.filter(
+          const file = path.join(corpus, entry);
+          const text = readFileSync(file, 'utf8');
+          // With the imports among the corpus's files followed (`from model import Net`), as `check PATH...` does.
+          const imports = { file, resolve: diskResolver({ roots: [corpus] }) };
+          const errors = checkSnippet(text, { torchVersion: version, imports }).diagnostics.filter(
             (d) => d.severity === 'error',
           );
           assert.deepEqual(
