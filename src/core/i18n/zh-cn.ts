@@ -1743,22 +1743,67 @@ const NPY: CatalogEntry[] = [
     'Check the path (it is relative to the JSON file) and that the file exists.',
     '请检查路径（相对于 JSON 文件）以及文件是否存在。',
   ],
-  ["A JSON object holds each key once: Python's json.load keeps the last value without a word, and other readers keep the first.", 'JSON 对象中每个键只能出现一次：Python 的 json.load 会悄悄保留最后一个值，而其他读取器保留第一个。'],
+  [
+    "A JSON object holds each key once: Python's json.load keeps the last value without a word, and other readers keep the first.",
+    'JSON 对象中每个键只能出现一次：Python 的 json.load 会悄悄保留最后一个值，而其他读取器保留第一个。',
+  ],
   ['Remove one of the two members, or rename one.', '请删除这两个成员之一，或给其中一个改名。'],
-  ['Write the sizes as whole numbers, or leave "shape" out: the data gives it.', '请把各维大小写成整数，或者省略 "shape"：数据本身就给出了形状。'],
-  ['Correct "shape" to match the data, or leave it out: the data alone gives the shape.', '请把 "shape" 改成与数据一致，或者省略它：仅凭数据就能得出形状。'],
-  ['NumPy reads the header as a Python literal and refuses one with a NUL byte in it; so does Loss Lens.', 'NumPy 把文件头当作 Python 字面量读取，含有 NUL 字节的文件头会被拒绝；Loss Lens 也一样。'],
-  ["A .npy header holds exactly 'descr', 'fortran_order' and 'shape'; NumPy refuses a header with any other key.", ".npy 文件头恰好包含 'descr'、'fortran_order' 和 'shape'；含有其他键的文件头会被 NumPy 拒绝。"],
-  ['Loss Lens checks this tensor by its shape only: reading that many values one by one would stall the editor.', 'Loss Lens 只按形状检查这个张量：逐个读取这么多值会让编辑器卡住。'],
-  ['Nothing to fix for PyTorch; to see values, try the code on a smaller tensor.', '对 PyTorch 而言无需修改；若要查看数值，请在更小的张量上试运行这段代码。'],
-  ['This line is indented with a mix of tabs and spaces that means one thing if a tab is 8 columns and another if it is 1, so Python refuses it.', '这一行的缩进混用了制表符和空格：制表符按 8 列算和按 1 列算时含义不同，因此 Python 拒绝它。'],
-  ['Indent with spaces only (4 per level) or with tabs only; "Convert Indentation to Spaces" in the editor fixes the whole file.', '请只用空格（每级 4 个）或只用制表符缩进；编辑器中的 "Convert Indentation to Spaces" 可以修正整个文件。'],
-  ['Loss Lens reads only regular files: a device, a pipe or a socket can be endless or never answer.', 'Loss Lens 只读取普通文件：设备、管道或套接字可能没有尽头，也可能永远不返回。'],
-  ['Save the tensors to a regular file (numpy.save or json.dump) and name that file.', '请把张量保存为普通文件（numpy.save 或 json.dump），再引用该文件。'],
-  ['Every file read counts against the size limit, including the .npy files a JSON file names.', '读取的每个文件都受大小限制，包括 JSON 文件引用的 .npy 文件。'],
-  ['Raise the limit (the lossLens.maxFileSizeMB setting, or --max-file-size-mb in the command line) or pass a smaller file.', '请提高限制（设置 lossLens.maxFileSizeMB，或命令行参数 --max-file-size-mb），或改用更小的文件。'],
-  ['A tensor file may name only files inside its folder (the workspace in the editor), so that a file from elsewhere cannot make Loss Lens read anywhere on the disk.', '张量文件只能引用其所在文件夹（在编辑器中为工作区）内的文件，这样来自别处的文件就无法让 Loss Lens 读取磁盘上的任意位置。'],
-  ['Move the file next to the JSON file, or allow it (the lossLens.allowFilesOutsideWorkspace setting, or --allow-outside in the command line).', '请把该文件移到 JSON 文件旁边，或允许这样做（设置 lossLens.allowFilesOutsideWorkspace，或命令行参数 --allow-outside）。'],
+  [
+    'Write the sizes as whole numbers, or leave "shape" out: the data gives it.',
+    '请把各维大小写成整数，或者省略 "shape"：数据本身就给出了形状。',
+  ],
+  [
+    'Correct "shape" to match the data, or leave it out: the data alone gives the shape.',
+    '请把 "shape" 改成与数据一致，或者省略它：仅凭数据就能得出形状。',
+  ],
+  [
+    'NumPy reads the header as a Python literal and refuses one with a NUL byte in it; so does Loss Lens.',
+    'NumPy 把文件头当作 Python 字面量读取，含有 NUL 字节的文件头会被拒绝；Loss Lens 也一样。',
+  ],
+  [
+    "A .npy header holds exactly 'descr', 'fortran_order' and 'shape'; NumPy refuses a header with any other key.",
+    ".npy 文件头恰好包含 'descr'、'fortran_order' 和 'shape'；含有其他键的文件头会被 NumPy 拒绝。",
+  ],
+  [
+    'Loss Lens checks this tensor by its shape only: reading that many values one by one would stall the editor.',
+    'Loss Lens 只按形状检查这个张量：逐个读取这么多值会让编辑器卡住。',
+  ],
+  [
+    'Nothing to fix for PyTorch; to see values, try the code on a smaller tensor.',
+    '对 PyTorch 而言无需修改；若要查看数值，请在更小的张量上试运行这段代码。',
+  ],
+  [
+    'This line is indented with a mix of tabs and spaces that means one thing if a tab is 8 columns and another if it is 1, so Python refuses it.',
+    '这一行的缩进混用了制表符和空格：制表符按 8 列算和按 1 列算时含义不同，因此 Python 拒绝它。',
+  ],
+  [
+    'Indent with spaces only (4 per level) or with tabs only; "Convert Indentation to Spaces" in the editor fixes the whole file.',
+    '请只用空格（每级 4 个）或只用制表符缩进；编辑器中的 "Convert Indentation to Spaces" 可以修正整个文件。',
+  ],
+  [
+    'Loss Lens reads only regular files: a device, a pipe or a socket can be endless or never answer.',
+    'Loss Lens 只读取普通文件：设备、管道或套接字可能没有尽头，也可能永远不返回。',
+  ],
+  [
+    'Save the tensors to a regular file (numpy.save or json.dump) and name that file.',
+    '请把张量保存为普通文件（numpy.save 或 json.dump），再引用该文件。',
+  ],
+  [
+    'Every file read counts against the size limit, including the .npy files a JSON file names.',
+    '读取的每个文件都受大小限制，包括 JSON 文件引用的 .npy 文件。',
+  ],
+  [
+    'Raise the limit (the lossLens.maxFileSizeMB setting, or --max-file-size-mb in the command line) or pass a smaller file.',
+    '请提高限制（设置 lossLens.maxFileSizeMB，或命令行参数 --max-file-size-mb），或改用更小的文件。',
+  ],
+  [
+    'A tensor file may name only files inside its folder (the workspace in the editor), so that a file from elsewhere cannot make Loss Lens read anywhere on the disk.',
+    '张量文件只能引用其所在文件夹（在编辑器中为工作区）内的文件，这样来自别处的文件就无法让 Loss Lens 读取磁盘上的任意位置。',
+  ],
+  [
+    'Move the file next to the JSON file, or allow it (the lossLens.allowFilesOutsideWorkspace setting, or --allow-outside in the command line).',
+    '请把该文件移到 JSON 文件旁边，或允许这样做（设置 lossLens.allowFilesOutsideWorkspace，或命令行参数 --allow-outside）。',
+  ],
 ];
 
 /** losses/*.ts summaries and suggest.ts reasons: what the loss QuickPick shows. */
