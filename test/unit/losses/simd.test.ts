@@ -1,0 +1,83 @@
+/**
+ * The WebAssembly SIMD softmax-row kernel (src/core/losses/simd.ts) against plain double arithmetic: the maximum and
+ * where it first occurs exactly, Σ exp(x − max) within the error its header states, the −inf padding counted as 0,
+ * and a NaN maximum reported as such (the caller's scalar path takes those rows).
+ */
+import * as assert from 'node:assert/strict';
+import { ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from '../../../src/core/losses/simd';
+
+/** Runs the kernel on rows (each padded with −inf to a multiple of 4); returns sum, max and group per row. */
+function run(kernel: SoftmaxRowKernel, rows: number[][]): { sum: number; max: number; group: number }[] {
+  const C = rows[0]!.length;
+  const stride = (C + 3) & ~3;
+  const out = rows.length * stride * 4;
+  kernel.reserve(out + rows.length * ROW_OUTPUT_BYTES);
+  kernel.f32.fill(-Infinity, 0, rows.length * stride);
+  rows.forEach((row, r) => kernel.f32.set(row, r * stride));
+  kernel.rows(0, rows.length, stride, out);
+  return rows.map((_, r) => ({
+    sum: kernel.f64[(out + ROW_OUTPUT_BYTES * r) / 8]!,
+    max: kernel.f32[(out + ROW_OUTPUT_BYTES * r + 8) / 4]!,
+    group: kernel.i32[(out + ROW_OUTPUT_BYTES * r + 12) / 4]!,
+  }));
+}
+
+/** A float32 value (what a float32 tensor holds). */
+const f = Math.fround;
+
+describe('softmax-row SIMD kernel', () => {
+  const kernel = softmaxRowKernel();
+
+  it('is available in Node (WebAssembly SIMD)', () => {
+    assert.ok(kernel);
+  });
+
+  it('gives each row its maximum, the group of its first maximum and Σ exp(x − max) within 2e-7', () => {
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const C of [1, 3, 4, 5, 21, 1000]) {
+      const rows = Array.from({ length: 37 }, () => Array.from({ length: C }, () => f((random() - 0.5) * 30)));
+      rows[3]![C - 1] = f(100); // the maximum in the last (padded) group
+      if (C > 2) rows[5]![1] = -Infinity;
+      const got = run(kernel!, rows);
+      rows.forEach((row, r) => {
+        const max = Math.max(...row);
+        const first = row.indexOf(max);
+        const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
+        assert.equal(got[r]!.max, max, `C=${C} row ${r}: max`);
+        assert.equal(got[r]!.group, first & ~3, `C=${C} row ${r}: group`);
+        assert.ok(Math.abs(got[r]!.sum / sum - 1) <= 2e-7, `C=${C} row ${r}: ${got[r]!.sum} vs ${sum}`);
+      });
+    }
+  });
+
+  it('computes each term within 2e-7 (relative), exactly 1 at the maximum, 0 below −87.3', () => {
+    const rows: number[][] = [];
+    for (let d = -17; d <= 0; d += 0.0137) rows.push([f(3), f(f(3) + f(d)), -Infinity, -Infinity]);
+    const got = run(kernel!, rows);
+    rows.forEach((row, r) => {
+      const term = Math.exp(row[1]! - row[0]!);
+      assert.ok(Math.abs((got[r]!.sum - 1) / term - 1) <= 2e-7, `d=${row[1]! - row[0]!}`);
+    });
+    const [exact, tiny] = run(kernel!, [
+      [0, -Infinity, -Infinity, -Infinity],
+      [0, -90, -1000, -Infinity],
+    ]);
+    assert.equal(exact!.sum, 1);
+    assert.equal(tiny!.sum, 1);
+  });
+
+  it('reports a NaN maximum for a row with a NaN, and ±inf maxima as they are', () => {
+    const [withNaN, withInf, allNegInf] = run(kernel!, [
+      [1, NaN, 2, 0, 5],
+      [1, Infinity, 2, 0, 5],
+      [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+    ]);
+    assert.ok(Number.isNaN(withNaN!.max));
+    assert.equal(withInf!.max, Infinity);
+    assert.equal(allNegInf!.max, -Infinity);
+  });
+});
