@@ -65,6 +65,10 @@ function f32Bytes(v: number): number[] {
   return [...new Uint8Array(Float32Array.of(v).buffer)];
 }
 
+function f64Bytes(v: number): number[] {
+  return [...new Uint8Array(Float64Array.of(v).buffer)];
+}
+
 function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
@@ -121,17 +125,69 @@ const F32X4_MUL = simd(0xe6);
 const F32X4_MAX = simd(0xe9);
 const F64X2_ADD = simd(0xf0);
 const I32X4_TRUNC_SAT_F32X4_S = simd(0xf8);
+const V128_STORE = simd(0x0b, 4, 0);
+const F64X2_GE = simd(0x4c);
+/** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
+const F32X4_PMAX = simd(0xeb);
+const F64X2_PMAX = simd(0xf7);
+const F64X2_LE = simd(0x4b);
+const I64X2_ALL_TRUE = simd(0xc3);
+const F64X2_NEAREST = simd(0x94);
+const F64X2_ABS = simd(0xec);
+const F64X2_NEG = simd(0xed);
+const F64X2_SUB = simd(0xf1);
+const F64X2_MUL = simd(0xf2);
+const F64X2_DIV = simd(0xf3);
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(0xfc);
+const I64X2_EXTEND_LOW_I32X4_S = simd(0xc7);
+const I64X2_SHL = simd(0xcb);
+const I64X2_ADD = simd(0xce);
+
 /** i8x16.shuffle of a vector with itself: the high 8 bytes to the low half. */
 const HIGH_TO_LOW = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-const ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
+/**
+ * Constant vectors are read from locals set once before the loops: V8 builds a `v128.const` with several
+ * instructions each time it runs, which inside a loop cost more than the arithmetic.
+ */
+let pool: { base: number; entries: Map<string, { index: number; bytes: number[] }> } | undefined;
+
+/** A constant vector: a local of the current pool (or, outside one, the constant itself). */
+function vconst(bytes: number[]): number[] {
+  if (!pool) return simd(0x0c, ...bytes);
+  const key = bytes.join(',');
+  let entry = pool.entries.get(key);
+  if (!entry) pool.entries.set(key, (entry = { index: pool.base + pool.entries.size, bytes }));
+  return get(entry.index);
+}
+
+/** Generates a body with its constant vectors in locals from `base` on: the prologue setting them, then the body. */
+function withPool(base: number, generate: () => number[]): { code: number[]; constants: number } {
+  pool = { base, entries: new Map() };
+  try {
+    const body = generate();
+    const prologue = [...pool.entries.values()].flatMap((e) => [...simd(0x0c, ...e.bytes), ...set(e.index)]);
+    return { code: [...prologue, ...body], constants: pool.entries.size };
+  } finally {
+    pool = undefined;
+  }
+}
+
+const zero = (): number[] => vconst(new Array<number>(16).fill(0));
 /** A constant vector of four equal float32 lanes (v128.const: no splat in the loop). */
-const splat = (v: number): number[] => simd(0x0c, ...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v));
+const splat = (v: number): number[] => vconst([...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v)]);
 
 // Cephes expf: ln 2 in two parts (C1 exact with few bits, so k·C1 is exact), and the polynomial.
 const LOG2E = Math.LOG2E;
 const C1 = 0.693359375;
 const C2 = -2.1219444e-4;
 const P = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/** A constant vector of two equal float64 lanes. */
+const splat64 = (v: number): number[] => vconst([...f64Bytes(v), ...f64Bytes(v)]);
+/** A constant vector of two equal int64 lanes (0 ≤ v < 2^32). */
+const splatI64 = (v: number): number[] => {
+  const lane = [...new Uint8Array(Uint32Array.of(v).buffer), 0, 0, 0, 0];
+  return vconst([...lane, ...lane]);
+};
 /** Below this, e^x is under float32's smallest normal: counted as 0. */
 const LOWEST = -87.3;
 
@@ -207,9 +263,9 @@ function rowsBody(): number[] {
     ...f32x4Splat,
     ...set(m),
     // Σ exp(x − m)
-    ...ZERO,
+    ...zero(),
     ...set(acc0),
-    ...ZERO,
+    ...zero(),
     ...set(acc1),
     ...get(p),
     ...set(q),
@@ -239,7 +295,7 @@ function rowsBody(): number[] {
     // t = max(s, LOWEST);  k = nearest(t·log2 e);  t = t − k·C1 − k·C2 + err
     ...get(s),
     ...splat(LOWEST),
-    ...F32X4_MAX,
+    ...F32X4_PMAX,
     ...set(t),
     ...get(t),
     ...splat(LOG2E),
@@ -360,28 +416,228 @@ function rowsBody(): number[] {
   ];
 }
 
-const ROWS_LOCALS = vector([
-  [5, I32],
-  [10, V128],
-  [1, F32],
-]);
+/** `rows` as a code entry: its locals (the constant vectors' from 20 on) and body. */
+function rowsFunction(): number[] {
+  const { code, constants } = withPool(20, rowsBody);
+  const locals = vector([
+    [5, I32],
+    [10, V128],
+    [1, F32],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
 
-/** The module: one memory (exported as `memory`), one function (exported as `rows`). */
+// fdlibm's ln 2 split for float64 (the high part's low 32 bits are zero, so k·LN2_HI is exact).
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+/** Below this, e^x counts as 0 (e^−708 ≈ 3·10⁻³⁰⁸, the edge of the normal doubles). */
+const LOWEST64 = -708;
+/** Taylor coefficients 1/j! for j = 8 … 2 (|r| ≤ ln 2 / 2: the degree-8 remainder is below 3·10⁻¹⁰). */
+const EXP_COEFFICIENTS = [8, 7, 6, 5, 4, 3, 2].map(
+  (j) => 1 / Array.from({ length: j }, (_, i) => i + 1).reduce((a, b) => a * b, 1),
+);
+/** log1p(e) = 2·atanh(z), z = e / (2 + e) ≤ 1/3: Σ z^(2j+1) / (2j+1), j ≤ 8 (remainder below 2·10⁻¹⁰·z). */
+const ATANH_COEFFICIENTS = Array.from({ length: 9 }, (_, j) => 1 / (2 * (8 - j) + 1));
+
+/**
+ * `bce(x, y, p, w, count, out, stats)`: BCEWithLogits' element loss for `count` float64 elements (arrays at byte
+ * offsets x, y, p, w, out; pairs, so an odd count reads and writes one element past it), in float64 as full mode's
+ * loop computes it — ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p(e^−|x|)))·w — with e^−|x| and log1p from
+ * polynomials (within 10⁻⁹ relative; e^−|x| counts as 0 below −708, and for NaN, whose loss stays NaN through x).
+ * At `stats` (an i32): 1 when every y of the call lies in [0, 1] (no NaN), else 0.
+ */
+function bceBody(): number[] {
+  // Parameters: x 0, y 1, p 2, w 3, count 4, out 5, stats 6. Locals: i32 o, end; v128 xv, yv, a, k, r, e, z, z2, q,
+  // inside (all ones in a lane while its targets lie in [0, 1]), and one spare.
+  const [o, end] = [7, 8];
+  const [xv, yv, a, k, r, e, z, z2, q, inside] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const horner = (coefficients: number[], v: number, into: number): number[] => {
+    const out = [...splat64(coefficients[0]!)];
+    for (let i = 1; i < coefficients.length; i++)
+      out.push(...get(v), ...F64X2_MUL, ...splat64(coefficients[i]!), ...F64X2_ADD);
+    return [...out, ...set(into)];
+  };
+  const at = (param: number): number[] => [...get(param), ...get(o), ...I32_ADD];
+  return [
+    ...get(4),
+    ...i32c(3),
+    ...I32_SHL,
+    ...set(end),
+    ...i32c(0),
+    ...set(o),
+    ...vconst(new Array<number>(16).fill(0xff)),
+    ...set(inside),
+    ...BLOCK,
+    ...LOOP,
+    ...get(o),
+    ...get(end),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...at(0),
+    ...V128_LOAD,
+    ...set(xv),
+    ...at(1),
+    ...V128_LOAD,
+    ...set(yv),
+    ...get(inside),
+    ...get(yv),
+    ...splat64(0),
+    ...F64X2_GE,
+    ...V128_AND,
+    ...get(yv),
+    ...splat64(1),
+    ...F64X2_LE,
+    ...V128_AND,
+    ...set(inside),
+    // a = −|x|;  k = nearest(max(a, LOWEST64)·log2 e);  r = a' − k·LN2_HI − k·LN2_LO
+    ...get(xv),
+    ...F64X2_ABS,
+    ...F64X2_NEG,
+    ...set(a),
+    ...get(a),
+    ...splat64(LOWEST64),
+    ...F64X2_PMAX,
+    ...set(r),
+    ...get(r),
+    ...splat64(Math.LOG2E),
+    ...F64X2_MUL,
+    ...F64X2_NEAREST,
+    ...set(k),
+    ...get(r),
+    ...get(k),
+    ...splat64(LN2_HI),
+    ...F64X2_MUL,
+    ...F64X2_SUB,
+    ...get(k),
+    ...splat64(LN2_LO),
+    ...F64X2_MUL,
+    ...F64X2_SUB,
+    ...set(r),
+    // e = (1 + r·(1 + r·(1/2 + …)))·2^k, 0 where a < LOWEST64 or a is NaN
+    ...horner(EXP_COEFFICIENTS, r, q),
+    ...get(q),
+    ...get(r),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...get(r),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...get(k),
+    ...I32X4_TRUNC_SAT_F64X2_S_ZERO,
+    ...I64X2_EXTEND_LOW_I32X4_S,
+    ...splatI64(1023),
+    ...I64X2_ADD,
+    ...i32c(52),
+    ...I64X2_SHL,
+    ...F64X2_MUL,
+    ...get(a),
+    ...splat64(LOWEST64),
+    ...F64X2_GE,
+    ...V128_AND,
+    ...set(e),
+    // log1p(e) = 2z·Σ z^2j / (2j + 1), z = e / (2 + e)
+    ...get(e),
+    ...splat64(2),
+    ...get(e),
+    ...F64X2_ADD,
+    ...F64X2_DIV,
+    ...set(z),
+    ...get(z),
+    ...get(z),
+    ...F64X2_MUL,
+    ...set(z2),
+    ...horner(ATANH_COEFFICIENTS, z2, q),
+    // out = ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p))·w
+    ...at(5),
+    ...splat64(1),
+    ...get(yv),
+    ...F64X2_SUB,
+    ...get(xv),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...at(2),
+    ...V128_LOAD,
+    ...splat64(1),
+    ...F64X2_SUB,
+    ...get(yv),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...get(xv),
+    ...F64X2_NEG,
+    ...splat64(0),
+    ...F64X2_PMAX,
+    ...get(z),
+    ...get(z),
+    ...F64X2_ADD,
+    ...get(q),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...at(3),
+    ...V128_LOAD,
+    ...F64X2_MUL,
+    ...V128_STORE,
+    ...get(o),
+    ...i32c(16),
+    ...I32_ADD,
+    ...set(o),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(6),
+    ...get(inside),
+    ...I64X2_ALL_TRUE,
+    ...i32Store(0),
+  ];
+}
+
+/** `bce` as a code entry: its locals (the constant vectors' from 20 on) and body. */
+function bceFunction(): number[] {
+  const { code, constants } = withPool(20, bceBody);
+  const locals = vector([
+    [2, I32],
+    [11, V128],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module: one memory (exported as `memory`), the functions `rows` and `bce`. */
 function moduleBytes(): Uint8Array {
-  const fn = [...ROWS_LOCALS, ...rowsBody(), ...END];
+  const rows = rowsFunction();
+  const bce = bceFunction();
+  const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32]]), 0]])), // type 0: (i32 ×4) → ()
-    ...section(3, vector([[0]])), // function 0 has type 0
+    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → ()
+    ...section(
+      1,
+      vector([
+        [0x60, ...vector(new Array(4).fill([I32])), 0],
+        [0x60, ...vector(new Array(7).fill([I32])), 0],
+      ]),
+    ),
+    ...section(3, vector([[0], [1]])),
     ...section(5, vector([[0x00, 1]])), // memory 0: at least 1 page
     ...section(
       7,
       vector([
-        [...vector([...'memory'].map((c) => [c.charCodeAt(0)])), 0x02, 0],
-        [...vector([...'rows'].map((c) => [c.charCodeAt(0)])), 0x00, 0],
+        [...name('memory'), 0x02, 0],
+        [...name('rows'), 0x00, 0],
+        [...name('bce'), 0x00, 1],
       ]),
     ),
-    ...section(10, vector([[...uleb(fn.length), ...fn]])),
+    ...section(
+      10,
+      vector([
+        [...uleb(rows.length), ...rows],
+        [...uleb(bce.length), ...bce],
+      ]),
+    ),
   ]);
 }
 
@@ -392,6 +648,7 @@ export const ROW_OUTPUT_BYTES = 16;
 export class SoftmaxRowKernel {
   private memory: WasmMemory;
   private rowsFn: (ptr: number, count: number, stride: number, out: number) => void;
+  private bceFn: (x: number, y: number, p: number, w: number, count: number, out: number, stats: number) => void;
   /** float32 view of the memory (valid until the next {@link reserve}). */
   f32: Float32Array;
   f64: Float64Array;
@@ -400,6 +657,7 @@ export class SoftmaxRowKernel {
   constructor(instance: { exports: Record<string, unknown> }) {
     this.memory = instance.exports['memory'] as WasmMemory;
     this.rowsFn = instance.exports['rows'] as SoftmaxRowKernel['rowsFn'];
+    this.bceFn = instance.exports['bce'] as SoftmaxRowKernel['bceFn'];
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
@@ -421,6 +679,16 @@ export class SoftmaxRowKernel {
    */
   rows(from: number, count: number, stride: number, out: number): void {
     this.rowsFn(from * 4, count, stride, out);
+  }
+
+  /**
+   * BCEWithLogits' element losses of `count` elements: float64 arrays x, y, pos_weight, weight and out at float64
+   * indices (even: 16-byte aligned; an odd count reads and writes one element past it). Returns whether every y
+   * lies in [0, 1] (no NaN); the int32 at float64 index `scratch` is overwritten.
+   */
+  bce(x: number, y: number, p: number, w: number, count: number, out: number, scratch: number): boolean {
+    this.bceFn(x * 8, y * 8, p * 8, w * 8, count, out * 8, scratch * 8);
+    return this.i32[scratch * 2] === 1;
   }
 }
 

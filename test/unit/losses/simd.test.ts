@@ -4,6 +4,7 @@
  * and a NaN maximum reported as such (the caller's scalar path takes those rows).
  */
 import * as assert from 'node:assert/strict';
+import { expNonPositive, log1pUnit } from '../../../src/core/losses/kernels';
 import { ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from '../../../src/core/losses/simd';
 
 /** Runs the kernel on rows (each padded with −inf to a multiple of 4); returns sum, max and group per row. */
@@ -79,5 +80,38 @@ describe('softmax-row SIMD kernel', () => {
     assert.ok(Number.isNaN(withNaN!.max));
     assert.equal(withInf!.max, Infinity);
     assert.equal(allNegInf!.max, -Infinity);
+  });
+
+  it("computes BCEWithLogits' element losses within 1e-9 of full mode's loop, and whether every target lies in [0, 1]", () => {
+    const xs = [0, 1, -1, 0.3, 5, -5, 30, -30, 700, -700, 800, -800, Infinity, -Infinity, NaN, 1e-9, -1e-9, 17.5, -0];
+    const cases: [number, number, number, number][] = [];
+    for (const x of xs) for (const y of [0, 1, 0.3]) cases.push([x, y, 3, 0.5], [x, y, 1, 2]);
+    cases.push([2, 1, 1, 1]);
+    // An odd count: the kernel's last pair reads one element past the data (set below).
+    assert.equal(cases.length % 2, 1);
+    const B = cases.length + 1;
+    kernel!.reserve((5 * B + 2) * 8);
+    const m = kernel!.f64;
+    cases.forEach(([x, y, p, w], j) => {
+      m[j] = x;
+      m[B + j] = y;
+      m[2 * B + j] = p;
+      m[3 * B + j] = w;
+    });
+    m[cases.length] = 0.25;
+    m[B + cases.length] = 0.75;
+    assert.equal(kernel!.bce(0, B, 2 * B, 3 * B, cases.length, 4 * B, 5 * B), true);
+    cases.forEach(([x, y, p, w], j) => {
+      const softplusNeg = Math.max(-x, 0) + log1pUnit(expNonPositive(-Math.abs(x)));
+      const want = ((1 - y) * x + (1 + (p - 1) * y) * softplusNeg) * w;
+      const got = m[4 * B + j]!;
+      if (Number.isNaN(want)) assert.ok(Number.isNaN(got), `x=${x} y=${y}: ${got}`);
+      else if (!Number.isFinite(want)) assert.equal(got, want, `x=${x} y=${y}`);
+      else assert.ok(Math.abs(got - want) <= 1e-9 * Math.abs(want) + 1e-300, `x=${x} y=${y} p=${p}: ${got} vs ${want}`);
+    });
+    for (const bad of [-0.5, 1.5, NaN]) {
+      m[B + 3] = bad;
+      assert.equal(kernel!.bce(0, B, 2 * B, 3 * B, cases.length, 4 * B, 5 * B), false, `target ${bad}`);
+    }
   });
 });
