@@ -145,7 +145,7 @@ function summaryPassSimd(
   perElement: TensorData | undefined,
 ): { allInUnitInterval: boolean; targetsInUnitInterval: boolean } | undefined {
   const n = x.length;
-  const period = lcm(lcm(2, w ? w.period : 1), pw ? pw.period : 1);
+  const period = lcm(lcm(4, w ? w.period : 1), pw ? pw.period : 1);
   if (period > SIMD_MAX_BLOCK) return undefined;
   const block = period * Math.max(1, Math.floor(BLOCK / period));
   // Layout (float64 indices): x, y, pos_weight, weight, losses (one block each), then the kernel's flag.
@@ -165,10 +165,10 @@ function summaryPassSimd(
     const count = Math.min(block, n - k0);
     xs.set(x.subarray(k0, k0 + count));
     ys.set(y.subarray(k0, k0 + count));
-    if (count % 2 === 1) {
-      // The kernel works on pairs: the element past the end is a target in [0, 1].
-      xs[count] = 0;
-      ys[count] = 0;
+    // The kernel works 4 elements at a time: those past the end get a target in [0, 1].
+    for (let j = count; j % 4 !== 0; j++) {
+      xs[j] = 0;
+      ys[j] = 0;
     }
     if (allInUnitInterval) {
       for (let j = 0; j < count; j++) {

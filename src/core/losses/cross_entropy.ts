@@ -488,6 +488,8 @@ function summaryRowsSimd(
   const nllPart = smoothing ? new Float64Array(samples) : undefined;
   const smoothPart = smoothing ? new Float64Array(samples) : undefined;
   const smoothFactor = epsilon / C;
+  let weightSum = 0;
+  for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
   let softmaxRows = 0;
   const stride = (C + 3) & ~3;
   const block = Math.max(1, Math.floor(SIMD_BLOCK_ELEMENTS / stride));
@@ -571,9 +573,31 @@ function summaryRowsSimd(
         const nll = (1 - epsilon) * wy * -logpY;
         let loss = nll;
         if (smoothing) {
-          let smooth = 0;
-          if (weights) for (let c = 0; c < C; c++) smooth += -((rows[off + c]! - max - logExpSum) * weights[c]!);
-          else for (let c = 0; c < C; c++) smooth += -((rows[off + c]! - max - logExpSum) * 1);
+          // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, the dot product over four
+          // accumulators (every term of the first form is ≥ 0, so the rearrangement loses nothing that matters).
+          let d0 = 0;
+          let d1 = 0;
+          let d2 = 0;
+          let d3 = 0;
+          let c = 0;
+          if (weights) {
+            for (; c + 3 < C; c += 4) {
+              d0 += rows[off + c]! * weights[c]!;
+              d1 += rows[off + c + 1]! * weights[c + 1]!;
+              d2 += rows[off + c + 2]! * weights[c + 2]!;
+              d3 += rows[off + c + 3]! * weights[c + 3]!;
+            }
+            for (; c < C; c++) d0 += rows[off + c]! * weights[c]!;
+          } else {
+            for (; c + 3 < C; c += 4) {
+              d0 += rows[off + c]!;
+              d1 += rows[off + c + 1]!;
+              d2 += rows[off + c + 2]!;
+              d3 += rows[off + c + 3]!;
+            }
+            for (; c < C; c++) d0 += rows[off + c]!;
+          }
+          const smooth = (max + logExpSum) * weightSum - (d0 + d1 + (d2 + d3));
           const smoothTerm = smoothFactor * smooth;
           nllPart![i] = nll;
           smoothPart![i] = smoothTerm;

@@ -125,7 +125,6 @@ const F32X4_MUL = simd(0xe6);
 const F32X4_MAX = simd(0xe9);
 const F64X2_ADD = simd(0xf0);
 const I32X4_TRUNC_SAT_F32X4_S = simd(0xf8);
-const V128_STORE = simd(0x0b, 4, 0);
 const F64X2_GE = simd(0x4c);
 /** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
 const F32X4_PMAX = simd(0xeb);
@@ -442,16 +441,36 @@ const ATANH_COEFFICIENTS = Array.from({ length: 9 }, (_, j) => 1 / (2 * (8 - j) 
 
 /**
  * `bce(x, y, p, w, count, out, stats)`: BCEWithLogits' element loss for `count` float64 elements (arrays at byte
- * offsets x, y, p, w, out; pairs, so an odd count reads and writes one element past it), in float64 as full mode's
+ * offsets x, y, p, w, out; 4 at a time, so up to 3 elements past `count` are read and written), in float64 as full mode's
  * loop computes it — ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p(e^−|x|)))·w — with e^−|x| and log1p from
  * polynomials (within 10⁻⁹ relative; e^−|x| counts as 0 below −708, and for NaN, whose loss stays NaN through x).
  * At `stats` (an i32): 1 when every y of the call lies in [0, 1] (no NaN), else 0.
  */
+type Tuple9 = [number, number, number, number, number, number, number, number, number];
+
+/** The temporaries of one pair of elements in {@link bceBody}. */
+interface PairLocals {
+  readonly xv: number;
+  readonly yv: number;
+  readonly a: number;
+  readonly k: number;
+  readonly r: number;
+  readonly e: number;
+  readonly z: number;
+  readonly z2: number;
+  readonly q: number;
+}
+
 function bceBody(): number[] {
-  // Parameters: x 0, y 1, p 2, w 3, count 4, out 5, stats 6. Locals: i32 o, end; v128 xv, yv, a, k, r, e, z, z2, q,
-  // inside (all ones in a lane while its targets lie in [0, 1]), and one spare.
-  const [o, end] = [7, 8];
-  const [xv, yv, a, k, r, e, z, z2, q, inside] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  // Parameters: x 0, y 1, p 2, w 3, count 4, out 5, stats 6. Locals: i32 o, end; v128 inside (all ones in a lane
+  // while its targets lie in [0, 1]), then each pair's temporaries.
+  const [o, end, inside] = [7, 8, 9];
+  const locals = (from: number): PairLocals => {
+    const [xv, yv, a, k, r, e, z, z2, q] = Array.from({ length: 9 }, (_, i) => from + i) as Tuple9;
+    return { xv, yv, a, k, r, e, z, z2, q };
+  };
+  const first = locals(10);
+  const second = locals(19);
   const horner = (coefficients: number[], v: number, into: number): number[] => {
     const out = [...splat64(coefficients[0]!)];
     for (let i = 1; i < coefficients.length; i++)
@@ -459,6 +478,118 @@ function bceBody(): number[] {
     return [...out, ...set(into)];
   };
   const at = (param: number): number[] => [...get(param), ...get(o), ...I32_ADD];
+  const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+  const store = (off: number): number[] => simd(0x0b, 4, ...uleb(off));
+  /** One pair of elements at byte offset `off` from o, with its own temporaries (two pairs interleave per turn). */
+  const pair = (off: number, L: PairLocals): number[] => [
+    ...at(0),
+    ...load(off),
+    ...set(L.xv),
+    ...at(1),
+    ...load(off),
+    ...set(L.yv),
+    ...get(inside),
+    ...get(L.yv),
+    ...splat64(0),
+    ...F64X2_GE,
+    ...V128_AND,
+    ...get(L.yv),
+    ...splat64(1),
+    ...F64X2_LE,
+    ...V128_AND,
+    ...set(inside),
+    // a = −|x|;  k = nearest(max(a, LOWEST64)·log2 e);  r = a' − k·LN2_HI − k·LN2_LO
+    ...get(L.xv),
+    ...F64X2_ABS,
+    ...F64X2_NEG,
+    ...set(L.a),
+    ...get(L.a),
+    ...splat64(LOWEST64),
+    ...F64X2_PMAX,
+    ...set(L.r),
+    ...get(L.r),
+    ...splat64(Math.LOG2E),
+    ...F64X2_MUL,
+    ...F64X2_NEAREST,
+    ...set(L.k),
+    ...get(L.r),
+    ...get(L.k),
+    ...splat64(LN2_HI),
+    ...F64X2_MUL,
+    ...F64X2_SUB,
+    ...get(L.k),
+    ...splat64(LN2_LO),
+    ...F64X2_MUL,
+    ...F64X2_SUB,
+    ...set(L.r),
+    // e = (1 + r·(1 + r·(1/2 + …)))·2^k, 0 where a < LOWEST64 or a is NaN
+    ...horner(EXP_COEFFICIENTS, L.r, L.q),
+    ...get(L.q),
+    ...get(L.r),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...get(L.r),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...get(L.k),
+    ...I32X4_TRUNC_SAT_F64X2_S_ZERO,
+    ...I64X2_EXTEND_LOW_I32X4_S,
+    ...splatI64(1023),
+    ...I64X2_ADD,
+    ...i32c(52),
+    ...I64X2_SHL,
+    ...F64X2_MUL,
+    ...get(L.a),
+    ...splat64(LOWEST64),
+    ...F64X2_GE,
+    ...V128_AND,
+    ...set(L.e),
+    // log1p(e) = 2z·Σ z^2j / (2j + 1), z = e / (2 + e)
+    ...get(L.e),
+    ...splat64(2),
+    ...get(L.e),
+    ...F64X2_ADD,
+    ...F64X2_DIV,
+    ...set(L.z),
+    ...get(L.z),
+    ...get(L.z),
+    ...F64X2_MUL,
+    ...set(L.z2),
+    ...horner(ATANH_COEFFICIENTS, L.z2, L.q),
+    // out = ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p))·w
+    ...at(5),
+    ...splat64(1),
+    ...get(L.yv),
+    ...F64X2_SUB,
+    ...get(L.xv),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...at(2),
+    ...load(off),
+    ...splat64(1),
+    ...F64X2_SUB,
+    ...get(L.yv),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...get(L.xv),
+    ...F64X2_NEG,
+    ...splat64(0),
+    ...F64X2_PMAX,
+    ...get(L.z),
+    ...get(L.z),
+    ...F64X2_ADD,
+    ...get(L.q),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...at(3),
+    ...load(off),
+    ...F64X2_MUL,
+    ...store(off),
+  ];
   return [
     ...get(4),
     ...i32c(3),
@@ -474,115 +605,10 @@ function bceBody(): number[] {
     ...get(end),
     ...I32_GE_U,
     ...brIf(1),
-    ...at(0),
-    ...V128_LOAD,
-    ...set(xv),
-    ...at(1),
-    ...V128_LOAD,
-    ...set(yv),
-    ...get(inside),
-    ...get(yv),
-    ...splat64(0),
-    ...F64X2_GE,
-    ...V128_AND,
-    ...get(yv),
-    ...splat64(1),
-    ...F64X2_LE,
-    ...V128_AND,
-    ...set(inside),
-    // a = −|x|;  k = nearest(max(a, LOWEST64)·log2 e);  r = a' − k·LN2_HI − k·LN2_LO
-    ...get(xv),
-    ...F64X2_ABS,
-    ...F64X2_NEG,
-    ...set(a),
-    ...get(a),
-    ...splat64(LOWEST64),
-    ...F64X2_PMAX,
-    ...set(r),
-    ...get(r),
-    ...splat64(Math.LOG2E),
-    ...F64X2_MUL,
-    ...F64X2_NEAREST,
-    ...set(k),
-    ...get(r),
-    ...get(k),
-    ...splat64(LN2_HI),
-    ...F64X2_MUL,
-    ...F64X2_SUB,
-    ...get(k),
-    ...splat64(LN2_LO),
-    ...F64X2_MUL,
-    ...F64X2_SUB,
-    ...set(r),
-    // e = (1 + r·(1 + r·(1/2 + …)))·2^k, 0 where a < LOWEST64 or a is NaN
-    ...horner(EXP_COEFFICIENTS, r, q),
-    ...get(q),
-    ...get(r),
-    ...F64X2_MUL,
-    ...splat64(1),
-    ...F64X2_ADD,
-    ...get(r),
-    ...F64X2_MUL,
-    ...splat64(1),
-    ...F64X2_ADD,
-    ...get(k),
-    ...I32X4_TRUNC_SAT_F64X2_S_ZERO,
-    ...I64X2_EXTEND_LOW_I32X4_S,
-    ...splatI64(1023),
-    ...I64X2_ADD,
-    ...i32c(52),
-    ...I64X2_SHL,
-    ...F64X2_MUL,
-    ...get(a),
-    ...splat64(LOWEST64),
-    ...F64X2_GE,
-    ...V128_AND,
-    ...set(e),
-    // log1p(e) = 2z·Σ z^2j / (2j + 1), z = e / (2 + e)
-    ...get(e),
-    ...splat64(2),
-    ...get(e),
-    ...F64X2_ADD,
-    ...F64X2_DIV,
-    ...set(z),
-    ...get(z),
-    ...get(z),
-    ...F64X2_MUL,
-    ...set(z2),
-    ...horner(ATANH_COEFFICIENTS, z2, q),
-    // out = ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p))·w
-    ...at(5),
-    ...splat64(1),
-    ...get(yv),
-    ...F64X2_SUB,
-    ...get(xv),
-    ...F64X2_MUL,
-    ...splat64(1),
-    ...at(2),
-    ...V128_LOAD,
-    ...splat64(1),
-    ...F64X2_SUB,
-    ...get(yv),
-    ...F64X2_MUL,
-    ...F64X2_ADD,
-    ...get(xv),
-    ...F64X2_NEG,
-    ...splat64(0),
-    ...F64X2_PMAX,
-    ...get(z),
-    ...get(z),
-    ...F64X2_ADD,
-    ...get(q),
-    ...F64X2_MUL,
-    ...F64X2_ADD,
-    ...F64X2_MUL,
-    ...F64X2_ADD,
-    ...at(3),
-    ...V128_LOAD,
-    ...F64X2_MUL,
-    ...V128_STORE,
+    ...pair(0, first),
+    ...pair(16, second),
     ...get(o),
-    ...i32c(16),
+    ...i32c(32),
     ...I32_ADD,
     ...set(o),
     ...br(0),
@@ -597,10 +623,10 @@ function bceBody(): number[] {
 
 /** `bce` as a code entry: its locals (the constant vectors' from 20 on) and body. */
 function bceFunction(): number[] {
-  const { code, constants } = withPool(20, bceBody);
+  const { code, constants } = withPool(28, bceBody);
   const locals = vector([
     [2, I32],
-    [11, V128],
+    [19, V128],
     [constants, V128],
   ]);
   return [...locals, ...code, ...END];
@@ -683,8 +709,9 @@ export class SoftmaxRowKernel {
 
   /**
    * BCEWithLogits' element losses of `count` elements: float64 arrays x, y, pos_weight, weight and out at float64
-   * indices (even: 16-byte aligned; an odd count reads and writes one element past it). Returns whether every y
-   * lies in [0, 1] (no NaN); the int32 at float64 index `scratch` is overwritten.
+   * indices (even: 16-byte aligned; 4 elements at a time, so up to 3 past `count` are read and written, and need
+   * targets in [0, 1]). Returns whether every y lies in [0, 1] (no NaN); the int32 at float64 index `scratch` is
+   * overwritten.
    */
   bce(x: number, y: number, p: number, w: number, count: number, out: number, scratch: number): boolean {
     this.bceFn(x * 8, y * 8, p * 8, w * 8, count, out * 8, scratch * 8);

@@ -89,7 +89,7 @@ describe('softmax-row SIMD kernel', () => {
     cases.push([2, 1, 1, 1]);
     // An odd count: the kernel's last pair reads one element past the data (set below).
     assert.equal(cases.length % 2, 1);
-    const B = cases.length + 1;
+    const B = cases.length + 5;
     kernel!.reserve((5 * B + 2) * 8);
     const m = kernel!.f64;
     cases.forEach(([x, y, p, w], j) => {
