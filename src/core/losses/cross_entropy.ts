@@ -461,7 +461,7 @@ const SIMD_BLOCK_ELEMENTS = 16384;
 
 /**
  * {@link summaryRows} for float32 logits with the WebAssembly kernel of ./simd.ts: each block of samples is copied
- * into the kernel's memory as float32 rows (padded with −inf to a multiple of 4), the kernel gives each row's maximum,
+ * into the kernel's memory as float32 rows (padded with −inf to a multiple of 8), the kernel gives each row's maximum,
  * Σ exp(x − max) and where the maximum first occurs, and the per-row work left here is O(1) for class-index targets
  * without smoothing (O(C) for smoothing and probability targets, as before). A row whose maximum is not finite (a NaN
  * or ±inf in it) takes the scalar path of {@link summaryRows}, number for number.
@@ -491,7 +491,7 @@ function summaryRowsSimd(
   let weightSum = 0;
   for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
   let softmaxRows = 0;
-  const stride = (C + 3) & ~3;
+  const stride = (C + 7) & ~7;
   const block = Math.max(1, Math.floor(SIMD_BLOCK_ELEMENTS / stride));
   const outByte = block * stride * 4;
   kernel.reserve(outByte + block * ROW_OUTPUT_BYTES);

@@ -191,7 +191,7 @@ const splatI64 = (v: number): number[] => {
 const LOWEST = -87.3;
 
 /**
- * `rows(ptr, count, stride, out)`: `count` rows of `stride` float32 values (stride a multiple of 4, a row padded with
+ * `rows(ptr, count, stride, out)`: `count` rows of `stride` float32 values (stride a multiple of 8, a row padded with
  * −inf) from byte `ptr`; for row r, at `out + 16·r`: Σ exp(x − max) (f64), max (f32), the index of the first group of
  * 4 values that holds the maximum (i32; = stride when none does, i.e. a NaN maximum).
  *
@@ -204,14 +204,122 @@ const LOWEST = -87.3;
  *   first group with a lane = m
  * ```
  */
+type Tuple9 = [number, number, number, number, number, number, number, number, number];
+
+/** The temporaries of one group of 4 values in {@link rowsBody}. */
+interface GroupLocals {
+  readonly x: number;
+  readonly s: number;
+  readonly bb: number;
+  readonly err: number;
+  readonly k: number;
+  readonly t: number;
+  readonly e: number;
+  readonly acc0: number;
+  readonly acc1: number;
+}
+
 function rowsBody(): number[] {
-  // Parameters: ptr 0, count 1, stride 2, out 3. Locals: i32 r, p, q, end, at; v128 m … acc1; f32 mx.
+  // Parameters: ptr 0, count 1, stride 2, out 3. Locals: i32 r, p, q, end, at; v128 m, m2 and each group's
+  // temporaries; f32 mx.
   const [r, p, q, end, at] = [4, 5, 6, 7, 8];
-  const [m, x, s, bb, err, k, t, e, acc0, acc1] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
-  const mx = 19;
-  const polynomial: number[] = [...splat(P[0]!)];
-  for (let i = 1; i < P.length; i++) polynomial.push(...get(t), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
-  const advance = (v: number): number[] => [...get(v), ...i32c(16), ...I32_ADD, ...set(v)];
+  const [m, m2] = [9, 10];
+  const groupLocals = (from: number): GroupLocals => {
+    const [x, s, bb, err, k, t, e, acc0, acc1] = Array.from({ length: 9 }, (_, i) => from + i) as Tuple9;
+    return { x, s, bb, err, k, t, e, acc0, acc1 };
+  };
+  const first = groupLocals(11);
+  const second = groupLocals(20);
+  const mx = 29;
+  const polynomial = (t: number): number[] => {
+    const out = [...splat(P[0]!)];
+    for (let i = 1; i < P.length; i++) out.push(...get(t), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
+    return out;
+  };
+  const advance = (v: number, bytes = 16): number[] => [...get(v), ...i32c(bytes), ...I32_ADD, ...set(v)];
+  const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+  /** One group of 4 values at byte offset `off` from q, with its own temporaries (two groups interleave per turn). */
+  const group = (off: number, G: GroupLocals): number[] => [
+    ...get(q),
+    ...load(off),
+    ...set(G.x),
+    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
+    ...get(G.x),
+    ...get(m),
+    ...F32X4_SUB,
+    ...set(G.s),
+    ...get(G.s),
+    ...get(G.x),
+    ...F32X4_SUB,
+    ...set(G.bb),
+    ...get(G.x),
+    ...get(G.s),
+    ...get(G.bb),
+    ...F32X4_SUB,
+    ...F32X4_SUB,
+    ...get(m),
+    ...get(G.bb),
+    ...F32X4_ADD,
+    ...F32X4_SUB,
+    ...set(G.err),
+    // t = max(s, LOWEST);  k = nearest(t·log2 e);  t = t − k·C1 − k·C2 + err
+    ...get(G.s),
+    ...splat(LOWEST),
+    ...F32X4_PMAX,
+    ...set(G.t),
+    ...get(G.t),
+    ...splat(LOG2E),
+    ...F32X4_MUL,
+    ...F32X4_NEAREST,
+    ...set(G.k),
+    ...get(G.t),
+    ...get(G.k),
+    ...splat(C1),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(G.k),
+    ...splat(C2),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(G.err),
+    ...F32X4_ADD,
+    ...set(G.t),
+    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST (−inf, the padding)
+    ...polynomial(G.t),
+    ...get(G.t),
+    ...get(G.t),
+    ...F32X4_MUL,
+    ...F32X4_MUL,
+    ...get(G.t),
+    ...F32X4_ADD,
+    ...splat(1),
+    ...F32X4_ADD,
+    ...get(G.k),
+    ...I32X4_TRUNC_SAT_F32X4_S,
+    ...i32c(127),
+    ...i32x4Splat,
+    ...I32X4_ADD,
+    ...i32c(23),
+    ...I32X4_SHL,
+    ...F32X4_MUL,
+    ...get(G.s),
+    ...splat(LOWEST),
+    ...F32X4_GE,
+    ...V128_AND,
+    ...set(G.e),
+    ...get(G.acc0),
+    ...get(G.e),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(G.acc0),
+    ...get(G.acc1),
+    ...get(G.e),
+    ...get(G.e),
+    ...HIGH_TO_LOW,
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(G.acc1),
+  ];
   return [
     ...get(0),
     ...set(p),
@@ -232,20 +340,31 @@ function rowsBody(): number[] {
     // maximum
     ...splat(-Infinity),
     ...set(m),
+    ...splat(-Infinity),
+    ...set(m2),
     ...get(p),
     ...set(q),
     ...LOOP,
     ...get(m),
     ...get(q),
-    ...V128_LOAD,
+    ...load(0),
     ...F32X4_MAX,
     ...set(m),
-    ...advance(q),
+    ...get(m2),
+    ...get(q),
+    ...load(16),
+    ...F32X4_MAX,
+    ...set(m2),
+    ...advance(q, 32),
     ...get(q),
     ...get(end),
     ...I32_LT_U,
     ...brIf(0),
     ...END,
+    ...get(m),
+    ...get(m2),
+    ...F32X4_MAX,
+    ...set(m),
     ...get(m),
     ...f32x4Lane(0),
     ...get(m),
@@ -263,92 +382,19 @@ function rowsBody(): number[] {
     ...set(m),
     // Σ exp(x − m)
     ...zero(),
-    ...set(acc0),
+    ...set(first.acc0),
     ...zero(),
-    ...set(acc1),
+    ...set(first.acc1),
+    ...zero(),
+    ...set(second.acc0),
+    ...zero(),
+    ...set(second.acc1),
     ...get(p),
     ...set(q),
     ...LOOP,
-    ...get(q),
-    ...V128_LOAD,
-    ...set(x),
-    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
-    ...get(x),
-    ...get(m),
-    ...F32X4_SUB,
-    ...set(s),
-    ...get(s),
-    ...get(x),
-    ...F32X4_SUB,
-    ...set(bb),
-    ...get(x),
-    ...get(s),
-    ...get(bb),
-    ...F32X4_SUB,
-    ...F32X4_SUB,
-    ...get(m),
-    ...get(bb),
-    ...F32X4_ADD,
-    ...F32X4_SUB,
-    ...set(err),
-    // t = max(s, LOWEST);  k = nearest(t·log2 e);  t = t − k·C1 − k·C2 + err
-    ...get(s),
-    ...splat(LOWEST),
-    ...F32X4_PMAX,
-    ...set(t),
-    ...get(t),
-    ...splat(LOG2E),
-    ...F32X4_MUL,
-    ...F32X4_NEAREST,
-    ...set(k),
-    ...get(t),
-    ...get(k),
-    ...splat(C1),
-    ...F32X4_MUL,
-    ...F32X4_SUB,
-    ...get(k),
-    ...splat(C2),
-    ...F32X4_MUL,
-    ...F32X4_SUB,
-    ...get(err),
-    ...F32X4_ADD,
-    ...set(t),
-    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST (−inf, the padding)
-    ...polynomial,
-    ...get(t),
-    ...get(t),
-    ...F32X4_MUL,
-    ...F32X4_MUL,
-    ...get(t),
-    ...F32X4_ADD,
-    ...splat(1),
-    ...F32X4_ADD,
-    ...get(k),
-    ...I32X4_TRUNC_SAT_F32X4_S,
-    ...i32c(127),
-    ...i32x4Splat,
-    ...I32X4_ADD,
-    ...i32c(23),
-    ...I32X4_SHL,
-    ...F32X4_MUL,
-    ...get(s),
-    ...splat(LOWEST),
-    ...F32X4_GE,
-    ...V128_AND,
-    ...set(e),
-    ...get(acc0),
-    ...get(e),
-    ...F64X2_PROMOTE_LOW,
-    ...F64X2_ADD,
-    ...set(acc0),
-    ...get(acc1),
-    ...get(e),
-    ...get(e),
-    ...HIGH_TO_LOW,
-    ...F64X2_PROMOTE_LOW,
-    ...F64X2_ADD,
-    ...set(acc1),
-    ...advance(q),
+    ...group(0, first),
+    ...group(16, second),
+    ...advance(q, 32),
     ...get(q),
     ...get(end),
     ...I32_LT_U,
@@ -379,15 +425,23 @@ function rowsBody(): number[] {
     ...I32_SHL,
     ...I32_ADD,
     ...set(at),
+    ...get(first.acc0),
+    ...get(second.acc0),
+    ...F64X2_ADD,
+    ...set(first.acc0),
+    ...get(first.acc1),
+    ...get(second.acc1),
+    ...F64X2_ADD,
+    ...set(first.acc1),
     ...get(at),
-    ...get(acc0),
+    ...get(first.acc0),
     ...f64x2Lane(0),
-    ...get(acc0),
+    ...get(first.acc0),
     ...f64x2Lane(1),
     ...F64_ADD,
-    ...get(acc1),
+    ...get(first.acc1),
     ...f64x2Lane(0),
-    ...get(acc1),
+    ...get(first.acc1),
     ...f64x2Lane(1),
     ...F64_ADD,
     ...F64_ADD,
@@ -417,10 +471,10 @@ function rowsBody(): number[] {
 
 /** `rows` as a code entry: its locals (the constant vectors' from 20 on) and body. */
 function rowsFunction(): number[] {
-  const { code, constants } = withPool(20, rowsBody);
+  const { code, constants } = withPool(30, rowsBody);
   const locals = vector([
     [5, I32],
-    [10, V128],
+    [20, V128],
     [1, F32],
     [constants, V128],
   ]);
@@ -446,8 +500,6 @@ const ATANH_COEFFICIENTS = Array.from({ length: 9 }, (_, j) => 1 / (2 * (8 - j) 
  * polynomials (within 10⁻⁹ relative; e^−|x| counts as 0 below −708, and for NaN, whose loss stays NaN through x).
  * At `stats` (an i32): 1 when every y of the call lies in [0, 1] (no NaN), else 0.
  */
-type Tuple9 = [number, number, number, number, number, number, number, number, number];
-
 /** The temporaries of one pair of elements in {@link bceBody}. */
 interface PairLocals {
   readonly xv: number;

@@ -7,10 +7,10 @@ import * as assert from 'node:assert/strict';
 import { expNonPositive, log1pUnit } from '../../../src/core/losses/kernels';
 import { ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from '../../../src/core/losses/simd';
 
-/** Runs the kernel on rows (each padded with −inf to a multiple of 4); returns sum, max and group per row. */
+/** Runs the kernel on rows (each padded with −inf to a multiple of 8); returns sum, max and group per row. */
 function run(kernel: SoftmaxRowKernel, rows: number[][]): { sum: number; max: number; group: number }[] {
   const C = rows[0]!.length;
-  const stride = (C + 3) & ~3;
+  const stride = (C + 7) & ~7;
   const out = rows.length * stride * 4;
   kernel.reserve(out + rows.length * ROW_OUTPUT_BYTES);
   kernel.f32.fill(-Infinity, 0, rows.length * stride);
