@@ -608,6 +608,32 @@ function summaryRowsSimd(
       } else {
         const tr = targetRows!;
         const toff = k * C;
+        if (!smoothing && !weights) {
+          // Σ_c −(x_c − max − log Σ)·t_c = (max + log Σ)·Σ t_c − Σ t_c·x_c, over four accumulators.
+          let d0 = 0;
+          let d1 = 0;
+          let d2 = 0;
+          let d3 = 0;
+          let t0 = 0;
+          let t1 = 0;
+          let c = 0;
+          for (; c + 3 < C; c += 4) {
+            d0 += tr[toff + c]! * rows[off + c]!;
+            d1 += tr[toff + c + 1]! * rows[off + c + 1]!;
+            d2 += tr[toff + c + 2]! * rows[off + c + 2]!;
+            d3 += tr[toff + c + 3]! * rows[off + c + 3]!;
+            t0 += tr[toff + c]! + tr[toff + c + 1]!;
+            t1 += tr[toff + c + 2]! + tr[toff + c + 3]!;
+          }
+          for (; c < C; c++) {
+            d0 += tr[toff + c]! * rows[off + c]!;
+            t0 += tr[toff + c]!;
+          }
+          const loss = (max + logExpSum) * (t0 + t1) - (d0 + d1 + (d2 + d3));
+          perSample[i] = loss;
+          perElementData[i] = loss;
+          continue;
+        }
         let loss = 0;
         let hardPart = 0;
         let smoothSum = 0;
