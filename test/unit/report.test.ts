@@ -8,6 +8,7 @@ import {
   inputElementIndex,
   MAX_HEATMAP_CELLS,
   MAX_PAGE_SIZE,
+  optionText,
   toCsv,
   toJson,
   toPytorchSnippet,
@@ -247,6 +248,29 @@ describe('report', () => {
     assert.equal(page[0]!.loss, 'inf');
     assert.equal(page[1]!.loss, 'nan');
     assert.deepEqual(JSON.parse(JSON.stringify({ report, page })), { report, page });
+  });
+
+  it('shows a tensor option as its first 57 characters, however large the tensor', () => {
+    // Values k + 0.5 print as Python floats do ('0.5', '1.5', …); the expected text is written out here in full.
+    const cases: Array<[number[], number[][] | number[]]> = [
+      [[3], [0.5, 1.5, 2.5]],
+      [[12], Array.from({ length: 12 }, (_, k) => k + 0.5)],
+      [[32000], Array.from({ length: 32000 }, (_, k) => k + 0.5)],
+      [
+        [2, 3],
+        [
+          [0.5, 1.5, 2.5],
+          [3.5, 4.5, 5.5],
+        ],
+      ],
+      [[40, 3], Array.from({ length: 40 }, (_, r) => [3 * r + 0.5, 3 * r + 1.5, 3 * r + 2.5])],
+    ];
+    for (const [shape, nested] of cases) {
+      const full = JSON.stringify(nested).replace(/,/g, ', ');
+      const expected = `tensor(${full.length > 60 ? `${full.slice(0, 57)}...` : full})`;
+      const t: Tensor = { dtype: 'float32', shape, data: Float32Array.from(nested.flat()) };
+      assert.equal(optionText(t), expected, `shape [${shape.join(', ')}]`);
+    }
   });
 
   it('pages rows, caps the page size and sorts on the host', () => {

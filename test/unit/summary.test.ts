@@ -51,14 +51,24 @@ function assertSameResult(full: LossResult, summary: LossResult, inputs: LossInp
     assert.equal(sc.probabilities.data.length, 0, 'no probabilities kept');
   }
   assert.deepEqual(Object.keys(summary.gradient), [], 'no gradient kept');
-  // The aggregates from either mode agree.
+  // The aggregates from either mode agree. Summary mode's float32 SIMD kernel (src/core/losses/simd.ts) is within
+  // ~2e-7 of full mode, not to the bit, so samples whose losses tie may list in another order: the worst losses agree.
   const a = summarize(full, inputs);
   const b = summarize(summary, inputs);
-  assert.deepEqual(
-    b.worst.map((w) => w.index),
-    a.worst.map((w) => w.index),
+  assertClose(
+    b.worst.map((w) => w.loss),
+    a.worst.map((w) => w.loss),
+    'worst losses',
+    1e-6,
+    1e-9,
   );
-  assert.deepEqual(Array.from(b.histogram.counts), Array.from(a.histogram.counts));
+  // The bins span the losses' range, so losses 1e-16 apart (full mode) or equal (summary mode) bin differently: the
+  // histograms hold the same samples between edges that agree.
+  const total = (h: { counts: Int32Array }): number => h.counts.reduce((x, y) => x + y, 0);
+  assert.equal(total(b.histogram), total(a.histogram));
+  assert.equal(b.histogram.nonFinite, a.histogram.nonFinite);
+  assert.equal(b.histogram.ignored, a.histogram.ignored);
+  assertClose(b.histogram.edges, a.histogram.edges, 'histogram edges', 1e-6, 1e-9);
   assert.deepEqual(b.confusion && Array.from(b.confusion.counts), a.confusion && Array.from(a.confusion.counts));
   if (a.classes && b.classes) assertClose(b.classes.lossSum, a.classes.lossSum, 'class loss sums', 1e-6, 1e-9);
 }
@@ -122,7 +132,7 @@ describe('summary mode equals full mode', () => {
     );
   });
 
-  it('cross_entropy: the same numbers to the bit on rows with nan, ±inf, ties and softmax output, any target kind', () => {
+  it('cross_entropy: the same numbers (rtol 1e-6), predictions and warnings on rows with nan, ±inf, ties and softmax output, any target kind', () => {
     // Summary mode scans a row differently (one comparison per element, the first nan only when the sum is nan, the
     // softmax check only below 1.001), so the rows that exercise each shortcut are drawn on purpose.
     const rows = [
@@ -143,7 +153,7 @@ describe('summary mode equals full mode', () => {
         'int64',
       );
       const { full, summary } = both('cross_entropy', { input, target }, {});
-      assert.deepEqual(Array.from(summary.perSample), Array.from(full.perSample));
+      assertClose(summary.perSample, full.perSample, 'perSample', 1e-6, 1e-12);
       assert.deepEqual(
         Array.from(summary.classification!.predictedClass),
         Array.from(full.classification!.predictedClass),
@@ -213,15 +223,18 @@ describe('summary mode equals full mode', () => {
             : tensorFrom(indices, [n, ...spatial], 'int64');
           const inputs = { input: x, target };
           const { full, summary } = both('cross_entropy', inputs, { label_smoothing: smoothing });
-          assert.deepEqual(Array.from(summary.perSample), Array.from(full.perSample));
-          assert.deepEqual(Array.from(summary.output.data), Array.from(full.output.data));
+          assertClose(summary.perSample, full.perSample, 'perSample', 1e-6, 1e-12);
+          assertClose(summary.output.data, full.output.data, 'value', 1e-6, 1e-12);
           assert.deepEqual(
             Array.from(summary.classification!.predictedClass),
             Array.from(full.classification!.predictedClass),
           );
-          assert.deepEqual(
-            Array.from(summary.classification!.targetProbability),
-            Array.from(full.classification!.targetProbability),
+          assertClose(
+            summary.classification!.targetProbability,
+            full.classification!.targetProbability,
+            'p(target)',
+            1e-6,
+            1e-12,
           );
           assert.deepEqual(
             Array.from(summary.classification!.sampleWeight),
@@ -363,9 +376,14 @@ describe('summary report', () => {
       model.rows(0, 6, { key: 'loss', descending: true }).map((r) => r.index),
       fullModel.rows(0, 6, { key: 'loss', descending: true }).map((r) => r.index),
     );
-    assert.equal(model.report.value, fullModel.report.value);
+    close(decodeNumber(model.report.value!), decodeNumber(fullModel.report.value!), 'value');
     assert.equal(model.report.valueText, fullModel.report.valueText);
-    assert.deepEqual(model.report.stats, fullModel.report.stats);
+    // Summary mode's float32 kernel is within ~2e-7 of full mode: the statistics agree to that tolerance.
+    const { max, mean, ...rest } = model.report.stats;
+    const { max: fullMax, mean: fullMean, ...fullRest } = fullModel.report.stats;
+    assert.deepEqual(rest, fullRest);
+    close(decodeNumber(max!), decodeNumber(fullMax!), 'max');
+    close(decodeNumber(mean!), decodeNumber(fullMean!), 'mean');
     assert.ok(model.report.large);
     assert.equal(model.report.large.worst[0]!.index, fullModel.report.stats.worstIndex);
   });

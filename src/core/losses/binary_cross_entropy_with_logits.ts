@@ -29,6 +29,7 @@ import {
 } from './binary_cross_entropy';
 import type { ElementwiseAccumulator } from './elementwise_summary';
 import { expNonPositive, log1pUnit } from './kernels';
+import { softmaxRowKernel, type SoftmaxRowKernel } from './simd';
 import { fmt } from './nll_loss';
 import {
   broadcastOrThrow,
@@ -116,6 +117,74 @@ function summaryPass(
   return allInUnitInterval;
 }
 
+/** The least common multiple of a and b (positive integers). */
+function lcm(a: number, b: number): number {
+  let x = a;
+  let y = b;
+  while (y !== 0) [x, y] = [y, x % y];
+  return (a / x) * b;
+}
+
+/** Above this block length (the broadcast periods' least common multiple), the JavaScript pass runs instead. */
+const SIMD_MAX_BLOCK = 1 << 16;
+
+/**
+ * {@link summaryPass} with the element losses computed by the WebAssembly kernel of ./simd.ts (float64, 2 lanes; its
+ * exp and log1p are polynomials within 10⁻¹² of full mode's), folded into `summary` the same way. The weights are
+ * tiled once into a block whose length is a multiple of both broadcast periods, so every block starts at phase 0.
+ * Returns whether every logit lies in [0, 1] and whether every target does (from the kernel's running min and max),
+ * or undefined when the periods make the block too long (the caller runs {@link summaryPass}).
+ */
+function summaryPassSimd(
+  kernel: SoftmaxRowKernel,
+  x: TensorData,
+  y: TensorData,
+  w: { values: ArrayLike<number>; period: number } | undefined,
+  pw: { values: ArrayLike<number>; period: number } | undefined,
+  summary: ElementwiseAccumulator,
+  perElement: TensorData | undefined,
+): { allInUnitInterval: boolean; targetsInUnitInterval: boolean } | undefined {
+  const n = x.length;
+  const period = lcm(lcm(4, w ? w.period : 1), pw ? pw.period : 1);
+  if (period > SIMD_MAX_BLOCK) return undefined;
+  const block = period * Math.max(1, Math.floor(BLOCK / period));
+  // Layout (float64 indices): x, y, pos_weight, weight, losses (one block each), then the kernel's flag.
+  kernel.reserve((5 * block + 2) * 8);
+  const memory = kernel.f64;
+  const xs = memory.subarray(0, block);
+  const ys = memory.subarray(block, 2 * block);
+  const losses = memory.subarray(4 * block, 5 * block);
+  for (let j = 0; j < block; j++) {
+    memory[2 * block + j] = pw ? pw.values[j % pw.period]! : 1;
+    memory[3 * block + j] = w ? w.values[j % w.period]! : 1;
+  }
+  const scratch = 5 * block;
+  let allInUnitInterval = n > 0;
+  let targetsInUnitInterval = true;
+  for (let k0 = 0; k0 < n; k0 += block) {
+    const count = Math.min(block, n - k0);
+    xs.set(x.subarray(k0, k0 + count));
+    ys.set(y.subarray(k0, k0 + count));
+    // The kernel works 4 elements at a time: those past the end get a target in [0, 1].
+    for (let j = count; j % 4 !== 0; j++) {
+      xs[j] = 0;
+      ys[j] = 0;
+    }
+    if (allInUnitInterval) {
+      for (let j = 0; j < count; j++) {
+        if (!(xs[j]! >= 0 && xs[j]! <= 1)) {
+          allInUnitInterval = false;
+          break;
+        }
+      }
+    }
+    if (!kernel.bce(0, block, 2 * block, 3 * block, count, 4 * block, scratch)) targetsInUnitInterval = false;
+    summary.addBlock(losses, count, ys);
+    if (perElement) perElement.set(losses.subarray(0, count), k0);
+  }
+  return { allInUnitInterval, targetsInUnitInterval };
+}
+
 /** Binary cross-entropy on logits with optional per-element `weight` and per-class `pos_weight`. */
 export const binaryCrossEntropyWithLogits: LossDefinition = {
   name: 'binary_cross_entropy_with_logits',
@@ -187,8 +256,14 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     const { probabilities, logProbabilities } = buffers;
     const scale = reduction === 'mean' ? 1 / n : 1;
     let allInUnitInterval = n > 0;
+    // Summary mode with the SIMD kernel also learns whether every target lies in [0, 1] (no scan of its own then).
+    let targetsInUnitInterval: boolean | undefined;
     if (summary) {
-      allInUnitInterval = summaryPass(x, y, w, pw, summary, reduction === 'none' ? perElementData : undefined);
+      const kernel = softmaxRowKernel();
+      const perElement = reduction === 'none' ? perElementData : undefined;
+      const simd = kernel ? summaryPassSimd(kernel, x, y, w, pw, summary, perElement) : undefined;
+      if (simd) ({ allInUnitInterval, targetsInUnitInterval } = simd);
+      else allInUnitInterval = summaryPass(x, y, w, pw, summary, perElement);
     }
     for (let k = 0; k < (summary ? 0 : n); k++) {
       const xk = x[k]!;
@@ -230,7 +305,7 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
         ),
       );
     }
-    const range = targetRangeNotice('BCEWithLogitsLoss', target);
+    const range = targetsInUnitInterval ? undefined : targetRangeNotice('BCEWithLogitsLoss', target);
     if (range) warnings.push(range);
     if (n === 0 && reduction === 'mean') warnings.push(bceEmptyMeanNotice('BCEWithLogitsLoss'));
     if (posWeight) {

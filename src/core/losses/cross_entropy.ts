@@ -15,6 +15,7 @@
 import { LossLensError, type Diagnostic } from '../diagnostics';
 import { informationExtras, informationTerms } from '../info';
 import { expNonPositive } from './kernels';
+import { ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from './simd';
 import { allocate, formatShape, isFloating, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
 import {
   checkIndexTargets,
@@ -316,6 +317,8 @@ function summaryRows(
   t: IndexTargets | undefined,
   target: Tensor | undefined,
 ): RowOutputs {
+  const kernel = input.data instanceof Float32Array && layout.classes > 0 ? softmaxRowKernel() : undefined;
+  if (kernel) return summaryRowsSimd(kernel, input.data as Float32Array, layout, dtype, epsilon, weights, t, target);
   const { classes: C, spatial: S, samples } = layout;
   const x = input.data;
   const tg = target?.data;
@@ -416,6 +419,228 @@ function summaryRows(
         for (let c = 0; c < C; c++) {
           const logp = rows[off + c]! - max - logExpSum;
           const tc = tr[off + c]!;
+          const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
+          const wc = weights ? weights[c]! : 1;
+          loss += -(logp * smoothed * wc);
+          if (smoothing) {
+            hardPart += -(logp * tc * wc);
+            smoothSum += -(logp * wc);
+          }
+          if (weights) w += wc * tc;
+        }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+        if (weights) sampleWeight[i] = w;
+        if (smoothing) {
+          nllPart![i] = (1 - epsilon) * hardPart;
+          smoothPart![i] = smoothFactor * smoothSum;
+        }
+      }
+    }
+    i0 += count;
+  }
+  const none = allocate(dtype, 0);
+  return {
+    perSample,
+    perElementData,
+    gradient: none,
+    probabilities: none,
+    logProbabilities: none,
+    predictedClass,
+    targetProbability,
+    sampleWeight,
+    nllPart,
+    smoothPart,
+    softmaxRows,
+    logSumExp,
+  };
+}
+
+/** Elements per block of the SIMD summary kernel (a [512, 32000] row is one block). */
+const SIMD_BLOCK_ELEMENTS = 16384;
+
+/**
+ * {@link summaryRows} for float32 logits with the WebAssembly kernel of ./simd.ts: each block of samples is copied
+ * into the kernel's memory as float32 rows (padded with −inf to a multiple of 8), the kernel gives each row's maximum,
+ * Σ exp(x − max) and where the maximum first occurs, and the per-row work left here is O(1) for class-index targets
+ * without smoothing (O(C) for smoothing and probability targets, as before). A row whose maximum is not finite (a NaN
+ * or ±inf in it) takes the scalar path of {@link summaryRows}, number for number.
+ */
+function summaryRowsSimd(
+  kernel: SoftmaxRowKernel,
+  x: Float32Array,
+  layout: ClassLayout,
+  dtype: DType,
+  epsilon: number,
+  weights: Float64Array | undefined,
+  t: IndexTargets | undefined,
+  target: Tensor | undefined,
+): RowOutputs {
+  const { classes: C, spatial: S, samples } = layout;
+  const tg = target?.data;
+  const perSample = new Float64Array(samples);
+  const perElementData = allocate(dtype, samples);
+  const logSumExp = new Float64Array(samples);
+  const predictedClass = new Int32Array(samples);
+  const targetProbability = new Float64Array(samples).fill(NaN);
+  const sampleWeight = t ? t.sampleWeight : new Float64Array(samples).fill(1);
+  const smoothing = epsilon > 0;
+  const nllPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothFactor = epsilon / C;
+  let weightSum = 0;
+  for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
+  let softmaxRows = 0;
+  const stride = (C + 7) & ~7;
+  const block = Math.max(1, Math.floor(SIMD_BLOCK_ELEMENTS / stride));
+  const outByte = block * stride * 4;
+  kernel.reserve(outByte + block * ROW_OUTPUT_BYTES);
+  const rows = kernel.f32;
+  const sums = kernel.f64;
+  const groups = kernel.i32;
+  const outF64 = outByte >> 3;
+  const outF32 = outByte >> 2;
+  // The padding of each row stays −inf: data never lands there.
+  if (stride !== C) for (let k = 0; k < block; k++) rows.fill(-Infinity, k * stride + C, (k + 1) * stride);
+  const targetRows = tg ? new Float64Array(block * C) : undefined;
+
+  for (let i0 = 0; i0 < samples;) {
+    let count: number;
+    if (S === 1) {
+      count = Math.min(block, samples - i0);
+      if (stride === C) rows.set(x.subarray(i0 * C, (i0 + count) * C));
+      else for (let k = 0; k < count; k++) rows.set(x.subarray((i0 + k) * C, (i0 + k + 1) * C), k * stride);
+      if (tg) targetRows!.set(tg.subarray(i0 * C, (i0 + count) * C));
+    } else {
+      const n = Math.floor(i0 / S);
+      const s0 = i0 - n * S;
+      count = Math.min(block, S - s0);
+      for (let c = 0; c < C; c++) {
+        const from = (n * C + c) * S + s0;
+        for (let k = 0; k < count; k++) rows[k * stride + c] = x[from + k]!;
+        if (tg) for (let k = 0; k < count; k++) targetRows![k * C + c] = tg[from + k]!;
+      }
+    }
+    kernel.rows(0, count, stride, outByte);
+    for (let k = 0; k < count; k++) {
+      const i = i0 + k;
+      const off = k * stride;
+      let max = rows[outF32 + 4 * k + 2]!;
+      let expSum: number;
+      let firstNaN = -1;
+      let argmax = 0;
+      if (max - max === 0) {
+        // Finite maximum: no NaN in the row (the kernel's maximum propagates NaN); the first maximum lies in the
+        // group the kernel found.
+        expSum = sums[outF64 + 2 * k]!;
+        argmax = groups[outF32 + 4 * k + 3]!;
+        while (rows[off + argmax] !== max) argmax++;
+      } else {
+        // NaN or ±inf: summaryRows's scalar expressions.
+        max = -Infinity;
+        for (let c = 0; c < C; c++) if (rows[off + c]! > max) max = rows[off + c]!;
+        expSum = 0;
+        for (let c = 0; c < C; c++) expSum += expNonPositive(rows[off + c]! - max);
+        if (expSum !== expSum) {
+          for (let c = 0; c < C && firstNaN < 0; c++) if (rows[off + c] !== rows[off + c]) firstNaN = c;
+        }
+        if (firstNaN < 0) {
+          while (argmax < C && rows[off + argmax] !== max) argmax++;
+          if (argmax === C) argmax = 0;
+        }
+      }
+      predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
+      if (max <= 1.001 && firstNaN < 0) {
+        let min = Infinity;
+        for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
+        if (min >= 0) {
+          let rowSum = 0;
+          for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
+          if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
+        }
+      }
+      const logExpSum = Math.log(expSum);
+      const invExpSum = 1 / expSum;
+      logSumExp[i] = max + logExpSum;
+
+      if (t) {
+        const y = t.targetClass[i]!;
+        const inRange = y >= 0 && y < C;
+        if (inRange) targetProbability[i] = expNonPositive(rows[off + y]! - max) * invExpSum;
+        if (t.ignored[i]) continue;
+        const logpY = inRange ? rows[off + y]! - max - logExpSum : NaN;
+        const wy = t.sampleWeight[i]!;
+        const nll = (1 - epsilon) * wy * -logpY;
+        let loss = nll;
+        if (smoothing) {
+          // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, the dot product over four
+          // accumulators (every term of the first form is ≥ 0, so the rearrangement loses nothing that matters).
+          let d0 = 0;
+          let d1 = 0;
+          let d2 = 0;
+          let d3 = 0;
+          let c = 0;
+          if (weights) {
+            for (; c + 3 < C; c += 4) {
+              d0 += rows[off + c]! * weights[c]!;
+              d1 += rows[off + c + 1]! * weights[c + 1]!;
+              d2 += rows[off + c + 2]! * weights[c + 2]!;
+              d3 += rows[off + c + 3]! * weights[c + 3]!;
+            }
+            for (; c < C; c++) d0 += rows[off + c]! * weights[c]!;
+          } else {
+            for (; c + 3 < C; c += 4) {
+              d0 += rows[off + c]!;
+              d1 += rows[off + c + 1]!;
+              d2 += rows[off + c + 2]!;
+              d3 += rows[off + c + 3]!;
+            }
+            for (; c < C; c++) d0 += rows[off + c]!;
+          }
+          const smooth = (max + logExpSum) * weightSum - (d0 + d1 + (d2 + d3));
+          const smoothTerm = smoothFactor * smooth;
+          nllPart![i] = nll;
+          smoothPart![i] = smoothTerm;
+          loss = nll + smoothTerm;
+        }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+      } else {
+        const tr = targetRows!;
+        const toff = k * C;
+        if (!smoothing && !weights) {
+          // Σ_c −(x_c − max − log Σ)·t_c = (max + log Σ)·Σ t_c − Σ t_c·x_c, over four accumulators.
+          let d0 = 0;
+          let d1 = 0;
+          let d2 = 0;
+          let d3 = 0;
+          let t0 = 0;
+          let t1 = 0;
+          let c = 0;
+          for (; c + 3 < C; c += 4) {
+            d0 += tr[toff + c]! * rows[off + c]!;
+            d1 += tr[toff + c + 1]! * rows[off + c + 1]!;
+            d2 += tr[toff + c + 2]! * rows[off + c + 2]!;
+            d3 += tr[toff + c + 3]! * rows[off + c + 3]!;
+            t0 += tr[toff + c]! + tr[toff + c + 1]!;
+            t1 += tr[toff + c + 2]! + tr[toff + c + 3]!;
+          }
+          for (; c < C; c++) {
+            d0 += tr[toff + c]! * rows[off + c]!;
+            t0 += tr[toff + c]!;
+          }
+          const loss = (max + logExpSum) * (t0 + t1) - (d0 + d1 + (d2 + d3));
+          perSample[i] = loss;
+          perElementData[i] = loss;
+          continue;
+        }
+        let loss = 0;
+        let hardPart = 0;
+        let smoothSum = 0;
+        let w = 0;
+        for (let c = 0; c < C; c++) {
+          const logp = rows[off + c]! - max - logExpSum;
+          const tc = tr[toff + c]!;
           const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
           const wc = weights ? weights[c]! : 1;
           loss += -(logp * smoothed * wc);

@@ -534,20 +534,33 @@ function pythonElement(v: number, dtype: DType): string {
   return String(Math.trunc(v));
 }
 
-function pythonNested(t: Tensor): string {
+/**
+ * The tensor as a nested Python list. With `limit`, building stops once the text is longer than `limit` characters:
+ * the result is then a prefix of the whole text (a 32,000-class weight shown as 60 characters needs a few elements,
+ * not 32,000 formatted ones).
+ */
+function pythonNested(t: Tensor, limit = Infinity): string {
   if (t.shape.length === 0) return pythonElement(t.data[0]!, t.dtype);
-  const build = (dim: number, offset: number): string => {
+  let out = '';
+  let cut = false;
+  const build = (dim: number, offset: number): void => {
     const size = t.shape[dim]!;
     const stride = numel(t.shape.slice(dim + 1));
-    const parts: string[] = [];
+    out += '[';
     for (let i = 0; i < size; i++) {
-      parts.push(
-        dim === t.shape.length - 1 ? pythonElement(t.data[offset + i]!, t.dtype) : build(dim + 1, offset + i * stride),
-      );
+      if (out.length > limit) {
+        cut = true;
+        return;
+      }
+      if (i > 0) out += ', ';
+      if (dim === t.shape.length - 1) out += pythonElement(t.data[offset + i]!, t.dtype);
+      else build(dim + 1, offset + i * stride);
+      if (cut) return;
     }
-    return `[${parts.join(', ')}]`;
+    out += ']';
   };
-  return build(0, 0);
+  build(0, 0);
+  return out;
 }
 
 /** A Python string literal (single-quoted, escaped). */
@@ -578,7 +591,7 @@ export function optionText(v: OptionValue): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return pythonScalar(v);
   if (typeof v === 'string') return pythonString(v);
-  const text = pythonNested(v);
+  const text = pythonNested(v, 60);
   return `tensor(${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
 }
 

@@ -1,0 +1,789 @@
+/**
+ * A WebAssembly SIMD kernel for softmax rows of float32 logits: per row, the maximum, Σ exp(x − max) and the first
+ * 4-element group that holds the maximum. Cross-entropy's summary mode (./cross_entropy.ts) spends most of its time
+ * there; in plain JavaScript every exponential is a scalar double computation, while PyTorch's CPU kernel computes
+ * `exp` on float32 vectors. This kernel does the same on 128-bit vectors (4 lanes); `npm run bench:warm` measures the
+ * effect.
+ *
+ * The module is assembled here, byte by byte, from the listing below (no toolchain and no binary file in the repo),
+ * compiled once, on first use. Where WebAssembly or its SIMD extension is missing, {@link softmaxRowKernel} returns
+ * undefined and the callers keep their JavaScript loops.
+ *
+ * Numbers (against the exact value, the JavaScript loop being within 4·10⁻¹⁶ of it):
+ * - the maximum is exact (a maximum of float32 values is one of them);
+ * - x − max is formed in float32 with its rounding error carried (Knuth's TwoSum), so a term's exponent is exact to
+ *   a few units in the last place of float32 ≈ 10⁻⁸;
+ * - exp is Cody–Waite reduction to |r| ≤ ln 2 / 2 and Cephes' degree-7 `expf` polynomial in float32: within
+ *   2·10⁻⁷ relative per term, exactly 1 at the maximum; arguments below −87.3 (e^x < 1.2·10⁻³⁸) count as 0;
+ * - the terms are summed in float64 (two 2-lane accumulators), so the sum keeps each term's accuracy.
+ * A row's loss is therefore within ~2·10⁻⁷ (relative) of the exact value, as PyTorch's own float32 kernel is; every
+ * loss is checked against PyTorch at rtol 1e-5 and summary mode against full mode at 1e-6.
+ * Rows whose maximum is NaN or ±inf are left to the caller (reported as a non-finite maximum).
+ */
+
+/** The WebAssembly API as far as used here (the project's TypeScript libraries declare none). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+// --- a tiny assembler -------------------------------------------------------------------------------------------
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (32-bit values). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function f32Bytes(v: number): number[] {
+  return [...new Uint8Array(Float32Array.of(v).buffer)];
+}
+
+function f64Bytes(v: number): number[] {
+  return [...new Uint8Array(Float64Array.of(v).buffer)];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vector(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+
+// Core opcodes.
+const get = (i: number): number[] => [0x20, ...uleb(i)];
+const set = (i: number): number[] => [0x21, ...uleb(i)];
+const i32c = (v: number): number[] => [0x41, ...sleb(v)];
+
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = [0x0b];
+const br = (depth: number): number[] => [0x0c, ...uleb(depth)];
+const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
+const I32_ADD = [0x6a];
+const I32_SUB = [0x6b];
+const I32_SHL = [0x74];
+const I32_SHR_U = [0x76];
+const I32_LT_U = [0x49];
+const I32_GE_U = [0x4f];
+const F32_MAX = [0x97];
+const F64_ADD = [0xa0];
+/** memarg: alignment exponent, offset. */
+const f64Store = (offset: number): number[] => [0x39, 3, ...uleb(offset)];
+const f32Store = (offset: number): number[] => [0x38, 2, ...uleb(offset)];
+const i32Store = (offset: number): number[] => [0x36, 2, ...uleb(offset)];
+
+// SIMD opcodes (prefix 0xfd, then the sub-opcode as unsigned LEB128).
+const simd = (op: number, ...immediates: number[]): number[] => [0xfd, ...uleb(op), ...immediates];
+const V128_LOAD = simd(0x00, 4, 0);
+const f32x4Splat = simd(0x13);
+const f32x4Lane = (lane: number): number[] => simd(0x1f, lane);
+const f64x2Lane = (lane: number): number[] => simd(0x21, lane);
+const i32x4Splat = simd(0x11);
+const F32X4_EQ = simd(0x41);
+const F32X4_GE = simd(0x46);
+const V128_AND = simd(0x4e);
+const V128_ANY_TRUE = simd(0x53);
+const F64X2_PROMOTE_LOW = simd(0x5f);
+const F32X4_NEAREST = simd(0x6a);
+const I32X4_SHL = simd(0xab);
+const I32X4_ADD = simd(0xae);
+const F32X4_ADD = simd(0xe4);
+const F32X4_SUB = simd(0xe5);
+const F32X4_MUL = simd(0xe6);
+const F32X4_MAX = simd(0xe9);
+const F64X2_ADD = simd(0xf0);
+const I32X4_TRUNC_SAT_F32X4_S = simd(0xf8);
+const F64X2_GE = simd(0x4c);
+/** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
+const F32X4_PMAX = simd(0xeb);
+const F64X2_PMAX = simd(0xf7);
+const F64X2_LE = simd(0x4b);
+const I64X2_ALL_TRUE = simd(0xc3);
+const F64X2_NEAREST = simd(0x94);
+const F64X2_ABS = simd(0xec);
+const F64X2_NEG = simd(0xed);
+const F64X2_SUB = simd(0xf1);
+const F64X2_MUL = simd(0xf2);
+const F64X2_DIV = simd(0xf3);
+const I32X4_TRUNC_SAT_F64X2_S_ZERO = simd(0xfc);
+const I64X2_EXTEND_LOW_I32X4_S = simd(0xc7);
+const I64X2_SHL = simd(0xcb);
+const I64X2_ADD = simd(0xce);
+
+/** i8x16.shuffle of a vector with itself: the high 8 bytes to the low half. */
+const HIGH_TO_LOW = simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+/**
+ * Constant vectors are read from locals set once before the loops: V8 builds a `v128.const` with several
+ * instructions each time it runs, which inside a loop cost more than the arithmetic.
+ */
+let pool: { base: number; entries: Map<string, { index: number; bytes: number[] }> } | undefined;
+
+/** A constant vector: a local of the current pool (or, outside one, the constant itself). */
+function vconst(bytes: number[]): number[] {
+  if (!pool) return simd(0x0c, ...bytes);
+  const key = bytes.join(',');
+  let entry = pool.entries.get(key);
+  if (!entry) pool.entries.set(key, (entry = { index: pool.base + pool.entries.size, bytes }));
+  return get(entry.index);
+}
+
+/** Generates a body with its constant vectors in locals from `base` on: the prologue setting them, then the body. */
+function withPool(base: number, generate: () => number[]): { code: number[]; constants: number } {
+  pool = { base, entries: new Map() };
+  try {
+    const body = generate();
+    const prologue = [...pool.entries.values()].flatMap((e) => [...simd(0x0c, ...e.bytes), ...set(e.index)]);
+    return { code: [...prologue, ...body], constants: pool.entries.size };
+  } finally {
+    pool = undefined;
+  }
+}
+
+const zero = (): number[] => vconst(new Array<number>(16).fill(0));
+/** A constant vector of four equal float32 lanes (v128.const: no splat in the loop). */
+const splat = (v: number): number[] => vconst([...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v), ...f32Bytes(v)]);
+
+// Cephes expf: ln 2 in two parts (C1 exact with few bits, so k·C1 is exact), and the polynomial.
+const LOG2E = Math.LOG2E;
+const C1 = 0.693359375;
+const C2 = -2.1219444e-4;
+const P = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/** A constant vector of two equal float64 lanes. */
+const splat64 = (v: number): number[] => vconst([...f64Bytes(v), ...f64Bytes(v)]);
+/** A constant vector of two equal int64 lanes (0 ≤ v < 2^32). */
+const splatI64 = (v: number): number[] => {
+  const lane = [...new Uint8Array(Uint32Array.of(v).buffer), 0, 0, 0, 0];
+  return vconst([...lane, ...lane]);
+};
+/** Below this, e^x is under float32's smallest normal: counted as 0. */
+const LOWEST = -87.3;
+
+/**
+ * `rows(ptr, count, stride, out)`: `count` rows of `stride` float32 values (stride a multiple of 8, a row padded with
+ * −inf) from byte `ptr`; for row r, at `out + 16·r`: Σ exp(x − max) (f64), max (f32), the index of the first group of
+ * 4 values that holds the maximum (i32; = stride when none does, i.e. a NaN maximum).
+ *
+ * ```
+ * for r in 0 … count−1:  p = ptr + 4·stride·r,  end = p + 4·stride
+ *   m = max over the row (f32x4.max, then the 4 lanes)            // NaN anywhere → NaN
+ *   for each group x:  s = x − m, with TwoSum's error e;  s' = max(s, −87.3)
+ *     k = nearest(s'·log2 e);  r = s' − k·C1 − k·C2 + e;  y = poly(r)·r² + r + 1;  y·2^k, 0 where s < −87.3
+ *     acc0 += lanes 0–1 as f64,  acc1 += lanes 2–3 as f64
+ *   first group with a lane = m
+ * ```
+ */
+type Tuple9 = [number, number, number, number, number, number, number, number, number];
+
+/** The temporaries of one group of 4 values in {@link rowsBody}. */
+interface GroupLocals {
+  readonly x: number;
+  readonly s: number;
+  readonly bb: number;
+  readonly err: number;
+  readonly k: number;
+  readonly t: number;
+  readonly e: number;
+  readonly acc0: number;
+  readonly acc1: number;
+}
+
+function rowsBody(): number[] {
+  // Parameters: ptr 0, count 1, stride 2, out 3. Locals: i32 r, p, q, end, at; v128 m, m2 and each group's
+  // temporaries; f32 mx.
+  const [r, p, q, end, at] = [4, 5, 6, 7, 8];
+  const [m, m2] = [9, 10];
+  const groupLocals = (from: number): GroupLocals => {
+    const [x, s, bb, err, k, t, e, acc0, acc1] = Array.from({ length: 9 }, (_, i) => from + i) as Tuple9;
+    return { x, s, bb, err, k, t, e, acc0, acc1 };
+  };
+  const first = groupLocals(11);
+  const second = groupLocals(20);
+  const mx = 29;
+  const polynomial = (t: number): number[] => {
+    const out = [...splat(P[0]!)];
+    for (let i = 1; i < P.length; i++) out.push(...get(t), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
+    return out;
+  };
+  const advance = (v: number, bytes = 16): number[] => [...get(v), ...i32c(bytes), ...I32_ADD, ...set(v)];
+  const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+  /** One group of 4 values at byte offset `off` from q, with its own temporaries (two groups interleave per turn). */
+  const group = (off: number, G: GroupLocals): number[] => [
+    ...get(q),
+    ...load(off),
+    ...set(G.x),
+    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
+    ...get(G.x),
+    ...get(m),
+    ...F32X4_SUB,
+    ...set(G.s),
+    ...get(G.s),
+    ...get(G.x),
+    ...F32X4_SUB,
+    ...set(G.bb),
+    ...get(G.x),
+    ...get(G.s),
+    ...get(G.bb),
+    ...F32X4_SUB,
+    ...F32X4_SUB,
+    ...get(m),
+    ...get(G.bb),
+    ...F32X4_ADD,
+    ...F32X4_SUB,
+    ...set(G.err),
+    // t = max(s, LOWEST);  k = nearest(t·log2 e);  t = t − k·C1 − k·C2 + err
+    ...get(G.s),
+    ...splat(LOWEST),
+    ...F32X4_PMAX,
+    ...set(G.t),
+    ...get(G.t),
+    ...splat(LOG2E),
+    ...F32X4_MUL,
+    ...F32X4_NEAREST,
+    ...set(G.k),
+    ...get(G.t),
+    ...get(G.k),
+    ...splat(C1),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(G.k),
+    ...splat(C2),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(G.err),
+    ...F32X4_ADD,
+    ...set(G.t),
+    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST (−inf, the padding)
+    ...polynomial(G.t),
+    ...get(G.t),
+    ...get(G.t),
+    ...F32X4_MUL,
+    ...F32X4_MUL,
+    ...get(G.t),
+    ...F32X4_ADD,
+    ...splat(1),
+    ...F32X4_ADD,
+    ...get(G.k),
+    ...I32X4_TRUNC_SAT_F32X4_S,
+    ...i32c(127),
+    ...i32x4Splat,
+    ...I32X4_ADD,
+    ...i32c(23),
+    ...I32X4_SHL,
+    ...F32X4_MUL,
+    ...get(G.s),
+    ...splat(LOWEST),
+    ...F32X4_GE,
+    ...V128_AND,
+    ...set(G.e),
+    ...get(G.acc0),
+    ...get(G.e),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(G.acc0),
+    ...get(G.acc1),
+    ...get(G.e),
+    ...get(G.e),
+    ...HIGH_TO_LOW,
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(G.acc1),
+  ];
+  return [
+    ...get(0),
+    ...set(p),
+    ...i32c(0),
+    ...set(r),
+    ...BLOCK, // $done
+    ...LOOP, // $row
+    ...get(r),
+    ...get(1),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...get(p),
+    ...get(2),
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(end),
+    // maximum
+    ...splat(-Infinity),
+    ...set(m),
+    ...splat(-Infinity),
+    ...set(m2),
+    ...get(p),
+    ...set(q),
+    ...LOOP,
+    ...get(m),
+    ...get(q),
+    ...load(0),
+    ...F32X4_MAX,
+    ...set(m),
+    ...get(m2),
+    ...get(q),
+    ...load(16),
+    ...F32X4_MAX,
+    ...set(m2),
+    ...advance(q, 32),
+    ...get(q),
+    ...get(end),
+    ...I32_LT_U,
+    ...brIf(0),
+    ...END,
+    ...get(m),
+    ...get(m2),
+    ...F32X4_MAX,
+    ...set(m),
+    ...get(m),
+    ...f32x4Lane(0),
+    ...get(m),
+    ...f32x4Lane(1),
+    ...F32_MAX,
+    ...get(m),
+    ...f32x4Lane(2),
+    ...get(m),
+    ...f32x4Lane(3),
+    ...F32_MAX,
+    ...F32_MAX,
+    ...set(mx),
+    ...get(mx),
+    ...f32x4Splat,
+    ...set(m),
+    // Σ exp(x − m)
+    ...zero(),
+    ...set(first.acc0),
+    ...zero(),
+    ...set(first.acc1),
+    ...zero(),
+    ...set(second.acc0),
+    ...zero(),
+    ...set(second.acc1),
+    ...get(p),
+    ...set(q),
+    ...LOOP,
+    ...group(0, first),
+    ...group(16, second),
+    ...advance(q, 32),
+    ...get(q),
+    ...get(end),
+    ...I32_LT_U,
+    ...brIf(0),
+    ...END,
+    // the first group holding the maximum (q stops at end when none does)
+    ...get(p),
+    ...set(q),
+    ...BLOCK,
+    ...LOOP,
+    ...get(q),
+    ...V128_LOAD,
+    ...get(m),
+    ...F32X4_EQ,
+    ...V128_ANY_TRUE,
+    ...brIf(1),
+    ...advance(q),
+    ...get(q),
+    ...get(end),
+    ...I32_LT_U,
+    ...brIf(0),
+    ...END,
+    ...END,
+    // out + 16·r: the sum (f64), the maximum (f32), the group's first index (i32)
+    ...get(3),
+    ...get(r),
+    ...i32c(4),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(at),
+    ...get(first.acc0),
+    ...get(second.acc0),
+    ...F64X2_ADD,
+    ...set(first.acc0),
+    ...get(first.acc1),
+    ...get(second.acc1),
+    ...F64X2_ADD,
+    ...set(first.acc1),
+    ...get(at),
+    ...get(first.acc0),
+    ...f64x2Lane(0),
+    ...get(first.acc0),
+    ...f64x2Lane(1),
+    ...F64_ADD,
+    ...get(first.acc1),
+    ...f64x2Lane(0),
+    ...get(first.acc1),
+    ...f64x2Lane(1),
+    ...F64_ADD,
+    ...F64_ADD,
+    ...f64Store(0),
+    ...get(at),
+    ...get(mx),
+    ...f32Store(8),
+    ...get(at),
+    ...get(q),
+    ...get(p),
+    ...I32_SUB,
+    ...i32c(2),
+    ...I32_SHR_U,
+    ...i32Store(12),
+    // next row
+    ...get(end),
+    ...set(p),
+    ...get(r),
+    ...i32c(1),
+    ...I32_ADD,
+    ...set(r),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+}
+
+/** `rows` as a code entry: its locals (the constant vectors' from 20 on) and body. */
+function rowsFunction(): number[] {
+  const { code, constants } = withPool(30, rowsBody);
+  const locals = vector([
+    [5, I32],
+    [20, V128],
+    [1, F32],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+// fdlibm's ln 2 split for float64 (the high part's low 32 bits are zero, so k·LN2_HI is exact).
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+/** Below this, e^x counts as 0 (e^−708 ≈ 3·10⁻³⁰⁸, the edge of the normal doubles). */
+const LOWEST64 = -708;
+/** Taylor coefficients 1/j! for j = 8 … 2 (|r| ≤ ln 2 / 2: the degree-8 remainder is below 3·10⁻¹⁰). */
+const EXP_COEFFICIENTS = [8, 7, 6, 5, 4, 3, 2].map(
+  (j) => 1 / Array.from({ length: j }, (_, i) => i + 1).reduce((a, b) => a * b, 1),
+);
+/** log1p(e) = 2·atanh(z), z = e / (2 + e) ≤ 1/3: Σ z^(2j+1) / (2j+1), j ≤ 8 (remainder below 2·10⁻¹⁰·z). */
+const ATANH_COEFFICIENTS = Array.from({ length: 9 }, (_, j) => 1 / (2 * (8 - j) + 1));
+
+/**
+ * `bce(x, y, p, w, count, out, stats)`: BCEWithLogits' element loss for `count` float64 elements (arrays at byte
+ * offsets x, y, p, w, out; 4 at a time, so up to 3 elements past `count` are read and written), in float64 as full mode's
+ * loop computes it — ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p(e^−|x|)))·w — with e^−|x| and log1p from
+ * polynomials (within 10⁻⁹ relative; e^−|x| counts as 0 below −708, and for NaN, whose loss stays NaN through x).
+ * At `stats` (an i32): 1 when every y of the call lies in [0, 1] (no NaN), else 0.
+ */
+/** The temporaries of one pair of elements in {@link bceBody}. */
+interface PairLocals {
+  readonly xv: number;
+  readonly yv: number;
+  readonly a: number;
+  readonly k: number;
+  readonly r: number;
+  readonly e: number;
+  readonly z: number;
+  readonly z2: number;
+  readonly q: number;
+}
+
+function bceBody(): number[] {
+  // Parameters: x 0, y 1, p 2, w 3, count 4, out 5, stats 6. Locals: i32 o, end; v128 inside (all ones in a lane
+  // while its targets lie in [0, 1]), then each pair's temporaries.
+  const [o, end, inside] = [7, 8, 9];
+  const locals = (from: number): PairLocals => {
+    const [xv, yv, a, k, r, e, z, z2, q] = Array.from({ length: 9 }, (_, i) => from + i) as Tuple9;
+    return { xv, yv, a, k, r, e, z, z2, q };
+  };
+  const first = locals(10);
+  const second = locals(19);
+  const horner = (coefficients: number[], v: number, into: number): number[] => {
+    const out = [...splat64(coefficients[0]!)];
+    for (let i = 1; i < coefficients.length; i++)
+      out.push(...get(v), ...F64X2_MUL, ...splat64(coefficients[i]!), ...F64X2_ADD);
+    return [...out, ...set(into)];
+  };
+  const at = (param: number): number[] => [...get(param), ...get(o), ...I32_ADD];
+  const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+  const store = (off: number): number[] => simd(0x0b, 4, ...uleb(off));
+  /** One pair of elements at byte offset `off` from o, with its own temporaries (two pairs interleave per turn). */
+  const pair = (off: number, L: PairLocals): number[] => [
+    ...at(0),
+    ...load(off),
+    ...set(L.xv),
+    ...at(1),
+    ...load(off),
+    ...set(L.yv),
+    ...get(inside),
+    ...get(L.yv),
+    ...splat64(0),
+    ...F64X2_GE,
+    ...V128_AND,
+    ...get(L.yv),
+    ...splat64(1),
+    ...F64X2_LE,
+    ...V128_AND,
+    ...set(inside),
+    // a = −|x|;  k = nearest(max(a, LOWEST64)·log2 e);  r = a' − k·LN2_HI − k·LN2_LO
+    ...get(L.xv),
+    ...F64X2_ABS,
+    ...F64X2_NEG,
+    ...set(L.a),
+    ...get(L.a),
+    ...splat64(LOWEST64),
+    ...F64X2_PMAX,
+    ...set(L.r),
+    ...get(L.r),
+    ...splat64(Math.LOG2E),
+    ...F64X2_MUL,
+    ...F64X2_NEAREST,
+    ...set(L.k),
+    ...get(L.r),
+    ...get(L.k),
+    ...splat64(LN2_HI),
+    ...F64X2_MUL,
+    ...F64X2_SUB,
+    ...get(L.k),
+    ...splat64(LN2_LO),
+    ...F64X2_MUL,
+    ...F64X2_SUB,
+    ...set(L.r),
+    // e = (1 + r·(1 + r·(1/2 + …)))·2^k, 0 where a < LOWEST64 or a is NaN
+    ...horner(EXP_COEFFICIENTS, L.r, L.q),
+    ...get(L.q),
+    ...get(L.r),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...get(L.r),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...get(L.k),
+    ...I32X4_TRUNC_SAT_F64X2_S_ZERO,
+    ...I64X2_EXTEND_LOW_I32X4_S,
+    ...splatI64(1023),
+    ...I64X2_ADD,
+    ...i32c(52),
+    ...I64X2_SHL,
+    ...F64X2_MUL,
+    ...get(L.a),
+    ...splat64(LOWEST64),
+    ...F64X2_GE,
+    ...V128_AND,
+    ...set(L.e),
+    // log1p(e) = 2z·Σ z^2j / (2j + 1), z = e / (2 + e)
+    ...get(L.e),
+    ...splat64(2),
+    ...get(L.e),
+    ...F64X2_ADD,
+    ...F64X2_DIV,
+    ...set(L.z),
+    ...get(L.z),
+    ...get(L.z),
+    ...F64X2_MUL,
+    ...set(L.z2),
+    ...horner(ATANH_COEFFICIENTS, L.z2, L.q),
+    // out = ((1 − y)·x + (1 + (p − 1)·y)·(max(−x, 0) + log1p))·w
+    ...at(5),
+    ...splat64(1),
+    ...get(L.yv),
+    ...F64X2_SUB,
+    ...get(L.xv),
+    ...F64X2_MUL,
+    ...splat64(1),
+    ...at(2),
+    ...load(off),
+    ...splat64(1),
+    ...F64X2_SUB,
+    ...get(L.yv),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...get(L.xv),
+    ...F64X2_NEG,
+    ...splat64(0),
+    ...F64X2_PMAX,
+    ...get(L.z),
+    ...get(L.z),
+    ...F64X2_ADD,
+    ...get(L.q),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...at(3),
+    ...load(off),
+    ...F64X2_MUL,
+    ...store(off),
+  ];
+  return [
+    ...get(4),
+    ...i32c(3),
+    ...I32_SHL,
+    ...set(end),
+    ...i32c(0),
+    ...set(o),
+    ...vconst(new Array<number>(16).fill(0xff)),
+    ...set(inside),
+    ...BLOCK,
+    ...LOOP,
+    ...get(o),
+    ...get(end),
+    ...I32_GE_U,
+    ...brIf(1),
+    ...pair(0, first),
+    ...pair(16, second),
+    ...get(o),
+    ...i32c(32),
+    ...I32_ADD,
+    ...set(o),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(6),
+    ...get(inside),
+    ...I64X2_ALL_TRUE,
+    ...i32Store(0),
+  ];
+}
+
+/** `bce` as a code entry: its locals (the constant vectors' from 20 on) and body. */
+function bceFunction(): number[] {
+  const { code, constants } = withPool(28, bceBody);
+  const locals = vector([
+    [2, I32],
+    [19, V128],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module: one memory (exported as `memory`), the functions `rows` and `bce`. */
+function moduleBytes(): Uint8Array {
+  const rows = rowsFunction();
+  const bce = bceFunction();
+  const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → ()
+    ...section(
+      1,
+      vector([
+        [0x60, ...vector(new Array(4).fill([I32])), 0],
+        [0x60, ...vector(new Array(7).fill([I32])), 0],
+      ]),
+    ),
+    ...section(3, vector([[0], [1]])),
+    ...section(5, vector([[0x00, 1]])), // memory 0: at least 1 page
+    ...section(
+      7,
+      vector([
+        [...name('memory'), 0x02, 0],
+        [...name('rows'), 0x00, 0],
+        [...name('bce'), 0x00, 1],
+      ]),
+    ),
+    ...section(
+      10,
+      vector([
+        [...uleb(rows.length), ...rows],
+        [...uleb(bce.length), ...bce],
+      ]),
+    ),
+  ]);
+}
+
+/** Bytes of output per row: the sum (f64), the maximum (f32), the group index (i32). */
+export const ROW_OUTPUT_BYTES = 16;
+
+/** The compiled kernel with its memory, grown on demand. */
+export class SoftmaxRowKernel {
+  private memory: WasmMemory;
+  private rowsFn: (ptr: number, count: number, stride: number, out: number) => void;
+  private bceFn: (x: number, y: number, p: number, w: number, count: number, out: number, stats: number) => void;
+  /** float32 view of the memory (valid until the next {@link reserve}). */
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
+
+  constructor(instance: { exports: Record<string, unknown> }) {
+    this.memory = instance.exports['memory'] as WasmMemory;
+    this.rowsFn = instance.exports['rows'] as SoftmaxRowKernel['rowsFn'];
+    this.bceFn = instance.exports['bce'] as SoftmaxRowKernel['bceFn'];
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /** Makes the memory at least `bytes` long (the views are renewed). */
+  reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (have >= bytes) return;
+    this.memory.grow(Math.ceil((bytes - have) / 65536));
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  /**
+   * Runs the kernel over `count` rows of `stride` float32 values at float index `from` (16-byte aligned: `from` a
+   * multiple of 4), writing {@link ROW_OUTPUT_BYTES} per row at byte `out` (a multiple of 16).
+   */
+  rows(from: number, count: number, stride: number, out: number): void {
+    this.rowsFn(from * 4, count, stride, out);
+  }
+
+  /**
+   * BCEWithLogits' element losses of `count` elements: float64 arrays x, y, pos_weight, weight and out at float64
+   * indices (even: 16-byte aligned; 4 elements at a time, so up to 3 past `count` are read and written, and need
+   * targets in [0, 1]). Returns whether every y lies in [0, 1] (no NaN); the int32 at float64 index `scratch` is
+   * overwritten.
+   */
+  bce(x: number, y: number, p: number, w: number, count: number, out: number, scratch: number): boolean {
+    this.bceFn(x * 8, y * 8, p * 8, w * 8, count, out * 8, scratch * 8);
+    return this.i32[scratch * 2] === 1;
+  }
+}
+
+let kernel: SoftmaxRowKernel | null | undefined;
+
+/** The kernel, compiled on first use; undefined where WebAssembly SIMD is unavailable. */
+export function softmaxRowKernel(): SoftmaxRowKernel | undefined {
+  if (kernel === undefined) {
+    kernel = null;
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      const bytes = moduleBytes();
+      if (wasm && wasm.validate(bytes)) kernel = new SoftmaxRowKernel(new wasm.Instance(new wasm.Module(bytes), {}));
+    } catch {
+      kernel = null;
+    }
+  }
+  return kernel ?? undefined;
+}
