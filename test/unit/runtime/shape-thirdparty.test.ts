@@ -174,10 +174,10 @@ describe('torchvision datasets and transforms in shape mode', () => {
       /^input unknown: a transform Loss Lens does not model/,
     );
   });
-  it('MNIST keeps .data and .targets as tensors of N samples', () => {
+  it("MNIST keeps .data and .targets as tensors; its length is torchvision's documented count", () => {
     assert.equal(
       probe('from torchvision import datasets\nds = datasets.MNIST("d")', 'ds.data.float()', 'ds.targets.float()'),
-      'input [N, 28, 28] float32 · target [N] float32',
+      'input [60000, 28, 28] float32 · target [60000] float32',
     );
   });
 });
@@ -286,13 +286,34 @@ describe('lengths shape mode cannot know', () => {
     const text = `import torch
 import torch.nn.functional as F
 from torchvision import datasets, transforms
-ds = datasets.CIFAR10("d", transform=transforms.ToTensor())
+ds = datasets.ImageFolder("d", transform=transforms.ToTensor())
 loader = torch.utils.data.DataLoader(ds, batch_size=8)
 steps = len(loader)
 names = sorted(n for n in ["resnet18", "VGG", "__x"] if n.islower())
 for x, y in loader:
-    F.cross_entropy(x.flatten(1)[:, :10], y)
+    F.cross_entropy(x.mean((2, 3)), y)
+`;
+    assert.equal(callAt(text), 'input [B, 3] float32 · target [B] int64');
+  });
+  it('len(loader) over MNIST is its number of batches, so a loop over range(len(loader)) runs', () => {
+    const text = `import torch
+import torch.nn.functional as F
+from torchvision import datasets, transforms
+test_set = datasets.MNIST("d", train=False, transform=transforms.ToTensor())
+loader = torch.utils.data.DataLoader(test_set, batch_size=32)
+it = iter(loader)
+for step in range(len(loader)):
+    x, y = next(it)
+    F.cross_entropy(x.view(x.size(0), -1)[:, :10] * (step + 1), y)
 `;
     assert.equal(callAt(text), 'input [B, 10] float32 · target [B] int64');
+    assert.match(
+      probe(
+        'from torchvision import datasets\nn = len(datasets.CIFAR100("d", train=False)) + len(datasets.FashionMNIST("d"))',
+        'torch.zeros(n)',
+        'torch.zeros(n)',
+      ),
+      /^input \[70000\] float32/,
+    );
   });
 });
