@@ -490,17 +490,21 @@ interface DatasetSpec {
   readonly hw?: readonly [number, number];
   /** The class names, when the dataset fixes them. */
   readonly classes?: number;
+  /** The number of samples of each split torchvision documents (`train=True`/`False`, or the `split` name). */
+  readonly lengths?: Readonly<Record<string, number>>;
 }
 
 const MNIST_PARAMS = ['root', 'train', 'transform', 'target_transform', 'download'];
+const MNIST_LENGTHS = { train: 60000, test: 10000 };
+const CIFAR_LENGTHS = { train: 50000, test: 10000 };
 const DATASETS: Readonly<Record<string, DatasetSpec>> = {
-  MNIST: { params: MNIST_PARAMS, c: 1, hw: [28, 28], classes: 10 },
-  FashionMNIST: { params: MNIST_PARAMS, c: 1, hw: [28, 28], classes: 10 },
-  KMNIST: { params: MNIST_PARAMS, c: 1, hw: [28, 28], classes: 10 },
+  MNIST: { params: MNIST_PARAMS, c: 1, hw: [28, 28], classes: 10, lengths: MNIST_LENGTHS },
+  FashionMNIST: { params: MNIST_PARAMS, c: 1, hw: [28, 28], classes: 10, lengths: MNIST_LENGTHS },
+  KMNIST: { params: MNIST_PARAMS, c: 1, hw: [28, 28], classes: 10, lengths: MNIST_LENGTHS },
   QMNIST: { params: ['root', 'what', 'compat', 'train'], c: 1, hw: [28, 28], classes: 10 },
   EMNIST: { params: ['root', 'split'], c: 1, hw: [28, 28] },
-  CIFAR10: { params: MNIST_PARAMS, c: 3, hw: [32, 32], classes: 10 },
-  CIFAR100: { params: MNIST_PARAMS, c: 3, hw: [32, 32], classes: 100 },
+  CIFAR10: { params: MNIST_PARAMS, c: 3, hw: [32, 32], classes: 10, lengths: CIFAR_LENGTHS },
+  CIFAR100: { params: MNIST_PARAMS, c: 3, hw: [32, 32], classes: 100, lengths: CIFAR_LENGTHS },
   SVHN: { params: ['root', 'split', 'transform', 'target_transform', 'download'], c: 3, hw: [32, 32], classes: 10 },
   STL10: {
     params: ['root', 'split', 'folds', 'transform', 'target_transform', 'download'],
@@ -560,8 +564,12 @@ function datasetMembers(bridge: TorchBridge): Map<string, PyValue> {
             length = get('size') ?? 1000n;
           }
           if (!hw) hw = [bridge.symbols.fresh('H'), bridge.symbols.fresh('W')];
-          // The number of samples is in the files: a symbol N for the tensors that hold them all.
-          const n = bridge.symbols.fresh('N');
+          if (spec.lengths) {
+            const train = get('train') ?? true;
+            if (typeof train === 'boolean') length = BigInt(spec.lengths[train ? 'train' : 'test']!);
+          }
+          // The number of samples: torchvision's documented count, or a symbol N when it depends on the files.
+          const n = typeof length === 'bigint' ? Number(length) : bridge.symbols.fresh('N');
           if (spec.c === 1 && name !== 'EMNIST') {
             // The MNIST family keeps its images and labels as tensors: `.data` [N, 28, 28] uint8, `.targets` [N].
             self.attrs.set('data', new SymTensor('uint8', [n, 28, 28], 'torch', `torchvision.datasets.${name}.data`));

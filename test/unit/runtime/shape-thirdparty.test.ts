@@ -26,6 +26,14 @@ function callAt(text: string, line?: number): string {
   return describeCallArguments(call.args as ArgumentShape[]);
 }
 
+/**
+ * The description with a batch dimension of `batch` written `B`: a DataLoader's first batch is `B` (at most
+ * batch_size), or batch_size itself where the dataset's length says the batch is full.
+ */
+function batchAsB(description: string, batch: number): string {
+  return description.replace(new RegExp(`\\[${batch}(?=[,\\]])`, 'g'), '[B');
+}
+
 for (const version of ['1.13', '2.x'] as const) {
   describe(`check on torchvision/argparse training scripts against PyTorch ${version} (test/fixtures/shape-thirdparty)`, () => {
     const labels = (
@@ -67,13 +75,13 @@ for (const version of ['1.13', '2.x'] as const) {
 describe('what the torchvision/argparse scripts infer at their loss calls', () => {
   const read = (f: string): string => fs.readFileSync(path.join(dir, f), 'utf8');
   it('MNIST through Compose(ToTensor, Normalize), a CNN, train() reached from main() with argparse defaults', () => {
-    assert.equal(callAt(read('mnist_cli_fixed.py')), 'input [B, 10] float32 · target [B] int64');
+    assert.equal(batchAsB(callAt(read('mnist_cli_fixed.py')), 4), 'input [B, 10] float32 · target [B] int64');
   });
   it('CIFAR10 with RandomCrop(32, padding=4) into resnet18(num_classes=args.classes), through tqdm', () => {
-    assert.equal(callAt(read('cifar_resnet_fixed.py')), 'input [B, 10] float32 · target [B, 10] float32');
+    assert.equal(batchAsB(callAt(read('cifar_resnet_fixed.py')), 4), 'input [B, 10] float32 · target [B, 10] float32');
   });
   it('a ResNet whose fc head the program replaced, sized by len(dataset.classes)', () => {
-    assert.equal(callAt(read('fashion_finetune_fixed.py')), 'input [B, 10] float32 · target [B] int64');
+    assert.equal(batchAsB(callAt(read('fashion_finetune_fixed.py')), 4), 'input [B, 10] float32 · target [B] int64');
   });
   it('ImageFolder (sizes unknown) brought to 64x64 by Resize + CenterCrop', () => {
     assert.equal(callAt(read('folder_crop_fixed.py')), 'input [4, 3, 64, 64] float32 · target [B, 3, 64, 64] float32');
@@ -131,7 +139,7 @@ describe('torchvision datasets and transforms in shape mode', () => {
       `import torch\nimport torch.nn.functional as F\nfrom torchvision import datasets, transforms\n` +
         `ds = datasets.${dataset}("d", transform=transforms.Compose([${transform}]))\n` +
         `x, y = next(iter(torch.utils.data.DataLoader(ds, batch_size=2)))\nF.mse_loss(x, y)\n`,
-    );
+    ).replace(/\[2(?=[,\]])/g, '[B');
   it('MNIST after ToTensor: [B, 1, 28, 28] float32 and int64 labels', () => {
     assert.equal(batches('MNIST', 'transforms.ToTensor()'), 'input [B, 1, 28, 28] float32 · target [B] int64');
   });
@@ -174,10 +182,10 @@ describe('torchvision datasets and transforms in shape mode', () => {
       /^input unknown: a transform Loss Lens does not model/,
     );
   });
-  it('MNIST keeps .data and .targets as tensors of N samples', () => {
+  it("MNIST keeps .data and .targets as tensors; its length is torchvision's documented count", () => {
     assert.equal(
       probe('from torchvision import datasets\nds = datasets.MNIST("d")', 'ds.data.float()', 'ds.targets.float()'),
-      'input [N, 28, 28] float32 · target [N] float32',
+      'input [60000, 28, 28] float32 · target [60000] float32',
     );
   });
 });
@@ -286,13 +294,34 @@ describe('lengths shape mode cannot know', () => {
     const text = `import torch
 import torch.nn.functional as F
 from torchvision import datasets, transforms
-ds = datasets.CIFAR10("d", transform=transforms.ToTensor())
+ds = datasets.ImageFolder("d", transform=transforms.ToTensor())
 loader = torch.utils.data.DataLoader(ds, batch_size=8)
 steps = len(loader)
 names = sorted(n for n in ["resnet18", "VGG", "__x"] if n.islower())
 for x, y in loader:
-    F.cross_entropy(x.flatten(1)[:, :10], y)
+    F.cross_entropy(x.mean((2, 3)), y)
 `;
-    assert.equal(callAt(text), 'input [B, 10] float32 · target [B] int64');
+    assert.equal(callAt(text), 'input [B, 3] float32 · target [B] int64');
+  });
+  it('len(loader) over MNIST is its number of batches, so a loop over range(len(loader)) runs', () => {
+    const text = `import torch
+import torch.nn.functional as F
+from torchvision import datasets, transforms
+test_set = datasets.MNIST("d", train=False, transform=transforms.ToTensor())
+loader = torch.utils.data.DataLoader(test_set, batch_size=32)
+it = iter(loader)
+for step in range(len(loader)):
+    x, y = next(it)
+    F.cross_entropy(x.view(x.size(0), -1)[:, :10] * (step + 1), y)
+`;
+    assert.equal(batchAsB(callAt(text), 32), 'input [B, 10] float32 · target [B] int64');
+    assert.match(
+      probe(
+        'from torchvision import datasets\nn = len(datasets.CIFAR100("d", train=False)) + len(datasets.FashionMNIST("d"))',
+        'torch.zeros(n)',
+        'torch.zeros(n)',
+      ),
+      /^input \[70000\] float32/,
+    );
   });
 });
