@@ -72,6 +72,7 @@ import {
   dimValue,
   holdsOpaque,
   holdsUnknown,
+  shapeFromComment,
   toSArg,
   type ArgumentShape,
 } from './shape-mode';
@@ -299,7 +300,55 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       skw.set(k, a);
     }
     if (sargs.some((a) => a === undefined)) return new PyUnknown(`${name}(...) of a value Loss Lens cannot know`);
+    if (args.some((a) => a instanceof SymTensor && this.dtypeAssumed.has(a)))
+      return this.withOpenDtypes(args, (variant) => symbolicOp(this.symbols, name, variant.map(toSArg) as SArg[], skw));
     return this.symbolic(name, () => symbolicOp(this.symbols, name, sargs as SArg[], skw));
+  }
+
+  /** Shape mode: tensors typed by a shape comment that names no dtype (float32 or int64 for all the checker knows). */
+  readonly dtypeAssumed = new WeakSet<SymTensor>();
+
+  /**
+   * Runs an op whose arguments include tensors of open dtype: as float32, then as int64. PyTorch's error is
+   * reported only when both raise; the result (of the first that runs) is of open dtype too.
+   */
+  private withOpenDtypes(args: readonly PyValue[], run: (variant: PyValue[]) => SArg): PyValue {
+    let first: TorchError | undefined;
+    for (const dtype of ['float32', 'int64'] as const) {
+      const variant = args.map((a) =>
+        a instanceof SymTensor && this.dtypeAssumed.has(a) ? new SymTensor(dtype, a.shape, a.flavor) : a,
+      );
+      try {
+        return this.openDtype(fromSArg(run(variant)));
+      } catch (e) {
+        if (e instanceof NotModelled) return new PyUnknown(e.what);
+        if (!(e instanceof TorchError)) throw e;
+        first ??= e;
+      }
+    }
+    this.recordShapeError(first!.pyType, first!.message);
+    throw pyError(first!.pyType, first!.message);
+  }
+
+  /** Marks the tensors of a value as of open dtype (see {@link dtypeAssumed}). */
+  openDtype<T extends PyValue>(v: T): T {
+    if (v instanceof SymTensor) this.dtypeAssumed.add(v);
+    else if (v instanceof PyTuple || v instanceof PyList) v.items.forEach((x) => this.openDtype(x));
+    return v;
+  }
+
+  /** Shape mode: the tensor a shape comment after a statement gives (`h = model(x)  # [B, C]`), if any. */
+  commentValue(range: SourceRange): PyValue | undefined {
+    const text = this.source.text;
+    const start = this.source.offsetOf(range.endLine, range.endColumn);
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const rest = text.slice(start, end).trim();
+    if (!rest.startsWith('#')) return undefined;
+    const shape = shapeFromComment(rest, this.symbols);
+    if (!shape) return undefined;
+    const t = new SymTensor(shape.dtype ?? 'float32', shape.dims, 'torch', `the comment "${rest}"`);
+    return shape.dtype ? t : this.openDtype(t);
   }
 
   /** Shape mode's factories: symbolic sizes, and random draws (shape only). */
@@ -371,21 +420,30 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const inputs: Record<string, SymbolicInput> = {};
     for (const [n, v] of given)
       if (v instanceof SymTensor || isTensorValue(v)) inputs[n] = { shape: v.shape, dtype: v.dtype };
+    // Arguments whose dtype a shape comment left open: checked as float32 and as int64.
+    const open = [...given].filter(([, v]) => v instanceof SymTensor && this.dtypeAssumed.has(v)).map(([n]) => n);
     let diagnostics: import('../diagnostics').Diagnostic[] = [];
     let output: PyValue = new PyUnknown(`the value of ${loss.fn}`);
     if (def && optionsKnown) {
       const known = Object.keys(inputs).length;
       if (known === def.inputs.length && known === given.size) {
-        const outcome = runOnSymbolicShapes(
-          def,
-          inputs,
-          options,
-          call.range,
-          this.lossHost.shapeCache,
-          this.lossHost.torchVersion,
+        const outcomes = dtypeCombinations(inputs, open).map((variant) =>
+          runOnSymbolicShapes(
+            def,
+            variant,
+            options,
+            call.range,
+            this.lossHost.shapeCache,
+            this.lossHost.torchVersion,
+          ),
         );
-        diagnostics = outcome.diagnostics.filter((d) => d.severity !== 'info');
-        if (outcome.output) output = new SymTensor(outcome.output.dtype, outcome.output.shape, 'torch');
+        const inEvery = (d: import('../diagnostics').Diagnostic): boolean =>
+          outcomes.every((o) => o.diagnostics.some((x) => x.code === d.code && x.message === d.message));
+        diagnostics = outcomes[0]!.diagnostics.filter((d) => d.severity !== 'info' && inEvery(d));
+        const accepted = outcomes.find((o) => o.output);
+        if (accepted?.output) output = new SymTensor(accepted.output.dtype, accepted.output.shape, 'torch');
+      } else if (open.length > 0) {
+        // Only dtype mistakes are checked with one argument unknown, and this one's dtype is open.
       } else if (known === def.inputs.length - 1 && given.size === def.inputs.length) {
         diagnostics = checkOneArgumentDtypes(
           def,
@@ -831,7 +889,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (u) return new PyUnknown(`an index that is ${u.reason}`);
       const sindex = toSArg(index);
       if (sindex === undefined) return new PyUnknown('this kind of index');
-      return this.symbolic('indexing', () => indexShape(toSym(obj as SymTensor), sindex, this.symbols));
+      const item = this.symbolic('indexing', () => indexShape(toSym(obj as SymTensor), sindex, this.symbols));
+      return obj instanceof SymTensor && this.dtypeAssumed.has(obj) ? this.openDtype(item) : item;
     }
     if (isTensorValue(obj)) {
       const idx = this.toIndex(index);
@@ -1405,6 +1464,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     return withShapeRules(name, built, {
       torchVersion: this.lossHost.torchVersion,
       onError: (pyType, message) => this.recordShapeError(pyType, message),
+      openDtype: {
+        has: (v) => v instanceof SymTensor && this.dtypeAssumed.has(v),
+        mark: (v) => this.openDtype(v),
+      },
     });
   }
 
@@ -2138,4 +2201,18 @@ export { PyException };
 
 function fromDim(d: Dim): SArg {
   return isKnown(d) ? BigInt(d) : d;
+}
+
+/** Every way of giving the open-dtype inputs float32 or int64 (the inputs as they are when none is open). */
+function dtypeCombinations(
+  inputs: Readonly<Record<string, SymbolicInput>>,
+  open: readonly string[],
+): Record<string, SymbolicInput>[] {
+  let out: Record<string, SymbolicInput>[] = [{ ...inputs }];
+  for (const n of open) {
+    out = out.flatMap((v) =>
+      (['float32', 'int64'] as const).map((dtype) => ({ ...v, [n]: { shape: v[n]!.shape, dtype } })),
+    );
+  }
+  return out;
 }
