@@ -22,6 +22,14 @@ export const RUNTIME_ZH: CatalogEntry[] = [
     'numpy Generator.{method} 的一次抽样（Loss Lens 读不出它的 size）',
   ],
   ['the length of a dataset Loss Lens cannot know', 'Loss Lens 无法得知的数据集的长度'],
+  [
+    '{fn:id} reads the size of its {name:id}, which is a {type:id} here, not a tensor (a recurrent layer returns the tuple (output, h_n)).',
+    '{fn} 会读取它的 {name} 的大小，而这里它是一个 {type}，不是张量（循环层返回的是元组 (output, h_n)）。',
+  ],
+  [
+    'Pass the tensor inside it: unpack the {type:id}, e.g. output, _ = rnn(x).',
+    '请传入其中的张量：先拆开这个 {type}，例如 output, _ = rnn(x)。',
+  ],
   ['an item of a dataset Loss Lens cannot know', 'Loss Lens 无法得知的数据集中的一项'],
   [
     'PyTorch raises this here for every size the unknown dimensions could take (line {line:num}).',

@@ -398,6 +398,19 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (v !== undefined) given.set(n, v);
     });
     const described = loss.inputs.map((n) => describeArgument(n, given.get(n)));
+    const notTensor = sizeOfNonTensor(loss.fn, given);
+    if (notTensor) {
+      const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
+      const diagnostic = notTensorDiagnostic(call.range, loss.fn, notTensor.name, notTensor.type);
+      this.calls.push({
+        range: call.range,
+        fn: loss.fn,
+        diagnostics: [diagnostic],
+        args: described,
+        ...(loops.length > 0 ? { loops } : {}),
+      });
+      throw pyError('AttributeError', `'${notTensor.type}' object has no attribute 'size'`);
+    }
     const options: Record<string, OptionValue> = {};
     let optionsKnown = true;
     const optionSource = new Map<string, PyValue>();
@@ -428,14 +441,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const known = Object.keys(inputs).length;
       if (known === def.inputs.length && known === given.size) {
         const outcomes = dtypeCombinations(inputs, open).map((variant) =>
-          runOnSymbolicShapes(
-            def,
-            variant,
-            options,
-            call.range,
-            this.lossHost.shapeCache,
-            this.lossHost.torchVersion,
-          ),
+          runOnSymbolicShapes(def, variant, options, call.range, this.lossHost.shapeCache, this.lossHost.torchVersion),
         );
         const inEvery = (d: import('../diagnostics').Diagnostic): boolean =>
           outcomes.every((o) => o.diagnostics.some((x) => x.code === d.code && x.message === d.message));
@@ -1091,7 +1097,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const random = this.random.torchFunction(last);
       if (random !== undefined) return random;
     }
-    if (this.shapeMode && canonical === 'numpy.random.default_rng') return new PyBuiltin(last, () => this.shapeModeRng());
+    if (this.shapeMode && canonical === 'numpy.random.default_rng')
+      return new PyBuiltin(last, () => this.shapeModeRng());
     const autograd = this.autograd.torchFunction(canonical);
     if (autograd !== undefined) return autograd;
     if (SUBMODULES.has(canonical)) return this.namespace(canonical);
@@ -1739,7 +1746,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
             typeof size === 'bigint'
               ? [Number(size)]
               : size instanceof PyTuple || size instanceof PyList
-                ? size.items.map((d) => (typeof d === 'bigint' ? Number(d) : d instanceof PyUnknown ? d.dim : undefined))
+                ? size.items.map((d) =>
+                    typeof d === 'bigint' ? Number(d) : d instanceof PyUnknown ? d.dim : undefined,
+                  )
                 : undefined;
           if (!dims || dims.some((d) => d === undefined))
             return new PyUnknown(`a draw of numpy's Generator.${method} without a size Loss Lens can read`);
@@ -2215,4 +2224,36 @@ function dtypeCombinations(
     );
   }
   return out;
+}
+
+/**
+ * `F.mse_loss` compares `target.size()` with `input.size()` before anything else: a tuple or list there (an RNN's
+ * `(output, h_n)` returned as is) raises Python's AttributeError. The argument it is about, and its type name.
+ */
+function sizeOfNonTensor(fn: string, given: ReadonlyMap<string, PyValue>): { name: string; type: string } | undefined {
+  if (fn !== 'mse_loss') return undefined;
+  const input = given.get('input');
+  const target = given.get('target');
+  const isTensor = (v: PyValue | undefined) => v instanceof SymTensor || (v !== undefined && isTensorValue(v));
+  const sequence = (v: PyValue | undefined) => v instanceof PyTuple || v instanceof PyList;
+  if (sequence(target)) return { name: 'target', type: target instanceof PyTuple ? 'tuple' : 'list' };
+  if (isTensor(target) && sequence(input)) return { name: 'input', type: input instanceof PyTuple ? 'tuple' : 'list' };
+  return undefined;
+}
+
+function notTensorDiagnostic(
+  range: SourceRange,
+  fn: string,
+  name: string,
+  type: string,
+): import('../diagnostics').Diagnostic {
+  return {
+    ...range,
+    severity: 'error',
+    code: 'loss/argument-type',
+    message: `AttributeError: '${type}' object has no attribute 'size'`,
+    explanation: `${fn} reads the size of its ${name}, which is a ${type} here, not a tensor (a recurrent layer returns the tuple (output, h_n)).`,
+    hint: `Pass the tensor inside it: unpack the ${type}, e.g. output, _ = rnn(x).`,
+    data: { name, type, fn },
+  };
 }

@@ -68,6 +68,7 @@ for (const version of ['2.x', '1.13'] as const) {
         'Linear after view in a user forward, DataLoader batches': 'convnet_fc_in_features.bug.py',
         'hidden state sized for a full batch, short last batch': 'gru_hidden_fixed_batch.bug.py',
         'torch.cat of concrete tensors in a helper': 'helper_fn_concat_dim.bug.py',
+        'an RNN tuple passed to mse_loss': 'rnn_tuple_output.bug.py',
         'NumPy default_rng features, float64 into a float32 model': 'numpy_float64_features.bug.py',
         'TensorDataset from NumPy, labels drawn as a column': 'tensordataset_labels_column.bug.py',
         'TransformerEncoder after a positional encoding added with +': 'transformer_d_model.bug.py',
