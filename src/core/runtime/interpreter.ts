@@ -2071,8 +2071,39 @@ const STRUCTURAL_LOOP_ITERATIONS = 32;
 /** Methods a training loop calls (such a loop runs once in shape mode). */
 const TRAINING_STEP_METHODS = new Set(['backward', 'step', 'zero_grad']);
 
-/** True for a loop body with no nested loop and no training step: a loop that builds something. */
+/**
+ * True for a loop body with no nested loop and no training step that changes something from one iteration to the
+ * next (an assignment, or a method call such as `layers.append(...)`): a loop that builds something. A body of plain
+ * calls (`for _ in range(100): check()`) repeats itself and runs once.
+ */
 function isStructuralLoop(body: readonly ast.ProgramStmt[]): boolean {
+  return isFlatLoopBody(body) && changesState(body);
+}
+
+/** True when a loop body assigns, or calls a method (which may mutate its object). */
+function changesState(stmts: readonly ast.ProgramStmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case 'Assign':
+      case 'AugAssign':
+      case 'AnnAssign':
+        return true;
+      case 'Expr':
+        return s.value.kind === 'Call' && s.value.func.kind === 'Attribute';
+      case 'If':
+        return changesState(s.body) || changesState(s.orelse);
+      case 'With':
+        return changesState(s.body);
+      case 'Try':
+        return changesState(s.body) || s.handlers.some((h) => changesState(h.body)) || changesState(s.finalbody);
+      default:
+        return false;
+    }
+  });
+}
+
+/** True for a loop body with no nested loop and no training step. */
+function isFlatLoopBody(body: readonly ast.ProgramStmt[]): boolean {
   const trainingCall = (e: ast.Expr): boolean => {
     if (e.kind === 'Call' && e.func.kind === 'Attribute' && TRAINING_STEP_METHODS.has(e.func.attr)) return true;
     let found = false;
