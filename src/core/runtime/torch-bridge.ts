@@ -397,7 +397,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const v = args.args[i] ?? args.kwargs.get(n);
       if (v !== undefined) given.set(n, v);
     });
-    const described = loss.inputs.map((n) => describeArgument(n, given.get(n)));
+    const described = loss.inputs.map((n) => {
+      const v = given.get(n);
+      const d = describeArgument(n, v);
+      // A shape comment that names no dtype leaves it open: the hover shows the shape alone.
+      return v instanceof SymTensor && this.dtypeAssumed.has(v) ? { name: d.name, shape: d.shape } : d;
+    });
     const notTensor = sizeOfNonTensor(loss.fn, given);
     if (notTensor) {
       const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));

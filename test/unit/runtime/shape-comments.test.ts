@@ -64,6 +64,9 @@ describe('shape comments', () => {
       'loss = F.cross_entropy(e, labels)',
     ];
     assert.deepEqual(errors(lines), []);
+    // The loss call shows the shapes the comments gave, and no dtype for them.
+    const [call] = checkSnippet(lines.join('\n')).calls!;
+    assert.deepEqual(call!.args[1], { name: 'target', shape: ['B'] });
     // Named as float, the ids are refused by the Embedding as PyTorch refuses them.
     const typed = errors([...HEADER, 'ids = load()  # [B, T] float', 'e = nn.Embedding(100, 8)(ids)']);
     assert.equal(typed.length, 1);
