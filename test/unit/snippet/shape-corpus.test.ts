@@ -83,6 +83,7 @@ for (const version of ['2.x', '1.13'] as const) {
         'Embedding of float indices': 'embedding_float_indices.bug.py',
         'view of a concrete tensor': 'lenet_view_wrong_size.bug.py',
         'layers built in a loop': 'pooling_too_deep.bug.py',
+        'BatchNorm on a last batch of one row': 'batchnorm_last_batch.bug.py',
         'PixelShuffle channels': 'pixel_shuffle_channels.bug.py',
         'Sequential without Flatten': 'sequential_missing_flatten.bug.py',
         'torch.cat of skip connections': 'unet_skip_odd_size.bug.py',
