@@ -12,6 +12,25 @@ export const RUNTIME_ZH: CatalogEntry[] = [
     '{fn}() 的参数 “{name}”（文件中没有调用到达它）',
   ],
   ['line {line:num} raised {exception:id}', '第 {line} 行引发了 {exception}'],
+  ['the output of nn.{name:id} with these arguments', '用这些参数调用 nn.{name} 的输出'],
+  [
+    'the output of nn.{name:id} built with a size Loss Lens cannot know',
+    '用 Loss Lens 无法得知的大小构建的 nn.{name} 的输出',
+  ],
+  [
+    "a draw of numpy's Generator.{method:id} without a size Loss Lens can read",
+    'numpy Generator.{method} 的一次抽样（Loss Lens 读不出它的 size）',
+  ],
+  ['the length of a dataset Loss Lens cannot know', 'Loss Lens 无法得知的数据集的长度'],
+  [
+    '{fn:id} reads the size of its {name:id}, which is a {type:id} here, not a tensor (a recurrent layer returns the tuple (output, h_n)).',
+    '{fn} 会读取它的 {name} 的大小，而这里它是一个 {type}，不是张量（循环层返回的是元组 (output, h_n)）。',
+  ],
+  [
+    'Pass the tensor inside it: unpack the {type:id}, e.g. output, _ = rnn(x).',
+    '请传入其中的张量：先拆开这个 {type}，例如 output, _ = rnn(x)。',
+  ],
+  ['an item of a dataset Loss Lens cannot know', 'Loss Lens 无法得知的数据集中的一项'],
   [
     'PyTorch raises this here for every size the unknown dimensions could take (line {line:num}).',
     '无论未知维度取什么大小，PyTorch 都会在这里（第 {line} 行）引发这个错误。',

@@ -104,6 +104,11 @@ export interface RuntimeHost {
    * that matter, so the import is assumed (and said so); undefined for any other name.
    */
   assumedImport?(name: string): PyValue | undefined;
+  /**
+   * Shape mode: the value a shape comment after a statement gives its target (`logits = model(x)  # [B, C]`),
+   * taken when the statement's value is unknown; undefined when there is no such comment.
+   */
+  commentValue?(range: SourceRange): PyValue | undefined;
   /** `str(v)`. */
   str(v: PyValue): string;
   /** `repr(v)`. */
@@ -326,7 +331,8 @@ export class Interpreter {
         : e instanceof PyException
           ? `line ${stmt.range.line} raised ${e.value.cls.name}`
           : `line ${stmt.range.line} depends on a value Loss Lens cannot know`;
-    const unknown = new PyUnknown(reason);
+    const commented = stmt.kind === 'Assign' && singleTarget(stmt) ? this.host.commentValue?.(stmt.range) : undefined;
+    const unknown = commented ?? new PyUnknown(reason);
     const forget = (t: ast.Expr): void => {
       if (t.kind === 'Name') this.assignName(t.id, unknown, scope);
       // `self.net = Sequential(*list(net.children())[:-1])` that failed must not leave the old net in place.
@@ -376,7 +382,10 @@ export class Interpreter {
         this.lastExpression = this.eval(stmt.value, scope);
         return undefined;
       case 'Assign': {
-        const value = this.eval(stmt.value, scope);
+        let value = this.eval(stmt.value, scope);
+        // A comment is not code: it gives a shape only where the code's own value is unknown.
+        if (this.shapeMode && value instanceof PyUnknown && !value.dim && singleTarget(stmt))
+          value = this.host.commentValue?.(stmt.range) ?? value;
         for (const t of stmt.targets) this.assign(t, value, scope);
         return undefined;
       }
@@ -2113,13 +2122,49 @@ function parseFString(text: string, range: SourceRange): FStringPart[] {
 }
 
 /** Shape mode's join of two values of one name: the same tensor shape and dtype (or the same object) is kept. */
+/** True for `name = ...` / `obj.attr = ...` (a shape comment describes one value, not an unpacked tuple). */
+function singleTarget(stmt: ast.Assign): boolean {
+  return stmt.targets.length === 1 && (stmt.targets[0]!.kind === 'Name' || stmt.targets[0]!.kind === 'Attribute');
+}
+
 /** Shape mode: the iterations a flat loop that builds a model's structure runs at most. */
 const STRUCTURAL_LOOP_ITERATIONS = 32;
 /** Methods a training loop calls (such a loop runs once in shape mode). */
 const TRAINING_STEP_METHODS = new Set(['backward', 'step', 'zero_grad']);
 
-/** True for a loop body with no nested loop and no training step: a loop that builds something. */
+/**
+ * True for a loop body with no nested loop and no training step that changes something from one iteration to the
+ * next (an assignment, or a method call such as `layers.append(...)`): a loop that builds something. A body of plain
+ * calls (`for _ in range(100): check()`) repeats itself and runs once.
+ */
 function isStructuralLoop(body: readonly ast.ProgramStmt[]): boolean {
+  return isFlatLoopBody(body) && changesState(body);
+}
+
+/** True when a loop body assigns, or calls a method (which may mutate its object). */
+function changesState(stmts: readonly ast.ProgramStmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case 'Assign':
+      case 'AugAssign':
+      case 'AnnAssign':
+        return true;
+      case 'Expr':
+        return s.value.kind === 'Call' && s.value.func.kind === 'Attribute';
+      case 'If':
+        return changesState(s.body) || changesState(s.orelse);
+      case 'With':
+        return changesState(s.body);
+      case 'Try':
+        return changesState(s.body) || s.handlers.some((h) => changesState(h.body)) || changesState(s.finalbody);
+      default:
+        return false;
+    }
+  });
+}
+
+/** True for a loop body with no nested loop and no training step. */
+function isFlatLoopBody(body: readonly ast.ProgramStmt[]): boolean {
   const trainingCall = (e: ast.Expr): boolean => {
     if (e.kind === 'Call' && e.func.kind === 'Attribute' && TRAINING_STEP_METHODS.has(e.func.attr)) return true;
     let found = false;

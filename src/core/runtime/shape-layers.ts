@@ -205,6 +205,8 @@ export function withShapeRules(
     readonly onError?: LayerErrorSink;
     /** Runs the layer's constructor without drawing its parameters (their values are never read in shape mode). */
     readonly withoutDraws?: <T>(fn: () => T) => T;
+    /** Tensors whose dtype is open (typed by a shape comment naming none), and how to mark an output so. */
+    readonly openDtype?: { has(v: PyValue): boolean; mark(v: PyValue): PyValue };
   },
 ): NativeClass | undefined {
   if (!isKnownLayer(name)) return layer;
@@ -268,16 +270,35 @@ export function withShapeRules(
         call.queryIsKey = positional[0] === positional[1];
         call.keyIsValue = positional[1] === positional[2];
       }
-      const result = layerForward(name, config, inputs as LayerInput[], call, {
-        torchVersion: options.torchVersion,
-        training: self.native?.training !== false,
-      });
+      const run = (dtypeOf: (v: PyValue, spec: LayerInput) => LayerInput) =>
+        layerForward(
+          name,
+          config,
+          inputs.map((i, k) => dtypeOf(positional[k]!, i!)),
+          call,
+          { torchVersion: options.torchVersion, training: self.native?.training !== false },
+        );
+      let result = run((_v, spec) => spec);
+      const open = options.openDtype;
+      let opened = false;
+      if (open && positional.slice(0, count).some((v) => open.has(v))) {
+        // An input whose dtype a shape comment left open: float32 and int64 are both tried, an error stands only
+        // when both raise it.
+        opened = true;
+        const retyped = (dtype: 'int64') => (v: PyValue, spec: LayerInput) =>
+          open.has(v) ? { shape: (spec as { shape: SymTensor['shape'] }).shape, dtype } : spec;
+        if (result !== undefined && isLayerError(result)) {
+          const other = run(retyped('int64'));
+          if (other !== undefined && !isLayerError(other)) result = other;
+        }
+      }
       if (result === undefined) return fallback(self, a, site);
       if (isLayerError(result)) {
         options.onError?.(result.error, result.message);
         throw pyError(result.error, result.message);
       }
-      return toValue(result.output);
+      const out = toValue(result.output);
+      return opened && open ? open.mark(out) : out;
     },
   };
 }

@@ -153,11 +153,63 @@ export function tensorFromAnnotation(annotation: ast.Expr, symbols: Symbols): Sy
   return dims ? new SymTensor(dtype, dims, 'torch', `the annotation "${value}"`) : undefined;
 }
 
-/** The shape a comment gives an assignment (`logits = model(x)  # [B, C]`, `# (B, 10)`, `# shape: B x C`). */
-export function shapeFromComment(comment: string, symbols: Symbols): Dim[] | undefined {
-  const m = /^#\s*(?:shape\s*[:=]?\s*)?[[(]([\w\s,*]+)[\])]\s*$/i.exec(comment.trim());
-  if (!m) return undefined;
-  return dimsOfText(m[1]!.replace(/\*/g, ' '), symbols);
+const COMMENT_DTYPES: Readonly<Record<string, DType>> = {
+  float: 'float32',
+  float32: 'float32',
+  float64: 'float64',
+  double: 'float64',
+  half: 'float16',
+  float16: 'float16',
+  bfloat16: 'bfloat16',
+  long: 'int64',
+  int64: 'int64',
+  int: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+  uint8: 'uint8',
+};
+
+/** What a shape comment says: the dims, and the dtype when it names one (`# [B] int64`). */
+export interface CommentShape {
+  readonly dims: Dim[];
+  readonly dtype?: DType;
+}
+
+/** A dim word of a comment: a number or a name. */
+const DIM_WORD = /^([A-Za-z_]\w*|\d+)$/;
+
+/**
+ * The shape a comment gives an assignment: `# [B, C]`, `# (B, 10)`, `# shape: [B, T, C]`, `# B x C`, optionally
+ * followed by a dtype (`# [B] long`). Prose is not read as a shape: a bracketed single word counts only when it
+ * is a number, upper case (`# [B]`) or at most two letters, or after `shape`; `B x C` needs two dims or more.
+ */
+export function shapeFromComment(comment: string, symbols: Symbols): CommentShape | undefined {
+  let text = comment.trim();
+  if (!text.startsWith('#')) return undefined;
+  text = text.slice(1).trim();
+  const labelled = /^shape\b\s*[:=]?\s*/i.exec(text);
+  if (labelled) text = text.slice(labelled[0].length);
+  let dtype: DType | undefined;
+  const typed = /\s+(?:torch\.|np\.)?([A-Za-z]\w*)$/.exec(text);
+  if (typed && COMMENT_DTYPES[typed[1]!.toLowerCase()] && /[\])]\s+\S+$/.test(text)) {
+    dtype = COMMENT_DTYPES[typed[1]!.toLowerCase()];
+    text = text.slice(0, typed.index).trim();
+  }
+  let words: string[];
+  const bracketed = /^[[(]([^\])]*)[\])]$/.exec(text);
+  if (bracketed) {
+    words = bracketed[1]!
+      .split(',')
+      .map((w) => w.trim())
+      .filter((w, i, all) => w !== '' || i < all.length - 1);
+    if (words.length === 1 && !labelled && !/^(\d+|[A-Z_][A-Z0-9_]*|[A-Za-z]{1,2})$/.test(words[0]!)) return undefined;
+  } else {
+    words = text.split(/\s+x\s+|\s*×\s*/);
+    if (words.length < 2) return undefined;
+  }
+  if (words.length === 0 || words.some((w) => !DIM_WORD.test(w))) return undefined;
+  const dims = words.map((w) => (/^\d+$/.test(w) ? Number(w) : symbols.named(w)));
+  return dtype ? { dims, dtype } : { dims };
 }
 
 /** One argument of a loss call as `check --json` and the hover show it. */

@@ -74,6 +74,7 @@ import {
   dimValue,
   holdsOpaque,
   holdsUnknown,
+  shapeFromComment,
   toSArg,
   type ArgumentShape,
 } from './shape-mode';
@@ -378,7 +379,55 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       skw.set(k, a);
     }
     if (sargs.some((a) => a === undefined)) return new PyUnknown(`${name}(...) of a value Loss Lens cannot know`);
+    if (args.some((a) => a instanceof SymTensor && this.dtypeAssumed.has(a)))
+      return this.withOpenDtypes(args, (variant) => symbolicOp(this.symbols, name, variant.map(toSArg) as SArg[], skw));
     return this.symbolic(name, () => symbolicOp(this.symbols, name, sargs as SArg[], skw));
+  }
+
+  /** Shape mode: tensors typed by a shape comment that names no dtype (float32 or int64 for all the checker knows). */
+  readonly dtypeAssumed = new WeakSet<SymTensor>();
+
+  /**
+   * Runs an op whose arguments include tensors of open dtype: as float32, then as int64. PyTorch's error is
+   * reported only when both raise; the result (of the first that runs) is of open dtype too.
+   */
+  private withOpenDtypes(args: readonly PyValue[], run: (variant: PyValue[]) => SArg): PyValue {
+    let first: TorchError | undefined;
+    for (const dtype of ['float32', 'int64'] as const) {
+      const variant = args.map((a) =>
+        a instanceof SymTensor && this.dtypeAssumed.has(a) ? new SymTensor(dtype, a.shape, a.flavor) : a,
+      );
+      try {
+        return this.openDtype(fromSArg(run(variant)));
+      } catch (e) {
+        if (e instanceof NotModelled) return new PyUnknown(e.what);
+        if (!(e instanceof TorchError)) throw e;
+        first ??= e;
+      }
+    }
+    this.recordShapeError(first!.pyType, first!.message);
+    throw pyError(first!.pyType, first!.message);
+  }
+
+  /** Marks the tensors of a value as of open dtype (see {@link dtypeAssumed}). */
+  openDtype<T extends PyValue>(v: T): T {
+    if (v instanceof SymTensor) this.dtypeAssumed.add(v);
+    else if (v instanceof PyTuple || v instanceof PyList) v.items.forEach((x) => this.openDtype(x));
+    return v;
+  }
+
+  /** Shape mode: the tensor a shape comment after a statement gives (`h = model(x)  # [B, C]`), if any. */
+  commentValue(range: SourceRange): PyValue | undefined {
+    const text = this.source.text;
+    const start = this.source.offsetOf(range.endLine, range.endColumn);
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const rest = text.slice(start, end).trim();
+    if (!rest.startsWith('#')) return undefined;
+    const shape = shapeFromComment(rest, this.symbols);
+    if (!shape) return undefined;
+    const t = new SymTensor(shape.dtype ?? 'float32', shape.dims, 'torch', `the comment "${rest}"`);
+    return shape.dtype ? t : this.openDtype(t);
   }
 
   /** Shape mode's factories: symbolic sizes, and random draws (shape only). */
@@ -427,7 +476,25 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const v = args.args[i] ?? args.kwargs.get(n);
       if (v !== undefined) given.set(n, v);
     });
-    const described = loss.inputs.map((n) => describeArgument(n, given.get(n)));
+    const described = loss.inputs.map((n) => {
+      const v = given.get(n);
+      const d = describeArgument(n, v);
+      // A shape comment that names no dtype leaves it open: the hover shows the shape alone.
+      return v instanceof SymTensor && this.dtypeAssumed.has(v) ? { name: d.name, shape: d.shape } : d;
+    });
+    const notTensor = sizeOfNonTensor(loss.fn, given);
+    if (notTensor) {
+      const loops = this.interp.loops.map((l) => ({ line: l.line, iteration: l.iteration }));
+      const diagnostic = notTensorDiagnostic(call.range, loss.fn, notTensor.name, notTensor.type);
+      this.calls.push({
+        range: call.range,
+        fn: loss.fn,
+        diagnostics: [diagnostic],
+        args: described,
+        ...(loops.length > 0 ? { loops } : {}),
+      });
+      throw pyError('AttributeError', `'${notTensor.type}' object has no attribute 'size'`);
+    }
     const options: Record<string, OptionValue> = {};
     let optionsKnown = true;
     const optionSource = new Map<string, PyValue>();
@@ -450,21 +517,23 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const inputs: Record<string, SymbolicInput> = {};
     for (const [n, v] of given)
       if (v instanceof SymTensor || isTensorValue(v)) inputs[n] = { shape: v.shape, dtype: v.dtype };
+    // Arguments whose dtype a shape comment left open: checked as float32 and as int64.
+    const open = [...given].filter(([, v]) => v instanceof SymTensor && this.dtypeAssumed.has(v)).map(([n]) => n);
     let diagnostics: import('../diagnostics').Diagnostic[] = [];
     let output: PyValue = new PyUnknown(`the value of ${loss.fn}`);
     if (def && optionsKnown) {
       const known = Object.keys(inputs).length;
       if (known === def.inputs.length && known === given.size) {
-        const outcome = runOnSymbolicShapes(
-          def,
-          inputs,
-          options,
-          call.range,
-          this.lossHost.shapeCache,
-          this.lossHost.torchVersion,
+        const outcomes = dtypeCombinations(inputs, open).map((variant) =>
+          runOnSymbolicShapes(def, variant, options, call.range, this.lossHost.shapeCache, this.lossHost.torchVersion),
         );
-        diagnostics = outcome.diagnostics.filter((d) => d.severity !== 'info');
-        if (outcome.output) output = new SymTensor(outcome.output.dtype, outcome.output.shape, 'torch');
+        const inEvery = (d: import('../diagnostics').Diagnostic): boolean =>
+          outcomes.every((o) => o.diagnostics.some((x) => x.code === d.code && x.message === d.message));
+        diagnostics = outcomes[0]!.diagnostics.filter((d) => d.severity !== 'info' && inEvery(d));
+        const accepted = outcomes.find((o) => o.output);
+        if (accepted?.output) output = new SymTensor(accepted.output.dtype, accepted.output.shape, 'torch');
+      } else if (open.length > 0) {
+        // Only dtype mistakes are checked with one argument unknown, and this one's dtype is open.
       } else if (known === def.inputs.length - 1 && given.size === def.inputs.length) {
         diagnostics = checkOneArgumentDtypes(
           def,
@@ -925,7 +994,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (u) return new PyUnknown(`an index that is ${u.reason}`);
       const sindex = toSArg(index);
       if (sindex === undefined) return new PyUnknown('this kind of index');
-      return this.symbolic('indexing', () => indexShape(toSym(obj as SymTensor), sindex, this.symbols));
+      const item = this.symbolic('indexing', () => indexShape(toSym(obj as SymTensor), sindex, this.symbols));
+      return obj instanceof SymTensor && this.dtypeAssumed.has(obj) ? this.openDtype(item) : item;
     }
     if (isTensorValue(obj)) {
       const idx = this.toIndex(index);
@@ -1590,6 +1660,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       torchVersion: this.lossHost.torchVersion,
       onError: (pyType, message) => this.recordShapeError(pyType, message),
       withoutDraws: (fn) => this.random.withoutDraws(fn),
+      openDtype: {
+        has: (v) => v instanceof SymTensor && this.dtypeAssumed.has(v),
+        mark: (v) => this.openDtype(v),
+      },
     });
   }
 
@@ -2347,4 +2421,50 @@ function lossNameRange(call: ast.Call, module: LossModuleSpec | undefined): Sour
 
 function fromDim(d: Dim): SArg {
   return isKnown(d) ? BigInt(d) : d;
+}
+
+/** Every way of giving the open-dtype inputs float32 or int64 (the inputs as they are when none is open). */
+function dtypeCombinations(
+  inputs: Readonly<Record<string, SymbolicInput>>,
+  open: readonly string[],
+): Record<string, SymbolicInput>[] {
+  let out: Record<string, SymbolicInput>[] = [{ ...inputs }];
+  for (const n of open) {
+    out = out.flatMap((v) =>
+      (['float32', 'int64'] as const).map((dtype) => ({ ...v, [n]: { shape: v[n]!.shape, dtype } })),
+    );
+  }
+  return out;
+}
+
+/**
+ * `F.mse_loss` compares `target.size()` with `input.size()` before anything else: a tuple or list there (an RNN's
+ * `(output, h_n)` returned as is) raises Python's AttributeError. The argument it is about, and its type name.
+ */
+function sizeOfNonTensor(fn: string, given: ReadonlyMap<string, PyValue>): { name: string; type: string } | undefined {
+  if (fn !== 'mse_loss') return undefined;
+  const input = given.get('input');
+  const target = given.get('target');
+  const isTensor = (v: PyValue | undefined) => v instanceof SymTensor || (v !== undefined && isTensorValue(v));
+  const sequence = (v: PyValue | undefined) => v instanceof PyTuple || v instanceof PyList;
+  if (sequence(target)) return { name: 'target', type: target instanceof PyTuple ? 'tuple' : 'list' };
+  if (isTensor(target) && sequence(input)) return { name: 'input', type: input instanceof PyTuple ? 'tuple' : 'list' };
+  return undefined;
+}
+
+function notTensorDiagnostic(
+  range: SourceRange,
+  fn: string,
+  name: string,
+  type: string,
+): import('../diagnostics').Diagnostic {
+  return {
+    ...range,
+    severity: 'error',
+    code: 'loss/argument-type',
+    message: `AttributeError: '${type}' object has no attribute 'size'`,
+    explanation: `${fn} reads the size of its ${name}, which is a ${type} here, not a tensor (a recurrent layer returns the tuple (output, h_n)).`,
+    hint: `Pass the tensor inside it: unpack the ${type}, e.g. output, _ = rnn(x).`,
+    data: { name, type, fn },
+  };
 }

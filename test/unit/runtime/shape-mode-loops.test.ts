@@ -45,6 +45,20 @@ describe('shape mode loops', () => {
     assert.equal(training, '1\n');
   });
 
+  it('runs a loop of plain calls once (each iteration repeats the first)', () => {
+    const out = shapeRun(
+      [
+        'seen = []',
+        'def check():',
+        '    seen.append(1)',
+        'for _ in range(100):',
+        '    check()',
+        'print(len(seen))',
+      ].join('\n'),
+    );
+    assert.equal(out, '1\n');
+  });
+
   it('stops a flat loop after a bounded number of iterations', () => {
     assert.equal(shapeRun(['n = 0', 'for i in range(1000):', '    n += 1', 'print(n)'].join('\n')), '32\n');
   });
