@@ -248,7 +248,8 @@ function stopDiagnostic(e: unknown, bridge: TorchBridge, whole: SourceRange): Di
     const r = at(e.range);
     return {
       ...r,
-      severity: 'error',
+      // A check that stops at the budget reports what it found before; the stop is not a mistake in the file.
+      severity: bridge.shapeMode ? 'info' : 'error',
       code: 'runtime/budget',
       message: e.message,
       explanation:

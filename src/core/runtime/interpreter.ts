@@ -907,6 +907,10 @@ export class Interpreter {
   callFunction(fn: PyFunction, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): PyValue {
     this.called.add(fn);
     if (this.depth >= this.limits.maxDepth) throw pyError('RecursionError', 'maximum recursion depth exceeded');
+    // Shape mode runs both branches of an unknown `if`, so a recursive function whose base case depends on unknown
+    // values would branch without end (a tree walk over an unknown model): a call already running gives an unknown.
+    if (this.shapeMode && this.active.has(fn.node))
+      return new PyUnknown(`the result of the recursive call to ${fn.name}()`);
     const info = this.scopeInfo(fn.node);
     const scope = new Scope('function', fn.closure as Scope, info.locals, info.globals, info.nonlocals);
     this.bindParams(fn, args, kwargs, scope);
@@ -915,14 +919,19 @@ export class Interpreter {
       scope.selfValue = args[0];
     }
     this.depth++;
+    if (this.shapeMode) this.active.add(fn.node);
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
       const c = this.execBlock(fn.node.body, scope);
       return c !== undefined && typeof c === 'object' ? c.value : null;
     } finally {
       this.depth--;
+      if (this.shapeMode) this.active.delete(fn.node);
     }
   }
+
+  /** Shape mode: the functions running now (see {@link callFunction}). */
+  private readonly active = new Set<object>();
 
   private bindParams(
     fn: PyFunction,

@@ -63,3 +63,37 @@ describe('shape mode loops', () => {
     assert.equal(shapeRun(['n = 0', 'for i in range(1000):', '    n += 1', 'print(n)'].join('\n')), '32\n');
   });
 });
+
+describe('shape mode recursion', () => {
+  it('gives an unknown for a recursive call, so a walk over an unknown model ends at once', () => {
+    const code = [
+      'def unwrap(model):',
+      '    if hasattr(model, "module"):',
+      '        return unwrap(model.module)',
+      '    elif hasattr(model, "inner"):',
+      '        return unwrap(model.inner)',
+      '    return model',
+      '',
+      'def main(model):',
+      '    core = unwrap(model)',
+      '    print("walked")',
+      '',
+    ].join('\n');
+    const run = runProgram(code, { mode: 'shape' });
+    // Both branches of each unknown `if` run; without the rule the walk branches 2^depth times up to the budget.
+    assert.equal(run.stdout, 'walked\n');
+    assert.ok(!run.diagnostics.some((d) => d.code === 'runtime/budget'), JSON.stringify(run.diagnostics));
+  });
+
+  it('reports the step budget in a check as a note, not as a mistake', () => {
+    const code = Array.from({ length: 20 }, (_, i) => `x${i} = ${i}`).join('\n');
+    const stop = runProgram(code, { mode: 'shape', limits: { maxSteps: 5 } }).diagnostics.find(
+      (d) => d.code === 'runtime/budget',
+    );
+    assert.equal(stop?.severity, 'info');
+    assert.equal(
+      runProgram(code, { limits: { maxSteps: 5 } }).diagnostics.find((d) => d.code === 'runtime/budget')?.severity,
+      'error',
+    );
+  });
+});
