@@ -260,20 +260,45 @@ export class Interpreter {
   private readonly structuralLoops = new WeakMap<ast.For, boolean>();
 
   /**
-   * Shape mode: how many iterations of a `for` loop to run. A training loop (one that nests another loop, or calls
-   * `backward`/`step`/`zero_grad`) runs once; a flat loop over a list, range or zip runs up to
+   * Shape mode: how many iterations of a `for` loop to run. A training loop (one that calls `backward`/`step`/
+   * `zero_grad`, or nests a loop that is not a building loop) runs once; a building loop over a list, range or zip
+   * (nested building loops included) runs up to
    * {@link STRUCTURAL_LOOP_ITERATIONS} times, since what it builds (a list of blocks, a channel count carried to
    * the next block) is the model's structure.
    */
   private shapeModeIterations(stmt: ast.For, iterable: PyValue): number {
     if (typeof iterable === 'object' && iterable !== null && this.walkEveryItem.has(iterable)) return Infinity;
     if (isOpaque(iterable)) return 1;
+    return this.structural(stmt) ? STRUCTURAL_LOOP_ITERATIONS : 1;
+  }
+
+  /** Whether a `for` loop builds something (see {@link isStructuralLoop}), cached per loop. */
+  private structural(stmt: ast.For): boolean {
     let structural = this.structuralLoops.get(stmt);
     if (structural === undefined) {
       structural = isStructuralLoop(stmt.body);
       this.structuralLoops.set(stmt, structural);
     }
-    return structural ? STRUCTURAL_LOOP_ITERATIONS : 1;
+    return structural;
+  }
+
+  /** Shape mode: after a building loop cut short, the names it assigns and the lists it grows become unknown. */
+  private forgetLoopState(stmt: ast.For, scope: Scope): void {
+    const why = `after the loop on line ${stmt.range.line}, which the check ran only in part`;
+    const { names, grown } = loopEffects(stmt.body);
+    for (const name of names) if (scope.vars.has(name)) scope.vars.set(name, new PyUnknown(`'${name}' ${why}`));
+    for (const target of grown) {
+      try {
+        if (target.kind === 'Name') {
+          if (scope.vars.has(target.id)) scope.vars.set(target.id, new PyUnknown(`'${target.id}' ${why}`));
+        } else if (target.kind === 'Attribute' && target.value.kind === 'Name') {
+          const obj = this.lookup(target.value.id, scope, target.range);
+          if (obj instanceof PyInstance) obj.attrs.set(target.attr, new PyUnknown(`'${target.attr}' ${why}`));
+        }
+      } catch {
+        // A name the loop never bound: nothing to forget.
+      }
+    }
   }
 
   /** Runs a module body. */
@@ -500,8 +525,13 @@ export class Interpreter {
           for (;;) {
             // Shape mode walks a loop's body once: the shapes of a training loop's first batch are its shapes. A
             // loop that builds something (layers appended, a width carried to the next block) runs in full.
-            const item =
-              this.shapeMode && loop.iteration >= this.shapeModeIterations(stmt, iterable) ? undefined : it.next();
+            const cut = this.shapeMode && loop.iteration >= this.shapeModeIterations(stmt, iterable);
+            const item = cut ? undefined : it.next();
+            if (cut && this.structural(stmt)) {
+              // A loop that builds something, cut short (an unknown iterable, or over the bound): what it assigned
+              // and the lists it grew are not what Python would have, so they become unknown rather than wrong.
+              this.forgetLoopState(stmt, scope);
+            }
             if (item === undefined) break;
             this.step();
             this.assign(stmt.target, item, scope);
@@ -2142,8 +2172,8 @@ const STRUCTURAL_LOOP_ITERATIONS = 32;
 const TRAINING_STEP_METHODS = new Set(['backward', 'step', 'zero_grad']);
 
 /**
- * True for a loop body with no nested loop and no training step that changes something from one iteration to the
- * next (an assignment, or a method call such as `layers.append(...)`): a loop that builds something. A body of plain
+ * True for a loop body with no training step (its nested loops, if any, are building loops too) that changes
+ * something from one iteration to the next (an assignment, or a method call such as `layers.append(...)`): a loop that builds something. A body of plain
  * calls (`for _ in range(100): check()`) repeats itself and runs once.
  */
 function isStructuralLoop(body: readonly ast.ProgramStmt[]): boolean {
@@ -2162,6 +2192,8 @@ function changesState(stmts: readonly ast.ProgramStmt[]): boolean {
         return s.value.kind === 'Call' && s.value.func.kind === 'Attribute';
       case 'If':
         return changesState(s.body) || changesState(s.orelse);
+      case 'For':
+        return changesState(s.body);
       case 'With':
         return changesState(s.body);
       case 'Try':
@@ -2172,7 +2204,60 @@ function changesState(stmts: readonly ast.ProgramStmt[]): boolean {
   });
 }
 
-/** True for a loop body with no nested loop and no training step. */
+/** Methods that grow a container a building loop fills (`layers.append(block)`). */
+const GROWING_METHODS = new Set(['append', 'extend', 'insert', 'add_module', 'update', 'add', 'register_buffer']);
+
+/** The names a loop body assigns, and the containers it grows (`layers.append(...)`, `self.blocks.append(...)`). */
+function loopEffects(stmts: readonly ast.ProgramStmt[]): { names: Set<string>; grown: ast.Expr[] } {
+  const names = new Set<string>();
+  const grown: ast.Expr[] = [];
+  const targets = (t: ast.Expr): void => {
+    if (t.kind === 'Name') names.add(t.id);
+    else if (t.kind === 'Tuple' || t.kind === 'List') t.elts.forEach(targets);
+    else if (t.kind === 'Starred') targets(t.value);
+  };
+  const walk = (body: readonly ast.ProgramStmt[]): void => {
+    for (const s of body) {
+      switch (s.kind) {
+        case 'Assign':
+          s.targets.forEach(targets);
+          break;
+        case 'AugAssign':
+        case 'AnnAssign':
+          targets(s.target);
+          break;
+        case 'Expr':
+          if (s.value.kind === 'Call' && s.value.func.kind === 'Attribute' && GROWING_METHODS.has(s.value.func.attr))
+            grown.push(s.value.func.value);
+          break;
+        case 'For':
+          targets(s.target);
+          walk(s.body);
+          walk(s.orelse);
+          break;
+        case 'If':
+          walk(s.body);
+          walk(s.orelse);
+          break;
+        case 'With':
+          walk(s.body);
+          break;
+        case 'Try':
+          walk(s.body);
+          s.handlers.forEach((h) => walk(h.body));
+          walk(s.orelse);
+          walk(s.finalbody);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  walk(stmts);
+  return { names, grown };
+}
+
+/** True for a loop body with no training step, whose nested loops (if any) are such loops too. */
 function isFlatLoopBody(body: readonly ast.ProgramStmt[]): boolean {
   const trainingCall = (e: ast.Expr): boolean => {
     if (e.kind === 'Call' && e.func.kind === 'Attribute' && TRAINING_STEP_METHODS.has(e.func.attr)) return true;
@@ -2186,6 +2271,8 @@ function isFlatLoopBody(body: readonly ast.ProgramStmt[]): boolean {
     stmts.every((s) => {
       switch (s.kind) {
         case 'For':
+          // A nested building loop (blocks per stage, `for stride in strides:`) builds too.
+          return !trainingCall(s.iter) && flat(s.body) && flat(s.orelse);
         case 'While':
           return false;
         case 'Expr':

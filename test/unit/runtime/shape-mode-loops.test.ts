@@ -4,6 +4,8 @@
  * runs once, since its later iterations repeat the first one's shapes.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { runProgram } from '../../../src/core/runtime/index';
 
 function shapeRun(text: string): string {
@@ -25,12 +27,12 @@ describe('shape mode loops', () => {
     assert.equal(out, '3 32\n');
   });
 
-  it('runs a training loop (nested loop, or a backward call) once', () => {
+  it('runs a training loop (a backward call, or a nested training loop) once, and nested building loops in full', () => {
     const nested = shapeRun(
       ['n = 0', 'for epoch in range(5):', '    for step in range(3):', '        n += 1', 'print(n)'].join('\n'),
     );
-    // The outer loop nests another: it runs once; the inner one is flat and runs in full.
-    assert.equal(nested, '3\n');
+    // Both loops only build (a count): they run in full, as Python does.
+    assert.equal(nested, '15\n');
     const training = shapeRun(
       [
         'import torch',
@@ -59,8 +61,16 @@ describe('shape mode loops', () => {
     assert.equal(out, '1\n');
   });
 
-  it('stops a flat loop after a bounded number of iterations', () => {
-    assert.equal(shapeRun(['n = 0', 'for i in range(1000):', '    n += 1', 'print(n)'].join('\n')), '32\n');
+  it('stops a flat loop after a bounded number of iterations, and then forgets what it counted', () => {
+    const lines = shapeRun(
+      ['n = 0', 'for i in range(1000):', '    n += 1', '    print(n)', 'print(n == 32)'].join('\n'),
+    )
+      .trimEnd()
+      .split('\n');
+    assert.equal(lines.length, 33);
+    assert.equal(lines[31], '32');
+    // Python would have counted to 1000: after the cut the check no longer claims n == 32.
+    assert.notEqual(lines[32], 'True');
   });
 });
 
@@ -95,5 +105,39 @@ describe('shape mode recursion', () => {
       runProgram(code, { limits: { maxSteps: 5 } }).diagnostics.find((d) => d.code === 'runtime/budget')?.severity,
       'error',
     );
+  });
+});
+
+describe('shape mode building loops', () => {
+  it('runs nested building loops in full (stages of blocks), so the model after them has its real widths', () => {
+    const text = fs.readFileSync(
+      path.join(__dirname, '..', '..', 'fixtures', 'shape-programs', 'nested_stage_loops_ok.py'),
+      'utf8',
+    );
+    const run = runProgram(text, { mode: 'shape' });
+    assert.deepEqual(run.shapeErrors, []);
+    assert.equal(run.stdout, 'torch.Size([2, 10])\n');
+  });
+
+  it('makes what a building loop assigned and grew unknown when it was cut short', () => {
+    const run = runProgram(
+      [
+        'import torch',
+        'import torch.nn as nn',
+        'layers = []',
+        'width = 4',
+        'for w in range(5, 45):',
+        '    layers.append(nn.Linear(width, w))',
+        '    width = w',
+        'head = nn.Linear(44, 3)',
+        'x = torch.randn(2, 4)',
+        'print(width, head(x if False else torch.randn(2, width)).shape)',
+        'y = nn.Sequential(*layers)(x)',
+        '',
+      ].join('\n'),
+      { mode: 'shape' },
+    );
+    // 40 iterations are over the bound: the 32nd width would have given a false mismatch with Linear(44, 3).
+    assert.deepEqual(run.shapeErrors, []);
   });
 });
