@@ -938,9 +938,11 @@ export class Interpreter {
     this.called.add(fn);
     if (this.depth >= this.limits.maxDepth) throw pyError('RecursionError', 'maximum recursion depth exceeded');
     // Shape mode runs both branches of an unknown `if`, so a recursive function whose base case depends on unknown
-    // values would branch without end (a tree walk over an unknown model): a call already running gives an unknown.
-    if (this.shapeMode && this.active.has(fn.node))
-      return new PyUnknown(`the result of the recursive call to ${fn.name}()`);
+    // values would branch without end (a tree walk over an unknown model): past a few nested calls of the same
+    // function (a model built as a tree of modules nests a few), a recursive call gives an unknown.
+    const running = this.shapeMode ? (this.active.get(fn.node) ?? 0) : 0;
+    if (running >= SHAPE_MODE_RECURSION)
+      return new PyUnknown(`the result of the recursive call to ${fn.name}() (nested ${running} deep)`);
     const info = this.scopeInfo(fn.node);
     const scope = new Scope('function', fn.closure as Scope, info.locals, info.globals, info.nonlocals);
     this.bindParams(fn, args, kwargs, scope);
@@ -949,19 +951,19 @@ export class Interpreter {
       scope.selfValue = args[0];
     }
     this.depth++;
-    if (this.shapeMode) this.active.add(fn.node);
+    if (this.shapeMode) this.active.set(fn.node, running + 1);
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
       const c = this.execBlock(fn.node.body, scope);
       return c !== undefined && typeof c === 'object' ? c.value : null;
     } finally {
       this.depth--;
-      if (this.shapeMode) this.active.delete(fn.node);
+      if (this.shapeMode) this.active.set(fn.node, running);
     }
   }
 
-  /** Shape mode: the functions running now (see {@link callFunction}). */
-  private readonly active = new Set<object>();
+  /** Shape mode: how many calls of each function are running now (see {@link callFunction}). */
+  private readonly active = new Map<object, number>();
 
   private bindParams(
     fn: PyFunction,
@@ -2166,6 +2168,8 @@ function singleTarget(stmt: ast.Assign): boolean {
   return stmt.targets.length === 1 && (stmt.targets[0]!.kind === 'Name' || stmt.targets[0]!.kind === 'Attribute');
 }
 
+/** Shape mode: the nested calls of one function that run before a deeper one gives an unknown. */
+const SHAPE_MODE_RECURSION = 6;
 /** Shape mode: the iterations a flat loop that builds a model's structure runs at most. */
 const STRUCTURAL_LOOP_ITERATIONS = 32;
 /** Methods a training loop calls (such a loop runs once in shape mode). */

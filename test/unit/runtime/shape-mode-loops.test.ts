@@ -95,6 +95,28 @@ describe('shape mode recursion', () => {
     assert.ok(!run.diagnostics.some((d) => d.code === 'runtime/budget'), JSON.stringify(run.diagnostics));
   });
 
+  it('follows a model built as a tree of modules (a few nested calls of one function)', () => {
+    const code = [
+      'import torch',
+      'import torch.nn as nn',
+      'class Tree(nn.Module):',
+      '    def __init__(self, c_in, c_out, level):',
+      '        super().__init__()',
+      '        if level == 1:',
+      '            self.left = nn.Linear(c_in, c_out)',
+      '            self.right = nn.Linear(c_out, c_out)',
+      '        else:',
+      '            self.left = Tree(c_in, c_out, level - 1)',
+      '            self.right = Tree(c_out, c_out, level - 1)',
+      '    def forward(self, x):',
+      '        return self.right(self.left(x))',
+      'net = Tree(8, 16, level=3)',
+      'print(net(torch.randn(4, 8)).shape)',
+      '',
+    ].join('\n');
+    assert.equal(runProgram(code, { mode: 'shape' }).stdout, 'torch.Size([4, 16])\n');
+  });
+
   it('reports the step budget in a check as a note, not as a mistake', () => {
     const code = Array.from({ length: 20 }, (_, i) => `x${i} = ${i}`).join('\n');
     const stop = runProgram(code, { mode: 'shape', limits: { maxSteps: 5 } }).diagnostics.find(
