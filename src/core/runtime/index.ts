@@ -112,8 +112,10 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
   let completed = false;
   // Python's exceptions are the interpreter's control flow (a checked file raises one per mistake) and are never
   // shown with a JavaScript stack: V8 need not capture one for each.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // (V8's property; the core also builds for the webview, whose typings do not declare it.)
+  const v8Error = Error as unknown as { stackTraceLimit?: number };
+  const stackTraceLimit = v8Error.stackTraceLimit;
+  v8Error.stackTraceLimit = 0;
   try {
     bridge.interp.runModule(program.body);
     if (options.mode === 'shape') runUncalledFunctions(bridge);
@@ -121,7 +123,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
   } catch (e) {
     diagnostics.push(stopDiagnostic(e, bridge, program.range));
   } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    v8Error.stackTraceLimit = stackTraceLimit;
   }
   diagnostics.push(...bridge.checkNotes);
   for (const w of bridge.warnings) {
