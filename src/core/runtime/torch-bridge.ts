@@ -1207,6 +1207,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       }
       if (random !== undefined) return random;
     }
+    // torch.compile returns a wrapper (OptimizedModule) that computes what the original does: a shape check can take
+    // the original (value mode does not, as the wrapper's repr and identity differ).
+    if (this.shapeMode && canonical === 'torch.compile')
+      return new PyBuiltin(last, (a) => a.args[0] ?? a.kwargs.get('model') ?? null);
     if (this.shapeMode && canonical === 'numpy.random.default_rng')
       return new PyBuiltin(last, () => this.shapeModeRng());
     const autograd = this.autograd.torchFunction(canonical);

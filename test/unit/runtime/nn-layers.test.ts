@@ -97,3 +97,20 @@ describe('a layer given a float size', () => {
     assert.equal(run.stdout, '');
   });
 });
+
+describe('torch.compile in a check', () => {
+  it('follows the compiled module as the original (its shapes are the same)', () => {
+    const run = runProgram(
+      [
+        'import torch',
+        'import torch.nn as nn',
+        'model = torch.compile(nn.Linear(3, 2))',
+        'out = model(torch.randn(4, 3))',
+        'print(out.shape)',
+        '',
+      ].join('\n'),
+      { mode: 'shape' },
+    );
+    assert.equal(run.stdout, 'torch.Size([4, 2])\n', run.diagnostics.map((d) => d.message).join('\n'));
+  });
+});
