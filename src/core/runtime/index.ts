@@ -183,6 +183,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
       data: { seed, libraries: libraries.join(', ') },
     });
   }
+  let bound: ReadonlySet<string> | undefined;
   return {
     parsed: true,
     stdout: bridge.stdout,
@@ -190,7 +191,11 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     customLosses: bridge.customLosses,
     diagnostics,
     completed,
-    boundNames: boundNames(program.body),
+    // Walked only when asked for (a fragment's fallback): a whole-file check never needs it.
+    get boundNames(): ReadonlySet<string> {
+      bound ??= boundNames(program.body);
+      return bound;
+    },
     ...(displayed !== undefined ? { displayed } : {}),
     ...(libraries.length > 0 ? { randomDraw: { seed, libraries } } : {}),
     ...(options.mode === 'shape' ? { shapeErrors: bridge.shapeErrors } : {}),
