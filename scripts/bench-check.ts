@@ -74,7 +74,7 @@ export function generate(lines: number): string {
   return parts.join('\n');
 }
 
-/** Median wall and CPU (user + system) time of `runs` calls; on a shared machine the CPU time is the steadier. */
+/** Median wall and CPU (user + system, all of the process's threads) time of `runs` calls. */
 function median(runs: number, f: () => void): { wall: number; cpu: number } {
   const walls: number[] = [];
   const cpus: number[] = [];
@@ -114,7 +114,9 @@ function main(): void {
   console.log(
     `check:    ${show(check)}, ${(check.cpu / lex.cpu).toFixed(1)}x the tokenizer, ${(check.cpu / parse.cpu).toFixed(1)}x the parser (CPU)`,
   );
-  console.log(check.cpu < 100 ? 'OK: under 100 ms of CPU' : 'SLOW: over 100 ms of CPU');
+  // The goal is the time the user waits (wall, on a quiet machine); the CPU figure adds V8's parallel GC threads, and
+  // on a shared machine it is the steadier of the two for ratios.
+  console.log(check.wall < 100 ? 'OK: under 100 ms (wall)' : 'SLOW: over 100 ms (wall)');
 }
 
 if (require.main === module) main();
