@@ -299,6 +299,59 @@ function computeRows(
 /** Samples per block of the summary kernel: about 8,192 elements of scratch (one row at least). */
 const BLOCK_ELEMENTS = 8192;
 
+/** Where the summary passes write a sample's loss and its parts. */
+interface SummaryOutputs {
+  readonly perSample: Float64Array;
+  readonly perElementData: Tensor['data'];
+  readonly sampleWeight: Float64Array;
+  readonly nllPart: Float64Array | undefined;
+  readonly smoothPart: Float64Array | undefined;
+}
+
+/**
+ * One sample's loss against class probabilities, in the general form (weights and/or label smoothing), shared by
+ * the JavaScript and the SIMD summary passes: Σ_c −log p_c · t'_c · w_c with t' the smoothed target, and its parts.
+ */
+function probabilityTargetRow(
+  i: number,
+  rows: ArrayLike<number>,
+  off: number,
+  tr: ArrayLike<number>,
+  toff: number,
+  C: number,
+  max: number,
+  logExpSum: number,
+  epsilon: number,
+  weights: Float64Array | undefined,
+  out: SummaryOutputs,
+): void {
+  const smoothing = epsilon > 0;
+  const smoothFactor = epsilon / C;
+  let loss = 0;
+  let hardPart = 0;
+  let smoothSum = 0;
+  let w = 0;
+  for (let c = 0; c < C; c++) {
+    const logp = rows[off + c]! - max - logExpSum;
+    const tc = tr[toff + c]!;
+    const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
+    const wc = weights ? weights[c]! : 1;
+    loss += -(logp * smoothed * wc);
+    if (smoothing) {
+      hardPart += -(logp * tc * wc);
+      smoothSum += -(logp * wc);
+    }
+    if (weights) w += wc * tc;
+  }
+  out.perSample[i] = loss;
+  out.perElementData[i] = loss;
+  if (weights) out.sampleWeight[i] = w;
+  if (smoothing) {
+    out.nllPart![i] = (1 - epsilon) * hardPart;
+    out.smoothPart![i] = smoothFactor * smoothSum;
+  }
+}
+
 /**
  * Summary mode's pass over the samples: what {@link computeRows} gives with `full = false`, number for number (the
  * same expressions in the same order), without the input-sized tensors and without storing an exponential.
@@ -331,6 +384,7 @@ function summaryRows(
   const smoothing = epsilon > 0;
   const nllPart = smoothing ? new Float64Array(samples) : undefined;
   const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  const out: SummaryOutputs = { perSample, perElementData, sampleWeight, nllPart, smoothPart };
   const smoothFactor = epsilon / C;
   let softmaxRows = 0;
   const block = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(1, C)));
@@ -411,30 +465,7 @@ function summaryRows(
         perSample[i] = loss;
         perElementData[i] = loss;
       } else {
-        const tr = targetRows!;
-        let loss = 0;
-        let hardPart = 0;
-        let smoothSum = 0;
-        let w = 0;
-        for (let c = 0; c < C; c++) {
-          const logp = rows[off + c]! - max - logExpSum;
-          const tc = tr[off + c]!;
-          const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
-          const wc = weights ? weights[c]! : 1;
-          loss += -(logp * smoothed * wc);
-          if (smoothing) {
-            hardPart += -(logp * tc * wc);
-            smoothSum += -(logp * wc);
-          }
-          if (weights) w += wc * tc;
-        }
-        perSample[i] = loss;
-        perElementData[i] = loss;
-        if (weights) sampleWeight[i] = w;
-        if (smoothing) {
-          nllPart![i] = (1 - epsilon) * hardPart;
-          smoothPart![i] = smoothFactor * smoothSum;
-        }
+        probabilityTargetRow(i, rows, off, targetRows!, off, C, max, logExpSum, epsilon, weights, out);
       }
     }
     i0 += count;
@@ -487,6 +518,7 @@ function summaryRowsSimd(
   const smoothing = epsilon > 0;
   const nllPart = smoothing ? new Float64Array(samples) : undefined;
   const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  const out: SummaryOutputs = { perSample, perElementData, sampleWeight, nllPart, smoothPart };
   const smoothFactor = epsilon / C;
   let weightSum = 0;
   for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
@@ -634,29 +666,7 @@ function summaryRowsSimd(
           perElementData[i] = loss;
           continue;
         }
-        let loss = 0;
-        let hardPart = 0;
-        let smoothSum = 0;
-        let w = 0;
-        for (let c = 0; c < C; c++) {
-          const logp = rows[off + c]! - max - logExpSum;
-          const tc = tr[toff + c]!;
-          const smoothed = smoothing ? tc * (1 - epsilon) + smoothFactor : tc;
-          const wc = weights ? weights[c]! : 1;
-          loss += -(logp * smoothed * wc);
-          if (smoothing) {
-            hardPart += -(logp * tc * wc);
-            smoothSum += -(logp * wc);
-          }
-          if (weights) w += wc * tc;
-        }
-        perSample[i] = loss;
-        perElementData[i] = loss;
-        if (weights) sampleWeight[i] = w;
-        if (smoothing) {
-          nllPart![i] = (1 - epsilon) * hardPart;
-          smoothPart![i] = smoothFactor * smoothSum;
-        }
+        probabilityTargetRow(i, rows, off, tr, toff, C, max, logExpSum, epsilon, weights, out);
       }
     }
     i0 += count;
