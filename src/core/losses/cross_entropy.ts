@@ -299,6 +299,19 @@ function computeRows(
 /** Samples per block of the summary kernel: about 8,192 elements of scratch (one row at least). */
 const BLOCK_ELEMENTS = 8192;
 
+/**
+ * A summary row that is softmax output: every value ≥ 0 and the row summing to 1 ± 1e-4 (summed only then, in order).
+ * The caller asks only where it can succeed (the maximum at most 1.001, no nan).
+ */
+function looksLikeSoftmaxRow(rows: ArrayLike<number>, off: number, C: number): boolean {
+  let min = Infinity;
+  for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
+  if (min < 0) return false;
+  let rowSum = 0;
+  for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
+  return Math.abs(rowSum - 1) <= 1e-4;
+}
+
 /** Where the summary passes write a sample's loss and its parts. */
 interface SummaryOutputs {
   readonly perSample: Float64Array;
@@ -431,15 +444,7 @@ function summaryRows(
         if (argmax === C) argmax = 0;
       }
       predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
-      if (max <= 1.001 && firstNaN < 0) {
-        let min = Infinity;
-        for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
-        if (min >= 0) {
-          let rowSum = 0;
-          for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
-          if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
-        }
-      }
+      if (max <= 1.001 && firstNaN < 0 && looksLikeSoftmaxRow(rows, off, C)) softmaxRows++;
       const logExpSum = Math.log(expSum);
       const invExpSum = 1 / expSum;
       logSumExp[i] = max + logExpSum;
@@ -582,15 +587,7 @@ function summaryRowsSimd(
         }
       }
       predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
-      if (max <= 1.001 && firstNaN < 0) {
-        let min = Infinity;
-        for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
-        if (min >= 0) {
-          let rowSum = 0;
-          for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
-          if (Math.abs(rowSum - 1) <= 1e-4) softmaxRows++;
-        }
-      }
+      if (max <= 1.001 && firstNaN < 0 && looksLikeSoftmaxRow(rows, off, C)) softmaxRows++;
       const logExpSum = Math.log(expSum);
       const invExpSum = 1 / expSum;
       logSumExp[i] = max + logExpSum;
