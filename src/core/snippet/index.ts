@@ -197,18 +197,16 @@ function evaluateStatements(text: string, options: SnippetOptions): SnippetEvalu
  */
 export function checkSnippet(text: string, options: CheckOptions = {}): SnippetCheck {
   evaluatorEntries.check++;
-  const source = new SourceText(text, options.origin);
   // The whole program in shape mode: calls inside classes, forwards, DataLoader loops and functions (and the
   // project's modules it imports), with symbolic batch sizes; each loss call's errors, warnings and fixes as the
   // engine gives them on known shapes.
-  const shape = shapeModeCheck(text, source, options);
+  const shape = shapeModeCheck(text, options);
   return { diagnostics: sorted([...shape.diagnostics, ...shape.notes]), calls: shape.calls };
 }
 
 /** The shape-mode run of a file: the diagnostics of its loss calls and tensor ops, and every loss call it reached. */
 function shapeModeCheck(
   text: string,
-  source: SourceText,
   options: CheckOptions,
 ): { diagnostics: Diagnostic[]; calls: CheckedCall[]; notes: Diagnostic[] } {
   let run: ProgramRun;
@@ -225,13 +223,16 @@ function shapeModeCheck(
   const seen = new Set<string>();
   const calls: CheckedCall[] = [];
   const diagnostics: Diagnostic[] = [];
+  // The text's lines, for placing notes and errors raised in an imported module (only those need them).
+  let lines: SourceText | undefined;
+  const source = (): SourceText => (lines ??= new SourceText(text, options.origin));
   const raisedInModule = (d: Diagnostic, inModule: ModulePlace): void => {
     // The module's own errors (at its import) are the module's; errors in code this file called come here.
     if (!inModule.via) return;
     const key = `${inModule.via.line}:${inModule.file}:${d.line}:${d.message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    diagnostics.push(relocated(d, inModule.file, firstLine(inModule.via, source)));
+    diagnostics.push(relocated(d, inModule.file, firstLine(inModule.via, source())));
   };
   for (const c of run.calls) {
     if (c.inModule) {
@@ -272,7 +273,7 @@ function shapeModeCheck(
     }
   }
   const notes = (run.importNotes ?? []).map((n): Diagnostic => ({
-    ...firstLine(n.range, source),
+    ...firstLine(n.range, source()),
     severity: 'info',
     code: n.code,
     message: n.message,
