@@ -10,7 +10,21 @@ import type { Token } from './lexer';
 import { describeToken, TokenStream } from './stream';
 
 const COMPARE_OPS = new Set(['<', '>', '==', '!=', '<=', '>=']);
-const TERM_OPS = new Set(['*', '/', '//', '%', '@']);
+/** Each binary operator's precedence level, loosest first: `|`, `^`, `&`, shifts, arithmetic, terms. */
+const BINARY_LEVEL: ReadonlyMap<string, number> = new Map([
+  ['|', 0],
+  ['^', 1],
+  ['&', 2],
+  ['<<', 3],
+  ['>>', 3],
+  ['+', 4],
+  ['-', 4],
+  ['*', 5],
+  ['/', 5],
+  ['//', 5],
+  ['%', 5],
+  ['@', 5],
+]);
 const ATOM_KEYWORDS = new Set(['None', 'True', 'False', 'lambda', 'not', 'await']);
 /** Keywords that cannot start an expression. */
 // prettier-ignore
@@ -158,22 +172,25 @@ export class ExpressionParser extends TokenStream {
   }
 
   private parseOrTest(): ast.Expr {
-    return this.parseBoolChain('or', () => this.parseAndTest());
-  }
-
-  private parseAndTest(): ast.Expr {
-    return this.parseBoolChain('and', () => this.parseNotTest());
-  }
-
-  private parseBoolChain(op: 'and' | 'or', operand: () => ast.Expr): ast.Expr {
-    const first = operand();
-    if (!this.isName(op)) return first;
+    const first = this.parseAndTest();
+    if (!this.isName('or')) return first;
     const values = [first];
-    while (this.acceptName(op)) values.push(operand());
-    return { kind: 'BoolOp', op, values, range: span(first.range, values[values.length - 1]!.range) };
+    while (this.acceptName('or')) values.push(this.parseAndTest());
+    return { kind: 'BoolOp', op: 'or', values, range: span(first.range, values[values.length - 1]!.range) };
+  }
+
+  // The two boolean levels and the binary levels below are written without per-call closures or operator arrays:
+  // they run for every atom of the file, and those allocations were a tenth of what a check of a large file allocates.
+  private parseAndTest(): ast.Expr {
+    const first = this.parseNotTest();
+    if (!this.isName('and')) return first;
+    const values = [first];
+    while (this.acceptName('and')) values.push(this.parseNotTest());
+    return { kind: 'BoolOp', op: 'and', values, range: span(first.range, values[values.length - 1]!.range) };
   }
 
   private parseNotTest(): ast.Expr {
+    if (!this.isName('not')) return this.parseComparison();
     const nots: Token[] = [];
     while (this.isName('not')) {
       const t = this.advance();
@@ -191,6 +208,9 @@ export class ExpressionParser extends TokenStream {
 
   private parseComparison(): ast.Expr {
     const left = this.parseBitOr();
+    // Most expressions compare nothing: test for a comparison before allocating its lists.
+    const t0 = this.cur();
+    if (t0.kind !== 'name' && (t0.kind !== 'op' || !COMPARE_OPS.has(t0.text))) return left;
     const ops: ast.CompareOperator[] = [];
     const comparators: ast.Expr[] = [];
     for (;;) {
@@ -219,56 +239,28 @@ export class ExpressionParser extends TokenStream {
     return { kind: 'Compare', left, ops, comparators, range: span(left.range, last.range) };
   }
 
+  /** `or_expr` (`|`) and every binary level below it, down to `term`. */
   private parseBitOr(): ast.Expr {
-    return this.parseBinaryChain(['|'], () => this.parseBitXor());
+    return this.parseBinary(0);
   }
 
-  private parseBitXor(): ast.Expr {
-    return this.parseBinaryChain(['^'], () => this.parseBitAnd());
-  }
-
-  private parseBitAnd(): ast.Expr {
-    return this.parseBinaryChain(['&'], () => this.parseShift());
-  }
-
-  private parseShift(): ast.Expr {
-    return this.parseBinaryChain(['<<', '>>'], () => this.parseArith());
-  }
-
-  private parseArith(): ast.Expr {
-    return this.parseBinaryChain(['+', '-'], () => this.parseTerm());
-  }
-
-  private parseTerm(): ast.Expr {
-    const first = this.parseFactor();
-    const t = this.cur();
-    if (t.kind !== 'op' || !TERM_OPS.has(t.text)) return first;
-    return this.continueBinaryChain(
-      first,
-      (x) => TERM_OPS.has(x),
-      () => this.parseFactor(),
-    );
-  }
-
-  private parseBinaryChain(ops: readonly string[], operand: () => ast.Expr): ast.Expr {
-    const first = operand();
-    const t = this.cur();
-    if (t.kind !== 'op' || !ops.includes(t.text)) return first;
-    return this.continueBinaryChain(first, (x) => ops.includes(x), operand);
-  }
-
-  /** Left-associative loop; each operator counts as a nesting level, since the tree grows one level per operator. */
-  private continueBinaryChain(first: ast.Expr, isOp: (text: string) => boolean, operand: () => ast.Expr): ast.Expr {
-    let left = first;
+  /**
+   * Binary operators from `|` down to `* / // % @`, by precedence climbing: operators of level `minLevel` or tighter
+   * (see {@link BINARY_LEVEL}), left-associative. Each operator counts as a nesting level while its chain is parsed,
+   * since the tree grows one level per operator.
+   */
+  private parseBinary(minLevel: number): ast.Expr {
+    let left = this.parseFactor();
     let levels = 0;
     try {
       for (;;) {
         const t = this.cur();
-        if (t.kind !== 'op' || !isOp(t.text)) return left;
+        const level = t.kind === 'op' ? BINARY_LEVEL.get(t.text) : undefined;
+        if (level === undefined || level < minLevel) return left;
         this.advance();
         this.enter(t);
         levels++;
-        const right = operand();
+        const right = this.parseBinary(level + 1);
         left = { kind: 'BinOp', op: t.text as ast.BinaryOperator, left, right, range: span(left.range, right.range) };
       }
     } finally {
@@ -278,6 +270,9 @@ export class ExpressionParser extends TokenStream {
 
   /** `factor`: unary `+ - ~` prefixes (collected in a loop) applied to a power. */
   private parseFactor(): ast.Expr {
+    const first = this.cur();
+    if (first.kind !== 'op' || (first.text !== '-' && first.text !== '+' && first.text !== '~'))
+      return this.parsePower();
     const prefixes: Token[] = [];
     for (;;) {
       const t = this.cur();
@@ -317,50 +312,50 @@ export class ExpressionParser extends TokenStream {
   private parseAtomExpr(): ast.Expr {
     const awaitTok = this.acceptName('await');
     let expr = this.parseAtom();
-    // Each trailer adds a level to the tree (a.b.c is Attribute(Attribute(a))), so it counts toward the depth.
-    let levels = 0;
-    try {
-      expr = this.parseTrailers(expr, () => levels++);
-    } finally {
-      this.leave(levels);
-    }
+    expr = this.parseTrailers(expr);
     if (awaitTok) return { kind: 'UnaryOp', op: 'await', operand: expr, range: span(awaitTok, expr.range) };
     return expr;
   }
 
-  private parseTrailers(atom: ast.Expr, counted: () => void): ast.Expr {
+  /** Calls, subscripts and attributes after an atom. */
+  private parseTrailers(atom: ast.Expr): ast.Expr {
     let expr = atom;
-    for (;;) {
-      const t = this.cur();
-      if (t.kind !== 'op' || (t.text !== '(' && t.text !== '[' && t.text !== '.')) break;
-      this.enter(t);
-      counted();
-      if (t.text === '(') {
-        expr = this.parseCall(expr);
-      } else if (t.text === '[') {
-        expr = this.parseSubscript(expr);
-      } else if (t.text === '.') {
-        this.advance();
-        const name = this.cur();
-        if (name.kind !== 'name') {
-          throw this.unexpected(name, {
-            message: 'invalid syntax',
-            explanation: `An attribute name must follow '.', not ${describeToken(name)}.`,
-            hint: 'Write the attribute name after the dot, or remove the dot.',
-            data: { found: name.text },
-          });
+    // Each trailer adds a level to the tree (a.b.c is Attribute(Attribute(a))), so it counts toward the depth.
+    let levels = 0;
+    try {
+      for (;;) {
+        const t = this.cur();
+        if (t.kind !== 'op' || (t.text !== '(' && t.text !== '[' && t.text !== '.')) return expr;
+        this.enter(t);
+        levels++;
+        if (t.text === '(') {
+          expr = this.parseCall(expr);
+        } else if (t.text === '[') {
+          expr = this.parseSubscript(expr);
+        } else if (t.text === '.') {
+          this.advance();
+          const name = this.cur();
+          if (name.kind !== 'name') {
+            throw this.unexpected(name, {
+              message: 'invalid syntax',
+              explanation: `An attribute name must follow '.', not ${describeToken(name)}.`,
+              hint: 'Write the attribute name after the dot, or remove the dot.',
+              data: { found: name.text },
+            });
+          }
+          this.advance();
+          expr = {
+            kind: 'Attribute',
+            value: expr,
+            attr: name.text,
+            attrRange: rangeOf(name),
+            range: span(expr.range, name),
+          };
         }
-        this.advance();
-        expr = {
-          kind: 'Attribute',
-          value: expr,
-          attr: name.text,
-          attrRange: rangeOf(name),
-          range: span(expr.range, name),
-        };
       }
+    } finally {
+      this.leave(levels);
     }
-    return expr;
   }
 
   // -------------------------------------------------------------------------------------------------------------

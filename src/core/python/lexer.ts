@@ -136,9 +136,14 @@ const enum Ch {
   DoubleQuote = 34,
   Hash = 35,
   SingleQuote = 39,
+  Star = 42,
   Dot = 46,
+  Slash = 47,
   Zero = 48,
   Nine = 57,
+  Less = 60,
+  Equals = 61,
+  Greater = 62,
   Backslash = 92,
   Underscore = 95,
 }
@@ -157,7 +162,13 @@ function isAsciiIdContinue(c: number): boolean {
 
 interface OpenBracket {
   readonly char: string;
-  readonly range: SourceRange;
+  /** The bracket's token (its range is only read for an error, so no separate range is built per bracket). */
+  readonly token: SourceRange;
+}
+
+/** Just the range of a token, for a diagnostic. */
+function rangeOfToken(t: SourceRange): SourceRange {
+  return { line: t.line, column: t.column, endLine: t.endLine, endColumn: t.endColumn };
 }
 
 /** Tokenizes Python source. Linear time; never throws. */
@@ -471,8 +482,9 @@ class Lexer {
   }
 
   private finish(): void {
-    const innermost = this.brackets[this.brackets.length - 1];
-    if (innermost) {
+    const open = this.brackets[this.brackets.length - 1];
+    if (open) {
+      const innermost = { char: open.char, range: rangeOfToken(open.token) };
       const closer = CLOSER_OF[innermost.char] ?? '';
       this.emitError(
         this.pos,
@@ -756,9 +768,20 @@ class Lexer {
     // Brackets and commas are most tokens of a tensor literal and never start a longer operator.
     const single =
       one === ',' || one === '[' || one === ']' || one === '(' || one === ')' || one === '{' || one === '}';
-    if (!single && OPERATORS_3.has(text.slice(start, start + 3))) {
+    // Every operator longer than one character has one of these as its second character; checking it first saves
+    // two string slices for most tokens (`=`, `.`, `:`).
+    const second = text.charCodeAt(start + 1);
+    const longer =
+      !single &&
+      (second === Ch.Equals ||
+        second === Ch.Star ||
+        second === Ch.Slash ||
+        second === Ch.Less ||
+        second === Ch.Greater ||
+        second === Ch.Dot);
+    if (longer && OPERATORS_3.has(text.slice(start, start + 3))) {
       this.pos += 3;
-    } else if (!single && OPERATORS_2.has(text.slice(start, start + 2))) {
+    } else if (longer && OPERATORS_2.has(text.slice(start, start + 2))) {
       this.pos += 2;
     } else if (OPERATORS_1.has(one)) {
       this.pos += 1;
@@ -792,14 +815,13 @@ class Lexer {
   }
 
   private openBracket(char: string, start: number, line: number, lineStart: number): void {
-    const range = this.rangeFrom(start, line, lineStart);
     // Reported once, at the first bracket past the limit: the parser stops there anyway.
     if (this.brackets.length === MAX_BRACKET_DEPTH) {
       this.emitError(
         start,
         line,
         lineStart,
-        syntaxDiagnostic(range, {
+        syntaxDiagnostic(this.rangeFrom(start, line, lineStart), {
           message: 'too many nested parentheses',
           explanation: `Python allows at most ${MAX_BRACKET_DEPTH} nested brackets.`,
           hint: 'Flatten the expression; no tensor needs that many dimensions.',
@@ -809,14 +831,20 @@ class Lexer {
     } else {
       this.emit('op', start, line, lineStart);
     }
-    // Pushed even past the limit, so that the closing brackets still pair up.
-    this.brackets.push({ char, range });
+    // Pushed even past the limit, so that the closing brackets still pair up. The token just emitted (the bracket,
+    // or the error in its place) covers the bracket.
+    this.brackets.push({ char, token: this.tokens[this.tokens.length - 1]! });
   }
 
   private closeBracket(char: string, start: number, line: number, lineStart: number): void {
+    const open = this.brackets[this.brackets.length - 1];
+    if (open && CLOSER_OF[open.char] === char) {
+      this.brackets.pop();
+      this.emit('op', start, line, lineStart);
+      return;
+    }
     const range = this.rangeFrom(start, line, lineStart);
-    const top = this.brackets[this.brackets.length - 1];
-    if (!top) {
+    if (!open) {
       const opener = char === ')' ? '(' : char === ']' ? '[' : '{';
       this.emitError(
         start,
@@ -832,11 +860,7 @@ class Lexer {
       );
       return;
     }
-    if (CLOSER_OF[top.char] === char) {
-      this.brackets.pop();
-      this.emit('op', start, line, lineStart);
-      return;
-    }
+    const top = { char: open.char, range: rangeOfToken(open.token) };
     const expected = CLOSER_OF[top.char] ?? '';
     const onLine = top.range.line !== range.line ? ` on line ${top.range.line}` : '';
     this.emitError(

@@ -151,6 +151,8 @@ export interface RuntimeHost {
 /** Shape mode: a condition whose truth the program cannot know (both branches run). */
 export class UnknownCondition extends Error {}
 
+/** The keyword map of every call written without keywords (read-only for every callee). */
+const NO_KEYWORDS: ReadonlyMap<string, PyValue> = new Map();
 const BREAK = 'break' as const;
 const CONTINUE = 'continue' as const;
 
@@ -1301,6 +1303,8 @@ export class Interpreter {
       if (a.kind === 'Starred') args.push(...this.toArray(this.eval(a.value, scope), a.range));
       else args.push(this.eval(a, scope));
     }
+    // A call without keywords (most calls) shares one empty map: callees only read it (ReadonlyMap).
+    if (e.keywords.length === 0) return this.callValue(fn, { args, kwargs: NO_KEYWORDS }, { node: e, range: e.range });
     const kwargs = new Map<string, PyValue>();
     for (const k of e.keywords) {
       const v = this.eval(k.value, scope);
