@@ -7,12 +7,18 @@
  *   npx tsx scripts/bench-check.ts [lines | FILE.py]
  *
  * With a file (a local copy of a large real module; never commit other people's code), that file is checked instead.
- * Prints the median times and their ratio. The issue's target: the check stays well under 100 ms.
+ * Prints the median times and their ratio. The check is timed twice: in this process, and in the snippet worker as
+ * the extension runs it (a worker thread with the extension's resource limits, the job posted and the answer received:
+ * the time a user waits for the file's diagnostics). The issue's target: the check stays under 100 ms.
  */
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { parseModule, tokenize } from '../src/core/python/index';
 import { checkSnippet } from '../src/core/snippet/index';
+import { SNIPPET_WORKER_RESOURCE_LIMITS } from '../src/worker/snippetClient';
+import type { SnippetJob, SnippetReply } from '../src/worker/snippetMessages';
 
 const BLOCKS: readonly ((i: number) => string)[] = [
   (i) => `# --- block ${i}: a classifier head
@@ -90,7 +96,33 @@ function median(runs: number, f: () => void): { wall: number; cpu: number } {
   return { wall: mid(walls), cpu: mid(cpus) };
 }
 
-function main(): void {
+/** Median wall time of `runs` check jobs answered by a snippet worker (the extension's limits), after a warm-up. */
+async function medianInWorker(text: string, runs: number): Promise<number> {
+  const worker = new Worker(path.join(__dirname, '..', 'src', 'worker', 'snippetWorker.ts'), {
+    execArgv: ['--require', 'tsx/cjs'],
+    resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS,
+  });
+  let id = 0;
+  const check = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const job: SnippetJob = { id: ++id, request: { kind: 'check', text } };
+      const t0 = performance.now();
+      worker.once('message', (reply: SnippetReply) =>
+        reply.type === 'done' ? resolve(performance.now() - t0) : reject(new Error(reply.message)),
+      );
+      worker.postMessage(job);
+    });
+  try {
+    for (let i = 0; i < 5; i++) await check();
+    const walls: number[] = [];
+    for (let i = 0; i < runs; i++) walls.push(await check());
+    return walls.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  } finally {
+    await worker.terminate();
+  }
+}
+
+async function main(): Promise<void> {
   const arg = process.argv[2] ?? '5000';
   const text = /^\d+$/.test(arg) ? generate(Number(arg)) : readFileSync(arg, 'utf8');
   const actual = text.split('\n').length;
@@ -114,9 +146,13 @@ function main(): void {
   console.log(
     `check:    ${show(check)}, ${(check.cpu / lex.cpu).toFixed(1)}x the tokenizer, ${(check.cpu / parse.cpu).toFixed(1)}x the parser (CPU)`,
   );
-  // The goal is the time the user waits (wall, on a quiet machine); the CPU figure adds V8's parallel GC threads, and
-  // on a shared machine it is the steadier of the two for ratios.
-  console.log(check.wall < 100 ? 'OK: under 100 ms (wall)' : 'SLOW: over 100 ms (wall)');
+  const inWorker = await medianInWorker(text, 15);
+  console.log(
+    `check in the snippet worker (as the extension runs it): ${inWorker.toFixed(1)} ms wall (median of 15), ${(inWorker / parse.wall).toFixed(1)}x the parser (wall)`,
+  );
+  // The goal is the time the user waits (wall, on a quiet machine): the worker's figure. The CPU figure adds V8's
+  // parallel GC threads, and on a shared machine it is the steadier of the two for ratios.
+  console.log(inWorker < 100 ? 'OK: under 100 ms (wall, in the worker)' : 'SLOW: over 100 ms (wall, in the worker)');
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();
