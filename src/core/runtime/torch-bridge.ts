@@ -18,6 +18,7 @@ import {
   type CallArgs,
   type LossEntry,
   type SnippetCall,
+  warnsOfProducer,
   withCodeLevelDiagnostics,
 } from '../snippet/loss-calls';
 import { SourceText } from '../snippet/source';
@@ -361,9 +362,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     };
   }
 
-  /** True when a tensor's producer is known (a loss call's code-level warnings may apply). */
-  hasProducer(v: PyValue | undefined): boolean {
-    return typeof v === 'object' && v !== null && this.producers.has(v);
+  /** True when a tensor was produced by the activation a loss call warns of (its code-level warnings may apply). */
+  private hasWarnedProducer(v: PyValue | undefined, fn: string): boolean {
+    if (typeof v !== 'object' || v === null) return false;
+    const p = this.producers.get(v);
+    return p !== undefined && warnsOfProducer(fn, p.op);
   }
 
   /** A method or torch function applied in shape mode. */
@@ -545,7 +548,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       }
     }
     // What produced the input (softmax before cross-entropy, …) and the mechanical fixes, as on known shapes.
-    if (diagnostics.length > 0 || this.hasProducer(given.get(loss.inputs[0] ?? 'input')))
+    if (diagnostics.length > 0 || this.hasWarnedProducer(given.get(loss.inputs[0] ?? 'input'), loss.fn))
       diagnostics = withCodeLevelDiagnostics(
         this.lossHost,
         {

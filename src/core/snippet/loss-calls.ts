@@ -15,7 +15,16 @@ import { sym } from '../torch/symbolic/dim';
 import { engineTensor, isShapeWarning, runOnShapes, withFixes, type LossSite, type ShapeOutcome } from './check';
 import type { OpLimits } from './ops';
 import type { SourceText } from './source';
-import { known, shaped, UNKNOWN, type Arg, type LossModuleSpec, type TensorValue, type Value } from './values';
+import {
+  known,
+  shaped,
+  UNKNOWN,
+  type Arg,
+  type LossModuleSpec,
+  type Producer,
+  type TensorValue,
+  type Value,
+} from './values';
 
 /** torch.nn's losses: functional name, module name and tensor parameters. */
 const CATALOGUE: readonly (readonly [fn: string, moduleName: string, inputs: readonly string[]])[] = [
@@ -528,18 +537,32 @@ function codeWarning(
 }
 
 /** The warnings a loss call deserves because of how its input was computed. */
+/** The activation each loss's code-level warning is about: its first input produced by that op is warned of. */
+const WARNED_PRODUCER: Readonly<Record<string, Producer['op']>> = {
+  cross_entropy: 'softmax',
+  nll_loss: 'softmax',
+  kl_div: 'softmax',
+  binary_cross_entropy_with_logits: 'sigmoid',
+  binary_cross_entropy: 'unbounded',
+};
+
+/** True when a loss's first input produced by `op` gets a code-level warning (the runtime asks before mapping a call). */
+export function warnsOfProducer(fn: string, op: Producer['op']): boolean {
+  return WARNED_PRODUCER[fn] === op;
+}
+
 function producerWarnings(site: LossSite): Diagnostic[] {
   const first = site.def?.inputs[0] ?? 'input';
   const arg = site.inputs.get(first);
   if (!arg || arg.value.kind !== 'tensor' || !arg.value.producer) return [];
   const p = arg.value.producer;
+  if (!warnsOfProducer(site.fn, p.op)) return [];
   const where = direct(arg, p.range)
     ? `${p.name}(...)`
     : `${site.source.slice(arg.node.range)} = ${p.name}(...) on line ${lineOf(p.range)}`;
   const data = { loss: site.fn, activation: p.name, line: lineOf(p.range) };
   switch (site.fn) {
     case 'cross_entropy':
-      if (p.op !== 'softmax') return [];
       return [
         codeWarning(
           site,
@@ -552,7 +575,6 @@ function producerWarnings(site: LossSite): Diagnostic[] {
         ),
       ];
     case 'nll_loss':
-      if (p.op !== 'softmax') return [];
       return [
         codeWarning(
           site,
@@ -565,7 +587,6 @@ function producerWarnings(site: LossSite): Diagnostic[] {
         ),
       ];
     case 'kl_div':
-      if (p.op !== 'softmax') return [];
       return [
         codeWarning(
           site,
@@ -578,7 +599,6 @@ function producerWarnings(site: LossSite): Diagnostic[] {
         ),
       ];
     case 'binary_cross_entropy_with_logits': {
-      if (p.op !== 'sigmoid') return [];
       const fixes = removeActivationFixes(site, arg, 'sigmoid');
       const name = site.nameRange ? site.source.slice(site.nameRange) : '';
       const to = site.style === 'module' ? 'BCELoss' : 'binary_cross_entropy';
@@ -601,7 +621,7 @@ function producerWarnings(site: LossSite): Diagnostic[] {
       ];
     }
     case 'binary_cross_entropy': {
-      if (p.op !== 'unbounded' || arg.value.data) return [];
+      if (arg.value.data) return [];
       const name = site.nameRange ? site.source.slice(site.nameRange) : '';
       const from = site.style === 'module' ? 'BCELoss' : 'binary_cross_entropy';
       const to = site.style === 'module' ? 'BCEWithLogitsLoss' : 'binary_cross_entropy_with_logits';
