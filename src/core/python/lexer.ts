@@ -189,6 +189,8 @@ class Lexer {
   private readonly altIndentStack: number[] = [0];
   private spaceBefore = true;
   private hasComments = false;
+  /** The name being scanned has a non-ASCII character (only those names need NFKC normalisation). */
+  private nonAsciiName = false;
 
   constructor(
     private readonly text: string,
@@ -297,7 +299,8 @@ class Lexer {
     }
     const raw = this.text.slice(start, this.pos);
     // PEP 3131: identifiers are compared after NFKC normalisation (only non-ASCII names can change).
-    const tokenText = kind === 'name' && /\W/.test(raw) ? raw.normalize('NFKC') : raw;
+    const tokenText = kind === 'name' && this.nonAsciiName ? raw.normalize('NFKC') : raw;
+    this.nonAsciiName = false;
     // One object literal with every field, so all tokens share one hidden class (this loop runs per token).
     this.tokens.push({
       kind,
@@ -522,6 +525,7 @@ class Lexer {
         this.pos++;
       } else if (c > 127 && ID_CONTINUE.test(this.codePointAt(this.pos))) {
         this.pos += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+        this.nonAsciiName = true;
       } else {
         break;
       }
