@@ -641,7 +641,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     site: CallSite,
     rerun?: (args: PyValue[]) => PyValue,
   ): void {
-    if (this.rerunning || !looksLikeLoss(name, args, result)) return;
+    // A check (shape mode) reports no hand-written losses: their values and gradients are eval's.
+    if (this.shapeMode || this.rerunning || !looksLikeLoss(name, args, result)) return;
     const call = customLossCall(name, site.range, args, self, result);
     const inputGradient = this.lossInputGradient(args, result, site, rerun);
     this.customLosses.push(inputGradient ? { ...call, inputGradient } : call);
