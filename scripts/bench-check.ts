@@ -97,7 +97,7 @@ function median(runs: number, f: () => void): { wall: number; cpu: number } {
 }
 
 /** Median wall time of `runs` check jobs answered by a snippet worker (the extension's limits), after a warm-up. */
-async function medianInWorker(text: string, runs: number): Promise<number> {
+export async function medianInWorker(text: string, runs: number): Promise<number> {
   const worker = new Worker(path.join(__dirname, '..', 'src', 'worker', 'snippetWorker.ts'), {
     execArgv: ['--require', 'tsx/cjs'],
     resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS,
