@@ -5,13 +5,15 @@
  * loops, formatting) rather than the declarations and loss calls of `npm run bench:check`'s generated file.
  *
  *     npx tsx scripts/bench/program.ts
+ *
+ * Like `bench-check.ts`, it bundles itself first and measures the bundle (./bundled.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseProgram } from '../../src/core/python/program';
 import { runProgram } from '../../src/core/runtime/index';
 import { checkSnippet } from '../../src/core/snippet/index';
-import { medianInWorker } from '../bench-check';
+import { medianInWorker, repoRoot, runAsBundle, runningBundled } from './bundled';
 
 function best(fn: () => void, runs = 7): number {
   let t = Infinity;
@@ -23,30 +25,35 @@ function best(fn: () => void, runs = 7): number {
   return t;
 }
 
-const dir = path.join(__dirname, '..', '..', 'test', 'fixtures', 'programs');
-// A ~200-line tutorial: the labelled programs one after another.
-const tutorial = fs
-  .readdirSync(dir)
-  .filter((f) => f.endsWith('.py'))
-  .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
-  .join('\n');
-const lines = tutorial.split('\n').length;
-const parse = best(() => parseProgram(tutorial));
-const run = best(() => runProgram(tutorial));
-console.log(
-  `eval, ${lines}-line program: ${run.toFixed(1)} ms; parse alone ${parse.toFixed(2)} ms; ratio ${(run / parse).toFixed(1)}x`,
-);
-
-const big = Array.from({ length: 5000 / lines + 1 }, () => tutorial).join('\n');
-const bigLines = big.split('\n').length;
-const bigParse = best(() => parseProgram(big), 3);
-const check = best(() => checkSnippet(big), 3);
-console.log(
-  `check, ${bigLines}-line file: ${check.toFixed(1)} ms; parse alone ${bigParse.toFixed(1)} ms; ratio ${(check / bigParse).toFixed(1)}x`,
-);
-// As the extension runs it: in the snippet worker, with its resource limits (median of 7 after a warm-up).
-void medianInWorker(big, 7).then((inWorker) =>
+function main(): void {
+  const dir = path.join(repoRoot(), 'test', 'fixtures', 'programs');
+  // A ~200-line tutorial: the labelled programs one after another.
+  const tutorial = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
+  const lines = tutorial.split('\n').length;
+  const parse = best(() => parseProgram(tutorial));
+  const run = best(() => runProgram(tutorial));
   console.log(
-    `check in the snippet worker, ${bigLines}-line file: ${inWorker.toFixed(1)} ms (median); ratio ${(inWorker / bigParse).toFixed(1)}x the parse`,
-  ),
-);
+    `eval, ${lines}-line program: ${run.toFixed(1)} ms; parse alone ${parse.toFixed(2)} ms; ratio ${(run / parse).toFixed(1)}x`,
+  );
+
+  const big = Array.from({ length: 5000 / lines + 1 }, () => tutorial).join('\n');
+  const bigLines = big.split('\n').length;
+  const bigParse = best(() => parseProgram(big), 3);
+  const check = best(() => checkSnippet(big), 3);
+  console.log(
+    `check, ${bigLines}-line file: ${check.toFixed(1)} ms; parse alone ${bigParse.toFixed(1)} ms; ratio ${(check / bigParse).toFixed(1)}x`,
+  );
+  // As the extension runs it: in the snippet worker, with its resource limits (median of 7 after a warm-up).
+  void medianInWorker(big, 7).then((inWorker) =>
+    console.log(
+      `check in the snippet worker, ${bigLines}-line file: ${inWorker.toFixed(1)} ms (median); ratio ${(inWorker / bigParse).toFixed(1)}x the parse`,
+    ),
+  );
+}
+
+if (runningBundled()) main();
+else runAsBundle(__filename);
