@@ -43,7 +43,9 @@ function main(): void {
   const big = Array.from({ length: 5000 / lines + 1 }, () => tutorial).join('\n');
   const bigLines = big.split('\n').length;
   const bigParse = best(() => parseProgram(big), 3);
-  const check = best(() => checkSnippet(big), 3);
+  // The snippet worker is long-lived: the check is timed warm (the first checks of a large file compile the code).
+  for (let i = 0; i < 3; i++) checkSnippet(big);
+  const check = best(() => checkSnippet(big), 5);
   console.log(
     `check, ${bigLines}-line file: ${check.toFixed(1)} ms; parse alone ${bigParse.toFixed(1)} ms; ratio ${(check / bigParse).toFixed(1)}x`,
   );
