@@ -1,8 +1,8 @@
 /**
  * Runs a Python snippet over symbolic values, statement by statement: assignments, imports, expressions and the loss
- * calls inside them. Value mode computes numbers where the snippet spells them; shape mode keeps only small literal
- * values and follows shapes, and also walks into `def`/`for`/`if`/`with` blocks (with their parameters and loop
- * variables unknown, and whatever a branch assigns unknown after it), so a whole file can be checked.
+ * calls inside them, computing numbers where the snippet spells them (value mode). Blocks (`def`/`for`/`if`/`with`)
+ * are not run here: whole programs run in the runtime (../runtime/), and `check` runs them there in shape mode. This
+ * evaluator remains for fragments and for the tensors hovers show.
  */
 import type { TorchVersion } from '../losses/types';
 import { LossLensError, type Diagnostic, type SourceRange } from '../diagnostics';
@@ -112,7 +112,7 @@ const NON_MUTATING = new Set(['requires_grad_', 'retain_grad_', 'share_memory_',
 
 /** Values up to this many elements are listed with the tensors (hover data). */
 const MAX_LISTED_ELEMENTS = 1000;
-/** How deep shape mode walks into nested blocks. */
+/** How deep the names a block assigns are looked for in nested blocks. */
 const MAX_BLOCK_DEPTH = 12;
 
 /** Canonical spelling of a few paths that reach the same thing. */
@@ -145,21 +145,16 @@ function truthiness(v: Value): boolean | undefined {
   }
 }
 
-/**
- * Variables, with the blocks shape mode walks into as child scopes: a body's assignments stay in its scope, and the
- * parent is never copied (a file has thousands of names and hundreds of blocks).
- */
+/** The snippet's variables. */
 class Scope {
   private readonly vars = new Map<string, Value>();
 
-  constructor(private readonly parent?: Scope) {}
-
   get(name: string): Value | undefined {
-    return this.vars.get(name) ?? this.parent?.get(name);
+    return this.vars.get(name);
   }
 
   has(name: string): boolean {
-    return this.get(name) !== undefined;
+    return this.vars.has(name);
   }
 
   set(name: string, value: Value): void {
@@ -176,13 +171,12 @@ export class Interpreter implements LossHost {
   readonly recorded: { readonly name: string; readonly range: SourceRange; readonly value: TensorValue }[] = [];
   readonly shapeCache = new Map<string, ShapeOutcome>();
   private env = new Scope();
-  private assigned: Set<string> | undefined;
   private starImports: string[] = [];
   private depth = 0;
 
   constructor(
     readonly source: SourceText,
-    readonly mode: 'value' | 'shape',
+    readonly mode: 'value',
     readonly limits: ops.OpLimits,
     readonly torchVersion?: TorchVersion,
   ) {}
@@ -283,7 +277,6 @@ export class Interpreter implements LossHost {
 
   private bind(name: string, value: Value, range?: SourceRange): void {
     this.env.set(name, value);
-    this.assigned?.add(name);
     if (range && isTensor(value)) this.recordTensor(name, range, value);
   }
 
@@ -373,18 +366,16 @@ export class Interpreter implements LossHost {
         return;
       }
       if (stmt.keyword === 'del') this.deleteNames(stmt, base);
-      if (this.mode === 'value' && stmt.keyword !== 'pass') this.skipNote(stmt, `\`${stmt.keyword ?? 'statement'}\``);
+      if (stmt.keyword !== 'pass') this.skipNote(stmt, `\`${stmt.keyword ?? 'statement'}\``);
       return;
     }
     if (this.depth >= MAX_BLOCK_DEPTH) return;
     this.depth++;
     try {
-      if (this.mode === 'shape') this.runCompound(stmt, base);
-      else {
-        // Value mode does not run blocks, but what they assign can no longer be trusted after them.
-        for (const name of this.namesAssignedIn(stmt, base)) this.bind(name, UNKNOWN);
-        this.skipNote(stmt, `the \`${stmt.keyword ?? ''}\` block`);
-      }
+      // Blocks are not run here (the whole-program runtime runs them), but what they assign can no longer be trusted
+      // after them.
+      for (const name of this.namesAssignedIn(stmt, base)) this.bind(name, UNKNOWN);
+      this.skipNote(stmt, `the \`${stmt.keyword ?? ''}\` block`);
     } finally {
       this.depth--;
     }
@@ -517,54 +508,6 @@ export class Interpreter implements LossHost {
     const clauses: Clause[] = [{ keyword, header: headerTokens, body: own, base: header.bodyStart }];
     if (next >= 0) clauses.push(...this.clausesOf(body[next] as ast.Skipped, header.bodyStart));
     return clauses;
-  }
-
-  /** Runs the clauses of a compound statement with the scoping rules of their keywords. */
-  private runCompound(stmt: ast.Skipped, base: number): void {
-    const clauses = this.clausesOf(stmt, base);
-    const outer = this.env;
-    const outerAssigned = this.assigned;
-    const branchAssigned = new Set<string>();
-    const runClause = (c: Clause, scope: 'same' | 'branch' | 'function'): void => {
-      const saved = this.env;
-      const savedAssigned = this.assigned;
-      if (scope !== 'same') this.env = new Scope(this.env);
-      this.assigned = new Set();
-      try {
-        if (scope === 'function' || c.keyword === 'for' || c.keyword === 'with' || c.keyword === 'except') {
-          for (const name of boundByHeader(c.keyword, c.header)) this.bind(name, UNKNOWN);
-        }
-        this.runBody(c.body, c.base);
-      } finally {
-        const names = this.assigned;
-        this.env = scope === 'same' ? this.env : saved;
-        this.assigned = savedAssigned;
-        if (scope === 'branch') for (const n of names) branchAssigned.add(n);
-        if (scope === 'same') for (const n of names) savedAssigned?.add(n);
-      }
-    };
-    for (const c of clauses) {
-      switch (c.keyword) {
-        case 'def':
-        case 'class': {
-          runClause(c, 'function');
-          const name = c.header[c.header[0]?.text === 'async' ? 2 : 1];
-          if (name && name.kind === 'name') this.bind(name.text, UNKNOWN);
-          break;
-        }
-        case 'with':
-        case 'try':
-        case 'finally':
-          runClause(c, 'same');
-          break;
-        default:
-          runClause(c, 'branch');
-      }
-    }
-    // What a branch or a loop assigned may or may not have happened.
-    this.env = outer;
-    this.assigned = outerAssigned;
-    for (const n of branchAssigned) this.bind(n, UNKNOWN);
   }
 
   // -------------------------------------------------------------------------------------------------------------------
