@@ -225,16 +225,8 @@ function summaryPassFloat32(
   const rows = summary.perSample.length;
   // Layout (bytes): x, y, p (float32), w, losses, and for the float64 kernel x, y, p (float64), one block each; the
   // flags, the sums' state, the per-label sums (2 spare) and the per-sample sums.
-  const [X, Y, PW, W, OUT, X64, Y64, P64] = [0, 4, 8, 12, 20, 28, 36, 44].map((b) => b * block) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [X, Y, PW, W, OUT] = [0, 4 * block, 8 * block, 12 * block, 20 * block] as const;
+  const [X64, Y64, P64] = [28 * block, 36 * block, 44 * block] as const;
   const flagsAt = 52 * block;
   const state = flagsAt + 16;
   const perLabelAt = state + STATE.bytes;
