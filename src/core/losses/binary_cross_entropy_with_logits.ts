@@ -255,7 +255,10 @@ function summaryPassFloat32(
     // The kernel works 8 elements at a time: those past the end are 0 (a safe logit, a target in [0, 1]).
     f32.fill(0, X / 4 + count, X / 4 + padded);
     f32.fill(0, Y / 4 + count, Y / 4 + padded);
-    const flags = kernel.bce32(X, Y, PW, W, count, OUT, flagsAt);
+    const flags = kernel.bce32(X, Y, PW, W, count, OUT, flagsAt, {
+      checkLogits: allInUnitInterval,
+      weighted: w !== undefined,
+    });
     if (!flags.logitsInUnitInterval) allInUnitInterval = false;
     const targets64 = !inKernel || !flags.logitsSafe || !flags.targetsInUnitInterval;
     if (targets64) {

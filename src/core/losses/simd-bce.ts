@@ -125,6 +125,22 @@ interface GroupLocals {
   readonly u: number;
 }
 
+/** Which `bce32` (4 are compiled): whether it checks that every x lies in [0, 1], whether it multiplies by w. */
+export interface Bce32Variant {
+  readonly checkLogits: boolean;
+  readonly weighted: boolean;
+}
+
+const VARIANTS: readonly Bce32Variant[] = [
+  { checkLogits: true, weighted: true },
+  { checkLogits: true, weighted: false },
+  { checkLogits: false, weighted: true },
+  { checkLogits: false, weighted: false },
+];
+
+/** The export name of a variant. */
+const variantName = (v: Bce32Variant): string => `bce32${v.checkLogits ? 'c' : ''}${v.weighted ? 'w' : ''}`;
+
 /**
  * `bce32(x, y, p, w, count, out, stats)`: the element losses of `count` float32 elements (x, y, p at byte offsets,
  * float32; w and out float64), 8 at a time (so up to 7 elements past `count` are read and written). At `stats` (an
@@ -137,7 +153,7 @@ interface GroupLocals {
  *   out = u·w                                                   (float64)
  * ```
  */
-function bce32Body(): number[] {
+function bce32Body(variant: Bce32Variant): number[] {
   // Parameters: x 0, y 1, p 2, w 3, count 4, out 5, stats 6. Locals: i32 i (bytes into the float32 arrays), end;
   // v128 inX, inY, safe (all ones in a lane while it holds), then two groups' temporaries.
   const [i, end, inX, inY, safe] = [7, 8, 9, 10, 11];
@@ -163,16 +179,20 @@ function bce32Body(): number[] {
     ...v128Load(off),
     ...set(G.yv),
     // the flags
-    ...get(inX),
-    ...get(G.xv),
-    ...splat(0),
-    ...F32X4_GE,
-    ...V128_AND,
-    ...get(G.xv),
-    ...splat(1),
-    ...F32X4_LE,
-    ...V128_AND,
-    ...set(inX),
+    ...(variant.checkLogits
+      ? [
+          ...get(inX),
+          ...get(G.xv),
+          ...splat(0),
+          ...F32X4_GE,
+          ...V128_AND,
+          ...get(G.xv),
+          ...splat(1),
+          ...F32X4_LE,
+          ...V128_AND,
+          ...set(inX),
+        ]
+      : []),
     ...get(inY),
     ...get(G.yv),
     ...splat(0),
@@ -276,18 +296,14 @@ function bce32Body(): number[] {
     ...at64(5),
     ...get(G.u),
     ...F64X2_PROMOTE_LOW,
-    ...at64(3),
-    ...v128Load(2 * off),
-    ...F64X2_MUL,
+    ...(variant.weighted ? [...at64(3), ...v128Load(2 * off), ...F64X2_MUL] : []),
     ...v128Store(2 * off),
     ...at64(5),
     ...get(G.u),
     ...get(G.u),
     ...HIGH_TO_LOW,
     ...F64X2_PROMOTE_LOW,
-    ...at64(3),
-    ...v128Load(2 * off + 16),
-    ...F64X2_MUL,
+    ...(variant.weighted ? [...at64(3), ...v128Load(2 * off + 16), ...F64X2_MUL] : []),
     ...v128Store(2 * off + 16),
   ];
   const allOnes = vconst(new Array<number>(16).fill(0xff));
@@ -298,7 +314,8 @@ function bce32Body(): number[] {
     ...set(end),
     ...i32c(0),
     ...set(i),
-    ...allOnes,
+    // Without the logits' check, bit 0 reads 0 (not known).
+    ...(variant.checkLogits ? allOnes : vconst(new Array<number>(16).fill(0))),
     ...set(inX),
     ...allOnes,
     ...set(inY),
@@ -335,8 +352,8 @@ function bce32Body(): number[] {
   ];
 }
 
-function bce32Function(): number[] {
-  const { code, constants } = withPool(12 + 9 * GROUPS, bce32Body);
+function bce32Function(variant: Bce32Variant): number[] {
+  const { code, constants } = withPool(12 + 9 * GROUPS, () => bce32Body(variant));
   const locals = vector([
     [2, I32],
     [3 + 9 * GROUPS, V128],
@@ -640,7 +657,7 @@ function accumulateFunction(): number[] {
 }
 
 function moduleBytes(): Uint8Array {
-  const bce32 = bce32Function();
+  const bce32 = VARIANTS.map(bce32Function);
   const accumulate = accumulateFunction();
   const bce64 = bceFunction();
   const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
@@ -654,27 +671,29 @@ function moduleBytes(): Uint8Array {
         [0x60, ...vector(new Array(4).fill([I32])), 0],
       ]),
     ),
-    ...section(3, vector([[0], [1], [0]])),
+    ...section(3, vector([...VARIANTS.map(() => [0]), [1], [0]])),
     ...section(5, vector([[0x00, 1]])),
     ...section(
       7,
       vector([
         [...name('memory'), 0x02, 0],
-        [...name('bce32'), 0x00, 0],
-        [...name('accumulate'), 0x00, 1],
-        [...name('bce64'), 0x00, 2],
+        ...VARIANTS.map((v, f) => [...name(variantName(v)), 0x00, f]),
+        [...name('accumulate'), 0x00, VARIANTS.length],
+        [...name('bce64'), 0x00, VARIANTS.length + 1],
       ]),
     ),
     ...section(
       10,
       vector([
-        [...uleb(bce32.length), ...bce32],
+        ...bce32.map((code) => [...uleb(code.length), ...code]),
         [...uleb(accumulate.length), ...accumulate],
         [...uleb(bce64.length), ...bce64],
       ]),
     ),
   ]);
 }
+
+type Bce32Fn = (x: number, y: number, p: number, w: number, count: number, out: number, stats: number) => void;
 
 /** What {@link BceKernel.bce32} learned about a block. */
 export interface Bce32Flags {
@@ -689,7 +708,8 @@ export interface Bce32Flags {
 /** The compiled kernel with its memory, grown on demand. All offsets are byte offsets into {@link memory}. */
 export class BceKernel {
   private readonly memory: WasmMemory;
-  private readonly bce32Fn: (x: number, y: number, p: number, w: number, n: number, out: number, at: number) => void;
+  /** The {@link VARIANTS} in their order. */
+  private readonly bce32Fns: Bce32Fn[];
   private readonly bce64Fn: (x: number, y: number, p: number, w: number, n: number, out: number, at: number) => void;
   private readonly accumulateFn: (out: number, y: number, count: number, state: number) => void;
   /** Views of the memory (renewed by {@link reserve}). */
@@ -699,7 +719,7 @@ export class BceKernel {
 
   constructor(instance: { exports: Record<string, unknown> }) {
     this.memory = instance.exports['memory'] as WasmMemory;
-    this.bce32Fn = instance.exports['bce32'] as BceKernel['bce32Fn'];
+    this.bce32Fns = VARIANTS.map((v) => instance.exports[variantName(v)] as Bce32Fn);
     this.bce64Fn = instance.exports['bce64'] as BceKernel['bce64Fn'];
     this.accumulateFn = instance.exports['accumulate'] as BceKernel['accumulateFn'];
     this.f32 = new Float32Array(this.memory.buffer);
@@ -720,9 +740,19 @@ export class BceKernel {
   /**
    * The float32 path: losses of `count` elements, float32 x, y, p and float64 w, out (16-byte aligned; 8 elements at a
    * time, so up to 7 past `count` are read and written: give them x = y = 0). `scratch` (4 bytes) is overwritten.
+   * `variant`: without `checkLogits` the flag `logitsInUnitInterval` is false; without `weighted`, w is not read.
    */
-  bce32(x: number, y: number, p: number, w: number, count: number, out: number, scratch: number): Bce32Flags {
-    this.bce32Fn(x, y, p, w, count, out, scratch);
+  bce32(
+    x: number,
+    y: number,
+    p: number,
+    w: number,
+    count: number,
+    out: number,
+    scratch: number,
+    variant: Bce32Variant = VARIANTS[0]!,
+  ): Bce32Flags {
+    this.bce32Fns[(variant.checkLogits ? 0 : 2) + (variant.weighted ? 0 : 1)]!(x, y, p, w, count, out, scratch);
     const flags = this.i32[scratch >> 2]!;
     return {
       logitsInUnitInterval: (flags & 1) !== 0,

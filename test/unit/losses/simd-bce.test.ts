@@ -82,6 +82,30 @@ describe('float32 BCEWithLogits SIMD kernel', () => {
     assert.ok(worst > 1e-8, 'the float32 path is in use (not exact)');
   });
 
+  it('gives the same losses in every variant (without the logits check, or without the weight when it is 1)', () => {
+    const random = generator(3);
+    const B = 8 * 13;
+    kernel!.reserve(40 * B + 64);
+    const [X, Y, P, W, OUT] = [0, 4 * B, 8 * B, 12 * B, 20 * B];
+    for (let j = 0; j < B; j++) {
+      kernel!.f32[X / 4 + j] = f(random());
+      kernel!.f32[Y / 4 + j] = f(random());
+      kernel!.f32[P / 4 + j] = f(random() * 3);
+      kernel!.f64[W / 8 + j] = 1;
+    }
+    const reference = kernel!.bce32(X, Y, P, W, B, OUT, 36 * B);
+    assert.equal(reference.logitsInUnitInterval, true);
+    const want = Array.from(kernel!.f64.subarray(OUT / 8, OUT / 8 + B));
+    for (const checkLogits of [true, false]) {
+      for (const weighted of [true, false]) {
+        kernel!.f64.fill(-1, OUT / 8, OUT / 8 + B);
+        const flags = kernel!.bce32(X, Y, P, W, B, OUT, 36 * B, { checkLogits, weighted });
+        assert.deepEqual(Array.from(kernel!.f64.subarray(OUT / 8, OUT / 8 + B)), want, `${checkLogits} ${weighted}`);
+        assert.deepEqual(flags, { ...reference, logitsInUnitInterval: checkLogits });
+      }
+    }
+  });
+
   it('flags logits in [0, 1], targets in [0, 1], and logits beyond ±87 or NaN (odd counts: the padding is safe)', () => {
     const base: [number, number, number, number][] = [
       [0.5, 0, 1, 1],
@@ -271,6 +295,9 @@ const CASES: {
     shape: [6, 40],
     options: () => ({ weight: tensorFrom(values(6, 0.3), [6, 1], 'float32'), reduction: 'none' }),
   },
+  { what: 'several blocks', shape: [70, 300], options: () => ({}) },
+  { what: 'several blocks, weight [C]', shape: [70, 300], options: (C) => ({ weight: vector(C, 0.5) }) },
+  { what: 'logits that look like probabilities, several blocks', shape: [70, 300], options: () => ({}) },
   { what: '1-D', shape: [1003], options: () => ({ pos_weight: vector(1, 3) }) },
   { what: 'rows of 1', shape: [50, 1], options: () => ({}) },
   {
