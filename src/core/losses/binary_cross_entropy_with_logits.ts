@@ -30,7 +30,7 @@ import {
 import type { ElementwiseAccumulator } from './elementwise_summary';
 import { expNonPositive, log1pUnit } from './kernels';
 import { softmaxRowKernel, type SoftmaxRowKernel } from './simd';
-import { bceKernel, STATE, type BceKernel } from './simd-bce';
+import { BCE32_STEP, bceKernel, STATE, type BceKernel } from './simd-bce';
 import { fmt } from './nll_loss';
 import {
   broadcastOrThrow,
@@ -217,7 +217,7 @@ function summaryPassFloat32(
   if (!(x instanceof Float32Array) || !(y instanceof Float32Array)) return undefined;
   if (!within(pw, 0, 1e30) || !within(w, -Number.MAX_VALUE, Number.MAX_VALUE)) return undefined;
   const n = x.length;
-  const period = lcm(lcm(8, w ? w.period : 1), pw ? pw.period : 1);
+  const period = lcm(lcm(BCE32_STEP, w ? w.period : 1), pw ? pw.period : 1);
   if (period > SIMD_MAX_BLOCK) return undefined;
   const block = period * Math.max(1, Math.floor(BLOCK / period));
   const inKernel = summary.perRow >= KERNEL_MIN_RUN;
@@ -249,10 +249,10 @@ function summaryPassFloat32(
   let targetsInUnitInterval = true;
   for (let k0 = 0; k0 < n; k0 += block) {
     const count = Math.min(block, n - k0);
-    const padded = (count + 7) & ~7;
+    const padded = Math.ceil(count / BCE32_STEP) * BCE32_STEP;
     f32.set(x.subarray(k0, k0 + count), X / 4);
     f32.set(y.subarray(k0, k0 + count), Y / 4);
-    // The kernel works 8 elements at a time: those past the end are 0 (a safe logit, a target in [0, 1]).
+    // The kernel works BCE32_STEP elements at a time: those past the end are 0 (a safe logit, a target in [0, 1]).
     f32.fill(0, X / 4 + count, X / 4 + padded);
     f32.fill(0, Y / 4 + count, Y / 4 + padded);
     const flags = kernel.bce32(X, Y, PW, W, count, OUT, flagsAt, {

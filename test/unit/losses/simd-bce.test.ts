@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { binaryCrossEntropyWithLogits } from '../../../src/core/losses/binary_cross_entropy_with_logits';
 import { ElementwiseAccumulator } from '../../../src/core/losses/elementwise_summary';
-import { bceKernel, disableBceKernel, STATE, type BceKernel } from '../../../src/core/losses/simd-bce';
+import { BCE32_STEP, bceKernel, disableBceKernel, STATE, type BceKernel } from '../../../src/core/losses/simd-bce';
 import type { LossOptions } from '../../../src/core/losses/types';
 import { summarize } from '../../../src/core/report/summary';
 import { tensorFrom, type Tensor } from '../../../src/core/tensor';
@@ -36,7 +36,7 @@ function run32(
   kernel: BceKernel,
   elements: readonly (readonly [number, number, number, number])[],
 ): { losses: number[]; flags: ReturnType<BceKernel['bce32']> } {
-  const B = (elements.length + 7) & ~7;
+  const B = Math.ceil(elements.length / BCE32_STEP) * BCE32_STEP;
   kernel.reserve(28 * B + 64);
   const [X, Y, P, W, OUT] = [0, 4 * B, 8 * B, 12 * B, 20 * B];
   kernel.f32.fill(0, 0, 3 * B);
@@ -84,7 +84,7 @@ describe('float32 BCEWithLogits SIMD kernel', () => {
 
   it('gives the same losses in every variant (without the logits check, or without the weight when it is 1)', () => {
     const random = generator(3);
-    const B = 8 * 13;
+    const B = BCE32_STEP * 7;
     kernel!.reserve(40 * B + 64);
     const [X, Y, P, W, OUT] = [0, 4 * B, 8 * B, 12 * B, 20 * B];
     for (let j = 0; j < B; j++) {
@@ -130,9 +130,11 @@ describe('float32 BCEWithLogits SIMD kernel', () => {
       [0.5, NaN, { targetsInUnitInterval: false }],
     ];
     for (const [x, y, want] of cases) {
-      // The odd element sits in each lane and each group of the loop's turn.
-      for (let at = 0; at < 11; at++) {
-        const elements = [...base, ...base, ...base, ...base].slice(0, 11);
+      // The odd element sits in each lane, each group of the loop's turn and the next turn (19: padded to 32).
+      for (let at = 0; at < 19; at++) {
+        const elements = Array.from({ length: 7 }, () => base)
+          .flat()
+          .slice(0, 19);
         elements[at] = [x, y, 1, 1];
         const { flags } = run32(kernel!, elements);
         assert.deepEqual(
