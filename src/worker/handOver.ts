@@ -5,9 +5,10 @@
  * file, written only as far as the values go). The host's V8 counts a transferred buffer by its whole length, and
  * a copy costs the tensor's size again while the original is alive, so which one is cheaper depends on the buffer:
  * - tensors that fill at least 90 % of their buffer (a .npy file, a .pt file of input and target) keep it: no copy;
- * - a tensor of 16 MB or more read from a JSON file keeps the reader's buffer: its bytes past the tensor were never
- *   written, so they take address space, not memory, and a copy would double the input's footprint at the peak
- *   (`npm run bench:warm` prints that peak);
+ * - a tensor of 16 MB or more read from a JSON file keeps the reader's buffer when that is at most 8 times its size
+ *   (the reader's capacity is 2 values per byte of text left, ~4× for float32 numbers written out): the bytes past
+ *   the tensor were never written, so they take address space, not memory, and a copy would double the input's
+ *   footprint at the peak (`npm run bench:warm` prints that peak);
  * - any other tensor is copied into a buffer of its own size (a small tensor, or one inside a larger file whose other
  *   bytes the host should not keep).
  */
@@ -17,6 +18,8 @@ import type { WorkerSource } from './messages';
 
 /** A JSON-read tensor at least this large keeps the reader's buffer. */
 export const JSON_VIEW_MIN_BYTES = 16 * 1024 * 1024;
+/** A JSON-read tensor keeps the reader's buffer only if that is at most this many times its size. */
+const JSON_VIEW_MAX_SPREAD = 8;
 /** Tensors that fill at least this share of their buffer keep it. */
 const FILLED_SHARE = 0.9;
 
@@ -28,8 +31,10 @@ export function handOverInputs(inputs: LossInputs, source: WorkerSource['kind'])
   const out: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(inputs)) {
     const buffer = t.data.buffer;
+    const bytes = t.data.byteLength;
     const keep =
-      used.get(buffer)! >= FILLED_SHARE * buffer.byteLength || (fromJson && t.data.byteLength >= JSON_VIEW_MIN_BYTES);
+      used.get(buffer)! >= FILLED_SHARE * buffer.byteLength ||
+      (fromJson && bytes >= JSON_VIEW_MIN_BYTES && buffer.byteLength <= JSON_VIEW_MAX_SPREAD * bytes);
     out[name] = keep ? t : { ...t, data: t.data.slice() };
   }
   return out;

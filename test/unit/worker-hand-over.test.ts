@@ -52,5 +52,8 @@ describe('worker hand-over of input tensors', () => {
     assert.ok(!sameMemory(handOverInputs({ input: reader }, 'tensorFiles').input!, reader));
     const justBelow = view(new ArrayBuffer(4 * 4 * large), 0, large - 1);
     assert.ok(!sameMemory(handOverInputs({ input: justBelow }, 'json').input!, justBelow));
+    // A buffer more than 8 times the tensor (a large tensor early in a much larger file): copied.
+    const early = view(new ArrayBuffer(4 * 8 * large + 4), 0, large);
+    assert.ok(!sameMemory(handOverInputs({ input: early }, 'json').input!, early));
   });
 });
