@@ -14,11 +14,12 @@
  * - log1p(e) = 2·atanh(z), z = e / (2 + e) ≤ 1/3: 2z·S(z²), S(u) = Σ u^j / (2j + 1) as a degree-4 polynomial within
  *   5·10⁻⁹, in float32;
  * - the terms are non-negative when 0 ≤ y ≤ 1 and p ≥ 0, so the loss keeps their accuracy: within 5·10⁻⁷ of the
- *   exact value (test/unit/losses/simd-bce.test.ts measures it), as PyTorch's own float32 kernel is within a few
- *   units in the last place of float32; the weight multiplies in float64.
- * A group of elements where that bound does not hold — a logit with |x| > 87 (e^−|x| is no longer a normal float32),
- * ±inf or NaN, a target outside [0, 1] or NaN — is reported, and the caller recomputes those elements with the
- * float64 kernel of ./simd.ts (linked into this module as `bce64`), which follows full mode's formula within 10⁻⁹.
+ *   exact value (10⁻⁴⁰ absolute where p·y·log1p falls below float32's normal range; test/unit/losses/simd-bce.test.ts
+ *   measures it), where PyTorch's own float32 kernel, computing the cancelling form, is no closer; the weight
+ *   multiplies in float64.
+ * When a call's elements hold a logit with |x| > 87 (e^−|x| is no longer a normal float32), ±inf or NaN, or a target
+ * outside [0, 1] or NaN, the flags say so and the caller recomputes that block with the float64 kernel of ./simd.ts
+ * (linked into this module as `bce64`), which follows full mode's formula within 10⁻⁹.
  * The caller takes this path only for pos_weight values in [0, 10³⁰] and finite weights.
  *
  * The sums: per label, each label's own float64 sum in C order (as full mode's); per sample, row sums over runs of
