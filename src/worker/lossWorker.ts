@@ -46,7 +46,10 @@ function readSource(source: WorkerSource, limits: FileLimits): TensorFile {
   const progress = progressReporter('read');
   switch (source.kind) {
     case 'json':
-      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1), limits);
+      // Shared buffers: the host can hold the tensors without a copy (src/worker/handOver.ts).
+      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1), limits, {
+        shared: true,
+      });
     case 'jsonBytes': {
       const bytes = source.bytes;
       let offset = 0;
@@ -58,7 +61,7 @@ function readSource(source: WorkerSource, limits: FileLimits): TensorFile {
           progress(bytes.length > 0 ? offset / bytes.length : 1);
           return n;
         },
-        { sizeHint: bytes.length },
+        { sizeHint: bytes.length, shared: true },
       );
       return resolveTensorSources(parsed, (p) =>
         readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes),
@@ -138,7 +141,7 @@ function run(job: WorkerJob): void {
   // A loss without a summary path computed in full: keep only what a summary shows.
   const results = outcome.results.map(toSummaryResult);
   const summaries = results.map((r) => summarize(r, file.inputs));
-  const inputs = job.returnInputs ? handOverInputs(file.inputs, job.source.kind) : undefined;
+  const inputs = job.returnInputs ? handOverInputs(file.inputs) : undefined;
   post(
     {
       type: 'done',

@@ -1,12 +1,14 @@
 /**
  * The input tensors a loss worker hands the host (src/worker/handOver.ts): views of their buffers where a copy would
- * cost memory and the buffer holds nothing else worth keeping, copies of their own size otherwise; values unchanged.
+ * cost memory and the host would not be charged for more than the tensor, copies of their own size otherwise; values
+ * unchanged. And the JSON reader's `shared` option, which the worker reads with.
  */
 import * as assert from 'node:assert/strict';
-import { handOverInputs, JSON_VIEW_MIN_BYTES } from '../../src/worker/handOver';
+import { handOverInputs } from '../../src/worker/handOver';
+import { readTensorFileFrom } from '../../src/core/stream/reader';
 import type { Tensor } from '../../src/core/tensor';
 
-function view(buffer: ArrayBuffer, byteOffset: number, length: number): Tensor {
+function view(buffer: ArrayBufferLike, byteOffset: number, length: number): Tensor {
   const data = new Float32Array(buffer, byteOffset, length);
   data.forEach((_, i) => (data[i] = i % 7));
   return { dtype: 'float32', shape: [length], data };
@@ -21,39 +23,64 @@ describe('worker hand-over of input tensors', () => {
   it('keeps a .npy-like view (header before the data) and copies one in a file mostly made of other bytes', () => {
     const npy = view(new ArrayBuffer(128 + 4 * 1000), 128, 1000);
     const inLargeFile = view(new ArrayBuffer(4 * 100000), 4 * 5000, 1000);
-    for (const kind of ['npy', 'tensorFiles', 'json'] as const) {
-      const out = handOverInputs({ input: npy, target: inLargeFile }, kind);
-      assert.ok(sameMemory(out.input!, npy), kind);
-      assert.ok(!sameMemory(out.target!, inLargeFile), kind);
-      assert.equal(out.target!.data.buffer.byteLength, 4000, `${kind}: a buffer of its own size`);
-      assert.deepEqual(Array.from(out.target!.data), Array.from(inLargeFile.data));
-      assert.deepEqual(out.target!.shape, inLargeFile.shape);
-    }
+    const out = handOverInputs({ input: npy, target: inLargeFile });
+    assert.ok(sameMemory(out.input!, npy));
+    assert.ok(!sameMemory(out.target!, inLargeFile));
+    assert.equal(out.target!.data.buffer.byteLength, 4000, 'a buffer of its own size');
+    assert.deepEqual(Array.from(out.target!.data), Array.from(inLargeFile.data));
+    assert.deepEqual(out.target!.shape, inLargeFile.shape);
   });
 
   it('keeps one buffer that input and target fill together (a .pt file of both)', () => {
     const file = new ArrayBuffer(4 * 2100);
     const input = view(file, 0, 2000);
     const target = view(file, 4 * 2000, 90);
-    const out = handOverInputs({ input, target }, 'tensorFiles');
+    const out = handOverInputs({ input, target });
     assert.ok(sameMemory(out.input!, input));
     assert.ok(sameMemory(out.target!, target));
   });
 
-  it("keeps a large JSON tensor in the reader's larger buffer, copies a small one and any outside JSON", () => {
-    const large = JSON_VIEW_MIN_BYTES / 4;
-    const reader = view(new ArrayBuffer(4 * 4 * large), 0, large);
-    const small = view(new ArrayBuffer(4 * 4096), 0, 100);
-    const json = handOverInputs({ input: reader, target: small }, 'json');
-    assert.ok(sameMemory(json.input!, reader));
-    assert.ok(!sameMemory(json.target!, small));
-    assert.deepEqual(Array.from(json.target!.data), Array.from(small.data));
-    assert.ok(sameMemory(handOverInputs({ input: reader }, 'jsonBytes').input!, reader));
-    assert.ok(!sameMemory(handOverInputs({ input: reader }, 'tensorFiles').input!, reader));
-    const justBelow = view(new ArrayBuffer(4 * 4 * large), 0, large - 1);
-    assert.ok(!sameMemory(handOverInputs({ input: justBelow }, 'json').input!, justBelow));
-    // A buffer more than 8 times the tensor (a large tensor early in a much larger file): copied.
-    const early = view(new ArrayBuffer(4 * 8 * large + 4), 0, large);
-    assert.ok(!sameMemory(handOverInputs({ input: early }, 'json').input!, early));
+  it("shares a JSON reader's SharedArrayBuffer up to 8 times the tensor's size, and copies an ArrayBuffer that large", () => {
+    const shared = view(new SharedArrayBuffer(4 * 8 * 1000), 0, 1000);
+    const out = handOverInputs({ input: shared });
+    assert.ok(sameMemory(out.input!, shared));
+    const spread = view(new SharedArrayBuffer(4 * 8 * 1000 + 4), 0, 1000);
+    const copied = handOverInputs({ input: spread }).input!;
+    assert.ok(!sameMemory(copied, spread));
+    assert.ok(copied.data.buffer instanceof ArrayBuffer, 'a copy in an ArrayBuffer of its own size');
+    assert.equal(copied.data.buffer.byteLength, 4000);
+    assert.deepEqual(Array.from(copied.data), Array.from(spread.data));
+    // The same capacity in an ArrayBuffer would be moved to the host and counted there in full: copied.
+    const plain = view(new ArrayBuffer(4 * 4 * 1000), 0, 1000);
+    assert.ok(!sameMemory(handOverInputs({ input: plain }).input!, plain));
+  });
+});
+
+describe('JSON reader, shared option', () => {
+  const text = '{"loss": "cross_entropy", "input": [[0.5, 1.5, -2.0], [3.0, 0.25, 1.0]], "target": [2, 0]}';
+  const read = (shared: boolean): Record<string, Tensor> => {
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    return readTensorFileFrom(
+      (into) => {
+        const n = Math.min(into.length, bytes.length - offset);
+        into.set(bytes.subarray(offset, offset + n));
+        offset += n;
+        return n;
+      },
+      { sizeHint: bytes.length, shared },
+    ).inputs as Record<string, Tensor>;
+  };
+
+  it('collects the tensors in SharedArrayBuffers with the same values, dtypes and shapes', () => {
+    const plain = read(false);
+    const shared = read(true);
+    for (const name of ['input', 'target']) {
+      assert.ok(plain[name]!.data.buffer instanceof ArrayBuffer, `${name}: ArrayBuffer by default`);
+      assert.ok(shared[name]!.data.buffer instanceof SharedArrayBuffer, `${name}: shared`);
+      assert.equal(shared[name]!.dtype, plain[name]!.dtype);
+      assert.deepEqual(shared[name]!.shape, plain[name]!.shape);
+      assert.deepEqual(Array.from(shared[name]!.data), Array.from(plain[name]!.data));
+    }
   });
 });
