@@ -4,7 +4,12 @@
  * unchanged. And the JSON reader's `shared` option, which the worker reads with.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { handOverInputs } from '../../src/worker/handOver';
+import type { WorkerJob, WorkerMessage } from '../../src/worker/messages';
 import { readTensorFileFrom } from '../../src/core/stream/reader';
 import type { Tensor } from '../../src/core/tensor';
 
@@ -81,6 +86,55 @@ describe('JSON reader, shared option', () => {
       assert.equal(shared[name]!.dtype, plain[name]!.dtype);
       assert.deepEqual(shared[name]!.shape, plain[name]!.shape);
       assert.deepEqual(Array.from(shared[name]!.data), Array.from(plain[name]!.data));
+    }
+  });
+});
+
+describe('loss worker (src/worker/lossWorker.ts in a worker thread)', () => {
+  it("hands a JSON file's input back in the reader's shared buffer (no copy), the target within 8× of its size, values as read", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-handover-'));
+    try {
+      // 64,000 logits: the hand-over rule does not depend on size, so a small file shows it.
+      const rows = Array.from({ length: 64 }, (_, r) =>
+        Array.from({ length: 1000 }, (_, c) => ((r * 7 + c * 13) % 97) / 9.5 - 5),
+      );
+      const target = rows.map((_, r) => r % 1000);
+      const file = path.join(dir, 'batch.json');
+      fs.writeFileSync(
+        file,
+        `{"loss": "cross_entropy", "input": ${JSON.stringify(rows.map((row) => row.map((v) => v.toFixed(6)))).replace(
+          /"/g,
+          '',
+        )}, "target": ${JSON.stringify(target)}}`,
+      );
+      const worker = new Worker(path.join(__dirname, '../../src/worker/lossWorker.ts'), {
+        execArgv: ['--require', 'tsx/cjs'],
+      });
+      const answer = await new Promise<WorkerMessage>((resolve, reject) => {
+        worker.on('message', (m: WorkerMessage) => {
+          if (m.type !== 'progress') resolve(m);
+        });
+        worker.once('error', reject);
+        const job: WorkerJob = { source: { kind: 'json', path: file }, returnInputs: true };
+        worker.postMessage(job);
+      });
+      await worker.terminate();
+      assert.equal(answer.type, 'done', JSON.stringify(answer));
+      if (answer.type !== 'done') return;
+      const input = answer.inputs!.input!;
+      assert.ok(input.data.buffer instanceof SharedArrayBuffer, 'the input in the reader’s shared buffer');
+      assert.ok(input.data.buffer.byteLength > input.data.byteLength, 'the reader’s capacity, not a copy');
+      assert.deepEqual(input.shape, [64, 1000]);
+      assert.deepEqual(
+        Array.from(input.data.subarray(0, 5)),
+        rows[0]!.slice(0, 5).map((v) => Math.fround(Number(v.toFixed(6)))),
+      );
+      const handed = answer.inputs!.target!;
+      assert.deepEqual(Array.from(handed.data), target);
+      assert.ok(handed.data.byteLength * 8 >= handed.data.buffer.byteLength, 'small tensors within 8× or copied');
+      assert.ok(Number.isFinite(answer.results[0]!.output.data[0]!));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
