@@ -17,7 +17,7 @@ import {
   type TensorArchive,
 } from './core/io/index';
 import { readNpy } from './core/npy';
-import { readTensorFileFrom } from './core/stream/reader';
+import { readTensorFileFrom, type TensorStreamOptions } from './core/stream/reader';
 import { numel, type Tensor } from './core/tensor';
 import {
   DEFAULT_MAX_FILE_BYTES,
@@ -42,11 +42,15 @@ const CHUNK_BYTES = 1 << 18;
 /** Progress of a read: bytes so far of the total. */
 export type ReadProgress = (bytesRead: number, totalBytes: number) => void;
 
-/** Reads a JSON tensor file with the streaming reader, then its .npy tensors. Throws LossLensError or an I/O error. */
+/**
+ * Reads a JSON tensor file with the streaming reader, then its .npy tensors. Throws LossLensError or an I/O error.
+ * `stream.shared`: the tensors in SharedArrayBuffers (the loss worker's choice, see the reader's option).
+ */
 export function readTensorFileFromDisk(
   file: string,
   onProgress?: ReadProgress,
   limits: FileLimits = besideLimits(file),
+  stream: Pick<TensorStreamOptions, 'shared'> = {},
 ): TensorFile {
   const { fd, size } = openRegularFileSync(file, limits.maxBytes);
   let parsed: TensorFile;
@@ -59,6 +63,7 @@ export function readTensorFileFromDisk(
       return n;
     };
     parsed = readTensorFileFrom(readChunk, {
+      ...stream,
       sizeHint: size,
       chunkSize: CHUNK_BYTES,
       ...(onProgress ? { onProgress: (n: number) => onProgress(n, size) } : {}),

@@ -14,13 +14,19 @@
  *   torch 1.13 with /usr/bin/python3 and, when the environment variable ORACLE names the torch 2.x chroot, torch 2.x
  *   there (the files are hard-linked into its /tmp for the run).
  * - Node's own start-up (`node -e 0`, and loading the bundle) is measured separately, never in a warm figure.
- * - The peak memory of one summary of the [512, 32000] JSON file in a fresh process, above Node's baseline.
+ * - The peak memory of one summary of the [512, 32000] JSON file in a fresh process, above Node's baseline: in the
+ *   process itself, and through the extension's worker (src/worker/lossWorker.ts, bundled, in a worker thread) with
+ *   the input tensors handed back as a panel's first computation asks (`returnInputs`).
  *
  * Prints a Markdown table with each ratio (Loss Lens / PyTorch: below 1 is faster) of the best wall times and of the
  * best CPU times (user + system of the process: on a shared, loaded machine the wall time counts other processes'
  * turns too), and the load average. Nothing here asserts on time.
  *
- *   ORACLE=/path/to/chroot npm run bench:warm -- [--repeats 5] [--threads 1] [--only NAME] [--regenerate]
+ *   ORACLE=/path/to/chroot npm run bench:warm -- [--repeats 5] [--threads 1] [--only NAME] [--memory] [--regenerate]
+ *
+ * `--only NAME` keeps the rows whose name contains NAME or whose form is NAME; the memory figures are measured with
+ * every row, `--only json` or `--memory`. The rows file and the bundles are named after this process (several runs
+ * may share the inputs folder).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +37,7 @@ import type { WarmRow } from './warm_child';
 
 const PYTHON = '/usr/bin/python3';
 const dataDir = path.join(os.tmpdir(), 'loss-lens-warm');
+const rowsFile = path.join(dataDir, `warm-rows-${process.pid}.json`);
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -144,10 +151,10 @@ function ensureData(): void {
   run(PYTHON, [path.join(__dirname, 'warm_torch.py'), 'gen', dataDir]);
 }
 
-function buildChild(): string {
-  const outfile = path.join(dataDir, 'warm-child.cjs');
+function bundle(entry: string, name: string): string {
+  const outfile = path.join(dataDir, `${name}-${process.pid}.cjs`);
   esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'warm_child.ts')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -164,7 +171,7 @@ function oracleRun(oracle: string, rows: readonly WarmRow[]): { torch: string; r
   const inside = path.join(oracle, 'tmp', name);
   fs.mkdirSync(inside, { recursive: true });
   try {
-    const files = new Set<string>(['warm-rows.json']);
+    const files = new Set<string>([path.basename(rowsFile)]);
     for (const r of rows) {
       files.add(r.input);
       if (r.target) files.add(r.target);
@@ -183,7 +190,7 @@ function oracleRun(oracle: string, rows: readonly WarmRow[]): { torch: string; r
       'python3',
       `/tmp/${name}/warm_torch.py`,
       'run',
-      `/tmp/${name}/warm-rows.json`,
+      `/tmp/${name}/${path.basename(rowsFile)}`,
       String(repeats),
       String(threads),
     ]);
@@ -196,8 +203,17 @@ function oracleRun(oracle: string, rows: readonly WarmRow[]): { torch: string; r
 function main(): void {
   ensureData();
   const rows = ROWS.filter((r) => !only || r.name.includes(only) || r.form === only);
-  fs.writeFileSync(path.join(dataDir, 'warm-rows.json'), JSON.stringify(rows));
-  const child = buildChild();
+  fs.writeFileSync(rowsFile, JSON.stringify(rows));
+  const child = bundle(path.join(__dirname, 'warm_child.ts'), 'warm-child');
+  const workerBundle = bundle(path.join(__dirname, '..', '..', 'src', 'worker', 'lossWorker.ts'), 'warm-worker');
+  try {
+    measure(rows, child, workerBundle);
+  } finally {
+    for (const f of [rowsFile, child, workerBundle]) fs.rmSync(f, { force: true });
+  }
+}
+
+function measure(rows: readonly WarmRow[], child: string, workerBundle: string): void {
   const load = os.loadavg();
 
   process.stderr.write('Node start-up…\n');
@@ -205,9 +221,7 @@ function main(): void {
   const bundleStart = processMs(process.execPath, [child, 'noop'], 5);
 
   process.stderr.write(`Loss Lens, ${rows.length} rows × ${repeats}…\n`);
-  const ours = JSON.parse(
-    run(process.execPath, ['--expose-gc', child, 'time', path.join(dataDir, 'warm-rows.json'), String(repeats)]),
-  ) as {
+  const ours = JSON.parse(run(process.execPath, ['--expose-gc', child, 'time', rowsFile, String(repeats)])) as {
     node: string;
     rows: Timed[];
   };
@@ -216,13 +230,7 @@ function main(): void {
   if (fs.existsSync(PYTHON)) {
     process.stderr.write('PyTorch (/usr/bin/python3)…\n');
     const r = JSON.parse(
-      run(PYTHON, [
-        path.join(__dirname, 'warm_torch.py'),
-        'run',
-        path.join(dataDir, 'warm-rows.json'),
-        String(repeats),
-        String(threads),
-      ]),
+      run(PYTHON, [path.join(__dirname, 'warm_torch.py'), 'run', rowsFile, String(repeats), String(threads)]),
     ) as { torch: string; rows: Timed[] };
     peers.push({ label: `torch ${r.torch}`, rows: r.rows });
   }
@@ -234,22 +242,34 @@ function main(): void {
   }
 
   let memoryLine = '';
-  if (!only || only === 'json') {
+  if (!only || only === 'json' || process.argv.includes('--memory')) {
     process.stderr.write('peak memory of a [512, 32000] JSON summary…\n');
-    const m = JSON.parse(run(process.execPath, ['--expose-gc', child, 'memory', path.join(dataDir, 'ce32k.json')])) as {
+    const file = path.join(dataDir, 'ce32k.json');
+    const m = JSON.parse(run(process.execPath, ['--expose-gc', child, 'memory', file])) as {
       fileBytes: number;
       baseline: number;
       peak: number;
-      peakHandingInputs: number;
     };
-    const above = m.peak - m.baseline;
-    const aboveHanding = m.peakHandingInputs - m.baseline;
-    memoryLine =
-      `Peak memory, one summary of ce32k.json (${(m.fileBytes / 1e6).toFixed(1)} MB) in a fresh process: ` +
-      `${(m.peak / 1e6).toFixed(1)} MB resident at the peak, Node's baseline ${(m.baseline / 1e6).toFixed(1)} MB, so ` +
-      `${(above / 1e6).toFixed(1)} MB above it = ${(above / m.fileBytes).toFixed(2)}× the file (target ≤ 1×). ` +
-      `With the worker's first-computation copy of the inputs (returnInputs): ${(aboveHanding / 1e6).toFixed(1)} MB ` +
-      `above the baseline = ${(aboveHanding / m.fileBytes).toFixed(2)}× the file.`;
+    const w = JSON.parse(run(process.execPath, ['--expose-gc', child, 'memory-worker', file, workerBundle])) as {
+      fileBytes: number;
+      baseline: number;
+      idle: number;
+      peak: number;
+      inputBytes: number;
+      inputBufferBytes: number;
+    };
+    const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+    const share = (bytes: number): string => `${(bytes / m.fileBytes).toFixed(2)}×`;
+    memoryLine = [
+      `Peak memory, one summary of ce32k.json (${mb(m.fileBytes)}), target ≤ 1× the file above Node's baseline:`,
+      `- in one process (read, loss, summary, report): ${mb(m.peak)} resident at the peak, Node's baseline ` +
+        `${mb(m.baseline)}, so ${mb(m.peak - m.baseline)} above it = ${share(m.peak - m.baseline)} the file;`,
+      `- through the extension's worker (a worker thread running src/worker/lossWorker.ts, the answer and its input ` +
+        `tensors, ${mb(w.inputBytes)} in buffers of ${mb(w.inputBufferBytes)}, received and held as on a panel's ` +
+        `first computation): ${mb(w.peak)} at the peak, ${mb(w.peak - w.baseline)} above the process's baseline ` +
+        `(${mb(w.baseline)}) = ${share(w.peak - w.baseline)} the file, of which the idle worker thread itself ` +
+        `${mb(w.idle - w.baseline)}; ${mb(w.peak - w.idle)} above the idle worker = ${share(w.peak - w.idle)}.`,
+    ].join('\n');
   }
 
   const header = ['row', 'form', 'size', 'Loss Lens ms (CPU ms)', 'of which read'];

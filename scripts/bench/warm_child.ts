@@ -3,10 +3,16 @@
  * process:
  *
  *   node --expose-gc warm-child.cjs time ROWS.json N   each row N times, best of N, one process (warm); prints JSON
- *   node --expose-gc warm-child.cjs memory FILE.json   one summary of a JSON tensor file in a fresh process, the
- *                                                      inputs copied as the worker hands them to the host: the
+ *   node --expose-gc warm-child.cjs memory FILE.json   one summary of a JSON tensor file in a fresh process: the
  *                                                      resident set before (Node + the bundle, after a GC) and at its
  *                                                      peak (the kernel's maxRSS); prints JSON
+ *   node --expose-gc warm-child.cjs memory-worker FILE.json WORKER.cjs
+ *                                                      the same through the extension's own worker (WORKER.cjs, the
+ *                                                      bundle of src/worker/lossWorker.ts) in a worker thread, as the
+ *                                                      host runs a panel's first computation: the job posted with
+ *                                                      returnInputs, the answer and its input tensors received and
+ *                                                      held; the resident set before the worker starts, once it idles,
+ *                                                      and at the peak; prints JSON
  *   node warm-child.cjs noop                           loads the bundle and exits (start-up cost)
  *
  * One run of a row is what the extension does for a large input: the worker's read (the streaming JSON reader, or
@@ -15,11 +21,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { LossOptions } from '../../src/core/losses/types';
 import { runLoss } from '../../src/core/run';
 import { buildSummaryReport, summarize, toSummaryResult } from '../../src/core/report/summary';
 import type { Tensor } from '../../src/core/tensor';
 import { readNpyFromDisk, readTensorFileFromDisk, tensorFileFromFiles } from '../../src/files';
+import type { WorkerJob, WorkerMessage } from '../../src/worker/messages';
 
 /** One benchmark row, as scripts/bench/warm.ts writes it (file names relative to ROWS.json). */
 export interface WarmRow {
@@ -41,11 +49,8 @@ interface Once {
   readonly cpuMs: number;
 }
 
-/**
- * One run of a row. `handInputs`: also copy each input tensor into a buffer of its own size, as the worker does on a
- * panel's first computation (`returnInputs`, src/worker/lossWorker.ts) before posting them to the host.
- */
-function once(row: WarmRow, folder: string, handInputs = false): Once {
+/** One run of a row. */
+function once(row: WarmRow, folder: string): Once {
   const at = (name: string): string => path.join(folder, name);
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -66,12 +71,6 @@ function once(row: WarmRow, folder: string, handInputs = false): Once {
   const result = outcome.results[0];
   if (!result) throw new Error(`${row.name}: ${outcome.diagnostics.map((d) => d.message).join('; ')}`);
   const summary = summarize(toSummaryResult(result), inputs);
-  if (handInputs) {
-    for (const t of Object.values(inputs)) {
-      const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
-      if (!whole) t.data.slice();
-    }
-  }
   const model = buildSummaryReport(summary, { inputs });
   model.rows(0, 50);
   const used = process.cpuUsage(cpu);
@@ -113,17 +112,58 @@ function memory(file: string): void {
   const row: WarmRow = { name: path.basename(file), loss: 'cross_entropy', form: 'json', input: path.basename(file) };
   const run = once(row, path.dirname(path.resolve(file)));
   const peak = process.resourceUsage().maxRSS * 1024;
-  // The same again with the worker's hand-over copy (the first run's garbage collected first, so that the figure is
-  // this run's own).
-  gc?.();
-  once(row, path.dirname(path.resolve(file)), true);
-  const peakHandingInputs = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(
-    `${JSON.stringify({ fileBytes: fs.statSync(file).size, baseline, peak, peakHandingInputs, value: run.value, ms: run.totalMs })}\n`,
+    `${JSON.stringify({ fileBytes: fs.statSync(file).size, baseline, peak, value: run.value, ms: run.totalMs })}\n`,
+  );
+}
+
+/** The extension's path: src/worker/lossWorker.ts in a worker thread, the answer with its inputs held here. */
+async function memoryWorker(file: string, workerBundle: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const baseline = process.memoryUsage().rss;
+  const worker = new Worker(path.resolve(workerBundle));
+  await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const idle = process.memoryUsage().rss;
+  const start = performance.now();
+  const answer = await new Promise<WorkerMessage & { type: 'done' }>((resolve, reject) => {
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'done') resolve(m);
+      else if (m.type === 'failed') reject(new Error(m.message));
+    });
+    worker.once('error', reject);
+    const job: WorkerJob = {
+      source: { kind: 'json', path: path.resolve(file) },
+      loss: 'cross_entropy',
+      returnInputs: true,
+    };
+    worker.postMessage(job);
+  });
+  const ms = performance.now() - start;
+  const peak = process.resourceUsage().maxRSS * 1024;
+  await worker.terminate();
+  const inputs = Object.values(answer.inputs ?? {});
+  process.stdout.write(
+    `${JSON.stringify({
+      fileBytes: fs.statSync(file).size,
+      baseline,
+      idle,
+      peak,
+      value: answer.results[0]?.output.data[0],
+      inputBytes: inputs.reduce((n, t) => n + t.data.byteLength, 0),
+      inputBufferBytes: inputs.reduce((n, t) => n + t.data.buffer.byteLength, 0),
+      ms,
+    })}\n`,
   );
 }
 
 const [mode, a, b] = process.argv.slice(2);
 if (mode === 'time') time(a!, Number(b));
 else if (mode === 'memory') memory(a!);
-else if (mode !== 'noop') throw new Error(`usage: warm-child.cjs time ROWS.json N | memory FILE.json | noop`);
+else if (mode === 'memory-worker') void memoryWorker(a!, b!);
+else if (mode !== 'noop') {
+  throw new Error(
+    `usage: warm-child.cjs time ROWS.json N | memory FILE.json | memory-worker FILE.json WORKER.cjs | noop`,
+  );
+}

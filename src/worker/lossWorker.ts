@@ -8,13 +8,13 @@ import { parentPort } from 'node:worker_threads';
 import { LossLensError } from '../core/diagnostics';
 import type { TensorFile } from '../core/json/tensorFile';
 import type { LossInputs, LossResult } from '../core/losses/types';
-import type { Tensor } from '../core/tensor';
 import { resolveTensorSources } from '../core/io/index';
 import { runLoss } from '../core/run';
 import { readTensorFileFrom } from '../core/stream/reader';
 import { summarize, summaryTransferables, toSummaryResult } from '../core/report/summary';
 import { npyTensorFile, readTensorFileFromDisk, tensorFileFromFiles } from '../files';
 import { DEFAULT_MAX_FILE_BYTES, readRegularFileSync, resolveNamedFile, type FileLimits } from '../safeFile';
+import { handOverInputs } from './handOver';
 import type { WorkerJob, WorkerMessage, WorkerSource } from './messages';
 
 const port = parentPort;
@@ -46,7 +46,10 @@ function readSource(source: WorkerSource, limits: FileLimits): TensorFile {
   const progress = progressReporter('read');
   switch (source.kind) {
     case 'json':
-      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1), limits);
+      // Shared buffers: the host can hold the tensors without a copy (src/worker/handOver.ts).
+      return readTensorFileFromDisk(source.path, (done, total) => progress(total > 0 ? done / total : 1), limits, {
+        shared: true,
+      });
     case 'jsonBytes': {
       const bytes = source.bytes;
       let offset = 0;
@@ -58,7 +61,7 @@ function readSource(source: WorkerSource, limits: FileLimits): TensorFile {
           progress(bytes.length > 0 ? offset / bytes.length : 1);
           return n;
         },
-        { sizeHint: bytes.length },
+        { sizeHint: bytes.length, shared: true },
       );
       return resolveTensorSources(parsed, (p) =>
         readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes),
@@ -92,20 +95,6 @@ function buffersOf(results: readonly LossResult[], inputs: LossInputs | undefine
   }
   for (const t of Object.values(inputs ?? {})) add(t.data);
   return [...buffers];
-}
-
-/**
- * The tensors in buffers of exactly their size. The reader's tensors are views into a larger, mostly untouched
- * allocation (or into a .npy file's bytes); the host accounts a transferred buffer by its whole size, so the copy is
- * made here, off the host's thread.
- */
-function exactInputs(inputs: LossInputs): LossInputs {
-  const out: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(inputs)) {
-    const whole = t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength;
-    out[name] = whole ? t : { ...t, data: t.data.slice() };
-  }
-  return out;
 }
 
 function run(job: WorkerJob): void {
@@ -152,7 +141,7 @@ function run(job: WorkerJob): void {
   // A loss without a summary path computed in full: keep only what a summary shows.
   const results = outcome.results.map(toSummaryResult);
   const summaries = results.map((r) => summarize(r, file.inputs));
-  const inputs = job.returnInputs ? exactInputs(file.inputs) : undefined;
+  const inputs = job.returnInputs ? handOverInputs(file.inputs) : undefined;
   post(
     {
       type: 'done',

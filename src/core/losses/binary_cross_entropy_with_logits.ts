@@ -30,6 +30,7 @@ import {
 import type { ElementwiseAccumulator } from './elementwise_summary';
 import { expNonPositive, log1pUnit } from './kernels';
 import { softmaxRowKernel, type SoftmaxRowKernel } from './simd';
+import { BCE32_STEP, bceKernel, STATE, type BceKernel } from './simd-bce';
 import { fmt } from './nll_loss';
 import {
   broadcastOrThrow,
@@ -185,6 +186,119 @@ function summaryPassSimd(
   return { allInUnitInterval, targetsInUnitInterval };
 }
 
+/** Below this many elements per sample, the sums are folded in JavaScript (the kernel's runs would be too short). */
+const KERNEL_MIN_RUN = 16;
+
+/** Whether every value of a weight lies in [min, max] (no NaN). */
+function within(w: { values: ArrayLike<number> } | undefined, min: number, max: number): boolean {
+  if (!w) return true;
+  for (let j = 0; j < w.values.length; j++) if (!(w.values[j]! >= min && w.values[j]! <= max)) return false;
+  return true;
+}
+
+/**
+ * {@link summaryPass} for float32 logits and targets with the float32 kernel of ./simd-bce.ts: each block of x and y
+ * is copied into the kernel's memory as it is (no conversion), the element losses computed there in float32 (blocks
+ * that hold a logit beyond ±87, a NaN or a target outside [0, 1] again with the float64 kernel), and folded into the
+ * sums there too when samples are long enough, else here. The weights are tiled once into a block whose length is a
+ * multiple of both broadcast periods. Returns undefined when the inputs are not for this path (the caller runs
+ * {@link summaryPassSimd} or {@link summaryPass}): not float32, pos_weight outside [0, 10³⁰], a non-finite weight, or
+ * periods that make the block too long.
+ */
+function summaryPassFloat32(
+  kernel: BceKernel,
+  x: TensorData,
+  y: TensorData,
+  w: { values: ArrayLike<number>; period: number } | undefined,
+  pw: { values: ArrayLike<number>; period: number } | undefined,
+  summary: ElementwiseAccumulator,
+  perElement: TensorData | undefined,
+): { allInUnitInterval: boolean; targetsInUnitInterval: boolean } | undefined {
+  if (!(x instanceof Float32Array) || !(y instanceof Float32Array)) return undefined;
+  if (!within(pw, 0, 1e30) || !within(w, -Number.MAX_VALUE, Number.MAX_VALUE)) return undefined;
+  const n = x.length;
+  const period = lcm(lcm(BCE32_STEP, w ? w.period : 1), pw ? pw.period : 1);
+  if (period > SIMD_MAX_BLOCK) return undefined;
+  const block = period * Math.max(1, Math.floor(BLOCK / period));
+  const inKernel = summary.perRow >= KERNEL_MIN_RUN;
+  const labels = summary.labels > 0 ? summary.labels : summary.perRow;
+  const rows = summary.perSample.length;
+  // Layout (bytes): x, y, p (float32), w, losses, and for the float64 kernel x, y, p (float64), one block each; the
+  // flags, the sums' state, the per-label sums (2 spare) and the per-sample sums.
+  const [X, Y, PW, W, OUT] = [0, 4 * block, 8 * block, 12 * block, 20 * block] as const;
+  const [X64, Y64, P64] = [28 * block, 36 * block, 44 * block] as const;
+  const flagsAt = 52 * block;
+  const state = flagsAt + 16;
+  const perLabelAt = state + STATE.bytes;
+  const perSampleAt = perLabelAt + 8 * (labels + 2);
+  kernel.reserve(perSampleAt + 8 * (inKernel ? rows : 0));
+  const { f32, f64, i32 } = kernel;
+  for (let j = 0; j < block; j++) {
+    f32[PW / 4 + j] = pw ? pw.values[j % pw.period]! : 1;
+    f64[W / 8 + j] = w ? w.values[j % w.period]! : 1;
+  }
+  let pos64Tiled = false;
+  if (inKernel) {
+    f64.fill(0, state / 8, (perSampleAt + 8 * rows) / 8);
+    i32[(state + STATE.perRow) / 4] = summary.perRow;
+    i32[(state + STATE.labels) / 4] = labels;
+    i32[(state + STATE.perSample) / 4] = perSampleAt;
+    i32[(state + STATE.perLabel) / 4] = perLabelAt;
+  }
+  let allInUnitInterval = n > 0;
+  let targetsInUnitInterval = true;
+  for (let k0 = 0; k0 < n; k0 += block) {
+    const count = Math.min(block, n - k0);
+    const padded = Math.ceil(count / BCE32_STEP) * BCE32_STEP;
+    f32.set(x.subarray(k0, k0 + count), X / 4);
+    f32.set(y.subarray(k0, k0 + count), Y / 4);
+    // The kernel works BCE32_STEP elements at a time: those past the end are 0 (a safe logit, a target in [0, 1]).
+    f32.fill(0, X / 4 + count, X / 4 + padded);
+    f32.fill(0, Y / 4 + count, Y / 4 + padded);
+    const flags = kernel.bce32(X, Y, PW, W, count, OUT, flagsAt, {
+      checkLogits: allInUnitInterval,
+      weighted: w !== undefined,
+    });
+    if (!flags.logitsInUnitInterval) allInUnitInterval = false;
+    const targets64 = !inKernel || !flags.logitsSafe || !flags.targetsInUnitInterval;
+    if (targets64) {
+      f64.set(y.subarray(k0, k0 + count), Y64 / 8);
+      f64.fill(0, Y64 / 8 + count, Y64 / 8 + padded);
+    }
+    if (!flags.logitsSafe || !flags.targetsInUnitInterval) {
+      // Outside the float32 path's bound: the float64 kernel recomputes the block (full mode's formula, within 1e-9).
+      if (!flags.targetsInUnitInterval) targetsInUnitInterval = false;
+      if (!pos64Tiled) {
+        for (let j = 0; j < block; j++) f64[P64 / 8 + j] = pw ? pw.values[j % pw.period]! : 1;
+        pos64Tiled = true;
+      }
+      f64.set(x.subarray(k0, k0 + count), X64 / 8);
+      f64.fill(0, X64 / 8 + count, X64 / 8 + padded);
+      kernel.bce64(X64, Y64, P64, W, count, OUT, flagsAt);
+    }
+    if (inKernel) kernel.accumulate(OUT, Y, count, state);
+    else summary.addBlock(f64.subarray(OUT / 8, OUT / 8 + count), count, f64.subarray(Y64 / 8, Y64 / 8 + count));
+    if (perElement) perElement.set(f64.subarray(OUT / 8, OUT / 8 + count), k0);
+  }
+  if (inKernel) {
+    const lanes = (at: number): number => f64[at / 8]! + f64[at / 8 + 1]!;
+    // The count of positives: two int64 lanes (each below 2⁵³), read as pairs of 32-bit words.
+    const words = new Uint32Array(f64.buffer, state + STATE.positiveCount, 4);
+    const positiveCount = words[0]! + words[1]! * 2 ** 32 + words[2]! + words[3]! * 2 ** 32;
+    summary.addTotals({
+      perSample: f64.subarray(perSampleAt / 8, perSampleAt / 8 + rows),
+      perLabel: f64.subarray(perLabelAt / 8, perLabelAt / 8 + summary.perLabel.length),
+      sum: f64[(state + STATE.sum) / 8]!,
+      compensation: f64[(state + STATE.compensation) / 8]!,
+      positiveCount,
+      positiveSum: lanes(state + STATE.positiveSum),
+      negativeCount: n - positiveCount,
+      negativeSum: lanes(state + STATE.negativeSum),
+    });
+  }
+  return { allInUnitInterval, targetsInUnitInterval };
+}
+
 /** Binary cross-entropy on logits with optional per-element `weight` and per-class `pos_weight`. */
 export const binaryCrossEntropyWithLogits: LossDefinition = {
   name: 'binary_cross_entropy_with_logits',
@@ -259,9 +373,12 @@ export const binaryCrossEntropyWithLogits: LossDefinition = {
     // Summary mode with the SIMD kernel also learns whether every target lies in [0, 1] (no scan of its own then).
     let targetsInUnitInterval: boolean | undefined;
     if (summary) {
-      const kernel = softmaxRowKernel();
       const perElement = reduction === 'none' ? perElementData : undefined;
-      const simd = kernel ? summaryPassSimd(kernel, x, y, w, pw, summary, perElement) : undefined;
+      const float32 = input.dtype === 'float32' && dtype === 'float32' ? bceKernel() : undefined;
+      const kernel = softmaxRowKernel();
+      const simd =
+        (float32 ? summaryPassFloat32(float32, x, y, w, pw, summary, perElement) : undefined) ??
+        (kernel ? summaryPassSimd(kernel, x, y, w, pw, summary, perElement) : undefined);
       if (simd) ({ allInUnitInterval, targetsInUnitInterval } = simd);
       else allInUnitInterval = summaryPass(x, y, w, pw, summary, perElement);
     }

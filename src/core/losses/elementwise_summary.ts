@@ -2,10 +2,24 @@
  * Summary mode for the elementwise losses (BCE, BCE with logits, the regression losses): the element losses are
  * folded in as they are computed, never stored. The total is the same compensated sum, in the same order, as
  * `sum()` in ./reduction.ts, and the per-sample sums are the same row sums as `rowSums`/`perSampleOf`, so from the
- * same element losses the value and the per-sample losses are bit-identical to full mode's (BCE with logits computes
- * its element losses with the SIMD kernel of ./simd.ts in summary mode: within 10⁻⁹ of full mode's).
+ * same element losses the value and the per-sample losses are bit-identical to full mode's. BCE with logits computes
+ * its element losses with SIMD kernels in summary mode (float64, within 10⁻⁹ of full mode's: ./simd.ts; float32 for
+ * float32 inputs, within 5·10⁻⁷, with the sums folded in the same module: ./simd-bce.ts and {@link
+ * ElementwiseAccumulator.addTotals}).
  */
 import type { SummaryAggregates } from './types';
+
+/** Totals over every element, computed outside {@link ElementwiseAccumulator} (see its `addTotals`). */
+export interface ElementwiseTotals {
+  readonly perSample: Float64Array;
+  readonly perLabel: Float64Array;
+  readonly sum: number;
+  readonly compensation: number;
+  readonly positiveCount: number;
+  readonly positiveSum: number;
+  readonly negativeCount: number;
+  readonly negativeSum: number;
+}
 
 /** Folds element losses, in C order, into the totals summary mode reports. */
 export class ElementwiseAccumulator {
@@ -13,8 +27,10 @@ export class ElementwiseAccumulator {
   readonly perSample: Float64Array;
   /** Σ per label (last axis) for ≥ 2-D shapes, else empty. */
   readonly perLabel: Float64Array;
-  private readonly perRow: number;
-  private readonly labels: number;
+  /** Elements per sample (the per-sample sums' run length). */
+  readonly perRow: number;
+  /** The last axis' length (≥ 2-D), else 0. */
+  readonly labels: number;
   private sum = 0;
   private compensation = 0;
   private row = 0;
@@ -109,6 +125,26 @@ export class ElementwiseAccumulator {
     this.positiveSum = positiveSum;
     this.negativeCount = negativeCount;
     this.negativeSum = negativeSum;
+  }
+
+  /**
+   * Takes totals computed elsewhere over every element (the WebAssembly pass of ./simd-bce.ts): `perSample` and
+   * `perLabel` laid out as this accumulator's, the total as a sum with its compensation. Only for an accumulator
+   * that has seen no element yet.
+   */
+  addTotals(totals: ElementwiseTotals): void {
+    if (this.row !== 0 || this.inRow !== 0 || this.label !== 0 || this.sum !== 0) {
+      throw new Error('ElementwiseAccumulator.addTotals: the accumulator has already seen elements');
+    }
+    this.perSample.set(totals.perSample.subarray(0, this.perSample.length));
+    this.perLabel.set(totals.perLabel.subarray(0, this.perLabel.length));
+    this.sum = totals.sum;
+    this.compensation = totals.compensation;
+    this.row = this.perSample.length;
+    this.positiveCount = totals.positiveCount;
+    this.positiveSum = totals.positiveSum;
+    this.negativeCount = totals.negativeCount;
+    this.negativeSum = totals.negativeSum;
   }
 
   /** Σ of the element losses, as `sum()` computes it. */

@@ -787,3 +787,47 @@ export function softmaxRowKernel(): SoftmaxRowKernel | undefined {
   }
   return kernel ?? undefined;
 }
+
+// The assembler and the float32 exp constants, for the other kernels' modules (./simd-bce.ts); `bceFunction` is the
+// float64 BCEWithLogits kernel, which ./simd-bce.ts also links into its module for the elements it leaves to it.
+export {
+  BLOCK,
+  C1,
+  C2,
+  END,
+  F32X4_ADD,
+  F32X4_GE,
+  F32X4_MUL,
+  F32X4_PMAX,
+  F32X4_SUB,
+  F64X2_ADD,
+  F64X2_MUL,
+  F64X2_PROMOTE_LOW,
+  HIGH_TO_LOW,
+  I32,
+  I32X4_SHL,
+  I32_ADD,
+  I32_GE_U,
+  I32_SHL,
+  I32_SUB,
+  LOG2E,
+  LOOP,
+  P,
+  V128,
+  V128_AND,
+  bceFunction,
+  br,
+  brIf,
+  f64x2Lane,
+  get,
+  i32c,
+  section,
+  set,
+  simd,
+  splat,
+  uleb,
+  vconst,
+  vector,
+  withPool,
+};
+export type { WasmApi, WasmMemory };

@@ -123,8 +123,18 @@ class Collector {
     readonly exact: boolean,
     /** Most values the rest of the input can hold (each takes ≥ 2 bytes), when the input size is known. */
     private readonly bound: number | undefined,
+    /** Allocate in SharedArrayBuffers ({@link TensorStreamOptions.shared}). */
+    private readonly shared = false,
   ) {
-    this.data = new Float64Array(Math.max(16, bound ?? 1024));
+    this.data = this.floats64(Math.max(16, bound ?? 1024));
+  }
+
+  private floats64(n: number): Float64Array {
+    return this.shared ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
+  }
+
+  private floats32(n: number): Float32Array {
+    return this.shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
   }
 
   /** Keeps the problem that starts first in the text. */
@@ -137,7 +147,7 @@ class Collector {
 
   /** Room for one more value. */
   grow(): void {
-    const bigger = this.floatMode ? new Float32Array(this.data.length * 2) : new Float64Array(this.data.length * 2);
+    const bigger = this.floatMode ? this.floats32(this.data.length * 2) : this.floats64(this.data.length * 2);
     bigger.set(this.data);
     this.data = bigger;
   }
@@ -147,7 +157,7 @@ class Collector {
     if (this.exact || this.floatMode) return;
     this.floatMode = true;
     const capacity = Math.max(this.data.length, 16);
-    const floats = new Float32Array(this.bound !== undefined ? Math.max(capacity, this.length + 16) : capacity);
+    const floats = this.floats32(this.bound !== undefined ? Math.max(capacity, this.length + 16) : capacity);
     floats.set(this.data.subarray(0, this.length));
     this.data = floats;
   }
@@ -253,6 +263,12 @@ class Frame {
 export interface TensorStreamOptions {
   /** The input's total size in bytes, when known: typed arrays are then sized once, never grown and copied. */
   readonly sizeHint?: number;
+  /**
+   * Collect the tensors in SharedArrayBuffers (where the platform has them). The loss worker reads this way: another
+   * thread can then hold a tensor without a copy, and V8 does not count the capacity past it (sized by the text left,
+   * never written) as the receiving thread's memory, which an ArrayBuffer moved there would be counted as in full.
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -763,7 +779,11 @@ export class TensorFileStream {
 
   private tensorFrame(frame: Frame, exact: boolean): Frame {
     const remaining = this.options.sizeHint !== undefined ? this.options.sizeHint - frame.startOffset : undefined;
-    frame.collector = new Collector(exact, remaining !== undefined ? Math.ceil(remaining / 2) + 1 : undefined);
+    frame.collector = new Collector(
+      exact,
+      remaining !== undefined ? Math.ceil(remaining / 2) + 1 : undefined,
+      this.options.shared === true && typeof SharedArrayBuffer === 'function',
+    );
     frame.onChain = true;
     return frame;
   }
