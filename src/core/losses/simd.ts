@@ -110,13 +110,11 @@ const V128_LOAD = simd(0x00, 4, 0);
 const f32x4Splat = simd(0x13);
 const f32x4Lane = (lane: number): number[] => simd(0x1f, lane);
 const f64x2Lane = (lane: number): number[] => simd(0x21, lane);
-const i32x4Splat = simd(0x11);
 const F32X4_EQ = simd(0x41);
 const F32X4_GE = simd(0x46);
 const V128_AND = simd(0x4e);
 const V128_ANY_TRUE = simd(0x53);
 const F64X2_PROMOTE_LOW = simd(0x5f);
-const F32X4_NEAREST = simd(0x6a);
 const I32X4_SHL = simd(0xab);
 const I32X4_ADD = simd(0xae);
 const F32X4_ADD = simd(0xe4);
@@ -124,7 +122,6 @@ const F32X4_SUB = simd(0xe5);
 const F32X4_MUL = simd(0xe6);
 const F32X4_MAX = simd(0xe9);
 const F64X2_ADD = simd(0xf0);
-const I32X4_TRUNC_SAT_F32X4_S = simd(0xf8);
 const F64X2_GE = simd(0x4c);
 /** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
 const F32X4_PMAX = simd(0xeb);
@@ -189,6 +186,13 @@ const splatI64 = (v: number): number[] => {
 };
 /** Below this, e^x is under float32's smallest normal: counted as 0. */
 const LOWEST = -87.3;
+/** 1.5·2²³: adding it to a float32 of magnitude below 2²² rounds it to an integer held in the low mantissa bits. */
+const ROUNDING = 12582912;
+/** A constant vector of four equal int32 lanes. */
+const splatI32 = (v: number): number[] => {
+  const lane = [...new Uint8Array(Int32Array.of(v).buffer)];
+  return vconst([...lane, ...lane, ...lane, ...lane]);
+};
 
 /**
  * `rows(ptr, count, stride, out)`: `count` rows of `stride` float32 values (stride a multiple of 8, a row padded with
@@ -262,7 +266,9 @@ function rowsBody(): number[] {
     ...F32X4_ADD,
     ...F32X4_SUB,
     ...set(G.err),
-    // t = max(s, LOWEST);  k = nearest(t·log2 e);  t = t − k·C1 − k·C2 + err
+    // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³ (so bb's low bits hold the nearest integer k, rounded to even
+    // as f32x4.nearest rounds; cheaper than nearest and a float-to-int conversion);  k = bb − 1.5·2²³;
+    // t = t − k·C1 − k·C2 + err
     ...get(G.s),
     ...splat(LOWEST),
     ...F32X4_PMAX,
@@ -270,7 +276,12 @@ function rowsBody(): number[] {
     ...get(G.t),
     ...splat(LOG2E),
     ...F32X4_MUL,
-    ...F32X4_NEAREST,
+    ...splat(ROUNDING),
+    ...F32X4_ADD,
+    ...set(G.bb),
+    ...get(G.bb),
+    ...splat(ROUNDING),
+    ...F32X4_SUB,
     ...set(G.k),
     ...get(G.t),
     ...get(G.k),
@@ -294,10 +305,9 @@ function rowsBody(): number[] {
     ...F32X4_ADD,
     ...splat(1),
     ...F32X4_ADD,
-    ...get(G.k),
-    ...I32X4_TRUNC_SAT_F32X4_S,
-    ...i32c(127),
-    ...i32x4Splat,
+    // 2^k = (bits(bb) + 127) << 23: the shift drops bits(1.5·2²³), whose low 22 bits are 0.
+    ...get(G.bb),
+    ...splatI32(127),
     ...I32X4_ADD,
     ...i32c(23),
     ...I32X4_SHL,
