@@ -694,22 +694,320 @@ function bceFunction(): number[] {
   return [...locals, ...code, ...END];
 }
 
-/** The module: one memory (exported as `memory`), the functions `rows` and `bce`. */
+// --- the class planes of a segmentation map -----------------------------------------------------------------
+
+const V128_STORE = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));
+const I32_MUL = [0x6c];
+const I32X4_EQ = simd(0x37);
+const F32X4_NE = simd(0x42);
+const F32X4_GT = simd(0x44);
+const V128_OR = simd(0x50);
+const V128_BITSELECT = simd(0x52);
+
+/** Bytes of output per group of 4 positions of {@link planesBody}: sums (4 f64), max, argmax, x[y], e^(x[y] − max). */
+export const PLANE_GROUP_OUTPUT_BYTES = 96;
+
+/**
+ * `planes(ptr, classes, stride, count, targets, out)`: a [C, stride] block of float32 class planes from byte `ptr`
+ * (plane c at ptr + 4·stride·c; a [N, C, d…] map's positions are contiguous within a plane), `count` positions (a
+ * multiple of 4, ≤ stride), class-index targets as i32 from byte `targets`. Four adjacent positions are the four
+ * lanes of a vector, so nothing is transposed. For the group of positions 4g … 4g + 3, at out + 96·g: Σ exp(x − max)
+ * (4 × f64), the maximum (4 × f32, NaN where a NaN occurs at the position), the first class holding it (4 × i32),
+ * the target's logit x[y] and its term exp(x[y] − max) (4 × f32; 0 where y is not a class).
+ *
+ * ```
+ * for each group of 4 positions:
+ *   m = −inf;  for c: gt = x_c > m;  m, arg = gt ? x_c, c : m, arg;  bad |= x_c ≠ x_c;  x[y] = c = y ? x_c : x[y]
+ *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, Cephes);  acc += e as f64;
+ *          e[y] = c = y ? e : e[y]
+ * ```
+ */
+function planesBody(): number[] {
+  // Parameters: ptr 0, classes 1, stride 2, count 3, targets 4, out 5. Locals: i32 g (byte offset of the group within
+  // a plane), q, c, at, plane; v128 from 11 on.
+  const [g, q, c, at, plane] = [6, 7, 8, 9, 10];
+  const [m, arg, bad, xy, tgt, cv, x, sv, bb, err, k, t, e, acc0, acc1, ey] = Array.from(
+    { length: 16 },
+    (_, i) => 11 + i,
+  ) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const one = (): number[] => splatI32(1);
+  const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+  const polynomial = (v: number): number[] => {
+    const out = [...splat(P[0]!)];
+    for (let i = 1; i < P.length; i++) out.push(...get(v), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
+    return out;
+  };
+  /** Loops over the classes: q from ptr + g by one plane, c from `classes` down to 1. */
+  const overClasses = (body: number[]): number[] => [
+    ...get(0),
+    ...get(g),
+    ...I32_ADD,
+    ...set(q),
+    ...get(1),
+    ...set(c),
+    ...zero(),
+    ...set(cv),
+    ...LOOP,
+    ...body,
+    ...get(cv),
+    ...one(),
+    ...I32X4_ADD,
+    ...set(cv),
+    ...get(q),
+    ...get(plane),
+    ...I32_ADD,
+    ...set(q),
+    ...get(c),
+    ...i32c(1),
+    ...I32_SUB,
+    ...set(c),
+    ...get(c),
+    ...brIf(0),
+    ...END,
+  ];
+  const maximum = [
+    ...get(q),
+    ...load(0),
+    ...set(x),
+    // gt = x > m: ties keep the first class, and a NaN never wins (it is flagged in `bad`)
+    ...get(x),
+    ...get(m),
+    ...F32X4_GT,
+    ...set(sv),
+    ...get(x),
+    ...get(m),
+    ...get(sv),
+    ...V128_BITSELECT,
+    ...set(m),
+    ...get(cv),
+    ...get(arg),
+    ...get(sv),
+    ...V128_BITSELECT,
+    ...set(arg),
+    ...get(bad),
+    ...get(x),
+    ...get(x),
+    ...F32X4_NE,
+    ...V128_OR,
+    ...set(bad),
+    ...get(x),
+    ...get(xy),
+    ...get(cv),
+    ...get(tgt),
+    ...I32X4_EQ,
+    ...V128_BITSELECT,
+    ...set(xy),
+  ];
+  const terms = [
+    ...get(q),
+    ...load(0),
+    ...set(x),
+    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
+    ...get(x),
+    ...get(m),
+    ...F32X4_SUB,
+    ...set(sv),
+    ...get(sv),
+    ...get(x),
+    ...F32X4_SUB,
+    ...set(bb),
+    ...get(x),
+    ...get(sv),
+    ...get(bb),
+    ...F32X4_SUB,
+    ...F32X4_SUB,
+    ...get(m),
+    ...get(bb),
+    ...F32X4_ADD,
+    ...F32X4_SUB,
+    ...set(err),
+    // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³;  k = bb − 1.5·2²³;  t = t − k·C1 − k·C2 + err
+    ...get(sv),
+    ...splat(LOWEST),
+    ...F32X4_PMAX,
+    ...set(t),
+    ...get(t),
+    ...splat(LOG2E),
+    ...F32X4_MUL,
+    ...splat(ROUNDING),
+    ...F32X4_ADD,
+    ...set(bb),
+    ...get(bb),
+    ...splat(ROUNDING),
+    ...F32X4_SUB,
+    ...set(k),
+    ...get(t),
+    ...get(k),
+    ...splat(C1),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(k),
+    ...splat(C2),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(err),
+    ...F32X4_ADD,
+    ...set(t),
+    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST
+    ...polynomial(t),
+    ...get(t),
+    ...get(t),
+    ...F32X4_MUL,
+    ...F32X4_MUL,
+    ...get(t),
+    ...F32X4_ADD,
+    ...splat(1),
+    ...F32X4_ADD,
+    ...get(bb),
+    ...splatI32(127),
+    ...I32X4_ADD,
+    ...i32c(23),
+    ...I32X4_SHL,
+    ...F32X4_MUL,
+    ...get(sv),
+    ...splat(LOWEST),
+    ...F32X4_GE,
+    ...V128_AND,
+    ...set(e),
+    ...get(acc0),
+    ...get(e),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(acc0),
+    ...get(acc1),
+    ...get(e),
+    ...get(e),
+    ...HIGH_TO_LOW,
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(acc1),
+    ...get(e),
+    ...get(ey),
+    ...get(cv),
+    ...get(tgt),
+    ...I32X4_EQ,
+    ...V128_BITSELECT,
+    ...set(ey),
+  ];
+  return [
+    ...get(2),
+    ...i32c(2),
+    ...I32_SHL,
+    ...set(plane),
+    ...i32c(0),
+    ...set(g),
+    ...BLOCK, // $done
+    ...LOOP, // $group
+    ...get(g),
+    ...get(3),
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_GE_U,
+    ...brIf(1),
+    // at = out + 6·g (96 bytes of output per 16 bytes of a plane)
+    ...get(5),
+    ...get(g),
+    ...i32c(6),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(at),
+    ...get(4),
+    ...get(g),
+    ...I32_ADD,
+    ...load(0),
+    ...set(tgt),
+    ...splat(-Infinity),
+    ...set(m),
+    ...zero(),
+    ...set(arg),
+    ...zero(),
+    ...set(bad),
+    ...zero(),
+    ...set(xy),
+    ...overClasses(maximum),
+    ...get(at),
+    ...get(m),
+    ...get(bad),
+    ...V128_OR,
+    ...V128_STORE(32),
+    ...get(at),
+    ...get(arg),
+    ...V128_STORE(48),
+    ...get(at),
+    ...get(xy),
+    ...V128_STORE(64),
+    ...zero(),
+    ...set(acc0),
+    ...zero(),
+    ...set(acc1),
+    ...zero(),
+    ...set(ey),
+    ...overClasses(terms),
+    ...get(at),
+    ...get(acc0),
+    ...V128_STORE(0),
+    ...get(at),
+    ...get(acc1),
+    ...V128_STORE(16),
+    ...get(at),
+    ...get(ey),
+    ...V128_STORE(80),
+    ...get(g),
+    ...i32c(16),
+    ...I32_ADD,
+    ...set(g),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+}
+
+/** `planes` as a code entry: its locals (the constant vectors' from 27 on) and body. */
+function planesFunction(): number[] {
+  const { code, constants } = withPool(27, planesBody);
+  const locals = vector([
+    [5, I32],
+    [16, V128],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module: one memory (exported as `memory`), the functions `rows`, `bce` and `planes`. */
 function moduleBytes(): Uint8Array {
   const rows = rowsFunction();
   const bce = bceFunction();
+  const planes = planesFunction();
   const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → ()
+    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → (), 2 = (i32 ×6) → ()
     ...section(
       1,
       vector([
         [0x60, ...vector(new Array(4).fill([I32])), 0],
         [0x60, ...vector(new Array(7).fill([I32])), 0],
+        [0x60, ...vector(new Array(6).fill([I32])), 0],
       ]),
     ),
-    ...section(3, vector([[0], [1]])),
+    ...section(3, vector([[0], [1], [2]])),
     ...section(5, vector([[0x00, 1]])), // memory 0: at least 1 page
     ...section(
       7,
@@ -717,6 +1015,7 @@ function moduleBytes(): Uint8Array {
         [...name('memory'), 0x02, 0],
         [...name('rows'), 0x00, 0],
         [...name('bce'), 0x00, 1],
+        [...name('planes'), 0x00, 2],
       ]),
     ),
     ...section(
@@ -724,6 +1023,7 @@ function moduleBytes(): Uint8Array {
       vector([
         [...uleb(rows.length), ...rows],
         [...uleb(bce.length), ...bce],
+        [...uleb(planes.length), ...planes],
       ]),
     ),
   ]);
@@ -737,6 +1037,7 @@ export class SoftmaxRowKernel {
   private memory: WasmMemory;
   private rowsFn: (ptr: number, count: number, stride: number, out: number) => void;
   private bceFn: (x: number, y: number, p: number, w: number, count: number, out: number, stats: number) => void;
+  private planesFn: (ptr: number, classes: number, stride: number, count: number, targets: number, out: number) => void;
   /** float32 view of the memory (valid until the next {@link reserve}). */
   f32: Float32Array;
   f64: Float64Array;
@@ -746,6 +1047,7 @@ export class SoftmaxRowKernel {
     this.memory = instance.exports['memory'] as WasmMemory;
     this.rowsFn = instance.exports['rows'] as SoftmaxRowKernel['rowsFn'];
     this.bceFn = instance.exports['bce'] as SoftmaxRowKernel['bceFn'];
+    this.planesFn = instance.exports['planes'] as SoftmaxRowKernel['planesFn'];
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
@@ -779,12 +1081,39 @@ export class SoftmaxRowKernel {
     this.bceFn(x * 8, y * 8, p * 8, w * 8, count, out * 8, scratch * 8);
     return this.i32[scratch * 2] === 1;
   }
+
+  /**
+   * A block of class planes: `classes` planes of `stride` float32 values each from float index `from` (a multiple of
+   * 4), the first `count` positions of each (`count` a multiple of 4, ≤ `stride`), with class-index targets as int32
+   * at int32 index `targets` (a multiple of 4); writes {@link PLANE_GROUP_OUTPUT_BYTES} per 4 positions at byte
+   * `out` (a multiple of 16). `classes` ≥ 1.
+   */
+  planes(from: number, classes: number, stride: number, count: number, targets: number, out: number): void {
+    this.planesFn(from * 4, classes, stride, count, targets * 4, out);
+  }
 }
 
 let kernel: SoftmaxRowKernel | null | undefined;
+/** Set while {@link withoutSimd} runs. */
+let disabled = false;
+
+/**
+ * Runs `body` as where WebAssembly SIMD is missing ({@link softmaxRowKernel} gives undefined meanwhile), so that tests
+ * reach the JavaScript loops the callers fall back on.
+ */
+export function withoutSimd<T>(body: () => T): T {
+  const was = disabled;
+  disabled = true;
+  try {
+    return body();
+  } finally {
+    disabled = was;
+  }
+}
 
 /** The kernel, compiled on first use; undefined where WebAssembly SIMD is unavailable. */
 export function softmaxRowKernel(): SoftmaxRowKernel | undefined {
+  if (disabled) return undefined;
   if (kernel === undefined) {
     kernel = null;
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
