@@ -12,7 +12,15 @@ import { findLoss } from '../../src/core/losses/index';
 import type { LossInputs, LossOptions, LossResult } from '../../src/core/losses/types';
 import { runTensorFile } from '../../src/core/run';
 import { readTensorFileFast } from '../../src/core/stream/reader';
-import { argsort, buildSummaryReport, formatSummary, summarize, summaryToJson } from '../../src/core/report/summary';
+import {
+  argsort,
+  buildSummaryReport,
+  formatSummary,
+  lossHistogram,
+  summarize,
+  summaryToJson,
+  worstIndices,
+} from '../../src/core/report/summary';
 import { withoutSimd } from '../../src/core/losses/simd';
 import { tensorFrom, type Tensor } from '../../src/core/tensor';
 import { assertClose } from './fixtures';
@@ -563,6 +571,58 @@ function sameHighWord(count: number, high: number, random: () => number): Float6
   }
   return values;
 }
+
+describe('worst samples and histogram against plain references', () => {
+  const losses = fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.double({ min: 0, max: 5, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1, 2.5) },
+    ),
+    { maxLength: 200 },
+  );
+  it('worstIndices: the k worst (nan first, then largest; ties by index), skipped samples left out', () => {
+    fc.assert(
+      fc.property(losses, fc.integer({ min: 1, max: 25 }), fc.integer({ min: 0, max: 4 }), (values, k, every) => {
+        const skip = every > 0 ? Uint8Array.from(values, (_, i) => (i % every === 0 ? 1 : 0)) : undefined;
+        const rank = (v: number): number => (Number.isNaN(v) ? Infinity : v);
+        const want = values
+          .map((v, i) => ({ v, i }))
+          .filter(({ i }) => !skip?.[i])
+          .sort((a, b) => {
+            const [x, y] = [rank(a.v), rank(b.v)];
+            if (Number.isNaN(a.v) !== Number.isNaN(b.v)) return Number.isNaN(a.v) ? -1 : 1;
+            return x === y ? a.i - b.i : y - x;
+          })
+          .slice(0, k)
+          .map(({ i }) => i);
+        assert.deepEqual(worstIndices(Float64Array.from(values), k, skip), want);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('lossHistogram: every finite, non-ignored loss in the bin its value falls in', () => {
+    fc.assert(
+      fc.property(losses, fc.integer({ min: 1, max: 40 }), (values, bins) => {
+        const ignored = Uint8Array.from(values, (_, i) => (i % 5 === 4 ? 1 : 0));
+        const h = lossHistogram(Float64Array.from(values), bins, ignored);
+        const kept = values.filter((v, i) => !ignored[i] && Number.isFinite(v));
+        assert.equal(
+          h.ignored,
+          ignored.reduce((a, b) => a + b, 0),
+        );
+        assert.equal(h.nonFinite, values.length - h.ignored - kept.length);
+        if (kept.length === 0) return assert.equal(h.counts.length, 0);
+        const [min, max] = [Math.min(...kept), Math.max(...kept)];
+        const width = (max - min) / bins;
+        const want = new Array<number>(bins).fill(0);
+        for (const v of kept) want[width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0]!++;
+        assert.deepEqual(Array.from(h.counts), want);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
 
 describe('argsort (the row order of a large summary)', () => {
   it('orders like the comparator sort: ties by index, nan last, −0 equal to 0, both directions', () => {

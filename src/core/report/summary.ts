@@ -170,9 +170,13 @@ function worse(a: number, b: number): boolean {
 /** Indices of the k largest losses, largest first. */
 export function worstIndices(perSample: ArrayLike<number>, k: number, skip?: Uint8Array): number[] {
   const best: number[] = [];
+  // The k-th worst loss so far (once k are kept): a number no worse than it is passed over with one comparison
+  // (worse(v, bar) is v > bar for a number v).
+  let bar = NaN;
   for (let i = 0; i < perSample.length; i++) {
-    if (skip?.[i]) continue;
     const v = perSample[i]!;
+    if (best.length === k && v === v && !(v > bar)) continue;
+    if (skip?.[i]) continue;
     if (best.length === k && !worse(v, perSample[best[k - 1]!]!)) continue;
     let at = best.length === k ? k - 1 : best.length;
     if (best.length < k) best.push(i);
@@ -181,6 +185,7 @@ export function worstIndices(perSample: ArrayLike<number>, k: number, skip?: Uin
       at--;
     }
     best[at] = i;
+    if (best.length === k) bar = perSample[best[k - 1]!]!;
   }
   return best;
 }
@@ -191,13 +196,15 @@ export function lossHistogram(perSample: ArrayLike<number>, bins: number, ignore
   let max = -Infinity;
   let nonFinite = 0;
   let ignoredCount = 0;
-  for (let i = 0; i < perSample.length; i++) {
-    if (ignored?.[i]) {
+  const n = perSample.length;
+  for (let i = 0; i < n; i++) {
+    if (ignored !== undefined && ignored[i] !== 0) {
       ignoredCount++;
       continue;
     }
     const v = perSample[i]!;
-    if (!Number.isFinite(v)) nonFinite++;
+    // v − v is 0 exactly for a finite v (nan for nan and ±inf)
+    if (v - v !== 0) nonFinite++;
     else {
       if (v < min) min = v;
       if (v > max) max = v;
@@ -208,11 +215,13 @@ export function lossHistogram(perSample: ArrayLike<number>, bins: number, ignore
   if (counts.length > 0) {
     const width = (max - min) / bins;
     for (let b = 0; b <= bins; b++) edges[b] = b === bins ? max : min + b * width;
-    for (let i = 0; i < perSample.length; i++) {
-      if (ignored?.[i]) continue;
+    for (let i = 0; i < n; i++) {
+      if (ignored !== undefined && ignored[i] !== 0) continue;
       const v = perSample[i]!;
-      if (!Number.isFinite(v)) continue;
-      const b = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0;
+      if (v - v !== 0) continue;
+      // (v − min) / width lies in [0, bins]: truncation is its floor.
+      let b = width > 0 ? ((v - min) / width) | 0 : 0;
+      if (b > bins - 1) b = bins - 1;
       counts[b]!++;
     }
   }
@@ -248,17 +257,20 @@ export function confusionMatrix(c: SummaryClassification, maxClasses = MAX_CONFU
   shown.forEach((k, s) => {
     if (k >= 0) slot[k] = s;
   });
-  const counts = new Float64Array(size * size);
+  // Counted in int32 (an increment of a float64 cell waits for the previous one longer), returned as float64.
+  const tally = new Int32Array(size * size);
   let correct = 0;
   let samples = 0;
+  const { targetClass, predictedClass, ignored } = c;
   for (let i = 0; i < n; i++) {
-    const y = c.targetClass[i]!;
-    if (c.ignored[i] || y < 0 || y >= C) continue;
-    const p = c.predictedClass[i]!;
+    const y = targetClass[i]!;
+    if (ignored[i] !== 0 || y < 0 || y >= C) continue;
+    const p = predictedClass[i]!;
     samples++;
     if (p === y) correct++;
-    counts[slot[y]! * size + (p >= 0 && p < C ? slot[p]! : size - 1)]!++;
+    tally[slot[y]! * size + (p >= 0 && p < C ? slot[p]! : size - 1)]!++;
   }
+  const counts = Float64Array.from(tally);
   return { classes: Int32Array.from(shown), counts, accuracy: samples > 0 ? correct / samples : NaN, samples };
 }
 
@@ -271,20 +283,29 @@ export function classAggregates(
   const C = c.numClasses;
   const weight = new Float64Array(C).fill(1);
   if (weights) for (let k = 0; k < C; k++) weight[k] = weights[k]!;
-  const count = new Float64Array(C);
+  // Counts in int32 (returned as float64), as in confusionMatrix.
+  const count = new Int32Array(C);
   const weightSum = new Float64Array(C);
   const lossSum = new Float64Array(C);
-  const predicted = new Float64Array(C);
-  for (let i = 0; i < c.targetClass.length; i++) {
-    const p = c.predictedClass[i]!;
+  const predicted = new Int32Array(C);
+  const { targetClass, predictedClass, ignored, sampleWeight } = c;
+  const n = targetClass.length;
+  for (let i = 0; i < n; i++) {
+    const p = predictedClass[i]!;
     if (p >= 0 && p < C) predicted[p]!++;
-    const y = c.targetClass[i]!;
-    if (c.ignored[i] || y < 0 || y >= C) continue;
+    const y = targetClass[i]!;
+    if (ignored[i] !== 0 || y < 0 || y >= C) continue;
     count[y]!++;
-    weightSum[y]! += c.sampleWeight[i]!;
+    weightSum[y]! += sampleWeight[i]!;
     lossSum[y]! += perSample[i]!;
   }
-  return { weight, count, weightSum, lossSum, predicted };
+  return {
+    weight,
+    count: Float64Array.from(count),
+    weightSum,
+    lossSum,
+    predicted: Float64Array.from(predicted),
+  };
 }
 
 function tensorOptionValues(v: LossOptions[string] | undefined): ArrayLike<number> | undefined {
@@ -338,10 +359,11 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
   }));
   let min = Infinity;
   let max = -Infinity;
+  // Math.min and Math.max keep a nan once it comes.
   for (let i = 0; i < sampleCount; i++) {
     const v = perSample[i]!;
-    min = Number.isNaN(v) || Number.isNaN(min) ? NaN : Math.min(min, v);
-    max = Number.isNaN(v) || Number.isNaN(max) ? NaN : Math.max(max, v);
+    min = Math.min(min, v);
+    max = Math.max(max, v);
   }
   let ignoredCount = 0;
   if (ignored) for (let i = 0; i < ignored.length; i++) ignoredCount += ignored[i]!;
