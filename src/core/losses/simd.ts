@@ -120,7 +120,6 @@ const I32X4_ADD = simd(0xae);
 const F32X4_ADD = simd(0xe4);
 const F32X4_SUB = simd(0xe5);
 const F32X4_MUL = simd(0xe6);
-const F32X4_MAX = simd(0xe9);
 const F64X2_ADD = simd(0xf0);
 const F64X2_GE = simd(0x4c);
 /** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
@@ -201,7 +200,7 @@ const splatI32 = (v: number): number[] => {
  *
  * ```
  * for r in 0 … count−1:  p = ptr + 4·stride·r,  end = p + 4·stride
- *   m = max over the row (f32x4.max, then the 4 lanes)            // NaN anywhere → NaN
+ *   m = max over the row (f32x4.pmax, then the 4 lanes)           // NaN anywhere → NaN (flagged apart)
  *   for each group x:  s = x − m, with TwoSum's error e;  s' = max(s, −87.3)
  *     k = nearest(s'·log2 e);  r = s' − k·C1 − k·C2 + e;  y = poly(r)·r² + r + 1;  y·2^k, 0 where s < −87.3
  *     acc0 += lanes 0–1 as f64,  acc1 += lanes 2–3 as f64
@@ -347,24 +346,45 @@ function rowsBody(): number[] {
     ...I32_SHL,
     ...I32_ADD,
     ...set(end),
-    // maximum
+    // maximum: pmax (one instruction; a NaN never wins it) and, apart, whether a NaN came (x ≠ x), or-ed into the
+    // maximum at the end so that a row with a NaN reports a NaN maximum (all bits set), as f32x4.max would
     ...splat(-Infinity),
     ...set(m),
     ...splat(-Infinity),
     ...set(m2),
+    ...zero(),
+    ...set(first.err),
+    ...zero(),
+    ...set(second.err),
     ...get(p),
     ...set(q),
     ...LOOP,
-    ...get(m),
     ...get(q),
     ...load(0),
-    ...F32X4_MAX,
-    ...set(m),
-    ...get(m2),
+    ...set(first.x),
     ...get(q),
     ...load(16),
-    ...F32X4_MAX,
+    ...set(second.x),
+    ...get(m),
+    ...get(first.x),
+    ...F32X4_PMAX,
+    ...set(m),
+    ...get(m2),
+    ...get(second.x),
+    ...F32X4_PMAX,
     ...set(m2),
+    ...get(first.err),
+    ...get(first.x),
+    ...get(first.x),
+    ...F32X4_NE,
+    ...V128_OR,
+    ...set(first.err),
+    ...get(second.err),
+    ...get(second.x),
+    ...get(second.x),
+    ...F32X4_NE,
+    ...V128_OR,
+    ...set(second.err),
     ...advance(q, 32),
     ...get(q),
     ...get(end),
@@ -373,7 +393,11 @@ function rowsBody(): number[] {
     ...END,
     ...get(m),
     ...get(m2),
-    ...F32X4_MAX,
+    ...F32X4_PMAX,
+    ...get(first.err),
+    ...get(second.err),
+    ...V128_OR,
+    ...V128_OR,
     ...set(m),
     ...get(m),
     ...f32x4Lane(0),

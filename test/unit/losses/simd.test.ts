@@ -77,12 +77,15 @@ describe('softmax-row SIMD kernel', () => {
   });
 
   it('reports a NaN maximum for a row with a NaN, and ±inf maxima as they are', () => {
-    const [withNaN, withInf, allNegInf] = run(kernel!, [
+    const [withNaN, withInf, allNegInf, nanLater] = run(kernel!, [
       [1, NaN, 2, 0, 5],
       [1, Infinity, 2, 0, 5],
       [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+      // the NaN in the second vector of a turn, after the maximum
+      [1, 9, 2, 0, NaN],
     ]);
     assert.ok(Number.isNaN(withNaN!.max));
+    assert.ok(Number.isNaN(nanLater!.max));
     assert.equal(withInf!.max, Infinity);
     assert.equal(allNegInf!.max, -Infinity);
   });
