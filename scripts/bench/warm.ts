@@ -20,7 +20,10 @@
  * best CPU times (user + system of the process: on a shared, loaded machine the wall time counts other processes'
  * turns too), and the load average. Nothing here asserts on time.
  *
- *   ORACLE=/path/to/chroot npm run bench:warm -- [--repeats 5] [--threads 1] [--only NAME] [--regenerate]
+ *   ORACLE=/path/to/chroot npm run bench:warm -- [--repeats 5] [--threads 1] [--only TERM[,TERM…]] [--regenerate]
+ *
+ * `--only segmentation,npy`: the rows whose name contains, or whose form is, every term. The rows file and the bundle
+ * carry this process's id, so that two runs at once (the inputs folder is shared) do not overwrite each other's.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,6 +43,8 @@ function option(name: string, fallback: string): string {
 const repeats = Number(option('--repeats', '5'));
 const threads = Number(option('--threads', '1'));
 const only = option('--only', '');
+/** This run's rows file (in the shared inputs folder). */
+const rowsName = `warm-rows-${process.pid}.json`;
 
 const ROWS: WarmRow[] = [
   {
@@ -145,7 +150,7 @@ function ensureData(): void {
 }
 
 function buildChild(): string {
-  const outfile = path.join(dataDir, 'warm-child.cjs');
+  const outfile = path.join(dataDir, `warm-child-${process.pid}.cjs`);
   esbuild.buildSync({
     entryPoints: [path.join(__dirname, 'warm_child.ts')],
     bundle: true,
@@ -164,7 +169,7 @@ function oracleRun(oracle: string, rows: readonly WarmRow[]): { torch: string; r
   const inside = path.join(oracle, 'tmp', name);
   fs.mkdirSync(inside, { recursive: true });
   try {
-    const files = new Set<string>(['warm-rows.json']);
+    const files = new Set<string>([rowsName]);
     for (const r of rows) {
       files.add(r.input);
       if (r.target) files.add(r.target);
@@ -183,7 +188,7 @@ function oracleRun(oracle: string, rows: readonly WarmRow[]): { torch: string; r
       'python3',
       `/tmp/${name}/warm_torch.py`,
       'run',
-      `/tmp/${name}/warm-rows.json`,
+      `/tmp/${name}/${rowsName}`,
       String(repeats),
       String(threads),
     ]);
@@ -195,8 +200,9 @@ function oracleRun(oracle: string, rows: readonly WarmRow[]): { torch: string; r
 
 function main(): void {
   ensureData();
-  const rows = ROWS.filter((r) => !only || r.name.includes(only) || r.form === only);
-  fs.writeFileSync(path.join(dataDir, 'warm-rows.json'), JSON.stringify(rows));
+  const terms = only ? only.split(',') : [];
+  const rows = ROWS.filter((r) => terms.every((term) => r.name.includes(term) || r.form === term));
+  fs.writeFileSync(path.join(dataDir, rowsName), JSON.stringify(rows));
   const child = buildChild();
   const load = os.loadavg();
 
@@ -206,7 +212,7 @@ function main(): void {
 
   process.stderr.write(`Loss Lens, ${rows.length} rows × ${repeats}…\n`);
   const ours = JSON.parse(
-    run(process.execPath, ['--expose-gc', child, 'time', path.join(dataDir, 'warm-rows.json'), String(repeats)]),
+    run(process.execPath, ['--expose-gc', child, 'time', path.join(dataDir, rowsName), String(repeats)]),
   ) as {
     node: string;
     rows: Timed[];
@@ -219,7 +225,7 @@ function main(): void {
       run(PYTHON, [
         path.join(__dirname, 'warm_torch.py'),
         'run',
-        path.join(dataDir, 'warm-rows.json'),
+        path.join(dataDir, rowsName),
         String(repeats),
         String(threads),
       ]),
@@ -294,4 +300,9 @@ function main(): void {
   fs.writeFileSync(path.join(dataDir, 'results.md'), `${text}\n`);
 }
 
-main();
+try {
+  main();
+} finally {
+  fs.rmSync(path.join(dataDir, rowsName), { force: true });
+  fs.rmSync(path.join(dataDir, `warm-child-${process.pid}.cjs`), { force: true });
+}

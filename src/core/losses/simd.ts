@@ -741,9 +741,9 @@ export const PLANE_GROUP_OUTPUT_BYTES = 96;
  *
  * ```
  * for each group of 4 positions:
- *   m = −inf;  for c: gt = x_c > m;  m, arg = gt ? x_c, c : m, arg;  bad |= x_c ≠ x_c;  x[y] = c = y ? x_c : x[y]
+ *   m = −inf;  for c: arg = x_c > m ? c : arg;  m = pmax(m, x_c);  bad |= x_c ≠ x_c
  *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, Cephes);  acc += e as f64;
- *          e[y] = c = y ? e : e[y]
+ *          x[y], e[y] = c = y ? x_c, e : x[y], e[y]
  * ```
  */
 function planesBody(): number[] {
@@ -810,34 +810,24 @@ function planesBody(): number[] {
     ...get(q),
     ...load(0),
     ...set(x),
-    // gt = x > m: ties keep the first class, and a NaN never wins (it is flagged in `bad`)
+    // x > m: ties keep the first class, and a NaN never wins (it is flagged in `bad`); pmax(m, x) = m < x ? x : m
+    ...get(cv),
+    ...get(arg),
     ...get(x),
     ...get(m),
     ...F32X4_GT,
-    ...set(sv),
-    ...get(x),
-    ...get(m),
-    ...get(sv),
-    ...V128_BITSELECT,
-    ...set(m),
-    ...get(cv),
-    ...get(arg),
-    ...get(sv),
     ...V128_BITSELECT,
     ...set(arg),
+    ...get(m),
+    ...get(x),
+    ...F32X4_PMAX,
+    ...set(m),
     ...get(bad),
     ...get(x),
     ...get(x),
     ...F32X4_NE,
     ...V128_OR,
     ...set(bad),
-    ...get(x),
-    ...get(xy),
-    ...get(cv),
-    ...get(tgt),
-    ...I32X4_EQ,
-    ...V128_BITSELECT,
-    ...set(xy),
   ];
   const terms = [
     ...get(q),
@@ -922,13 +912,21 @@ function planesBody(): number[] {
     ...F64X2_PROMOTE_LOW,
     ...F64X2_ADD,
     ...set(acc1),
-    ...get(e),
-    ...get(ey),
+    // the target's logit and term (sv, free again, holds the mask of the lanes whose target is c)
     ...get(cv),
     ...get(tgt),
     ...I32X4_EQ,
+    ...set(sv),
+    ...get(e),
+    ...get(ey),
+    ...get(sv),
     ...V128_BITSELECT,
     ...set(ey),
+    ...get(x),
+    ...get(xy),
+    ...get(sv),
+    ...V128_BITSELECT,
+    ...set(xy),
   ];
   return [
     ...get(2),
@@ -963,8 +961,6 @@ function planesBody(): number[] {
     ...set(arg),
     ...zero(),
     ...set(bad),
-    ...zero(),
-    ...set(xy),
     ...overClasses(maximum),
     ...get(at),
     ...get(m),
@@ -974,9 +970,8 @@ function planesBody(): number[] {
     ...get(at),
     ...get(arg),
     ...V128_STORE(48),
-    ...get(at),
-    ...get(xy),
-    ...V128_STORE(64),
+    ...zero(),
+    ...set(xy),
     ...zero(),
     ...set(acc0),
     ...zero(),
@@ -990,6 +985,9 @@ function planesBody(): number[] {
     ...get(at),
     ...get(acc1),
     ...V128_STORE(16),
+    ...get(at),
+    ...get(xy),
+    ...V128_STORE(64),
     ...get(at),
     ...get(ey),
     ...V128_STORE(80),
