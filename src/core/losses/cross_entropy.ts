@@ -722,8 +722,8 @@ function summaryPlanesSimd(
   let weightSum = 0;
   for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
   let softmaxRows = 0;
-  // Positions per block: a multiple of 4 (the kernel's vectors), no more than a batch item holds.
-  const stride = Math.min(Math.max(4, Math.floor(PLANE_BLOCK_ELEMENTS / C) & ~3), (S + 3) & ~3);
+  // Positions per block: a multiple of 8 (the kernel's two vectors per turn), no more than a batch item holds.
+  const stride = Math.min(Math.max(8, Math.floor(PLANE_BLOCK_ELEMENTS / C) & ~7), (S + 7) & ~7);
   const targetsAt = C * stride;
   const outByte = (targetsAt + stride) * 4;
   kernel.reserve(outByte + (stride / 4) * PLANE_GROUP_OUTPUT_BYTES);
@@ -739,7 +739,7 @@ function summaryPlanesSimd(
   for (let n = 0; n < items; n++) {
     for (let s0 = 0; s0 < S; s0 += stride) {
       const count = Math.min(stride, S - s0);
-      const padded = (count + 3) & ~3;
+      const padded = (count + 7) & ~7;
       const i0 = n * S + s0;
       for (let c = 0; c < C; c++) {
         const from = (n * C + c) * S + s0;

@@ -731,46 +731,70 @@ const V128_BITSELECT = simd(0x52);
 /** Bytes of output per group of 4 positions of {@link planesBody}: sums (4 f64), max, argmax, x[y], e^(x[y] − max). */
 export const PLANE_GROUP_OUTPUT_BYTES = 96;
 
+/** The vectors of one group of 4 positions in {@link planesBody}. */
+interface PlaneGroup {
+  readonly m: number;
+  readonly arg: number;
+  readonly bad: number;
+  readonly xy: number;
+  readonly tgt: number;
+  readonly x: number;
+  readonly sv: number;
+  readonly bb: number;
+  readonly err: number;
+  readonly k: number;
+  readonly t: number;
+  readonly e: number;
+  readonly acc0: number;
+  readonly acc1: number;
+  readonly ey: number;
+}
+
 /**
  * `planes(ptr, classes, stride, count, targets, out)`: a [C, stride] block of float32 class planes from byte `ptr`
  * (plane c at ptr + 4·stride·c; a [N, C, d…] map's positions are contiguous within a plane), `count` positions (a
- * multiple of 4, ≤ stride), class-index targets as i32 from byte `targets`. Four adjacent positions are the four
+ * multiple of 8, ≤ stride), class-index targets as i32 from byte `targets`. Four adjacent positions are the four
  * lanes of a vector, so nothing is transposed. For the group of positions 4g … 4g + 3, at out + 96·g: Σ exp(x − max)
  * (4 × f64), the maximum (4 × f32, NaN where a NaN occurs at the position), the first class holding it (4 × i32),
  * the target's logit x[y] and its term exp(x[y] − max) (4 × f32; 0 where y is not a class).
  *
  * ```
- * for each group of 4 positions:
+ * for each group of 4 positions (two groups per turn):
  *   m = −inf;  for c: arg = x_c > m ? c : arg;  m = pmax(m, x_c);  bad |= x_c ≠ x_c
  *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, Cephes);  acc += e as f64;
  *          x[y], e[y] = c = y ? x_c, e : x[y], e[y]
  * ```
  */
 function planesBody(): number[] {
-  // Parameters: ptr 0, classes 1, stride 2, count 3, targets 4, out 5. Locals: i32 g (byte offset of the group within
-  // a plane), q, c, at, plane; v128 from 11 on.
-  const [g, q, c, at, plane] = [6, 7, 8, 9, 10];
-  const [m, arg, bad, xy, tgt, cv, x, sv, bb, err, k, t, e, acc0, acc1, ey] = Array.from(
-    { length: 16 },
-    (_, i) => 11 + i,
-  ) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  // Parameters: ptr 0, classes 1, stride 2, count 3, targets 4, out 5. Locals: i32 g (byte offset of the turn's
+  // first group within a plane), q, c, at, plane; v128 cv (the class index in every lane), then each group's vectors.
+  // Two groups of 4 positions (16 bytes apart) interleave per turn, so that one's chain of dependent operations
+  // fills the other's waits.
+  const [g, q, c, at, plane, cv] = [6, 7, 8, 9, 10, 11];
+  const groupLocals = (from: number): PlaneGroup => {
+    const [m, arg, bad, xy, tgt, x, sv, bb, err, k, t, e, acc0, acc1, ey] = Array.from(
+      { length: 15 },
+      (_, i) => from + i,
+    );
+    return {
+      m: m!,
+      arg: arg!,
+      bad: bad!,
+      xy: xy!,
+      tgt: tgt!,
+      x: x!,
+      sv: sv!,
+      bb: bb!,
+      err: err!,
+      k: k!,
+      t: t!,
+      e: e!,
+      acc0: acc0!,
+      acc1: acc1!,
+      ey: ey!,
+    };
+  };
+  const groups = [groupLocals(12), groupLocals(27)] as const;
   const one = (): number[] => splatI32(1);
   const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
   const polynomial = (v: number): number[] => {
@@ -778,8 +802,8 @@ function planesBody(): number[] {
     for (let i = 1; i < P.length; i++) out.push(...get(v), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
     return out;
   };
-  /** Loops over the classes: q from ptr + g by one plane, c from `classes` down to 1. */
-  const overClasses = (body: number[]): number[] => [
+  /** Loops over the classes: q from ptr + g by one plane, c from `classes` down to 1; `body(G, off)` per group. */
+  const overClasses = (body: (G: PlaneGroup, off: number) => number[]): number[] => [
     ...get(0),
     ...get(g),
     ...I32_ADD,
@@ -789,7 +813,8 @@ function planesBody(): number[] {
     ...zero(),
     ...set(cv),
     ...LOOP,
-    ...body,
+    ...body(groups[0], 0),
+    ...body(groups[1], 16),
     ...get(cv),
     ...one(),
     ...I32X4_ADD,
@@ -806,127 +831,172 @@ function planesBody(): number[] {
     ...brIf(0),
     ...END,
   ];
-  const maximum = [
+  const maximum = (G: PlaneGroup, off: number): number[] => [
     ...get(q),
-    ...load(0),
-    ...set(x),
+    ...load(off),
+    ...set(G.x),
     // x > m: ties keep the first class, and a NaN never wins (it is flagged in `bad`); pmax(m, x) = m < x ? x : m
     ...get(cv),
-    ...get(arg),
-    ...get(x),
-    ...get(m),
+    ...get(G.arg),
+    ...get(G.x),
+    ...get(G.m),
     ...F32X4_GT,
     ...V128_BITSELECT,
-    ...set(arg),
-    ...get(m),
-    ...get(x),
+    ...set(G.arg),
+    ...get(G.m),
+    ...get(G.x),
     ...F32X4_PMAX,
-    ...set(m),
-    ...get(bad),
-    ...get(x),
-    ...get(x),
+    ...set(G.m),
+    ...get(G.bad),
+    ...get(G.x),
+    ...get(G.x),
     ...F32X4_NE,
     ...V128_OR,
-    ...set(bad),
+    ...set(G.bad),
   ];
-  const terms = [
+  const terms = (G: PlaneGroup, off: number): number[] => [
     ...get(q),
-    ...load(0),
-    ...set(x),
+    ...load(off),
+    ...set(G.x),
     // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
-    ...get(x),
-    ...get(m),
+    ...get(G.x),
+    ...get(G.m),
     ...F32X4_SUB,
-    ...set(sv),
-    ...get(sv),
-    ...get(x),
+    ...set(G.sv),
+    ...get(G.sv),
+    ...get(G.x),
     ...F32X4_SUB,
-    ...set(bb),
-    ...get(x),
-    ...get(sv),
-    ...get(bb),
+    ...set(G.bb),
+    ...get(G.x),
+    ...get(G.sv),
+    ...get(G.bb),
     ...F32X4_SUB,
     ...F32X4_SUB,
-    ...get(m),
-    ...get(bb),
+    ...get(G.m),
+    ...get(G.bb),
     ...F32X4_ADD,
     ...F32X4_SUB,
-    ...set(err),
+    ...set(G.err),
     // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³;  k = bb − 1.5·2²³;  t = t − k·C1 − k·C2 + err
-    ...get(sv),
+    ...get(G.sv),
     ...splat(LOWEST),
     ...F32X4_PMAX,
-    ...set(t),
-    ...get(t),
+    ...set(G.t),
+    ...get(G.t),
     ...splat(LOG2E),
     ...F32X4_MUL,
     ...splat(ROUNDING),
     ...F32X4_ADD,
-    ...set(bb),
-    ...get(bb),
+    ...set(G.bb),
+    ...get(G.bb),
     ...splat(ROUNDING),
     ...F32X4_SUB,
-    ...set(k),
-    ...get(t),
-    ...get(k),
+    ...set(G.k),
+    ...get(G.t),
+    ...get(G.k),
     ...splat(C1),
     ...F32X4_MUL,
     ...F32X4_SUB,
-    ...get(k),
+    ...get(G.k),
     ...splat(C2),
     ...F32X4_MUL,
     ...F32X4_SUB,
-    ...get(err),
+    ...get(G.err),
     ...F32X4_ADD,
-    ...set(t),
+    ...set(G.t),
     // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST
-    ...polynomial(t),
-    ...get(t),
-    ...get(t),
+    ...polynomial(G.t),
+    ...get(G.t),
+    ...get(G.t),
     ...F32X4_MUL,
     ...F32X4_MUL,
-    ...get(t),
+    ...get(G.t),
     ...F32X4_ADD,
     ...splat(1),
     ...F32X4_ADD,
-    ...get(bb),
+    ...get(G.bb),
     ...splatI32(127),
     ...I32X4_ADD,
     ...i32c(23),
     ...I32X4_SHL,
     ...F32X4_MUL,
-    ...get(sv),
+    ...get(G.sv),
     ...splat(LOWEST),
     ...F32X4_GE,
     ...V128_AND,
-    ...set(e),
-    ...get(acc0),
-    ...get(e),
+    ...set(G.e),
+    ...get(G.acc0),
+    ...get(G.e),
     ...F64X2_PROMOTE_LOW,
     ...F64X2_ADD,
-    ...set(acc0),
-    ...get(acc1),
-    ...get(e),
-    ...get(e),
+    ...set(G.acc0),
+    ...get(G.acc1),
+    ...get(G.e),
+    ...get(G.e),
     ...HIGH_TO_LOW,
     ...F64X2_PROMOTE_LOW,
     ...F64X2_ADD,
-    ...set(acc1),
+    ...set(G.acc1),
     // the target's logit and term (sv, free again, holds the mask of the lanes whose target is c)
     ...get(cv),
-    ...get(tgt),
+    ...get(G.tgt),
     ...I32X4_EQ,
-    ...set(sv),
-    ...get(e),
-    ...get(ey),
-    ...get(sv),
+    ...set(G.sv),
+    ...get(G.e),
+    ...get(G.ey),
+    ...get(G.sv),
     ...V128_BITSELECT,
-    ...set(ey),
-    ...get(x),
-    ...get(xy),
-    ...get(sv),
+    ...set(G.ey),
+    ...get(G.x),
+    ...get(G.xy),
+    ...get(G.sv),
     ...V128_BITSELECT,
-    ...set(xy),
+    ...set(G.xy),
+  ];
+  /** Before the classes: the group's targets, and its maximum and sums at their starting values. */
+  const start = (G: PlaneGroup, off: number): number[] => [
+    ...get(4),
+    ...get(g),
+    ...I32_ADD,
+    ...load(off),
+    ...set(G.tgt),
+    ...splat(-Infinity),
+    ...set(G.m),
+    ...zero(),
+    ...set(G.arg),
+    ...zero(),
+    ...set(G.bad),
+    ...zero(),
+    ...set(G.xy),
+    ...zero(),
+    ...set(G.acc0),
+    ...zero(),
+    ...set(G.acc1),
+    ...zero(),
+    ...set(G.ey),
+  ];
+  /** After the classes: the group's 96 bytes of output from at + `off`. */
+  const finish = (G: PlaneGroup, off: number): number[] => [
+    ...get(at),
+    ...get(G.acc0),
+    ...V128_STORE(off),
+    ...get(at),
+    ...get(G.acc1),
+    ...V128_STORE(off + 16),
+    ...get(at),
+    ...get(G.m),
+    ...get(G.bad),
+    ...V128_OR,
+    ...V128_STORE(off + 32),
+    ...get(at),
+    ...get(G.arg),
+    ...V128_STORE(off + 48),
+    ...get(at),
+    ...get(G.xy),
+    ...V128_STORE(off + 64),
+    ...get(at),
+    ...get(G.ey),
+    ...V128_STORE(off + 80),
   ];
   return [
     ...get(2),
@@ -936,7 +1006,7 @@ function planesBody(): number[] {
     ...i32c(0),
     ...set(g),
     ...BLOCK, // $done
-    ...LOOP, // $group
+    ...LOOP, // $turn
     ...get(g),
     ...get(3),
     ...i32c(2),
@@ -950,49 +1020,14 @@ function planesBody(): number[] {
     ...I32_MUL,
     ...I32_ADD,
     ...set(at),
-    ...get(4),
-    ...get(g),
-    ...I32_ADD,
-    ...load(0),
-    ...set(tgt),
-    ...splat(-Infinity),
-    ...set(m),
-    ...zero(),
-    ...set(arg),
-    ...zero(),
-    ...set(bad),
+    ...start(groups[0], 0),
+    ...start(groups[1], 16),
     ...overClasses(maximum),
-    ...get(at),
-    ...get(m),
-    ...get(bad),
-    ...V128_OR,
-    ...V128_STORE(32),
-    ...get(at),
-    ...get(arg),
-    ...V128_STORE(48),
-    ...zero(),
-    ...set(xy),
-    ...zero(),
-    ...set(acc0),
-    ...zero(),
-    ...set(acc1),
-    ...zero(),
-    ...set(ey),
     ...overClasses(terms),
-    ...get(at),
-    ...get(acc0),
-    ...V128_STORE(0),
-    ...get(at),
-    ...get(acc1),
-    ...V128_STORE(16),
-    ...get(at),
-    ...get(xy),
-    ...V128_STORE(64),
-    ...get(at),
-    ...get(ey),
-    ...V128_STORE(80),
+    ...finish(groups[0], 0),
+    ...finish(groups[1], PLANE_GROUP_OUTPUT_BYTES),
     ...get(g),
-    ...i32c(16),
+    ...i32c(32),
     ...I32_ADD,
     ...set(g),
     ...br(0),
@@ -1001,12 +1036,12 @@ function planesBody(): number[] {
   ];
 }
 
-/** `planes` as a code entry: its locals (the constant vectors' from 27 on) and body. */
+/** `planes` as a code entry: its locals (the constant vectors' from 42 on) and body. */
 function planesFunction(): number[] {
-  const { code, constants } = withPool(27, planesBody);
+  const { code, constants } = withPool(42, planesBody);
   const locals = vector([
     [5, I32],
-    [16, V128],
+    [31, V128],
     [constants, V128],
   ]);
   return [...locals, ...code, ...END];
@@ -1106,7 +1141,7 @@ export class SoftmaxRowKernel {
 
   /**
    * A block of class planes: `classes` planes of `stride` float32 values each from float index `from` (a multiple of
-   * 4), the first `count` positions of each (`count` a multiple of 4, ≤ `stride`), with class-index targets as int32
+   * 4), the first `count` positions of each (`count` a multiple of 8, ≤ `stride`), with class-index targets as int32
    * at int32 index `targets` (a multiple of 4); writes {@link PLANE_GROUP_OUTPUT_BYTES} per 4 positions at byte
    * `out` (a multiple of 16). `classes` ≥ 1.
    */
