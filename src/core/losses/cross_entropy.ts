@@ -534,15 +534,26 @@ function summaryRowsSimd(
   const stride = (C + 7) & ~7;
   const block = Math.max(1, Math.floor(SIMD_BLOCK_ELEMENTS / stride));
   const outByte = block * stride * 4;
-  kernel.reserve(outByte + block * ROW_OUTPUT_BYTES);
+  // The kernel's dot products (Σ t·x and Σ t per row for plain float32 probability targets, Σ w·x for label
+  // smoothing with weights that float32 holds exactly) over the row's first 4·⌊C/4⌋ values; the last C mod 4 are
+  // added here. Their second operand lies at float index `second` (rows of `stride` values, or one row of weights).
+  const probabilityDots = tg instanceof Float32Array && !smoothing && !weights;
+  const smoothingDots = t !== undefined && smoothing && (!weights || weights.every((w) => Math.fround(w) === w));
+  const second = (outByte + block * ROW_OUTPUT_BYTES) >> 2;
+  const dotsByte = (second + (probabilityDots ? block * stride : stride)) * 4;
+  const fullGroups = C >> 2;
+  const tail = fullGroups * 4;
+  kernel.reserve(probabilityDots || smoothingDots ? dotsByte + block * 16 : outByte + block * ROW_OUTPUT_BYTES);
   const rows = kernel.f32;
   const sums = kernel.f64;
   const groups = kernel.i32;
   const outF64 = outByte >> 3;
   const outF32 = outByte >> 2;
+  const dotsF64 = dotsByte >> 3;
   // The padding of each row stays −inf: data never lands there.
   if (stride !== C) for (let k = 0; k < block; k++) rows.fill(-Infinity, k * stride + C, (k + 1) * stride);
-  const targetRows = tg ? new Float64Array(block * C) : undefined;
+  if (smoothingDots) for (let c = 0; c < C; c++) rows[second + c] = weights ? weights[c]! : 1;
+  const targetRows = tg && !probabilityDots ? new Float64Array(block * C) : undefined;
 
   for (let i0 = 0; i0 < samples;) {
     let count: number;
@@ -550,7 +561,10 @@ function summaryRowsSimd(
       count = Math.min(block, samples - i0);
       if (stride === C) rows.set(x.subarray(i0 * C, (i0 + count) * C));
       else for (let k = 0; k < count; k++) rows.set(x.subarray((i0 + k) * C, (i0 + k + 1) * C), k * stride);
-      if (tg) targetRows!.set(tg.subarray(i0 * C, (i0 + count) * C));
+      if (probabilityDots) {
+        if (stride === C) rows.set(tg.subarray(i0 * C, (i0 + count) * C), second);
+        else for (let k = 0; k < count; k++) rows.set(tg.subarray((i0 + k) * C, (i0 + k + 1) * C), second + k * stride);
+      } else if (tg) targetRows!.set(tg.subarray(i0 * C, (i0 + count) * C));
     } else {
       const n = Math.floor(i0 / S);
       const s0 = i0 - n * S;
@@ -558,10 +572,13 @@ function summaryRowsSimd(
       for (let c = 0; c < C; c++) {
         const from = (n * C + c) * S + s0;
         for (let k = 0; k < count; k++) rows[k * stride + c] = x[from + k]!;
-        if (tg) for (let k = 0; k < count; k++) targetRows![k * C + c] = tg[from + k]!;
+        if (probabilityDots) for (let k = 0; k < count; k++) rows[second + k * stride + c] = tg[from + k]!;
+        else if (tg) for (let k = 0; k < count; k++) targetRows![k * C + c] = tg[from + k]!;
       }
     }
     kernel.rows(0, count, stride, outByte);
+    if (probabilityDots) kernel.dots(0, second, count, stride, stride, fullGroups, dotsByte);
+    else if (smoothingDots) kernel.dots(0, second, count, stride, 0, fullGroups, dotsByte);
     for (let k = 0; k < count; k++) {
       const i = i0 + k;
       const off = k * stride;
@@ -604,7 +621,15 @@ function summaryRowsSimd(
         const wy = t.sampleWeight[i]!;
         const nll = (1 - epsilon) * wy * -logpY;
         let loss = nll;
-        if (smoothing) {
+        if (smoothingDots) {
+          // As below, the dot product from the kernel and the last C mod 4 terms.
+          let dot = sums[dotsF64 + 2 * k]!;
+          for (let c = tail; c < C; c++) dot += rows[off + c]! * rows[second + c]!;
+          const smoothTerm = smoothFactor * ((max + logExpSum) * weightSum - dot);
+          nllPart![i] = nll;
+          smoothPart![i] = smoothTerm;
+          loss = nll + smoothTerm;
+        } else if (smoothing) {
           // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, the dot product over four
           // accumulators (every term of the first form is ≥ 0, so the rearrangement loses nothing that matters).
           let d0 = 0;
@@ -635,6 +660,18 @@ function summaryRowsSimd(
           smoothPart![i] = smoothTerm;
           loss = nll + smoothTerm;
         }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+      } else if (probabilityDots) {
+        // Σ_c −(x_c − max − log Σ)·t_c = (max + log Σ)·Σ t_c − Σ t_c·x_c: the kernel's sums and the last C mod 4 terms.
+        let dot = sums[dotsF64 + 2 * k]!;
+        let targetSum = sums[dotsF64 + 2 * k + 1]!;
+        const toff = second + off;
+        for (let c = tail; c < C; c++) {
+          dot += rows[toff + c]! * rows[off + c]!;
+          targetSum += rows[toff + c]!;
+        }
+        const loss = (max + logExpSum) * targetSum - dot;
         perSample[i] = loss;
         perElementData[i] = loss;
       } else {

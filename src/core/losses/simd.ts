@@ -1047,15 +1047,176 @@ function planesFunction(): number[] {
   return [...locals, ...code, ...END];
 }
 
-/** The module: one memory (exported as `memory`), the functions `rows`, `bce` and `planes`. */
+// --- dot products of rows ---------------------------------------------------------------------------------------
+
+/**
+ * `dots(a, b, rows, stride, bStride, groups, out)`: for row r, the float32 values a + 4·stride·r and b + 4·bStride·r
+ * (bStride 0: the same b for every row), over the first 4·`groups` of them: Σ a·b and Σ b, each in float64 (a
+ * float32 product is exact in float64), at out + 16·r. Cross-entropy's summary takes Σ t·x and Σ t for probability
+ * targets, Σ w·x for label smoothing.
+ *
+ * ```
+ * for r:  for each group of 4:  ab0 += lo(a)·lo(b);  ab1 += hi(a)·hi(b);  b0 += lo(b);  b1 += hi(b)   (f64x2)
+ * ```
+ */
+function dotsBody(): number[] {
+  // Parameters: a 0, b 1, rows 2, stride 3, bStride 4, groups 5, out 6. Locals: i32 r, p, q, j; v128 va, vb, ab0,
+  // ab1, b0, b1.
+  const [r, p, q, j] = [7, 8, 9, 10];
+  const [va, vb, ab0, ab1, b0, b1] = [11, 12, 13, 14, 15, 16];
+  const sum = (v: number): number[] => [...get(v), ...f64x2Lane(0), ...get(v), ...f64x2Lane(1), ...F64_ADD];
+  return [
+    ...i32c(0),
+    ...set(r),
+    ...BLOCK, // $done
+    ...LOOP, // $row
+    ...get(r),
+    ...get(2),
+    ...I32_GE_U,
+    ...brIf(1),
+    // p = a + 4·stride·r;  q = b + 4·bStride·r
+    ...get(0),
+    ...get(3),
+    ...get(r),
+    ...I32_MUL,
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(p),
+    ...get(1),
+    ...get(4),
+    ...get(r),
+    ...I32_MUL,
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(q),
+    ...zero(),
+    ...set(ab0),
+    ...zero(),
+    ...set(ab1),
+    ...zero(),
+    ...set(b0),
+    ...zero(),
+    ...set(b1),
+    ...get(5),
+    ...set(j),
+    ...BLOCK, // $row done
+    ...LOOP, // $group
+    ...get(j),
+    ...I32_EQZ,
+    ...brIf(1),
+    ...get(p),
+    ...V128_LOAD,
+    ...set(va),
+    ...get(q),
+    ...V128_LOAD,
+    ...set(vb),
+    ...get(ab0),
+    ...get(va),
+    ...F64X2_PROMOTE_LOW,
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(ab0),
+    ...get(b0),
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(b0),
+    ...get(va),
+    ...get(va),
+    ...HIGH_TO_LOW,
+    ...set(va),
+    ...get(vb),
+    ...get(vb),
+    ...HIGH_TO_LOW,
+    ...set(vb),
+    ...get(ab1),
+    ...get(va),
+    ...F64X2_PROMOTE_LOW,
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(ab1),
+    ...get(b1),
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(b1),
+    ...get(p),
+    ...i32c(16),
+    ...I32_ADD,
+    ...set(p),
+    ...get(q),
+    ...i32c(16),
+    ...I32_ADD,
+    ...set(q),
+    ...get(j),
+    ...i32c(1),
+    ...I32_SUB,
+    ...set(j),
+    ...br(0),
+    ...END,
+    ...END,
+    // out + 16·r: Σ a·b, Σ b
+    ...get(6),
+    ...get(r),
+    ...i32c(4),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...get(ab0),
+    ...get(ab1),
+    ...F64X2_ADD,
+    ...set(ab0),
+    ...sum(ab0),
+    ...f64Store(0),
+    ...get(6),
+    ...get(r),
+    ...i32c(4),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...get(b0),
+    ...get(b1),
+    ...F64X2_ADD,
+    ...set(b0),
+    ...sum(b0),
+    ...f64Store(8),
+    ...get(r),
+    ...i32c(1),
+    ...I32_ADD,
+    ...set(r),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+}
+
+const I32_EQZ = [0x45];
+
+/** `dots` as a code entry: its locals (the constant vectors' from 17 on) and body. */
+function dotsFunction(): number[] {
+  const { code, constants } = withPool(17, dotsBody);
+  const locals = vector([
+    [4, I32],
+    [6, V128],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module: one memory (exported as `memory`), the functions `rows`, `bce`, `planes` and `dots`. */
 function moduleBytes(): Uint8Array {
   const rows = rowsFunction();
   const bce = bceFunction();
   const planes = planesFunction();
+  const dots = dotsFunction();
   const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → (), 2 = (i32 ×6) → ()
+    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → (), 2 = (i32 ×6) → (); dots is of type 1
     ...section(
       1,
       vector([
@@ -1064,7 +1225,7 @@ function moduleBytes(): Uint8Array {
         [0x60, ...vector(new Array(6).fill([I32])), 0],
       ]),
     ),
-    ...section(3, vector([[0], [1], [2]])),
+    ...section(3, vector([[0], [1], [2], [1]])),
     ...section(5, vector([[0x00, 1]])), // memory 0: at least 1 page
     ...section(
       7,
@@ -1073,6 +1234,7 @@ function moduleBytes(): Uint8Array {
         [...name('rows'), 0x00, 0],
         [...name('bce'), 0x00, 1],
         [...name('planes'), 0x00, 2],
+        [...name('dots'), 0x00, 3],
       ]),
     ),
     ...section(
@@ -1081,6 +1243,7 @@ function moduleBytes(): Uint8Array {
         [...uleb(rows.length), ...rows],
         [...uleb(bce.length), ...bce],
         [...uleb(planes.length), ...planes],
+        [...uleb(dots.length), ...dots],
       ]),
     ),
   ]);
@@ -1095,6 +1258,15 @@ export class SoftmaxRowKernel {
   private rowsFn: (ptr: number, count: number, stride: number, out: number) => void;
   private bceFn: (x: number, y: number, p: number, w: number, count: number, out: number, stats: number) => void;
   private planesFn: (ptr: number, classes: number, stride: number, count: number, targets: number, out: number) => void;
+  private dotsFn: (
+    a: number,
+    b: number,
+    rows: number,
+    stride: number,
+    bStride: number,
+    groups: number,
+    out: number,
+  ) => void;
   /** float32 view of the memory (valid until the next {@link reserve}). */
   f32: Float32Array;
   f64: Float64Array;
@@ -1105,6 +1277,7 @@ export class SoftmaxRowKernel {
     this.rowsFn = instance.exports['rows'] as SoftmaxRowKernel['rowsFn'];
     this.bceFn = instance.exports['bce'] as SoftmaxRowKernel['bceFn'];
     this.planesFn = instance.exports['planes'] as SoftmaxRowKernel['planesFn'];
+    this.dotsFn = instance.exports['dots'] as SoftmaxRowKernel['dotsFn'];
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
@@ -1147,6 +1320,15 @@ export class SoftmaxRowKernel {
    */
   planes(from: number, classes: number, stride: number, count: number, targets: number, out: number): void {
     this.planesFn(from * 4, classes, stride, count, targets * 4, out);
+  }
+
+  /**
+   * Σ a·b and Σ b (float64) over the first 4·`groups` float32 values of `rows` rows: row r of a from float index
+   * a + stride·r, of b from b + bStride·r (bStride 0: one b for all rows); a and b multiples of 4. Writes 16 bytes per
+   * row at byte `out` (a multiple of 8): Σ a·b, then Σ b.
+   */
+  dots(a: number, b: number, rows: number, stride: number, bStride: number, groups: number, out: number): void {
+    this.dotsFn(a * 4, b * 4, rows, stride, bStride, groups, out);
   }
 }
 

@@ -178,4 +178,35 @@ describe('softmax-row SIMD kernel', () => {
       }
     }
   });
+
+  it('gives Σ a·b and Σ b per row in float64 over the first 4·groups values, with b per row or one b for all', () => {
+    const f32 = (v: number): number => Math.fround(v);
+    const rows = 5;
+    const stride = 12;
+    const groups = 2; // 8 of the 12 values
+    const a = Array.from({ length: rows * stride }, (_, i) => f32(Math.sin(i) * 7));
+    const b = Array.from({ length: rows * stride }, (_, i) => f32(Math.cos(i * 3) + 1.5));
+    a[2 * stride + 3] = Infinity; // ∞·b: that row's Σ a·b is ∞
+    a[3 * stride + 9] = NaN; // past the groups: not read
+    const B = rows * stride;
+    const out = 2 * B * 4;
+    kernel!.reserve(out + rows * 16);
+    kernel!.f32.set(a, 0);
+    kernel!.f32.set(b, B);
+    for (const bStride of [stride, 0]) {
+      kernel!.dots(0, B, rows, stride, bStride, groups, out);
+      for (let r = 0; r < rows; r++) {
+        let ab = 0;
+        let sb = 0;
+        for (let c = 0; c < 4 * groups; c++) {
+          ab += a[r * stride + c]! * b[r * bStride + c]!;
+          sb += b[r * bStride + c]!;
+        }
+        const [gotAb, gotB] = [kernel!.f64[out / 8 + 2 * r]!, kernel!.f64[out / 8 + 2 * r + 1]!];
+        if (!Number.isFinite(ab)) assert.equal(gotAb, ab, `row ${r}`);
+        else assert.ok(Math.abs(gotAb - ab) <= 1e-14 * Math.max(1, Math.abs(ab)), `row ${r}: ${gotAb} vs ${ab}`);
+        assert.ok(Math.abs(gotB - sb) <= 1e-14 * Math.abs(sb), `row ${r}: Σb ${gotB} vs ${sb}`);
+      }
+    }
+  });
 });
