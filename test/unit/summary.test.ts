@@ -260,6 +260,38 @@ describe('summary mode equals full mode', () => {
     );
   });
 
+  it('cross_entropy without WebAssembly SIMD: [N, C] rows with index or probability targets, weights, smoothing', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.integer({ min: 1, max: 6 }), c: fc.integer({ min: 1, max: 9 }) }).chain(({ n, c }) =>
+          fc.record({
+            input: logits(n, c),
+            indices: fc
+              .array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })
+              .map((v) => tensorFrom(v, [n], 'int64')),
+            probabilities: fc
+              .array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n * c, maxLength: n * c })
+              .map((v) => tensorFrom(v, [n, c], 'float32')),
+            useProbabilities: fc.boolean(),
+            weight: fc.option(
+              fc
+                .array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: c, maxLength: c })
+                .map((w) => tensorFrom(w, [c], 'float32')),
+            ),
+            smoothing: fc.constantFrom(0, 0.15),
+          }),
+        ),
+        ({ input, indices, probabilities, useProbabilities, weight, smoothing }) => {
+          const inputs = { input, target: useProbabilities ? probabilities : indices };
+          const options = { label_smoothing: smoothing, ...(weight ? { weight } : {}) };
+          const { full, summary } = withoutSimd(() => both('cross_entropy', inputs, options));
+          assertSameResult(full, summary, inputs);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('nll_loss', () => {
     fc.assert(
       fc.property(
