@@ -198,7 +198,7 @@ export function lossHistogram(perSample: ArrayLike<number>, bins: number, ignore
   let ignoredCount = 0;
   const n = perSample.length;
   for (let i = 0; i < n; i++) {
-    if (ignored !== undefined && ignored[i] !== 0) {
+    if (ignored !== undefined && ignored[i]! > 0) {
       ignoredCount++;
       continue;
     }
@@ -210,13 +210,32 @@ export function lossHistogram(perSample: ArrayLike<number>, bins: number, ignore
       if (v > max) max = v;
     }
   }
+  return binLosses(perSample, bins, ignored, { min, max, nonFinite, ignoredCount });
+}
+
+/** What {@link lossHistogram}'s first pass finds: the range of the finite, non-ignored losses, and the others' counts. */
+interface LossRange {
+  readonly min: number;
+  readonly max: number;
+  readonly nonFinite: number;
+  readonly ignoredCount: number;
+}
+
+/** {@link lossHistogram}'s second pass: the bins over the range the first found (summarize finds it in its own). */
+function binLosses(
+  perSample: ArrayLike<number>,
+  bins: number,
+  ignored: Uint8Array | undefined,
+  { min, max, nonFinite, ignoredCount }: LossRange,
+): LossHistogram {
+  const n = perSample.length;
   const counts = new Int32Array(min <= max ? bins : 0);
   const edges = new Float64Array(counts.length === 0 ? 0 : bins + 1);
   if (counts.length > 0) {
     const width = (max - min) / bins;
     for (let b = 0; b <= bins; b++) edges[b] = b === bins ? max : min + b * width;
     for (let i = 0; i < n; i++) {
-      if (ignored !== undefined && ignored[i] !== 0) continue;
+      if (ignored !== undefined && ignored[i]! > 0) continue;
       const v = perSample[i]!;
       if (v - v !== 0) continue;
       // (v − min) / width lies in [0, bins]: truncation is its floor.
@@ -264,7 +283,7 @@ export function confusionMatrix(c: SummaryClassification, maxClasses = MAX_CONFU
   const { targetClass, predictedClass, ignored } = c;
   for (let i = 0; i < n; i++) {
     const y = targetClass[i]!;
-    if (ignored[i] !== 0 || y < 0 || y >= C) continue;
+    if (ignored[i]! > 0 || y < 0 || y >= C) continue;
     const p = predictedClass[i]!;
     samples++;
     if (p === y) correct++;
@@ -294,7 +313,7 @@ export function classAggregates(
     const p = predictedClass[i]!;
     if (p >= 0 && p < C) predicted[p]!++;
     const y = targetClass[i]!;
-    if (ignored[i] !== 0 || y < 0 || y >= C) continue;
+    if (ignored[i]! > 0 || y < 0 || y >= C) continue;
     count[y]!++;
     weightSum[y]! += sampleWeight[i]!;
     lossSum[y]! += perSample[i]!;
@@ -357,16 +376,42 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
         }
       : {}),
   }));
+  // One pass for the statistics, the mean's compensated sum (total's, step for step) and the histogram's range.
   let min = Infinity;
   let max = -Infinity;
-  // Math.min and Math.max keep a nan once it comes.
+  let sum = 0;
+  let compensation = 0;
+  let finiteMin = Infinity;
+  let finiteMax = -Infinity;
+  let nonFinite = 0;
+  let ignoredInRange = 0;
   for (let i = 0; i < sampleCount; i++) {
     const v = perSample[i]!;
+    // Math.min and Math.max keep a nan once it comes.
     min = Math.min(min, v);
     max = Math.max(max, v);
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+    if (ignored !== undefined && ignored[i]! > 0) ignoredInRange++;
+    else if (v - v !== 0) nonFinite++;
+    else {
+      if (v < finiteMin) finiteMin = v;
+      if (v > finiteMax) finiteMax = v;
+    }
   }
-  let ignoredCount = 0;
-  if (ignored) for (let i = 0; i < ignored.length; i++) ignoredCount += ignored[i]!;
+  const mean = (Number.isFinite(sum) ? sum + compensation : sum) / sampleCount;
+  let ignoredCount = ignoredInRange;
+  if (ignored && ignored.length !== sampleCount) {
+    ignoredCount = 0;
+    for (let i = 0; i < ignored.length; i++) ignoredCount += ignored[i]!;
+  }
+  const histogram = binLosses(perSample, HISTOGRAM_BINS, ignored, {
+    min: finiteMin,
+    max: finiteMax,
+    nonFinite,
+    ignoredCount: ignoredInRange,
+  });
   const main = inputs.input ?? inputs.log_probs ?? inputs.input1 ?? Object.values(inputs)[0];
   let sampleShape: number[] = [sampleCount];
   if (main && classification && classification.classDim < main.shape.length) {
@@ -391,7 +436,7 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
     perSample,
     ...(classification ? { classification } : {}),
     worst,
-    histogram: lossHistogram(perSample, HISTOGRAM_BINS, ignored),
+    histogram,
     ...(classification && indexTargets
       ? {
           confusion: confusionMatrix(classification),
@@ -404,7 +449,7 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
     stats: {
       min: sampleCount > 0 ? min : NaN,
       max: sampleCount > 0 ? max : NaN,
-      mean: sampleCount > 0 ? total(perSample) / sampleCount : NaN,
+      mean: sampleCount > 0 ? mean : NaN,
       ignoredCount,
     },
   };
