@@ -15,6 +15,8 @@ import { readTensorFileFast } from '../../src/core/stream/reader';
 import {
   argsort,
   buildSummaryReport,
+  classAggregates,
+  confusionMatrix,
   formatSummary,
   lossHistogram,
   summarize,
@@ -630,6 +632,38 @@ describe('worst samples and histogram against plain references', () => {
         assert.deepEqual(worstIndices(Float64Array.from(values), k, skip), want);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it("summarize's one-pass class tables equal confusionMatrix and classAggregates, predictions outside the classes too", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.integer({ min: 1, max: 40 }), c: fc.integer({ min: 1, max: 30 }) }).chain(({ n, c }) =>
+          fc.record({
+            input: logits(n, c),
+            target: fc
+              .array(fc.oneof(fc.integer({ min: 0, max: c - 1 }), fc.constant(-100)), { minLength: n, maxLength: n })
+              .map((v) => tensorFrom(v, [n], 'int64')),
+            predicted: fc.array(fc.integer({ min: -2, max: c + 1 }), { minLength: n, maxLength: n }),
+            weight: fc.option(
+              fc
+                .array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: c, maxLength: c })
+                .map((w) => tensorFrom(w, [c], 'float32')),
+            ),
+          }),
+        ),
+        ({ input, target, predicted, weight }) => {
+          const inputs = { input, target };
+          const result = findLoss('cross_entropy')!.compute(inputs, weight ? { weight } : {}, { detail: 'summary' });
+          // Predictions as another model might give them, some outside the classes.
+          result.classification!.predictedClass.set(predicted);
+          const s = summarize(result, inputs);
+          if (!s.confusion) return assert.ok(Array.from(target.data).every((t) => t < 0));
+          assert.deepEqual(s.confusion, confusionMatrix(s.classification!));
+          assert.deepEqual(s.classes, classAggregates(s.classification!, result.perSample, weight?.data));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

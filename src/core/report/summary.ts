@@ -327,6 +327,55 @@ export function classAggregates(
   };
 }
 
+/**
+ * {@link confusionMatrix} and {@link classAggregates} of the same samples, in one pass where the matrix shows every
+ * class (C ≤ MAX_CONFUSION_CLASSES: each class is its own row, a prediction outside the classes counts in the last);
+ * the same numbers as the two functions give.
+ */
+function classTables(
+  c: SummaryClassification,
+  perSample: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): { confusion: ConfusionMatrix; classes: ClassAggregates } {
+  const C = c.numClasses;
+  if (C > MAX_CONFUSION_CLASSES || C === 0) {
+    return { confusion: confusionMatrix(c), classes: classAggregates(c, perSample, weights) };
+  }
+  const weight = new Float64Array(C).fill(1);
+  if (weights) for (let k = 0; k < C; k++) weight[k] = weights[k]!;
+  const count = new Int32Array(C);
+  const weightSum = new Float64Array(C);
+  const lossSum = new Float64Array(C);
+  const predicted = new Int32Array(C);
+  const tally = new Int32Array(C * C);
+  let correct = 0;
+  let samples = 0;
+  const { targetClass, predictedClass, ignored, sampleWeight } = c;
+  const n = targetClass.length;
+  for (let i = 0; i < n; i++) {
+    const p = predictedClass[i]!;
+    const known = p >= 0 && p < C;
+    if (known) predicted[p]!++;
+    const y = targetClass[i]!;
+    if (ignored[i]! > 0 || y < 0 || y >= C) continue;
+    count[y]!++;
+    weightSum[y]! += sampleWeight[i]!;
+    lossSum[y]! += perSample[i]!;
+    samples++;
+    if (p === y) correct++;
+    tally[y * C + (known ? p : C - 1)]!++;
+  }
+  return {
+    confusion: {
+      classes: Int32Array.from({ length: C }, (_, k) => k),
+      counts: Float64Array.from(tally),
+      accuracy: samples > 0 ? correct / samples : NaN,
+      samples,
+    },
+    classes: { weight, count: Float64Array.from(count), weightSum, lossSum, predicted: Float64Array.from(predicted) },
+  };
+}
+
 function tensorOptionValues(v: LossOptions[string] | undefined): ArrayLike<number> | undefined {
   return v !== null && typeof v === 'object' ? v.data : undefined;
 }
@@ -438,10 +487,7 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
     worst,
     histogram,
     ...(classification && indexTargets
-      ? {
-          confusion: confusionMatrix(classification),
-          classes: classAggregates(classification, perSample, tensorOptionValues(result.options.weight)),
-        }
+      ? classTables(classification, perSample, tensorOptionValues(result.options.weight))
       : {}),
     ...(s?.perLabel && s.perLabel.length > 0 ? { perLabel: s.perLabel } : {}),
     ...(s?.positives ? { positives: s.positives } : {}),
