@@ -52,6 +52,24 @@ describe('.npy reader', () => {
     });
   }
 
+  it('reads little-endian int64 words exactly (negative, beyond 2³², up to ±(2⁵³ − 1)), aligned in its buffer or not', () => {
+    const values = [-100n, 0n, 5n, 2n ** 40n + 3n, -(2n ** 40n), -1n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 4294967295n];
+    const dict = `{'descr': '<i8', 'fortran_order': False, 'shape': (${values.length},), }`;
+    const header = dict.padEnd(64 - 10 - 1, ' ') + '\n';
+    const bytes = new Uint8Array(10 + header.length + 8 * values.length);
+    bytes.set([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
+    bytes.set(Buffer.from(header, 'latin1'), 10);
+    const words = new DataView(bytes.buffer, 10 + header.length);
+    values.forEach((v, i) => words.setBigInt64(8 * i, v, true));
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    for (const file of [bytes, shifted.subarray(1)]) {
+      const t = readNpy(file, 'labels.npy');
+      assert.equal(t.dtype, 'int64');
+      assert.deepEqual(Array.from(t.data), values.map(Number));
+    }
+  });
+
   it('names the unsupported dtype and places it at its header byte', () => {
     const bytes = fs.readFileSync(path.join(dir, 'complex.npy'));
     assert.throws(

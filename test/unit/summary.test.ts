@@ -12,7 +12,18 @@ import { findLoss } from '../../src/core/losses/index';
 import type { LossInputs, LossOptions, LossResult } from '../../src/core/losses/types';
 import { runTensorFile } from '../../src/core/run';
 import { readTensorFileFast } from '../../src/core/stream/reader';
-import { argsort, buildSummaryReport, formatSummary, summarize, summaryToJson } from '../../src/core/report/summary';
+import {
+  argsort,
+  buildSummaryReport,
+  classAggregates,
+  confusionMatrix,
+  formatSummary,
+  lossHistogram,
+  summarize,
+  summaryToJson,
+  worstIndices,
+} from '../../src/core/report/summary';
+import { withoutSimd } from '../../src/core/losses/simd';
 import { tensorFrom, type Tensor } from '../../src/core/tensor';
 import { assertClose } from './fixtures';
 
@@ -251,6 +262,38 @@ describe('summary mode equals full mode', () => {
     );
   });
 
+  it('cross_entropy without WebAssembly SIMD: [N, C] rows with index or probability targets, weights, smoothing', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.integer({ min: 1, max: 6 }), c: fc.integer({ min: 1, max: 9 }) }).chain(({ n, c }) =>
+          fc.record({
+            input: logits(n, c),
+            indices: fc
+              .array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n })
+              .map((v) => tensorFrom(v, [n], 'int64')),
+            probabilities: fc
+              .array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: n * c, maxLength: n * c })
+              .map((v) => tensorFrom(v, [n, c], 'float32')),
+            useProbabilities: fc.boolean(),
+            weight: fc.option(
+              fc
+                .array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: c, maxLength: c })
+                .map((w) => tensorFrom(w, [c], 'float32')),
+            ),
+            smoothing: fc.constantFrom(0, 0.15),
+          }),
+        ),
+        ({ input, indices, probabilities, useProbabilities, weight, smoothing }) => {
+          const inputs = { input, target: useProbabilities ? probabilities : indices };
+          const options = { label_smoothing: smoothing, ...(weight ? { weight } : {}) };
+          const { full, summary } = withoutSimd(() => both('cross_entropy', inputs, options));
+          assertSameResult(full, summary, inputs);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('nll_loss', () => {
     fc.assert(
       fc.property(
@@ -315,6 +358,98 @@ describe('summary mode equals full mode', () => {
         ),
         { numRuns: 200 },
       );
+    });
+  }
+});
+
+describe('summary mode on segmentation maps: the class-plane SIMD kernel and the JavaScript loops', () => {
+  // A [N, C, d…] map with class indices goes through the class-plane kernel (four adjacent positions per vector; the
+  // last vector of a block is padded when d₁·…·d_k is not a multiple of 4); without WebAssembly SIMD, through the
+  // JavaScript loops. Both must give full mode's numbers, predictions and warnings.
+  const special = fc.constantFrom(NaN, Infinity, -Infinity, 0, 1, 0.5, 1e4, -1e4, -0);
+  const value = fc.oneof(
+    { weight: 12, arbitrary: fc.double({ min: -9, max: 9, noNaN: true }) },
+    { weight: 1, arbitrary: special },
+  );
+  const cases = fc
+    .record({
+      n: fc.integer({ min: 1, max: 3 }),
+      c: fc.integer({ min: 1, max: 23 }),
+      spatial: fc.constantFrom<number[]>([5], [3, 3], [7, 5], [1, 13], [4, 4], [2, 1, 3]),
+    })
+    .chain(({ n, c, spatial }) => {
+      const positions = n * spatial.reduce((p, d) => p * d, 1);
+      return fc.record({
+        input: fc
+          .array(value, { minLength: positions * c, maxLength: positions * c })
+          .map((v) => tensorFrom(v, [n, c, ...spatial], 'float32')),
+        target: fc
+          .array(
+            fc.oneof(
+              { weight: 6, arbitrary: fc.integer({ min: 0, max: c - 1 }) },
+              { weight: 1, arbitrary: fc.constant(-7) },
+            ),
+            { minLength: positions, maxLength: positions },
+          )
+          .map((v) => tensorFrom(v, [n, ...spatial], 'int64')),
+        weight: fc.option(
+          fc
+            .array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: c, maxLength: c })
+            .map((w) => tensorFrom(w, [c], 'float32')),
+        ),
+        reduction: fc.constantFrom('mean', 'sum', 'none'),
+        smoothing: fc.constantFrom(0, 0, 0.2),
+      });
+    });
+
+  for (const [label, run] of [
+    ['with the SIMD kernel', <T>(f: () => T): T => f()],
+    ['without WebAssembly SIMD', withoutSimd],
+  ] as const) {
+    it(`${label}: odd shapes, ignore_index, weights, nan and ±inf logits, label smoothing, every reduction`, () => {
+      fc.assert(
+        fc.property(cases, ({ input, target, weight, reduction, smoothing }) => {
+          const inputs = { input, target };
+          const options = { reduction, ignore_index: -7, label_smoothing: smoothing, ...(weight ? { weight } : {}) };
+          const { full, summary } = run(() => both('cross_entropy', inputs, options));
+          assertSameResult(full, summary, inputs);
+        }),
+        { numRuns: 250 },
+      );
+    });
+
+    it(`${label}: a map of several blocks per image, softmax output detected, ties to the first class`, () => {
+      // 3 classes: blocks of 10,920 positions, so a 105 × 105 image (11,025 positions, not a multiple of 4) takes two.
+      let seed = 11;
+      const random = (): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const [N, C, H, W] = [2, 3, 105, 105];
+      const S = H * W;
+      const logits = Array.from({ length: N * C * S }, () => Math.round((random() - 0.5) * 16) / 2);
+      logits[(1 * C + 2) * S + S - 1] = NaN;
+      logits[(0 * C + 1) * S + 10999] = Infinity;
+      const targets = Array.from({ length: N * S }, (_, i) => (i % 97 === 0 ? -100 : Math.floor(random() * C)));
+      const inputs = {
+        input: tensorFrom(logits, [N, C, H, W], 'float32'),
+        target: tensorFrom(targets, [N, H, W], 'int64'),
+      };
+      const { full, summary } = run(() => both('cross_entropy', inputs, { label_smoothing: 0.1 }));
+      assertSameResult(full, summary, inputs);
+      // Softmax output instead of logits: the warning comes in either mode.
+      const probabilities = Array.from({ length: N * C * S }, () => 0);
+      for (let i = 0; i < N * S; i++) {
+        const n = Math.floor(i / S);
+        const s = i % S;
+        const a = random();
+        const b = random() * (1 - a);
+        [a, b, 1 - a - b].forEach((p, c) => (probabilities[(n * C + c) * S + s] = p));
+      }
+      const soft = { input: tensorFrom(probabilities, [N, C, H, W], 'float32'), target: inputs.target };
+      const both2 = run(() => both('cross_entropy', soft, {}));
+      assertSameResult(both2.full, both2.summary, soft);
+      assert.ok(both2.summary.warnings.some((w) => w.code === 'warn/softmax-before-ce'));
     });
   }
 });
@@ -470,6 +605,90 @@ function sameHighWord(count: number, high: number, random: () => number): Float6
   }
   return values;
 }
+
+describe('worst samples and histogram against plain references', () => {
+  const losses = fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.double({ min: 0, max: 5, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1, 2.5) },
+    ),
+    { maxLength: 200 },
+  );
+  it('worstIndices: the k worst (nan first, then largest; ties by index), skipped samples left out', () => {
+    fc.assert(
+      fc.property(losses, fc.integer({ min: 1, max: 25 }), fc.integer({ min: 0, max: 4 }), (values, k, every) => {
+        const skip = every > 0 ? Uint8Array.from(values, (_, i) => (i % every === 0 ? 1 : 0)) : undefined;
+        const rank = (v: number): number => (Number.isNaN(v) ? Infinity : v);
+        const want = values
+          .map((v, i) => ({ v, i }))
+          .filter(({ i }) => !skip?.[i])
+          .sort((a, b) => {
+            const [x, y] = [rank(a.v), rank(b.v)];
+            if (Number.isNaN(a.v) !== Number.isNaN(b.v)) return Number.isNaN(a.v) ? -1 : 1;
+            return x === y ? a.i - b.i : y - x;
+          })
+          .slice(0, k)
+          .map(({ i }) => i);
+        assert.deepEqual(worstIndices(Float64Array.from(values), k, skip), want);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("summarize's one-pass class tables equal confusionMatrix and classAggregates, predictions outside the classes too", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.integer({ min: 1, max: 40 }), c: fc.integer({ min: 1, max: 30 }) }).chain(({ n, c }) =>
+          fc.record({
+            input: logits(n, c),
+            target: fc
+              .array(fc.oneof(fc.integer({ min: 0, max: c - 1 }), fc.constant(-100)), { minLength: n, maxLength: n })
+              .map((v) => tensorFrom(v, [n], 'int64')),
+            predicted: fc.array(fc.integer({ min: -2, max: c + 1 }), { minLength: n, maxLength: n }),
+            weight: fc.option(
+              fc
+                .array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: c, maxLength: c })
+                .map((w) => tensorFrom(w, [c], 'float32')),
+            ),
+          }),
+        ),
+        ({ input, target, predicted, weight }) => {
+          const inputs = { input, target };
+          const result = findLoss('cross_entropy')!.compute(inputs, weight ? { weight } : {}, { detail: 'summary' });
+          // Predictions as another model might give them, some outside the classes.
+          result.classification!.predictedClass.set(predicted);
+          const s = summarize(result, inputs);
+          if (!s.confusion) return assert.ok(Array.from(target.data).every((t) => t < 0));
+          assert.deepEqual(s.confusion, confusionMatrix(s.classification!));
+          assert.deepEqual(s.classes, classAggregates(s.classification!, result.perSample, weight?.data));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('lossHistogram: every finite, non-ignored loss in the bin its value falls in', () => {
+    fc.assert(
+      fc.property(losses, fc.integer({ min: 1, max: 40 }), (values, bins) => {
+        const ignored = Uint8Array.from(values, (_, i) => (i % 5 === 4 ? 1 : 0));
+        const h = lossHistogram(Float64Array.from(values), bins, ignored);
+        const kept = values.filter((v, i) => !ignored[i] && Number.isFinite(v));
+        assert.equal(
+          h.ignored,
+          ignored.reduce((a, b) => a + b, 0),
+        );
+        assert.equal(h.nonFinite, values.length - h.ignored - kept.length);
+        if (kept.length === 0) return assert.equal(h.counts.length, 0);
+        const [min, max] = [Math.min(...kept), Math.max(...kept)];
+        const width = (max - min) / bins;
+        const want = new Array<number>(bins).fill(0);
+        for (const v of kept) want[width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0]!++;
+        assert.deepEqual(Array.from(h.counts), want);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
 
 describe('argsort (the row order of a large summary)', () => {
   it('orders like the comparator sort: ties by index, nan last, −0 equal to 0, both directions', () => {

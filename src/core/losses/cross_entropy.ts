@@ -15,7 +15,7 @@
 import { LossLensError, type Diagnostic } from '../diagnostics';
 import { informationExtras, informationTerms } from '../info';
 import { expNonPositive } from './kernels';
-import { ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from './simd';
+import { PLANE_GROUP_OUTPUT_BYTES, ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from './simd';
 import { allocate, formatShape, isFloating, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
 import {
   checkIndexTargets,
@@ -301,14 +301,14 @@ const BLOCK_ELEMENTS = 8192;
 
 /**
  * A summary row that is softmax output: every value ≥ 0 and the row summing to 1 ± 1e-4 (summed only then, in order).
- * The caller asks only where it can succeed (the maximum at most 1.001, no nan).
+ * The caller asks only where it can succeed (the maximum at most 1.001, no nan). The row's values lie `step` apart.
  */
-function looksLikeSoftmaxRow(rows: ArrayLike<number>, off: number, C: number): boolean {
+function looksLikeSoftmaxRow(rows: ArrayLike<number>, off: number, C: number, step = 1): boolean {
   let min = Infinity;
-  for (let c = 0; c < C; c++) if (rows[off + c]! < min) min = rows[off + c]!;
+  for (let c = 0; c < C; c++) if (rows[off + c * step]! < min) min = rows[off + c * step]!;
   if (min < 0) return false;
   let rowSum = 0;
-  for (let c = 0; c < C; c++) rowSum += rows[off + c]!;
+  for (let c = 0; c < C; c++) rowSum += rows[off + c * step]!;
   return Math.abs(rowSum - 1) <= 1e-4;
 }
 
@@ -384,6 +384,9 @@ function summaryRows(
   target: Tensor | undefined,
 ): RowOutputs {
   const kernel = input.data instanceof Float32Array && layout.classes > 0 ? softmaxRowKernel() : undefined;
+  if (kernel && t && layout.spatial > 1) {
+    return summaryPlanesSimd(kernel, input.data as Float32Array, layout, dtype, epsilon, weights, t);
+  }
   if (kernel) return summaryRowsSimd(kernel, input.data as Float32Array, layout, dtype, epsilon, weights, t, target);
   const { classes: C, spatial: S, samples } = layout;
   const x = input.data;
@@ -531,15 +534,26 @@ function summaryRowsSimd(
   const stride = (C + 7) & ~7;
   const block = Math.max(1, Math.floor(SIMD_BLOCK_ELEMENTS / stride));
   const outByte = block * stride * 4;
-  kernel.reserve(outByte + block * ROW_OUTPUT_BYTES);
+  // The kernel's dot products (Σ t·x and Σ t per row for plain float32 probability targets, Σ w·x for label
+  // smoothing with weights that float32 holds exactly) over the row's first 4·⌊C/4⌋ values; the last C mod 4 are
+  // added here. Their second operand lies at float index `second` (rows of `stride` values, or one row of weights).
+  const probabilityDots = tg instanceof Float32Array && !smoothing && !weights;
+  const smoothingDots = t !== undefined && smoothing && (!weights || weights.every((w) => Math.fround(w) === w));
+  const second = (outByte + block * ROW_OUTPUT_BYTES) >> 2;
+  const dotsByte = (second + (probabilityDots ? block * stride : stride)) * 4;
+  const fullGroups = C >> 2;
+  const tail = fullGroups * 4;
+  kernel.reserve(probabilityDots || smoothingDots ? dotsByte + block * 16 : outByte + block * ROW_OUTPUT_BYTES);
   const rows = kernel.f32;
   const sums = kernel.f64;
   const groups = kernel.i32;
   const outF64 = outByte >> 3;
   const outF32 = outByte >> 2;
+  const dotsF64 = dotsByte >> 3;
   // The padding of each row stays −inf: data never lands there.
   if (stride !== C) for (let k = 0; k < block; k++) rows.fill(-Infinity, k * stride + C, (k + 1) * stride);
-  const targetRows = tg ? new Float64Array(block * C) : undefined;
+  if (smoothingDots) for (let c = 0; c < C; c++) rows[second + c] = weights ? weights[c]! : 1;
+  const targetRows = tg && !probabilityDots ? new Float64Array(block * C) : undefined;
 
   for (let i0 = 0; i0 < samples;) {
     let count: number;
@@ -547,7 +561,10 @@ function summaryRowsSimd(
       count = Math.min(block, samples - i0);
       if (stride === C) rows.set(x.subarray(i0 * C, (i0 + count) * C));
       else for (let k = 0; k < count; k++) rows.set(x.subarray((i0 + k) * C, (i0 + k + 1) * C), k * stride);
-      if (tg) targetRows!.set(tg.subarray(i0 * C, (i0 + count) * C));
+      if (probabilityDots) {
+        if (stride === C) rows.set(tg.subarray(i0 * C, (i0 + count) * C), second);
+        else for (let k = 0; k < count; k++) rows.set(tg.subarray((i0 + k) * C, (i0 + k + 1) * C), second + k * stride);
+      } else if (tg) targetRows!.set(tg.subarray(i0 * C, (i0 + count) * C));
     } else {
       const n = Math.floor(i0 / S);
       const s0 = i0 - n * S;
@@ -555,10 +572,13 @@ function summaryRowsSimd(
       for (let c = 0; c < C; c++) {
         const from = (n * C + c) * S + s0;
         for (let k = 0; k < count; k++) rows[k * stride + c] = x[from + k]!;
-        if (tg) for (let k = 0; k < count; k++) targetRows![k * C + c] = tg[from + k]!;
+        if (probabilityDots) for (let k = 0; k < count; k++) rows[second + k * stride + c] = tg[from + k]!;
+        else if (tg) for (let k = 0; k < count; k++) targetRows![k * C + c] = tg[from + k]!;
       }
     }
     kernel.rows(0, count, stride, outByte);
+    if (probabilityDots) kernel.dots(0, second, count, stride, stride, fullGroups, dotsByte);
+    else if (smoothingDots) kernel.dots(0, second, count, stride, 0, fullGroups, dotsByte);
     for (let k = 0; k < count; k++) {
       const i = i0 + k;
       const off = k * stride;
@@ -601,7 +621,15 @@ function summaryRowsSimd(
         const wy = t.sampleWeight[i]!;
         const nll = (1 - epsilon) * wy * -logpY;
         let loss = nll;
-        if (smoothing) {
+        if (smoothingDots) {
+          // As below, the dot product from the kernel and the last C mod 4 terms.
+          let dot = sums[dotsF64 + 2 * k]!;
+          for (let c = tail; c < C; c++) dot += rows[off + c]! * rows[second + c]!;
+          const smoothTerm = smoothFactor * ((max + logExpSum) * weightSum - dot);
+          nllPart![i] = nll;
+          smoothPart![i] = smoothTerm;
+          loss = nll + smoothTerm;
+        } else if (smoothing) {
           // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, the dot product over four
           // accumulators (every term of the first form is ≥ 0, so the rearrangement loses nothing that matters).
           let d0 = 0;
@@ -632,6 +660,18 @@ function summaryRowsSimd(
           smoothPart![i] = smoothTerm;
           loss = nll + smoothTerm;
         }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+      } else if (probabilityDots) {
+        // Σ_c −(x_c − max − log Σ)·t_c = (max + log Σ)·Σ t_c − Σ t_c·x_c: the kernel's sums and the last C mod 4 terms.
+        let dot = sums[dotsF64 + 2 * k]!;
+        let targetSum = sums[dotsF64 + 2 * k + 1]!;
+        const toff = second + off;
+        for (let c = tail; c < C; c++) {
+          dot += rows[toff + c]! * rows[off + c]!;
+          targetSum += rows[toff + c]!;
+        }
+        const loss = (max + logExpSum) * targetSum - dot;
         perSample[i] = loss;
         perElementData[i] = loss;
       } else {
@@ -667,6 +707,145 @@ function summaryRowsSimd(
       }
     }
     i0 += count;
+  }
+  const none = allocate(dtype, 0);
+  return {
+    perSample,
+    perElementData,
+    gradient: none,
+    probabilities: none,
+    logProbabilities: none,
+    predictedClass,
+    targetProbability,
+    sampleWeight,
+    nllPart,
+    smoothPart,
+    softmaxRows,
+    logSumExp,
+  };
+}
+
+/** Logits per block of the class-plane kernel: a block's planes stay in the core's cache. */
+const PLANE_BLOCK_ELEMENTS = 32768;
+
+/**
+ * {@link summaryRows} for a float32 [N, C, d…] map with class-index targets, with the class-plane kernel of ./simd.ts:
+ * each block of positions of one batch item is copied plane by plane (contiguous runs, nothing transposed) into the
+ * kernel's memory, the kernel gives each position's maximum, Σ exp(x − max), the first class holding the maximum and
+ * the target's logit and term, and what is left here per position is O(1) (O(C) over contiguous planes for label
+ * smoothing). A position whose maximum is not finite (a NaN or ±inf there) takes the scalar path of
+ * {@link summaryRows}, number for number.
+ */
+function summaryPlanesSimd(
+  kernel: SoftmaxRowKernel,
+  x: Float32Array,
+  layout: ClassLayout,
+  dtype: DType,
+  epsilon: number,
+  weights: Float64Array | undefined,
+  t: IndexTargets,
+): RowOutputs {
+  const { classes: C, spatial: S, samples } = layout;
+  const perSample = new Float64Array(samples);
+  const perElementData = allocate(dtype, samples);
+  const logSumExp = new Float64Array(samples);
+  const predictedClass = new Int32Array(samples);
+  const targetProbability = new Float64Array(samples).fill(NaN);
+  const { targetClass, ignored, sampleWeight } = t;
+  const smoothing = epsilon > 0;
+  const nllPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  const smoothFactor = epsilon / C;
+  let weightSum = 0;
+  for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
+  let softmaxRows = 0;
+  // Positions per block: a multiple of 8 (the kernel's two vectors per turn), no more than a batch item holds.
+  const stride = Math.min(Math.max(8, Math.floor(PLANE_BLOCK_ELEMENTS / C) & ~7), (S + 7) & ~7);
+  const targetsAt = C * stride;
+  const outByte = (targetsAt + stride) * 4;
+  kernel.reserve(outByte + (stride / 4) * PLANE_GROUP_OUTPUT_BYTES);
+  const planes = kernel.f32;
+  const ints = kernel.i32;
+  const sums = kernel.f64;
+  const outF32 = outByte >> 2;
+  const outF64 = outByte >> 3;
+  // Σ_c w_c · x_c per position, for label smoothing.
+  const dot = smoothing ? new Float64Array(stride) : undefined;
+  const items = S > 0 ? samples / S : 0;
+
+  for (let n = 0; n < items; n++) {
+    for (let s0 = 0; s0 < S; s0 += stride) {
+      const count = Math.min(stride, S - s0);
+      const padded = (count + 7) & ~7;
+      const i0 = n * S + s0;
+      for (let c = 0; c < C; c++) {
+        const from = (n * C + c) * S + s0;
+        planes.set(x.subarray(from, from + count), c * stride);
+        // The lanes past the last position compute on zeros; their outputs are not read.
+        if (padded > count) planes.fill(0, c * stride + count, c * stride + padded);
+      }
+      ints.set(targetClass.subarray(i0, i0 + count), targetsAt);
+      kernel.planes(0, C, stride, padded, targetsAt, outByte);
+      if (dot) {
+        dot.fill(0);
+        for (let c = 0; c < C; c++) {
+          const w = weights ? weights[c]! : 1;
+          const p = c * stride;
+          for (let k = 0; k < count; k++) dot[k]! += planes[p + k]! * w;
+        }
+      }
+      for (let k = 0; k < count; k++) {
+        const i = i0 + k;
+        const o = outF32 + 24 * (k >> 2) + (k & 3);
+        let max = planes[o + 8]!;
+        const finite = max - max === 0;
+        let expSum: number;
+        let firstNaN = -1;
+        let argmax = 0;
+        if (finite) {
+          expSum = sums[outF64 + 12 * (k >> 2) + (k & 3)]!;
+          argmax = ints[o + 12]!;
+        } else {
+          // NaN or ±inf: summaryRows's scalar expressions, over the position's values one plane apart.
+          max = -Infinity;
+          for (let c = 0; c < C; c++) if (planes[c * stride + k]! > max) max = planes[c * stride + k]!;
+          expSum = 0;
+          for (let c = 0; c < C; c++) expSum += expNonPositive(planes[c * stride + k]! - max);
+          if (expSum !== expSum) {
+            for (let c = 0; c < C && firstNaN < 0; c++) {
+              if (planes[c * stride + k] !== planes[c * stride + k]) firstNaN = c;
+            }
+          }
+          if (firstNaN < 0) {
+            while (argmax < C && planes[argmax * stride + k] !== max) argmax++;
+            if (argmax === C) argmax = 0;
+          }
+        }
+        predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
+        if (max <= 1.001 && firstNaN < 0 && looksLikeSoftmaxRow(planes, k, C, stride)) softmaxRows++;
+        const logExpSum = Math.log(expSum);
+        logSumExp[i] = max + logExpSum;
+        const y = targetClass[i]!;
+        const inRange = y >= 0 && y < C;
+        const xY = inRange ? (finite ? planes[o + 16]! : planes[y * stride + k]!) : NaN;
+        if (inRange) {
+          targetProbability[i] = finite ? planes[o + 20]! / expSum : expNonPositive(xY - max) * (1 / expSum);
+        }
+        if (ignored[i]) continue;
+        const logpY = xY - max - logExpSum;
+        const nll = (1 - epsilon) * sampleWeight[i]! * -logpY;
+        let loss = nll;
+        if (dot) {
+          // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, as summaryRowsSimd has it.
+          const smoothTerm = smoothFactor * ((max + logExpSum) * weightSum - dot[k]!);
+          nllPart![i] = nll;
+          smoothPart![i] = smoothTerm;
+          loss = nll + smoothTerm;
+        }
+        perSample[i] = loss;
+        perElementData[i] = loss;
+      }
+    }
   }
   const none = allocate(dtype, 0);
   return {

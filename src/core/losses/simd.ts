@@ -110,21 +110,17 @@ const V128_LOAD = simd(0x00, 4, 0);
 const f32x4Splat = simd(0x13);
 const f32x4Lane = (lane: number): number[] => simd(0x1f, lane);
 const f64x2Lane = (lane: number): number[] => simd(0x21, lane);
-const i32x4Splat = simd(0x11);
 const F32X4_EQ = simd(0x41);
 const F32X4_GE = simd(0x46);
 const V128_AND = simd(0x4e);
 const V128_ANY_TRUE = simd(0x53);
 const F64X2_PROMOTE_LOW = simd(0x5f);
-const F32X4_NEAREST = simd(0x6a);
 const I32X4_SHL = simd(0xab);
 const I32X4_ADD = simd(0xae);
 const F32X4_ADD = simd(0xe4);
 const F32X4_SUB = simd(0xe5);
 const F32X4_MUL = simd(0xe6);
-const F32X4_MAX = simd(0xe9);
 const F64X2_ADD = simd(0xf0);
-const I32X4_TRUNC_SAT_F32X4_S = simd(0xf8);
 const F64X2_GE = simd(0x4c);
 /** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
 const F32X4_PMAX = simd(0xeb);
@@ -189,6 +185,13 @@ const splatI64 = (v: number): number[] => {
 };
 /** Below this, e^x is under float32's smallest normal: counted as 0. */
 const LOWEST = -87.3;
+/** 1.5·2²³: adding it to a float32 of magnitude below 2²² rounds it to an integer held in the low mantissa bits. */
+const ROUNDING = 12582912;
+/** A constant vector of four equal int32 lanes. */
+const splatI32 = (v: number): number[] => {
+  const lane = [...new Uint8Array(Int32Array.of(v).buffer)];
+  return vconst([...lane, ...lane, ...lane, ...lane]);
+};
 
 /**
  * `rows(ptr, count, stride, out)`: `count` rows of `stride` float32 values (stride a multiple of 8, a row padded with
@@ -197,7 +200,7 @@ const LOWEST = -87.3;
  *
  * ```
  * for r in 0 … count−1:  p = ptr + 4·stride·r,  end = p + 4·stride
- *   m = max over the row (f32x4.max, then the 4 lanes)            // NaN anywhere → NaN
+ *   m = max over the row (f32x4.pmax, then the 4 lanes)           // NaN anywhere → NaN (flagged apart)
  *   for each group x:  s = x − m, with TwoSum's error e;  s' = max(s, −87.3)
  *     k = nearest(s'·log2 e);  r = s' − k·C1 − k·C2 + e;  y = poly(r)·r² + r + 1;  y·2^k, 0 where s < −87.3
  *     acc0 += lanes 0–1 as f64,  acc1 += lanes 2–3 as f64
@@ -262,7 +265,9 @@ function rowsBody(): number[] {
     ...F32X4_ADD,
     ...F32X4_SUB,
     ...set(G.err),
-    // t = max(s, LOWEST);  k = nearest(t·log2 e);  t = t − k·C1 − k·C2 + err
+    // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³ (so bb's low bits hold the nearest integer k, rounded to even
+    // as f32x4.nearest rounds; cheaper than nearest and a float-to-int conversion);  k = bb − 1.5·2²³;
+    // t = t − k·C1 − k·C2 + err
     ...get(G.s),
     ...splat(LOWEST),
     ...F32X4_PMAX,
@@ -270,7 +275,12 @@ function rowsBody(): number[] {
     ...get(G.t),
     ...splat(LOG2E),
     ...F32X4_MUL,
-    ...F32X4_NEAREST,
+    ...splat(ROUNDING),
+    ...F32X4_ADD,
+    ...set(G.bb),
+    ...get(G.bb),
+    ...splat(ROUNDING),
+    ...F32X4_SUB,
     ...set(G.k),
     ...get(G.t),
     ...get(G.k),
@@ -294,10 +304,9 @@ function rowsBody(): number[] {
     ...F32X4_ADD,
     ...splat(1),
     ...F32X4_ADD,
-    ...get(G.k),
-    ...I32X4_TRUNC_SAT_F32X4_S,
-    ...i32c(127),
-    ...i32x4Splat,
+    // 2^k = (bits(bb) + 127) << 23: the shift drops bits(1.5·2²³), whose low 22 bits are 0.
+    ...get(G.bb),
+    ...splatI32(127),
     ...I32X4_ADD,
     ...i32c(23),
     ...I32X4_SHL,
@@ -337,24 +346,45 @@ function rowsBody(): number[] {
     ...I32_SHL,
     ...I32_ADD,
     ...set(end),
-    // maximum
+    // maximum: pmax (one instruction; a NaN never wins it) and, apart, whether a NaN came (x ≠ x), or-ed into the
+    // maximum at the end so that a row with a NaN reports a NaN maximum (all bits set), as f32x4.max would
     ...splat(-Infinity),
     ...set(m),
     ...splat(-Infinity),
     ...set(m2),
+    ...zero(),
+    ...set(first.err),
+    ...zero(),
+    ...set(second.err),
     ...get(p),
     ...set(q),
     ...LOOP,
-    ...get(m),
     ...get(q),
     ...load(0),
-    ...F32X4_MAX,
-    ...set(m),
-    ...get(m2),
+    ...set(first.x),
     ...get(q),
     ...load(16),
-    ...F32X4_MAX,
+    ...set(second.x),
+    ...get(m),
+    ...get(first.x),
+    ...F32X4_PMAX,
+    ...set(m),
+    ...get(m2),
+    ...get(second.x),
+    ...F32X4_PMAX,
     ...set(m2),
+    ...get(first.err),
+    ...get(first.x),
+    ...get(first.x),
+    ...F32X4_NE,
+    ...V128_OR,
+    ...set(first.err),
+    ...get(second.err),
+    ...get(second.x),
+    ...get(second.x),
+    ...F32X4_NE,
+    ...V128_OR,
+    ...set(second.err),
     ...advance(q, 32),
     ...get(q),
     ...get(end),
@@ -363,7 +393,11 @@ function rowsBody(): number[] {
     ...END,
     ...get(m),
     ...get(m2),
-    ...F32X4_MAX,
+    ...F32X4_PMAX,
+    ...get(first.err),
+    ...get(second.err),
+    ...V128_OR,
+    ...V128_OR,
     ...set(m),
     ...get(m),
     ...f32x4Lane(0),
@@ -684,22 +718,514 @@ function bceFunction(): number[] {
   return [...locals, ...code, ...END];
 }
 
-/** The module: one memory (exported as `memory`), the functions `rows` and `bce`. */
+// --- the class planes of a segmentation map -----------------------------------------------------------------
+
+const V128_STORE = (offset: number): number[] => simd(0x0b, 4, ...uleb(offset));
+const I32_MUL = [0x6c];
+const I32X4_EQ = simd(0x37);
+const F32X4_NE = simd(0x42);
+const F32X4_GT = simd(0x44);
+const V128_OR = simd(0x50);
+const V128_BITSELECT = simd(0x52);
+
+/** Bytes of output per group of 4 positions of {@link planesBody}: sums (4 f64), max, argmax, x[y], e^(x[y] − max). */
+export const PLANE_GROUP_OUTPUT_BYTES = 96;
+
+/** The vectors of one group of 4 positions in {@link planesBody}. */
+interface PlaneGroup {
+  readonly m: number;
+  readonly arg: number;
+  readonly bad: number;
+  readonly xy: number;
+  readonly tgt: number;
+  readonly x: number;
+  readonly sv: number;
+  readonly bb: number;
+  readonly err: number;
+  readonly k: number;
+  readonly t: number;
+  readonly e: number;
+  readonly acc0: number;
+  readonly acc1: number;
+  readonly ey: number;
+}
+
+/**
+ * `planes(ptr, classes, stride, count, targets, out)`: a [C, stride] block of float32 class planes from byte `ptr`
+ * (plane c at ptr + 4·stride·c; a [N, C, d…] map's positions are contiguous within a plane), `count` positions (a
+ * multiple of 8, ≤ stride), class-index targets as i32 from byte `targets`. Four adjacent positions are the four
+ * lanes of a vector, so nothing is transposed. For the group of positions 4g … 4g + 3, at out + 96·g: Σ exp(x − max)
+ * (4 × f64), the maximum (4 × f32, NaN where a NaN occurs at the position), the first class holding it (4 × i32),
+ * the target's logit x[y] and its term exp(x[y] − max) (4 × f32; 0 where y is not a class).
+ *
+ * ```
+ * for each group of 4 positions (two groups per turn):
+ *   m = −inf;  for c: arg = x_c > m ? c : arg;  m = pmax(m, x_c);  bad |= x_c ≠ x_c
+ *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, Cephes);  acc += e as f64;
+ *          x[y], e[y] = c = y ? x_c, e : x[y], e[y]
+ * ```
+ */
+function planesBody(): number[] {
+  // Parameters: ptr 0, classes 1, stride 2, count 3, targets 4, out 5. Locals: i32 g (byte offset of the turn's
+  // first group within a plane), q, c, at, plane; v128 cv (the class index in every lane), then each group's vectors.
+  // Two groups of 4 positions (16 bytes apart) interleave per turn, so that one's chain of dependent operations
+  // fills the other's waits.
+  const [g, q, c, at, plane, cv] = [6, 7, 8, 9, 10, 11];
+  const groupLocals = (from: number): PlaneGroup => {
+    const [m, arg, bad, xy, tgt, x, sv, bb, err, k, t, e, acc0, acc1, ey] = Array.from(
+      { length: 15 },
+      (_, i) => from + i,
+    );
+    return {
+      m: m!,
+      arg: arg!,
+      bad: bad!,
+      xy: xy!,
+      tgt: tgt!,
+      x: x!,
+      sv: sv!,
+      bb: bb!,
+      err: err!,
+      k: k!,
+      t: t!,
+      e: e!,
+      acc0: acc0!,
+      acc1: acc1!,
+      ey: ey!,
+    };
+  };
+  const groups = [groupLocals(12), groupLocals(27)] as const;
+  const one = (): number[] => splatI32(1);
+  const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
+  const polynomial = (v: number): number[] => {
+    const out = [...splat(P[0]!)];
+    for (let i = 1; i < P.length; i++) out.push(...get(v), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
+    return out;
+  };
+  /** Loops over the classes: q from ptr + g by one plane, c from `classes` down to 1; `body(G, off)` per group. */
+  const overClasses = (body: (G: PlaneGroup, off: number) => number[]): number[] => [
+    ...get(0),
+    ...get(g),
+    ...I32_ADD,
+    ...set(q),
+    ...get(1),
+    ...set(c),
+    ...zero(),
+    ...set(cv),
+    ...LOOP,
+    ...body(groups[0], 0),
+    ...body(groups[1], 16),
+    ...get(cv),
+    ...one(),
+    ...I32X4_ADD,
+    ...set(cv),
+    ...get(q),
+    ...get(plane),
+    ...I32_ADD,
+    ...set(q),
+    ...get(c),
+    ...i32c(1),
+    ...I32_SUB,
+    ...set(c),
+    ...get(c),
+    ...brIf(0),
+    ...END,
+  ];
+  const maximum = (G: PlaneGroup, off: number): number[] => [
+    ...get(q),
+    ...load(off),
+    ...set(G.x),
+    // x > m: ties keep the first class, and a NaN never wins (it is flagged in `bad`); pmax(m, x) = m < x ? x : m
+    ...get(cv),
+    ...get(G.arg),
+    ...get(G.x),
+    ...get(G.m),
+    ...F32X4_GT,
+    ...V128_BITSELECT,
+    ...set(G.arg),
+    ...get(G.m),
+    ...get(G.x),
+    ...F32X4_PMAX,
+    ...set(G.m),
+    ...get(G.bad),
+    ...get(G.x),
+    ...get(G.x),
+    ...F32X4_NE,
+    ...V128_OR,
+    ...set(G.bad),
+  ];
+  const terms = (G: PlaneGroup, off: number): number[] => [
+    ...get(q),
+    ...load(off),
+    ...set(G.x),
+    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
+    ...get(G.x),
+    ...get(G.m),
+    ...F32X4_SUB,
+    ...set(G.sv),
+    ...get(G.sv),
+    ...get(G.x),
+    ...F32X4_SUB,
+    ...set(G.bb),
+    ...get(G.x),
+    ...get(G.sv),
+    ...get(G.bb),
+    ...F32X4_SUB,
+    ...F32X4_SUB,
+    ...get(G.m),
+    ...get(G.bb),
+    ...F32X4_ADD,
+    ...F32X4_SUB,
+    ...set(G.err),
+    // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³;  k = bb − 1.5·2²³;  t = t − k·C1 − k·C2 + err
+    ...get(G.sv),
+    ...splat(LOWEST),
+    ...F32X4_PMAX,
+    ...set(G.t),
+    ...get(G.t),
+    ...splat(LOG2E),
+    ...F32X4_MUL,
+    ...splat(ROUNDING),
+    ...F32X4_ADD,
+    ...set(G.bb),
+    ...get(G.bb),
+    ...splat(ROUNDING),
+    ...F32X4_SUB,
+    ...set(G.k),
+    ...get(G.t),
+    ...get(G.k),
+    ...splat(C1),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(G.k),
+    ...splat(C2),
+    ...F32X4_MUL,
+    ...F32X4_SUB,
+    ...get(G.err),
+    ...F32X4_ADD,
+    ...set(G.t),
+    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST
+    ...polynomial(G.t),
+    ...get(G.t),
+    ...get(G.t),
+    ...F32X4_MUL,
+    ...F32X4_MUL,
+    ...get(G.t),
+    ...F32X4_ADD,
+    ...splat(1),
+    ...F32X4_ADD,
+    ...get(G.bb),
+    ...splatI32(127),
+    ...I32X4_ADD,
+    ...i32c(23),
+    ...I32X4_SHL,
+    ...F32X4_MUL,
+    ...get(G.sv),
+    ...splat(LOWEST),
+    ...F32X4_GE,
+    ...V128_AND,
+    ...set(G.e),
+    ...get(G.acc0),
+    ...get(G.e),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(G.acc0),
+    ...get(G.acc1),
+    ...get(G.e),
+    ...get(G.e),
+    ...HIGH_TO_LOW,
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(G.acc1),
+    // the target's logit and term (sv, free again, holds the mask of the lanes whose target is c)
+    ...get(cv),
+    ...get(G.tgt),
+    ...I32X4_EQ,
+    ...set(G.sv),
+    ...get(G.e),
+    ...get(G.ey),
+    ...get(G.sv),
+    ...V128_BITSELECT,
+    ...set(G.ey),
+    ...get(G.x),
+    ...get(G.xy),
+    ...get(G.sv),
+    ...V128_BITSELECT,
+    ...set(G.xy),
+  ];
+  /** Before the classes: the group's targets, and its maximum and sums at their starting values. */
+  const start = (G: PlaneGroup, off: number): number[] => [
+    ...get(4),
+    ...get(g),
+    ...I32_ADD,
+    ...load(off),
+    ...set(G.tgt),
+    ...splat(-Infinity),
+    ...set(G.m),
+    ...zero(),
+    ...set(G.arg),
+    ...zero(),
+    ...set(G.bad),
+    ...zero(),
+    ...set(G.xy),
+    ...zero(),
+    ...set(G.acc0),
+    ...zero(),
+    ...set(G.acc1),
+    ...zero(),
+    ...set(G.ey),
+  ];
+  /** After the classes: the group's 96 bytes of output from at + `off`. */
+  const finish = (G: PlaneGroup, off: number): number[] => [
+    ...get(at),
+    ...get(G.acc0),
+    ...V128_STORE(off),
+    ...get(at),
+    ...get(G.acc1),
+    ...V128_STORE(off + 16),
+    ...get(at),
+    ...get(G.m),
+    ...get(G.bad),
+    ...V128_OR,
+    ...V128_STORE(off + 32),
+    ...get(at),
+    ...get(G.arg),
+    ...V128_STORE(off + 48),
+    ...get(at),
+    ...get(G.xy),
+    ...V128_STORE(off + 64),
+    ...get(at),
+    ...get(G.ey),
+    ...V128_STORE(off + 80),
+  ];
+  return [
+    ...get(2),
+    ...i32c(2),
+    ...I32_SHL,
+    ...set(plane),
+    ...i32c(0),
+    ...set(g),
+    ...BLOCK, // $done
+    ...LOOP, // $turn
+    ...get(g),
+    ...get(3),
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_GE_U,
+    ...brIf(1),
+    // at = out + 6·g (96 bytes of output per 16 bytes of a plane)
+    ...get(5),
+    ...get(g),
+    ...i32c(6),
+    ...I32_MUL,
+    ...I32_ADD,
+    ...set(at),
+    ...start(groups[0], 0),
+    ...start(groups[1], 16),
+    ...overClasses(maximum),
+    ...overClasses(terms),
+    ...finish(groups[0], 0),
+    ...finish(groups[1], PLANE_GROUP_OUTPUT_BYTES),
+    ...get(g),
+    ...i32c(32),
+    ...I32_ADD,
+    ...set(g),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+}
+
+/** `planes` as a code entry: its locals (the constant vectors' from 42 on) and body. */
+function planesFunction(): number[] {
+  const { code, constants } = withPool(42, planesBody);
+  const locals = vector([
+    [5, I32],
+    [31, V128],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+// --- dot products of rows ---------------------------------------------------------------------------------------
+
+/**
+ * `dots(a, b, rows, stride, bStride, groups, out)`: for row r, the float32 values a + 4·stride·r and b + 4·bStride·r
+ * (bStride 0: the same b for every row), over the first 4·`groups` of them: Σ a·b and Σ b, each in float64 (a
+ * float32 product is exact in float64), at out + 16·r. Cross-entropy's summary takes Σ t·x and Σ t for probability
+ * targets, Σ w·x for label smoothing.
+ *
+ * ```
+ * for r:  for each group of 4:  ab0 += lo(a)·lo(b);  ab1 += hi(a)·hi(b);  b0 += lo(b);  b1 += hi(b)   (f64x2)
+ * ```
+ */
+function dotsBody(): number[] {
+  // Parameters: a 0, b 1, rows 2, stride 3, bStride 4, groups 5, out 6. Locals: i32 r, p, q, j; v128 va, vb, ab0,
+  // ab1, b0, b1.
+  const [r, p, q, j] = [7, 8, 9, 10];
+  const [va, vb, ab0, ab1, b0, b1] = [11, 12, 13, 14, 15, 16];
+  const sum = (v: number): number[] => [...get(v), ...f64x2Lane(0), ...get(v), ...f64x2Lane(1), ...F64_ADD];
+  return [
+    ...i32c(0),
+    ...set(r),
+    ...BLOCK, // $done
+    ...LOOP, // $row
+    ...get(r),
+    ...get(2),
+    ...I32_GE_U,
+    ...brIf(1),
+    // p = a + 4·stride·r;  q = b + 4·bStride·r
+    ...get(0),
+    ...get(3),
+    ...get(r),
+    ...I32_MUL,
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(p),
+    ...get(1),
+    ...get(4),
+    ...get(r),
+    ...I32_MUL,
+    ...i32c(2),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...set(q),
+    ...zero(),
+    ...set(ab0),
+    ...zero(),
+    ...set(ab1),
+    ...zero(),
+    ...set(b0),
+    ...zero(),
+    ...set(b1),
+    ...get(5),
+    ...set(j),
+    ...BLOCK, // $row done
+    ...LOOP, // $group
+    ...get(j),
+    ...I32_EQZ,
+    ...brIf(1),
+    ...get(p),
+    ...V128_LOAD,
+    ...set(va),
+    ...get(q),
+    ...V128_LOAD,
+    ...set(vb),
+    ...get(ab0),
+    ...get(va),
+    ...F64X2_PROMOTE_LOW,
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(ab0),
+    ...get(b0),
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(b0),
+    ...get(va),
+    ...get(va),
+    ...HIGH_TO_LOW,
+    ...set(va),
+    ...get(vb),
+    ...get(vb),
+    ...HIGH_TO_LOW,
+    ...set(vb),
+    ...get(ab1),
+    ...get(va),
+    ...F64X2_PROMOTE_LOW,
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(ab1),
+    ...get(b1),
+    ...get(vb),
+    ...F64X2_PROMOTE_LOW,
+    ...F64X2_ADD,
+    ...set(b1),
+    ...get(p),
+    ...i32c(16),
+    ...I32_ADD,
+    ...set(p),
+    ...get(q),
+    ...i32c(16),
+    ...I32_ADD,
+    ...set(q),
+    ...get(j),
+    ...i32c(1),
+    ...I32_SUB,
+    ...set(j),
+    ...br(0),
+    ...END,
+    ...END,
+    // out + 16·r: Σ a·b, Σ b
+    ...get(6),
+    ...get(r),
+    ...i32c(4),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...get(ab0),
+    ...get(ab1),
+    ...F64X2_ADD,
+    ...set(ab0),
+    ...sum(ab0),
+    ...f64Store(0),
+    ...get(6),
+    ...get(r),
+    ...i32c(4),
+    ...I32_SHL,
+    ...I32_ADD,
+    ...get(b0),
+    ...get(b1),
+    ...F64X2_ADD,
+    ...set(b0),
+    ...sum(b0),
+    ...f64Store(8),
+    ...get(r),
+    ...i32c(1),
+    ...I32_ADD,
+    ...set(r),
+    ...br(0),
+    ...END,
+    ...END,
+  ];
+}
+
+const I32_EQZ = [0x45];
+
+/** `dots` as a code entry: its locals (the constant vectors' from 17 on) and body. */
+function dotsFunction(): number[] {
+  const { code, constants } = withPool(17, dotsBody);
+  const locals = vector([
+    [4, I32],
+    [6, V128],
+    [constants, V128],
+  ]);
+  return [...locals, ...code, ...END];
+}
+
+/** The module: one memory (exported as `memory`), the functions `rows`, `bce`, `planes` and `dots`. */
 function moduleBytes(): Uint8Array {
   const rows = rowsFunction();
   const bce = bceFunction();
+  const planes = planesFunction();
+  const dots = dotsFunction();
   const name = (text: string): number[] => vector([...text].map((c) => [c.charCodeAt(0)]));
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → ()
+    // types: 0 = (i32 ×4) → (), 1 = (i32 ×7) → (), 2 = (i32 ×6) → (); dots is of type 1
     ...section(
       1,
       vector([
         [0x60, ...vector(new Array(4).fill([I32])), 0],
         [0x60, ...vector(new Array(7).fill([I32])), 0],
+        [0x60, ...vector(new Array(6).fill([I32])), 0],
       ]),
     ),
-    ...section(3, vector([[0], [1]])),
+    ...section(3, vector([[0], [1], [2], [1]])),
     ...section(5, vector([[0x00, 1]])), // memory 0: at least 1 page
     ...section(
       7,
@@ -707,6 +1233,8 @@ function moduleBytes(): Uint8Array {
         [...name('memory'), 0x02, 0],
         [...name('rows'), 0x00, 0],
         [...name('bce'), 0x00, 1],
+        [...name('planes'), 0x00, 2],
+        [...name('dots'), 0x00, 3],
       ]),
     ),
     ...section(
@@ -714,6 +1242,8 @@ function moduleBytes(): Uint8Array {
       vector([
         [...uleb(rows.length), ...rows],
         [...uleb(bce.length), ...bce],
+        [...uleb(planes.length), ...planes],
+        [...uleb(dots.length), ...dots],
       ]),
     ),
   ]);
@@ -727,6 +1257,16 @@ export class SoftmaxRowKernel {
   private memory: WasmMemory;
   private rowsFn: (ptr: number, count: number, stride: number, out: number) => void;
   private bceFn: (x: number, y: number, p: number, w: number, count: number, out: number, stats: number) => void;
+  private planesFn: (ptr: number, classes: number, stride: number, count: number, targets: number, out: number) => void;
+  private dotsFn: (
+    a: number,
+    b: number,
+    rows: number,
+    stride: number,
+    bStride: number,
+    groups: number,
+    out: number,
+  ) => void;
   /** float32 view of the memory (valid until the next {@link reserve}). */
   f32: Float32Array;
   f64: Float64Array;
@@ -736,6 +1276,8 @@ export class SoftmaxRowKernel {
     this.memory = instance.exports['memory'] as WasmMemory;
     this.rowsFn = instance.exports['rows'] as SoftmaxRowKernel['rowsFn'];
     this.bceFn = instance.exports['bce'] as SoftmaxRowKernel['bceFn'];
+    this.planesFn = instance.exports['planes'] as SoftmaxRowKernel['planesFn'];
+    this.dotsFn = instance.exports['dots'] as SoftmaxRowKernel['dotsFn'];
     this.f32 = new Float32Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
@@ -769,12 +1311,48 @@ export class SoftmaxRowKernel {
     this.bceFn(x * 8, y * 8, p * 8, w * 8, count, out * 8, scratch * 8);
     return this.i32[scratch * 2] === 1;
   }
+
+  /**
+   * A block of class planes: `classes` planes of `stride` float32 values each from float index `from` (a multiple of
+   * 4), the first `count` positions of each (`count` a multiple of 8, ≤ `stride`), with class-index targets as int32
+   * at int32 index `targets` (a multiple of 4); writes {@link PLANE_GROUP_OUTPUT_BYTES} per 4 positions at byte
+   * `out` (a multiple of 16). `classes` ≥ 1.
+   */
+  planes(from: number, classes: number, stride: number, count: number, targets: number, out: number): void {
+    this.planesFn(from * 4, classes, stride, count, targets * 4, out);
+  }
+
+  /**
+   * Σ a·b and Σ b (float64) over the first 4·`groups` float32 values of `rows` rows: row r of a from float index
+   * a + stride·r, of b from b + bStride·r (bStride 0: one b for all rows); a and b multiples of 4. Writes 16 bytes per
+   * row at byte `out` (a multiple of 8): Σ a·b, then Σ b.
+   */
+  dots(a: number, b: number, rows: number, stride: number, bStride: number, groups: number, out: number): void {
+    this.dotsFn(a * 4, b * 4, rows, stride, bStride, groups, out);
+  }
 }
 
 let kernel: SoftmaxRowKernel | null | undefined;
+/** Set while {@link withoutSimd} runs. */
+let disabled = false;
+
+/**
+ * Runs `body` as where WebAssembly SIMD is missing ({@link softmaxRowKernel} gives undefined meanwhile), so that tests
+ * reach the JavaScript loops the callers fall back on.
+ */
+export function withoutSimd<T>(body: () => T): T {
+  const was = disabled;
+  disabled = true;
+  try {
+    return body();
+  } finally {
+    disabled = was;
+  }
+}
 
 /** The kernel, compiled on first use; undefined where WebAssembly SIMD is unavailable. */
 export function softmaxRowKernel(): SoftmaxRowKernel | undefined {
+  if (disabled) return undefined;
   if (kernel === undefined) {
     kernel = null;
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;

@@ -170,9 +170,13 @@ function worse(a: number, b: number): boolean {
 /** Indices of the k largest losses, largest first. */
 export function worstIndices(perSample: ArrayLike<number>, k: number, skip?: Uint8Array): number[] {
   const best: number[] = [];
+  // The k-th worst loss so far (once k are kept): a number no worse than it is passed over with one comparison
+  // (worse(v, bar) is v > bar for a number v).
+  let bar = NaN;
   for (let i = 0; i < perSample.length; i++) {
-    if (skip?.[i]) continue;
     const v = perSample[i]!;
+    if (best.length === k && v === v && !(v > bar)) continue;
+    if (skip?.[i]) continue;
     if (best.length === k && !worse(v, perSample[best[k - 1]!]!)) continue;
     let at = best.length === k ? k - 1 : best.length;
     if (best.length < k) best.push(i);
@@ -181,6 +185,7 @@ export function worstIndices(perSample: ArrayLike<number>, k: number, skip?: Uin
       at--;
     }
     best[at] = i;
+    if (best.length === k) bar = perSample[best[k - 1]!]!;
   }
   return best;
 }
@@ -191,28 +196,51 @@ export function lossHistogram(perSample: ArrayLike<number>, bins: number, ignore
   let max = -Infinity;
   let nonFinite = 0;
   let ignoredCount = 0;
-  for (let i = 0; i < perSample.length; i++) {
-    if (ignored?.[i]) {
+  const n = perSample.length;
+  for (let i = 0; i < n; i++) {
+    if (ignored !== undefined && ignored[i]! > 0) {
       ignoredCount++;
       continue;
     }
     const v = perSample[i]!;
-    if (!Number.isFinite(v)) nonFinite++;
+    // v − v is 0 exactly for a finite v (nan for nan and ±inf)
+    if (v - v !== 0) nonFinite++;
     else {
       if (v < min) min = v;
       if (v > max) max = v;
     }
   }
+  return binLosses(perSample, bins, ignored, { min, max, nonFinite, ignoredCount });
+}
+
+/** What {@link lossHistogram}'s first pass finds: the range of the finite, non-ignored losses, and the others' counts. */
+interface LossRange {
+  readonly min: number;
+  readonly max: number;
+  readonly nonFinite: number;
+  readonly ignoredCount: number;
+}
+
+/** {@link lossHistogram}'s second pass: the bins over the range the first found (summarize finds it in its own). */
+function binLosses(
+  perSample: ArrayLike<number>,
+  bins: number,
+  ignored: Uint8Array | undefined,
+  { min, max, nonFinite, ignoredCount }: LossRange,
+): LossHistogram {
+  const n = perSample.length;
   const counts = new Int32Array(min <= max ? bins : 0);
   const edges = new Float64Array(counts.length === 0 ? 0 : bins + 1);
   if (counts.length > 0) {
     const width = (max - min) / bins;
     for (let b = 0; b <= bins; b++) edges[b] = b === bins ? max : min + b * width;
-    for (let i = 0; i < perSample.length; i++) {
-      if (ignored?.[i]) continue;
+    for (let i = 0; i < n; i++) {
+      if (ignored !== undefined && ignored[i]! > 0) continue;
       const v = perSample[i]!;
-      if (!Number.isFinite(v)) continue;
-      const b = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0;
+      if (v - v !== 0) continue;
+      // (v − min) / width lies in [0, bins]: truncation is its floor.
+      let b = width > 0 ? ((v - min) / width) | 0 : 0;
+      if (b > bins - 1) b = bins - 1;
       counts[b]!++;
     }
   }
@@ -248,17 +276,20 @@ export function confusionMatrix(c: SummaryClassification, maxClasses = MAX_CONFU
   shown.forEach((k, s) => {
     if (k >= 0) slot[k] = s;
   });
-  const counts = new Float64Array(size * size);
+  // Counted in int32 (an increment of a float64 cell waits for the previous one longer), returned as float64.
+  const tally = new Int32Array(size * size);
   let correct = 0;
   let samples = 0;
+  const { targetClass, predictedClass, ignored } = c;
   for (let i = 0; i < n; i++) {
-    const y = c.targetClass[i]!;
-    if (c.ignored[i] || y < 0 || y >= C) continue;
-    const p = c.predictedClass[i]!;
+    const y = targetClass[i]!;
+    if (ignored[i]! > 0 || y < 0 || y >= C) continue;
+    const p = predictedClass[i]!;
     samples++;
     if (p === y) correct++;
-    counts[slot[y]! * size + (p >= 0 && p < C ? slot[p]! : size - 1)]!++;
+    tally[slot[y]! * size + (p >= 0 && p < C ? slot[p]! : size - 1)]!++;
   }
+  const counts = Float64Array.from(tally);
   return { classes: Int32Array.from(shown), counts, accuracy: samples > 0 ? correct / samples : NaN, samples };
 }
 
@@ -271,20 +302,78 @@ export function classAggregates(
   const C = c.numClasses;
   const weight = new Float64Array(C).fill(1);
   if (weights) for (let k = 0; k < C; k++) weight[k] = weights[k]!;
-  const count = new Float64Array(C);
+  // Counts in int32 (returned as float64), as in confusionMatrix.
+  const count = new Int32Array(C);
   const weightSum = new Float64Array(C);
   const lossSum = new Float64Array(C);
-  const predicted = new Float64Array(C);
-  for (let i = 0; i < c.targetClass.length; i++) {
-    const p = c.predictedClass[i]!;
+  const predicted = new Int32Array(C);
+  const { targetClass, predictedClass, ignored, sampleWeight } = c;
+  const n = targetClass.length;
+  for (let i = 0; i < n; i++) {
+    const p = predictedClass[i]!;
     if (p >= 0 && p < C) predicted[p]!++;
-    const y = c.targetClass[i]!;
-    if (c.ignored[i] || y < 0 || y >= C) continue;
+    const y = targetClass[i]!;
+    if (ignored[i]! > 0 || y < 0 || y >= C) continue;
     count[y]!++;
-    weightSum[y]! += c.sampleWeight[i]!;
+    weightSum[y]! += sampleWeight[i]!;
     lossSum[y]! += perSample[i]!;
   }
-  return { weight, count, weightSum, lossSum, predicted };
+  return {
+    weight,
+    count: Float64Array.from(count),
+    weightSum,
+    lossSum,
+    predicted: Float64Array.from(predicted),
+  };
+}
+
+/**
+ * {@link confusionMatrix} and {@link classAggregates} of the same samples, in one pass where the matrix shows every
+ * class (C ≤ MAX_CONFUSION_CLASSES: each class is its own row, a prediction outside the classes counts in the last);
+ * the same numbers as the two functions give.
+ */
+function classTables(
+  c: SummaryClassification,
+  perSample: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): { confusion: ConfusionMatrix; classes: ClassAggregates } {
+  const C = c.numClasses;
+  if (C > MAX_CONFUSION_CLASSES || C === 0) {
+    return { confusion: confusionMatrix(c), classes: classAggregates(c, perSample, weights) };
+  }
+  const weight = new Float64Array(C).fill(1);
+  if (weights) for (let k = 0; k < C; k++) weight[k] = weights[k]!;
+  const count = new Int32Array(C);
+  const weightSum = new Float64Array(C);
+  const lossSum = new Float64Array(C);
+  const predicted = new Int32Array(C);
+  const tally = new Int32Array(C * C);
+  let correct = 0;
+  let samples = 0;
+  const { targetClass, predictedClass, ignored, sampleWeight } = c;
+  const n = targetClass.length;
+  for (let i = 0; i < n; i++) {
+    const p = predictedClass[i]!;
+    const known = p >= 0 && p < C;
+    if (known) predicted[p]!++;
+    const y = targetClass[i]!;
+    if (ignored[i]! > 0 || y < 0 || y >= C) continue;
+    count[y]!++;
+    weightSum[y]! += sampleWeight[i]!;
+    lossSum[y]! += perSample[i]!;
+    samples++;
+    if (p === y) correct++;
+    tally[y * C + (known ? p : C - 1)]!++;
+  }
+  return {
+    confusion: {
+      classes: Int32Array.from({ length: C }, (_, k) => k),
+      counts: Float64Array.from(tally),
+      accuracy: samples > 0 ? correct / samples : NaN,
+      samples,
+    },
+    classes: { weight, count: Float64Array.from(count), weightSum, lossSum, predicted: Float64Array.from(predicted) },
+  };
 }
 
 function tensorOptionValues(v: LossOptions[string] | undefined): ArrayLike<number> | undefined {
@@ -336,15 +425,42 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
         }
       : {}),
   }));
+  // One pass for the statistics, the mean's compensated sum (total's, step for step) and the histogram's range.
   let min = Infinity;
   let max = -Infinity;
+  let sum = 0;
+  let compensation = 0;
+  let finiteMin = Infinity;
+  let finiteMax = -Infinity;
+  let nonFinite = 0;
+  let ignoredInRange = 0;
   for (let i = 0; i < sampleCount; i++) {
     const v = perSample[i]!;
-    min = Number.isNaN(v) || Number.isNaN(min) ? NaN : Math.min(min, v);
-    max = Number.isNaN(v) || Number.isNaN(max) ? NaN : Math.max(max, v);
+    // Math.min and Math.max keep a nan once it comes.
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+    const t = sum + v;
+    compensation += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+    if (ignored !== undefined && ignored[i]! > 0) ignoredInRange++;
+    else if (v - v !== 0) nonFinite++;
+    else {
+      if (v < finiteMin) finiteMin = v;
+      if (v > finiteMax) finiteMax = v;
+    }
   }
-  let ignoredCount = 0;
-  if (ignored) for (let i = 0; i < ignored.length; i++) ignoredCount += ignored[i]!;
+  const mean = (Number.isFinite(sum) ? sum + compensation : sum) / sampleCount;
+  let ignoredCount = ignoredInRange;
+  if (ignored && ignored.length !== sampleCount) {
+    ignoredCount = 0;
+    for (let i = 0; i < ignored.length; i++) ignoredCount += ignored[i]!;
+  }
+  const histogram = binLosses(perSample, HISTOGRAM_BINS, ignored, {
+    min: finiteMin,
+    max: finiteMax,
+    nonFinite,
+    ignoredCount: ignoredInRange,
+  });
   const main = inputs.input ?? inputs.log_probs ?? inputs.input1 ?? Object.values(inputs)[0];
   let sampleShape: number[] = [sampleCount];
   if (main && classification && classification.classDim < main.shape.length) {
@@ -369,12 +485,9 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
     perSample,
     ...(classification ? { classification } : {}),
     worst,
-    histogram: lossHistogram(perSample, HISTOGRAM_BINS, ignored),
+    histogram,
     ...(classification && indexTargets
-      ? {
-          confusion: confusionMatrix(classification),
-          classes: classAggregates(classification, perSample, tensorOptionValues(result.options.weight)),
-        }
+      ? classTables(classification, perSample, tensorOptionValues(result.options.weight))
       : {}),
     ...(s?.perLabel && s.perLabel.length > 0 ? { perLabel: s.perLabel } : {}),
     ...(s?.positives ? { positives: s.positives } : {}),
@@ -382,7 +495,7 @@ export function summarize(result: LossResult, inputs: LossInputs): LossSummary {
     stats: {
       min: sampleCount > 0 ? min : NaN,
       max: sampleCount > 0 ? max : NaN,
-      mean: sampleCount > 0 ? total(perSample) / sampleCount : NaN,
+      mean: sampleCount > 0 ? mean : NaN,
       ignoredCount,
     },
   };

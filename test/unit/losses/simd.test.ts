@@ -5,7 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { expNonPositive, log1pUnit } from '../../../src/core/losses/kernels';
-import { ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from '../../../src/core/losses/simd';
+import {
+  PLANE_GROUP_OUTPUT_BYTES,
+  ROW_OUTPUT_BYTES,
+  softmaxRowKernel,
+  type SoftmaxRowKernel,
+} from '../../../src/core/losses/simd';
 
 /** Runs the kernel on rows (each padded with −inf to a multiple of 8); returns sum, max and group per row. */
 function run(kernel: SoftmaxRowKernel, rows: number[][]): { sum: number; max: number; group: number }[] {
@@ -72,12 +77,15 @@ describe('softmax-row SIMD kernel', () => {
   });
 
   it('reports a NaN maximum for a row with a NaN, and ±inf maxima as they are', () => {
-    const [withNaN, withInf, allNegInf] = run(kernel!, [
+    const [withNaN, withInf, allNegInf, nanLater] = run(kernel!, [
       [1, NaN, 2, 0, 5],
       [1, Infinity, 2, 0, 5],
       [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity],
+      // the NaN in the second vector of a turn, after the maximum
+      [1, 9, 2, 0, NaN],
     ]);
     assert.ok(Number.isNaN(withNaN!.max));
+    assert.ok(Number.isNaN(nanLater!.max));
     assert.equal(withInf!.max, Infinity);
     assert.equal(allNegInf!.max, -Infinity);
   });
@@ -112,6 +120,93 @@ describe('softmax-row SIMD kernel', () => {
     for (const bad of [-0.5, 1.5, NaN]) {
       m[B + 3] = bad;
       assert.equal(kernel!.bce(0, B, 2 * B, 3 * B, cases.length, 4 * B, 5 * B), false, `target ${bad}`);
+    }
+  });
+
+  it('reads class planes: per position the maximum (NaN where a NaN is), its first class, Σ exp(x − max), x[y] and its term', () => {
+    let seed = 3;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const stride = 20;
+    const count = 16;
+    for (const C of [1, 2, 5, 21]) {
+      // planes[c][s], values on a grid of 0.25 so that maxima tie often
+      const planes = Array.from({ length: C }, () =>
+        Array.from({ length: stride }, () => Math.round((random() - 0.5) * 40) / 4),
+      );
+      const targets = Array.from({ length: count }, (_, s) => (s % 7 === 3 ? -100 : Math.floor(random() * C)));
+      planes[C - 1]![5] = NaN;
+      planes[0]![6] = -Infinity;
+      planes[C - 1]![7] = 50;
+      planes[0]![8] = -95; // a term below −87.3 counts as 0
+      const targetsAt = C * stride;
+      const out = (targetsAt + stride) * 4;
+      kernel!.reserve(out + (count / 4) * PLANE_GROUP_OUTPUT_BYTES);
+      planes.forEach((plane, c) => kernel!.f32.set(plane, c * stride));
+      kernel!.i32.set(targets, targetsAt);
+      kernel!.planes(0, C, stride, count, targetsAt, out);
+      for (let s = 0; s < count; s++) {
+        const at = (field: number): number => out / 4 + 24 * (s >> 2) + 4 * field + (s & 3);
+        const column = planes.map((plane) => plane[s]!);
+        const what = `C=${C} position ${s}`;
+        if (column.some((v) => Number.isNaN(v))) {
+          assert.ok(Number.isNaN(kernel!.f32[at(2)]!), what);
+          continue;
+        }
+        const max = Math.max(...column);
+        // −0 and 0 tie (the first of them is the maximum), so === rather than Object.is
+        assert.ok(kernel!.f32[at(2)] === max, `${what}: max ${kernel!.f32[at(2)]} vs ${max}`);
+        assert.equal(kernel!.i32[at(3)], column.indexOf(max), `${what}: first class of the maximum`);
+        // A maximum of −inf (the caller's scalar path takes the position): no sum to compare.
+        if (max === -Infinity) continue;
+        const sum = column.reduce((acc, v) => acc + (v - max < -87.3 ? 0 : Math.exp(v - max)), 0);
+        const got = kernel!.f64[out / 8 + 12 * (s >> 2) + (s & 3)]!;
+        assert.ok(Math.abs(got / sum - 1) <= 2e-7, `${what}: ${got} vs ${sum}`);
+        const y = targets[s]!;
+        if (y < 0) {
+          assert.equal(kernel!.f32[at(5)], 0, `${what}: no target, no term`);
+          continue;
+        }
+        assert.equal(kernel!.f32[at(4)], column[y], `${what}: x[y]`);
+        const term = column[y]! - max < -87.3 ? 0 : Math.exp(column[y]! - max);
+        assert.ok(
+          Math.abs(kernel!.f32[at(5)]! - term) <= 2e-7 * term,
+          `${what}: e[y] ${kernel!.f32[at(5)]} vs ${term}`,
+        );
+      }
+    }
+  });
+
+  it('gives Σ a·b and Σ b per row in float64 over the first 4·groups values, with b per row or one b for all', () => {
+    const f32 = (v: number): number => Math.fround(v);
+    const rows = 5;
+    const stride = 12;
+    const groups = 2; // 8 of the 12 values
+    const a = Array.from({ length: rows * stride }, (_, i) => f32(Math.sin(i) * 7));
+    const b = Array.from({ length: rows * stride }, (_, i) => f32(Math.cos(i * 3) + 1.5));
+    a[2 * stride + 3] = Infinity; // ∞·b: that row's Σ a·b is ∞
+    a[3 * stride + 9] = NaN; // past the groups: not read
+    const B = rows * stride;
+    const out = 2 * B * 4;
+    kernel!.reserve(out + rows * 16);
+    kernel!.f32.set(a, 0);
+    kernel!.f32.set(b, B);
+    for (const bStride of [stride, 0]) {
+      kernel!.dots(0, B, rows, stride, bStride, groups, out);
+      for (let r = 0; r < rows; r++) {
+        let ab = 0;
+        let sb = 0;
+        for (let c = 0; c < 4 * groups; c++) {
+          ab += a[r * stride + c]! * b[r * bStride + c]!;
+          sb += b[r * bStride + c]!;
+        }
+        const [gotAb, gotB] = [kernel!.f64[out / 8 + 2 * r]!, kernel!.f64[out / 8 + 2 * r + 1]!];
+        if (!Number.isFinite(ab)) assert.equal(gotAb, ab, `row ${r}`);
+        else assert.ok(Math.abs(gotAb - ab) <= 1e-14 * Math.max(1, Math.abs(ab)), `row ${r}: ${gotAb} vs ${ab}`);
+        assert.ok(Math.abs(gotB - sb) <= 1e-14 * Math.abs(sb), `row ${r}: Σb ${gotB} vs ${sb}`);
+      }
     }
   });
 });
