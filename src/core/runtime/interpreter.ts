@@ -151,6 +151,9 @@ export interface RuntimeHost {
 /** Shape mode: a condition whose truth the program cannot know (both branches run). */
 export class UnknownCondition extends Error {}
 
+/** Integer literals up to this value share one bigint each (a literal is evaluated every time its line runs). */
+const MAX_SMALL_INT = 1024;
+const SMALL_INTS: readonly bigint[] = Array.from({ length: MAX_SMALL_INT + 1 }, (_, i) => BigInt(i));
 /** The keyword map of every call written without keywords (read-only for every callee). */
 const NO_KEYWORDS: ReadonlyMap<string, PyValue> = new Map();
 const BREAK = 'break' as const;
@@ -1158,7 +1161,7 @@ export class Interpreter {
       case 'Number':
         if (e.isImaginary) throw new NotModelledStop('complex numbers', e.range, 'unsupported');
         if (e.isFloat) return e.value;
-        return e.big ?? BigInt(e.value);
+        return e.big ?? (e.value <= MAX_SMALL_INT ? SMALL_INTS[e.value]! : BigInt(e.value));
       case 'String':
         if (e.isBytes) return e.value;
         return e.isFString ? this.fstring(e, scope) : e.value;

@@ -1508,10 +1508,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     site: CallSite,
     module?: LossModuleSpec,
   ): PyValue {
-    if (
-      this.shapeMode &&
-      (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v)))
-    )
+    if (this.shapeMode && (args.args.some((v) => holdsOpaque(v)) || someValue(args.kwargs, holdsOpaque)))
       return this.symbolicLossCall(loss, style, args, site, module);
     const call = site.node ?? syntheticCall(site.range);
     const callArgs = this.snippetArgs(call, args);
@@ -2475,4 +2472,10 @@ function notTensorDiagnostic(
     hint: `Pass the tensor inside it: unpack the ${type}, e.g. output, _ = rnn(x).`,
     data: { name, type, fn },
   };
+}
+
+/** True when a value of the map passes the test (without copying the values out). */
+function someValue<V>(map: ReadonlyMap<string, V>, test: (v: V) => boolean): boolean {
+  for (const v of map.values()) if (test(v)) return true;
+  return false;
 }
