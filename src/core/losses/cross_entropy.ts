@@ -114,6 +114,15 @@ interface RowOutputs {
   readonly logSumExp: Float64Array | undefined;
 }
 
+/** A summary pass's outputs: it keeps no gradient and no probabilities (a summary shows neither in full). */
+function summaryOutputs(
+  dtype: DType,
+  parts: Omit<RowOutputs, 'gradient' | 'probabilities' | 'logProbabilities'>,
+): RowOutputs {
+  const none = allocate(dtype, 0);
+  return { ...parts, gradient: none, probabilities: none, logProbabilities: none };
+}
+
 /**
  * One pass over the samples: log-softmax of the row, the loss, its label-smoothing split and the gradient of the
  * reported value (scaled by `scale`: 1/denominator for mean, 1 otherwise). Index targets when `t` is given, else
@@ -478,13 +487,9 @@ function summaryRows(
     }
     i0 += count;
   }
-  const none = allocate(dtype, 0);
-  return {
+  return summaryOutputs(dtype, {
     perSample,
     perElementData,
-    gradient: none,
-    probabilities: none,
-    logProbabilities: none,
     predictedClass,
     targetProbability,
     sampleWeight,
@@ -492,7 +497,7 @@ function summaryRows(
     smoothPart,
     softmaxRows,
     logSumExp,
-  };
+  });
 }
 
 /** Elements per block of the SIMD summary kernel (a [512, 32000] row is one block). */
@@ -708,13 +713,9 @@ function summaryRowsSimd(
     }
     i0 += count;
   }
-  const none = allocate(dtype, 0);
-  return {
+  return summaryOutputs(dtype, {
     perSample,
     perElementData,
-    gradient: none,
-    probabilities: none,
-    logProbabilities: none,
     predictedClass,
     targetProbability,
     sampleWeight,
@@ -722,7 +723,7 @@ function summaryRowsSimd(
     smoothPart,
     softmaxRows,
     logSumExp,
-  };
+  });
 }
 
 /** Logits per block of the class-plane kernel: a block's planes stay in the core's cache. */
@@ -847,13 +848,9 @@ function summaryPlanesSimd(
       }
     }
   }
-  const none = allocate(dtype, 0);
-  return {
+  return summaryOutputs(dtype, {
     perSample,
     perElementData,
-    gradient: none,
-    probabilities: none,
-    logProbabilities: none,
     predictedClass,
     targetProbability,
     sampleWeight,
@@ -861,7 +858,7 @@ function summaryPlanesSimd(
     smoothPart,
     softmaxRows,
     logSumExp,
-  };
+  });
 }
 
 function probabilityReduction(perSample: Float64Array, reduction: Reduction, layout: ClassLayout): ReductionBreakdown {
