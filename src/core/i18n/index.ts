@@ -50,7 +50,16 @@ export function localizeText(text: string, locale: Locale): string {
 }
 
 /** Diagnostics whose `message` is Loss Lens's own sentence rather than PyTorch's or Python's text. */
-const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set(['runtime/random-draw', 'runtime/import-cycle']);
+export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
+  'runtime/random-draw',
+  'runtime/import-cycle',
+  // The activation before a loss (the input's values, or the call that produced it).
+  'warn/softmax-before-ce',
+  'warn/nll-input-not-log-probs',
+  'warn/kl-input-not-log-probs',
+  'warn/probabilities-to-logits-loss',
+  'warn/bce-input-logits',
+]);
 
 /**
  * A diagnostic with `explanation`, `hint` and fix titles in `locale`. `message` (PyTorch's text, which people search

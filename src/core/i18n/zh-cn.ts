@@ -1901,6 +1901,70 @@ const PICKER: CatalogEntry[] = [
   ['input and target have the same shape', 'input 与 target 形状相同'],
 ];
 
+/**
+ * Loss Lens's own warning messages (not PyTorch's text, so they are translated whole; the codes are listed in
+ * ./index.ts): the value-level softmax check of cross_entropy.ts and extra/common.ts, and the code-level warnings of
+ * snippet/loss-calls.ts (the activation that produced a loss's input, directly or on an earlier line).
+ */
+const OWN_WARNINGS: CatalogEntry[] = [
+  [
+    'The input looks like softmax output (every row is ≥ 0 and sums to 1), but {fn:id} expects raw logits.',
+    '输入看起来是 softmax 输出（每一行都 ≥ 0 且和为 1），但 {fn} 期望的是原始 logits。',
+  ],
+  [
+    'The input of {fn:id} is softmax output ({call} on line {line:num}), but CrossEntropyLoss expects raw logits.',
+    '{fn} 的输入是 softmax 输出（第 {line} 行的 {call}），但 CrossEntropyLoss 期望的是原始 logits。',
+  ],
+  [
+    'The input of {fn:id} is softmax output ({call}), but CrossEntropyLoss expects raw logits.',
+    '{fn} 的输入是 softmax 输出（{call}），但 CrossEntropyLoss 期望的是原始 logits。',
+  ],
+  [
+    'The input of {fn:id} is softmax output ({call} on line {line:num}), but NLLLoss expects log-probabilities.',
+    '{fn} 的输入是 softmax 输出（第 {line} 行的 {call}），但 NLLLoss 期望的是对数概率。',
+  ],
+  [
+    'The input of {fn:id} is softmax output ({call}), but NLLLoss expects log-probabilities.',
+    '{fn} 的输入是 softmax 输出（{call}），但 NLLLoss 期望的是对数概率。',
+  ],
+  [
+    'The input of {fn:id} is softmax output ({call} on line {line:num}), but KLDivLoss expects log-probabilities.',
+    '{fn} 的输入是 softmax 输出（第 {line} 行的 {call}），但 KLDivLoss 期望的是对数概率。',
+  ],
+  [
+    'The input of {fn:id} is softmax output ({call}), but KLDivLoss expects log-probabilities.',
+    '{fn} 的输入是 softmax 输出（{call}），但 KLDivLoss 期望的是对数概率。',
+  ],
+  [
+    'The input of {fn:id} is sigmoid output ({call} on line {line:num}), but BCEWithLogitsLoss expects raw logits.',
+    '{fn} 的输入是 sigmoid 输出（第 {line} 行的 {call}），但 BCEWithLogitsLoss 期望的是原始 logits。',
+  ],
+  [
+    'The input of {fn:id} is sigmoid output ({call}), but BCEWithLogitsLoss expects raw logits.',
+    '{fn} 的输入是 sigmoid 输出（{call}），但 BCEWithLogitsLoss 期望的是原始 logits。',
+  ],
+  [
+    'The input of {fn:id} comes from {producer}(...) (line {line:num}), whose values are not limited to [0, 1], but BCELoss expects probabilities.',
+    '{fn} 的输入来自 {producer}(...)（第 {line} 行），其取值不限于 [0, 1]，但 BCELoss 期望的是概率。',
+  ],
+  [
+    'Every input value lies in [0, 1]: these look like probabilities, but {fn:id} expects raw logits.',
+    '输入的每个值都在 [0, 1] 内：看起来是概率，但 {fn} 期望的是原始 logits。',
+  ],
+  [
+    'The input does not look like log-probabilities ({bad:num} of {all:num} {row|rows} {has|have} a value above 0 or exp() not summing to 1).',
+    '输入看起来不是对数概率（{all} 行中有 {bad} 行含有大于 0 的值，或 exp() 之和不为 1）。',
+  ],
+  [
+    'The input has {count:num} positive {value|values}: it does not look like log-probabilities.',
+    '输入有 {count} 个正值：看起来不是对数概率。',
+  ],
+  [
+    "The input's exp() does not sum to 1 along the class dimension in {count:num} {row|rows}: it does not look like log-probabilities.",
+    '输入的 exp() 在类别维度上有 {count} 行之和不为 1：看起来不是对数概率。',
+  ],
+];
+
 /** The zh-cn catalog. */
 export const ZH_CN: Catalog = {
   sentences: [
@@ -1928,6 +1992,7 @@ export const ZH_CN: Catalog = {
     ...THIRDPARTY_ZH,
     ...IMPORTS_ZH,
     ...VERSIONS_ZH,
+    ...OWN_WARNINGS,
   ],
   fragments: FRAGMENTS,
 };

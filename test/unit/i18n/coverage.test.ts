@@ -4,7 +4,13 @@
  * message stays byte for byte.
  */
 import * as assert from 'node:assert/strict';
-import { localizeDiagnostic, localizeExplanation, localizeReduction, localizeText } from '../../../src/core/i18n/index';
+import {
+  localizeDiagnostic,
+  localizeExplanation,
+  localizeReduction,
+  localizeText,
+  OWN_MESSAGE_CODES,
+} from '../../../src/core/i18n/index';
 import { translationProblems } from './checks';
 import { buildCorpus, fixtureNames, snippetSources } from './corpus';
 
@@ -90,12 +96,16 @@ describe('zh-cn coverage of what the core produces', () => {
     }
   });
 
-  it("never touches PyTorch's message (only Loss Lens's own draw note), the code, the place or the data", () => {
+  it("never touches PyTorch's message (only Loss Lens's own sentences), the code, the place or the data", () => {
     for (const { diagnostic } of corpus.diagnostics) {
       const zh = localizeDiagnostic(diagnostic, 'zh-cn');
-      // Loss Lens's own one-line note about a random draw is the one message that is not PyTorch's.
+      // Loss Lens's own messages (the random-draw note, the warnings about the activation before a loss) are
+      // translated whole; every other message is PyTorch's or Python's text and stays as it is.
       if (diagnostic.code === 'runtime/random-draw') assert.match(zh.message, /^随机输入：一次抽样，种子 \d+。$/);
-      else assert.equal(zh.message, diagnostic.message);
+      else if (OWN_MESSAGE_CODES.has(diagnostic.code)) {
+        assert.match(zh.message, /[\u4e00-\u9fff]/, `${diagnostic.code}: ${diagnostic.message}`);
+        assert.doesNotMatch(zh.message, /\b(?:The|input|but|expects)\b/, zh.message);
+      } else assert.equal(zh.message, diagnostic.message);
       assert.equal(zh.code, diagnostic.code);
       assert.equal(zh.severity, diagnostic.severity);
       assert.deepEqual(
