@@ -21,7 +21,7 @@ import {
 import { scalarTypeName } from '../tensor';
 import type { TorchTensor } from '../torch/tensor';
 import { BudgetStop, NotModelledStop, pyError } from './errors';
-import type { GradTensor, TorchBridge } from './torch-bridge';
+import type { TorchBridge } from './torch-bridge';
 import type { AutogradTensor } from '../torch/autograd/graph';
 import { recordNotModelled } from '../torch/autograd/rules';
 import {
@@ -144,14 +144,7 @@ function truthy(bridge: TorchBridge, v: PyValue | undefined): boolean {
 /** The module's parameters (requires_grad) and buffers as the run's tensors, in PyTorch's order. */
 function registerTensors(bridge: TorchBridge, tensors: NamedTensor[], buffers: readonly string[] = []): Bound {
   const out: Bound = new Map();
-  for (const p of tensors) {
-    const t = bridge.makeTensor(p.data, p.shape, p.dtype) as GradTensor;
-    if (!buffers.includes(p.name)) {
-      t.requiresGrad = true;
-      t.isParameter = true;
-    }
-    out.set(p.name, t);
-  }
+  for (const p of tensors) out.set(p.name, bridge.layerTensor(p, !buffers.includes(p.name)));
   return out;
 }
 

@@ -259,6 +259,11 @@ export class RandomBridge {
   }
 
   private shapeOnlyGenerator: ShapeOnlyGenerator | undefined;
+
+  /** True inside {@link withoutDraws}: the draws give zeros of the right size, and nobody reads them. */
+  get drawsShapesOnly(): boolean {
+    return this.shapeOnlyGenerator !== undefined;
+  }
   private shapeOnlyCache: ShapeOnlyGenerator | undefined;
 
   /**

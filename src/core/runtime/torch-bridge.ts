@@ -711,6 +711,21 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     return new TorchTensor(dtype, shape, storeValues(data, dtype), 'torch');
   }
 
+  /**
+   * A layer's parameter (`requires_grad`, listed by `parameters()`) or buffer, from its initialiser's values. Built
+   * while the draws only size their results (a shape check's layers), it is a symbolic tensor of that shape instead:
+   * those values are zeros nobody reads, and copying them into a tensor was most of a layer's cost.
+   */
+  layerTensor(p: { shape: readonly number[]; data: ArrayLike<number>; dtype: DType }, parameter: boolean): PyValue {
+    if (this.random.drawsShapesOnly) return new SymTensor(p.dtype, p.shape, 'torch');
+    const t = this.makeTensor(p.data, p.shape, p.dtype) as GradTensor;
+    if (parameter) {
+      t.requiresGrad = true;
+      t.isParameter = true;
+    }
+    return t;
+  }
+
   /** The program's standard output so far. */
   get stdout(): string {
     return this.out;
@@ -2380,12 +2395,7 @@ function paramLayer(bridge: TorchBridge, name: string, spec: ParamLayerSpec): im
           );
       }
       const params = new Map<string, PyValue>();
-      for (const p of spec.init(bridge, options)) {
-        const t = bridge.makeTensor(p.data, p.shape, p.dtype);
-        (t as GradTensor).requiresGrad = true;
-        (t as GradTensor).isParameter = true;
-        params.set(p.name, t);
-      }
+      for (const p of spec.init(bridge, options)) params.set(p.name, bridge.layerTensor(p, true));
       const shown = new Map<string, PyValue>();
       for (const k of spec.repr) {
         const v = options.get(k);

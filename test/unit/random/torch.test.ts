@@ -298,6 +298,27 @@ describe('random: PyTorch CPU generator', () => {
     assert.deepEqual(R.randn(g, 3), first[0]);
   });
 
+  it('a shape-only generator sizes its draws without drawing: zeros of the right length, even after a view was written', () => {
+    const g = new R.ShapeOnlyGenerator(0);
+    const first = R.normal(g, 0, 1, 7);
+    assert.equal(first.length, 7);
+    first.fill(3);
+    for (const [dtype, n] of [
+      ['float32', 5],
+      ['float32', 12],
+      ['float64', 4],
+    ] as const) {
+      const u = R.uniform(g, -1, 1, n, dtype);
+      const v = R.normal(g, 0, 1, n, dtype);
+      assert.equal(u.length, n);
+      assert.equal(v.length, n);
+      assert.equal(u instanceof Float32Array, dtype === 'float32');
+      assert.ok(v.every((x) => x === 0));
+    }
+    // Its argument checks stay PyTorch's.
+    assert.throws(() => R.uniform(g, 1, 0, 3), /uniform_ expects to return a \[from, to\) range/);
+  });
+
   it('refuses seeds outside [-2^63, 2^64) and empty integer ranges with PyTorch-like messages', () => {
     assert.throws(() => new R.TorchGenerator(1n << 64n), /Overflow when unpacking long/);
     const g = new R.TorchGenerator(0);

@@ -39,6 +39,11 @@ export class TorchGenerator {
     return false;
   }
 
+  /** What a shape-only draw returns: `numel` zeros (see {@link ShapeOnlyGenerator}). */
+  zeros(dtype: 'float32' | 'float64', numel: number): Float32Array | Float64Array {
+    return dtype === 'float32' ? new Float32Array(numel) : new Float64Array(numel);
+  }
+
   constructor(seed: bigint | number = DEFAULT_TORCH_SEED, version: TorchVersion = '2.x') {
     this.version = version;
     this.seed = normalizeTorchSeed(seed, version);
@@ -145,7 +150,23 @@ export function normalizeTorchSeed(seed: bigint | number, version: TorchVersion 
  * without drawing, so a layer's parameters have their shapes at no cost. Its values are never shown or computed with.
  */
 export class ShapeOnlyGenerator extends TorchGenerator {
+  private float32 = new Float32Array(0);
+  private float64 = new Float64Array(0);
+
   override get shapeOnly(): boolean {
     return true;
+  }
+
+  /**
+   * `numel` zeros, as a view of one buffer per dtype that later calls reuse (and zero again): a shape check builds
+   * thousands of layers whose values nobody reads, and a fresh typed array each costs more than the rest of the layer.
+   */
+  override zeros(dtype: 'float32' | 'float64', numel: number): Float32Array | Float64Array {
+    if (dtype === 'float32') {
+      if (this.float32.length < numel) this.float32 = new Float32Array(numel);
+      return this.float32.subarray(0, numel).fill(0);
+    }
+    if (this.float64.length < numel) this.float64 = new Float64Array(numel);
+    return this.float64.subarray(0, numel).fill(0);
   }
 }

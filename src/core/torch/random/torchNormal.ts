@@ -107,7 +107,7 @@ export function normal(
   if (!(std >= 0)) {
     throw new RandomArgumentError('RuntimeError', `normal expects std >= 0.0, but found std ${formatCDouble(std)}`);
   }
-  if (gen.shapeOnly) return allocateFloat(dtype, numel);
+  if (gen.shapeOnly) return gen.zeros(dtype, numel);
   if (numel >= 16) return normalFill(gen, numel, mean, std, dtype);
   const out = allocateFloat(dtype, numel);
   for (let i = 0; i < numel; i++) out[i] = normalScalar(gen, mean, std);

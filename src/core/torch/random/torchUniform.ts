@@ -53,8 +53,8 @@ export function uniform(
       `uniform_ expects to return a [from, to) range, but found from=${formatCDouble(from)} > to=${formatCDouble(to)}`,
     );
   }
+  if (gen.shapeOnly) return gen.zeros(dtype, numel);
   const out = allocateFloat(dtype, numel);
-  if (gen.shapeOnly) return out;
   if (dtype === 'float32') {
     const f = Math.fround;
     const lo = f(from);
