@@ -160,12 +160,6 @@ function isAsciiIdContinue(c: number): boolean {
   return isAsciiIdStart(c) || isDigit(c);
 }
 
-interface OpenBracket {
-  readonly char: string;
-  /** The bracket's token (its range is only read for an error, so no separate range is built per bracket). */
-  readonly token: SourceRange;
-}
-
 /** Just the range of a token, for a diagnostic. */
 function rangeOfToken(t: SourceRange): SourceRange {
   return { line: t.line, column: t.column, endLine: t.endLine, endColumn: t.endColumn };
@@ -182,7 +176,8 @@ class Lexer {
   private line = 0;
   private lineStart = 0;
   private readonly tokens: Token[] = [];
-  private readonly brackets: OpenBracket[] = [];
+  /** The open brackets' own tokens (their text is the bracket; their range is read only for an error). */
+  private readonly brackets: Token[] = [];
   private lineHasTokens = false;
   /** CPython's two indentation stacks: tabs to multiples of 8 and tabs as one column (a TabError when they disagree). */
   private readonly indentStack: number[] = [0];
@@ -487,7 +482,7 @@ class Lexer {
   private finish(): void {
     const open = this.brackets[this.brackets.length - 1];
     if (open) {
-      const innermost = { char: open.char, range: rangeOfToken(open.token) };
+      const innermost = { char: open.text, range: rangeOfToken(open) };
       const closer = CLOSER_OF[innermost.char] ?? '';
       this.emitError(
         this.pos,
@@ -790,7 +785,7 @@ class Lexer {
     } else if (OPERATORS_1.has(one)) {
       this.pos += 1;
       if (one === '(' || one === '[' || one === '{') {
-        this.openBracket(one, start, line, lineStart);
+        this.openBracket(start, line, lineStart);
         return;
       }
       if (one === ')' || one === ']' || one === '}') {
@@ -818,7 +813,7 @@ class Lexer {
     this.emit('op', start, line, lineStart);
   }
 
-  private openBracket(char: string, start: number, line: number, lineStart: number): void {
+  private openBracket(start: number, line: number, lineStart: number): void {
     // Reported once, at the first bracket past the limit: the parser stops there anyway.
     if (this.brackets.length === MAX_BRACKET_DEPTH) {
       this.emitError(
@@ -837,12 +832,12 @@ class Lexer {
     }
     // Pushed even past the limit, so that the closing brackets still pair up. The token just emitted (the bracket,
     // or the error in its place) covers the bracket.
-    this.brackets.push({ char, token: this.tokens[this.tokens.length - 1]! });
+    this.brackets.push(this.tokens[this.tokens.length - 1]!);
   }
 
   private closeBracket(char: string, start: number, line: number, lineStart: number): void {
     const open = this.brackets[this.brackets.length - 1];
-    if (open && CLOSER_OF[open.char] === char) {
+    if (open && CLOSER_OF[open.text] === char) {
       this.brackets.pop();
       this.emit('op', start, line, lineStart);
       return;
@@ -864,7 +859,7 @@ class Lexer {
       );
       return;
     }
-    const top = { char: open.char, range: rangeOfToken(open.token) };
+    const top = { char: open.text, range: rangeOfToken(open) };
     const expected = CLOSER_OF[top.char] ?? '';
     const onLine = top.range.line !== range.line ? ` on line ${top.range.line}` : '';
     this.emitError(
@@ -888,7 +883,7 @@ class Lexer {
     // Resynchronise: close up to the bracket this one matches, or just the innermost one.
     let match = -1;
     for (let i = this.brackets.length - 1; i >= 0; i--) {
-      if (CLOSER_OF[this.brackets[i]!.char] === char) {
+      if (CLOSER_OF[this.brackets[i]!.text] === char) {
         match = i;
         break;
       }

@@ -45,6 +45,7 @@ class ProgramParser extends StatementParser {
 
   parseProgram(): ast.Program {
     const body: ast.ProgramStmt[] = [];
+    const first = this.tokens[0]!;
     for (;;) {
       const t = this.tokens[this.index]!;
       if (t.kind === 'eof') break;
@@ -52,9 +53,10 @@ class ProgramParser extends StatementParser {
         this.index++;
         continue;
       }
+      // Nothing reads behind the previous token once a top-level statement starts.
+      this.releaseBefore(this.index - 1);
       this.parseStatementInto(body, -1);
     }
-    const first = this.tokens[0]!;
     const last = this.tokens[this.tokens.length - 1]!;
     return {
       kind: 'Program',

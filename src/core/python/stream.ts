@@ -43,6 +43,23 @@ export function describeToken(token: Token): string {
   }
 }
 
+/** What stands in for a released token (see {@link TokenStream.releaseBefore}); never read by a parser. */
+const RELEASED: Token = {
+  kind: 'newline',
+  text: '',
+  start: 0,
+  end: 0,
+  line: 0,
+  column: 0,
+  endLine: 0,
+  endColumn: 0,
+  spaceBefore: false,
+  indent: -1,
+  number: undefined,
+  string: undefined,
+  error: undefined,
+};
+
 /** The token cursor. */
 export class TokenStream {
   protected index = 0;
@@ -53,6 +70,18 @@ export class TokenStream {
     protected readonly text: string,
     protected readonly options: ParseOptions,
   ) {}
+
+  /**
+   * Lets the tokens before `end` go: a parser that will not look back past `end` (the whole-program parser, between
+   * top-level statements) drops them so the collector need not keep a 5,000-line file's tokens while the rest parses.
+   */
+  protected releaseBefore(end: number): void {
+    const tokens = this.tokens as Token[];
+    for (let i = this.released; i < end; i++) tokens[i] = RELEASED;
+    this.released = Math.max(this.released, end);
+  }
+
+  private released = 0;
 
   /** The current token; raises the error carried by an `error` token. */
   protected cur(): Token {
