@@ -148,13 +148,16 @@ export function runOnShapes(
 
 /**
  * A tensor's values as key text: their bytes (the dtype is in the key beside them), a fifth of the cost of printing
- * each number, and -0 and 0 stay apart.
+ * each number, and -0 and 0 stay apart. `apply` takes the typed array as it is, where a spread would iterate it (three
+ * to five times slower); at most {@link CACHED_VALUES} values come here, far below any limit on arguments.
  */
 function valuesKey(data: Tensor['data']): string {
   const bytes = data.byteLength;
-  return bytes % 2 === 0
-    ? String.fromCharCode(...new Uint16Array(data.buffer, data.byteOffset, bytes / 2))
-    : String.fromCharCode(...new Uint8Array(data.buffer, data.byteOffset, bytes));
+  const units =
+    bytes % 2 === 0
+      ? new Uint16Array(data.buffer, data.byteOffset, bytes / 2)
+      : new Uint8Array(data.buffer, data.byteOffset, bytes);
+  return String.fromCharCode.apply(null, units as unknown as number[]);
 }
 
 /** One tensor's part of a memo key (undefined when it holds more known values than are worth comparing). */
