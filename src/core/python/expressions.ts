@@ -34,6 +34,17 @@ const NON_EXPRESSION_KEYWORDS = new Set([
   'with', 'yield',
 ]);
 
+/** Names that do not stand alone as an expression (keywords that start or continue something else). */
+const NOT_AN_ATOM: ReadonlySet<string> = new Set([...NON_EXPRESSION_KEYWORDS, 'lambda', 'not', 'await']);
+
+/** A token no trailer or operator starts: a test that reaches it is complete. */
+function endsExpression(t: Token): boolean {
+  if (t.kind === 'newline' || t.kind === 'eof') return true;
+  if (t.kind !== 'op') return false;
+  const c = t.text;
+  return c === ',' || c === ')' || c === ']' || c === '}' || c === '=' || c === ':';
+}
+
 /** True when a token can begin an expression (used for juxtaposition checks). */
 export function startsExpression(t: Token): boolean {
   switch (t.kind) {
@@ -103,6 +114,15 @@ export class ExpressionParser extends TokenStream {
   /** `test`: conditional expressions and lambdas. */
   protected parseTest(): ast.Expr {
     const start = this.cur();
+    // A lone name or number that the next token ends (an argument, an element, a value — most atoms): the atom
+    // itself, rather than a descent through the ten precedence levels that would each hand it back unchanged (the
+    // depth it counts is the one level the descent would, so the nesting limit stays where it was).
+    if (
+      (start.kind === 'number' || (start.kind === 'name' && !NOT_AN_ATOM.has(start.text))) &&
+      endsExpression(this.peekAt(1)) &&
+      !this.atDepthLimit()
+    )
+      return this.parseAtom();
     if (start.kind === 'name' && start.text === 'lambda') return this.parseLambda();
     this.enter(start);
     try {

@@ -190,6 +190,11 @@ export class TokenStream {
     }
   }
 
+  /** Whether one more level would pass the limit ({@link enter} would raise). */
+  protected atDepthLimit(): boolean {
+    return this.depth >= MAX_EXPRESSION_DEPTH;
+  }
+
   protected leave(levels = 1): void {
     this.depth = Math.max(0, this.depth - levels);
   }
