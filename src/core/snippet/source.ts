@@ -29,6 +29,11 @@ export class SourceText {
     readonly text: string,
     readonly origin: Origin = { line: 1, column: 1 },
   ) {
+    if (!text.includes('\r')) {
+      // Unix line ends only (most files): the engine's own search finds each one, a few times faster than a loop.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.lineStarts.push(i + 1);
