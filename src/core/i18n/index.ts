@@ -59,6 +59,30 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'warn/kl-input-not-log-probs',
   'warn/probabilities-to-logits-loss',
   'warn/bce-input-logits',
+  // Loss Lens's own checks of values, shapes and parameters that PyTorch accepts without a word.
+  'warn/zero-one-labels',
+  'warn/label-values',
+  'warn/silent-broadcast',
+  'warn/poisson-negative-rate',
+  'warn/kl-negative-target',
+  'warn/kl-log-target-not-log-probs',
+  'warn/bce-target-range',
+  'warn/multilabel-duplicate-index',
+  'warn/multilabel-multi-hot',
+  'warn/empty-mean',
+  'warn/all-ignored',
+  'warn/empty-batch-undefined',
+  'warn/ctc-infinite-loss',
+  'warn/ctc-blank-in-target',
+  'warn/ctc-zero-input-length',
+  'warn/ctc-not-log-probs',
+  'warn/focal-alpha-range',
+  'warn/focal-gamma-negative',
+  'warn/sce-eps',
+  'warn/label-smoothing-range',
+  // Not listed, as their message is PyTorch's own text (people search for it): warn/broadcast, warn/kl-mean,
+  // warn/legacy-reduction-args, warn/deprecated-reduction, warn/half-cpu-kernel, warn/softmax-implicit-dim and
+  // warn/backward-error (the error loss.backward() raises).
 ]);
 
 /**

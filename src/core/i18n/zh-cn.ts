@@ -1903,10 +1903,12 @@ const PICKER: CatalogEntry[] = [
 
 /**
  * Loss Lens's own warning messages (not PyTorch's text, so they are translated whole; the codes are listed in
- * ./index.ts): the value-level softmax check of cross_entropy.ts and extra/common.ts, and the code-level warnings of
- * snippet/loss-calls.ts (the activation that produced a loss's input, directly or on an earlier line).
+ * ./index.ts): the value-level softmax check of cross_entropy.ts and extra/common.ts, the code-level warnings of
+ * snippet/loss-calls.ts (the activation that produced a loss's input, directly or on an earlier line), and the checks
+ * of values, shapes and parameters that PyTorch lets pass silently. Each template must match every form its code
+ * writes: test/unit/i18n/coverage.test.ts runs the code on inputs that produce each one.
  */
-const OWN_WARNINGS: CatalogEntry[] = [
+export const OWN_WARNINGS: CatalogEntry[] = [
   [
     'The input looks like softmax output (every row is ≥ 0 and sums to 1), but {fn:id} expects raw logits.',
     '输入看起来是 softmax 输出（每一行都 ≥ 0 且和为 1），但 {fn} 期望的是原始 logits。',
@@ -1962,6 +1964,106 @@ const OWN_WARNINGS: CatalogEntry[] = [
   [
     "The input's exp() does not sum to 1 along the class dimension in {count:num} {row|rows}: it does not look like log-probabilities.",
     '输入的 exp() 在类别维度上有 {count} 行之和不为 1：看起来不是对数概率。',
+  ],
+  // The labels of the ±1 losses (torch-semantics.ts).
+  [
+    '{fn:id} expects labels 1 and -1, but the target holds 0/1 labels ({count:num} {zero|zeros}).',
+    '{fn} 期望的标签是 1 和 -1，但 target 里是 0/1 标签（含 {count} 个 0）。',
+  ],
+  [
+    '{fn:id} expects labels 1 and -1, but the target also holds {values}.',
+    '{fn} 期望的标签是 1 和 -1，但 target 里还有其他值：{values}。',
+  ],
+  // Shapes PyTorch 1.13 broadcasts without its own warning (likelihood.ts, margin.ts).
+  [
+    '{fn:id}: input {input} and target {target} differ in shape and PyTorch broadcasts them to {shape} without a warning.',
+    '{fn}：input {input} 与 target {target} 形状不同，PyTorch 会不加任何警告地把它们广播成 {shape}。',
+  ],
+  [
+    '{fn:id}: input and target have different shapes ({shapes}) and PyTorch broadcasts them to {shape} without a warning.',
+    '{fn}：input 与 target 形状不同（{shapes}），PyTorch 会不加任何警告地把它们广播成 {shape}。',
+  ],
+  [
+    '{fn:id}: input1, input2 and target have different shapes ({shapes}) and PyTorch broadcasts them to {shape} without a warning.',
+    '{fn}：input1、input2 与 target 形状不同（{shapes}），PyTorch 会不加任何警告地把它们广播成 {shape}。',
+  ],
+  // Values that give nan, or that a loss reads differently from what was meant.
+  [
+    'poisson_nll_loss with log_input=False got {count:num} negative input {value|values}: their loss is nan.',
+    'poisson_nll_loss 在 log_input=False 时收到 {count} 个负的 input 值：这些位置的损失为 nan。',
+  ],
+  [
+    'The target has {count:num} negative {value|values}, which give nan (log of a negative number).',
+    'target 有 {count} 个负值，会得到 nan（对负数取对数）。',
+  ],
+  [
+    'log_target=True but the target has {count:num} positive {value|values}: it does not look like log-probabilities.',
+    'log_target=True，但 target 有 {count} 个正值：看起来不是对数概率。',
+  ],
+  [
+    '{count:num} target {value lies|values lie} outside [0, 1] (from {min:num} to {max:num}).',
+    '有 {count} 个 target 值不在 [0, 1] 内（target 的取值范围是 {min} 到 {max}）。',
+  ],
+  [
+    'The multilabel_margin_loss target lists the same class more than once in a row.',
+    'multilabel_margin_loss 的 target 在同一行里把同一个类别列出了不止一次。',
+  ],
+  [
+    'multilabel_margin_loss reads the target as class indices padded with -1, but it looks like a multi-hot 0/1 vector.',
+    'multilabel_margin_loss 把 target 读作用 -1 填充的类别索引，但它看起来是多热（multi-hot）0/1 向量。',
+  ],
+  // Means over nothing.
+  ["The batch is empty, so reduction='mean' is 0/0 = nan.", "批次为空，所以 reduction='mean' 是 0/0 = nan。"],
+  [
+    "The input is empty, so reduction='{reduction:id}' is 0/0 = nan.",
+    "输入为空，所以 reduction='{reduction}' 是 0/0 = nan。",
+  ],
+  [
+    "Every target equals ignore_index ({index:num}), so reduction='mean' is 0/0 = nan.",
+    "每个 target 都等于 ignore_index（{index}），所以 reduction='mean' 是 0/0 = nan。",
+  ],
+  [
+    'Every target equals ignore_index ({index:num}), so the loss is 0 and no gradient flows.',
+    '每个 target 都等于 ignore_index（{index}），所以损失为 0，也没有梯度回传。',
+  ],
+  [
+    "{fn:id} with an empty batch and reduction='{reduction:id}' returns an uninitialised value in PyTorch 1.13.",
+    "在 PyTorch 1.13 中，{fn} 遇到空批次且 reduction='{reduction}' 时返回的是未初始化的值。",
+  ],
+  // ctc_loss (ctc.ts).
+  [
+    'ctc_loss is inf for {count:num} {sequence|sequences}: no alignment of the target fits the input.',
+    'ctc_loss 在 {count} 个序列上为 inf：input 中放不下 target 的任何一种对齐。',
+  ],
+  [
+    'The targets contain the blank label {blank:num} {count:num} {time|times} within their target lengths.',
+    'targets 在各自的目标长度内出现了 {count} 次空白标签 {blank}。',
+  ],
+  ['input_lengths is 0 for {count:num} {sequence|sequences}.', '有 {count} 个序列的 input_lengths 为 0。'],
+  [
+    'log_probs looks like probabilities (rows in [0, 1] summing to 1), not log-probabilities.',
+    'log_probs 看起来是概率（每行都在 [0, 1] 内且和为 1），而不是对数概率。',
+  ],
+  [
+    'log_probs rows are not normalised log-probabilities: logsumexp over the classes is {value:num} at t={t:num}, sequence {sequence:num} (it should be 0).',
+    'log_probs 的行不是归一化的对数概率：在 t={t}、序列 {sequence} 处，对类别求 logsumexp 得到 {value}（应为 0）。',
+  ],
+  // Parameters of the extra losses out of their range (losses/extra/).
+  [
+    "alpha={alpha:num} is above 1, so the negatives' weight 1 − α is negative.",
+    'alpha={alpha} 大于 1，因此负样本的权重 1 − α 为负。',
+  ],
+  [
+    'gamma={gamma:num} is negative, so (1 − p_t)^γ grows as the prediction gets right.',
+    'gamma={gamma} 为负，因此预测越准确，(1 − p_t)^γ 反而越大。',
+  ],
+  [
+    'eps={eps:num} is outside (0, 1): log(clamp(one_hot, min=eps)) is {value} off the target class.',
+    'eps={eps} 不在 (0, 1) 内：在非目标类别上，log(clamp(one_hot, min=eps)) 为 {value}。',
+  ],
+  [
+    'epsilon={epsilon:num} is outside [0, 1], so the smoothed target has a negative entry.',
+    'epsilon={epsilon} 不在 [0, 1] 内，因此平滑后的 target 会出现负值。',
   ],
 ];
 

@@ -224,6 +224,134 @@ export const JSON_INPUTS = [
   '{"input": @}',
 ];
 
+const f32 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'float32');
+const i64 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'int64');
+
+/**
+ * Inputs on which the losses write the forms of Loss Lens's own warnings that the torch fixtures never reach (one
+ * value or several, each branch of a message). The warnings come from running the losses, as everything else here.
+ */
+export function ownWarningInputs(): {
+  name: string;
+  fn: string;
+  inputs: Parameters<typeof runLoss>[0]['inputs'];
+  options: LossOptions;
+}[] {
+  const logits = f32([2, -1, 0.5, 0.1, 0.3, -2], [2, 3]);
+  const ctc = (logProbs: number[], targets: number[], inputLengths: number[], targetLengths: number[]) => ({
+    log_probs: f32(logProbs, [2, 2, 2]),
+    targets: i64(targets, [2, 1]),
+    input_lengths: i64(inputLengths, [2]),
+    target_lengths: i64(targetLengths, [2]),
+  });
+  const logHalf = Math.log(0.5);
+  const logUniform = [logHalf, logHalf, logHalf, logHalf, logHalf, logHalf, logHalf, logHalf];
+  return [
+    {
+      name: 'one negative Poisson rate',
+      fn: 'poisson_nll_loss',
+      inputs: { input: f32([-1, 2, 3], [3]), target: f32([1, 2, 3], [3]) },
+      options: { log_input: false },
+    },
+    {
+      name: 'negative Poisson rates',
+      fn: 'poisson_nll_loss',
+      inputs: { input: f32([-1, -2, 3], [3]), target: f32([1, 2, 3], [3]) },
+      options: { log_input: false },
+    },
+    {
+      name: 'negative KL targets',
+      fn: 'kl_div',
+      inputs: { input: f32([logHalf, logHalf], [1, 2]), target: f32([-0.5, -0.5], [1, 2]) },
+      options: { reduction: 'sum' },
+    },
+    {
+      name: 'one positive log-target',
+      fn: 'kl_div',
+      inputs: { input: f32([logHalf, logHalf], [1, 2]), target: f32([0.5, logHalf], [1, 2]) },
+      options: { reduction: 'sum', log_target: true },
+    },
+    {
+      name: 'one positive KL input',
+      fn: 'kl_div',
+      inputs: { input: f32([0.5, logHalf], [1, 2]), target: f32([0.5, 0.5], [1, 2]) },
+      options: { reduction: 'sum' },
+    },
+    {
+      name: 'one KL row not normalised',
+      fn: 'kl_div',
+      inputs: { input: f32([-1, -1, logHalf, logHalf], [2, 2]), target: f32([0.5, 0.5, 0.5, 0.5], [2, 2]) },
+      options: { reduction: 'sum' },
+    },
+    {
+      name: 'one of several rows not log-probabilities',
+      fn: 'nll_loss',
+      inputs: { input: f32([logHalf, logHalf, 1, 2], [2, 2]), target: i64([0, 1], [2]) },
+      options: {},
+    },
+    {
+      name: 'one BCE target outside [0, 1]',
+      fn: 'binary_cross_entropy_with_logits',
+      inputs: { input: f32([2, -1], [2]), target: f32([1.5, 0], [2]) },
+      options: {},
+    },
+    {
+      name: 'BCE targets outside [0, 1]',
+      fn: 'binary_cross_entropy_with_logits',
+      inputs: { input: f32([2, -1], [2]), target: f32([1.5, -1], [2]) },
+      options: {},
+    },
+    {
+      name: 'the blank once in a target',
+      fn: 'ctc_loss',
+      inputs: ctc(logUniform, [0, 1], [2, 2], [1, 1]),
+      options: {},
+    },
+    {
+      name: 'one zero input length',
+      fn: 'ctc_loss',
+      inputs: ctc(logUniform, [1, 1], [0, 2], [0, 1]),
+      options: {},
+    },
+    {
+      name: 'zero input lengths',
+      fn: 'ctc_loss',
+      inputs: ctc(logUniform, [1, 1], [0, 0], [0, 0]),
+      options: {},
+    },
+    {
+      name: 'focal alpha above 1',
+      fn: 'sigmoid_focal_loss',
+      inputs: { input: f32([2, -1], [2]), target: f32([1, 0], [2]) },
+      options: { alpha: 1.5, reduction: 'mean' },
+    },
+    {
+      name: 'negative focal gamma',
+      fn: 'softmax_focal_loss',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { gamma: -1 },
+    },
+    {
+      name: 'SCE eps at 0',
+      fn: 'symmetric_cross_entropy',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { eps: 0 },
+    },
+    {
+      name: 'SCE eps at 1',
+      fn: 'symmetric_cross_entropy',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { eps: 1 },
+    },
+    {
+      name: 'clamp smoothing above 1',
+      fn: 'label_smoothing_clamp',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { epsilon: 1.5 },
+    },
+  ];
+}
+
 /** Runs the core on everything above and collects what it says. */
 export function buildCorpus(): Corpus {
   const diagnostics: Corpus['diagnostics'] = [];
@@ -290,6 +418,29 @@ export function buildCorpus(): Corpus {
       name: 'positional',
       code: 'import torch.nn.functional as F\nF.cross_entropy(x, y, None, None, -100, None, "mean", 0.0, 1)\n',
     },
+    // The activation before a loss, inside the call and on an earlier line, for each loss the code-level warnings
+    // read (snippet/loss-calls.ts).
+    {
+      name: 'activations before losses',
+      code: [
+        'import torch',
+        'import torch.nn.functional as F',
+        'logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])',
+        'target = torch.tensor([0, 2])',
+        'probs = F.softmax(logits, dim=1)',
+        'a = F.nll_loss(probs, target)',
+        'b = F.nll_loss(F.softmax(logits, dim=1), target)',
+        'p = torch.tensor([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])',
+        "c = F.kl_div(probs, p, reduction='batchmean')",
+        "d = F.kl_div(F.softmax(logits, dim=1), p, reduction='batchmean')",
+        'y = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])',
+        's = torch.sigmoid(logits)',
+        'e = F.binary_cross_entropy_with_logits(s, y)',
+        'scores = torch.randn(2, 3)',
+        'f = F.binary_cross_entropy(scores, y)',
+        '',
+      ].join('\n'),
+    },
   ];
   for (const { name, code } of snippets) {
     for (const d of evaluateSnippet(code).diagnostics)
@@ -318,6 +469,7 @@ export function buildCorpus(): Corpus {
     compute(`missing #${k}`, fn, {}, {});
     compute(`unexpected #${k}`, fn, {}, { no_such_option: 1 });
   }
+  for (const { name, fn, inputs, options } of ownWarningInputs()) compute(`own warning: ${name}`, fn, inputs, options);
 
   for (const text of pytorchTexts) {
     for (const explanation of explainError(text)) explanations.push({ origin: text.slice(0, 80), explanation });
