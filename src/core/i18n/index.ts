@@ -80,6 +80,21 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'warn/focal-gamma-negative',
   'warn/sce-eps',
   'warn/label-smoothing-range',
+  // Loss Lens's notes on a result (how it was reduced, weighted or clamped).
+  'info/class-weights',
+  'info/weighted-mean',
+  'info/ignored-mean',
+  'info/element-weights',
+  'info/pos-weight',
+  'info/bce-log-clamp',
+  'info/kl-batchmean-value',
+  'info/label-smoothing-convention',
+  'info/label-smoothing-negative',
+  'info/focal-default-none',
+  'info/var-clamped',
+  'info/ctc-zeroed-infinity',
+  'info/sce-prob-clamp',
+  'info/half-precision',
   // Not listed, as their message is PyTorch's own text (people search for it): warn/broadcast, warn/kl-mean,
   // warn/legacy-reduction-args, warn/deprecated-reduction, warn/half-cpu-kernel, warn/softmax-implicit-dim and
   // warn/backward-error (the error loss.backward() raises).

@@ -2067,6 +2067,73 @@ export const OWN_WARNINGS: CatalogEntry[] = [
   ],
 ];
 
+/**
+ * Loss Lens's own informational notes on a result (codes `info/...`, listed in ./index.ts): how the reduction divided,
+ * what weights and clamps did, what another convention would give. Translated whole, like {@link OWN_WARNINGS}.
+ */
+export const OWN_NOTES: CatalogEntry[] = [
+  // Weights and means (nll_loss.ts, binary_cross_entropy*.ts).
+  ['Class weights differ from 1: {list}.', '类别权重不全为 1：{list}。'],
+  ['Class weights differ from 1: {list}, … ({count:num} in all).', '类别权重不全为 1：{list}，…（共 {count} 个）。'],
+  [
+    "reduction='mean' divides by Σ w[yᵢ] = {total:num}, not by the {samples:num} samples.",
+    "reduction='mean' 除以的是 Σ w[yᵢ] = {total}，而不是 {samples} 个样本。",
+  ],
+  [
+    "reduction='mean' divides by the {kept:num} non-ignored samples, not by all {samples:num}.",
+    "reduction='mean' 除以的是 {kept} 个未被忽略的样本，而不是全部 {samples} 个。",
+  ],
+  [
+    'weight differs from 1 (values from {min:num} to {max:num}, shape {shape}).',
+    'weight 中有不等于 1 的值（取值从 {min} 到 {max}，形状 {shape}）。',
+  ],
+  [
+    'pos_weight differs from 1 ({min:num} to {max:num}, shape {shape}).',
+    'pos_weight 中有不等于 1 的值（取值从 {min} 到 {max}，形状 {shape}）。',
+  ],
+  ['pos_weight differs from 1 ({value:num}, shape {shape}).', 'pos_weight 不为 1（均为 {value}，形状 {shape}）。'],
+  [
+    "{count:num} {element hits|elements hit} BCELoss's log clamp at −100.",
+    '有 {count} 个元素触及 BCELoss 在 −100 处的对数截断。',
+  ],
+  // Other conventions and defaults.
+  [
+    "reduction='batchmean' would give {batchmean:num} instead of {mean:num}.",
+    "若用 reduction='batchmean'，结果会是 {batchmean}，而不是 {mean}。",
+  ],
+  [
+    'This is the clamp convention ({kept:num} on the target, ε/(C−1) = {rest:num} elsewhere): {value:num}. nn.CrossEntropyLoss(label_smoothing={epsilon:num}) gives {torch:num}.',
+    '这是 clamp 约定（目标类别取 {kept}，其余类别取 ε/(C−1) = {rest}）下的值：{value}。nn.CrossEntropyLoss(label_smoothing={epsilon}) 给出的是 {torch}。',
+  ],
+  [
+    'label_smoothing={value} is negative, so PyTorch applies no smoothing.',
+    'label_smoothing={value} 为负，因此 PyTorch 不做任何平滑。',
+  ],
+  [
+    "sigmoid_focal_loss returns one loss per element by default (reduction='none').",
+    "sigmoid_focal_loss 默认对每个元素各返回一个损失（reduction='none'）。",
+  ],
+  // Clamps (likelihood.ts, ctc.ts, extra/symmetric_cross_entropy.ts).
+  [
+    '{count:num} {variance is|variances are} below eps={eps} and {was|were} clamped to eps.',
+    '有 {count} 个方差小于 eps={eps}，已被截断为 eps。',
+  ],
+  [
+    'zero_infinity=True replaced {count:num} infinite {loss|losses} (and their gradients) with 0.',
+    'zero_infinity=True 把 {count} 个无穷大的损失（及其梯度）替换成了 0。',
+  ],
+  [
+    '{count:num} softmax {probability is|probabilities are} below pred_min={predMin} and clamped up to it.',
+    '有 {count} 个 softmax 概率小于 pred_min={predMin}，已被向上截断到该值。',
+  ],
+  // Half precision (torch-semantics.ts, regression.ts).
+  [
+    "Loss Lens stores {dtype:id} results as PyTorch's CPU kernels do, computing inside a kernel in float32.",
+    'Loss Lens 像 PyTorch 的 CPU 内核一样以 {dtype} 存储结果，内核内部用 float32 计算。',
+  ],
+  ['Loss Lens computes {dtype:id} losses in float32 precision.', 'Loss Lens 以 float32 精度计算 {dtype} 损失。'],
+];
+
 /** The zh-cn catalog. */
 export const ZH_CN: Catalog = {
   sentences: [
@@ -2095,6 +2162,7 @@ export const ZH_CN: Catalog = {
     ...IMPORTS_ZH,
     ...VERSIONS_ZH,
     ...OWN_WARNINGS,
+    ...OWN_NOTES,
   ],
   fragments: FRAGMENTS,
 };

@@ -10,7 +10,7 @@ import { LossLensError, type Diagnostic } from '../../../src/core/diagnostics';
 import { explainError, type ErrorExplanation } from '../../../src/core/explain';
 import { readTensorFile } from '../../../src/core/json/tensorFile';
 import { findLoss } from '../../../src/core/losses/index';
-import type { LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
+import type { ComputeSettings, LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
 import { readTensor } from '../../../src/core/reader/index';
 import { runLoss, runTensorFile } from '../../../src/core/run';
 import { checkSnippet, evaluateSnippet } from '../../../src/core/snippet/index';
@@ -228,14 +228,15 @@ const f32 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'fl
 const i64 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'int64');
 
 /**
- * Inputs on which the losses write the forms of Loss Lens's own warnings that the torch fixtures never reach (one
- * value or several, each branch of a message). The warnings come from running the losses, as everything else here.
+ * Inputs on which the losses write the forms of Loss Lens's own warnings and notes that the torch fixtures never
+ * reach (one value or several, each branch of a message). The warnings come from running the losses, as everything else here.
  */
 export function ownWarningInputs(): {
   name: string;
   fn: string;
   inputs: Parameters<typeof runLoss>[0]['inputs'];
   options: LossOptions;
+  settings?: ComputeSettings;
 }[] {
   const logits = f32([2, -1, 0.5, 0.1, 0.3, -2], [2, 3]);
   const ctc = (logProbs: number[], targets: number[], inputLengths: number[], targetLengths: number[]) => ({
@@ -344,6 +345,31 @@ export function ownWarningInputs(): {
       options: { eps: 1 },
     },
     {
+      name: 'one BCE log clamped',
+      fn: 'binary_cross_entropy',
+      inputs: { input: f32([0, 0.5], [2]), target: f32([1, 0], [2]) },
+      options: {},
+    },
+    {
+      name: 'one SCE probability clamped',
+      fn: 'symmetric_cross_entropy',
+      inputs: { input: f32([20, 0, 20], [1, 3]), target: i64([0], [1]) },
+      options: {},
+    },
+    {
+      name: 'more class weights than the note lists',
+      fn: 'cross_entropy',
+      inputs: { input: f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 10]), target: i64([3], [1]) },
+      options: { weight: f32([2, 2, 2, 2, 2, 2, 2, 2, 2, 3], [10]) },
+    },
+    {
+      name: 'a half-precision result in summary mode',
+      fn: 'mse_loss',
+      inputs: { input: tensorFrom([1, 2, 3], [3], 'float16'), target: tensorFrom([1, 2, 4], [3], 'float16') },
+      options: {},
+      settings: { detail: 'summary' },
+    },
+    {
       name: 'clamp smoothing above 1',
       fn: 'label_smoothing_clamp',
       inputs: { input: logits, target: i64([0, 2], [2]) },
@@ -364,10 +390,11 @@ export function buildCorpus(): Corpus {
     fn: string,
     inputs: Parameters<typeof runLoss>[0]['inputs'],
     options: LossOptions,
+    settings?: ComputeSettings,
   ): void => {
     const loss = findLoss(fn)!;
     try {
-      const result = loss.compute(inputs, options);
+      const result = loss.compute(inputs, options, settings);
       for (const w of result.warnings) diagnostics.push({ origin, diagnostic: w });
       reductions.push({ origin, reduction: result.reduction });
     } catch (e) {
@@ -469,7 +496,8 @@ export function buildCorpus(): Corpus {
     compute(`missing #${k}`, fn, {}, {});
     compute(`unexpected #${k}`, fn, {}, { no_such_option: 1 });
   }
-  for (const { name, fn, inputs, options } of ownWarningInputs()) compute(`own warning: ${name}`, fn, inputs, options);
+  for (const { name, fn, inputs, options, settings } of ownWarningInputs())
+    compute(`own message: ${name}`, fn, inputs, options, settings);
 
   for (const text of pytorchTexts) {
     for (const explanation of explainError(text)) explanations.push({ origin: text.slice(0, 80), explanation });

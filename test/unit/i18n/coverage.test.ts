@@ -12,7 +12,7 @@ import {
   OWN_MESSAGE_CODES,
 } from '../../../src/core/i18n/index';
 import { CompiledCatalog, parseTemplate, type TemplateToken } from '../../../src/core/i18n/matcher';
-import { OWN_WARNINGS } from '../../../src/core/i18n/zh-cn';
+import { OWN_NOTES, OWN_WARNINGS } from '../../../src/core/i18n/zh-cn';
 import { translationProblems } from './checks';
 import { buildCorpus, fixtureNames, snippetSources } from './corpus';
 
@@ -101,8 +101,8 @@ describe('zh-cn coverage of what the core produces', () => {
   it("never touches PyTorch's message (only Loss Lens's own sentences), the code, the place or the data", () => {
     for (const { diagnostic } of corpus.diagnostics) {
       const zh = localizeDiagnostic(diagnostic, 'zh-cn');
-      // Loss Lens's own messages (the random-draw note, the warnings about the activation before a loss) are
-      // translated whole; every other message is PyTorch's or Python's text and stays as it is.
+      // Loss Lens's own messages (the random-draw note, its own warnings and notes) are translated whole and checked
+      // like every other text; every other message is PyTorch's or Python's text and stays as it is.
       if (diagnostic.code === 'runtime/random-draw') assert.match(zh.message, /^随机输入：一次抽样，种子 \d+。$/);
       else if (diagnostic.code !== undefined && OWN_MESSAGE_CODES.has(diagnostic.code)) {
         const problems = translationProblems(diagnostic.message, zh.message);
@@ -127,7 +127,7 @@ describe('zh-cn coverage of what the core produces', () => {
     }
   });
 
-  it("reaches every code whose message is Loss Lens's own, and every form of each own-warning template", () => {
+  it("reaches every code whose message is Loss Lens's own, and every form of each own-message template", () => {
     const ownMessages = corpus.diagnostics
       .map((d) => d.diagnostic)
       .filter((d) => d.code !== undefined && OWN_MESSAGE_CODES.has(d.code));
@@ -138,10 +138,12 @@ describe('zh-cn coverage of what the core produces', () => {
     // Each template, and each alternative of its `{one|other}` choices, must match a message the core really wrote:
     // a form of a message the catalog does not cover shows up as an untranslated message above, and a template no
     // message matches is either dead or spelled differently from the code.
-    const formsNotReached = OWN_WARNINGS.flatMap(([english]) => templateForms(english)).filter((form) => {
-      const catalog = new CompiledCatalog({ sentences: [[form, '-']], fragments: [] });
-      return !texts.some((t) => catalog.translateWhole(t) !== undefined);
-    });
+    const formsNotReached = [...OWN_WARNINGS, ...OWN_NOTES]
+      .flatMap(([english]) => templateForms(english))
+      .filter((form) => {
+        const catalog = new CompiledCatalog({ sentences: [[form, '-']], fragments: [] });
+        return !texts.some((t) => catalog.translateWhole(t) !== undefined);
+      });
     assert.deepEqual({ codesNotReached, formsNotReached }, { codesNotReached: [], formsNotReached: [] });
   });
 
