@@ -95,6 +95,22 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'info/ctc-zeroed-infinity',
   'info/sce-prob-clamp',
   'info/half-precision',
+  // The JSON tensor file's own syntax and structure errors.
+  'json/syntax',
+  'json/brackets',
+  'json/depth',
+  'json/empty',
+  'json/not-object',
+  'json/duplicate-key',
+  'json/unknown-key',
+  'json/npy-path',
+  'json/key',
+  'json/loss-type',
+  'json/options-type',
+  'json/classes-type',
+  'json/torch-version',
+  'json/tensor-object',
+  'json/no-loss',
   // Not listed, as their message is PyTorch's own text (people search for it): warn/broadcast, warn/kl-mean,
   // warn/legacy-reduction-args, warn/deprecated-reduction, warn/half-cpu-kernel, warn/softmax-implicit-dim and
   // warn/backward-error (the error loss.backward() raises).

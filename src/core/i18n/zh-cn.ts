@@ -223,6 +223,10 @@ const JSON_FILE: CatalogEntry[] = [
   ],
   ['Object keys are strings in double quotes, e.g. "input".', '对象的键是双引号括起的字符串，例如 "input"。'],
   ['Write "key": value.', '写成 "key": value。'],
+  [
+    'Write "torch": "1.13" to reproduce PyTorch 1.13, or leave "torch" out for current PyTorch.',
+    '要重现 PyTorch 1.13 就写 "torch": "1.13"；要当前的 PyTorch 就不写 "torch"。',
+  ],
   ['Separate members with commas and close the object with }.', '用逗号分隔各成员，并用 } 闭合对象。'],
   ['Separate values with commas and close the list with ].', '用逗号分隔各个值，并用 ] 闭合列表。'],
   ['Close the string with a double quote.', '用双引号闭合字符串。'],
@@ -2134,6 +2138,68 @@ export const OWN_NOTES: CatalogEntry[] = [
   ['Loss Lens computes {dtype:id} losses in float32 precision.', 'Loss Lens 以 float32 精度计算 {dtype} 损失。'],
 ];
 
+/**
+ * Loss Lens's own error messages (not PyTorch's, Python's or NumPy's text; the codes are listed in ./index.ts):
+ * the JSON tensor file (json/parse.ts, stream/reader.ts, json/tensorFile.ts, run.ts). Translated whole, like
+ * {@link OWN_WARNINGS}.
+ */
+export const OWN_ERRORS: CatalogEntry[] = [
+  ['The JSON file is empty.', 'JSON 文件为空。'],
+  ['The file names no loss.', '文件没有指明损失函数。'],
+  ['A tensor file is a JSON object.', '张量文件应是一个 JSON 对象。'],
+  ['JSON nested more than 512 levels deep.', 'JSON 的嵌套超过了 512 层。'],
+  ['The JSON ends where a value was expected.', 'JSON 在应当出现值的地方结束了。'],
+  ['Unexpected {found:raw} after the end of the JSON value.', 'JSON 值结束之后出现了多余的 {found}。'],
+  ['Unexpected {found:raw} where a value was expected.', '应当出现值的地方出现了 {found}。'],
+  ['Expected a quoted key, found {found:raw}.', '此处应为带双引号的键，却遇到了 {found}。'],
+  ['Expected a quoted key, found the end of the file.', '此处应为带双引号的键，文件却已结束。'],
+  ['Expected \':\' after the key "{key:raw}", found the end of the file.', '键 "{key}" 之后应为 \':\'，文件却已结束。'],
+  [
+    "Expected ',' or '\\}' in the object opened at {line:num}:{column:num}, found the end of the file.",
+    "在 {line}:{column} 处开始的对象中，此处应为 ',' 或 '\\}'，文件却已结束。",
+  ],
+  [
+    "Expected ',' or ']' in the list opened at {line:num}:{column:num}, found the end of the file.",
+    "在 {line}:{column} 处开始的列表中，此处应为 ',' 或 ']'，文件却已结束。",
+  ],
+  ['Expected \':\' after the key "{key:raw}", found {found:raw}.', '键 "{key}" 之后应为 \':\'，却遇到了 {found}。'],
+  [
+    "Expected ',' or '\\}' in the object opened at {line:num}:{column:num}, found {found:raw}.",
+    "在 {line}:{column} 处开始的对象中，此处应为 ',' 或 '\\}'，却遇到了 {found}。",
+  ],
+  [
+    "Expected ',' or ']' in the list opened at {line:num}:{column:num}, found {found:raw}.",
+    "在 {line}:{column} 处开始的列表中，此处应为 ',' 或 ']'，却遇到了 {found}。",
+  ],
+  ['A string is not closed.', '字符串没有闭合。'],
+  ['Invalid escape in a string.', '字符串中有无效的转义。'],
+  ['Invalid number {found:raw}.', '无效的数字 {found}。'],
+  [
+    'Duplicate key "{key:raw}" at {line:num}:{column:num}: it is already at {firstLine:num}:{firstColumn:num}.',
+    '重复的键 "{key}"（在 {line}:{column}）：它已在 {firstLine}:{firstColumn} 出现过。',
+  ],
+  ['Unknown key "{key:raw}".', '未知的键 "{key}"。'],
+  [
+    '"{format:id}" must be the path of a .{ext:id} file, such as "logits.{example:id}".',
+    '"{format}" 必须是一个 .{ext} 文件的路径，例如 "logits.{example}"。',
+  ],
+  [
+    '"key" must be a string naming a tensor in the file, such as "logits" or "batch.x".',
+    '"key" 必须是一个字符串，指明文件中的某个张量，例如 "logits" 或 "batch.x"。',
+  ],
+  [
+    '"loss" must be a string such as "cross_entropy" or "CrossEntropyLoss".',
+    '"loss" 必须是一个字符串，例如 "cross_entropy" 或 "CrossEntropyLoss"。',
+  ],
+  ['"options" must be an object of keyword arguments.', '"options" 必须是由关键字参数组成的对象。'],
+  ['"classes" must be a list of class names.', '"classes" 必须是类别名称的列表。'],
+  [
+    '"torch" must be "2.x" (current PyTorch, the default) or "1.13".',
+    '"torch" 必须是 "2.x"（当前的 PyTorch，默认值）或 "1.13"。',
+  ],
+  ['A tensor object needs a "data" member.', '张量对象需要一个 "data" 成员。'],
+];
+
 /** The zh-cn catalog. */
 export const ZH_CN: Catalog = {
   sentences: [
@@ -2163,6 +2229,7 @@ export const ZH_CN: Catalog = {
     ...VERSIONS_ZH,
     ...OWN_WARNINGS,
     ...OWN_NOTES,
+    ...OWN_ERRORS,
   ],
   fragments: FRAGMENTS,
 };

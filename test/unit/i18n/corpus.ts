@@ -222,6 +222,14 @@ export const JSON_INPUTS = [
   '{"a": .5}',
   '['.repeat(600) + ']'.repeat(600),
   '{"input": @}',
+  '{"a": 1, "a": 2}',
+  '{"input": {"npy": 1}}',
+  '{"input": {"pt": "x.pt", "key": 1}}',
+  '{"torch": "3"}',
+  '{"a"',
+  '{"a": 1',
+  '{"input": [1',
+  '{"a":',
 ];
 
 const f32 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'float32');

@@ -12,7 +12,7 @@ import {
   OWN_MESSAGE_CODES,
 } from '../../../src/core/i18n/index';
 import { CompiledCatalog, parseTemplate, type TemplateToken } from '../../../src/core/i18n/matcher';
-import { OWN_NOTES, OWN_WARNINGS } from '../../../src/core/i18n/zh-cn';
+import { OWN_ERRORS, OWN_NOTES, OWN_WARNINGS } from '../../../src/core/i18n/zh-cn';
 import { translationProblems } from './checks';
 import { buildCorpus, fixtureNames, snippetSources } from './corpus';
 
@@ -138,7 +138,7 @@ describe('zh-cn coverage of what the core produces', () => {
     // Each template, and each alternative of its `{one|other}` choices, must match a message the core really wrote:
     // a form of a message the catalog does not cover shows up as an untranslated message above, and a template no
     // message matches is either dead or spelled differently from the code.
-    const formsNotReached = [...OWN_WARNINGS, ...OWN_NOTES]
+    const formsNotReached = [...OWN_WARNINGS, ...OWN_NOTES, ...OWN_ERRORS]
       .flatMap(([english]) => templateForms(english))
       .filter((form) => {
         const catalog = new CompiledCatalog({ sentences: [[form, '-']], fragments: [] });
