@@ -111,6 +111,13 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'json/torch-version',
   'json/tensor-object',
   'json/no-loss',
+  // What Loss Lens does not compute, and what its snippet evaluator assumed, skipped or did not read.
+  'loss/unknown',
+  'loss/not-reproduced',
+  'runtime/assumed-import',
+  'snippet/no-tensors',
+  'snippet/skipped',
+  'budget/elements',
   // Not listed, as their message is PyTorch's own text (people search for it): warn/broadcast, warn/kl-mean,
   // warn/legacy-reduction-args, warn/deprecated-reduction, warn/half-cpu-kernel, warn/softmax-implicit-dim and
   // warn/backward-error (the error loss.backward() raises).

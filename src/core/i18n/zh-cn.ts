@@ -2139,9 +2139,10 @@ export const OWN_NOTES: CatalogEntry[] = [
 ];
 
 /**
- * Loss Lens's own error messages (not PyTorch's, Python's or NumPy's text; the codes are listed in ./index.ts):
- * the JSON tensor file (json/parse.ts, stream/reader.ts, json/tensorFile.ts, run.ts). Translated whole, like
- * {@link OWN_WARNINGS}.
+ * Loss Lens's own error messages and notes on a program (not PyTorch's, Python's or NumPy's text; the codes are
+ * listed in ./index.ts): the JSON tensor file (json/parse.ts, stream/reader.ts, json/tensorFile.ts, run.ts), the
+ * losses and cases Loss Lens does not compute, and what the snippet evaluator assumed, skipped or did not read.
+ * Translated whole, like {@link OWN_WARNINGS}.
  */
 export const OWN_ERRORS: CatalogEntry[] = [
   ['The JSON file is empty.', 'JSON 文件为空。'],
@@ -2198,6 +2199,35 @@ export const OWN_ERRORS: CatalogEntry[] = [
     '"torch" 必须是 "2.x"（当前的 PyTorch，默认值）或 "1.13"。',
   ],
   ['A tensor object needs a "data" member.', '张量对象需要一个 "data" 成员。'],
+  // What Loss Lens does not compute (run.ts, losses/).
+  ['Unknown loss "{loss:raw}".', '未知的损失函数 "{loss}"。'],
+  [
+    "Loss Lens does not reproduce PyTorch 2.x's {dtype:id} CPU arithmetic for {fn:id}.",
+    'Loss Lens 不复现 PyTorch 2.x 在 CPU 上计算 {fn} 时的 {dtype} 运算。',
+  ],
+  [
+    'Loss Lens computes the cosine distance for 2-D embeddings [N, D] only; these are {shape}.',
+    'Loss Lens 只对 2 维嵌入 [N, D] 计算余弦距离；这里的形状是 {shape}。',
+  ],
+  [
+    'Loss Lens computes linear_cross_entropy with options=None (the reference path) only.',
+    'Loss Lens 只计算 options=None（参考路径）时的 linear_cross_entropy。',
+  ],
+  // The snippet evaluator (snippet/, runtime/).
+  [
+    "Assumed `{statement:raw}`: '{name:id}' is used without an import.",
+    "已假定有 `{statement}`：代码未导入就使用了 '{name}'。",
+  ],
+  ['{fn:id} needs two tensors, but the snippet has none.', '{fn} 需要两个张量，但这段代码里一个也没有。'],
+  ['{fn:id} needs two tensors, but the snippet has only one.', '{fn} 需要两个张量，但这段代码里只有一个。'],
+  [
+    "{fn:id}(...) builds {count:num} elements, over Loss Lens's budget of {budget:num} for reading values.",
+    '{fn}(...) 会构建 {count} 个元素，超出了 Loss Lens 读取数值的预算 {budget}。',
+  ],
+  ['Skipped the `{keyword:id}` block (line {line:num}).', '跳过了第 {line} 行的 `{keyword}` 块。'],
+  ['Skipped the `{keyword:id}` block (lines {first:num}–{last:num}).', '跳过了第 {first}–{last} 行的 `{keyword}` 块。'],
+  ['Skipped `{keyword:id}` (line {line:num}).', '跳过了第 {line} 行的 `{keyword}` 语句。'],
+  ['Skipped `{keyword:id}` (lines {first:num}–{last:num}).', '跳过了第 {first}–{last} 行的 `{keyword}` 语句。'],
 ];
 
 /** The zh-cn catalog. */

@@ -378,6 +378,26 @@ export function ownWarningInputs(): {
       settings: { detail: 'summary' },
     },
     {
+      name: 'linear_cross_entropy with options',
+      fn: 'linear_cross_entropy',
+      inputs: {
+        input: f32([1, 2], [1, 2]),
+        linear_weight: f32([1, 2, 3, 4, 5, 6], [3, 2]),
+        target: i64([1], [1]),
+      },
+      options: { options: 1 },
+    },
+    {
+      name: 'cosine distance of 3-D embeddings',
+      fn: 'triplet_margin_with_distance_loss',
+      inputs: {
+        anchor: f32([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]),
+        positive: f32([1, 2, 3, 4, 5, 6, 7, 9], [2, 2, 2]),
+        negative: f32([8, 7, 6, 5, 4, 3, 2, 1], [2, 2, 2]),
+      },
+      options: { distance_function: 'cosine' },
+    },
+    {
       name: 'clamp smoothing above 1',
       fn: 'label_smoothing_clamp',
       inputs: { input: logits, target: i64([0, 2], [2]) },
@@ -453,6 +473,24 @@ export function buildCorpus(): Corpus {
       name: 'positional',
       code: 'import torch.nn.functional as F\nF.cross_entropy(x, y, None, None, -100, None, "mean", 0.0, 1)\n',
     },
+    // A fragment that is no whole program (a printout pasted below it): the statement evaluator skips blocks and
+    // statements, on one line or several.
+    {
+      name: 'fragment with blocks',
+      code: [
+        'import torch',
+        'for i in range(3): x = i',
+        'while i:',
+        '    pass',
+        'return',
+        'raise ValueError(',
+        '    "x")',
+        'tensor([1.], grad_fn=<NllLossBackward0)',
+        '',
+      ].join('\n'),
+    },
+    // A nested list over the budget for reading values in both modes.
+    { name: 'large literal', code: 'import torch\nx = torch.tensor([[0.0] * 2000] * 1001)\n' },
     // The activation before a loss, inside the call and on an earlier line, for each loss the code-level warnings
     // read (snippet/loss-calls.ts).
     {
@@ -482,7 +520,11 @@ export function buildCorpus(): Corpus {
       diagnostics.push({ origin: `${name} (evaluated)`, diagnostic: d });
     for (const d of checkSnippet(code).diagnostics) diagnostics.push({ origin: `${name} (checked)`, diagnostic: d });
   }
-  for (const code of ['x = 1', 'import torch\nx = torch.tensor([[1.0, 2.0]])\ny = torch.tensor([1])']) {
+  for (const code of [
+    'x = 1',
+    'import torch\nx = torch.tensor([[1.0, 2.0]])',
+    'import torch\nx = torch.tensor([[1.0, 2.0]])\ny = torch.tensor([1])',
+  ]) {
     for (const d of evaluateSnippet(code, { loss: 'cross_entropy' }).diagnostics) {
       diagnostics.push({ origin: `--loss on ${JSON.stringify(code)}`, diagnostic: d });
     }
