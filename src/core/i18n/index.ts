@@ -118,6 +118,7 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'snippet/no-tensors',
   'snippet/skipped',
   'budget/elements',
+  'io/key',
   // Not listed, as their message is PyTorch's own text (people search for it): warn/broadcast, warn/kl-mean,
   // warn/legacy-reduction-args, warn/deprecated-reduction, warn/half-cpu-kernel, warn/softmax-implicit-dim and
   // warn/backward-error (the error loss.backward() raises).

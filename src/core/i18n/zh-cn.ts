@@ -2213,6 +2213,21 @@ export const OWN_ERRORS: CatalogEntry[] = [
     'Loss Lens computes linear_cross_entropy with options=None (the reference path) only.',
     'Loss Lens 只计算 options=None（参考路径）时的 linear_cross_entropy。',
   ],
+  // A tensor file's key (io/index.ts).
+  [
+    '{file:raw} holds {count:num} tensors; name one with FILE:KEY. Tensors: {listing:raw}',
+    '{file} 含有 {count} 个张量；请用 FILE:KEY 指明其中一个。张量：{listing}',
+  ],
+  [
+    '{file:raw} holds {count:num} tensors; name one with FILE:KEY. Tensors: none',
+    '{file} 含有 {count} 个张量；请用 FILE:KEY 指明其中一个。张量：无',
+  ],
+  ["{file:raw} has no tensor '{key:raw}'. Tensors: {listing:raw}", "{file} 中没有张量 '{key}'。张量：{listing}"],
+  ["{file:raw} has no tensor '{key:raw}'. Tensors: none", "{file} 中没有张量 '{key}'。张量：无"],
+  [
+    "{file:raw} has no tensor '{key:raw}'. Tensors: (the whole file) {entry:raw}",
+    "{file} 中没有张量 '{key}'。张量：（整个文件）{entry}",
+  ],
   // The snippet evaluator (snippet/, runtime/).
   [
     "Assumed `{statement:raw}`: '{name:id}' is used without an import.",

@@ -1,13 +1,14 @@
 /**
  * Everything English the core says to people, produced by running it: every case of every torch fixture file (errors,
  * warnings and reduction breakdowns, under each reduction), the tensor reader and the JSON tensor file on broken
- * inputs, the loss runner's argument errors, the snippet checker on every snippet fixture and example, and "Explain
+ * inputs, a tensor file's key, the loss runner's argument errors, the snippet checker on every snippet fixture and example, and "Explain
  * PyTorch Error" on every PyTorch message in the fixtures.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError, type Diagnostic } from '../../../src/core/diagnostics';
 import { explainError, type ErrorExplanation } from '../../../src/core/explain';
+import { readTensorArchive, selectTensor } from '../../../src/core/io/index';
 import { readTensorFile } from '../../../src/core/json/tensorFile';
 import { findLoss } from '../../../src/core/losses/index';
 import type { ComputeSettings, LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
@@ -548,6 +549,27 @@ export function buildCorpus(): Corpus {
   }
   for (const { name, fn, inputs, options, settings } of ownWarningInputs())
     compute(`own message: ${name}`, fn, inputs, options, settings);
+
+  // A tensor file's key: missing, unknown, in a file of one unnamed tensor, in an empty archive.
+  const ioDir = path.join(__dirname, '..', '..', 'fixtures', 'io', 'torch-2.14');
+  const archive = (name: string) => readTensorArchive(new Uint8Array(fs.readFileSync(path.join(ioDir, name))), name);
+  const emptyZip = new Uint8Array(22);
+  emptyZip.set([0x50, 0x4b, 0x05, 0x06]);
+  const keyLookups: [string, () => unknown][] = [
+    ['run.pt, no key', () => selectTensor(archive('run.pt'), undefined)],
+    ['run.pt:logits', () => selectTensor(archive('run.pt'), 'logits')],
+    ['single.pt:x', () => selectTensor(archive('single.pt'), 'x')],
+    ['empty.npz, no key', () => selectTensor(readTensorArchive(emptyZip, 'empty.npz'), undefined)],
+    ['empty.npz:x', () => selectTensor(readTensorArchive(emptyZip, 'empty.npz'), 'x')],
+  ];
+  for (const [name, lookup] of keyLookups) {
+    try {
+      lookup();
+    } catch (e) {
+      if (!(e instanceof LossLensError)) throw e;
+      diagnostics.push({ origin: `tensor file ${name}`, diagnostic: e.diagnostic });
+    }
+  }
 
   for (const text of pytorchTexts) {
     for (const explanation of explainError(text)) explanations.push({ origin: text.slice(0, 80), explanation });
