@@ -1,8 +1,9 @@
 /**
  * Everything English the core says to people, produced by running it: every case of every torch fixture file (errors,
  * warnings and reduction breakdowns, under each reduction), the tensor reader and the JSON tensor file on broken
- * inputs, a tensor file's key, the loss runner's argument errors, the snippet checker on every snippet fixture and example, and "Explain
- * PyTorch Error" on every PyTorch message in the fixtures.
+ * inputs, a tensor file's key, the loss runner's argument errors, the losses on inputs that write the remaining forms
+ * of Loss Lens's own warnings and notes, the snippet checker on every snippet fixture and example, and "Explain PyTorch
+ * Error" on every PyTorch message in the fixtures.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -237,10 +238,11 @@ const f32 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'fl
 const i64 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'int64');
 
 /**
- * Inputs on which the losses write the forms of Loss Lens's own warnings and notes that the torch fixtures never
- * reach (one value or several, each branch of a message). The warnings come from running the losses, as everything else here.
+ * Inputs on which the losses write the forms of Loss Lens's own warnings, notes and refusals that the torch fixtures
+ * never reach (one value or several, each branch of a message). The messages come from running the losses, as
+ * everything else here.
  */
-export function ownWarningInputs(): {
+export function ownMessageInputs(): {
   name: string;
   fn: string;
   inputs: Parameters<typeof runLoss>[0]['inputs'];
@@ -547,7 +549,7 @@ export function buildCorpus(): Corpus {
     compute(`missing #${k}`, fn, {}, {});
     compute(`unexpected #${k}`, fn, {}, { no_such_option: 1 });
   }
-  for (const { name, fn, inputs, options, settings } of ownWarningInputs())
+  for (const { name, fn, inputs, options, settings } of ownMessageInputs())
     compute(`own message: ${name}`, fn, inputs, options, settings);
 
   // A tensor file's key: missing, unknown, in a file of one unnamed tensor, in an empty archive.

@@ -1,7 +1,8 @@
 /**
  * Coverage of the zh-cn catalog over what the core really says: every text of the corpus (./corpus.ts) is localized
  * and must come out Chinese, with no English prose left outside code and every number carried over, while PyTorch's
- * message stays byte for byte.
+ * message stays byte for byte. A message that is Loss Lens's own sentence (OWN_MESSAGE_CODES) is translated whole and
+ * checked the same way, and every form of its templates must be one the core really writes.
  */
 import * as assert from 'node:assert/strict';
 import {
