@@ -223,6 +223,10 @@ const JSON_FILE: CatalogEntry[] = [
   ],
   ['Object keys are strings in double quotes, e.g. "input".', '对象的键是双引号括起的字符串，例如 "input"。'],
   ['Write "key": value.', '写成 "key": value。'],
+  [
+    'Write "torch": "1.13" to reproduce PyTorch 1.13, or leave "torch" out for current PyTorch.',
+    '要重现 PyTorch 1.13 就写 "torch": "1.13"；要当前的 PyTorch 就不写 "torch"。',
+  ],
   ['Separate members with commas and close the object with }.', '用逗号分隔各成员，并用 } 闭合对象。'],
   ['Separate values with commas and close the list with ].', '用逗号分隔各个值，并用 ] 闭合列表。'],
   ['Close the string with a double quote.', '用双引号闭合字符串。'],
@@ -1903,10 +1907,12 @@ const PICKER: CatalogEntry[] = [
 
 /**
  * Loss Lens's own warning messages (not PyTorch's text, so they are translated whole; the codes are listed in
- * ./index.ts): the value-level softmax check of cross_entropy.ts and extra/common.ts, and the code-level warnings of
- * snippet/loss-calls.ts (the activation that produced a loss's input, directly or on an earlier line).
+ * ./index.ts): the value-level softmax check of cross_entropy.ts and extra/common.ts, the code-level warnings of
+ * snippet/loss-calls.ts (the activation that produced a loss's input, directly or on an earlier line), and the checks
+ * of values, shapes and parameters that PyTorch lets pass silently. Each template must match every form its code
+ * writes: test/unit/i18n/coverage.test.ts runs the code on inputs that produce each one.
  */
-const OWN_WARNINGS: CatalogEntry[] = [
+export const OWN_WARNINGS: CatalogEntry[] = [
   [
     'The input looks like softmax output (every row is ≥ 0 and sums to 1), but {fn:id} expects raw logits.',
     '输入看起来是 softmax 输出（每一行都 ≥ 0 且和为 1），但 {fn} 期望的是原始 logits。',
@@ -1963,6 +1969,280 @@ const OWN_WARNINGS: CatalogEntry[] = [
     "The input's exp() does not sum to 1 along the class dimension in {count:num} {row|rows}: it does not look like log-probabilities.",
     '输入的 exp() 在类别维度上有 {count} 行之和不为 1：看起来不是对数概率。',
   ],
+  // The labels of the ±1 losses (torch-semantics.ts).
+  [
+    '{fn:id} expects labels 1 and -1, but the target holds 0/1 labels ({count:num} {zero|zeros}).',
+    '{fn} 期望的标签是 1 和 -1，但 target 里是 0/1 标签（含 {count} 个 0）。',
+  ],
+  [
+    '{fn:id} expects labels 1 and -1, but the target also holds {values}.',
+    '{fn} 期望的标签是 1 和 -1，但 target 里还有其他值：{values}。',
+  ],
+  // Shapes PyTorch 1.13 broadcasts without its own warning (likelihood.ts, margin.ts).
+  [
+    '{fn:id}: input {input} and target {target} differ in shape and PyTorch broadcasts them to {shape} without a warning.',
+    '{fn}：input {input} 与 target {target} 形状不同，PyTorch 会不加任何警告地把它们广播成 {shape}。',
+  ],
+  [
+    '{fn:id}: input and target have different shapes ({shapes}) and PyTorch broadcasts them to {shape} without a warning.',
+    '{fn}：input 与 target 形状不同（{shapes}），PyTorch 会不加任何警告地把它们广播成 {shape}。',
+  ],
+  [
+    '{fn:id}: input1, input2 and target have different shapes ({shapes}) and PyTorch broadcasts them to {shape} without a warning.',
+    '{fn}：input1、input2 与 target 形状不同（{shapes}），PyTorch 会不加任何警告地把它们广播成 {shape}。',
+  ],
+  // Values that give nan, or that a loss reads differently from what was meant.
+  [
+    'poisson_nll_loss with log_input=False got {count:num} negative input {value|values}: their loss is nan.',
+    'poisson_nll_loss 在 log_input=False 时收到 {count} 个负的 input 值：这些位置的损失为 nan。',
+  ],
+  [
+    'The target has {count:num} negative {value|values}, which give nan (log of a negative number).',
+    'target 有 {count} 个负值，会得到 nan（对负数取对数）。',
+  ],
+  [
+    'log_target=True but the target has {count:num} positive {value|values}: it does not look like log-probabilities.',
+    'log_target=True，但 target 有 {count} 个正值：看起来不是对数概率。',
+  ],
+  [
+    '{count:num} target {value lies|values lie} outside [0, 1] (from {min:num} to {max:num}).',
+    '有 {count} 个 target 值不在 [0, 1] 内（target 的取值范围是 {min} 到 {max}）。',
+  ],
+  [
+    'The multilabel_margin_loss target lists the same class more than once in a row.',
+    'multilabel_margin_loss 的 target 在同一行里把同一个类别列出了不止一次。',
+  ],
+  [
+    'multilabel_margin_loss reads the target as class indices padded with -1, but it looks like a multi-hot 0/1 vector.',
+    'multilabel_margin_loss 把 target 读作用 -1 填充的类别索引，但它看起来是多热（multi-hot）0/1 向量。',
+  ],
+  // Means over nothing.
+  ["The batch is empty, so reduction='mean' is 0/0 = nan.", "批次为空，所以 reduction='mean' 是 0/0 = nan。"],
+  [
+    "The input is empty, so reduction='{reduction:id}' is 0/0 = nan.",
+    "输入为空，所以 reduction='{reduction}' 是 0/0 = nan。",
+  ],
+  [
+    "Every target equals ignore_index ({index:num}), so reduction='mean' is 0/0 = nan.",
+    "每个 target 都等于 ignore_index（{index}），所以 reduction='mean' 是 0/0 = nan。",
+  ],
+  [
+    'Every target equals ignore_index ({index:num}), so the loss is 0 and no gradient flows.',
+    '每个 target 都等于 ignore_index（{index}），所以损失为 0，也没有梯度回传。',
+  ],
+  [
+    "{fn:id} with an empty batch and reduction='{reduction:id}' returns an uninitialised value in PyTorch 1.13.",
+    "在 PyTorch 1.13 中，{fn} 遇到空批次且 reduction='{reduction}' 时返回的是未初始化的值。",
+  ],
+  // ctc_loss (ctc.ts).
+  [
+    'ctc_loss is inf for {count:num} {sequence|sequences}: no alignment of the target fits the input.',
+    'ctc_loss 在 {count} 个序列上为 inf：input 中放不下 target 的任何一种对齐。',
+  ],
+  [
+    'The targets contain the blank label {blank:num} {count:num} {time|times} within their target lengths.',
+    'targets 在各自的目标长度内出现了 {count} 次空白标签 {blank}。',
+  ],
+  ['input_lengths is 0 for {count:num} {sequence|sequences}.', '有 {count} 个序列的 input_lengths 为 0。'],
+  [
+    'log_probs looks like probabilities (rows in [0, 1] summing to 1), not log-probabilities.',
+    'log_probs 看起来是概率（每行都在 [0, 1] 内且和为 1），而不是对数概率。',
+  ],
+  [
+    'log_probs rows are not normalised log-probabilities: logsumexp over the classes is {value:num} at t={t:num}, sequence {sequence:num} (it should be 0).',
+    'log_probs 的行不是归一化的对数概率：在 t={t}、序列 {sequence} 处，对类别求 logsumexp 得到 {value}（应为 0）。',
+  ],
+  // Parameters of the extra losses out of their range (losses/extra/).
+  [
+    "alpha={alpha:num} is above 1, so the negatives' weight 1 − α is negative.",
+    'alpha={alpha} 大于 1，因此负样本的权重 1 − α 为负。',
+  ],
+  [
+    'gamma={gamma:num} is negative, so (1 − p_t)^γ grows as the prediction gets right.',
+    'gamma={gamma} 为负，因此预测越准确，(1 − p_t)^γ 反而越大。',
+  ],
+  [
+    'eps={eps:num} is outside (0, 1): log(clamp(one_hot, min=eps)) is {value} off the target class.',
+    'eps={eps} 不在 (0, 1) 内：在非目标类别上，log(clamp(one_hot, min=eps)) 为 {value}。',
+  ],
+  [
+    'epsilon={epsilon:num} is outside [0, 1], so the smoothed target has a negative entry.',
+    'epsilon={epsilon} 不在 [0, 1] 内，因此平滑后的 target 会出现负值。',
+  ],
+];
+
+/**
+ * Loss Lens's own informational notes on a result (codes `info/...`, listed in ./index.ts): how the reduction divided,
+ * what weights and clamps did, what another convention would give. Translated whole, like {@link OWN_WARNINGS}.
+ */
+export const OWN_NOTES: CatalogEntry[] = [
+  // Weights and means (nll_loss.ts, binary_cross_entropy*.ts).
+  ['Class weights differ from 1: {list}.', '类别权重不全为 1：{list}。'],
+  ['Class weights differ from 1: {list}, … ({count:num} in all).', '类别权重不全为 1：{list}，…（共 {count} 个）。'],
+  [
+    "reduction='mean' divides by Σ w[yᵢ] = {total:num}, not by the {samples:num} samples.",
+    "reduction='mean' 除以的是 Σ w[yᵢ] = {total}，而不是 {samples} 个样本。",
+  ],
+  [
+    "reduction='mean' divides by the {kept:num} non-ignored samples, not by all {samples:num}.",
+    "reduction='mean' 除以的是 {kept} 个未被忽略的样本，而不是全部 {samples} 个。",
+  ],
+  [
+    'weight differs from 1 (values from {min:num} to {max:num}, shape {shape}).',
+    'weight 中有不等于 1 的值（取值从 {min} 到 {max}，形状 {shape}）。',
+  ],
+  [
+    'pos_weight differs from 1 ({min:num} to {max:num}, shape {shape}).',
+    'pos_weight 中有不等于 1 的值（取值从 {min} 到 {max}，形状 {shape}）。',
+  ],
+  ['pos_weight differs from 1 ({value:num}, shape {shape}).', 'pos_weight 不为 1（均为 {value}，形状 {shape}）。'],
+  [
+    "{count:num} {element hits|elements hit} BCELoss's log clamp at −100.",
+    '有 {count} 个元素触及 BCELoss 在 −100 处的对数截断。',
+  ],
+  // Other conventions and defaults.
+  [
+    "reduction='batchmean' would give {batchmean:num} instead of {mean:num}.",
+    "若用 reduction='batchmean'，结果会是 {batchmean}，而不是 {mean}。",
+  ],
+  [
+    'This is the clamp convention ({kept:num} on the target, ε/(C−1) = {rest:num} elsewhere): {value:num}. nn.CrossEntropyLoss(label_smoothing={epsilon:num}) gives {torch:num}.',
+    '这是 clamp 约定（目标类别取 {kept}，其余类别取 ε/(C−1) = {rest}）下的值：{value}。nn.CrossEntropyLoss(label_smoothing={epsilon}) 给出的是 {torch}。',
+  ],
+  [
+    'label_smoothing={value} is negative, so PyTorch applies no smoothing.',
+    'label_smoothing={value} 为负，因此 PyTorch 不做任何平滑。',
+  ],
+  [
+    "sigmoid_focal_loss returns one loss per element by default (reduction='none').",
+    "sigmoid_focal_loss 默认对每个元素各返回一个损失（reduction='none'）。",
+  ],
+  // Clamps (likelihood.ts, ctc.ts, extra/symmetric_cross_entropy.ts).
+  [
+    '{count:num} {variance is|variances are} below eps={eps} and {was|were} clamped to eps.',
+    '有 {count} 个方差小于 eps={eps}，已被截断为 eps。',
+  ],
+  [
+    'zero_infinity=True replaced {count:num} infinite {loss|losses} (and their gradients) with 0.',
+    'zero_infinity=True 把 {count} 个无穷大的损失（及其梯度）替换成了 0。',
+  ],
+  [
+    '{count:num} softmax {probability is|probabilities are} below pred_min={predMin} and clamped up to it.',
+    '有 {count} 个 softmax 概率小于 pred_min={predMin}，已被向上截断到该值。',
+  ],
+  // Half precision (torch-semantics.ts, regression.ts).
+  [
+    "Loss Lens stores {dtype:id} results as PyTorch's CPU kernels do, computing inside a kernel in float32.",
+    'Loss Lens 像 PyTorch 的 CPU 内核一样以 {dtype} 存储结果，内核内部用 float32 计算。',
+  ],
+  ['Loss Lens computes {dtype:id} losses in float32 precision.', 'Loss Lens 以 float32 精度计算 {dtype} 损失。'],
+];
+
+/**
+ * Loss Lens's own error messages and notes on a program (not PyTorch's, Python's or NumPy's text; the codes are
+ * listed in ./index.ts): the JSON tensor file (json/parse.ts, stream/reader.ts, json/tensorFile.ts, run.ts), the
+ * losses and cases Loss Lens does not compute, and what the snippet evaluator assumed, skipped or did not read.
+ * Translated whole, like {@link OWN_WARNINGS}.
+ */
+export const OWN_ERRORS: CatalogEntry[] = [
+  ['The JSON file is empty.', 'JSON 文件为空。'],
+  ['The file names no loss.', '文件没有指明损失函数。'],
+  ['A tensor file is a JSON object.', '张量文件应是一个 JSON 对象。'],
+  ['JSON nested more than 512 levels deep.', 'JSON 的嵌套超过了 512 层。'],
+  ['The JSON ends where a value was expected.', 'JSON 在应当出现值的地方结束了。'],
+  ['Unexpected {found:raw} after the end of the JSON value.', 'JSON 值结束之后出现了多余的 {found}。'],
+  ['Unexpected {found:raw} where a value was expected.', '应当出现值的地方出现了 {found}。'],
+  ['Expected a quoted key, found {found:raw}.', '此处应为带双引号的键，却遇到了 {found}。'],
+  ['Expected a quoted key, found the end of the file.', '此处应为带双引号的键，文件却已结束。'],
+  ['Expected \':\' after the key "{key:raw}", found the end of the file.', '键 "{key}" 之后应为 \':\'，文件却已结束。'],
+  [
+    "Expected ',' or '\\}' in the object opened at {line:num}:{column:num}, found the end of the file.",
+    "在 {line}:{column} 处开始的对象中，此处应为 ',' 或 '\\}'，文件却已结束。",
+  ],
+  [
+    "Expected ',' or ']' in the list opened at {line:num}:{column:num}, found the end of the file.",
+    "在 {line}:{column} 处开始的列表中，此处应为 ',' 或 ']'，文件却已结束。",
+  ],
+  ['Expected \':\' after the key "{key:raw}", found {found:raw}.', '键 "{key}" 之后应为 \':\'，却遇到了 {found}。'],
+  [
+    "Expected ',' or '\\}' in the object opened at {line:num}:{column:num}, found {found:raw}.",
+    "在 {line}:{column} 处开始的对象中，此处应为 ',' 或 '\\}'，却遇到了 {found}。",
+  ],
+  [
+    "Expected ',' or ']' in the list opened at {line:num}:{column:num}, found {found:raw}.",
+    "在 {line}:{column} 处开始的列表中，此处应为 ',' 或 ']'，却遇到了 {found}。",
+  ],
+  ['A string is not closed.', '字符串没有闭合。'],
+  ['Invalid escape in a string.', '字符串中有无效的转义。'],
+  ['Invalid number {found:raw}.', '无效的数字 {found}。'],
+  [
+    'Duplicate key "{key:raw}" at {line:num}:{column:num}: it is already at {firstLine:num}:{firstColumn:num}.',
+    '重复的键 "{key}"（在 {line}:{column}）：它已在 {firstLine}:{firstColumn} 出现过。',
+  ],
+  ['Unknown key "{key:raw}".', '未知的键 "{key}"。'],
+  [
+    '"{format:id}" must be the path of a .{ext:id} file, such as "logits.{example:id}".',
+    '"{format}" 必须是一个 .{ext} 文件的路径，例如 "logits.{example}"。',
+  ],
+  [
+    '"key" must be a string naming a tensor in the file, such as "logits" or "batch.x".',
+    '"key" 必须是一个字符串，指明文件中的某个张量，例如 "logits" 或 "batch.x"。',
+  ],
+  [
+    '"loss" must be a string such as "cross_entropy" or "CrossEntropyLoss".',
+    '"loss" 必须是一个字符串，例如 "cross_entropy" 或 "CrossEntropyLoss"。',
+  ],
+  ['"options" must be an object of keyword arguments.', '"options" 必须是由关键字参数组成的对象。'],
+  ['"classes" must be a list of class names.', '"classes" 必须是类别名称的列表。'],
+  [
+    '"torch" must be "2.x" (current PyTorch, the default) or "1.13".',
+    '"torch" 必须是 "2.x"（当前的 PyTorch，默认值）或 "1.13"。',
+  ],
+  ['A tensor object needs a "data" member.', '张量对象需要一个 "data" 成员。'],
+  // What Loss Lens does not compute (run.ts, losses/).
+  ['Unknown loss "{loss:raw}".', '未知的损失函数 "{loss}"。'],
+  [
+    "Loss Lens does not reproduce PyTorch 2.x's {dtype:id} CPU arithmetic for {fn:id}.",
+    'Loss Lens 不复现 PyTorch 2.x 在 CPU 上计算 {fn} 时的 {dtype} 运算。',
+  ],
+  [
+    'Loss Lens computes the cosine distance for 2-D embeddings [N, D] only; these are {shape}.',
+    'Loss Lens 只对 2 维嵌入 [N, D] 计算余弦距离；这里的形状是 {shape}。',
+  ],
+  [
+    'Loss Lens computes linear_cross_entropy with options=None (the reference path) only.',
+    'Loss Lens 只计算 options=None（参考路径）时的 linear_cross_entropy。',
+  ],
+  // A tensor file's key (io/index.ts).
+  [
+    '{file:raw} holds {count:num} tensors; name one with FILE:KEY. Tensors: {listing:raw}',
+    '{file} 含有 {count} 个张量；请用 FILE:KEY 指明其中一个。张量：{listing}',
+  ],
+  [
+    '{file:raw} holds {count:num} tensors; name one with FILE:KEY. Tensors: none',
+    '{file} 含有 {count} 个张量；请用 FILE:KEY 指明其中一个。张量：无',
+  ],
+  ["{file:raw} has no tensor '{key:raw}'. Tensors: {listing:raw}", "{file} 中没有张量 '{key}'。张量：{listing}"],
+  ["{file:raw} has no tensor '{key:raw}'. Tensors: none", "{file} 中没有张量 '{key}'。张量：无"],
+  [
+    "{file:raw} has no tensor '{key:raw}'. Tensors: (the whole file) {entry:raw}",
+    "{file} 中没有张量 '{key}'。张量：（整个文件）{entry}",
+  ],
+  // The snippet evaluator (snippet/, runtime/).
+  [
+    "Assumed `{statement:raw}`: '{name:id}' is used without an import.",
+    "已假定有 `{statement}`：代码未导入就使用了 '{name}'。",
+  ],
+  ['{fn:id} needs two tensors, but the snippet has none.', '{fn} 需要两个张量，但这段代码里一个也没有。'],
+  ['{fn:id} needs two tensors, but the snippet has only one.', '{fn} 需要两个张量，但这段代码里只有一个。'],
+  [
+    "{fn:id}(...) builds {count:num} elements, over Loss Lens's budget of {budget:num} for reading values.",
+    '{fn}(...) 会构建 {count} 个元素，超出了 Loss Lens 读取数值的预算 {budget}。',
+  ],
+  ['Skipped the `{keyword:id}` block (line {line:num}).', '跳过了第 {line} 行的 `{keyword}` 块。'],
+  ['Skipped the `{keyword:id}` block (lines {first:num}–{last:num}).', '跳过了第 {first}–{last} 行的 `{keyword}` 块。'],
+  ['Skipped `{keyword:id}` (line {line:num}).', '跳过了第 {line} 行的 `{keyword}` 语句。'],
+  ['Skipped `{keyword:id}` (lines {first:num}–{last:num}).', '跳过了第 {first}–{last} 行的 `{keyword}` 语句。'],
 ];
 
 /** The zh-cn catalog. */
@@ -1993,6 +2273,8 @@ export const ZH_CN: Catalog = {
     ...IMPORTS_ZH,
     ...VERSIONS_ZH,
     ...OWN_WARNINGS,
+    ...OWN_NOTES,
+    ...OWN_ERRORS,
   ],
   fragments: FRAGMENTS,
 };

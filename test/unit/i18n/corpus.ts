@@ -1,16 +1,18 @@
 /**
  * Everything English the core says to people, produced by running it: every case of every torch fixture file (errors,
  * warnings and reduction breakdowns, under each reduction), the tensor reader and the JSON tensor file on broken
- * inputs, the loss runner's argument errors, the snippet checker on every snippet fixture and example, and "Explain
- * PyTorch Error" on every PyTorch message in the fixtures.
+ * inputs, a tensor file's key, the loss runner's argument errors, the losses on inputs that write the remaining forms
+ * of Loss Lens's own warnings and notes, the snippet checker on every snippet fixture and example, and "Explain PyTorch
+ * Error" on every PyTorch message in the fixtures.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError, type Diagnostic } from '../../../src/core/diagnostics';
 import { explainError, type ErrorExplanation } from '../../../src/core/explain';
+import { readTensorArchive, selectTensor } from '../../../src/core/io/index';
 import { readTensorFile } from '../../../src/core/json/tensorFile';
 import { findLoss } from '../../../src/core/losses/index';
-import type { LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
+import type { ComputeSettings, LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
 import { readTensor } from '../../../src/core/reader/index';
 import { runLoss, runTensorFile } from '../../../src/core/run';
 import { checkSnippet, evaluateSnippet } from '../../../src/core/snippet/index';
@@ -222,7 +224,190 @@ export const JSON_INPUTS = [
   '{"a": .5}',
   '['.repeat(600) + ']'.repeat(600),
   '{"input": @}',
+  '{"a": 1, "a": 2}',
+  '{"input": {"npy": 1}}',
+  '{"input": {"pt": "x.pt", "key": 1}}',
+  '{"torch": "3"}',
+  '{"a"',
+  '{"a": 1',
+  '{"input": [1',
+  '{"a":',
 ];
+
+const f32 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'float32');
+const i64 = (values: number[], shape: number[]) => tensorFrom(values, shape, 'int64');
+
+/**
+ * Inputs on which the losses write the forms of Loss Lens's own warnings, notes and refusals that the torch fixtures
+ * never reach (one value or several, each branch of a message). The messages come from running the losses, as
+ * everything else here.
+ */
+export function ownMessageInputs(): {
+  name: string;
+  fn: string;
+  inputs: Parameters<typeof runLoss>[0]['inputs'];
+  options: LossOptions;
+  settings?: ComputeSettings;
+}[] {
+  const logits = f32([2, -1, 0.5, 0.1, 0.3, -2], [2, 3]);
+  const ctc = (logProbs: number[], targets: number[], inputLengths: number[], targetLengths: number[]) => ({
+    log_probs: f32(logProbs, [2, 2, 2]),
+    targets: i64(targets, [2, 1]),
+    input_lengths: i64(inputLengths, [2]),
+    target_lengths: i64(targetLengths, [2]),
+  });
+  const logHalf = Math.log(0.5);
+  const logUniform = [logHalf, logHalf, logHalf, logHalf, logHalf, logHalf, logHalf, logHalf];
+  return [
+    {
+      name: 'one negative Poisson rate',
+      fn: 'poisson_nll_loss',
+      inputs: { input: f32([-1, 2, 3], [3]), target: f32([1, 2, 3], [3]) },
+      options: { log_input: false },
+    },
+    {
+      name: 'negative Poisson rates',
+      fn: 'poisson_nll_loss',
+      inputs: { input: f32([-1, -2, 3], [3]), target: f32([1, 2, 3], [3]) },
+      options: { log_input: false },
+    },
+    {
+      name: 'negative KL targets',
+      fn: 'kl_div',
+      inputs: { input: f32([logHalf, logHalf], [1, 2]), target: f32([-0.5, -0.5], [1, 2]) },
+      options: { reduction: 'sum' },
+    },
+    {
+      name: 'one positive log-target',
+      fn: 'kl_div',
+      inputs: { input: f32([logHalf, logHalf], [1, 2]), target: f32([0.5, logHalf], [1, 2]) },
+      options: { reduction: 'sum', log_target: true },
+    },
+    {
+      name: 'one positive KL input',
+      fn: 'kl_div',
+      inputs: { input: f32([0.5, logHalf], [1, 2]), target: f32([0.5, 0.5], [1, 2]) },
+      options: { reduction: 'sum' },
+    },
+    {
+      name: 'one KL row not normalised',
+      fn: 'kl_div',
+      inputs: { input: f32([-1, -1, logHalf, logHalf], [2, 2]), target: f32([0.5, 0.5, 0.5, 0.5], [2, 2]) },
+      options: { reduction: 'sum' },
+    },
+    {
+      name: 'one of several rows not log-probabilities',
+      fn: 'nll_loss',
+      inputs: { input: f32([logHalf, logHalf, 1, 2], [2, 2]), target: i64([0, 1], [2]) },
+      options: {},
+    },
+    {
+      name: 'one BCE target outside [0, 1]',
+      fn: 'binary_cross_entropy_with_logits',
+      inputs: { input: f32([2, -1], [2]), target: f32([1.5, 0], [2]) },
+      options: {},
+    },
+    {
+      name: 'BCE targets outside [0, 1]',
+      fn: 'binary_cross_entropy_with_logits',
+      inputs: { input: f32([2, -1], [2]), target: f32([1.5, -1], [2]) },
+      options: {},
+    },
+    {
+      name: 'the blank once in a target',
+      fn: 'ctc_loss',
+      inputs: ctc(logUniform, [0, 1], [2, 2], [1, 1]),
+      options: {},
+    },
+    {
+      name: 'one zero input length',
+      fn: 'ctc_loss',
+      inputs: ctc(logUniform, [1, 1], [0, 2], [0, 1]),
+      options: {},
+    },
+    {
+      name: 'zero input lengths',
+      fn: 'ctc_loss',
+      inputs: ctc(logUniform, [1, 1], [0, 0], [0, 0]),
+      options: {},
+    },
+    {
+      name: 'focal alpha above 1',
+      fn: 'sigmoid_focal_loss',
+      inputs: { input: f32([2, -1], [2]), target: f32([1, 0], [2]) },
+      options: { alpha: 1.5, reduction: 'mean' },
+    },
+    {
+      name: 'negative focal gamma',
+      fn: 'softmax_focal_loss',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { gamma: -1 },
+    },
+    {
+      name: 'SCE eps at 0',
+      fn: 'symmetric_cross_entropy',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { eps: 0 },
+    },
+    {
+      name: 'SCE eps at 1',
+      fn: 'symmetric_cross_entropy',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { eps: 1 },
+    },
+    {
+      name: 'one BCE log clamped',
+      fn: 'binary_cross_entropy',
+      inputs: { input: f32([0, 0.5], [2]), target: f32([1, 0], [2]) },
+      options: {},
+    },
+    {
+      name: 'one SCE probability clamped',
+      fn: 'symmetric_cross_entropy',
+      inputs: { input: f32([20, 0, 20], [1, 3]), target: i64([0], [1]) },
+      options: {},
+    },
+    {
+      name: 'more class weights than the note lists',
+      fn: 'cross_entropy',
+      inputs: { input: f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [1, 10]), target: i64([3], [1]) },
+      options: { weight: f32([2, 2, 2, 2, 2, 2, 2, 2, 2, 3], [10]) },
+    },
+    {
+      name: 'a half-precision result in summary mode',
+      fn: 'mse_loss',
+      inputs: { input: tensorFrom([1, 2, 3], [3], 'float16'), target: tensorFrom([1, 2, 4], [3], 'float16') },
+      options: {},
+      settings: { detail: 'summary' },
+    },
+    {
+      name: 'linear_cross_entropy with options',
+      fn: 'linear_cross_entropy',
+      inputs: {
+        input: f32([1, 2], [1, 2]),
+        linear_weight: f32([1, 2, 3, 4, 5, 6], [3, 2]),
+        target: i64([1], [1]),
+      },
+      options: { options: 1 },
+    },
+    {
+      name: 'cosine distance of 3-D embeddings',
+      fn: 'triplet_margin_with_distance_loss',
+      inputs: {
+        anchor: f32([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]),
+        positive: f32([1, 2, 3, 4, 5, 6, 7, 9], [2, 2, 2]),
+        negative: f32([8, 7, 6, 5, 4, 3, 2, 1], [2, 2, 2]),
+      },
+      options: { distance_function: 'cosine' },
+    },
+    {
+      name: 'clamp smoothing above 1',
+      fn: 'label_smoothing_clamp',
+      inputs: { input: logits, target: i64([0, 2], [2]) },
+      options: { epsilon: 1.5 },
+    },
+  ];
+}
 
 /** Runs the core on everything above and collects what it says. */
 export function buildCorpus(): Corpus {
@@ -236,10 +421,11 @@ export function buildCorpus(): Corpus {
     fn: string,
     inputs: Parameters<typeof runLoss>[0]['inputs'],
     options: LossOptions,
+    settings?: ComputeSettings,
   ): void => {
     const loss = findLoss(fn)!;
     try {
-      const result = loss.compute(inputs, options);
+      const result = loss.compute(inputs, options, settings);
       for (const w of result.warnings) diagnostics.push({ origin, diagnostic: w });
       reductions.push({ origin, reduction: result.reduction });
     } catch (e) {
@@ -290,13 +476,58 @@ export function buildCorpus(): Corpus {
       name: 'positional',
       code: 'import torch.nn.functional as F\nF.cross_entropy(x, y, None, None, -100, None, "mean", 0.0, 1)\n',
     },
+    // A fragment that is no whole program (a printout pasted below it): the statement evaluator skips blocks and
+    // statements, on one line or several.
+    {
+      name: 'fragment with blocks',
+      code: [
+        'import torch',
+        'for i in range(3): x = i',
+        'while i:',
+        '    pass',
+        'return',
+        'raise ValueError(',
+        '    "x")',
+        'tensor([1.], grad_fn=<NllLossBackward0)',
+        '',
+      ].join('\n'),
+    },
+    // A nested list over the budget for reading values in both modes.
+    { name: 'large literal', code: 'import torch\nx = torch.tensor([[0.0] * 2000] * 1001)\n' },
+    // The activation before a loss, inside the call and on an earlier line, for each loss the code-level warnings
+    // read (snippet/loss-calls.ts).
+    {
+      name: 'activations before losses',
+      code: [
+        'import torch',
+        'import torch.nn.functional as F',
+        'logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])',
+        'target = torch.tensor([0, 2])',
+        'probs = F.softmax(logits, dim=1)',
+        'a = F.nll_loss(probs, target)',
+        'b = F.nll_loss(F.softmax(logits, dim=1), target)',
+        'p = torch.tensor([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])',
+        "c = F.kl_div(probs, p, reduction='batchmean')",
+        "d = F.kl_div(F.softmax(logits, dim=1), p, reduction='batchmean')",
+        'y = torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])',
+        's = torch.sigmoid(logits)',
+        'e = F.binary_cross_entropy_with_logits(s, y)',
+        'scores = torch.randn(2, 3)',
+        'f = F.binary_cross_entropy(scores, y)',
+        '',
+      ].join('\n'),
+    },
   ];
   for (const { name, code } of snippets) {
     for (const d of evaluateSnippet(code).diagnostics)
       diagnostics.push({ origin: `${name} (evaluated)`, diagnostic: d });
     for (const d of checkSnippet(code).diagnostics) diagnostics.push({ origin: `${name} (checked)`, diagnostic: d });
   }
-  for (const code of ['x = 1', 'import torch\nx = torch.tensor([[1.0, 2.0]])\ny = torch.tensor([1])']) {
+  for (const code of [
+    'x = 1',
+    'import torch\nx = torch.tensor([[1.0, 2.0]])',
+    'import torch\nx = torch.tensor([[1.0, 2.0]])\ny = torch.tensor([1])',
+  ]) {
     for (const d of evaluateSnippet(code, { loss: 'cross_entropy' }).diagnostics) {
       diagnostics.push({ origin: `--loss on ${JSON.stringify(code)}`, diagnostic: d });
     }
@@ -317,6 +548,29 @@ export function buildCorpus(): Corpus {
   for (const [k, fn] of ['cross_entropy', 'mse_loss', 'ctc_loss'].entries()) {
     compute(`missing #${k}`, fn, {}, {});
     compute(`unexpected #${k}`, fn, {}, { no_such_option: 1 });
+  }
+  for (const { name, fn, inputs, options, settings } of ownMessageInputs())
+    compute(`own message: ${name}`, fn, inputs, options, settings);
+
+  // A tensor file's key: missing, unknown, in a file of one unnamed tensor, in an empty archive.
+  const ioDir = path.join(__dirname, '..', '..', 'fixtures', 'io', 'torch-2.14');
+  const archive = (name: string) => readTensorArchive(new Uint8Array(fs.readFileSync(path.join(ioDir, name))), name);
+  const emptyZip = new Uint8Array(22);
+  emptyZip.set([0x50, 0x4b, 0x05, 0x06]);
+  const keyLookups: [string, () => unknown][] = [
+    ['run.pt, no key', () => selectTensor(archive('run.pt'), undefined)],
+    ['run.pt:logits', () => selectTensor(archive('run.pt'), 'logits')],
+    ['single.pt:x', () => selectTensor(archive('single.pt'), 'x')],
+    ['empty.npz, no key', () => selectTensor(readTensorArchive(emptyZip, 'empty.npz'), undefined)],
+    ['empty.npz:x', () => selectTensor(readTensorArchive(emptyZip, 'empty.npz'), 'x')],
+  ];
+  for (const [name, lookup] of keyLookups) {
+    try {
+      lookup();
+    } catch (e) {
+      if (!(e instanceof LossLensError)) throw e;
+      diagnostics.push({ origin: `tensor file ${name}`, diagnostic: e.diagnostic });
+    }
   }
 
   for (const text of pytorchTexts) {

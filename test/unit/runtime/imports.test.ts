@@ -263,6 +263,8 @@ describe('imports of the program’s own modules (shape mode)', () => {
     assert.ok(note);
     assert.equal(note.line, 2);
     assert.match(note.message, /which is the file being checked/);
+    const zh = localizeDiagnostic(note, 'zh-cn');
+    assert.deepEqual(translationProblems(note.message, zh.message), [], zh.message);
   });
 
   it('localizes the note on an error raised inside an imported module', () => {
