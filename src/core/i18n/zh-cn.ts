@@ -1997,7 +1997,7 @@ export const OWN_WARNINGS: CatalogEntry[] = [
     'poisson_nll_loss 在 log_input=False 时收到 {count} 个负的 input 值：这些位置的损失为 nan。',
   ],
   [
-    'The target has {count:num} negative {value|values}, which give nan (log of a negative number).',
+    'The target has {count:num} negative {value, which gives|values, which give} nan (log of a negative number).',
     'target 有 {count} 个负值，会得到 nan（对负数取对数）。',
   ],
   [

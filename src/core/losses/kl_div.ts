@@ -192,7 +192,7 @@ export const klDiv: LossDefinition = {
         notice(
           'warning',
           'warn/kl-negative-target',
-          `The target has ${negativeTargets} negative ${negativeTargets === 1 ? 'value' : 'values'}, which give nan (log of a negative number).`,
+          `The target has ${negativeTargets} negative ${negativeTargets === 1 ? 'value, which gives' : 'values, which give'} nan (log of a negative number).`,
           'With log_target=False the target must hold probabilities. Negative values usually mean the target is already log-probabilities.',
           'Pass log_target=True if the target holds log-probabilities, or pass probabilities.',
           { negative: negativeTargets },
