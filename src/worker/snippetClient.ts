@@ -150,7 +150,7 @@ export class SnippetWorkerClient {
       this.counts.workerEntries = { ...reply.entries };
       if (reply.type === 'done') {
         this.counts.answered++;
-        job.resolve(reply.answer);
+        job.resolve('json' in reply ? JSON.parse(reply.json) : reply.answer);
       } else {
         this.counts.failed++;
         job.reject(new Error(reply.message));

@@ -13,6 +13,7 @@ import { readTensors } from '../core/reader/index';
 import { checkSnippet, evaluateSnippet } from '../core/snippet/index';
 import { ModuleCache } from '../core/runtime/index';
 import { textsResolver } from '../imports';
+import { checkAsJson } from './answerJson';
 import type { SnippetAnswers, SnippetJob, SnippetReply, SnippetRequest } from './snippetMessages';
 
 /** A reader's refusal (a LossLensError) as an answer the host shows; anything else is a failure of the job. */
@@ -82,7 +83,12 @@ function answer(request: SnippetRequest): SnippetAnswers[SnippetRequest['kind']]
 parentPort?.on('message', (job: SnippetJob) => {
   let reply: SnippetReply;
   try {
-    reply = { type: 'done', id: job.id, answer: answer(job.request), entries: { ...evaluatorEntries } };
+    const result = answer(job.request);
+    const json = job.request.kind === 'check' ? checkAsJson(result as SnippetAnswers['check']) : undefined;
+    reply =
+      json !== undefined
+        ? { type: 'done', id: job.id, json, entries: { ...evaluatorEntries } }
+        : { type: 'done', id: job.id, answer: result, entries: { ...evaluatorEntries } };
   } catch (e) {
     reply = {
       type: 'failed',

@@ -14,6 +14,8 @@ import {
   SnippetWorkerClient,
   type SnippetWorkerLike,
 } from '../../src/worker/snippetClient';
+import { checkSnippet } from '../../src/core/snippet/index';
+import { checkAsJson } from '../../src/worker/answerJson';
 import type { SnippetJob, SnippetReply } from '../../src/worker/snippetMessages';
 
 const FREEZING =
@@ -60,6 +62,33 @@ describe('snippet worker (real thread)', function () {
     assert.equal(budget.line, 2);
     assert.deepEqual({ ...evaluatorEntries }, before, 'the calling thread entered an evaluator');
     assert.equal(client.stats().workerEntries.check, 1);
+  });
+
+  it("a file check's answer crosses as JSON and arrives equal to the checker's own answer", async () => {
+    const replies: SnippetReply[] = [];
+    const seen = new SnippetWorkerClient(() => {
+      const w = realWorker();
+      w.on('message', (r: SnippetReply) => replies.push(r));
+      return w;
+    });
+    try {
+      const text = [
+        'import torch',
+        'import torch.nn.functional as F',
+        'x = torch.tensor([[0.2, 1.5, -0.3], [1.1, -0.4, 0.8]])',
+        'y = torch.tensor([1, 0])',
+        "ce = F.cross_entropy(x, y, reduction='sum')",
+        'bad = F.cross_entropy(x, y.unsqueeze(1))',
+        'mse = F.mse_loss(torch.randn(8, 1), torch.randn(8))',
+      ].join('\n');
+      const check = await seen.run('check:json', { kind: 'check', text });
+      assert.ok(check && check.diagnostics.length >= 2, JSON.stringify(check));
+      assert.deepStrictEqual(check, checkSnippet(text));
+      assert.equal(replies.length, 1);
+      assert.ok('json' in replies[0]!, 'the check was answered as a structured clone');
+    } finally {
+      seen.dispose();
+    }
   });
 
   it('follows imports of the modules the host sends, parsing each unchanged module once across checks', async () => {
@@ -144,6 +173,30 @@ describe('snippet worker (real thread)', function () {
     assert.equal(await first, undefined);
     assert.ok(await second);
     assert.equal(client.stats().superseded, 1);
+  });
+});
+
+describe("a file check's answer as JSON", () => {
+  const diagnostic = (data: Record<string, string | number>) => ({
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+    severity: 'warning' as const,
+    code: 'warn/test',
+    message: 'm',
+    data,
+  });
+  it('goes as JSON when JSON gives back the same values, else not at all', () => {
+    const plain = { diagnostics: [diagnostic({ n: 3, shape: '[2, 3]', x: 0.1 })], calls: [] };
+    assert.deepStrictEqual(JSON.parse(checkAsJson(plain)!), plain);
+    for (const odd of [NaN, Infinity, -Infinity, -0]) {
+      assert.equal(
+        checkAsJson({ diagnostics: [diagnostic({ n: 1 }), diagnostic({ value: odd })] }),
+        undefined,
+        String(odd),
+      );
+    }
   });
 });
 
