@@ -76,6 +76,70 @@ describe('softmax-row SIMD kernel', () => {
     assert.equal(tiny!.sum, 1);
   });
 
+  it('computes each term within 2e-7 on each of its paths: unclamped with Fast2Sum, unclamped with TwoSum, clamped', () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    // The filler decides the path: within 87.3 of the maximum and of at most its exponent (Fast2Sum: m = 100,
+    // filler 20), within 87.3 but larger in magnitude than 2^(e+1) (TwoSum: m = 0.7, filler −79.3; m ≤ 0), below
+    // m − 87.3 (clamped). Values m + d, d down to −17, have many more bits than m: x − m rounds, and its error matters.
+    const paths = [
+      { m: 100, filler: 20 },
+      { m: 0.7, filler: 0.7 - 80 },
+      { m: -2, filler: -50 },
+      { m: 3, filler: -100 },
+    ];
+    for (const { m, filler } of paths) {
+      for (const C of [8, 16, 24, 40]) {
+        const rows: number[][] = [];
+        for (let r = 0; r < 60; r++) {
+          const row = new Array<number>(C).fill(f(filler));
+          const at = Math.floor(random() * C);
+          let other = Math.floor(random() * (C - 1));
+          if (other >= at) other++;
+          row[at] = f(m);
+          row[other] = f(f(m) + f(-17 * random()));
+          rows.push(row);
+        }
+        const got = run(kernel!, rows);
+        rows.forEach((row, r) => {
+          const max = f(m);
+          const term = row.reduce((s, v) => (v === max ? s : v === f(filler) ? s : s + Math.exp(v - max)), 0);
+          const rest = (C - 2) * (f(filler) - max < -87.3 ? 0 : Math.exp(f(filler) - max));
+          const what = `m=${m} filler=${filler} C=${C} row ${r}`;
+          assert.equal(got[r]!.max, max, what);
+          assert.ok(
+            Math.abs((got[r]!.sum - 1 - rest) / term - 1) <= 2e-7,
+            `${what}: ${got[r]!.sum} vs ${1 + rest + term}`,
+          );
+        });
+      }
+    }
+  });
+
+  it('sums the terms beside a lone maximum within 2e-7 of their own size (a confident row, whose loss they are)', () => {
+    let seed = 5;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    // 40 values: two turns of four groups and a last turn of two; the maximum in each of them.
+    for (const at of [0, 7, 16, 31, 32, 39]) {
+      const rows = Array.from({ length: 20 }, () => {
+        const row = Array.from({ length: 40 }, () => f(5 - 10 - 10 * random()));
+        row[at] = f(5);
+        return row;
+      });
+      const got = run(kernel!, rows);
+      rows.forEach((row, r) => {
+        const small = row.reduce((s, v, c) => (c === at ? s : s + Math.exp(v - 5)), 0);
+        assert.ok(Math.abs((got[r]!.sum - 1) / small - 1) <= 2e-7, `maximum at ${at}, row ${r}`);
+      });
+    }
+  });
+
   it('reports a NaN maximum for a row with a NaN, and ±inf maxima as they are', () => {
     const [withNaN, withInf, allNegInf, nanLater] = run(kernel!, [
       [1, NaN, 2, 0, 5],
@@ -129,8 +193,10 @@ describe('softmax-row SIMD kernel', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed / 2147483648;
     };
-    const stride = 20;
-    const count = 16;
+    // Three turns of 8 positions: the first two clamped (a NaN, −inf, a value below its maximum − 87.3), the third
+    // not.
+    const stride = 28;
+    const count = 24;
     for (const C of [1, 2, 5, 21]) {
       // planes[c][s], values on a grid of 0.25 so that maxima tie often
       const planes = Array.from({ length: C }, () =>
