@@ -888,9 +888,31 @@ const F32X4_GT = simd(0x44);
 const V128_OR = simd(0x50);
 const V128_BITSELECT = simd(0x52);
 const I32X4_ALL_TRUE = simd(0xa3);
+const I32X4_SPLAT = simd(0x11);
+const I32X4_LT_U = simd(0x3a);
+const F64X2_GT = simd(0x4a);
+const I64X2_SHR_U = simd(0xcd);
+const I64X2_EXTEND_HIGH_I32X4_S = simd(0xc8);
+/** A constant vector of two equal 64-bit lanes from their high and low 32 bits. */
+const splatBits64 = (hi: number, lo: number): number[] => {
+  const lane = [...new Uint8Array(Uint32Array.of(lo, hi).buffer)];
+  return vconst([...lane, ...lane]);
+};
+/** 1/(2j+1) for j = 8 … 0: log m = 2z·Σ z^2j/(2j+1). */
+const LOG_ATANH = Array.from({ length: 9 }, (_, j) => 1 / (2 * (8 - j) + 1));
 
-/** Bytes of output per group of 4 positions of {@link planesBody}: sums (4 f64), max, argmax, x[y], e^(x[y] − max). */
-export const PLANE_GROUP_OUTPUT_BYTES = 96;
+/**
+ * Bytes of output per position of a block's stride in {@link planesBody}: six arrays of `stride` values from `out`
+ * on, at the byte offsets {@link PLANE_OUTPUT}·stride.
+ */
+export const PLANE_OUTPUT_BYTES = 36;
+
+/**
+ * Where each output array of {@link planesBody} starts, in bytes per position of the stride: log Σ exp(x) (f64),
+ * the loss −log p[y] (f64, 0 where y is not a class), p[y] (f64, NaN where y is not a class), the maximum (f32, NaN
+ * where a NaN is), the first class holding it (i32), x[y] (f32, 0 where y is not a class).
+ */
+export const PLANE_OUTPUT = { logSumExp: 0, loss: 8, targetProbability: 16, max: 24, argmax: 28, targetLogit: 32 };
 
 /** The vectors of one group of 4 positions in {@link planesBody}. */
 interface PlaneGroup {
@@ -916,9 +938,11 @@ interface PlaneGroup {
  * `planes(ptr, classes, stride, count, targets, out)`: a [C, stride] block of float32 class planes from byte `ptr`
  * (plane c at ptr + 4·stride·c; a [N, C, d…] map's positions are contiguous within a plane), `count` positions (a
  * multiple of 8, ≤ stride), class-index targets as i32 from byte `targets`. Four adjacent positions are the four
- * lanes of a vector, so nothing is transposed. For the group of positions 4g … 4g + 3, at out + 96·g: Σ exp(x − max)
- * (4 × f64), the maximum (4 × f32, NaN where a NaN occurs at the position), the first class holding it (4 × i32),
- * the target's logit x[y] and its term exp(x[y] − max) (4 × f32; 0 where y is not a class).
+ * lanes of a vector, so nothing is transposed. Per position, in the arrays {@link PLANE_OUTPUT} lays out from `out`:
+ * log Σ exp(x) = max + log Σ exp(x − max) and the loss −log p[y] = log Σ exp(x − max) − (x[y] − max) in float64 (the
+ * logarithm from a series, within 10⁻¹⁵), p[y] = exp(x[y] − max) / Σ, the maximum (NaN where a NaN occurs at the
+ * position), the first class holding it and x[y]. A position whose maximum is not finite gets numbers without meaning
+ * beside its maximum: the caller computes it apart.
  *
  * ```
  * for each group of 4 positions (two groups per turn):
@@ -926,6 +950,8 @@ interface PlaneGroup {
  *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, q; the clamp to −87.3 and its mask only
  *          in a turn where some lo < m − 87.3);  acc += e as f64;
  *          x[y], e[y] = c = y ? x_c, e : x[y], e[y]
+ *   L = log acc (f64: exponent and mantissa, 2·atanh series);  out: m + L,  y a class ? L − (x[y] − m) : 0,
+ *   y a class ? e[y] / acc : NaN,  m | bad,  arg,  x[y]
  * ```
  */
 function planesBody(): number[] {
@@ -933,7 +959,10 @@ function planesBody(): number[] {
   // first group within a plane), q, c, at, plane; v128 cv (the class index in every lane), then each group's vectors.
   // Two groups of 4 positions (16 bytes apart) interleave per turn, so that one's chain of dependent operations
   // fills the other's waits.
-  const [g, q, c, at, plane, cv] = [6, 7, 8, 9, 10, 11];
+  const [g, q, c, plane] = [6, 7, 8, 9];
+  // The output arrays' byte addresses (see PLANE_OUTPUT_BYTES), set once per call.
+  const [lseAt, lossAt, tpAt, maxAt, argAt, xyAt] = [10, 11, 12, 13, 14, 15];
+  const [cv, classesV] = [16, 17];
   const groupLocals = (from: number): PlaneGroup => {
     const [m, arg, bad, xy, tgt, x, sv, bb, err, k, t, e, acc0, acc1, ey, lo] = Array.from(
       { length: 16 },
@@ -958,7 +987,7 @@ function planesBody(): number[] {
       lo: lo!,
     };
   };
-  const groups = [groupLocals(12), groupLocals(28)] as const;
+  const groups = [groupLocals(18), groupLocals(34)] as const;
   const one = (): number[] => splatI32(1);
   const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
   const polynomial = (v: number): number[] => {
@@ -1141,28 +1170,142 @@ function planesBody(): number[] {
     ...zero(),
     ...set(G.ey),
   ];
-  /** After the classes: the group's 96 bytes of output from at + `off`. */
-  const finish = (G: PlaneGroup, off: number): number[] => [
-    ...get(at),
-    ...get(G.acc0),
-    ...V128_STORE(off),
-    ...get(at),
-    ...get(G.acc1),
-    ...V128_STORE(off + 16),
-    ...get(at),
+  /** log(v) of a positive normal f64x2 on the stack into `into`, with `G`'s vectors x, sv, bb, err, k as scratch. */
+  const log64 = (G: PlaneGroup, into: number): number[] => [
+    // v = 2^e·m with m in [1, 2), then m in [√½, √2): e = (bits >> 52) − 1023 read as a double (the exponent's bits
+    // or-ed into 2^52's), m from v's mantissa bits with 1's exponent
+    ...set(G.x),
+    ...get(G.x),
+    ...i32c(52),
+    ...I64X2_SHR_U,
+    ...splatBits64(0x43300000, 0),
+    ...V128_OR,
+    ...splat64(2 ** 52 + 1023),
+    ...F64X2_SUB,
+    ...set(G.k),
+    ...get(G.x),
+    ...splatBits64(0x000fffff, 0xffffffff),
+    ...V128_AND,
+    ...splatBits64(0x3ff00000, 0),
+    ...V128_OR,
+    ...set(G.sv),
+    ...get(G.sv),
+    ...splat64(Math.SQRT2),
+    ...F64X2_GT,
+    ...set(G.bb),
+    ...get(G.sv),
+    ...splat64(0.5),
+    ...F64X2_MUL,
+    ...get(G.sv),
+    ...get(G.bb),
+    ...V128_BITSELECT,
+    ...set(G.sv),
+    ...get(G.k),
+    ...get(G.bb),
+    ...splat64(1),
+    ...V128_AND,
+    ...F64X2_ADD,
+    ...set(G.k),
+    // log m = 2·atanh(z), z = (m − 1) / (m + 1), |z| ≤ 0.172: 2·Σ z^(2j+1) / (2j+1), j ≤ 8 (the rest is below
+    // 3·10⁻¹⁷; z is exact to rounding, so near v = 1 the logarithm keeps its relative accuracy)
+    ...get(G.sv),
+    ...splat64(1),
+    ...F64X2_SUB,
+    ...get(G.sv),
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...F64X2_DIV,
+    ...set(G.err),
+    ...get(G.err),
+    ...get(G.err),
+    ...F64X2_MUL,
+    ...set(G.bb),
+    ...splat64(LOG_ATANH[0]!),
+    ...LOG_ATANH.slice(1).flatMap((coefficient) => [...get(G.bb), ...F64X2_MUL, ...splat64(coefficient), ...F64X2_ADD]),
+    ...get(G.err),
+    ...get(G.err),
+    ...F64X2_ADD,
+    ...F64X2_MUL,
+    // + e·ln 2 (in two parts: e·LN2_HI is exact)
+    ...get(G.k),
+    ...splat64(LN2_LO),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...get(G.k),
+    ...splat64(LN2_HI),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(into),
+  ];
+  /** The address of output array `base` for the group `j` of the turn: `size` bytes per position. */
+  const address = (base: number, j: number, size: 4 | 8): number[] => [
+    ...get(base),
+    ...get(g),
+    ...(size === 8 ? [...i32c(1), ...I32_SHL] : []),
+    ...I32_ADD,
+    ...(j ? [...i32c(16 * j * (size / 4)), ...I32_ADD] : []),
+  ];
+  /**
+   * After the classes, group `j`'s outputs: the maximum (NaN where a NaN is), its first class and x[y] as they are;
+   * per position in float64 log Σ exp(x − max) + max, the loss log Σ − (x[y] − max) (0 where y is not a class: an
+   * ignored position) and p[y] = e[y] / Σ (NaN where y is not a class).
+   */
+  const finish = (G: PlaneGroup, j: number): number[] => [
+    ...address(maxAt, j, 4),
     ...get(G.m),
     ...get(G.bad),
     ...V128_OR,
-    ...V128_STORE(off + 32),
-    ...get(at),
+    ...V128_STORE(0),
+    ...address(argAt, j, 4),
     ...get(G.arg),
-    ...V128_STORE(off + 48),
-    ...get(at),
+    ...V128_STORE(0),
+    ...address(xyAt, j, 4),
     ...get(G.xy),
-    ...V128_STORE(off + 64),
-    ...get(at),
-    ...get(G.ey),
-    ...V128_STORE(off + 80),
+    ...V128_STORE(0),
+    // tgt becomes the mask of the lanes whose target is a class
+    ...get(G.tgt),
+    ...get(classesV),
+    ...I32X4_LT_U,
+    ...set(G.tgt),
+    ...[0, 1].flatMap((h) => {
+      const sum = h ? G.acc1 : G.acc0;
+      const half = (v: number): number[] => (h ? [...get(v), ...get(v), ...HIGH_TO_LOW] : get(v));
+      return [
+        ...get(sum),
+        ...log64(G, G.t),
+        // max as f64 in e; the lanes' mask widened to 64 bits in lo
+        ...half(G.m),
+        ...F64X2_PROMOTE_LOW,
+        ...set(G.e),
+        ...get(G.tgt),
+        ...(h ? I64X2_EXTEND_HIGH_I32X4_S : I64X2_EXTEND_LOW_I32X4_S),
+        ...set(G.lo),
+        ...address(lseAt, j, 8),
+        ...get(G.e),
+        ...get(G.t),
+        ...F64X2_ADD,
+        ...V128_STORE(16 * h),
+        ...address(lossAt, j, 8),
+        ...get(G.t),
+        ...half(G.xy),
+        ...F64X2_PROMOTE_LOW,
+        ...get(G.e),
+        ...F64X2_SUB,
+        ...F64X2_SUB,
+        ...get(G.lo),
+        ...V128_AND,
+        ...V128_STORE(16 * h),
+        ...address(tpAt, j, 8),
+        ...half(G.ey),
+        ...F64X2_PROMOTE_LOW,
+        ...get(sum),
+        ...F64X2_DIV,
+        ...splat64(NaN),
+        ...get(G.lo),
+        ...V128_BITSELECT,
+        ...V128_STORE(16 * h),
+      ];
+    }),
   ];
   return [
     ...get(2),
@@ -1171,6 +1314,18 @@ function planesBody(): number[] {
     ...set(plane),
     ...i32c(0),
     ...set(g),
+    // the output arrays: out + 0, 8, 16, 24, 28, 32 bytes per position of the stride
+    ...[lseAt, lossAt, tpAt, maxAt, argAt, xyAt].flatMap((local, i) => [
+      ...get(5),
+      ...get(2),
+      ...i32c([0, 8, 16, 24, 28, 32][i]!),
+      ...I32_MUL,
+      ...I32_ADD,
+      ...set(local),
+    ]),
+    ...get(1),
+    ...I32X4_SPLAT,
+    ...set(classesV),
     ...BLOCK, // $done
     ...LOOP, // $turn
     ...get(g),
@@ -1179,13 +1334,6 @@ function planesBody(): number[] {
     ...I32_SHL,
     ...I32_GE_U,
     ...brIf(1),
-    // at = out + 6·g (96 bytes of output per 16 bytes of a plane)
-    ...get(5),
-    ...get(g),
-    ...i32c(6),
-    ...I32_MUL,
-    ...I32_ADD,
-    ...set(at),
     ...start(groups[0], 0),
     ...start(groups[1], 16),
     ...overClasses(maximum),
@@ -1199,7 +1347,7 @@ function planesBody(): number[] {
     ...overClasses(terms(true)),
     ...END,
     ...finish(groups[0], 0),
-    ...finish(groups[1], PLANE_GROUP_OUTPUT_BYTES),
+    ...finish(groups[1], 1),
     ...get(g),
     ...i32c(32),
     ...I32_ADD,
@@ -1212,10 +1360,10 @@ function planesBody(): number[] {
 
 /** `planes` as a code entry: its locals (the constant vectors' from 42 on) and body. */
 function planesFunction(): number[] {
-  const { code, constants } = withPool(44, planesBody);
+  const { code, constants } = withPool(50, planesBody);
   const locals = vector([
-    [5, I32],
-    [33, V128],
+    [10, I32],
+    [34, V128],
     [constants, V128],
   ]);
   return [...locals, ...code, ...END];
@@ -1489,8 +1637,8 @@ export class SoftmaxRowKernel {
   /**
    * A block of class planes: `classes` planes of `stride` float32 values each from float index `from` (a multiple of
    * 4), the first `count` positions of each (`count` a multiple of 8, ≤ `stride`), with class-index targets as int32
-   * at int32 index `targets` (a multiple of 4); writes {@link PLANE_GROUP_OUTPUT_BYTES} per 4 positions at byte
-   * `out` (a multiple of 16). `classes` ≥ 1.
+   * at int32 index `targets` (a multiple of 4); writes {@link PLANE_OUTPUT_BYTES} per position of the stride from
+   * byte `out` (a multiple of 16), as {@link PLANE_OUTPUT} lays them out. `classes` ≥ 1.
    */
   planes(from: number, classes: number, stride: number, count: number, targets: number, out: number): void {
     this.planesFn(from * 4, classes, stride, count, targets * 4, out);
