@@ -15,7 +15,7 @@
 import { LossLensError, type Diagnostic } from '../diagnostics';
 import { informationExtras, informationTerms } from '../info';
 import { expNonPositive } from './kernels';
-import { PLANE_GROUP_OUTPUT_BYTES, ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from './simd';
+import { PLANE_OUTPUT, PLANE_OUTPUT_BYTES, ROW_OUTPUT_BYTES, softmaxRowKernel, type SoftmaxRowKernel } from './simd';
 import { allocate, formatShape, isFloating, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
 import {
   checkIndexTargets,
@@ -732,10 +732,12 @@ const PLANE_BLOCK_ELEMENTS = 32768;
 /**
  * {@link summaryRows} for a float32 [N, C, d…] map with class-index targets, with the class-plane kernel of ./simd.ts:
  * each block of positions of one batch item is copied plane by plane (contiguous runs, nothing transposed) into the
- * kernel's memory, the kernel gives each position's maximum, Σ exp(x − max), the first class holding the maximum and
- * the target's logit and term, and what is left here per position is O(1) (O(C) over contiguous planes for label
- * smoothing). A position whose maximum is not finite (a NaN or ±inf there) takes the scalar path of
- * {@link summaryRows}, number for number.
+ * kernel's memory, and the kernel gives each position's log Σ exp, loss −log p[y], p[y], maximum and first class
+ * holding it in arrays that are copied out whole. What is left here per position: the loss's weight and label
+ * smoothing's term where given (O(C) over contiguous planes for the smoothing's dot product), the zero loss of an
+ * ignored position, and a look at the maximum: a position whose maximum is not finite (a NaN or ±inf there) takes the
+ * scalar path of {@link summaryRows}, number for number, and one whose maximum is at most 1.001 the softmax-output
+ * check.
  */
 function summaryPlanesSimd(
   kernel: SoftmaxRowKernel,
@@ -764,12 +766,17 @@ function summaryPlanesSimd(
   const stride = Math.min(Math.max(8, Math.floor(PLANE_BLOCK_ELEMENTS / C) & ~7), (S + 7) & ~7);
   const targetsAt = C * stride;
   const outByte = (targetsAt + stride) * 4;
-  kernel.reserve(outByte + (stride / 4) * PLANE_GROUP_OUTPUT_BYTES);
+  kernel.reserve(outByte + stride * PLANE_OUTPUT_BYTES);
   const planes = kernel.f32;
   const ints = kernel.i32;
-  const sums = kernel.f64;
-  const outF32 = outByte >> 2;
-  const outF64 = outByte >> 3;
+  const f64 = kernel.f64;
+  // The output arrays, as float64, float32 and int32 indices.
+  const lseAt = (outByte >> 3) + PLANE_OUTPUT.logSumExp * (stride >> 3);
+  const lossAt = (outByte >> 3) + PLANE_OUTPUT.loss * (stride >> 3);
+  const probabilityAt = (outByte >> 3) + PLANE_OUTPUT.targetProbability * (stride >> 3);
+  const maxAt = (outByte >> 2) + PLANE_OUTPUT.max * (stride >> 2);
+  const argmaxAt = (outByte >> 2) + PLANE_OUTPUT.argmax * (stride >> 2);
+  const weighted = smoothing || weights !== undefined;
   // Σ_c w_c · x_c per position, for label smoothing.
   const dot = smoothing ? new Float64Array(stride) : undefined;
   const items = S > 0 ? samples / S : 0;
@@ -787,40 +794,63 @@ function summaryPlanesSimd(
       }
       ints.set(targetClass.subarray(i0, i0 + count), targetsAt);
       kernel.planes(0, C, stride, padded, targetsAt, outByte);
-      if (dot) {
-        dot.fill(0);
-        for (let c = 0; c < C; c++) {
-          const w = weights ? weights[c]! : 1;
-          const p = c * stride;
-          for (let k = 0; k < count; k++) dot[k]! += planes[p + k]! * w;
+      logSumExp.set(f64.subarray(lseAt, lseAt + count), i0);
+      predictedClass.set(ints.subarray(argmaxAt, argmaxAt + count), i0);
+      targetProbability.set(f64.subarray(probabilityAt, probabilityAt + count), i0);
+      if (!weighted) {
+        // (1 − 0) · 1 · −log p[y]: the kernel's loss as it is; 0 where ignored (the kernel knows only targets that
+        // are no class, and ignore_index may name one).
+        perSample.set(f64.subarray(lossAt, lossAt + count), i0);
+        if (t.ignoredCount > 0) for (let k = 0; k < count; k++) if (ignored[i0 + k]) perSample[i0 + k] = 0;
+      } else {
+        if (dot) {
+          dot.fill(0);
+          for (let c = 0; c < C; c++) {
+            const w = weights ? weights[c]! : 1;
+            const p = c * stride;
+            for (let k = 0; k < count; k++) dot[k]! += planes[p + k]! * w;
+          }
+        }
+        for (let k = 0; k < count; k++) {
+          const i = i0 + k;
+          if (ignored[i]) continue;
+          const nll = (1 - epsilon) * sampleWeight[i]! * f64[lossAt + k]!;
+          let loss = nll;
+          if (dot) {
+            // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, as summaryRowsSimd has it.
+            const smoothTerm = smoothFactor * (f64[lseAt + k]! * weightSum - dot[k]!);
+            nllPart![i] = nll;
+            smoothPart![i] = smoothTerm;
+            loss = nll + smoothTerm;
+          }
+          perSample[i] = loss;
         }
       }
+      perElementData.set(perSample.subarray(i0, i0 + count), i0);
       for (let k = 0; k < count; k++) {
+        const mx = planes[maxAt + k]!;
+        if (mx > 1.001 && mx < Infinity) continue;
+        if (mx <= 1.001 && mx !== -Infinity) {
+          // A finite maximum of at most 1.001 (the kernel's numbers hold): is the position softmax output?
+          if (looksLikeSoftmaxRow(planes, k, C, stride)) softmaxRows++;
+          continue;
+        }
+        // NaN or ±inf: summaryRows's scalar expressions, over the position's values one plane apart.
         const i = i0 + k;
-        const o = outF32 + 24 * (k >> 2) + (k & 3);
-        let max = planes[o + 8]!;
-        const finite = max - max === 0;
-        let expSum: number;
+        let max = -Infinity;
+        for (let c = 0; c < C; c++) if (planes[c * stride + k]! > max) max = planes[c * stride + k]!;
+        let expSum = 0;
+        for (let c = 0; c < C; c++) expSum += expNonPositive(planes[c * stride + k]! - max);
         let firstNaN = -1;
+        if (expSum !== expSum) {
+          for (let c = 0; c < C && firstNaN < 0; c++) {
+            if (planes[c * stride + k] !== planes[c * stride + k]) firstNaN = c;
+          }
+        }
         let argmax = 0;
-        if (finite) {
-          expSum = sums[outF64 + 12 * (k >> 2) + (k & 3)]!;
-          argmax = ints[o + 12]!;
-        } else {
-          // NaN or ±inf: summaryRows's scalar expressions, over the position's values one plane apart.
-          max = -Infinity;
-          for (let c = 0; c < C; c++) if (planes[c * stride + k]! > max) max = planes[c * stride + k]!;
-          expSum = 0;
-          for (let c = 0; c < C; c++) expSum += expNonPositive(planes[c * stride + k]! - max);
-          if (expSum !== expSum) {
-            for (let c = 0; c < C && firstNaN < 0; c++) {
-              if (planes[c * stride + k] !== planes[c * stride + k]) firstNaN = c;
-            }
-          }
-          if (firstNaN < 0) {
-            while (argmax < C && planes[argmax * stride + k] !== max) argmax++;
-            if (argmax === C) argmax = 0;
-          }
+        if (firstNaN < 0) {
+          while (argmax < C && planes[argmax * stride + k] !== max) argmax++;
+          if (argmax === C) argmax = 0;
         }
         predictedClass[i] = firstNaN >= 0 ? firstNaN : argmax;
         if (max <= 1.001 && firstNaN < 0 && looksLikeSoftmaxRow(planes, k, C, stride)) softmaxRows++;
@@ -828,16 +858,15 @@ function summaryPlanesSimd(
         logSumExp[i] = max + logExpSum;
         const y = targetClass[i]!;
         const inRange = y >= 0 && y < C;
-        const xY = inRange ? (finite ? planes[o + 16]! : planes[y * stride + k]!) : NaN;
-        if (inRange) {
-          targetProbability[i] = finite ? planes[o + 20]! / expSum : expNonPositive(xY - max) * (1 / expSum);
-        }
+        const xY = inRange ? planes[y * stride + k]! : NaN;
+        targetProbability[i] = inRange ? expNonPositive(xY - max) * (1 / expSum) : NaN;
+        perSample[i] = 0;
+        perElementData[i] = 0;
         if (ignored[i]) continue;
         const logpY = xY - max - logExpSum;
         const nll = (1 - epsilon) * sampleWeight[i]! * -logpY;
         let loss = nll;
         if (dot) {
-          // Σ_c −(x_c − max − log Σ) · w_c = (max + log Σ) · Σ_c w_c − Σ_c w_c · x_c, as summaryRowsSimd has it.
           const smoothTerm = smoothFactor * ((max + logExpSum) * weightSum - dot[k]!);
           nllPart![i] = nll;
           smoothPart![i] = smoothTerm;

@@ -11,11 +11,15 @@
  *
  * Numbers (against the exact value, the JavaScript loop being within 4·10⁻¹⁶ of it):
  * - the maximum is exact (a maximum of float32 values is one of them);
- * - x − max is formed in float32 with its rounding error carried (Knuth's TwoSum), so a term's exponent is exact to
- *   a few units in the last place of float32 ≈ 10⁻⁸;
- * - exp is Cody–Waite reduction to |r| ≤ ln 2 / 2 and Cephes' degree-7 `expf` polynomial in float32: within
- *   2·10⁻⁷ relative per term, exactly 1 at the maximum; arguments below −87.3 (e^x < 1.2·10⁻³⁸) count as 0;
- * - the terms are summed in float64 (two 2-lane accumulators), so the sum keeps each term's accuracy.
+ * - x − max is formed in float32 with its rounding error carried (Knuth's TwoSum; Dekker's cheaper Fast2Sum where
+ *   every value of the row has at most the maximum's exponent), so a term's exponent is exact to a few units in the
+ *   last place of float32 ≈ 10⁻⁸;
+ * - exp is Cody–Waite reduction to |r| ≤ ln 2 / 2 and a degree-6 polynomial in float32 (`Q`, as accurate as Cephes'
+ *   degree-7 `expf`): within 2·10⁻⁷ relative per term, exactly 1 at the maximum; arguments below −87.3
+ *   (e^x < 1.2·10⁻³⁸) count as 0 (a row with none skips the clamp and the mask that ensure it);
+ * - the terms are summed in float64 (two 2-lane accumulators), those of four vectors first added in float32 except
+ *   in the turn that holds the maximum, so the terms beside the maximum (the loss of a confident row) keep their own
+ *   accuracy: a float32 rounding there costs at most 1.2·10⁻⁷ of their sum.
  * A row's loss is therefore within ~2·10⁻⁷ (relative) of the exact value, as PyTorch's own float32 kernel is; every
  * loss is checked against PyTorch at rtol 1e-5 and summary mode against full mode at 1e-6.
  * Rows whose maximum is NaN or ±inf are left to the caller (reported as a non-finite maximum).
@@ -98,6 +102,17 @@ const I32_SHR_U = [0x76];
 const I32_LT_U = [0x49];
 const I32_GE_U = [0x4f];
 const F32_MAX = [0x97];
+const F32_MIN = [0x96];
+const F32_ADD = [0x92];
+const F32_GE = [0x60];
+const F32_GT = [0x5e];
+const F32_NEG = [0x8c];
+const I32_AND = [0x71];
+const I32_REINTERPRET_F32 = [0xbc];
+const F32_REINTERPRET_I32 = [0xbe];
+const IF = [0x04, 0x40];
+const ELSE = [0x05];
+const f32c = (v: number): number[] => [0x43, ...f32Bytes(v)];
 const F64_ADD = [0xa0];
 /** memarg: alignment exponent, offset. */
 const f64Store = (offset: number): number[] => [0x39, 3, ...uleb(offset)];
@@ -124,6 +139,8 @@ const F64X2_ADD = simd(0xf0);
 const F64X2_GE = simd(0x4c);
 /** pmax(a, b) = a < b ? b : a: one instruction, where `max`'s NaN and −0 rules cost several. */
 const F32X4_PMAX = simd(0xeb);
+/** pmin(a, b) = b < a ? b : a. */
+const F32X4_PMIN = simd(0xea);
 const F64X2_PMAX = simd(0xf7);
 const F64X2_LE = simd(0x4b);
 const I64X2_ALL_TRUE = simd(0xc3);
@@ -176,6 +193,13 @@ const LOG2E = Math.LOG2E;
 const C1 = 0.693359375;
 const C2 = -2.1219444e-4;
 const P = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/**
+ * A degree-4 polynomial q with e^r ≈ 1 + r + r²·q(r) on |r| ≤ ln 2 / 2, one degree below Cephes' P (two operations
+ * less per vector): a least-squares fit of the relative error on a Chebyshev grid, reweighted towards its largest
+ * errors (a minimax approximation by iteration), then rounded to float32. Its own error is below 3.1·10⁻⁹, evaluated
+ * in float32 by Horner's rule below 6.7·10⁻⁸ (Cephes': 6.5·10⁻⁸).
+ */
+const Q = [0.0013814612, 0.00836871, 0.04166839, 0.16666521, 0.49999994];
 /** A constant vector of two equal float64 lanes. */
 const splat64 = (v: number): number[] => vconst([...f64Bytes(v), ...f64Bytes(v)]);
 /** A constant vector of two equal int64 lanes (0 ≤ v < 2^32). */
@@ -201,13 +225,16 @@ const splatI32 = (v: number): number[] => {
  * ```
  * for r in 0 … count−1:  p = ptr + 4·stride·r,  end = p + 4·stride
  *   m = max over the row (f32x4.pmax, then the 4 lanes)           // NaN anywhere → NaN (flagged apart)
- *   for each group x:  s = x − m, with TwoSum's error e;  s' = max(s, −87.3)
- *     k = nearest(s'·log2 e);  r = s' − k·C1 − k·C2 + e;  y = poly(r)·r² + r + 1;  y·2^k, 0 where s < −87.3
- *     acc0 += lanes 0–1 as f64,  acc1 += lanes 2–3 as f64
- *   first group with a lane = m
+ *   lo = min over the row;  first group with a lane = m
+ *   fast = lo ≥ m − 87.3 and m > 0 and lo > −2^(e+1) (m = 1.f·2^e)  // most rows: a loop without the clamp, Fast2Sum
+ *   for each group x:  s = x − m with its error e (fast: Fast2Sum, else TwoSum);  s' = fast ? s : max(s, −87.3)
+ *     k = nearest(s'·log2 e);  r = s' − k·C1 − k·C2 + e;  y = q(r)·r² + r + 1;  y·2^k  (not fast: 0 where s < −87.3)
+ *     four groups per turn (two for a row's last 8 values); their terms added in float32 (but one by one in the turn
+ *     that holds the first maximum), then  acc0 += lanes 0–1 as f64,  acc1 += lanes 2–3 as f64
  * ```
  */
 type Tuple9 = [number, number, number, number, number, number, number, number, number];
+type Tuple7 = [number, number, number, number, number, number, number];
 
 /** The temporaries of one group of 4 values in {@link rowsBody}. */
 interface GroupLocals {
@@ -218,59 +245,72 @@ interface GroupLocals {
   readonly k: number;
   readonly t: number;
   readonly e: number;
-  readonly acc0: number;
-  readonly acc1: number;
 }
 
+/** Groups of 4 values per turn of the exponential loop: more independent chains than two, fewer spills than eight. */
+const ROW_GROUPS = 4;
+
 function rowsBody(): number[] {
-  // Parameters: ptr 0, count 1, stride 2, out 3. Locals: i32 r, p, q, end, at; v128 m, m2 and each group's
-  // temporaries; f32 mx.
-  const [r, p, q, end, at] = [4, 5, 6, 7, 8];
-  const [m, m2] = [9, 10];
-  const groupLocals = (from: number): GroupLocals => {
-    const [x, s, bb, err, k, t, e, acc0, acc1] = Array.from({ length: 9 }, (_, i) => from + i) as Tuple9;
-    return { x, s, bb, err, k, t, e, acc0, acc1 };
-  };
-  const first = groupLocals(11);
-  const second = groupLocals(20);
-  const mx = 29;
+  // Parameters: ptr 0, count 1, stride 2, out 3. Locals: i32 r, p, q, end, at, top (the first group holding the
+  // maximum); v128 m, m2, lo, lo2, acc0, acc1, nan0, nan1 and each group's temporaries; f32 mx, mn.
+  const [r, p, q, end, at, top] = [4, 5, 6, 7, 8, 9];
+  const [m, m2, lo, lo2, acc0, acc1, nan0, nan1] = [10, 11, 12, 13, 14, 15, 16, 17];
+  const groups = Array.from({ length: ROW_GROUPS }, (_, j): GroupLocals => {
+    const [x, s, bb, err, k, t, e] = Array.from({ length: 7 }, (_, i) => 18 + 7 * j + i) as Tuple7;
+    return { x, s, bb, err, k, t, e };
+  });
+  const mx = 18 + 7 * ROW_GROUPS;
+  const mn = mx + 1;
   const polynomial = (t: number): number[] => {
-    const out = [...splat(P[0]!)];
-    for (let i = 1; i < P.length; i++) out.push(...get(t), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
+    const out = [...splat(Q[0]!)];
+    for (let i = 1; i < Q.length; i++) out.push(...get(t), ...F32X4_MUL, ...splat(Q[i]!), ...F32X4_ADD);
     return out;
   };
   const advance = (v: number, bytes = 16): number[] => [...get(v), ...i32c(bytes), ...I32_ADD, ...set(v)];
   const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
-  /** One group of 4 values at byte offset `off` from q, with its own temporaries (two groups interleave per turn). */
-  const group = (off: number, G: GroupLocals): number[] => [
+  /**
+   * One group of 4 values at byte offset `off` from q into G.e, with its own temporaries (several groups interleave
+   * per turn). `clamp`: arguments below LOWEST are clamped and their terms zeroed; without it, the row holds none.
+   */
+  const group = (off: number, G: GroupLocals, clamp: boolean): number[] => [
     ...get(q),
     ...load(off),
     ...set(G.x),
-    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
     ...get(G.x),
     ...get(m),
     ...F32X4_SUB,
     ...set(G.s),
-    ...get(G.s),
-    ...get(G.x),
-    ...F32X4_SUB,
-    ...set(G.bb),
-    ...get(G.x),
-    ...get(G.s),
-    ...get(G.bb),
-    ...F32X4_SUB,
-    ...F32X4_SUB,
-    ...get(m),
-    ...get(G.bb),
-    ...F32X4_ADD,
-    ...F32X4_SUB,
+    ...(clamp
+      ? [
+          // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb) (TwoSum)
+          ...get(G.s),
+          ...get(G.x),
+          ...F32X4_SUB,
+          ...set(G.bb),
+          ...get(G.x),
+          ...get(G.s),
+          ...get(G.bb),
+          ...F32X4_SUB,
+          ...F32X4_SUB,
+          ...get(m),
+          ...get(G.bb),
+          ...F32X4_ADD,
+          ...F32X4_SUB,
+        ]
+      : [
+          // s = x − m;  err = x − (s + m) (Fast2Sum: every x of the row has at most m's exponent)
+          ...get(G.x),
+          ...get(G.s),
+          ...get(m),
+          ...F32X4_ADD,
+          ...F32X4_SUB,
+        ]),
     ...set(G.err),
-    // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³ (so bb's low bits hold the nearest integer k, rounded to even
-    // as f32x4.nearest rounds; cheaper than nearest and a float-to-int conversion);  k = bb − 1.5·2²³;
+    // t = max(s, LOWEST) (or s);  bb = t·log2 e + 1.5·2²³ (so bb's low bits hold the nearest integer k, rounded to
+    // even as f32x4.nearest rounds; cheaper than nearest and a float-to-int conversion);  k = bb − 1.5·2²³;
     // t = t − k·C1 − k·C2 + err
     ...get(G.s),
-    ...splat(LOWEST),
-    ...F32X4_PMAX,
+    ...(clamp ? [...splat(LOWEST), ...F32X4_PMAX] : []),
     ...set(G.t),
     ...get(G.t),
     ...splat(LOG2E),
@@ -294,7 +334,7 @@ function rowsBody(): number[] {
     ...get(G.err),
     ...F32X4_ADD,
     ...set(G.t),
-    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST (−inf, the padding)
+    // e = (poly(t)·t² + t + 1)·2^k (clamp: and 0 where s < LOWEST: −inf, the padding)
     ...polynomial(G.t),
     ...get(G.t),
     ...get(G.t),
@@ -304,31 +344,118 @@ function rowsBody(): number[] {
     ...F32X4_ADD,
     ...splat(1),
     ...F32X4_ADD,
-    // 2^k = (bits(bb) + 127) << 23: the shift drops bits(1.5·2²³), whose low 22 bits are 0.
+    // ·2^k: k added to the exponent's bits, bits(bb) << 23 = k << 23 (the shift drops bits(1.5·2²³), whose low 22
+    // bits are 0); k ≥ −126 (s ≥ LOWEST, or clamped to it), so the exponent stays ≥ 0 (a term below 2^−126 may come
+    // out as a subnormal of the wrong size: an absolute error under 10⁻³⁸)
     ...get(G.bb),
-    ...splatI32(127),
-    ...I32X4_ADD,
     ...i32c(23),
     ...I32X4_SHL,
-    ...F32X4_MUL,
-    ...get(G.s),
-    ...splat(LOWEST),
-    ...F32X4_GE,
-    ...V128_AND,
+    ...I32X4_ADD,
+    ...(clamp ? [...get(G.s), ...splat(LOWEST), ...F32X4_GE, ...V128_AND] : []),
     ...set(G.e),
-    ...get(G.acc0),
-    ...get(G.e),
-    ...F64X2_PROMOTE_LOW,
-    ...F64X2_ADD,
-    ...set(G.acc0),
-    ...get(G.acc1),
-    ...get(G.e),
-    ...get(G.e),
-    ...HIGH_TO_LOW,
-    ...F64X2_PROMOTE_LOW,
-    ...F64X2_ADD,
-    ...set(G.acc1),
   ];
+  /**
+   * The terms of `n` groups added in float32 (a tree), then into the float64 accumulators: a rounding costs at most
+   * 6·10⁻⁸ of the vectors' sum, which holds no term of 1 (the maximum's turn takes {@link accumulateEach}) unless
+   * the maximum ties, and then the row's loss is at least log 2.
+   */
+  const accumulate = (n: number): number[] => {
+    const sum =
+      n === 4
+        ? [
+            ...get(groups[0]!.e),
+            ...get(groups[1]!.e),
+            ...F32X4_ADD,
+            ...get(groups[2]!.e),
+            ...get(groups[3]!.e),
+            ...F32X4_ADD,
+            ...F32X4_ADD,
+          ]
+        : [...get(groups[0]!.e), ...get(groups[1]!.e), ...F32X4_ADD];
+    return [
+      ...sum,
+      ...set(groups[0]!.e),
+      ...get(acc0),
+      ...get(groups[0]!.e),
+      ...F64X2_PROMOTE_LOW,
+      ...F64X2_ADD,
+      ...set(acc0),
+      ...get(acc1),
+      ...get(groups[0]!.e),
+      ...get(groups[0]!.e),
+      ...HIGH_TO_LOW,
+      ...F64X2_PROMOTE_LOW,
+      ...F64X2_ADD,
+      ...set(acc1),
+    ];
+  };
+  /** The terms of `n` groups into the float64 accumulators one by one (the turn that holds the maximum). */
+  const accumulateEach = (n: number): number[] =>
+    groups
+      .slice(0, n)
+      .flatMap((G) => [
+        ...get(acc0),
+        ...get(G.e),
+        ...F64X2_PROMOTE_LOW,
+        ...F64X2_ADD,
+        ...set(acc0),
+        ...get(acc1),
+        ...get(G.e),
+        ...get(G.e),
+        ...HIGH_TO_LOW,
+        ...F64X2_PROMOTE_LOW,
+        ...F64X2_ADD,
+        ...set(acc1),
+      ]);
+  /**
+   * Σ exp(x − m) over the row into acc0 + acc1: turns of four groups while 16 values are left, then one of two (the
+   * stride is a multiple of 8).
+   */
+  const terms = (clamp: boolean): number[] => [
+    ...get(p),
+    ...set(q),
+    ...BLOCK,
+    ...LOOP,
+    ...get(end),
+    ...get(q),
+    ...I32_SUB,
+    ...i32c(64),
+    ...I32_LT_U,
+    ...brIf(1),
+    ...groups.flatMap((G, j) => group(16 * j, G, clamp)),
+    ...get(top),
+    ...get(q),
+    ...I32_SUB,
+    ...i32c(64),
+    ...I32_LT_U,
+    ...IF,
+    ...accumulateEach(4),
+    ...ELSE,
+    ...accumulate(4),
+    ...END,
+    ...advance(q, 64),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(q),
+    ...get(end),
+    ...I32_LT_U,
+    ...IF,
+    ...group(0, groups[0]!, clamp),
+    ...group(16, groups[1]!, clamp),
+    ...get(top),
+    ...get(q),
+    ...I32_SUB,
+    ...i32c(32),
+    ...I32_LT_U,
+    ...IF,
+    ...accumulateEach(2),
+    ...ELSE,
+    ...accumulate(2),
+    ...END,
+    ...END,
+  ];
+  const [first, second] = groups as [GroupLocals, GroupLocals];
   return [
     ...get(0),
     ...set(p),
@@ -347,15 +474,20 @@ function rowsBody(): number[] {
     ...I32_ADD,
     ...set(end),
     // maximum: pmax (one instruction; a NaN never wins it) and, apart, whether a NaN came (x ≠ x), or-ed into the
-    // maximum at the end so that a row with a NaN reports a NaN maximum (all bits set), as f32x4.max would
+    // maximum at the end so that a row with a NaN reports a NaN maximum (all bits set), as f32x4.max would; the
+    // minimum with pmin, to know whether any argument falls below LOWEST
     ...splat(-Infinity),
     ...set(m),
     ...splat(-Infinity),
     ...set(m2),
+    ...splat(Infinity),
+    ...set(lo),
+    ...splat(Infinity),
+    ...set(lo2),
     ...zero(),
-    ...set(first.err),
+    ...set(nan0),
     ...zero(),
-    ...set(second.err),
+    ...set(nan1),
     ...get(p),
     ...set(q),
     ...LOOP,
@@ -373,18 +505,26 @@ function rowsBody(): number[] {
     ...get(second.x),
     ...F32X4_PMAX,
     ...set(m2),
-    ...get(first.err),
+    ...get(lo),
+    ...get(first.x),
+    ...F32X4_PMIN,
+    ...set(lo),
+    ...get(lo2),
+    ...get(second.x),
+    ...F32X4_PMIN,
+    ...set(lo2),
+    ...get(nan0),
     ...get(first.x),
     ...get(first.x),
     ...F32X4_NE,
     ...V128_OR,
-    ...set(first.err),
-    ...get(second.err),
+    ...set(nan0),
+    ...get(nan1),
     ...get(second.x),
     ...get(second.x),
     ...F32X4_NE,
     ...V128_OR,
-    ...set(second.err),
+    ...set(nan1),
     ...advance(q, 32),
     ...get(q),
     ...get(end),
@@ -394,8 +534,8 @@ function rowsBody(): number[] {
     ...get(m),
     ...get(m2),
     ...F32X4_PMAX,
-    ...get(first.err),
-    ...get(second.err),
+    ...get(nan0),
+    ...get(nan1),
     ...V128_OR,
     ...V128_OR,
     ...set(m),
@@ -411,29 +551,25 @@ function rowsBody(): number[] {
     ...F32_MAX,
     ...F32_MAX,
     ...set(mx),
+    ...get(lo),
+    ...get(lo2),
+    ...F32X4_PMIN,
+    ...set(lo),
+    ...get(lo),
+    ...f32x4Lane(0),
+    ...get(lo),
+    ...f32x4Lane(1),
+    ...F32_MIN,
+    ...get(lo),
+    ...f32x4Lane(2),
+    ...get(lo),
+    ...f32x4Lane(3),
+    ...F32_MIN,
+    ...F32_MIN,
+    ...set(mn),
     ...get(mx),
     ...f32x4Splat,
     ...set(m),
-    // Σ exp(x − m)
-    ...zero(),
-    ...set(first.acc0),
-    ...zero(),
-    ...set(first.acc1),
-    ...zero(),
-    ...set(second.acc0),
-    ...zero(),
-    ...set(second.acc1),
-    ...get(p),
-    ...set(q),
-    ...LOOP,
-    ...group(0, first),
-    ...group(16, second),
-    ...advance(q, 32),
-    ...get(q),
-    ...get(end),
-    ...I32_LT_U,
-    ...brIf(0),
-    ...END,
     // the first group holding the maximum (q stops at end when none does)
     ...get(p),
     ...set(q),
@@ -452,6 +588,39 @@ function rowsBody(): number[] {
     ...brIf(0),
     ...END,
     ...END,
+    ...get(q),
+    ...set(top),
+    // Σ exp(x − m): without the clamp when the row's minimum is at least m + LOWEST (false for a NaN maximum)
+    ...zero(),
+    ...set(acc0),
+    ...zero(),
+    ...set(acc1),
+    ...get(mn),
+    ...get(mx),
+    ...f32c(LOWEST),
+    ...F32_ADD,
+    ...F32_GE,
+    // and every x has at most m's exponent: x > −2^(e+1) where m = 1.f·2^e > 0 (x ≤ m < 2^(e+1) holds already)
+    ...get(mn),
+    ...get(mx),
+    ...I32_REINTERPRET_F32,
+    ...i32c(0x7f800000),
+    ...I32_AND,
+    ...i32c(0x00800000),
+    ...I32_ADD,
+    ...F32_REINTERPRET_I32,
+    ...F32_NEG,
+    ...F32_GT,
+    ...I32_AND,
+    ...get(mx),
+    ...f32c(0),
+    ...F32_GT,
+    ...I32_AND,
+    ...IF,
+    ...terms(false),
+    ...ELSE,
+    ...terms(true),
+    ...END,
     // out + 16·r: the sum (f64), the maximum (f32), the group's first index (i32)
     ...get(3),
     ...get(r),
@@ -459,32 +628,22 @@ function rowsBody(): number[] {
     ...I32_SHL,
     ...I32_ADD,
     ...set(at),
-    ...get(first.acc0),
-    ...get(second.acc0),
-    ...F64X2_ADD,
-    ...set(first.acc0),
-    ...get(first.acc1),
-    ...get(second.acc1),
-    ...F64X2_ADD,
-    ...set(first.acc1),
     ...get(at),
-    ...get(first.acc0),
+    ...get(acc0),
+    ...get(acc1),
+    ...F64X2_ADD,
+    ...set(acc0),
+    ...get(acc0),
     ...f64x2Lane(0),
-    ...get(first.acc0),
+    ...get(acc0),
     ...f64x2Lane(1),
-    ...F64_ADD,
-    ...get(first.acc1),
-    ...f64x2Lane(0),
-    ...get(first.acc1),
-    ...f64x2Lane(1),
-    ...F64_ADD,
     ...F64_ADD,
     ...f64Store(0),
     ...get(at),
     ...get(mx),
     ...f32Store(8),
     ...get(at),
-    ...get(q),
+    ...get(top),
     ...get(p),
     ...I32_SUB,
     ...i32c(2),
@@ -503,13 +662,14 @@ function rowsBody(): number[] {
   ];
 }
 
-/** `rows` as a code entry: its locals (the constant vectors' from 20 on) and body. */
+/** `rows` as a code entry: its locals (the constant vectors' after the named ones) and body. */
 function rowsFunction(): number[] {
-  const { code, constants } = withPool(30, rowsBody);
+  const base = 18 + 7 * ROW_GROUPS + 2;
+  const { code, constants } = withPool(base, rowsBody);
   const locals = vector([
-    [5, I32],
-    [20, V128],
-    [1, F32],
+    [6, I32],
+    [8 + 7 * ROW_GROUPS, V128],
+    [2, F32],
     [constants, V128],
   ]);
   return [...locals, ...code, ...END];
@@ -727,9 +887,32 @@ const F32X4_NE = simd(0x42);
 const F32X4_GT = simd(0x44);
 const V128_OR = simd(0x50);
 const V128_BITSELECT = simd(0x52);
+const I32X4_ALL_TRUE = simd(0xa3);
+const I32X4_SPLAT = simd(0x11);
+const I32X4_LT_U = simd(0x3a);
+const F64X2_GT = simd(0x4a);
+const I64X2_SHR_U = simd(0xcd);
+const I64X2_EXTEND_HIGH_I32X4_S = simd(0xc8);
+/** A constant vector of two equal 64-bit lanes from their high and low 32 bits. */
+const splatBits64 = (hi: number, lo: number): number[] => {
+  const lane = [...new Uint8Array(Uint32Array.of(lo, hi).buffer)];
+  return vconst([...lane, ...lane]);
+};
+/** 1/(2j+1) for j = 8 … 0: log m = 2z·Σ z^2j/(2j+1). */
+const LOG_ATANH = Array.from({ length: 9 }, (_, j) => 1 / (2 * (8 - j) + 1));
 
-/** Bytes of output per group of 4 positions of {@link planesBody}: sums (4 f64), max, argmax, x[y], e^(x[y] − max). */
-export const PLANE_GROUP_OUTPUT_BYTES = 96;
+/**
+ * Bytes of output per position of a block's stride in {@link planesBody}: six arrays of `stride` values from `out`
+ * on, at the byte offsets {@link PLANE_OUTPUT}·stride.
+ */
+export const PLANE_OUTPUT_BYTES = 36;
+
+/**
+ * Where each output array of {@link planesBody} starts, in bytes per position of the stride: log Σ exp(x) (f64),
+ * the loss −log p[y] (f64, 0 where y is not a class), p[y] (f64, NaN where y is not a class), the maximum (f32, NaN
+ * where a NaN is), the first class holding it (i32), x[y] (f32, 0 where y is not a class).
+ */
+export const PLANE_OUTPUT = { logSumExp: 0, loss: 8, targetProbability: 16, max: 24, argmax: 28, targetLogit: 32 };
 
 /** The vectors of one group of 4 positions in {@link planesBody}. */
 interface PlaneGroup {
@@ -748,21 +931,27 @@ interface PlaneGroup {
   readonly acc0: number;
   readonly acc1: number;
   readonly ey: number;
+  readonly lo: number;
 }
 
 /**
  * `planes(ptr, classes, stride, count, targets, out)`: a [C, stride] block of float32 class planes from byte `ptr`
  * (plane c at ptr + 4·stride·c; a [N, C, d…] map's positions are contiguous within a plane), `count` positions (a
  * multiple of 8, ≤ stride), class-index targets as i32 from byte `targets`. Four adjacent positions are the four
- * lanes of a vector, so nothing is transposed. For the group of positions 4g … 4g + 3, at out + 96·g: Σ exp(x − max)
- * (4 × f64), the maximum (4 × f32, NaN where a NaN occurs at the position), the first class holding it (4 × i32),
- * the target's logit x[y] and its term exp(x[y] − max) (4 × f32; 0 where y is not a class).
+ * lanes of a vector, so nothing is transposed. Per position, in the arrays {@link PLANE_OUTPUT} lays out from `out`:
+ * log Σ exp(x) = max + log Σ exp(x − max) and the loss −log p[y] = log Σ exp(x − max) − (x[y] − max) in float64 (the
+ * logarithm from a series, within 10⁻¹⁵), p[y] = exp(x[y] − max) / Σ, the maximum (NaN where a NaN occurs at the
+ * position), the first class holding it and x[y]. A position whose maximum is not finite gets numbers without meaning
+ * beside its maximum: the caller computes it apart.
  *
  * ```
  * for each group of 4 positions (two groups per turn):
- *   m = −inf;  for c: arg = x_c > m ? c : arg;  m = pmax(m, x_c);  bad |= x_c ≠ x_c
- *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, Cephes);  acc += e as f64;
+ *   m = −inf;  for c: arg = x_c > m ? c : arg;  m = pmax(m, x_c);  lo = pmin(lo, x_c);  bad |= x_c ≠ x_c
+ *   for c: e = exp(x_c − m) as in `rows` (TwoSum error carried, Cody–Waite, q; the clamp to −87.3 and its mask only
+ *          in a turn where some lo < m − 87.3);  acc += e as f64;
  *          x[y], e[y] = c = y ? x_c, e : x[y], e[y]
+ *   L = log acc (f64: exponent and mantissa, 2·atanh series);  out: m + L,  y a class ? L − (x[y] − m) : 0,
+ *   y a class ? e[y] / acc : NaN,  m | bad,  arg,  x[y]
  * ```
  */
 function planesBody(): number[] {
@@ -770,10 +959,13 @@ function planesBody(): number[] {
   // first group within a plane), q, c, at, plane; v128 cv (the class index in every lane), then each group's vectors.
   // Two groups of 4 positions (16 bytes apart) interleave per turn, so that one's chain of dependent operations
   // fills the other's waits.
-  const [g, q, c, at, plane, cv] = [6, 7, 8, 9, 10, 11];
+  const [g, q, c, plane] = [6, 7, 8, 9];
+  // The output arrays' byte addresses (see PLANE_OUTPUT_BYTES), set once per call.
+  const [lseAt, lossAt, tpAt, maxAt, argAt, xyAt] = [10, 11, 12, 13, 14, 15];
+  const [cv, classesV] = [16, 17];
   const groupLocals = (from: number): PlaneGroup => {
-    const [m, arg, bad, xy, tgt, x, sv, bb, err, k, t, e, acc0, acc1, ey] = Array.from(
-      { length: 15 },
+    const [m, arg, bad, xy, tgt, x, sv, bb, err, k, t, e, acc0, acc1, ey, lo] = Array.from(
+      { length: 16 },
       (_, i) => from + i,
     );
     return {
@@ -792,14 +984,15 @@ function planesBody(): number[] {
       acc0: acc0!,
       acc1: acc1!,
       ey: ey!,
+      lo: lo!,
     };
   };
-  const groups = [groupLocals(12), groupLocals(27)] as const;
+  const groups = [groupLocals(18), groupLocals(34)] as const;
   const one = (): number[] => splatI32(1);
   const load = (off: number): number[] => simd(0x00, 4, ...uleb(off));
   const polynomial = (v: number): number[] => {
-    const out = [...splat(P[0]!)];
-    for (let i = 1; i < P.length; i++) out.push(...get(v), ...F32X4_MUL, ...splat(P[i]!), ...F32X4_ADD);
+    const out = [...splat(Q[0]!)];
+    for (let i = 1; i < Q.length; i++) out.push(...get(v), ...F32X4_MUL, ...splat(Q[i]!), ...F32X4_ADD);
     return out;
   };
   /** Loops over the classes: q from ptr + g by one plane, c from `classes` down to 1; `body(G, off)` per group. */
@@ -847,6 +1040,10 @@ function planesBody(): number[] {
     ...get(G.x),
     ...F32X4_PMAX,
     ...set(G.m),
+    ...get(G.lo),
+    ...get(G.x),
+    ...F32X4_PMIN,
+    ...set(G.lo),
     ...get(G.bad),
     ...get(G.x),
     ...get(G.x),
@@ -854,105 +1051,101 @@ function planesBody(): number[] {
     ...V128_OR,
     ...set(G.bad),
   ];
-  const terms = (G: PlaneGroup, off: number): number[] => [
-    ...get(q),
-    ...load(off),
-    ...set(G.x),
-    // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
-    ...get(G.x),
-    ...get(G.m),
-    ...F32X4_SUB,
-    ...set(G.sv),
-    ...get(G.sv),
-    ...get(G.x),
-    ...F32X4_SUB,
-    ...set(G.bb),
-    ...get(G.x),
-    ...get(G.sv),
-    ...get(G.bb),
-    ...F32X4_SUB,
-    ...F32X4_SUB,
-    ...get(G.m),
-    ...get(G.bb),
-    ...F32X4_ADD,
-    ...F32X4_SUB,
-    ...set(G.err),
-    // t = max(s, LOWEST);  bb = t·log2 e + 1.5·2²³;  k = bb − 1.5·2²³;  t = t − k·C1 − k·C2 + err
-    ...get(G.sv),
-    ...splat(LOWEST),
-    ...F32X4_PMAX,
-    ...set(G.t),
-    ...get(G.t),
-    ...splat(LOG2E),
-    ...F32X4_MUL,
-    ...splat(ROUNDING),
-    ...F32X4_ADD,
-    ...set(G.bb),
-    ...get(G.bb),
-    ...splat(ROUNDING),
-    ...F32X4_SUB,
-    ...set(G.k),
-    ...get(G.t),
-    ...get(G.k),
-    ...splat(C1),
-    ...F32X4_MUL,
-    ...F32X4_SUB,
-    ...get(G.k),
-    ...splat(C2),
-    ...F32X4_MUL,
-    ...F32X4_SUB,
-    ...get(G.err),
-    ...F32X4_ADD,
-    ...set(G.t),
-    // e = (poly(t)·t² + t + 1)·2^k, and 0 where s < LOWEST
-    ...polynomial(G.t),
-    ...get(G.t),
-    ...get(G.t),
-    ...F32X4_MUL,
-    ...F32X4_MUL,
-    ...get(G.t),
-    ...F32X4_ADD,
-    ...splat(1),
-    ...F32X4_ADD,
-    ...get(G.bb),
-    ...splatI32(127),
-    ...I32X4_ADD,
-    ...i32c(23),
-    ...I32X4_SHL,
-    ...F32X4_MUL,
-    ...get(G.sv),
-    ...splat(LOWEST),
-    ...F32X4_GE,
-    ...V128_AND,
-    ...set(G.e),
-    ...get(G.acc0),
-    ...get(G.e),
-    ...F64X2_PROMOTE_LOW,
-    ...F64X2_ADD,
-    ...set(G.acc0),
-    ...get(G.acc1),
-    ...get(G.e),
-    ...get(G.e),
-    ...HIGH_TO_LOW,
-    ...F64X2_PROMOTE_LOW,
-    ...F64X2_ADD,
-    ...set(G.acc1),
-    // the target's logit and term (sv, free again, holds the mask of the lanes whose target is c)
-    ...get(cv),
-    ...get(G.tgt),
-    ...I32X4_EQ,
-    ...set(G.sv),
-    ...get(G.e),
-    ...get(G.ey),
-    ...get(G.sv),
-    ...V128_BITSELECT,
-    ...set(G.ey),
-    ...get(G.x),
-    ...get(G.xy),
-    ...get(G.sv),
-    ...V128_BITSELECT,
-    ...set(G.xy),
-  ];
+  const terms =
+    (clamp: boolean) =>
+    (G: PlaneGroup, off: number): number[] => [
+      ...get(q),
+      ...load(off),
+      ...set(G.x),
+      // s = x − m;  bb = s − x;  err = (x − (s − bb)) − (m + bb)
+      ...get(G.x),
+      ...get(G.m),
+      ...F32X4_SUB,
+      ...set(G.sv),
+      ...get(G.sv),
+      ...get(G.x),
+      ...F32X4_SUB,
+      ...set(G.bb),
+      ...get(G.x),
+      ...get(G.sv),
+      ...get(G.bb),
+      ...F32X4_SUB,
+      ...F32X4_SUB,
+      ...get(G.m),
+      ...get(G.bb),
+      ...F32X4_ADD,
+      ...F32X4_SUB,
+      ...set(G.err),
+      // t = max(s, LOWEST) (or s);  bb = t·log2 e + 1.5·2²³;  k = bb − 1.5·2²³;  t = t − k·C1 − k·C2 + err
+      ...get(G.sv),
+      ...(clamp ? [...splat(LOWEST), ...F32X4_PMAX] : []),
+      ...set(G.t),
+      ...get(G.t),
+      ...splat(LOG2E),
+      ...F32X4_MUL,
+      ...splat(ROUNDING),
+      ...F32X4_ADD,
+      ...set(G.bb),
+      ...get(G.bb),
+      ...splat(ROUNDING),
+      ...F32X4_SUB,
+      ...set(G.k),
+      ...get(G.t),
+      ...get(G.k),
+      ...splat(C1),
+      ...F32X4_MUL,
+      ...F32X4_SUB,
+      ...get(G.k),
+      ...splat(C2),
+      ...F32X4_MUL,
+      ...F32X4_SUB,
+      ...get(G.err),
+      ...F32X4_ADD,
+      ...set(G.t),
+      // e = (q(t)·t² + t + 1)·2^k (k added to the exponent's bits, as in `rows`), and 0 where s < LOWEST
+      ...polynomial(G.t),
+      ...get(G.t),
+      ...get(G.t),
+      ...F32X4_MUL,
+      ...F32X4_MUL,
+      ...get(G.t),
+      ...F32X4_ADD,
+      ...splat(1),
+      ...F32X4_ADD,
+      ...get(G.bb),
+      ...i32c(23),
+      ...I32X4_SHL,
+      ...I32X4_ADD,
+      ...(clamp ? [...get(G.sv), ...splat(LOWEST), ...F32X4_GE, ...V128_AND] : []),
+      ...set(G.e),
+      ...get(G.acc0),
+      ...get(G.e),
+      ...F64X2_PROMOTE_LOW,
+      ...F64X2_ADD,
+      ...set(G.acc0),
+      ...get(G.acc1),
+      ...get(G.e),
+      ...get(G.e),
+      ...HIGH_TO_LOW,
+      ...F64X2_PROMOTE_LOW,
+      ...F64X2_ADD,
+      ...set(G.acc1),
+      // the target's logit and term (sv, free again, holds the mask of the lanes whose target is c)
+      ...get(cv),
+      ...get(G.tgt),
+      ...I32X4_EQ,
+      ...set(G.sv),
+      ...get(G.e),
+      ...get(G.ey),
+      ...get(G.sv),
+      ...V128_BITSELECT,
+      ...set(G.ey),
+      ...get(G.x),
+      ...get(G.xy),
+      ...get(G.sv),
+      ...V128_BITSELECT,
+      ...set(G.xy),
+    ];
   /** Before the classes: the group's targets, and its maximum and sums at their starting values. */
   const start = (G: PlaneGroup, off: number): number[] => [
     ...get(4),
@@ -962,6 +1155,8 @@ function planesBody(): number[] {
     ...set(G.tgt),
     ...splat(-Infinity),
     ...set(G.m),
+    ...splat(Infinity),
+    ...set(G.lo),
     ...zero(),
     ...set(G.arg),
     ...zero(),
@@ -975,28 +1170,142 @@ function planesBody(): number[] {
     ...zero(),
     ...set(G.ey),
   ];
-  /** After the classes: the group's 96 bytes of output from at + `off`. */
-  const finish = (G: PlaneGroup, off: number): number[] => [
-    ...get(at),
-    ...get(G.acc0),
-    ...V128_STORE(off),
-    ...get(at),
-    ...get(G.acc1),
-    ...V128_STORE(off + 16),
-    ...get(at),
+  /** log(v) of a positive normal f64x2 on the stack into `into`, with `G`'s vectors x, sv, bb, err, k as scratch. */
+  const log64 = (G: PlaneGroup, into: number): number[] => [
+    // v = 2^e·m with m in [1, 2), then m in [√½, √2): e = (bits >> 52) − 1023 read as a double (the exponent's bits
+    // or-ed into 2^52's), m from v's mantissa bits with 1's exponent
+    ...set(G.x),
+    ...get(G.x),
+    ...i32c(52),
+    ...I64X2_SHR_U,
+    ...splatBits64(0x43300000, 0),
+    ...V128_OR,
+    ...splat64(2 ** 52 + 1023),
+    ...F64X2_SUB,
+    ...set(G.k),
+    ...get(G.x),
+    ...splatBits64(0x000fffff, 0xffffffff),
+    ...V128_AND,
+    ...splatBits64(0x3ff00000, 0),
+    ...V128_OR,
+    ...set(G.sv),
+    ...get(G.sv),
+    ...splat64(Math.SQRT2),
+    ...F64X2_GT,
+    ...set(G.bb),
+    ...get(G.sv),
+    ...splat64(0.5),
+    ...F64X2_MUL,
+    ...get(G.sv),
+    ...get(G.bb),
+    ...V128_BITSELECT,
+    ...set(G.sv),
+    ...get(G.k),
+    ...get(G.bb),
+    ...splat64(1),
+    ...V128_AND,
+    ...F64X2_ADD,
+    ...set(G.k),
+    // log m = 2·atanh(z), z = (m − 1) / (m + 1), |z| ≤ 0.172: 2·Σ z^(2j+1) / (2j+1), j ≤ 8 (the rest is below
+    // 3·10⁻¹⁷; z is exact to rounding, so near v = 1 the logarithm keeps its relative accuracy)
+    ...get(G.sv),
+    ...splat64(1),
+    ...F64X2_SUB,
+    ...get(G.sv),
+    ...splat64(1),
+    ...F64X2_ADD,
+    ...F64X2_DIV,
+    ...set(G.err),
+    ...get(G.err),
+    ...get(G.err),
+    ...F64X2_MUL,
+    ...set(G.bb),
+    ...splat64(LOG_ATANH[0]!),
+    ...LOG_ATANH.slice(1).flatMap((coefficient) => [...get(G.bb), ...F64X2_MUL, ...splat64(coefficient), ...F64X2_ADD]),
+    ...get(G.err),
+    ...get(G.err),
+    ...F64X2_ADD,
+    ...F64X2_MUL,
+    // + e·ln 2 (in two parts: e·LN2_HI is exact)
+    ...get(G.k),
+    ...splat64(LN2_LO),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...get(G.k),
+    ...splat64(LN2_HI),
+    ...F64X2_MUL,
+    ...F64X2_ADD,
+    ...set(into),
+  ];
+  /** The address of output array `base` for the group `j` of the turn: `size` bytes per position. */
+  const address = (base: number, j: number, size: 4 | 8): number[] => [
+    ...get(base),
+    ...get(g),
+    ...(size === 8 ? [...i32c(1), ...I32_SHL] : []),
+    ...I32_ADD,
+    ...(j ? [...i32c(16 * j * (size / 4)), ...I32_ADD] : []),
+  ];
+  /**
+   * After the classes, group `j`'s outputs: the maximum (NaN where a NaN is), its first class and x[y] as they are;
+   * per position in float64 log Σ exp(x − max) + max, the loss log Σ − (x[y] − max) (0 where y is not a class: an
+   * ignored position) and p[y] = e[y] / Σ (NaN where y is not a class).
+   */
+  const finish = (G: PlaneGroup, j: number): number[] => [
+    ...address(maxAt, j, 4),
     ...get(G.m),
     ...get(G.bad),
     ...V128_OR,
-    ...V128_STORE(off + 32),
-    ...get(at),
+    ...V128_STORE(0),
+    ...address(argAt, j, 4),
     ...get(G.arg),
-    ...V128_STORE(off + 48),
-    ...get(at),
+    ...V128_STORE(0),
+    ...address(xyAt, j, 4),
     ...get(G.xy),
-    ...V128_STORE(off + 64),
-    ...get(at),
-    ...get(G.ey),
-    ...V128_STORE(off + 80),
+    ...V128_STORE(0),
+    // tgt becomes the mask of the lanes whose target is a class
+    ...get(G.tgt),
+    ...get(classesV),
+    ...I32X4_LT_U,
+    ...set(G.tgt),
+    ...[0, 1].flatMap((h) => {
+      const sum = h ? G.acc1 : G.acc0;
+      const half = (v: number): number[] => (h ? [...get(v), ...get(v), ...HIGH_TO_LOW] : get(v));
+      return [
+        ...get(sum),
+        ...log64(G, G.t),
+        // max as f64 in e; the lanes' mask widened to 64 bits in lo
+        ...half(G.m),
+        ...F64X2_PROMOTE_LOW,
+        ...set(G.e),
+        ...get(G.tgt),
+        ...(h ? I64X2_EXTEND_HIGH_I32X4_S : I64X2_EXTEND_LOW_I32X4_S),
+        ...set(G.lo),
+        ...address(lseAt, j, 8),
+        ...get(G.e),
+        ...get(G.t),
+        ...F64X2_ADD,
+        ...V128_STORE(16 * h),
+        ...address(lossAt, j, 8),
+        ...get(G.t),
+        ...half(G.xy),
+        ...F64X2_PROMOTE_LOW,
+        ...get(G.e),
+        ...F64X2_SUB,
+        ...F64X2_SUB,
+        ...get(G.lo),
+        ...V128_AND,
+        ...V128_STORE(16 * h),
+        ...address(tpAt, j, 8),
+        ...half(G.ey),
+        ...F64X2_PROMOTE_LOW,
+        ...get(sum),
+        ...F64X2_DIV,
+        ...splat64(NaN),
+        ...get(G.lo),
+        ...V128_BITSELECT,
+        ...V128_STORE(16 * h),
+      ];
+    }),
   ];
   return [
     ...get(2),
@@ -1005,6 +1314,18 @@ function planesBody(): number[] {
     ...set(plane),
     ...i32c(0),
     ...set(g),
+    // the output arrays: out + 0, 8, 16, 24, 28, 32 bytes per position of the stride
+    ...[lseAt, lossAt, tpAt, maxAt, argAt, xyAt].flatMap((local, i) => [
+      ...get(5),
+      ...get(2),
+      ...i32c([0, 8, 16, 24, 28, 32][i]!),
+      ...I32_MUL,
+      ...I32_ADD,
+      ...set(local),
+    ]),
+    ...get(1),
+    ...I32X4_SPLAT,
+    ...set(classesV),
     ...BLOCK, // $done
     ...LOOP, // $turn
     ...get(g),
@@ -1013,19 +1334,20 @@ function planesBody(): number[] {
     ...I32_SHL,
     ...I32_GE_U,
     ...brIf(1),
-    // at = out + 6·g (96 bytes of output per 16 bytes of a plane)
-    ...get(5),
-    ...get(g),
-    ...i32c(6),
-    ...I32_MUL,
-    ...I32_ADD,
-    ...set(at),
     ...start(groups[0], 0),
     ...start(groups[1], 16),
     ...overClasses(maximum),
-    ...overClasses(terms),
+    // without the clamp when no position of the turn holds a value below its maximum + LOWEST (false for NaN)
+    ...groups.flatMap((G) => [...get(G.lo), ...get(G.m), ...splat(LOWEST), ...F32X4_ADD, ...F32X4_GE]),
+    ...V128_AND,
+    ...I32X4_ALL_TRUE,
+    ...IF,
+    ...overClasses(terms(false)),
+    ...ELSE,
+    ...overClasses(terms(true)),
+    ...END,
     ...finish(groups[0], 0),
-    ...finish(groups[1], PLANE_GROUP_OUTPUT_BYTES),
+    ...finish(groups[1], 1),
     ...get(g),
     ...i32c(32),
     ...I32_ADD,
@@ -1038,10 +1360,10 @@ function planesBody(): number[] {
 
 /** `planes` as a code entry: its locals (the constant vectors' from 42 on) and body. */
 function planesFunction(): number[] {
-  const { code, constants } = withPool(42, planesBody);
+  const { code, constants } = withPool(50, planesBody);
   const locals = vector([
-    [5, I32],
-    [31, V128],
+    [10, I32],
+    [34, V128],
     [constants, V128],
   ]);
   return [...locals, ...code, ...END];
@@ -1315,8 +1637,8 @@ export class SoftmaxRowKernel {
   /**
    * A block of class planes: `classes` planes of `stride` float32 values each from float index `from` (a multiple of
    * 4), the first `count` positions of each (`count` a multiple of 8, ≤ `stride`), with class-index targets as int32
-   * at int32 index `targets` (a multiple of 4); writes {@link PLANE_GROUP_OUTPUT_BYTES} per 4 positions at byte
-   * `out` (a multiple of 16). `classes` ≥ 1.
+   * at int32 index `targets` (a multiple of 4); writes {@link PLANE_OUTPUT_BYTES} per position of the stride from
+   * byte `out` (a multiple of 16), as {@link PLANE_OUTPUT} lays them out. `classes` ≥ 1.
    */
   planes(from: number, classes: number, stride: number, count: number, targets: number, out: number): void {
     this.planesFn(from * 4, classes, stride, count, targets * 4, out);

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { expNonPositive, log1pUnit } from '../../../src/core/losses/kernels';
 import {
-  PLANE_GROUP_OUTPUT_BYTES,
+  PLANE_OUTPUT,
+  PLANE_OUTPUT_BYTES,
   ROW_OUTPUT_BYTES,
   softmaxRowKernel,
   type SoftmaxRowKernel,
@@ -76,6 +77,70 @@ describe('softmax-row SIMD kernel', () => {
     assert.equal(tiny!.sum, 1);
   });
 
+  it('computes each term within 2e-7 on each of its paths: unclamped with Fast2Sum, unclamped with TwoSum, clamped', () => {
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    // The filler decides the path: within 87.3 of the maximum and of at most its exponent (Fast2Sum: m = 100,
+    // filler 20), within 87.3 but larger in magnitude than 2^(e+1) (TwoSum: m = 0.7, filler −79.3; m ≤ 0), below
+    // m − 87.3 (clamped). Values m + d, d down to −17, have many more bits than m: x − m rounds, and its error matters.
+    const paths = [
+      { m: 100, filler: 20 },
+      { m: 0.7, filler: 0.7 - 80 },
+      { m: -2, filler: -50 },
+      { m: 3, filler: -100 },
+    ];
+    for (const { m, filler } of paths) {
+      for (const C of [8, 16, 24, 40]) {
+        const rows: number[][] = [];
+        for (let r = 0; r < 60; r++) {
+          const row = new Array<number>(C).fill(f(filler));
+          const at = Math.floor(random() * C);
+          let other = Math.floor(random() * (C - 1));
+          if (other >= at) other++;
+          row[at] = f(m);
+          row[other] = f(f(m) + f(-17 * random()));
+          rows.push(row);
+        }
+        const got = run(kernel!, rows);
+        rows.forEach((row, r) => {
+          const max = f(m);
+          const term = row.reduce((s, v) => (v === max ? s : v === f(filler) ? s : s + Math.exp(v - max)), 0);
+          const rest = (C - 2) * (f(filler) - max < -87.3 ? 0 : Math.exp(f(filler) - max));
+          const what = `m=${m} filler=${filler} C=${C} row ${r}`;
+          assert.equal(got[r]!.max, max, what);
+          assert.ok(
+            Math.abs((got[r]!.sum - 1 - rest) / term - 1) <= 2e-7,
+            `${what}: ${got[r]!.sum} vs ${1 + rest + term}`,
+          );
+        });
+      }
+    }
+  });
+
+  it('sums the terms beside a lone maximum within 2e-7 of their own size (a confident row, whose loss they are)', () => {
+    let seed = 5;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    // 40 values: two turns of four groups and a last turn of two; the maximum in each of them.
+    for (const at of [0, 7, 16, 31, 32, 39]) {
+      const rows = Array.from({ length: 20 }, () => {
+        const row = Array.from({ length: 40 }, () => f(5 - 10 - 10 * random()));
+        row[at] = f(5);
+        return row;
+      });
+      const got = run(kernel!, rows);
+      rows.forEach((row, r) => {
+        const small = row.reduce((s, v, c) => (c === at ? s : s + Math.exp(v - 5)), 0);
+        assert.ok(Math.abs((got[r]!.sum - 1) / small - 1) <= 2e-7, `maximum at ${at}, row ${r}`);
+      });
+    }
+  });
+
   it('reports a NaN maximum for a row with a NaN, and ±inf maxima as they are', () => {
     const [withNaN, withInf, allNegInf, nanLater] = run(kernel!, [
       [1, NaN, 2, 0, 5],
@@ -123,14 +188,16 @@ describe('softmax-row SIMD kernel', () => {
     }
   });
 
-  it('reads class planes: per position the maximum (NaN where a NaN is), its first class, Σ exp(x − max), x[y] and its term', () => {
+  it('reads class planes: per position the maximum (NaN where a NaN is), its first class, log Σ exp(x), the loss, p[y], x[y]', () => {
     let seed = 3;
     const random = (): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed / 2147483648;
     };
-    const stride = 20;
-    const count = 16;
+    // Three turns of 8 positions: the first two clamped (a NaN, −inf, a value below its maximum − 87.3), the third
+    // not.
+    const stride = 28;
+    const count = 24;
     for (const C of [1, 2, 5, 21]) {
       // planes[c][s], values on a grid of 0.25 so that maxima tie often
       const planes = Array.from({ length: C }, () =>
@@ -143,40 +210,85 @@ describe('softmax-row SIMD kernel', () => {
       planes[0]![8] = -95; // a term below −87.3 counts as 0
       const targetsAt = C * stride;
       const out = (targetsAt + stride) * 4;
-      kernel!.reserve(out + (count / 4) * PLANE_GROUP_OUTPUT_BYTES);
+      kernel!.reserve(out + stride * PLANE_OUTPUT_BYTES);
       planes.forEach((plane, c) => kernel!.f32.set(plane, c * stride));
       kernel!.i32.set(targets, targetsAt);
       kernel!.planes(0, C, stride, count, targetsAt, out);
+      // Each output array from out + (its offset)·stride bytes, read at position s.
+      const f64 = (field: keyof typeof PLANE_OUTPUT, s: number): number =>
+        kernel!.f64[(out + PLANE_OUTPUT[field] * stride) / 8 + s]!;
+      const f32 = (field: keyof typeof PLANE_OUTPUT, s: number): number =>
+        kernel!.f32[(out + PLANE_OUTPUT[field] * stride) / 4 + s]!;
       for (let s = 0; s < count; s++) {
-        const at = (field: number): number => out / 4 + 24 * (s >> 2) + 4 * field + (s & 3);
         const column = planes.map((plane) => plane[s]!);
         const what = `C=${C} position ${s}`;
         if (column.some((v) => Number.isNaN(v))) {
-          assert.ok(Number.isNaN(kernel!.f32[at(2)]!), what);
+          assert.ok(Number.isNaN(f32('max', s)), what);
           continue;
         }
         const max = Math.max(...column);
         // −0 and 0 tie (the first of them is the maximum), so === rather than Object.is
-        assert.ok(kernel!.f32[at(2)] === max, `${what}: max ${kernel!.f32[at(2)]} vs ${max}`);
-        assert.equal(kernel!.i32[at(3)], column.indexOf(max), `${what}: first class of the maximum`);
+        assert.ok(f32('max', s) === max, `${what}: max ${f32('max', s)} vs ${max}`);
+        assert.equal(kernel!.i32[(out + PLANE_OUTPUT.argmax * stride) / 4 + s], column.indexOf(max), `${what}: argmax`);
         // A maximum of −inf (the caller's scalar path takes the position): no sum to compare.
         if (max === -Infinity) continue;
         const sum = column.reduce((acc, v) => acc + (v - max < -87.3 ? 0 : Math.exp(v - max)), 0);
-        const got = kernel!.f64[out / 8 + 12 * (s >> 2) + (s & 3)]!;
-        assert.ok(Math.abs(got / sum - 1) <= 2e-7, `${what}: ${got} vs ${sum}`);
+        const logSum = Math.log(sum);
+        const near = (got: number, want: number, rtol: number, label: string): void =>
+          Number.isFinite(want)
+            ? assert.ok(Math.abs(got - want) <= rtol * Math.abs(want) + 1e-15, `${what}: ${label} ${got} vs ${want}`)
+            : assert.equal(got, want, `${what}: ${label}`);
+        near(f64('logSumExp', s), max + logSum, 2e-7, 'log Σ exp');
         const y = targets[s]!;
         if (y < 0) {
-          assert.equal(kernel!.f32[at(5)], 0, `${what}: no target, no term`);
+          assert.equal(f64('loss', s), 0, `${what}: no target, no loss`);
+          assert.ok(Number.isNaN(f64('targetProbability', s)), `${what}: no target, p[y] nan`);
+          assert.equal(f32('targetLogit', s), 0, `${what}: no target, x[y] 0`);
           continue;
         }
-        assert.equal(kernel!.f32[at(4)], column[y], `${what}: x[y]`);
+        assert.equal(f32('targetLogit', s), column[y], `${what}: x[y]`);
+        // The loss log Σ − (x[y] − max) within 2e-7 of itself (log Σ within 2e-7 of Σ − 1 where that is small: the
+        // loss of a confident position), p[y] as e[y] / Σ.
+        near(f64('loss', s), logSum - (column[y]! - max), 2e-7, 'loss');
         const term = column[y]! - max < -87.3 ? 0 : Math.exp(column[y]! - max);
-        assert.ok(
-          Math.abs(kernel!.f32[at(5)]! - term) <= 2e-7 * term,
-          `${what}: e[y] ${kernel!.f32[at(5)]} vs ${term}`,
-        );
+        near(f64('targetProbability', s), term / sum, 2e-7, 'p[y]');
       }
     }
+  });
+
+  it('takes log Σ in float64: within 1e-15 where Σ is exact (C equal maxima), and keeps Σ − 1 near 1', () => {
+    const stride = 64;
+    const read = (out: number, s: number): number => kernel!.f64[(out + PLANE_OUTPUT.loss * stride) / 8 + s]!;
+    // Every class at 0 in position s < C: Σ = C exactly, from 1 to 200 (each exponent, both sides of √2); the loss of
+    // target 0 is log C.
+    for (const C of [1, 2, 3, 5, 6, 7, 11, 21, 64, 91, 181, 200]) {
+      const targetsAt = C * stride;
+      const out = (targetsAt + stride) * 4;
+      kernel!.reserve(out + stride * PLANE_OUTPUT_BYTES);
+      kernel!.f32.fill(0, 0, C * stride);
+      kernel!.i32.fill(0, targetsAt, targetsAt + stride);
+      kernel!.planes(0, C, stride, stride, targetsAt, out);
+      for (let s = 0; s < stride; s++) {
+        const got = read(out, s);
+        assert.ok(Math.abs(got - Math.log(C)) <= 1e-15 * Math.log(C), `C=${C}: ${got} vs ${Math.log(C)}`);
+      }
+    }
+    // Class 0 at 0, class 1 at d: Σ = 1 + e^d, the loss of target 0 log1p(e^d), from e^d ≈ 1 down to 4e-18 (where
+    // the float64 sum 1 + e^d itself rounds): within 2e-7 of itself (the term's accuracy) and 2.3e-16 (the sum's).
+    const C = 2;
+    const targetsAt = C * stride;
+    const out = (targetsAt + stride) * 4;
+    kernel!.reserve(out + stride * PLANE_OUTPUT_BYTES);
+    const ds = Array.from({ length: stride }, (_, s) => f((-40 * s) / stride));
+    kernel!.f32.fill(0, 0, stride);
+    kernel!.f32.set(ds, stride);
+    kernel!.i32.fill(0, targetsAt, targetsAt + stride);
+    kernel!.planes(0, C, stride, stride, targetsAt, out);
+    ds.forEach((d, s) => {
+      const want = Math.log1p(Math.exp(d));
+      const got = read(out, s);
+      assert.ok(Math.abs(got - want) <= 2e-7 * want + 2.3e-16, `d=${d}: ${got} vs ${want}`);
+    });
   });
 
   it('gives Σ a·b and Σ b per row in float64 over the first 4·groups values, with b per row or one b for all', () => {
