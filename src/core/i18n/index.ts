@@ -115,6 +115,10 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'loss/unknown',
   'loss/not-reproduced',
   'runtime/assumed-import',
+  // Why a program's run ended early: something not run (files, processes, the network), not modelled, or a budget.
+  'runtime/not-run',
+  'runtime/not-modelled',
+  'runtime/budget',
   'snippet/no-tensors',
   'snippet/skipped',
   'budget/elements',
