@@ -430,7 +430,6 @@ export function runtimeStopPrograms(): { name: string; code: string; options?: R
     { name: 'print to a file', code: "f = 3\nprint('loss', 0.5, file=f)\n" },
     // Not modelled: Python.
     { name: 'complex', code: 'z = 1 + 2j\n' },
-    { name: 'percent formatting', code: "s = 'loss %.3f' % 0.5\n" },
     { name: 'negative fractional power', code: 'x = (-8) ** 0.5\n' },
     { name: 'relative import', code: 'from .model import Net\n' },
     { name: 'unknown module', code: 'import mypackage\n' },
@@ -444,7 +443,6 @@ export function runtimeStopPrograms(): { name: string; code: string; options?: R
     // Not modelled: torch and NumPy.
     { name: 'uninitialised FloatTensor', code: `${t}x = torch.FloatTensor(2, 3)\n` },
     { name: 'optimizer', code: `${t}model = nn.Linear(2, 1)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n` },
-    { name: 'dropout training', code: `${t}x = F.dropout(torch.ones(4), p=0.5, training=True)\n` },
     { name: 'stft', code: `${t}y = torch.stft(torch.ones(64), 16, return_complex=True)\n` },
     { name: 'matrix norm', code: `${t}y = torch.linalg.norm(torch.ones(2, 2), ord=2)\n` },
     { name: 'np.sum of a tensor', code: `${t}y = np.sum(torch.ones(2, 2))\n` },
@@ -458,6 +456,51 @@ export function runtimeStopPrograms(): { name: string; code: string; options?: R
       code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, attn_mask=torch.ones(5, 5))\n`,
     },
     { name: 'RNN hx', code: `${t}rnn = nn.RNN(2, 3)\ny = rnn(torch.ones(1, 1, 2), 'h')\n` },
+    { name: 'GRU hx', code: `${t}gru = nn.GRU(2, 3)\ny = gru(torch.ones(1, 1, 2), (torch.ones(1, 1, 3),))\n` },
+    { name: 'LSTM on a string', code: `${t}lstm = nn.LSTM(2, 3)\ny = lstm('abc')\n` },
+    { name: 'LSTM dtype', code: `${t}lstm = nn.LSTM(2, 3, dtype=torch.float16)\n` },
+    { name: 'LSTM of size zero', code: `${t}lstm = nn.LSTM(2, 0)\n` },
+    { name: 'LSTM backward', code: `${t}lstm = nn.LSTM(2, 3)\ny, _ = lstm(torch.ones(1, 1, 2))\ny.sum().backward()\n` },
+    { name: 'RNNCell hx', code: `${t}cell = nn.RNNCell(2, 3)\ny = cell(torch.ones(1, 2), (torch.ones(1, 3),))\n` },
+    { name: 'RNNCell on a string', code: `${t}cell = nn.RNNCell(2, 3)\ny = cell('abc')\n` },
+    { name: 'Bilinear shapes', code: `${t}m = nn.Bilinear(2, 3, 4)\ny = m(torch.ones(2), torch.ones(5, 3))\n` },
+    { name: 'attention of size zero', code: `${t}m = nn.MultiheadAttention(0, 1)\n` },
+    { name: 'attention on strings', code: `${t}m = nn.MultiheadAttention(4, 2)\ny = m('a', 'b', 'c')\n` },
+    {
+      name: 'attention ranks',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, torch.ones(3, 4), q)\n`,
+    },
+    {
+      name: 'attention key shape',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, torch.ones(3, 1, 5), q)\n`,
+    },
+    {
+      name: 'attention mask type',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, attn_mask='x')\n`,
+    },
+    {
+      name: 'padding mask type',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, key_padding_mask='x')\n`,
+    },
+    {
+      name: 'padding mask shape',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, key_padding_mask=torch.ones(7, 7))\n`,
+    },
+    {
+      name: 'attention dropout',
+      code: `${t}m = nn.MultiheadAttention(4, 2, dropout=0.5)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, need_weights=False)\n`,
+    },
+    {
+      name: 'DataLoader sampler',
+      code: `${t}from torch.utils.data import DataLoader\nd = DataLoader([1, 2], sampler=[0, 1])\n`,
+    },
+    { name: 'einsum sublists', code: `${t}x = np.einsum(np.ones(3), [0], np.ones(3), [0])\n` },
+    { name: 'NumPy string dtype', code: `${t}x = np.ones(2).astype('U3')\n` },
+    {
+      name: 'NumPy 1 casting',
+      code: `${t}x = np.array([1, 2], dtype=np.uint8) + 300\n`,
+      options: { torchVersion: '1.13' },
+    },
     { name: 'einsum ellipsis', code: `${t}a = torch.ones(2, 3)\ny = torch.einsum('...i,...i->...', a, a)\n` },
     { name: 'np.dot 3-D', code: `${t}a = np.ones((2, 2, 2))\ny = np.dot(a, a)\n` },
     { name: 'numpy strings', code: `${t}a = np.array(['cat', 'dog'])\n` },
