@@ -119,6 +119,8 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'runtime/not-run',
   'runtime/not-modelled',
   'runtime/budget',
+  // Loss Lens's own frame around a bug's JavaScript error text (which stays English, for the bug report).
+  'internal/error',
   'snippet/no-tensors',
   'snippet/skipped',
   'budget/elements',

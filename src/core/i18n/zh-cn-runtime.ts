@@ -147,6 +147,19 @@ export const RUNTIME_STOPS_ZH: CatalogEntry[] = [
 ];
 
 /**
+ * Loss Lens's own frame around an internal error (a bug in Loss Lens: runtime/index.ts, snippet/index.ts,
+ * snippet/interpreter.ts, run.ts). The JavaScript error text inside stays as it is: it is for the bug report. No input
+ * reaches these on purpose, so ../../test/unit/i18n/runtime-stops.test.ts checks them on built messages and against the
+ * source.
+ */
+export const INTERNAL_ERRORS_ZH: CatalogEntry[] = [
+  ['Loss Lens could not run this program: {error:raw}', 'Loss Lens 无法运行这个程序：{error}'],
+  ['Loss Lens could not evaluate this snippet: {error:raw}', 'Loss Lens 无法对这段代码求值：{error}'],
+  ['Loss Lens could not evaluate this statement: {error:raw}', 'Loss Lens 无法对这条语句求值：{error}'],
+  ['Loss Lens failed while computing {loss:id}: {error:raw}', 'Loss Lens 在计算 {loss} 时出错：{error}'],
+];
+
+/**
  * What a run did not run or does not model, where the runtime describes it in English (runtime/*.ts, torch/*.ts):
  * fragments that fill `{what}` of {@link RUNTIME_STOPS_ZH}. A description that is code alone (`torch.fft.fft`,
  * `open()`, `F.pad(mode='circular')`) needs no entry.

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { UNKNOWN_RANGE, type Diagnostic } from '../../../src/core/diagnostics';
 import { localizeDiagnostic } from '../../../src/core/i18n/index';
 import { parseTemplate } from '../../../src/core/i18n/matcher';
-import { NOT_MODELLED_ZH } from '../../../src/core/i18n/zh-cn-runtime';
+import { INTERNAL_ERRORS_ZH, NOT_MODELLED_ZH } from '../../../src/core/i18n/zh-cn-runtime';
 
 const stop = (code: string, message: string): Diagnostic => ({ ...UNKNOWN_RANGE, severity: 'info', code, message });
 const zh = (code: string, message: string): string => localizeDiagnostic(stop(code, message), 'zh-cn').message;
@@ -70,7 +70,27 @@ describe('zh-cn: why a run stopped', () => {
     );
   });
 
-  it('has only description entries whose English the runtime writes (src/core/runtime, src/core/torch)', () => {
+  it("translates the frame of an internal error, keeping JavaScript's error text", () => {
+    const error = "Cannot read properties of undefined (reading 'shape')";
+    assert.equal(
+      zh('internal/error', `Loss Lens could not run this program: ${error}`),
+      `Loss Lens 无法运行这个程序：${error}`,
+    );
+    assert.equal(
+      zh('internal/error', `Loss Lens could not evaluate this snippet: ${error}`),
+      `Loss Lens 无法对这段代码求值：${error}`,
+    );
+    assert.equal(
+      zh('internal/error', `Loss Lens could not evaluate this statement: ${error}`),
+      `Loss Lens 无法对这条语句求值：${error}`,
+    );
+    assert.equal(
+      zh('internal/error', `Loss Lens failed while computing cross_entropy: ${error}`),
+      `Loss Lens 在计算 cross_entropy 时出错：${error}`,
+    );
+  });
+
+  it('has only description and internal-error entries whose English the core writes', () => {
     const sources: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -82,15 +102,19 @@ describe('zh-cn: why a run stopped', () => {
     const core = path.join(__dirname, '..', '..', '..', 'src', 'core');
     walk(path.join(core, 'runtime'));
     walk(path.join(core, 'torch'));
+    walk(path.join(core, 'snippet'));
+    sources.push(fs.readFileSync(path.join(core, 'run.ts'), 'utf8'));
     const lines = sources.join('\n').split('\n');
     // A template's literal text in order on one source line, each placeholder standing for any text (a `${...}`).
-    const dead = NOT_MODELLED_ZH.map(([english]) => english).filter((english) => {
-      const pattern = parseTemplate(english)
-        .map((t) => (t.kind === 'literal' ? t.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.*?'))
-        .join('');
-      const re = new RegExp(pattern);
-      return !lines.some((line) => re.test(line));
-    });
+    const dead = [...NOT_MODELLED_ZH, ...INTERNAL_ERRORS_ZH]
+      .map(([english]) => english)
+      .filter((english) => {
+        const pattern = parseTemplate(english)
+          .map((t) => (t.kind === 'literal' ? t.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.*?'))
+          .join('');
+        const re = new RegExp(pattern);
+        return !lines.some((line) => re.test(line));
+      });
     assert.deepEqual(dead, []);
   });
 });
