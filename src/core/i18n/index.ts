@@ -115,6 +115,12 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'loss/unknown',
   'loss/not-reproduced',
   'runtime/assumed-import',
+  // Why a program's run ended early: something not run (files, processes, the network), not modelled, or a budget.
+  'runtime/not-run',
+  'runtime/not-modelled',
+  'runtime/budget',
+  // Loss Lens's own frame around a bug's JavaScript error text (which stays English, for the bug report).
+  'internal/error',
   'snippet/no-tensors',
   'snippet/skipped',
   'budget/elements',

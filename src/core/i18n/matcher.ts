@@ -407,7 +407,19 @@ export class CompiledCatalog {
 
 function fill(c: Compiled, values: readonly string[], translateValue: (v: string) => string): string {
   let out = c.parts[0]!;
-  for (let k = 0; k < c.slots.length; k++) out += translateValue(values[c.slots[k]!]!) + c.parts[k + 1]!;
+  for (let k = 0; k < c.slots.length; k++) {
+    const value = translateValue(values[c.slots[k]!]!);
+    let next = c.parts[k + 1]!;
+    // Chinese puts no space between two Chinese characters: the space a translation keeps beside a placeholder (right
+    // for code such as `不支持 torch.fft.fft`) goes where the value is itself a Chinese fragment (`不支持复数`).
+    if (WIDE.test(value.charAt(0)) && out.endsWith(' ') && WIDE.test(out.charAt(out.length - 2))) {
+      out = out.slice(0, -1);
+    }
+    if (WIDE.test(value.charAt(value.length - 1)) && next.startsWith(' ') && WIDE.test(next.charAt(1))) {
+      next = next.slice(1);
+    }
+    out += value + next;
+  }
   return out;
 }
 

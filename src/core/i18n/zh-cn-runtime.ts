@@ -111,3 +111,145 @@ export const RUNTIME_ZH: CatalogEntry[] = [
     '内置损失在同样的输入上给出另一个值：手写公式不是同一个损失。',
   ],
 ];
+
+/**
+ * The messages that end a run early (runtime/index.ts `stopDiagnostic`, the interpreter's and the bridge's budgets):
+ * Loss Lens's own sentences, translated whole (their codes are in OWN_MESSAGE_CODES). What was not run or not
+ * modelled reaches the frame as `{what}`: code (`open()`, `torch.fft.fft`) stays as written, an English description
+ * is translated by {@link NOT_MODELLED_ZH}, and a description no entry knows stays English inside the Chinese frame.
+ */
+export const RUNTIME_STOPS_ZH: CatalogEntry[] = [
+  ['Not run: {what:raw}', '未运行：{what}'],
+  ['Not evaluated: {what:raw} is not modelled by Loss Lens', '未求值：Loss Lens 不支持 {what}'],
+  // The step budget (interpreter.ts step()).
+  [
+    'Stopped after {steps} steps: the loop at line {line:num} was still running (iteration {iteration:num}).',
+    '运行 {steps} 步后停止：第 {line} 行的循环仍在运行（第 {iteration} 次迭代）。',
+  ],
+  ['Stopped after {steps} steps.', '运行 {steps} 步后停止。'],
+  // The element and compute budgets (interpreter.ts checkSize(), torch-bridge.ts, nn-layers.ts, torch/errors.ts).
+  [
+    "Not built: {what} of {count} elements is over Loss Lens's limit of {limit}.",
+    '未构建：{what} 有 {count} 个元素，超出了 Loss Lens 的上限 {limit}。',
+  ],
+  [
+    "Not built: a nested list of {count} values is over Loss Lens's limit of {limit}.",
+    '未构建：嵌套列表有 {count} 个值，超出了 Loss Lens 的上限 {limit}。',
+  ],
+  ['Not computed: {x:num} ** {y:num} is too large.', '未计算：{x} ** {y} 的结果太大。'],
+  ['Not computed: {x:num} << {y:num} is too large.', '未计算：{x} << {y} 的结果太大。'],
+  [
+    "Not computed: {what} over an input of size {shape} is over Loss Lens's compute limit.",
+    '未计算：在大小为 {shape} 的输入上运行 {what} 超出了 Loss Lens 的计算上限。',
+  ],
+  ['Stopped: the program printed more than Loss Lens keeps.', '已停止：程序打印的内容超过了 Loss Lens 保留的上限。'],
+  ['a tensor of shape {shape} has more than {limit:num} elements', '形状为 {shape} 的张量超过了 {limit} 个元素的上限'],
+];
+
+/**
+ * Loss Lens's own frame around an internal error (a bug in Loss Lens: runtime/index.ts, snippet/index.ts,
+ * snippet/interpreter.ts, run.ts). The JavaScript error text inside stays as it is: it is for the bug report. No input
+ * reaches these on purpose, so ../../test/unit/i18n/runtime-stops.test.ts checks them on built messages and against the
+ * source.
+ */
+export const INTERNAL_ERRORS_ZH: CatalogEntry[] = [
+  ['Loss Lens could not run this program: {error:raw}', 'Loss Lens 无法运行这个程序：{error}'],
+  ['Loss Lens could not evaluate this snippet: {error:raw}', 'Loss Lens 无法对这段代码求值：{error}'],
+  ['Loss Lens could not evaluate this statement: {error:raw}', 'Loss Lens 无法对这条语句求值：{error}'],
+  ['Loss Lens failed while computing {loss:id}: {error:raw}', 'Loss Lens 在计算 {loss} 时出错：{error}'],
+];
+
+/**
+ * What a run did not run or does not model, where the runtime describes it in English (runtime/*.ts, torch/*.ts):
+ * fragments that fill `{what}` of {@link RUNTIME_STOPS_ZH}. A description that is code alone (`torch.fft.fft`,
+ * `open()`, `F.pad(mode='circular')`) needs no entry.
+ */
+export const NOT_MODELLED_ZH: CatalogEntry[] = [
+  // Budgets: what was not built.
+  ['a list', '一个列表'],
+  ['a tensor', '一个张量'],
+  ['a comprehension', '一个推导式'],
+  ['a range', '一个 range 对象'],
+  ['the {name:id} output', '{name} 的输出'],
+  ['the nn.Bilinear product', 'nn.Bilinear 的乘积'],
+  ['the attention weights', '注意力权重'],
+  // Python (interpreter.ts, builtins.ts, reprs.ts, random-bridge.ts).
+  ['print(..., file=...) to a file', '用 print(..., file=...) 写入文件'],
+  ['complex numbers', '复数'],
+  ["'%' string formatting", "'%' 字符串格式化"],
+  ['a negative number to a fractional power (a complex result)', '负数的分数次幂（结果是复数）'],
+  ["relative import 'from {module:raw} import ...'", "相对导入 'from {module} import ...'"],
+  [
+    'printing a tensor whose grad_fn ({gradFn}) Loss Lens does not know',
+    '打印 grad_fn 为 {gradFn} 的张量（Loss Lens 不认识这个 grad_fn）',
+  ],
+  ['torch.seed() (a seed from the operating system)', 'torch.seed()（来自操作系统的种子）'],
+  ['Tensor.random_() without bounds', '不指定范围的 Tensor.random_()'],
+  ['np.random.permutation of an array', '对数组调用 np.random.permutation'],
+  ['random.seed() of a non-integer', '以非整数调用 random.seed()'],
+  ['random.shuffle of a non-list', '对非列表调用 random.shuffle'],
+  ['len() of torchvision.datasets.{name:id}', 'torchvision.datasets.{name} 的 len()'],
+  // torch (torch-bridge.ts, nn-init.ts, nn-layers.ts, torch/*.ts).
+  ['{call:raw} (uninitialised memory)', '{call}（未初始化的内存）'],
+  ['{fn:id} with these arguments', '带这些参数的 {fn}'],
+  ['DataLoader(sampler=...) with this sampler', '使用这种 sampler 的 DataLoader(sampler=...)'],
+  [
+    '{call:raw}, a float where PyTorch takes an int size (PyTorch raises a TypeError)',
+    '{call}（在 PyTorch 要求整数大小的地方传入了浮点数，PyTorch 会引发 TypeError）',
+  ],
+  ['{what:raw} of a {dtype:id} tensor', '{dtype} 张量上的 {what}'],
+  ['nn.Dropout2d on a {dims:num}-D input', '{dims} 维输入上的 nn.Dropout2d'],
+  ['{what:id} with a size of zero', '大小为零的 {what}'],
+  ['{what:id} on a non-tensor input', '输入不是张量的 {what}'],
+  ['{what:id} on non-tensor inputs', '输入不是张量的 {what}'],
+  ['{what:id} on a {value:raw}', '输入为 {value} 的 {what}'],
+  ['nn.LSTM with hx other than a (h_0, c_0) pair', 'hx 不是 (h_0, c_0) 二元组的 nn.LSTM'],
+  ['{what:id} with a non-tensor hx', 'hx 不是张量的 {what}'],
+  ['{what:id} with this hx', '使用这种 hx 的 {what}'],
+  ['the forward pass of {what:id}', '{what} 的前向传播'],
+  ['nn.Bilinear on inputs of these shapes', '输入为这些形状的 nn.Bilinear'],
+  ['nn.MultiheadAttention with inputs of different ranks', '各输入维数不同的 nn.MultiheadAttention'],
+  ['nn.MultiheadAttention with these key/value shapes', 'key/value 为这些形状的 nn.MultiheadAttention'],
+  [
+    'nn.MultiheadAttention dropout with need_weights=False (scaled_dot_product_attention)',
+    'need_weights=False 时 nn.MultiheadAttention 的 dropout（scaled_dot_product_attention）',
+  ],
+  ['nn.MultiheadAttention with a non-tensor attn_mask', 'attn_mask 不是张量的 nn.MultiheadAttention'],
+  ['nn.MultiheadAttention with an attn_mask of shape {shape}', 'attn_mask 形状为 {shape} 的 nn.MultiheadAttention'],
+  ['nn.MultiheadAttention with a non-tensor key_padding_mask', 'key_padding_mask 不是张量的 nn.MultiheadAttention'],
+  [
+    'nn.MultiheadAttention with a key_padding_mask of shape {shape}',
+    'key_padding_mask 形状为 {shape} 的 nn.MultiheadAttention',
+  ],
+  ["NumPy dtype '{dtype:raw}'", "NumPy 的 dtype '{dtype}'"],
+  ['numpy.{fn:id} on a torch.Tensor', '对 torch.Tensor 调用 numpy.{fn}'],
+  ['np.dot on arrays above 2-D', '对高于 2 维的数组调用 np.dot'],
+  ['np.einsum in the sublist form', '子列表形式的 np.einsum'],
+  ['np.unique with return_index/return_inverse/axis', '带 return_index/return_inverse/axis 的 np.unique'],
+  ['{fn:id} of a matrix with ord', '对矩阵指定 ord 的 {fn}'],
+  ['NumPy arrays of strings', '字符串组成的 NumPy 数组'],
+  ['torch.einsum with an ellipsis', '带省略号（...）的 torch.einsum'],
+  ['{what:raw} with a size that is not a known int', '大小不是已知整数的 {what}'],
+  ['{what:raw} with a symbolic dimension index', '维度索引是符号的 {what}'],
+  ['{what:raw} on a symbolic size', '大小是符号的 {what}'],
+  ['this kind of index on a tensor', '对张量的这种索引'],
+  ['astype to this dtype', 'astype 到这种 dtype'],
+  ['torch.{fn:id} of this value', '对这个值调用 torch.{fn}'],
+  ['torch.where(condition) (the positions of the true values)', 'torch.where(condition)（求真值所在的位置）'],
+  ['{fn:raw} of a tensor whose sizes are symbolic', '对大小是符号的张量调用 {fn}'],
+  ['{fn:raw} of a tensor whose values are unknown', '对数值未知的张量调用 {fn}'],
+  ['{fn:raw} on a tensor whose shape is symbolic', '对形状是符号的张量调用 {fn}'],
+  ["{fn:raw}(padding='same') with an even kernel", "卷积核大小为偶数时的 {fn}(padding='same')"],
+  ['F.dropout with training=True (random)', 'training=True 时的 F.dropout（随机）'],
+  ['the gradient of einsum of large operands', '大操作数 einsum 的梯度'],
+  ["the gradient of {fn:raw} with reduction='none' for these shapes", "这些形状下 reduction='none' 时 {fn} 的梯度"],
+  ['the gradient of {fn:raw}', '{fn} 的梯度'],
+  [
+    'torch.autograd.grad(create_graph=True) (gradients of gradients)',
+    'torch.autograd.grad(create_graph=True)（梯度的梯度）',
+  ],
+  [
+    'NumPy 1 value-based casting of {value:raw} (an unsigned dtype wider than uint8)',
+    'NumPy 1 对 {value} 的按值类型转换（比 uint8 更宽的无符号 dtype）',
+  ],
+];

@@ -9,7 +9,7 @@
  */
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
-import { RUNTIME_ZH } from './zh-cn-runtime';
+import { INTERNAL_ERRORS_ZH, NOT_MODELLED_ZH, RUNTIME_STOPS_ZH, RUNTIME_ZH } from './zh-cn-runtime';
 import { THIRDPARTY_ZH } from './zh-cn-thirdparty';
 import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
@@ -2275,6 +2275,8 @@ export const ZH_CN: Catalog = {
     ...OWN_WARNINGS,
     ...OWN_NOTES,
     ...OWN_ERRORS,
+    ...RUNTIME_STOPS_ZH,
+    ...INTERNAL_ERRORS_ZH,
   ],
-  fragments: FRAGMENTS,
+  fragments: [...FRAGMENTS, ...NOT_MODELLED_ZH],
 };

@@ -15,6 +15,7 @@ import { findLoss } from '../../../src/core/losses/index';
 import type { ComputeSettings, LossOptions, ReductionBreakdown } from '../../../src/core/losses/types';
 import { readTensor } from '../../../src/core/reader/index';
 import { runLoss, runTensorFile } from '../../../src/core/run';
+import { runProgram, type RunOptions } from '../../../src/core/runtime/index';
 import { checkSnippet, evaluateSnippet } from '../../../src/core/snippet/index';
 import { tensorFrom } from '../../../src/core/tensor';
 import { decodeOptions, decodeTensor, loadFixtures, type FixtureCase } from '../fixtures';
@@ -409,6 +410,161 @@ export function ownMessageInputs(): {
   ];
 }
 
+/**
+ * Programs whose run stops early, each at one of the runtime's own stops: something not run (files, processes, the
+ * network), something not modelled (with the descriptions tutorials reach most), and each budget, made small through
+ * `limits` so a few lines reach it.
+ */
+export function runtimeStopPrograms(): { name: string; code: string; options?: RunOptions }[] {
+  const t = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nimport numpy as np\n';
+  const small = (limits: RunOptions['limits']): RunOptions => ({ limits });
+  return [
+    // Not run: files, processes, the network, code from strings.
+    { name: 'open', code: "with open('data.txt') as f:\n    text = f.read()\n" },
+    { name: 'os.system', code: "import os\nos.system('ls')\n" },
+    { name: 'subprocess', code: "import subprocess\nsubprocess.run(['ls'])\n" },
+    { name: 'pickle.load', code: 'import pickle\nload = pickle.load\n' },
+    { name: 'requests', code: "import requests\nr = requests.get('https://example.com/data.json')\n" },
+    { name: 'eval', code: "x = eval('1 + 1')\n" },
+    { name: 'exec', code: "exec('x = 1')\n" },
+    { name: 'print to a file', code: "f = 3\nprint('loss', 0.5, file=f)\n" },
+    // Not modelled: Python.
+    { name: 'complex', code: 'z = 1 + 2j\n' },
+    { name: 'negative fractional power', code: 'x = (-8) ** 0.5\n' },
+    { name: 'relative import', code: 'from .model import Net\n' },
+    { name: 'unknown module', code: 'import mypackage\n' },
+    { name: 'globals', code: 'g = globals()\n' },
+    // Not modelled: random draws.
+    { name: 'torch.seed', code: `${t}s = torch.seed()\n` },
+    { name: 'random_ without bounds', code: `${t}x = torch.zeros(3).random_()\n` },
+    { name: 'permutation of an array', code: `${t}p = np.random.permutation(np.arange(4))\n` },
+    { name: 'random.seed of a float', code: 'import random\nrandom.seed(1.5)\n' },
+    { name: 'shuffle of a tuple', code: 'import random\nrandom.shuffle((1, 2, 3))\n' },
+    // Not modelled: torch and NumPy.
+    { name: 'uninitialised FloatTensor', code: `${t}x = torch.FloatTensor(2, 3)\n` },
+    { name: 'optimizer', code: `${t}model = nn.Linear(2, 1)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n` },
+    { name: 'stft', code: `${t}y = torch.stft(torch.ones(64), 16, return_complex=True)\n` },
+    { name: 'matrix norm', code: `${t}y = torch.linalg.norm(torch.ones(2, 2), ord=2)\n` },
+    { name: 'np.sum of a tensor', code: `${t}y = np.sum(torch.ones(2, 2))\n` },
+    { name: 'np.unique indices', code: `${t}u = np.unique(np.array([1, 2, 2]), return_index=True)\n` },
+    {
+      name: "padding='same'",
+      code: `${t}y = F.conv1d(torch.ones(1, 1, 8), torch.ones(1, 1, 4), padding='same')\n`,
+    },
+    {
+      name: 'attention mask',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, attn_mask=torch.ones(5, 5))\n`,
+    },
+    { name: 'RNN hx', code: `${t}rnn = nn.RNN(2, 3)\ny = rnn(torch.ones(1, 1, 2), 'h')\n` },
+    { name: 'GRU hx', code: `${t}gru = nn.GRU(2, 3)\ny = gru(torch.ones(1, 1, 2), (torch.ones(1, 1, 3),))\n` },
+    { name: 'LSTM on a string', code: `${t}lstm = nn.LSTM(2, 3)\ny = lstm('abc')\n` },
+    { name: 'LSTM dtype', code: `${t}lstm = nn.LSTM(2, 3, dtype=torch.float16)\n` },
+    { name: 'LSTM of size zero', code: `${t}lstm = nn.LSTM(2, 0)\n` },
+    { name: 'LSTM backward', code: `${t}lstm = nn.LSTM(2, 3)\ny, _ = lstm(torch.ones(1, 1, 2))\ny.sum().backward()\n` },
+    { name: 'RNNCell hx', code: `${t}cell = nn.RNNCell(2, 3)\ny = cell(torch.ones(1, 2), (torch.ones(1, 3),))\n` },
+    { name: 'RNNCell on a string', code: `${t}cell = nn.RNNCell(2, 3)\ny = cell('abc')\n` },
+    { name: 'Bilinear shapes', code: `${t}m = nn.Bilinear(2, 3, 4)\ny = m(torch.ones(2), torch.ones(5, 3))\n` },
+    { name: 'attention of size zero', code: `${t}m = nn.MultiheadAttention(0, 1)\n` },
+    { name: 'attention on strings', code: `${t}m = nn.MultiheadAttention(4, 2)\ny = m('a', 'b', 'c')\n` },
+    {
+      name: 'attention ranks',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, torch.ones(3, 4), q)\n`,
+    },
+    {
+      name: 'attention key shape',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, torch.ones(3, 1, 5), q)\n`,
+    },
+    {
+      name: 'attention mask type',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, attn_mask='x')\n`,
+    },
+    {
+      name: 'padding mask type',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, key_padding_mask='x')\n`,
+    },
+    {
+      name: 'padding mask shape',
+      code: `${t}m = nn.MultiheadAttention(4, 2)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, key_padding_mask=torch.ones(7, 7))\n`,
+    },
+    {
+      name: 'attention dropout',
+      code: `${t}m = nn.MultiheadAttention(4, 2, dropout=0.5)\nq = torch.ones(3, 1, 4)\ny = m(q, q, q, need_weights=False)\n`,
+    },
+    {
+      name: 'DataLoader sampler',
+      code: `${t}from torch.utils.data import DataLoader\nd = DataLoader([1, 2], sampler=[0, 1])\n`,
+    },
+    { name: 'einsum sublists', code: `${t}x = np.einsum(np.ones(3), [0], np.ones(3), [0])\n` },
+    { name: 'NumPy string dtype', code: `${t}x = np.ones(2).astype('U3')\n` },
+    {
+      name: 'NumPy 1 casting',
+      code: `${t}x = np.array([1, 2], dtype=np.uint8) + 300\n`,
+      options: { torchVersion: '1.13' },
+    },
+    { name: 'einsum ellipsis', code: `${t}a = torch.ones(2, 3)\ny = torch.einsum('...i,...i->...', a, a)\n` },
+    { name: 'np.dot 3-D', code: `${t}a = np.ones((2, 2, 2))\ny = np.dot(a, a)\n` },
+    { name: 'numpy strings', code: `${t}a = np.array(['cat', 'dog'])\n` },
+    { name: 'Dropout2d on 1-D', code: `${t}y = nn.Dropout2d()(torch.ones(4))\n` },
+    { name: 'init of an int tensor', code: `${t}w = torch.zeros(2, 2, dtype=torch.int64)\nnn.init.normal_(w)\n` },
+    { name: 'float layer size', code: `${t}layer = nn.Linear(2.0, 3)\n` },
+    { name: 'unknown layer argument', code: `${t}layer = nn.Linear(2, 3, frobnicate=True)\n` },
+    {
+      name: 'LSTM hx',
+      code: `${t}lstm = nn.LSTM(2, 3)\ny = lstm(torch.zeros(1, 1, 2), torch.zeros(1, 1, 3))\n`,
+    },
+    {
+      name: 'grad of grad',
+      code: `${t}x = torch.ones(2, requires_grad=True)\ny = (x * x).sum()\ng = torch.autograd.grad(y, x, create_graph=True)\n`,
+    },
+    // Budgets: steps (in a loop and in a recursion), elements, printing, numbers too large to compute.
+    { name: 'endless loop', code: 'i = 0\nwhile True:\n    i += 1\n', options: small({ maxSteps: 500 }) },
+    {
+      name: 'endless recursion',
+      code: 'def f(n):\n    return f(n + 1)\n\nf(0)\n',
+      options: small({ maxSteps: 50, maxDepth: 1000 }),
+    },
+    { name: 'long list', code: 'x = [0] * 5000\n', options: small({ maxElements: 1000 }) },
+    { name: 'long string', code: "s = 'ab' * 5000\n", options: small({ maxElements: 1000 }) },
+    { name: 'long range', code: 'x = list(range(5000))\n', options: small({ maxElements: 1000 }) },
+    { name: 'long comprehension', code: 'x = [i for i in range(5000)]\n', options: small({ maxElements: 1000 }) },
+    { name: 'large random tensor', code: `${t}x = torch.rand(5000)\n`, options: small({ maxElements: 1000 }) },
+    { name: 'large tensor', code: `${t}x = torch.zeros(100, 100)\n`, options: small({ maxElements: 1000 }) },
+    {
+      name: 'nested list',
+      code: `${t}x = torch.tensor([[0.0] * 40] * 40)\n`,
+      options: small({ maxElements: 1000 }),
+    },
+    {
+      name: 'long print',
+      code: "for i in range(100):\n    print('epoch', i)\n",
+      options: small({ maxElements: 200 }),
+    },
+    {
+      name: 'LSTM output',
+      code: `${t}lstm = nn.LSTM(1, 10)\ny = lstm(torch.ones(200, 1, 1))\n`,
+      options: small({ maxElements: 1000 }),
+    },
+    {
+      name: 'attention weights',
+      code: `${t}m = nn.MultiheadAttention(4, 1)\nq = torch.ones(40, 1, 4)\ny = m(q, q, q)\n`,
+      options: small({ maxElements: 1000 }),
+    },
+    {
+      name: 'bilinear product',
+      code: `${t}m = nn.Bilinear(8, 8, 8)\ny = m(torch.ones(4, 8), torch.ones(4, 8))\n`,
+      options: small({ maxElements: 1000 }),
+    },
+    // A recurrent forward pass over the compute limit is refused before it runs (its weights are built, ~60 ms).
+    {
+      name: 'GRU compute',
+      code: `${t}gru = nn.GRU(1, 600)\ny = gru(torch.ones(1000, 1, 1))\n`,
+      options: small({ maxElements: 3_000_000 }),
+    },
+    { name: 'huge power', code: 'x = 2 ** 200000\n' },
+    { name: 'huge shift', code: 'x = 1 << 200000\n' },
+  ];
+}
+
 /** Runs the core on everything above and collects what it says. */
 export function buildCorpus(): Corpus {
   const diagnostics: Corpus['diagnostics'] = [];
@@ -531,6 +687,11 @@ export function buildCorpus(): Corpus {
     for (const d of evaluateSnippet(code, { loss: 'cross_entropy' }).diagnostics) {
       diagnostics.push({ origin: `--loss on ${JSON.stringify(code)}`, diagnostic: d });
     }
+  }
+
+  for (const { name, code, options } of runtimeStopPrograms()) {
+    for (const d of runProgram(code, options).diagnostics)
+      diagnostics.push({ origin: `program ${name}`, diagnostic: d });
   }
 
   const x = tensorFrom([0.1, 0.9], [1, 2], 'float32');

@@ -14,6 +14,7 @@ import {
 } from '../../../src/core/i18n/index';
 import { CompiledCatalog, parseTemplate, type TemplateToken } from '../../../src/core/i18n/matcher';
 import { OWN_ERRORS, OWN_NOTES, OWN_WARNINGS } from '../../../src/core/i18n/zh-cn';
+import { RUNTIME_STOPS_ZH } from '../../../src/core/i18n/zh-cn-runtime';
 import { translationProblems } from './checks';
 import { buildCorpus, fixtureNames, snippetSources } from './corpus';
 
@@ -134,18 +135,33 @@ describe('zh-cn coverage of what the core produces', () => {
       .filter((d) => d.code !== undefined && OWN_MESSAGE_CODES.has(d.code));
     const reached = new Set(ownMessages.map((d) => d.code));
     // A circular import needs a program of several files: test/unit/runtime/imports.test.ts checks both its forms.
-    const codesNotReached = [...OWN_MESSAGE_CODES].filter((c) => !reached.has(c) && c !== 'runtime/import-cycle');
+    // An internal error is a bug no input reaches on purpose: ./runtime-stops.test.ts checks its frames.
+    const unreachable = new Set(['runtime/import-cycle', 'internal/error']);
+    const codesNotReached = [...OWN_MESSAGE_CODES].filter((c) => !reached.has(c) && !unreachable.has(c));
     const texts = [...new Set(ownMessages.map((d) => d.message))];
     // Each template, and each alternative of its `{one|other}` choices, must match a message the core really wrote:
     // a form of a message the catalog does not cover shows up as an untranslated message above, and a template no
     // message matches is either dead or spelled differently from the code.
-    const formsNotReached = [...OWN_WARNINGS, ...OWN_NOTES, ...OWN_ERRORS]
+    const formsNotReached = [...OWN_WARNINGS, ...OWN_NOTES, ...OWN_ERRORS, ...RUNTIME_STOPS_ZH]
       .flatMap(([english]) => templateForms(english))
       .filter((form) => {
         const catalog = new CompiledCatalog({ sentences: [[form, '-']], fragments: [] });
         return !texts.some((t) => catalog.translateWhole(t) !== undefined);
       });
     assert.deepEqual({ codesNotReached, formsNotReached }, { codesNotReached: [], formsNotReached: [] });
+  });
+
+  it('leaves no English description inside the message of a run that stopped (not run, not modelled, a budget)', () => {
+    const stops = corpus.diagnostics.filter(({ diagnostic: d }) =>
+      ['runtime/not-run', 'runtime/not-modelled', 'runtime/budget'].includes(d.code ?? ''),
+    );
+    assert.ok(stops.length >= 50, `only ${stops.length} stopped runs in the corpus`);
+    const leftovers = stops.flatMap(({ origin, diagnostic }) => {
+      const zh = localizeDiagnostic(diagnostic, 'zh-cn').message;
+      const words = descriptionProse(zh);
+      return words.length > 0 ? [`${origin}: ${zh} (${words.join(' ')})`] : [];
+    });
+    assert.deepEqual(leftovers, []);
   });
 
   it("keeps 'en' the identity", () => {
@@ -179,4 +195,32 @@ function templateForms(template: string): string[] {
     }
   });
   return forms;
+}
+
+/** English words no code description is made of: a description with one of them is prose. */
+const FUNCTION_WORDS = new Set(['a', 'an', 'the', 'of', 'on', 'to', 'with', 'without', 'for', 'in', 'by', 'is', 'are']);
+
+/**
+ * The English prose left in a translated stop message: outside quotes and `Loss Lens`, a function word, or two plain
+ * words in a row (`complex numbers`) other than a statement such as `import mypackage`. Code (`torch.fft.fft`,
+ * `open()`, `F.pad(mode='circular')`) never counts, so the check is stricter than {@link translationProblems}'s
+ * four-word runs, which a short untranslated description would pass.
+ */
+function descriptionProse(text: string): string[] {
+  const plain = (w: string | undefined): boolean => w !== undefined && /^[A-Za-z]+$/.test(w);
+  // Words are next to each other only with spaces between them: `PyTorch 会引发 TypeError` is two names.
+  return text
+    .replace(/Loss Lens/g, ' ')
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, ' ')
+    .split(/[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+/)
+    .flatMap((run) => {
+      const words = run.split(/\s+/).filter((w) => w !== '');
+      return words.filter(
+        (w, k) =>
+          plain(w) &&
+          (FUNCTION_WORDS.has(w.toLowerCase()) ||
+            (plain(words[k + 1]) && w !== 'import') ||
+            (plain(words[k - 1]) && words[k - 1] !== 'import')),
+      );
+    });
 }

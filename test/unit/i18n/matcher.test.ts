@@ -103,9 +103,24 @@ describe('i18n matcher: templates', () => {
   });
 
   it('translates English fragments that fill a placeholder', () => {
-    assert.equal(t('Python expected the end of the text.'), 'Python 期望 文本末尾。');
-    assert.equal(t('Python expected row 3.'), 'Python 期望 第 3 行。');
+    assert.equal(t('Python expected the end of the text.'), 'Python 期望文本末尾。');
+    assert.equal(t('Python expected row 3.'), 'Python 期望第 3 行。');
     assert.equal(t("Python expected 'x'."), "Python 期望 'x'。");
+  });
+
+  it('drops the space between Chinese and a placeholder only where the value is itself Chinese', () => {
+    const spaced = new CompiledCatalog({
+      sentences: [['Not {what} here.', '这里不 {what} 处理。']],
+      fragments: [
+        ['a list', '列表'],
+        ['a {dtype:id} list', '{dtype} 列表'],
+      ],
+    });
+    // Code keeps its space on both sides; a Chinese fragment joins the text; a fragment that starts or ends with
+    // code keeps the space on that side.
+    assert.equal(spaced.translate('Not x.sum() here.'), '这里不 x.sum() 处理。');
+    assert.equal(spaced.translate('Not a list here.'), '这里不列表处理。');
+    assert.equal(spaced.translate('Not a float32 list here.'), '这里不 float32 列表处理。');
   });
 
   it('a whole-text entry wins over the sentence split', () => {
