@@ -21,6 +21,7 @@ import {
   type CallArguments,
   type PyValue,
 } from './values';
+import { dtypeRefusal } from '../torch/dtype-refusal';
 import { TorchTensor } from '../torch/tensor';
 import type { DType } from '../tensor';
 import {
@@ -99,7 +100,13 @@ export class RandomBridge {
   /** `torch.<name>` when it is a random function; undefined otherwise. */
   torchFunction(name: string): PyValue | undefined {
     const b = this.bridge;
-    const make = (fn: (a: CallArguments) => PyValue): PyBuiltin => new PyBuiltin(name, (a) => this.guard(() => fn(a)));
+    const make = (fn: (a: CallArguments) => PyValue): PyBuiltin =>
+      new PyBuiltin(name, (a) =>
+        this.guard(() => {
+          this.refuseDType(name, a);
+          return fn(a);
+        }),
+      );
     switch (name) {
       case 'manual_seed':
         return make((a) => {
@@ -459,6 +466,21 @@ export class RandomBridge {
       return new PyList(r.sampleIndices(items.length, Number(a.args[1] ?? a.kwargs.get('k'))).map((i) => items[i]!));
     });
     return ns;
+  }
+
+  /** `torch.randn(2, dtype='float32')` or `dtype=np.float32`: PyTorch's TypeError (see `dtypeRefusal`). */
+  private refuseDType(name: string, a: CallArguments): void {
+    const d = a.kwargs.get('dtype');
+    if (typeof d !== 'string' && !(d instanceof PyDType && d.flavor === 'numpy')) return;
+    const kwargs = new Map([...a.kwargs].map(([k, v]) => [k, this.bridge.toArg(v)] as const));
+    const version = this.torchDefault.version === '1.13' ? '1.13' : '2.x';
+    const refusal = dtypeRefusal(
+      `torch.${name}`,
+      a.args.map((v) => this.bridge.toArg(v)),
+      kwargs,
+      version,
+    );
+    if (refusal) throw pyError(refusal.pyType, refusal.message);
   }
 
   private guard<T>(fn: () => T): T {

@@ -211,6 +211,11 @@ const RANDOM_FACTORIES = new Set([
   'randn_like',
   'randint_like',
 ]);
+/** Python's types that PyTorch and NumPy take as a dtype (NumPy's `int` is int64 where Loss Lens runs). */
+const PYTHON_TYPE_DTYPES: Readonly<Record<string, DType>> = { float: 'float64', int: 'int64', bool: 'bool' };
+/** NumPy's scalar type names, as a message names `np.float32` (`numpy.float32`). */
+const NUMPY_SCALAR_NAMES: Partial<Record<DType, string>> = { bool: 'bool_' };
+
 /**
  * The functions whose output the loss calls' code-level warnings look at (softmax before cross-entropy, sigmoid
  * before BCEWithLogits, unbounded scores into BCE), by canonical path.
@@ -794,8 +799,22 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         items: v.items.map((x) => this.toArgUnchecked(x)),
         ...(v.typeName ? { typeName: v.typeName } : {}),
       };
-    if (v instanceof PyDType) return { kind: 'dtype', dtype: v.dtype };
-    if (v instanceof PyBuiltin && this.legacyTypes.has(v)) return { kind: 'dtype', dtype: this.legacyTypes.get(v)! };
+    if (v instanceof PyDType)
+      return v.flavor === 'numpy' && v.scalarType
+        ? {
+            kind: 'dtype',
+            dtype: v.dtype,
+            from: { kind: 'numpy', name: `numpy.${NUMPY_SCALAR_NAMES[v.dtype] ?? v.dtype}` },
+          }
+        : { kind: 'dtype', dtype: v.dtype };
+    if (v instanceof PyBuiltin) {
+      const legacy = this.legacyTypes.get(v);
+      if (legacy) return { kind: 'dtype', dtype: legacy };
+      // Python's own types as a dtype: torch.tensor(x, dtype=float) is float64, as NumPy's np.array(x, dtype=float).
+      const python = PYTHON_TYPE_DTYPES[v.name];
+      if (python && this.builtins.get(v.name) === v)
+        return { kind: 'dtype', dtype: python, from: { kind: 'python', name: v.name } };
+    }
     if (v instanceof PyRange) return this.interp.toArray(v, this.here()).map((x) => this.toArgUnchecked(x));
     if (v instanceof PyInstance && v.native?.device) return { kind: 'device', name: String(v.native.device) };
     throw pyError('TypeError', `expected a tensor, number or sequence, got ${typeName(v)}`);

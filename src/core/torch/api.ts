@@ -41,6 +41,7 @@ import {
   type BinaryOperator,
   type OpContext,
 } from './elementwise';
+import { dtypeRefusal } from './dtype-refusal';
 import { NotModelled, runtimeError, TorchError, typeError, valueError } from './errors';
 import { getItem, setItem } from './indexing';
 import { bmm, dot, einsum, matmul, mm, outer } from './linalg';
@@ -1050,7 +1051,11 @@ function torchAliases(kwargs: Map<string, TArg>): Map<string, TArg> {
  * for bad arguments, NotModelled for functions outside the model.
  */
 export function torchFunction(ctx: TorchContext, path: string, args: TArg[], kwargs: Map<string, TArg>): TArg {
-  if (path.startsWith('torch.')) kwargs = torchAliases(kwargs);
+  if (path.startsWith('torch.')) {
+    kwargs = torchAliases(kwargs);
+    const refusal = dtypeRefusal(path, args, kwargs, ctx.torchVersion);
+    if (refusal) throw refusal;
+  }
   if (path.startsWith('torch.nn.functional.')) {
     const f = FUNCTIONAL[path.slice('torch.nn.functional.'.length)];
     if (f) return f(ctx, args, kwargs);
@@ -1091,7 +1096,11 @@ export function tensorMethod(
   args: TArg[],
   kwargs: Map<string, TArg>,
 ): TArg {
-  if (t.flavor === 'torch') kwargs = torchAliases(kwargs);
+  if (t.flavor === 'torch') {
+    kwargs = torchAliases(kwargs);
+    const refusal = dtypeRefusal(`Tensor.${name}`, args, kwargs, ctx.torchVersion);
+    if (refusal) throw refusal;
+  }
   if (t.flavor === 'numpy') {
     const f = NDARRAY_METHODS[name];
     if (f) return f(ctx, t, args, kwargs);

@@ -10,6 +10,11 @@ import { typeError } from './errors';
 export interface DTypeArg {
   kind: 'dtype';
   dtype: DType;
+  /**
+   * What stood for the dtype when it was not a torch dtype: Python's `float`/`int`/`bool` (which PyTorch takes as
+   * float64/int64/bool) or a NumPy scalar type such as `np.float32` (which PyTorch refuses), by its Python name.
+   */
+  from?: { kind: 'python' | 'numpy'; name: string };
 }
 
 /** A `torch.device('cpu')` value (or a device string normalised by the interpreter). */
