@@ -387,13 +387,20 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       skw.set(k, a);
     }
     if (sargs.some((a) => a === undefined)) return new PyUnknown(`${name}(...) of a value Loss Lens cannot know`);
-    if (args.some((a) => a instanceof SymTensor && this.dtypeAssumed.has(a)))
+    if (args.some((a) => this.isDtypeAssumed(a)))
       return this.withOpenDtypes(args, (variant) => symbolicOp(this.symbols, name, variant.map(toSArg) as SArg[], skw));
     return this.symbolic(name, () => symbolicOp(this.symbols, name, sargs as SArg[], skw));
   }
 
   /** Shape mode: tensors typed by a shape comment that names no dtype (float32 or int64 for all the checker knows). */
-  readonly dtypeAssumed = new WeakSet<SymTensor>();
+  private readonly dtypeAssumed = new WeakSet<SymTensor>();
+  /** Whether any tensor is of open dtype (most files have no shape comments: no lookup is needed then). */
+  private anyDtypeAssumed = false;
+
+  /** Whether `v` is a tensor of open dtype (see {@link dtypeAssumed}). */
+  isDtypeAssumed(v: unknown): v is SymTensor {
+    return this.anyDtypeAssumed && v instanceof SymTensor && this.dtypeAssumed.has(v);
+  }
 
   /**
    * Runs an op whose arguments include tensors of open dtype: as float32, then as int64. PyTorch's error is
@@ -402,9 +409,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   private withOpenDtypes(args: readonly PyValue[], run: (variant: PyValue[]) => SArg): PyValue {
     let first: TorchError | undefined;
     for (const dtype of ['float32', 'int64'] as const) {
-      const variant = args.map((a) =>
-        a instanceof SymTensor && this.dtypeAssumed.has(a) ? new SymTensor(dtype, a.shape, a.flavor) : a,
-      );
+      const variant = args.map((a) => (this.isDtypeAssumed(a) ? new SymTensor(dtype, a.shape, a.flavor) : a));
       try {
         return this.openDtype(fromSArg(run(variant)));
       } catch (e) {
@@ -419,8 +424,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** Marks the tensors of a value as of open dtype (see {@link dtypeAssumed}). */
   openDtype<T extends PyValue>(v: T): T {
-    if (v instanceof SymTensor) this.dtypeAssumed.add(v);
-    else if (v instanceof PyTuple || v instanceof PyList) v.items.forEach((x) => this.openDtype(x));
+    if (v instanceof SymTensor) {
+      this.dtypeAssumed.add(v);
+      this.anyDtypeAssumed = true;
+    } else if (v instanceof PyTuple || v instanceof PyList) v.items.forEach((x) => this.openDtype(x));
     return v;
   }
 
@@ -488,7 +495,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const v = given.get(n);
       const d = describeArgument(n, v);
       // A shape comment that names no dtype leaves it open: the hover shows the shape alone.
-      return v instanceof SymTensor && this.dtypeAssumed.has(v) ? { name: d.name, shape: d.shape } : d;
+      return this.isDtypeAssumed(v) ? { name: d.name, shape: d.shape } : d;
     });
     const notTensor = sizeOfNonTensor(loss.fn, given);
     if (notTensor) {
@@ -526,9 +533,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     for (const [n, v] of given)
       if (v instanceof SymTensor || isTensorValue(v)) inputs[n] = { shape: v.shape, dtype: v.dtype };
     // Arguments whose dtype a shape comment left open: checked as float32 and as int64.
-    const open = [...given].filter(([, v]) => v instanceof SymTensor && this.dtypeAssumed.has(v)).map(([n]) => n);
+    const open: string[] = [];
+    if (this.anyDtypeAssumed) for (const [n, v] of given) if (this.isDtypeAssumed(v)) open.push(n);
     let diagnostics: import('../diagnostics').Diagnostic[] = [];
-    let output: PyValue = new PyUnknown(`the value of ${loss.fn}`);
+    let output: PyValue | undefined;
     if (def && optionsKnown) {
       const known = Object.keys(inputs).length;
       if (known === def.inputs.length && known === given.size) {
@@ -577,7 +585,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     });
     const error = diagnostics.find((d) => d.severity === 'error');
     if (error) throw pyError(exceptionClassOf(error.message), error.message.replace(/^(\w+Error): /, ''));
-    return output;
+    return output ?? new PyUnknown(`the value of ${loss.fn}`);
   }
 
   private factoryOf(name: string, sizes: readonly PyValue[], dtype: DType | undefined): PyValue | undefined {
@@ -1033,7 +1041,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       const sindex = toSArg(index);
       if (sindex === undefined) return new PyUnknown('this kind of index');
       const item = this.symbolic('indexing', () => indexShape(toSym(obj as SymTensor), sindex, this.symbols));
-      return obj instanceof SymTensor && this.dtypeAssumed.has(obj) ? this.openDtype(item) : item;
+      return this.isDtypeAssumed(obj) ? this.openDtype(item) : item;
     }
     if (isTensorValue(obj)) {
       const idx = this.toIndex(index);
@@ -1700,7 +1708,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       onError: (pyType, message) => this.recordShapeError(pyType, message),
       withoutDraws: (fn) => this.random.withoutDraws(fn),
       openDtype: {
-        has: (v) => v instanceof SymTensor && this.dtypeAssumed.has(v),
+        has: (v) => this.isDtypeAssumed(v),
         mark: (v) => this.openDtype(v),
       },
     });
