@@ -2174,6 +2174,8 @@ const SUBMODULES = new Set([
   'torch.backends',
   'torch.backends.mps',
   'torch.linalg',
+  'torch.fft',
+  'torch.special',
   'torch.distributions',
   'torch.testing',
   'numpy.random',

@@ -114,3 +114,26 @@ describe('torch.compile in a check', () => {
     assert.equal(run.stdout, 'torch.Size([4, 2])\n', run.diagnostics.map((d) => d.message).join('\n'));
   });
 });
+
+describe("torch's submodules Loss Lens does not compute", () => {
+  it('stops at torch.fft.* and torch.special.* with a located note, not an AttributeError PyTorch never raises', () => {
+    for (const [setup, call] of [
+      ['', 'torch.fft.fft(x)'],
+      ['import torch.fft', 'torch.fft.rfft(x)'],
+      ['', 'torch.special.expit(x)'],
+    ]) {
+      const run = runProgram(
+        ['import torch', setup, 'x = torch.ones(4)', 'print("before")', `y = ${call}`, ''].join('\n'),
+      );
+      assert.equal(run.stdout, 'before\n');
+      assert.ok(
+        !run.diagnostics.some((d) => d.code === 'runtime/exception'),
+        run.diagnostics.map((d) => d.message).join('\n'),
+      );
+      const stop = run.diagnostics.find((d) => d.code === 'runtime/not-modelled');
+      assert.ok(stop, run.diagnostics.map((d) => d.message).join('\n'));
+      assert.equal(stop.line, 5);
+      assert.match(stop.message, new RegExp(call.slice(0, call.indexOf('(')).replace(/\./g, '\\.')));
+    }
+  });
+});
