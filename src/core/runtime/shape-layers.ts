@@ -166,6 +166,7 @@ const INPUT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   RNN: ['input', 'hx'],
   LSTM: ['input', 'hx'],
   GRU: ['input', 'hx'],
+  Bilinear: ['input1', 'input2'],
   EmbeddingBag: ['input', 'offsets', 'per_sample_weights'],
   MultiheadAttention: ['query', 'key', 'value'],
   TransformerEncoderLayer: ['src'],

@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../../../src/core/runtime/index';
+import { checkSnippet } from '../../../src/core/snippet/index';
 
 interface LayerCase {
   name: string;
@@ -135,5 +136,25 @@ describe("torch's submodules Loss Lens does not compute", () => {
       assert.equal(stop.line, 5);
       assert.match(stop.message, new RegExp(call.slice(0, call.indexOf('(')).replace(/\./g, '\\.')));
     }
+  });
+});
+
+describe('nn.Bilinear in a shape check', () => {
+  it('reads both inputs: the output shape, and PyTorch 1.13/2.x error for a second input of the wrong width', () => {
+    const ok = runProgram(
+      'import torch\nimport torch.nn as nn\nm = nn.Bilinear(8, 6, 4)\nprint(m(torch.ones(2, 8), torch.ones(2, 6)).shape)\n',
+      { mode: 'shape' },
+    );
+    assert.deepEqual(ok.diagnostics, []);
+    assert.equal(ok.stdout, 'torch.Size([2, 4])\n');
+    const bad = checkSnippet(
+      'import torch\nimport torch.nn as nn\nm = nn.Bilinear(8, 6, 4)\ny = m(torch.ones(2, 8), torch.ones(2, 5))\n',
+    );
+    assert.equal(bad.diagnostics.length, 1, JSON.stringify(bad.diagnostics));
+    assert.equal(bad.diagnostics[0]!.line, 4);
+    assert.match(
+      bad.diagnostics[0]!.message,
+      /^RuntimeError: bilinear\(\): input2 size does not match weight size: got 5 but expected 6$/,
+    );
   });
 });
