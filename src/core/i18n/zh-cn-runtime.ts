@@ -197,7 +197,7 @@ export const NOT_MODELLED_ZH: CatalogEntry[] = [
     '{call:raw}, a float where PyTorch takes an int size (PyTorch raises a TypeError)',
     '{call}（在 PyTorch 要求整数大小的地方传入了浮点数，PyTorch 会引发 TypeError）',
   ],
-  ['{what:raw} of a {dtype:id} tensor', '{dtype} 张量上的 {what}'],
+  ['{what:raw} of {a|an} {dtype:id} tensor', '{dtype} 张量上的 {what}'],
   ['nn.Dropout2d on a {dims:num}-D input', '{dims} 维输入上的 nn.Dropout2d'],
   ['{what:id} with a size of zero', '大小为零的 {what}'],
   ['{what:id} on a non-tensor input', '输入不是张量的 {what}'],

@@ -49,7 +49,11 @@ export function nnInitFunction(bridge: TorchBridge, name: string): PyValue | und
       const t = o.get('tensor')!;
       if (!isTensorValue(t)) throw pyError('TypeError', `${name}(): argument 'tensor' must be Tensor`);
       if (t.dtype !== 'float32' && t.dtype !== 'float64')
-        throw new NotModelledStop(`nn.init.${name} of a ${t.dtype} tensor`, bridge.interp.current, 'unsupported');
+        throw new NotModelledStop(
+          `nn.init.${name} of ${t.dtype.startsWith('i') ? 'an' : 'a'} ${t.dtype} tensor`,
+          bridge.interp.current,
+          'unsupported',
+        );
       const generator = generatorArgument(a.kwargs.get('generator'));
       const draw: DrawFn = (fn) => (generator ? fn(generator) : bridge.random.draw(fn));
       const data = values(o, t, t.dtype, draw);

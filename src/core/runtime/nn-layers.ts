@@ -167,7 +167,11 @@ function checkDropoutP(p: number): void {
 
 function floatDTypeOf(bridge: TorchBridge, t: TorchTensor, what: string): FloatDType {
   if (t.dtype === 'float32' || t.dtype === 'float64') return t.dtype;
-  throw new NotModelledStop(`${what} of a ${t.dtype} tensor`, bridge.interp.current, 'unsupported');
+  throw new NotModelledStop(
+    `${what} of ${t.dtype.startsWith('i') ? 'an' : 'a'} ${t.dtype} tensor`,
+    bridge.interp.current,
+    'unsupported',
+  );
 }
 
 /**
