@@ -118,11 +118,12 @@ describe('torch.compile in a check', () => {
 
 describe("torch's submodules Loss Lens does not compute", () => {
   it('stops at torch.fft.* and torch.special.* with a located note, not an AttributeError PyTorch never raises', () => {
-    for (const [setup, call] of [
+    const cases: [string, string][] = [
       ['', 'torch.fft.fft(x)'],
       ['import torch.fft', 'torch.fft.rfft(x)'],
       ['', 'torch.special.expit(x)'],
-    ]) {
+    ];
+    for (const [setup, call] of cases) {
       const run = runProgram(
         ['import torch', setup, 'x = torch.ones(4)', 'print("before")', `y = ${call}`, ''].join('\n'),
       );
