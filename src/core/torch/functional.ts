@@ -5,6 +5,7 @@
  * float32 intermediate rounding happens where PyTorch's does.
  */
 import { isFloating, numel, scalarTypeName, type DType } from '../tensor';
+import { convDtypeMessage } from './conv-dtype';
 import { bind, isPyNumber, isSequence, itemsOf, numberOf, pyTypeName, type TArg } from './args';
 import { intArg, intList, wrapDim } from './dims';
 import { binary, clamp, FLOAT_FUNCTIONS, mapOperands, STEPWISE, type OpContext } from './elementwise';
@@ -127,9 +128,7 @@ function conv(ctx: OpContext, spatial: 1 | 2, args: TArg[], kwargs: Map<string, 
   }
   if (!batched) x = new TorchTensor(x.dtype, [1, ...x.shape], x.data, x.flavor);
   if (x.dtype !== w.dtype) {
-    throw runtimeError(
-      `Input type (${x.dtype === 'float64' ? 'double' : 'float'}) and weight type (${w.dtype === 'float64' ? 'double' : 'float'}) should be the same`,
-    );
+    throw runtimeError(convDtypeMessage(spatial, false, bias !== null, x.dtype, w.dtype, ctx.torchVersion === '1.13'));
   }
   const groups = intArg(b.groups ?? 1n, 'groups');
   const stride = pairList(b.stride, spatial, 1, 'stride');

@@ -10,6 +10,7 @@
  * The rules and texts are labelled against torch 1.13 and 2.14 by scripts/fixtures/gen_layer_shapes.py; where the
  * two versions differ, {@link LayerOptions.torchVersion} picks the text.
  */
+import { cName, convDtypeMessage } from '../conv-dtype';
 import { scalarTypeName, type DType } from '../../tensor';
 import {
   addDims,
@@ -73,9 +74,8 @@ const v1 = (o: LayerOptions | undefined): boolean => o?.torchVersion === '1.13';
 const paramDtype = (o: LayerOptions | undefined): DType => o?.parameterDtype ?? 'float32';
 /** `Float`, `Double`, `Long`: the names of ATen's dtype messages. */
 const Name = scalarTypeName;
-/** `float`, `double`, `c10::Half`: C++'s names, in the convolution's dtype message. */
-const lower = (d: DType): string =>
-  d === 'float16' || d === 'bfloat16' ? `c10::${scalarTypeName(d)}` : scalarTypeName(d).toLowerCase();
+/** `float`, `double`, `c10::Half`: C++'s names, in the dtype messages. */
+const lower = cName;
 /** The `mat1 and mat2 must have the same dtype` of a matrix product with the layer's weight. */
 function matmulDtype(input: DType, param: DType, options?: LayerOptions): LayerError {
   return fail(
@@ -358,18 +358,7 @@ export function conv(
 
 /** The dtype mismatch of a convolution's input and weights: the kernel that notices, and so the text, varies. */
 function convDtype(n: number, transposed: boolean, bias: boolean, input: DType, options?: LayerOptions): LayerError {
-  const param = paramDtype(options);
-  const scalar = `expected scalar type ${Name(input)} but found ${Name(param)}`;
-  const mkldnn = `Input type (torch.${Name(input)}Tensor) and weight type (torch.${Name(param)}Tensor) should be the same or input should be a MKLDNN tensor and weight is a dense tensor`;
-  const biasText = `Input type (${lower(input)}) and bias type (${lower(param)}) should be the same`;
-  if (transposed) return fail('RuntimeError', !v1(options) && input === 'float32' ? mkldnn : scalar);
-  // torch 1.13 runs conv1d through the 2-d kernel, which has no half-precision CPU version.
-  if (v1(options) && n === 1 && input === 'float16') {
-    return fail('RuntimeError', `"slow_conv2d_cpu" not implemented for 'Half'`);
-  }
-  if (!bias) return fail('RuntimeError', scalar);
-  if (!v1(options) || n === 2) return fail('RuntimeError', biasText);
-  return fail('RuntimeError', input === 'float32' ? mkldnn : scalar);
+  return fail('RuntimeError', convDtypeMessage(n, transposed, bias, input, paramDtype(options), v1(options)));
 }
 
 // --- Pooling ---------------------------------------------------------------------------------------------------------
