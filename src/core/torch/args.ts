@@ -108,7 +108,8 @@ export function pyTypeName(a: TArg | undefined): string {
   if (Array.isArray(a)) return 'list';
   if (isTensor(a)) return a.flavor === 'numpy' ? 'numpy.ndarray' : 'Tensor';
   if (a.kind === 'tuple') return a.typeName ?? 'tuple';
-  if (a.kind === 'dtype') return 'torch.dtype';
+  // Python's float/int/bool and NumPy's scalar types stand for a dtype, but their Python type is `type`.
+  if (a.kind === 'dtype') return a.from ? 'type' : 'torch.dtype';
   return 'torch.device';
 }
 

@@ -7,7 +7,7 @@
  * part of what went wrong. The table comes from both oracles (`scripts/fixtures/probe_dtype_refusals.py`); the program
  * fixture `test/fixtures/programs/dtype_arguments.py` checks the messages under both releases.
  */
-import type { TArg } from './args';
+import { pyTypeName, type TArg } from './args';
 import { runtimeError, typeError, valueError, type TorchError } from './errors';
 import { TorchTensor } from './tensor';
 
@@ -69,32 +69,6 @@ const DTYPE_NAMES = new Set([
   'bool',
 ]);
 
-/** The Python type name PyTorch's "got (...)" list gives an argument. */
-function pythonTypeOf(a: TArg): string {
-  if (a === null) return 'NoneType';
-  switch (typeof a) {
-    case 'bigint':
-      return 'int';
-    case 'number':
-      return 'float';
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'str';
-  }
-  if (a instanceof TorchTensor) return 'Tensor';
-  if (Array.isArray(a)) return 'list';
-  switch (a.kind) {
-    case 'tuple':
-      return a.typeName === 'torch.Size' ? 'Size' : 'tuple';
-    case 'dtype':
-      return a.from?.kind === 'numpy' ? 'type' : 'torch.dtype';
-    case 'device':
-      return 'torch.device';
-  }
-  return 'object';
-}
-
 /** What a refused dtype is, for the message (`str`, or `type` for a NumPy scalar type); undefined if it is fine. */
 function refused(a: TArg | undefined): string | undefined {
   if (typeof a === 'string') return 'str';
@@ -147,7 +121,7 @@ export function dtypeRefusal(
 
 /** `f() received an invalid combination of arguments - got (...), but expected one of:` (its first line). */
 function combination(name: string, args: readonly TArg[], kwargs: ReadonlyMap<string, TArg>): TorchError {
-  const parts = [...args.map(pythonTypeOf), ...[...kwargs].map(([k, v]) => `${k}=${pythonTypeOf(v)}`)];
+  const parts = [...args.map(pyTypeName), ...[...kwargs].map(([k, v]) => `${k}=${pyTypeName(v)}`)];
   const got = `(${parts.join(', ')}${args.length === 0 && kwargs.size > 0 ? ', ' : ''})`;
   return typeError(`${name}() received an invalid combination of arguments - got ${got}, but expected one of:`);
 }
