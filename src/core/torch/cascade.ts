@@ -12,60 +12,102 @@ function ceilLog2(n: number): number {
   return n <= 1 ? 0 : Math.ceil(Math.log2(n));
 }
 
+const LEVELS = 4;
+/** The cascade's accumulators, level by level (`LEVELS` × rows), reused: no sum here is reentrant. */
+let scratch = new Float64Array(LEVELS * 32);
+
 /**
- * The multi-level cascade over `size` steps for `rows` independent accumulators; `load(i, k)` is the value of row
- * k at step i.
+ * The multi-level cascade over `size` steps for `rows` independent accumulators; row k at step i is
+ * `data[start + i * step + k * rowStep]`. Leaves row k's sum in `scratch[k]` (the caller reads it before the next
+ * sum). Loads and adds are written out rather than passed as functions: this runs for every row of every sum, and a
+ * closure per call made small sums cost microseconds each.
  */
-function multiRowSum(load: (i: number, k: number) => number, size: number, rows: number, add: Add): number[] {
-  const levels = 4;
-  const levelPower = Math.max(4, Math.floor(ceilLog2(size) / levels));
+function multiRowSum(
+  data: ArrayLike<number>,
+  start: number,
+  step: number,
+  rowStep: number,
+  size: number,
+  rows: number,
+  f32: boolean,
+): Float64Array {
+  const levelPower = Math.max(4, Math.floor(ceilLog2(size) / LEVELS));
   const levelStep = 1 << levelPower;
   const levelMask = levelStep - 1;
-  const acc = Array.from({ length: levels }, () => new Array<number>(rows).fill(0));
+  if (scratch.length < LEVELS * rows) scratch = new Float64Array(LEVELS * rows);
+  const acc = scratch;
+  acc.fill(0, 0, LEVELS * rows);
   let i = 0;
   while (i + levelStep <= size) {
     for (let j = 0; j < levelStep; j++, i++) {
-      for (let k = 0; k < rows; k++) acc[0]![k] = add(acc[0]![k]!, load(i, k));
-    }
-    for (let j = 1; j < levels; j++) {
+      const at = start + i * step;
       for (let k = 0; k < rows; k++) {
-        acc[j]![k] = add(acc[j]![k]!, acc[j - 1]![k]!);
-        acc[j - 1]![k] = 0;
+        const s = acc[k]! + data[at + k * rowStep]!;
+        acc[k] = f32 ? Math.fround(s) : s;
+      }
+    }
+    for (let j = 1; j < LEVELS; j++) {
+      const to = j * rows;
+      const from = to - rows;
+      for (let k = 0; k < rows; k++) {
+        const s = acc[to + k]! + acc[from + k]!;
+        acc[to + k] = f32 ? Math.fround(s) : s;
+        acc[from + k] = 0;
       }
       if ((i & (levelMask << (j * levelPower))) !== 0) break;
     }
   }
   for (; i < size; i++) {
-    for (let k = 0; k < rows; k++) acc[0]![k] = add(acc[0]![k]!, load(i, k));
+    const at = start + i * step;
+    for (let k = 0; k < rows; k++) {
+      const s = acc[k]! + data[at + k * rowStep]!;
+      acc[k] = f32 ? Math.fround(s) : s;
+    }
   }
-  for (let j = 1; j < levels; j++) {
-    for (let k = 0; k < rows; k++) acc[0]![k] = add(acc[0]![k]!, acc[j]![k]!);
+  for (let j = 1; j < LEVELS; j++) {
+    for (let k = 0; k < rows; k++) {
+      const s = acc[k]! + acc[j * rows + k]!;
+      acc[k] = f32 ? Math.fround(s) : s;
+    }
   }
-  return acc[0]!;
+  return acc;
 }
 
-/** `row_sum`: the row read as (-1, 4) with four partial cascades, the leftover added to the first. */
-function rowSum(load: (i: number) => number, size: number, add: Add): number {
+/**
+ * `row_sum` over `data[start + i * stride]`, i < size: the row read as (-1, 4) with four partial cascades, the
+ * leftover added to the first.
+ */
+function rowSum(data: ArrayLike<number>, start: number, stride: number, size: number, f32: boolean): number {
   const ilp = 4;
   const sizeIlp = Math.floor(size / ilp);
-  const partial = multiRowSum((i, k) => load(i * ilp + k), sizeIlp, ilp, add);
-  for (let i = sizeIlp * ilp; i < size; i++) partial[0] = add(partial[0]!, load(i));
-  for (let k = 1; k < ilp; k++) partial[0] = add(partial[0]!, partial[k]!);
-  return partial[0]!;
+  const partial = multiRowSum(data, start, ilp * stride, stride, sizeIlp, ilp, f32);
+  let first = partial[0]!;
+  for (let i = sizeIlp * ilp; i < size; i++) {
+    const s = first + data[start + i * stride]!;
+    first = f32 ? Math.fround(s) : s;
+  }
+  for (let k = 1; k < ilp; k++) {
+    const s = first + partial[k]!;
+    first = f32 ? Math.fround(s) : s;
+  }
+  return first;
 }
 
 /**
  * The sum of a contiguous row as PyTorch's inner reduction computes it (`width` = elements per vector: 8 for
  * float32, 4 for float64 under AVX2).
  */
-export function innerSum(data: ArrayLike<number>, start: number, n: number, width: number, add: Add): number {
-  if (n < width) return rowSum((i) => data[start + i]!, n, add);
+export function innerSum(data: ArrayLike<number>, start: number, n: number, width: number, f32: boolean): number {
+  if (n < width) return rowSum(data, start, 1, n, f32);
   const vectors = Math.floor(n / width);
   let final = 0;
-  for (let k = vectors * width; k < n; k++) final = add(final, data[start + k]!);
+  for (let k = vectors * width; k < n; k++) {
+    const s = final + data[start + k]!;
+    final = f32 ? Math.fround(s) : s;
+  }
   for (let lane = 0; lane < width; lane++) {
-    const laneSum = rowSum((i) => data[start + i * width + lane]!, vectors, add);
-    final = add(final, laneSum);
+    const s = final + rowSum(data, start + lane, width, vectors, f32);
+    final = f32 ? Math.fround(s) : s;
   }
   return final;
 }
@@ -82,11 +124,11 @@ export function outerSums(
   stride: number,
   columns: number,
   width: number,
-  add: Add,
-): number[] {
-  const out = new Array<number>(columns).fill(0);
-  const cascade = (c: number): number => multiRowSum((i) => data[start + i * stride + c]!, n, 1, add)[0]!;
-  const four = (c: number): number => rowSum((i) => data[start + i * stride + c]!, n, add);
+  f32: boolean,
+): Float64Array {
+  const out = new Float64Array(columns);
+  const cascade = (c: number): number => multiRowSum(data, start + c, stride, 0, n, 1, f32)[0]!;
+  const four = (c: number): number => rowSum(data, start + c, stride, n, f32);
   let c = 0;
   if (columns >= width) {
     for (; c + 4 * width <= columns; c += 4 * width) for (let l = 0; l < 4 * width; l++) out[c + l] = cascade(c + l);
@@ -111,7 +153,8 @@ export function torchSumLines(
   reduced: readonly boolean[],
   dtype: 'float32' | 'float64',
 ): Float64Array | undefined {
-  const add: Add = dtype === 'float32' ? (a, b) => Math.fround(a + b) : (a, b) => a + b;
+  const f32 = dtype === 'float32';
+  const add: Add = f32 ? (a, b) => Math.fround(a + b) : (a, b) => a + b;
   const width = dtype === 'float32' ? 8 : 4;
   // Size-1 dims do not change the order; drop them.
   const dims = shape.map((s, i) => ({ s, r: reduced[i]! })).filter((d) => d.s !== 1);
@@ -136,9 +179,9 @@ export function torchSumLines(
     for (let d = 0; d < outerDims.length; d++) if (!outerDims[d]!.r) keptIndex = keptIndex * outerDims[d]!.s + idx[d]!;
     const start = o * n * inner;
     const base = keptIndex * inner;
-    if (inner === 1) out[base] = add(out[base]!, innerSum(data, start, n, width, add));
+    if (inner === 1) out[base] = add(out[base]!, innerSum(data, start, n, width, f32));
     else {
-      const sums = outerSums(data, start, n, inner, inner, width, add);
+      const sums = outerSums(data, start, n, inner, inner, width, f32);
       for (let c = 0; c < inner; c++) out[base + c] = add(out[base + c]!, sums[c]!);
     }
     for (let d = outerDims.length - 1; d >= 0; d--) {
