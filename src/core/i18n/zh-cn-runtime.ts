@@ -40,6 +40,14 @@ export const RUNTIME_ZH: CatalogEntry[] = [
     '让形状一致：打印这一行各张量的形状，看看哪一个不同。',
   ],
   [
+    'PyTorch raises this here whatever the sizes and values: it refuses the type of an argument (line {line:num}).',
+    '无论大小和数值如何，PyTorch 都会在这里（第 {line} 行）引发这个错误：它不接受某个参数的类型。',
+  ],
+  [
+    "Give a torch dtype: dtype=torch.float32, .to(torch.float32) (NumPy's 'float32' and np.float32 are not torch dtypes).",
+    "请传入 torch 的 dtype：dtype=torch.float32、.to(torch.float32)（NumPy 的 'float32' 和 np.float32 都不是 torch 的 dtype）。",
+  ],
+  [
     'In Python this line raises a NameError, since {name:id} is not defined.',
     '在 Python 中这一行会引发 NameError，因为 {name} 没有定义。',
   ],

@@ -55,6 +55,11 @@ function initException(self: PyInstance, args: { args: readonly PyValue[] }): vo
 export class PyException extends Error {
   /** Where it was raised (the innermost statement), for the traceback line. */
   range?: SourceRange;
+  /**
+   * Raised whatever the sizes and values (PyTorch refusing an argument's type): shape mode lets it reach the
+   * program's `except` as Python would, where it sets other exceptions aside as possible artifacts of unknowns.
+   */
+  certain?: true;
   constructor(readonly value: PyInstance) {
     super(exceptionMessage(value));
   }

@@ -75,6 +75,8 @@ export interface ProgramRun {
     readonly range: SourceRange;
     readonly message: string;
     readonly pyType: string;
+    /** Set when PyTorch refuses an argument's type (a NumPy dtype), whatever the sizes and values. */
+    readonly onTypes?: true;
     /** Set for an error inside an imported module (its range is in that module's file). */
     readonly inModule?: ModulePlace;
   }[];

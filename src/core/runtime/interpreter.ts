@@ -332,6 +332,8 @@ export class Interpreter {
       return this.execInner(stmt, scope);
     } catch (e) {
       if (e instanceof PyException && !e.range) e.range = stmt.range;
+      // An exception raised for every size goes to the `try` around it, as in Python (its handler runs).
+      if (e instanceof PyException && e.certain && this.tryDepth > 0) throw e;
       if (
         this.shapeMode &&
         (e instanceof PyException || e instanceof NotModelledStop || e instanceof UnknownCondition)
@@ -609,11 +611,19 @@ export class Interpreter {
   lastExpression: PyValue | undefined;
   private readonly handling: PyException[] = [];
 
+  /** How many `try` bodies are running (shape mode hands them the exceptions that are certain). */
+  private tryDepth = 0;
+
   private execTry(stmt: ast.Try, scope: Scope): Completion {
     let completion: Completion;
     try {
       try {
-        completion = this.execBlock(stmt.body, scope);
+        this.tryDepth++;
+        try {
+          completion = this.execBlock(stmt.body, scope);
+        } finally {
+          this.tryDepth--;
+        }
       } catch (e) {
         if (!(e instanceof PyException)) throw e;
         const handler = stmt.handlers.find((h) => !h.type || this.matches(e, this.eval(h.type, scope)));

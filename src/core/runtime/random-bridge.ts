@@ -21,7 +21,6 @@ import {
   type CallArguments,
   type PyValue,
 } from './values';
-import { dtypeRefusal } from '../torch/dtype-refusal';
 import { TorchTensor } from '../torch/tensor';
 import type { DType } from '../tensor';
 import {
@@ -103,7 +102,7 @@ export class RandomBridge {
     const make = (fn: (a: CallArguments) => PyValue): PyBuiltin =>
       new PyBuiltin(name, (a) =>
         this.guard(() => {
-          this.refuseDType(name, a);
+          b.refuseOnTypes(`torch.${name}`, a.args, a.kwargs);
           return fn(a);
         }),
       );
@@ -466,21 +465,6 @@ export class RandomBridge {
       return new PyList(r.sampleIndices(items.length, Number(a.args[1] ?? a.kwargs.get('k'))).map((i) => items[i]!));
     });
     return ns;
-  }
-
-  /** `torch.randn(2, dtype='float32')` or `dtype=np.float32`: PyTorch's TypeError (see `dtypeRefusal`). */
-  private refuseDType(name: string, a: CallArguments): void {
-    const d = a.kwargs.get('dtype');
-    if (typeof d !== 'string' && !(d instanceof PyDType && d.flavor === 'numpy')) return;
-    const kwargs = new Map([...a.kwargs].map(([k, v]) => [k, this.bridge.toArg(v)] as const));
-    const version = this.torchDefault.version === '1.13' ? '1.13' : '2.x';
-    const refusal = dtypeRefusal(
-      `torch.${name}`,
-      a.args.map((v) => this.bridge.toArg(v)),
-      kwargs,
-      version,
-    );
-    if (refusal) throw pyError(refusal.pyType, refusal.message);
   }
 
   private guard<T>(fn: () => T): T {

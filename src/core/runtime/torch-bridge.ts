@@ -283,13 +283,22 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   readonly shapeMode: boolean;
   readonly symbols: Symbols;
   /** Shape mode: PyTorch errors of tensor ops on symbolic shapes (raised for every value of the symbols). */
-  readonly shapeErrors: { range: SourceRange; message: string; pyType: string; inModule?: ModulePlace }[] = [];
+  readonly shapeErrors: {
+    range: SourceRange;
+    message: string;
+    pyType: string;
+    onTypes?: true;
+    inModule?: ModulePlace;
+  }[] = [];
 
-  /** Shape mode: records PyTorch's error at the statement running (once per line and message). */
-  recordShapeError(pyType: string, message: string): void {
+  /**
+   * Shape mode: records PyTorch's error at the statement running (once per line and message); `onTypes` when it
+   * refuses an argument's type rather than a size.
+   */
+  recordShapeError(pyType: string, message: string, onTypes = false): void {
     const range = this.here();
     if (!this.shapeErrors.some((x) => x.range.line === range.line && x.message === message))
-      this.shapeErrors.push({ range, message, pyType, ...this.interp.place() });
+      this.shapeErrors.push({ range, message, pyType, ...(onTypes ? { onTypes } : {}), ...this.interp.place() });
   }
 
   /** Runs a symbolic op, recording PyTorch's error (it holds for every size) before raising it in the program. */
@@ -372,6 +381,54 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     if (typeof v !== 'object' || v === null) return false;
     const p = this.producers.get(v);
     return p !== undefined && warnsOfProducer(fn, p.op);
+  }
+
+  /**
+   * Raises PyTorch's TypeError for a dtype it refuses in a call of `path` (`torch.zeros`, `Tensor.to`; `args`
+   * without the tensor a method is called on), judged on the arguments' types as PyTorch judges them. It holds
+   * whatever the sizes, so shape mode reports it too: `torch.zeros(batch, 3, dtype='float32')` with `batch`
+   * symbolic, or `logits.to('float32')` on a model's output.
+   */
+  refuseOnTypes(path: string, args: readonly PyValue[], kwargs: ReadonlyMap<string, PyValue>): void {
+    const dtypeLike = (v: PyValue | undefined): boolean => typeof v === 'string' || v instanceof PyDType;
+    const method = path === 'Tensor.to' || path === 'Tensor.type';
+    if (!dtypeLike(kwargs.get('dtype')) && !(method && args.some(dtypeLike))) return;
+    if (!path.startsWith('torch.') && !path.startsWith('Tensor.')) return;
+    // Only the types matter: a symbolic tensor stands as an empty one, a symbolic size as an int, a list as an
+    // empty one (nothing is built).
+    const typed = (v: PyValue): TArg | undefined => {
+      if (v instanceof SymTensor) return new TorchTensor(v.dtype, [0], new Float64Array(0), v.flavor);
+      if (v instanceof PyUnknown) return v.dim !== undefined ? 0n : undefined;
+      if (v instanceof PyList) return [];
+      if (v instanceof PyTuple) return { kind: 'tuple', items: [], ...(v.typeName ? { typeName: v.typeName } : {}) };
+      try {
+        return this.toArg(v);
+      } catch {
+        return undefined;
+      }
+    };
+    const list: TArg[] = [];
+    for (const v of args) {
+      const a = typed(v);
+      if (a === undefined) return;
+      list.push(a);
+    }
+    const kw = new Map<string, TArg>();
+    for (const [k, v] of kwargs) {
+      const a = typed(v);
+      if (a === undefined) return;
+      kw.set(k, a);
+    }
+    const refusal = torchApi.torchDtypeRefusal(this.ctx, path, list, kw);
+    if (refusal) this.refuse(refusal);
+  }
+
+  /** Raises PyTorch's refusal of an argument's type in the program: certain, and reported by a shape check. */
+  private refuse(refusal: TorchError): never {
+    if (this.shapeMode) this.recordShapeError(refusal.pyType, refusal.message, true);
+    const e = pyError(refusal.pyType, refusal.message);
+    e.certain = true;
+    throw e;
   }
 
   /** A method or torch function applied in shape mode. */
@@ -900,7 +957,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof TorchError) throw pyError(e.pyType, e.message);
+      if (e instanceof TorchError) {
+        // A refusal of the arguments' types holds for every size: the shape check reports it, as the program sees it.
+        if (e.onArgumentTypes) this.refuse(e);
+        throw pyError(e.pyType, e.message);
+      }
       if (e instanceof NotModelled) throw new NotModelledStop(e.what || what, this.interp.current, 'unsupported');
       if (e instanceof BudgetExceeded) throw new BudgetStop(e.message, this.interp.current, {});
       throw e;
@@ -1204,7 +1265,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (attr !== undefined) return fromSArg(attr);
       return this.producing(
         PRODUCER_METHODS[name],
-        new PyBuiltin(name, (a) => this.symbolicCall(name, [obj, ...a.args], a.kwargs)),
+        new PyBuiltin(name, (a) => {
+          if (obj.flavor === 'torch') this.refuseOnTypes(`Tensor.${name}`, a.args, a.kwargs);
+          return this.symbolicCall(name, [obj, ...a.args], a.kwargs);
+        }),
         true,
       );
     }
@@ -1249,7 +1313,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (random !== undefined && this.shapeMode && SHAPE_ONLY_DRAWS.has(last) && random instanceof PyBuiltin) {
         // A shape check never reads these numbers, and drawing them is most of its cost; integer draws stay real
         // (class indices out of range are an error the check reports).
-        return new PyBuiltin(last, (a, site) => this.symbolicFactoryCall(last, a) ?? random.call(a, site));
+        return new PyBuiltin(last, (a, site) => {
+          this.refuseOnTypes(canonical, a.args, a.kwargs);
+          return this.symbolicFactoryCall(last, a) ?? random.call(a, site);
+        });
       }
       if (random !== undefined) return random;
     }
@@ -1366,6 +1433,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   /** Calls a torch/numpy function through the tensor library. */
   callTorch(path: string, args: CallArguments): PyValue {
     const name = path.slice(path.lastIndexOf('.') + 1);
+    // Before the bridge sets the device and grad keywords aside: PyTorch's message lists every argument.
+    this.refuseOnTypes(path, args.args, args.kwargs);
     if (this.shapeMode) {
       const made = this.symbolicFactoryCall(name, args);
       if (made !== undefined) return made;
@@ -1496,8 +1565,10 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (
         this.shapeMode &&
         (args.args.some((v) => holdsOpaque(v)) || [...args.kwargs.values()].some((v) => holdsOpaque(v)))
-      )
+      ) {
+        if (t.flavor === 'torch') this.refuseOnTypes(`Tensor.${name}`, args.args, args.kwargs);
         return this.symbolicCall(name, [t, ...args.args], args.kwargs);
+      }
       const kwargs = new Map<string, TArg>();
       for (const [k, v] of args.kwargs) kwargs.set(k, this.toArg(v));
       const argList = args.args.map((a) => this.toArg(a));

@@ -262,8 +262,15 @@ function shapeModeCheck(
       severity: 'error',
       code: 'shape/op-error',
       message: `${e.pyType}: ${e.message}`,
-      explanation: `PyTorch raises this here for every size the unknown dimensions could take (line ${e.range.line}).`,
-      hint: 'Make the shapes agree: print the shapes of the tensors on this line to see which one differs.',
+      ...(e.onTypes
+        ? {
+            explanation: `PyTorch raises this here whatever the sizes and values: it refuses the type of an argument (line ${e.range.line}).`,
+            hint: "Give a torch dtype: dtype=torch.float32, .to(torch.float32) (NumPy's 'float32' and np.float32 are not torch dtypes).",
+          }
+        : {
+            explanation: `PyTorch raises this here for every size the unknown dimensions could take (line ${e.range.line}).`,
+            hint: 'Make the shapes agree: print the shapes of the tensors on this line to see which one differs.',
+          }),
       data: { line: e.range.line },
     };
     if (e.inModule) raisedInModule(d, e.inModule);

@@ -1038,6 +1038,19 @@ function inPlace(name: string): MethodHandler | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** PyTorch's NumPy-style keyword aliases: `axis=` for `dim=` (`torch.sum(x, axis=1)`). */
+/**
+ * PyTorch's TypeError for a dtype it refuses in a call of `path` (`torch.zeros`, `Tensor.to`), judged on the
+ * arguments' types alone, as the call itself judges it (see `dtypeRefusal`); undefined when the dtype is taken.
+ */
+export function torchDtypeRefusal(
+  ctx: TorchContext,
+  path: string,
+  args: readonly TArg[],
+  kwargs: Map<string, TArg>,
+): TorchError | undefined {
+  return dtypeRefusal(path, args, torchAliases(kwargs), ctx.torchVersion);
+}
+
 function torchAliases(kwargs: Map<string, TArg>): Map<string, TArg> {
   if (!kwargs.has('axis') || kwargs.has('dim')) return kwargs;
   const out = new Map<string, TArg>();

@@ -43,6 +43,7 @@ const WORDING: Readonly<Record<string, readonly [Wording, Wording]>> = {
   'Tensor.to': ['combination', 'combination'],
   'Tensor.sum': ['combination', 'combination'],
   'Tensor.mean': ['combination', 'combination'],
+  'Tensor.cumsum': ['combination', 'argument'],
   'Tensor.softmax': ['combination', 'argument'],
   'Tensor.log_softmax': ['combination', 'argument'],
   'Tensor.new_zeros': ['argument', 'argument'],
@@ -88,6 +89,17 @@ export function dtypeRefusal(
   kwargs: ReadonlyMap<string, TArg>,
   torchVersion: '2.x' | '1.13',
 ): TorchError | undefined {
+  const refusal = refusalOf(fn, args, kwargs, torchVersion);
+  if (refusal) refusal.onArgumentTypes = true;
+  return refusal;
+}
+
+function refusalOf(
+  fn: string,
+  args: readonly TArg[],
+  kwargs: ReadonlyMap<string, TArg>,
+  torchVersion: '2.x' | '1.13',
+): TorchError | undefined {
   const name = fn.slice(fn.lastIndexOf('.') + 1);
   if (fn === 'Tensor.to' || fn === 'Tensor.type') {
     for (const a of args) {
@@ -112,6 +124,12 @@ export function dtypeRefusal(
   const kind = refused(kwargs.get('dtype'));
   if (kind === undefined) return undefined;
   const wording = WORDING[fn]?.[torchVersion === '1.13' ? 0 : 1] ?? 'argument';
+  // 2.x's sum and mean take an optional dim in one signature and none in another: given only the dtype, both could
+  // match and PyTorch lists them; given a dim (or keepdim) too, one signature is left and PyTorch names the argument.
+  const reduction = fn === 'torch.sum' || fn === 'torch.mean' || fn === 'Tensor.sum' || fn === 'Tensor.mean';
+  const beyondDtype = args.length - (fn.startsWith('torch.') ? 1 : 0) + kwargs.size - 1 > 0;
+  if (reduction && torchVersion !== '1.13' && beyondDtype)
+    return typeError(`${name}(): argument 'dtype' must be torch.dtype, not ${kind}`);
   if (wording === 'argument') return typeError(`${name}(): argument 'dtype' must be torch.dtype, not ${kind}`);
   // F.softmax(x, dim, dtype=...) calls x.softmax(dim, dtype=dtype): 1.13 names that call's arguments.
   if (fn === 'torch.nn.functional.softmax' || fn === 'torch.nn.functional.log_softmax')
@@ -121,7 +139,8 @@ export function dtypeRefusal(
 
 /** `f() received an invalid combination of arguments - got (...), but expected one of:` (its first line). */
 function combination(name: string, args: readonly TArg[], kwargs: ReadonlyMap<string, TArg>): TorchError {
-  const parts = [...args.map(pyTypeName), ...[...kwargs].map(([k, v]) => `${k}=${pyTypeName(v)}`)];
+  // PyTorch lists the keywords last to first (both releases, functions and methods alike).
+  const parts = [...args.map(pyTypeName), ...[...kwargs].reverse().map(([k, v]) => `${k}=${pyTypeName(v)}`)];
   const got = `(${parts.join(', ')}${args.length === 0 && kwargs.size > 0 ? ', ' : ''})`;
   return typeError(`${name}() received an invalid combination of arguments - got ${got}, but expected one of:`);
 }

@@ -27,6 +27,12 @@ export class TorchError extends Error {
   readonly className?: string;
 
   /**
+   * Raised on the arguments' types alone (a dtype PyTorch refuses), so it holds whatever the sizes and values: a
+   * shape check reports it even where the tensors are symbolic or placeholders.
+   */
+  onArgumentTypes?: true;
+
+  /**
    * @param pyType the Python exception class; @param message the library's message text, verbatim;
    * @param className the library's own subclass, when it raises one.
    */
