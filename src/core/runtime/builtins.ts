@@ -204,7 +204,12 @@ export function makeBuiltins(host: BuiltinsHost): Map<string, PyValue> {
     const v = a.args[0] ?? null;
     if (v instanceof PyInstance) return v.cls;
     const name = typeName(v);
-    return table.get(name === 'NoneType' ? 'type' : name) ?? new PyClass(name, [], new Map(), name);
+    // A dotted type name (`collections.defaultdict`, `torch.Size`) is the class's qualified name; `__name__` is its
+    // last part.
+    return (
+      table.get(name === 'NoneType' ? 'type' : name) ??
+      new PyClass(name.slice(name.lastIndexOf('.') + 1), [], new Map(), name)
+    );
   });
   def(
     'range',
@@ -853,6 +858,48 @@ export function strFormat(host: BuiltinsHost, template: string, a: CallArguments
     out += host.format(converted, spec);
   }
   return out;
+}
+
+/**
+ * The `collections` module as far as training code uses it: `defaultdict` (a dict whose missing keys its factory
+ * fills, printed `defaultdict(<class 'list'>, {...})`). Its other types are reported as not modelled where used.
+ */
+export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string, PyValue>): PyNamespace {
+  const ns = new PyNamespace('collections');
+  const dict = builtins.get('dict') as PyBuiltin;
+  ns.attrs.set(
+    'defaultdict',
+    new PyBuiltin(
+      'defaultdict',
+      (a, site) => {
+        const [factory = null, ...rest] = a.args;
+        if (factory !== null && !isCallable(factory))
+          throw pyError('TypeError', 'first argument must be callable or None');
+        const d = dict.call({ args: rest, kwargs: a.kwargs }, site) as PyDict;
+        d.factory = factory;
+        return d;
+      },
+      (v) => v instanceof PyDict && v.factory !== undefined,
+    ),
+  );
+  for (const name of ['OrderedDict', 'Counter', 'deque', 'namedtuple', 'ChainMap', 'UserDict', 'UserList'])
+    ns.attrs.set(
+      name,
+      new PyBuiltin(name, () => {
+        throw new NotModelledStop(`collections.${name}`, host.interp.current, 'unsupported');
+      }),
+    );
+  return ns;
+}
+
+function isCallable(v: PyValue): boolean {
+  return (
+    v instanceof PyBuiltin ||
+    v instanceof PyFunction ||
+    v instanceof PyClass ||
+    v instanceof PyBoundMethod ||
+    (v instanceof PyInstance && v.cls.lookup('__call__') !== undefined)
+  );
 }
 
 /** `math` module functions over Python floats (their arguments go through `float()`, as CPython's do). */

@@ -1716,6 +1716,7 @@ export class Interpreter {
       this.callMethod(obj, '__setitem__', [index, value], range);
       return;
     }
+    if (obj instanceof PyInstance && this.host.setItem(obj, index, value, range)) return;
     throw pyError('TypeError', `'${typeName(obj)}' object does not support item assignment`);
   }
 

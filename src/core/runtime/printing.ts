@@ -91,7 +91,8 @@ export class Printer {
         return `(${v.items.map((x) => this.repr(x, seen)).join(', ')})`;
       }
       if (v instanceof PyDict) {
-        return `{${[...v.entries.values()].map(([k, x]) => `${this.repr(k, seen)}: ${this.repr(x, seen)}`).join(', ')}}`;
+        const body = `{${[...v.entries.values()].map(([k, x]) => `${this.repr(k, seen)}: ${this.repr(x, seen)}`).join(', ')}}`;
+        return v.factory !== undefined ? `defaultdict(${this.repr(v.factory, seen)}, ${body})` : body;
       }
       if (v instanceof PySet)
         return v.entries.size === 0
@@ -101,7 +102,8 @@ export class Printer {
         return v.step === 1n ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
       if (v instanceof PySlice) return `slice(${this.repr(v.start)}, ${this.repr(v.stop)}, ${this.repr(v.step)})`;
       if (v instanceof PyFunction) return `<function ${v.name} at 0x${address(this.interp.identity(v))}>`;
-      if (v instanceof PyBuiltin) return `<built-in function ${v.name}>`;
+      // The builtins that are types (`list`, `int`) print as classes.
+      if (v instanceof PyBuiltin) return v.typeCheck ? `<class '${v.name}'>` : `<built-in function ${v.name}>`;
       if (v instanceof PyBoundMethod) return `<bound method ${v.func.name} of ${this.repr(v.self, seen)}>`;
       if (v instanceof PyClass) return `<class '${v.qualname}'>`;
       if (v instanceof PyNamespace) return `<module '${v.path}'>`;

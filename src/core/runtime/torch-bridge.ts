@@ -80,7 +80,7 @@ import {
   type ArgumentShape,
 } from './shape-mode';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
-import { builtinMethod, makeBuiltins, makeMath, type BuiltinsHost } from './builtins';
+import { builtinMethod, makeBuiltins, makeCollections, makeMath, type BuiltinsHost } from './builtins';
 import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
 import { Interpreter, type ModulePlace, type RuntimeHost, type RuntimeLimits } from './interpreter';
 import { Printer } from './printing';
@@ -1125,6 +1125,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         if (index instanceof PySlice) return this.sliceModule(obj, index);
         return items[this.interp.listIndex(items.length, index, 'index')]!;
       }
+      if (obj.native?.moduleDict) {
+        const m = typeof index === 'string' ? obj.attrs.get(index) : undefined;
+        if (m === undefined) throw pyError('KeyError', this.repr(index));
+        return m;
+      }
       if (obj.native?.subset) return subsetItem(this, obj, index);
       const dataset = obj.native?.tensors as PyValue[] | undefined;
       if (dataset)
@@ -1152,6 +1157,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   setItem(obj: PyValue, index: PyValue | string, value: PyValue): boolean {
     // Shape mode: writing into a symbolic or unknown tensor keeps its shape (values are not tracked).
     if (isOpaque(obj)) return true;
+    // `heads['topic'] = nn.Linear(8, 3)`: a ModuleDict's entries are its attributes.
+    if (obj instanceof PyInstance) {
+      if (!obj.native?.moduleDict || typeof index !== 'string') return false;
+      obj.attrs.set(index, value);
+      return true;
+    }
     if (this.shapeMode && isTensorValue(obj) && isOpaque(value)) return true;
     if (!isTensorValue(obj)) return false;
     if (typeof index === 'string' && index.startsWith('.')) {
@@ -1232,6 +1243,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const top = path.split('.')[0]!;
     if (top === 'torch' || top === 'numpy' || top === 'math' || top === '__future__' || path === 'random')
       return this.namespace(path);
+    if (path === 'collections') return this.namespace(path);
     const thirdParty = this.shapeMode ? shapeThirdPartyModule(this, path) : undefined;
     if (thirdParty) return thirdParty;
     if (UNSAFE_MODULES.has(top)) return this.namespace(path, 'unsafe');
@@ -1246,11 +1258,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       ns =
         path === 'math'
           ? makeMath(this)
-          : path === 'random'
-            ? this.random.pythonModule()
-            : path === 'numpy.random'
-              ? this.random.numpyModule()
-              : new PyNamespace(path);
+          : path === 'collections'
+            ? makeCollections(this, this.builtins)
+            : path === 'random'
+              ? this.random.pythonModule()
+              : path === 'numpy.random'
+                ? this.random.numpyModule()
+                : new PyNamespace(path);
       if (kind) ns.attrs.set('__kind__', kind);
       this.namespaces.set(path, ns);
     }
@@ -1869,10 +1883,22 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         return undefined;
       case '__len__':
         if (inst.native?.items) return new PyBuiltin(name, () => BigInt((inst.native!.items as PyValue[]).length));
+        if (inst.native?.moduleDict) return new PyBuiltin(name, () => BigInt(inst.attrs.size));
         return undefined;
       case '__iter_items__':
         if (inst.native?.items) return new PyList([...(inst.native.items as PyValue[])]);
+        if (inst.native?.moduleDict) return new PyList([...inst.attrs.keys()]);
         return undefined;
+      case 'keys':
+      case 'values':
+      case 'items':
+        if (!inst.native?.moduleDict) return undefined;
+        return new PyBuiltin(name, () => {
+          const entries = [...inst.attrs];
+          return new PyList(
+            entries.map(([k, v]) => (name === 'keys' ? k : name === 'values' ? v : new PyTuple([k, v]))),
+          );
+        });
     }
     const params = inst.native?.params as Map<string, PyValue> | undefined;
     if (params?.has(name)) return params.get(name)!;
@@ -2339,7 +2365,8 @@ function makeLayer(bridge: TorchBridge, name: string): import('./values').Native
         init: (self, a) => {
           const d = a.args[0];
           if (d instanceof PyDict) for (const [k, v] of d.entries.values()) self.attrs.set(String(k), v);
-          self.native = { training: true };
+          // Its entries are its attributes, in insertion order (PyTorch keeps them as the module's submodules).
+          self.native = { training: true, moduleDict: true };
         },
       };
   }

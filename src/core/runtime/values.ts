@@ -296,7 +296,7 @@ export function typeName(v: PyValue): string {
     case 'tuple':
       return v.typeName ?? 'tuple';
     case 'dict':
-      return 'dict';
+      return v.factory !== undefined ? 'collections.defaultdict' : 'dict';
     case 'set':
       return 'set';
     case 'range':
