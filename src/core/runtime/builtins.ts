@@ -613,12 +613,31 @@ export function builtinMethod(host: BuiltinsHost, obj: PyValue, name: string): P
   }
   if (obj instanceof PyDict) {
     switch (name) {
+      // A view is taken as it is now (Python's follows later changes to the dict); it prints as `dict_keys([...])`.
       case 'keys':
-        return m(() => new PyList([...obj.entries.values()].map(([k]) => k)));
+        return m(
+          () =>
+            new PyTuple(
+              [...obj.entries.values()].map(([k]) => k),
+              view(obj, 'keys'),
+            ),
+        );
       case 'values':
-        return m(() => new PyList([...obj.entries.values()].map(([, v]) => v)));
+        return m(
+          () =>
+            new PyTuple(
+              [...obj.entries.values()].map(([, v]) => v),
+              view(obj, 'values'),
+            ),
+        );
       case 'items':
-        return m(() => new PyList([...obj.entries.values()].map(([k, v]) => new PyTuple([k, v]))));
+        return m(
+          () =>
+            new PyTuple(
+              [...obj.entries.values()].map(([k, v]) => new PyTuple([k, v])),
+              view(obj, 'items'),
+            ),
+        );
       case 'get':
         return m((a) => obj.entries.get(interp.dictKey(a.args[0] ?? null))?.[1] ?? a.args[1] ?? null);
       case 'setdefault':
@@ -862,7 +881,8 @@ export function strFormat(host: BuiltinsHost, template: string, a: CallArguments
 
 /**
  * The `collections` module as far as training code uses it: `defaultdict` (a dict whose missing keys its factory
- * fills, printed `defaultdict(<class 'list'>, {...})`). Its other types are reported as not modelled where used.
+ * fills, printed `defaultdict(<class 'list'>, {...})`) and `OrderedDict` (what `state_dict()` returns). Its other
+ * types are reported as not modelled where used.
  */
 export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string, PyValue>): PyNamespace {
   const ns = new PyNamespace('collections');
@@ -882,7 +902,19 @@ export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string
       (v) => v instanceof PyDict && v.factory !== undefined,
     ),
   );
-  for (const name of ['OrderedDict', 'Counter', 'deque', 'namedtuple', 'ChainMap', 'UserDict', 'UserList'])
+  ns.attrs.set(
+    'OrderedDict',
+    new PyBuiltin(
+      'OrderedDict',
+      (a, site) => {
+        const d = dict.call(a, site) as PyDict;
+        d.ordered = true;
+        return d;
+      },
+      (v) => v instanceof PyDict && v.ordered === true,
+    ),
+  );
+  for (const name of ['Counter', 'deque', 'namedtuple', 'ChainMap', 'UserDict', 'UserList'])
     ns.attrs.set(
       name,
       new PyBuiltin(name, () => {
@@ -890,6 +922,11 @@ export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string
       }),
     );
   return ns;
+}
+
+/** The type of a dict's view: `dict_keys`, or `odict_keys` for an OrderedDict. */
+function view(d: PyDict, which: 'keys' | 'values' | 'items'): string {
+  return `${d.ordered ? 'odict' : 'dict'}_${which}`;
 }
 
 function isCallable(v: PyValue): boolean {

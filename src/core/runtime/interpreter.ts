@@ -9,6 +9,7 @@
  */
 import type { SourceRange } from '../diagnostics';
 import * as ast from '../python/ast';
+import { DICT_VIEWS } from './printing';
 import { parseExpression } from '../python/parser';
 import { TorchTensor } from '../torch/tensor';
 import { shapesEqual } from '../torch/symbolic/dim';
@@ -1652,6 +1653,8 @@ export class Interpreter {
       const r = this.host.getItem(obj, index, range);
       if (r !== undefined) return r;
     }
+    if (obj instanceof PyTuple && obj.typeName !== undefined && DICT_VIEWS.has(obj.typeName))
+      throw pyError('TypeError', `'${obj.typeName}' object is not subscriptable`);
     if (obj instanceof PyList || obj instanceof PyTuple || typeof obj === 'string') {
       const items = typeof obj === 'string' ? [...obj] : obj.items;
       if (index instanceof PySlice) {

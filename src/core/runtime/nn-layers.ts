@@ -650,7 +650,15 @@ function batchNormLayer(bridge: TorchBridge, name: 'BatchNorm1d' | 'BatchNorm2d'
       const own = new Map([...all].filter(([k]) => k === 'weight' || k === 'bias'));
       // Buffers are attributes of the module (state_dict, printing), not parameters.
       for (const [k, v] of all) if (!own.has(k)) self.attrs.set(k, v);
-      self.native = { training: true, options: o, params: own, extraRepr: extra, affine, track };
+      self.native = {
+        training: true,
+        options: o,
+        params: own,
+        extraRepr: extra,
+        affine,
+        track,
+        buffers: [...all.keys()].filter((k) => !own.has(k)),
+      };
     },
     call: (self, a) => {
       const input = a.args[0] ?? a.kwargs.get('input') ?? null;

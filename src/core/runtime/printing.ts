@@ -27,6 +27,16 @@ import {
 import { numpyDTypeName } from '../torch/dims';
 import type { TorchTensor } from '../torch/tensor';
 
+/** The views `dict.keys()`, `.values()`, `.items()` return (an OrderedDict's are `odict_*`). */
+export const DICT_VIEWS: ReadonlySet<string> = new Set([
+  'dict_keys',
+  'dict_values',
+  'dict_items',
+  'odict_keys',
+  'odict_values',
+  'odict_items',
+]);
+
 /** How tensors and module instances print: supplied by the torch bridge. */
 export interface PrintHooks {
   tensorStr(t: TorchTensor): string;
@@ -35,6 +45,11 @@ export interface PrintHooks {
   moduleRepr(inst: PyInstance): string | undefined;
   /** `float(t)` of a one-element tensor / NumPy scalar, for `format`. */
   tensorScalar(t: TorchTensor): number | bigint | boolean;
+  /**
+   * Whether the Python beside this PyTorch is 3.12 or later, where an OrderedDict prints as `OrderedDict({k: v})`
+   * rather than `OrderedDict([(k, v)])` (torch 2.x runs on Python 3.12+ here, torch 1.13 on 3.11).
+   */
+  readonly python312: boolean;
 }
 
 /** Python's printing over the runtime's values. */
@@ -47,6 +62,8 @@ export class Printer {
   str(v: PyValue): string {
     if (typeof v === 'string') return v;
     if (isTensorValue(v)) return this.hooks.tensorStr(v);
+    // A torch.device prints as its name: `cpu`, `cuda:0`.
+    if (v instanceof PyInstance && typeof v.native?.device === 'string') return v.native.device;
     if (v instanceof PyInstance) {
       const custom = v.cls.lookup('__str__');
       if (custom instanceof PyFunction)
@@ -87,11 +104,19 @@ export class Printer {
         if (v.names && v.typeName) {
           return `${v.typeName}(\n${v.items.map((x, i) => `${v.names![i]}=${this.repr(x, seen)}`).join(',\n')})`;
         }
+        if (v.typeName !== undefined && DICT_VIEWS.has(v.typeName))
+          return `${v.typeName}([${v.items.map((x) => this.repr(x, seen)).join(', ')}])`;
         if (v.items.length === 1) return `(${this.repr(v.items[0]!, seen)},)`;
         return `(${v.items.map((x) => this.repr(x, seen)).join(', ')})`;
       }
       if (v instanceof PyDict) {
-        const body = `{${[...v.entries.values()].map(([k, x]) => `${this.repr(k, seen)}: ${this.repr(x, seen)}`).join(', ')}}`;
+        const entries = [...v.entries.values()];
+        const body = `{${entries.map(([k, x]) => `${this.repr(k, seen)}: ${this.repr(x, seen)}`).join(', ')}}`;
+        if (v.ordered) {
+          if (this.hooks.python312) return entries.length === 0 ? 'OrderedDict()' : `OrderedDict(${body})`;
+          const pairs = entries.map(([k, x]) => `(${this.repr(k, seen)}, ${this.repr(x, seen)})`);
+          return entries.length === 0 ? 'OrderedDict()' : `OrderedDict([${pairs.join(', ')}])`;
+        }
         return v.factory !== undefined ? `defaultdict(${this.repr(v.factory, seen)}, ${body})` : body;
       }
       if (v instanceof PySet)
@@ -112,6 +137,10 @@ export class Printer {
         return v.scalarType ? `<class 'numpy.${numpyDTypeName(v.dtype)}'>` : `dtype('${numpyDTypeName(v.dtype)}')`;
       }
       if (v instanceof PyIterator) return `<${v.typeName} object at 0x${address(this.interp.identity(v))}>`;
+      if (v instanceof PyInstance && typeof v.native?.device === 'string') {
+        const [type, index] = v.native.device.split(':');
+        return `device(type='${type}'${index !== undefined ? `, index=${index}` : ''})`;
+      }
       if (v instanceof PyInstance) {
         const custom = v.cls.lookup('__repr__');
         if (custom instanceof PyFunction)

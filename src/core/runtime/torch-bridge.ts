@@ -676,6 +676,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       tensorRepr: (t) => tensorRepr(t, this.ctx),
       moduleRepr: (inst) => moduleRepr(this, inst),
       tensorScalar: (t) => this.tensorScalar(t),
+      python312: this.ctx.torchVersion !== '1.13',
     });
     this.builtins = makeBuiltins(this);
     this.interp.percentFormat = (fmt, args) => this.printer.percent(fmt, args);
@@ -1386,6 +1387,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       this.legacyTypes.set(ctor, legacy);
       return ctor;
     }
+    // `torch.__version__`, `np.__version__`: the release the user runs, which Loss Lens does not know.
+    if (last.startsWith('__') && last.endsWith('__'))
+      throw new NotModelledStop(canonical, this.interp.current, 'unsupported');
     switch (canonical) {
       case 'torch.Tensor':
         return this.classes.tensor;
@@ -1870,8 +1874,22 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
         });
       case 'register_buffer':
         return new PyBuiltin(name, (a) => {
-          inst.attrs.set(String(a.args[0]), a.args[1] ?? null);
+          const key = String(a.args[0]);
+          inst.attrs.set(key, a.args[1] ?? null);
+          // A persistent buffer (the default) is part of the state_dict.
+          const persistent = a.args[2] ?? a.kwargs.get('persistent') ?? true;
+          if (this.interp.truthy(persistent, this.here())) {
+            inst.native ??= {};
+            inst.native.buffers = [...((inst.native.buffers as string[] | undefined) ?? []), key];
+          }
           return null;
+        });
+      case 'state_dict':
+        return new PyBuiltin(name, () => {
+          const d = new PyDict();
+          d.ordered = true;
+          for (const [k, t] of this.stateOf(inst)) d.entries.set(this.interp.dictKey(k), [k, t]);
+          return d;
         });
       case 'append':
         if (inst.native?.items) {
@@ -1935,6 +1953,26 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   private modulesOf(inst: PyInstance): PyInstance[] {
     return [inst, ...this.childrenOf(inst).flatMap(([, m]) => this.modulesOf(m))];
+  }
+
+  /**
+   * `state_dict()`: each module's parameters (detached) then its persistent buffers, then each child's, prefixed, as
+   * PyTorch's `_save_to_state_dict` walks them.
+   */
+  private stateOf(inst: PyInstance, prefix = ''): [string, PyValue][] {
+    const out: [string, PyValue][] = [];
+    const detached = (v: PyValue): PyValue =>
+      v instanceof TorchTensor ? new TorchTensor(v.dtype, v.shape, v.data, v.flavor) : v;
+    const params = inst.native?.params as Map<string, PyValue> | undefined;
+    if (params) for (const [k, v] of params) if (isTensorValue(v)) out.push([prefix + k, detached(v)]);
+    for (const [k, v] of inst.attrs)
+      if (isTensorValue(v) && (v as GradTensor).isParameter) out.push([prefix + k, detached(v)]);
+    for (const k of (inst.native?.buffers as string[] | undefined) ?? []) {
+      const v = inst.attrs.get(k);
+      if (v !== undefined && v !== null) out.push([prefix + k, detached(v)]);
+    }
+    for (const [k, m] of this.childrenOf(inst)) out.push(...this.stateOf(m, `${prefix}${k}.`));
+    return out;
   }
 
   /** `named_parameters()`: own parameters first, then each child's, prefixed. */

@@ -77,6 +77,8 @@ export class PyDict {
   readonly entries = new Map<string, [PyValue, PyValue]>();
   /** Set for `collections.defaultdict(factory)`. */
   factory?: PyValue;
+  /** Set for a `collections.OrderedDict` (a module's `state_dict()`). */
+  ordered?: true;
 }
 
 /** A Python set. */
@@ -296,7 +298,7 @@ export function typeName(v: PyValue): string {
     case 'tuple':
       return v.typeName ?? 'tuple';
     case 'dict':
-      return v.factory !== undefined ? 'collections.defaultdict' : 'dict';
+      return v.factory !== undefined ? 'collections.defaultdict' : v.ordered ? 'collections.OrderedDict' : 'dict';
     case 'set':
       return 'set';
     case 'range':
