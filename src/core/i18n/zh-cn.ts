@@ -14,6 +14,7 @@ import { THIRDPARTY_ZH } from './zh-cn-thirdparty';
 import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
 import { IO_ZH } from './zh-cn-io';
+import { READER_MESSAGES_ZH } from './zh-cn-readers';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -2267,6 +2268,7 @@ export const ZH_CN: Catalog = {
     ...PICKER,
     ...NPY,
     ...IO_ZH,
+    ...READER_MESSAGES_ZH,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
     ...THIRDPARTY_ZH,
