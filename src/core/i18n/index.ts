@@ -49,6 +49,15 @@ export function localizeText(text: string, locale: Locale): string {
   return catalog ? catalog.translate(text) : text;
 }
 
+/**
+ * A description in `locale`, where descriptions nest (why shape mode does not know a value: `an item of the result of
+ * calling 'model', which is not defined in the checked code`): every level is translated, code and names stay.
+ */
+export function localizeDescription(text: string, locale: Locale): string {
+  const catalog = catalogFor(locale);
+  return catalog ? catalog.translateDescription(text) : text;
+}
+
 /** Diagnostics whose `message` is Loss Lens's own sentence rather than PyTorch's or Python's text. */
 export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'runtime/random-draw',

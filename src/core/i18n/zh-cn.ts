@@ -9,7 +9,7 @@
  */
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
-import { INTERNAL_ERRORS_ZH, NOT_MODELLED_ZH, RUNTIME_STOPS_ZH, RUNTIME_ZH } from './zh-cn-runtime';
+import { INTERNAL_ERRORS_ZH, NOT_MODELLED_ZH, RUNTIME_STOPS_ZH, RUNTIME_ZH, UNKNOWN_REASONS_ZH } from './zh-cn-runtime';
 import { THIRDPARTY_ZH } from './zh-cn-thirdparty';
 import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
@@ -2271,6 +2271,7 @@ export const ZH_CN: Catalog = {
     ...READER_MESSAGES_ZH,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
+    ...UNKNOWN_REASONS_ZH,
     ...THIRDPARTY_ZH,
     ...IMPORTS_ZH,
     ...VERSIONS_ZH,

@@ -129,7 +129,7 @@ const FUNCTION_WORDS = new Set(['a', 'an', 'the', 'of', 'on', 'to', 'with', 'wit
  * description such as `A set` left inside the Chinese frame must count): outside quotes and `Loss Lens`, a function
  * word or two plain words in a row.
  */
-function englishProse(text: string): string[] {
+export function englishProse(text: string): string[] {
   const plain = (w: string | undefined): boolean => w !== undefined && /^[A-Za-z]+$/.test(w);
   return text
     .replace(/Loss Lens/g, ' ')
