@@ -226,6 +226,36 @@ export function localizeDiagnostic(d: Diagnostic, locale: Locale): Diagnostic {
   };
 }
 
+/** An error as the breakdown panel shows it: a message, and the code, cause and fix of the diagnostic it came from. */
+export interface ErrorText {
+  readonly message: string;
+  readonly code?: string;
+  readonly explanation?: string;
+  readonly hint?: string;
+}
+
+/**
+ * An error shown outside a diagnostic (the breakdown panel's error view) in `locale`, by the rules of
+ * {@link localizeDiagnostic}; a message with no code is Loss Lens's own (the panel's session wrote it) and is translated
+ * whole or sentence by sentence. Idempotent: an error localized already comes back as it was.
+ */
+export function localizeErrorText<E extends ErrorText>(e: E, locale: Locale): E {
+  const catalog = catalogFor(locale);
+  if (!catalog) return e;
+  const message =
+    e.code === undefined
+      ? catalog.translate(e.message)
+      : OWN_MESSAGE_CODES.has(e.code) || READER_MESSAGE_CODES.has(e.code)
+        ? (catalog.translateWhole(e.message) ?? e.message)
+        : e.message;
+  return {
+    ...e,
+    message,
+    ...(e.explanation !== undefined ? { explanation: catalog.translate(e.explanation) } : {}),
+    ...(e.hint !== undefined ? { hint: catalog.translate(e.hint) } : {}),
+  };
+}
+
 /** An explained PyTorch error with `cause` and `fix` in `locale` (`matched` is the pasted text and stays). */
 export function localizeExplanation(e: ErrorExplanation, locale: Locale): ErrorExplanation {
   const catalog = catalogFor(locale);

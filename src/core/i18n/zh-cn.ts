@@ -15,6 +15,7 @@ import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
 import { IO_ZH } from './zh-cn-io';
 import { READER_MESSAGES_ZH } from './zh-cn-readers';
+import { PANEL_ZH } from './zh-cn-panel';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -2269,6 +2270,7 @@ export const ZH_CN: Catalog = {
     ...NPY,
     ...IO_ZH,
     ...READER_MESSAGES_ZH,
+    ...PANEL_ZH,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
     ...UNKNOWN_REASONS_ZH,
