@@ -8,7 +8,9 @@ import * as assert from 'node:assert/strict';
 import { localizeErrorText } from '../../../src/core/i18n/index';
 import { CompiledCatalog } from '../../../src/core/i18n/matcher';
 import { PANEL_ZH } from '../../../src/core/i18n/zh-cn-panel';
+import { buildProgramReport } from '../../../src/core/report/program-report';
 import { runLoss } from '../../../src/core/run';
+import { evaluateSnippet } from '../../../src/core/snippet/index';
 import { tensorFrom } from '../../../src/core/tensor';
 import {
   applyWhatIf,
@@ -18,7 +20,7 @@ import {
   type LossCatalogEntry,
 } from '../../../src/panel/session';
 import type { ErrorInfo } from '../../../src/protocol';
-import { translationProblems } from './checks';
+import { hasCjk, translationProblems } from './checks';
 import { templateForms } from './forms';
 
 const CATALOG: LossCatalogEntry[] = [
@@ -145,5 +147,32 @@ describe("the breakdown panel's own errors in Chinese", () => {
       return !errors.some(([, e]) => catalog.translateWhole(e.message) !== undefined);
     });
     assert.deepEqual(notReached, []);
+  });
+});
+
+describe("the program view's loss calls in Chinese", () => {
+  // A program stops at its first error, as Python does: one program per error.
+  const problems = (line: string): { en: string; zh: string } => {
+    const evaluation = evaluateSnippet(`import torch\nimport torch.nn.functional as F\n${line}\n`);
+    const en = buildProgramReport(evaluation, { id: 'p', title: 't' }).calls[0]!.problem!;
+    const zh = buildProgramReport(evaluation, { id: 'p', title: 't', locale: 'zh-cn' }).calls[0]!.problem!;
+    return { en, zh };
+  };
+
+  it("translates Loss Lens's own message of a call's problem", () => {
+    const { en, zh } = problems(
+      'a = F.cross_entropy(torch.tensor([[1., 2.]], dtype=torch.float16), torch.tensor([0]))',
+    );
+    assert.equal(en, "Loss Lens does not reproduce PyTorch 2.x's float16 CPU arithmetic for cross_entropy.");
+    assert.ok(hasCjk(zh), zh);
+    assert.deepEqual(translationProblems(en, zh), []);
+  });
+
+  it("keeps PyTorch's message of a call's problem", () => {
+    const { en, zh } = problems(
+      'b = F.cosine_embedding_loss(torch.randn(2, 3, 4), torch.randn(2, 3, 4), torch.ones(2))',
+    );
+    assert.match(en, /^1D target tensor expects 2D input tensors/);
+    assert.equal(zh, en);
   });
 });
