@@ -297,7 +297,7 @@ export const READER_MESSAGES_ZH: CatalogEntry[] = [
     ['member cannot be inflated ({error:raw})', '成员无法解压（{error}）'],
     [
       'member would inflate to {size:num} bytes, over the limit of {limit:num}',
-      '成员解压后有 {size} 字节，超出了上限 {limit}',
+      '成员解压后将有 {size} 字节，超出了上限 {limit}',
     ],
     [
       'the directory says {stated:num} bytes, the member holds at least {actual:num}',
