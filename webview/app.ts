@@ -415,8 +415,9 @@ export class App {
     this.host.setState(state);
   }
 
-  private tableTexts(): { loading: string; ascending: string; descending: string; sortBy: string } {
+  private tableTexts(): { label: string; loading: string; ascending: string; descending: string; sortBy: string } {
     return {
+      label: this.t('samples'),
       loading: this.t('loadingRows'),
       ascending: this.t('sortAscending'),
       descending: this.t('sortDescending'),

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { findLoss } from '../core/losses/index';
 import type { LossInputs } from '../core/losses/types';
 import type { ComputeFn, ComputeOutcome } from '../panel/session';
+import { localize, localizeResult, localizeSummary } from '../providers/localize';
 import type { Services } from '../services';
 import { runWorkerJobWithProgress, WorkerFailure, type WorkerAnswer } from '../worker/client';
 import type { WorkerJob, WorkerSource } from '../worker/messages';
@@ -104,10 +105,11 @@ export async function computeLarge(
     answer = await job({ loss: fn, returnInputs: true });
     if (!answer) return;
   }
+  // The worker computes in English: its results' wording and its diagnostics follow the display language here.
   let first: ComputeOutcome | undefined = {
-    results: answer.results,
-    summaries: answer.summaries,
-    diagnostics: answer.diagnostics,
+    results: answer.results.map(localizeResult),
+    summaries: answer.summaries.map(localizeSummary),
+    diagnostics: answer.diagnostics.map(localize),
   };
   const compute: ComputeFn = async (request) => {
     if (first) {
@@ -133,7 +135,11 @@ export async function computeLarge(
         ],
       };
     }
-    return { results: again.results, summaries: again.summaries, diagnostics: again.diagnostics };
+    return {
+      results: again.results.map(localizeResult),
+      summaries: again.summaries.map(localizeSummary),
+      diagnostics: again.diagnostics.map(localize),
+    };
   };
   const inputs: LossInputs = answer.inputs ?? {};
   await services.views.show({

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { firstArgumentRange, rowRanges, type SnippetCall } from '../core/snippet/index';
 import type { ComputeRequest } from '../panel/index';
+import { localize } from '../providers/localize';
 import type { Services } from '../services';
 import { showProblem } from './showProblem';
 
@@ -62,7 +63,7 @@ export async function pickCall(calls: readonly SnippetCall[], decimals: number):
     return {
       label: `${call.fn}`,
       description: vscode.l10n.t('line {0}', call.range.line),
-      detail: value ?? error?.message ?? vscode.l10n.t('values unknown'),
+      detail: value ?? (error ? localize(error).message : vscode.l10n.t('values unknown')),
       call,
     };
   });

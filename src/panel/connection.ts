@@ -13,6 +13,7 @@ import {
   type WebviewRole,
   type WebviewToHost,
 } from '../protocol';
+import { localizeError } from '../providers/localize';
 import { buildWebviewHtml, createNonce } from './html';
 import { Disposable } from './lifecycle';
 import { revealLocation } from './reveal';
@@ -122,7 +123,9 @@ export class WebviewConnection extends Disposable {
         stale: view.report.stale,
       });
     }
-    if (view.error) this.post({ type: 'error', error: view.error, whatIf: view.whatIf });
+    // The session has no vscode: its own errors, and errors from computations that did not localize them, are
+    // put in the display language here.
+    if (view.error) this.post({ type: 'error', error: localizeError(view.error), whatIf: view.whatIf });
   }
 
   private onSessionChange(change: SessionChange): void {

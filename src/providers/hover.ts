@@ -12,7 +12,7 @@ import { toVscodeRange } from '../ranges';
 import type { Services } from '../services';
 import type { EvaluationCache } from './documents';
 import { isCheckable } from './documents';
-import { displayLocale } from './localize';
+import { displayLocale, localize } from './localize';
 
 /** Where the hover finds what the last check (shape mode) knew of a loss call's arguments. */
 export interface CheckedCalls {
@@ -48,8 +48,12 @@ export function tensorHover(t: SnippetTensor, decimals: number): vscode.Markdown
     md.appendMarkdown(
       `| min | max | mean | std |\n|---:|---:|---:|---:|\n| ${formatValue(s.min, decimals)} | ${formatValue(s.max, decimals)} | ${formatValue(s.mean, decimals)} | ${formatValue(s.std, decimals)} |\n\n`,
     );
-    if (s.nanCount || s.infCount) md.appendMarkdown(`⚠ ${vscode.l10n.t('{0} nan, {1} inf', s.nanCount, s.infCount)}\n\n`);
-    if (s.rowsSumToOne && (t.shape?.length ?? 0) >= 1) md.appendMarkdown(`${vscode.l10n.t('Every row sums to 1: these look like probabilities (after a softmax), not logits.')}\n\n`);
+    if (s.nanCount || s.infCount)
+      md.appendMarkdown(`⚠ ${vscode.l10n.t('{0} nan, {1} inf', s.nanCount, s.infCount)}\n\n`);
+    if (s.rowsSumToOne && (t.shape?.length ?? 0) >= 1)
+      md.appendMarkdown(
+        `${vscode.l10n.t('Every row sums to 1: these look like probabilities (after a softmax), not logits.')}\n\n`,
+      );
     md.appendCodeblock(preview(values, 8, decimals), 'python');
   } else {
     md.appendMarkdown(vscode.l10n.t('Values unknown here (random or computed elsewhere); the shape flows through.'));
@@ -80,7 +84,9 @@ export class LossHover implements vscode.HoverProvider {
     const word = document.getWordRangeAtPosition(position);
     const name = word ? document.getText(word) : undefined;
     const before = evaluation.tensors.filter((t) => toVscodeRange(t.range).start.isBeforeOrEqual(position));
-    const tensor = [...before].reverse().find((t) => t.name === name) ?? [...evaluation.tensors].reverse().find((t) => contains(t.range, position));
+    const tensor =
+      [...before].reverse().find((t) => t.name === name) ??
+      [...evaluation.tensors].reverse().find((t) => contains(t.range, position));
     if (tensor) return new vscode.Hover(tensorHover(tensor, config.decimals), word);
     // A loss call: its value and a link to the breakdown.
     const call = [...evaluation.calls].reverse().find((c) => contains(c.range, position));
@@ -100,13 +106,19 @@ export class LossHover implements vscode.HoverProvider {
     md.appendMarkdown(`**${call.fn}**`);
     if (call.result) {
       const v = call.result.value;
-      md.appendMarkdown(` = \`${typeof v === 'number' ? formatValue(v, config.decimals) : vscode.l10n.t('{0} values', call.result.perElement.data.length)}\`\n\n`);
+      md.appendMarkdown(
+        ` = \`${typeof v === 'number' ? formatValue(v, config.decimals) : vscode.l10n.t('{0} values', call.result.perElement.data.length)}\`\n\n`,
+      );
       const args = encodeURIComponent(JSON.stringify([document.uri.toString(), call.range.line, call.range.column]));
       md.appendMarkdown(`[${vscode.l10n.t('Open the breakdown')}](command:lossLens.showCallBreakdown?${args})`);
     } else {
       const error = call.diagnostics.find((d) => d.severity === 'error');
       md.appendMarkdown('\n\n');
-      md.appendText(error ? error.message : vscode.l10n.t('Values unknown here (random or computed elsewhere); the shape flows through.'));
+      md.appendText(
+        error
+          ? localize(error).message
+          : vscode.l10n.t('Values unknown here (random or computed elsewhere); the shape flows through.'),
+      );
     }
     appendShapes(md, checked?.fn === call.fn ? checked : undefined);
     return new vscode.Hover(md, toVscodeRange(call.range));

@@ -5,8 +5,17 @@
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ErrorExplanation } from '../core/explain';
-import { localizeDiagnostic, localizeExplanation, localizeReduction, normalizeLocale, type Locale } from '../core/i18n/index';
+import {
+  localizeDiagnostic,
+  localizeErrorText,
+  localizeExplanation,
+  localizeReduction,
+  normalizeLocale,
+  type ErrorText,
+  type Locale,
+} from '../core/i18n/index';
 import type { LossResult } from '../core/losses/types';
+import type { LossSummary } from '../core/report/summary';
 
 /** The display language as the core's locale. */
 export function displayLocale(): Locale {
@@ -27,5 +36,25 @@ export function localizeAnswer(e: ErrorExplanation): ErrorExplanation {
 export function localizeResult(r: LossResult): LossResult {
   const locale = displayLocale();
   if (locale === 'en') return r;
-  return { ...r, reduction: localizeReduction(r.reduction, locale), warnings: r.warnings.map((w) => localizeDiagnostic(w, locale)) };
+  return {
+    ...r,
+    reduction: localizeReduction(r.reduction, locale),
+    warnings: r.warnings.map((w) => localizeDiagnostic(w, locale)),
+  };
+}
+
+/** An error the breakdown panel shows (from a diagnostic, or the panel's own) in the display language. */
+export function localizeError<E extends ErrorText>(e: E): E {
+  return localizeErrorText(e, displayLocale());
+}
+
+/** A large input's summary whose reduction wording and warnings are in the display language (the numbers are untouched). */
+export function localizeSummary(s: LossSummary): LossSummary {
+  const locale = displayLocale();
+  if (locale === 'en') return s;
+  return {
+    ...s,
+    reduction: localizeReduction(s.reduction, locale),
+    warnings: s.warnings.map((w) => localizeDiagnostic(w, locale)),
+  };
 }

@@ -69,8 +69,10 @@ export class VirtualTable {
   setColumns(
     columns: readonly TableColumn[],
     sort: RowSort,
-    texts: { loading: string; ascending: string; descending: string; sortBy: string },
+    texts: { label: string; loading: string; ascending: string; descending: string; sortBy: string },
   ): void {
+    // The grid's name for a screen reader, in the display language once the strings have come.
+    this.viewport.setAttribute('aria-label', texts.label);
     this.columns = columns;
     this.loadingText = texts.loading;
     this.sortTitles = { ascending: texts.ascending, descending: texts.descending, sortBy: texts.sortBy };

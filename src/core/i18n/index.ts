@@ -49,6 +49,15 @@ export function localizeText(text: string, locale: Locale): string {
   return catalog ? catalog.translate(text) : text;
 }
 
+/**
+ * A description in `locale`, where descriptions nest (why shape mode does not know a value: `an item of the result of
+ * calling 'model', which is not defined in the checked code`): every level is translated, code and names stay.
+ */
+export function localizeDescription(text: string, locale: Locale): string {
+  const catalog = catalogFor(locale);
+  return catalog ? catalog.translateDescription(text) : text;
+}
+
 /** Diagnostics whose `message` is Loss Lens's own sentence rather than PyTorch's or Python's text. */
 export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
   'runtime/random-draw',
@@ -131,20 +140,119 @@ export const OWN_MESSAGE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Diagnostics of the tensor readers (the text reader, the JSON tensor file, .npy, .npz, .pt, .safetensors, the zip
+ * container, the guarded file reads): their message is Loss Lens's own sentence in some forms and the library's exact
+ * text in others (Python's syntax errors, PyTorch's and NumPy's constructor errors, NumPy's header errors, the weights_only
+ * unpickler's refusal). The catalog has an entry for each own form (./zh-cn-readers.ts), where the library's words stay
+ * verbatim inside the Chinese; a library text has no entry, so it matches nothing and stays as it is.
+ */
+export const READER_MESSAGE_CODES: ReadonlySet<string> = new Set([
+  // reader/errors.ts, json/tensorFile.ts and stream/reader.ts.
+  'reader/empty',
+  'reader/syntax',
+  'reader/brackets',
+  'reader/ragged',
+  'reader/truncated',
+  'reader/unknown-name',
+  'reader/dtype',
+  'reader/overflow',
+  'reader/unsupported',
+  'reader/uninitialized',
+  'reader/requires-grad',
+  'reader/multiple',
+  'reader/arithmetic',
+  'reader/value',
+  'reader/shape',
+  'reader/shape-mismatch',
+  // npy.ts, and a file a JSON tensor file names that cannot be read (io/index.ts).
+  'npy/magic',
+  'npy/version',
+  'npy/truncated',
+  'npy/header',
+  'npy/dtype',
+  'npy/read',
+  // io/*.ts: .npz, .pt (and its pickle), .safetensors, the zip container.
+  'npz/magic',
+  'io/dtype',
+  'pickle/damaged',
+  'pickle/global',
+  'pickle/opcode',
+  'pt/tensor',
+  'pt/torchscript',
+  'pt/layout',
+  'pt/legacy',
+  'pt/magic',
+  'pt/pickle-size',
+  'pt/byteorder',
+  'pt/persistent-id',
+  'pt/storage',
+  'pt/depth',
+  'pt/storage-size',
+  'pt/tensor-size',
+  'pt/tensor-bounds',
+  'safetensors/header',
+  'safetensors/truncated',
+  'zip/damaged',
+  'zip/encrypted',
+  'zip/truncated',
+  'zip/method',
+  'zip/inflate',
+  'zip/too-big',
+  'zip/size-mismatch',
+  // safeFile.ts: the guarded reads of the CLI, the worker and the extension.
+  'file/not-regular',
+  'file/too-large',
+  'file/outside',
+]);
+
+/**
  * A diagnostic with `explanation`, `hint` and fix titles in `locale`. `message` (PyTorch's text, which people search
- * for) is kept as is, except where the message is Loss Lens's own sentence and a catalog entry matches it whole.
+ * for) is kept as is, except where the message is Loss Lens's own sentence (OWN_MESSAGE_CODES, READER_MESSAGE_CODES)
+ * and a catalog entry matches it whole.
  */
 export function localizeDiagnostic(d: Diagnostic, locale: Locale): Diagnostic {
   const catalog = catalogFor(locale);
   if (!catalog) return d;
   const ownMessage =
-    d.code !== undefined && OWN_MESSAGE_CODES.has(d.code) ? catalog.translateWhole(d.message) : undefined;
+    d.code !== undefined && (OWN_MESSAGE_CODES.has(d.code) || READER_MESSAGE_CODES.has(d.code))
+      ? catalog.translateWhole(d.message)
+      : undefined;
   return {
     ...d,
     ...(ownMessage !== undefined ? { message: ownMessage } : {}),
     ...(d.explanation !== undefined ? { explanation: catalog.translate(d.explanation) } : {}),
     ...(d.hint !== undefined ? { hint: catalog.translate(d.hint) } : {}),
     ...(d.fixes ? { fixes: d.fixes.map((f) => ({ ...f, title: catalog.translate(f.title) })) } : {}),
+  };
+}
+
+/** An error as the breakdown panel shows it: a message, and the code, cause and fix of the diagnostic it came from. */
+export interface ErrorText {
+  readonly message: string;
+  readonly code?: string;
+  readonly explanation?: string;
+  readonly hint?: string;
+}
+
+/**
+ * An error shown outside a diagnostic (the breakdown panel's error view) in `locale`, by the rules of
+ * {@link localizeDiagnostic}; a message with no code is Loss Lens's own (the panel's session wrote it) and is translated
+ * whole or sentence by sentence. Idempotent: an error localized already comes back as it was.
+ */
+export function localizeErrorText<E extends ErrorText>(e: E, locale: Locale): E {
+  const catalog = catalogFor(locale);
+  if (!catalog) return e;
+  const message =
+    e.code === undefined
+      ? catalog.translate(e.message)
+      : OWN_MESSAGE_CODES.has(e.code) || READER_MESSAGE_CODES.has(e.code)
+        ? (catalog.translateWhole(e.message) ?? e.message)
+        : e.message;
+  return {
+    ...e,
+    message,
+    ...(e.explanation !== undefined ? { explanation: catalog.translate(e.explanation) } : {}),
+    ...(e.hint !== undefined ? { hint: catalog.translate(e.hint) } : {}),
   };
 }
 

@@ -353,8 +353,24 @@ export class CompiledCatalog {
     return this.matchOne(text);
   }
 
+  /**
+   * Translates a description that nests others (`the result of calling the output of nn.Linear with these arguments`):
+   * the sentence or fragment entry that matches it whole, each placeholder's value translated the same way, so every
+   * level of the nesting comes out translated; what no entry matches stays as it was (code, names).
+   */
+  translateDescription(text: string): string {
+    return this.describe(text, 0);
+  }
+
+  private describe(text: string, depth: number): string {
+    // Descriptions nest a few levels; the bound keeps a pathological one cheap.
+    if (depth > 12 || !/[A-Za-z]{2}/.test(text)) return text;
+    const value = (v: string): string => this.describe(v, depth + 1);
+    return this.matchOne(text, value) ?? this.matchFragment(text, value) ?? text;
+  }
+
   /** The translation of a text that one entry matches whole, if any. */
-  private matchOne(text: string): string | undefined {
+  private matchOne(text: string, translateValue = (v: string): string => this.fragment(v)): string | undefined {
     const exact = this.exact.get(text);
     if (exact !== undefined) return exact;
     const candidates = this.candidates(text);
@@ -363,7 +379,21 @@ export class CompiledCatalog {
       if (!mayMatch(c, text)) continue;
       subject ??= subjectOf(text);
       const values = matchTemplate(c, subject);
-      if (values) return fill(c, values, (v) => this.fragment(v));
+      if (values) return fill(c, values, translateValue);
+    }
+    return undefined;
+  }
+
+  /** The translation of a text that one fragment entry matches whole, if any. */
+  private matchFragment(text: string, translateValue: (v: string) => string): string | undefined {
+    const exact = this.fragmentExact.get(text);
+    if (exact !== undefined) return exact;
+    let subject: Subject | undefined;
+    for (const f of this.fragmentPatterns) {
+      if (!mayMatch(f, text)) continue;
+      subject ??= subjectOf(text);
+      const values = matchTemplate(f, subject);
+      if (values) return fill(f, values, translateValue);
     }
     return undefined;
   }

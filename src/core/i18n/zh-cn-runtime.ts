@@ -261,3 +261,47 @@ export const NOT_MODELLED_ZH: CatalogEntry[] = [
     'NumPy 1 对 {value} 的按值类型转换（比 uint8 更宽的无符号 dtype）',
   ],
 ];
+
+/**
+ * Why shape mode does not know a value (runtime/*.ts `PyUnknown` reasons), as the hover on a loss call shows it
+ * (`target unknown: ...`). Reasons nest (`the result of calling the output of nn.Linear with these arguments`):
+ * ../i18n/index.ts `localizeDescription` translates each level with these entries, the reasons of {@link RUNTIME_ZH}
+ * and the descriptions of what is not modelled ({@link NOT_MODELLED_ZH}).
+ */
+export const UNKNOWN_REASONS_ZH: CatalogEntry[] = [
+  // A reason around another one.
+  ['the result of calling {what:raw}', '{what} 的调用结果'],
+  ['an item of {what:raw}', '{what} 中的一项'],
+  ['an index that is {what:raw}', '值为 {what} 的索引'],
+  ['{fn:id}(...) of {what:raw}', '对 {what} 调用 {fn}(...) 的结果'],
+  ['{fn:id}(...) with {keyword:id}={type:raw}', '带 {keyword}={type} 的 {fn}(...)'],
+  // What a wrapped call was given (torch-bridge.ts).
+  ['a value Loss Lens cannot know', 'Loss Lens 无法得知的值'],
+  // The program (interpreter.ts).
+  ["'{name:raw}', which is not defined in the checked code", '“{name}”（在所检查的代码中没有定义）'],
+  [
+    "'{name:raw}' after the loop on line {line:num}, which the check ran only in part",
+    '第 {line} 行的循环之后的 “{name}”（检查只运行了这个循环的一部分）',
+  ],
+  [
+    "'{name:raw}' is assigned differently in the branches of the if on line {line:num}",
+    '“{name}”（第 {line} 行 if 语句的各分支对它的赋值不同）',
+  ],
+  ['line {line:num} depends on a value Loss Lens cannot know', '第 {line} 行依赖 Loss Lens 无法得知的值'],
+  [
+    'the result of the recursive call to {fn:id}() (nested {depth:num} deep)',
+    '递归调用 {fn}() 的结果（嵌套 {depth} 层）',
+  ],
+  // torch (torch-bridge.ts, shape-mode.ts).
+  ['the size {dim:raw}', '大小 {dim}'],
+  ['the value of {fn:id}', '{fn} 的值'],
+  ['torch.{fn:id} of an unknown size', '大小未知的 torch.{fn}'],
+  ['arithmetic on a symbolic size', '对符号大小做的算术运算'],
+  ['this kind of index', '这种索引'],
+  ['a DataLoader batch of values Loss Lens cannot know', 'DataLoader 给出的一批 Loss Lens 无法得知的值'],
+  ['not given', '未传入'],
+  ['not a tensor', '不是张量'],
+  // Third-party libraries (shape-thirdparty.ts; the rest are in ./zh-cn-thirdparty.ts).
+  ['children() of a torchvision model the program changed', '被程序改动过的 torchvision 模型的 children()'],
+  ['a ResNet stage of an input Loss Lens cannot know', 'ResNet 的一个阶段作用于 Loss Lens 无法得知的输入的结果'],
+];

@@ -9,11 +9,13 @@
  */
 import type { Catalog, CatalogEntry } from './matcher';
 import { EXTRA_LOSSES_ZH } from './zh-cn-extra';
-import { INTERNAL_ERRORS_ZH, NOT_MODELLED_ZH, RUNTIME_STOPS_ZH, RUNTIME_ZH } from './zh-cn-runtime';
+import { INTERNAL_ERRORS_ZH, NOT_MODELLED_ZH, RUNTIME_STOPS_ZH, RUNTIME_ZH, UNKNOWN_REASONS_ZH } from './zh-cn-runtime';
 import { THIRDPARTY_ZH } from './zh-cn-thirdparty';
 import { IMPORTS_ZH } from './zh-cn-imports';
 import { VERSIONS_ZH } from './zh-cn-versions';
 import { IO_ZH } from './zh-cn-io';
+import { READER_MESSAGES_ZH } from './zh-cn-readers';
+import { PANEL_ZH } from './zh-cn-panel';
 
 /** explain.ts: causes and fixes for pasted PyTorch errors. */
 const EXPLAIN: CatalogEntry[] = [
@@ -2267,8 +2269,11 @@ export const ZH_CN: Catalog = {
     ...PICKER,
     ...NPY,
     ...IO_ZH,
+    ...READER_MESSAGES_ZH,
+    ...PANEL_ZH,
     ...EXTRA_LOSSES_ZH,
     ...RUNTIME_ZH,
+    ...UNKNOWN_REASONS_ZH,
     ...THIRDPARTY_ZH,
     ...IMPORTS_ZH,
     ...VERSIONS_ZH,

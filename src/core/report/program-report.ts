@@ -4,7 +4,7 @@
  * draw of an unseeded program. JSON-safe (it crosses to the webview as is); every text that comes from the user's
  * program is carried as data, for the views to show as text.
  */
-import { localizeText, type Locale } from '../i18n/index';
+import { localizeDiagnostic, localizeText, type Locale } from '../i18n/index';
 import { formatValue, jsonNumber, type JsonNumber } from './format';
 import { gradientHeatmap, type ReportHeatmap } from './report';
 import type { CustomLossCall } from '../runtime/custom-loss';
@@ -26,7 +26,7 @@ export interface ProgramCallEntry {
   readonly loops: readonly { readonly line: number; readonly iteration: number }[];
   /** The value as printed, or `null` when there is none (PyTorch rejects the call, or values are unknown). */
   readonly valueText: string | null;
-  /** Why there is no value: the first error's message (PyTorch's text), or `null`. */
+  /** Why there is no value: the first error's message (PyTorch's text, or Loss Lens's own in the locale), or `null`. */
   readonly problem: string | null;
   /** True when the breakdown of this call can be shown. */
   readonly computed: boolean;
@@ -96,7 +96,7 @@ function valuesText(values: readonly number[]): string {
   return `[${shown.join(', ')}${values.length > 6 ? ', …' : ''}]`;
 }
 
-function callEntry(call: SnippetCall, index: number): ProgramCallEntry {
+function callEntry(call: SnippetCall, index: number, locale: Locale): ProgramCallEntry {
   const loops = (call as { loops?: readonly { line: number; iteration: number }[] }).loops ?? [];
   const value = call.result?.output.data;
   const error = call.diagnostics.find((d) => d.severity === 'error');
@@ -107,7 +107,8 @@ function callEntry(call: SnippetCall, index: number): ProgramCallEntry {
     column: call.range.column,
     loops: loops.map((l) => ({ line: l.line, iteration: l.iteration })),
     valueText: value ? valuesText(Array.from(value)) : null,
-    problem: error ? error.message : null,
+    // PyTorch's text stays; Loss Lens's own message follows the locale.
+    problem: error ? localizeDiagnostic(error, locale).message : null,
     computed: call.result !== undefined && call.computed !== undefined,
   };
 }
@@ -144,7 +145,7 @@ export function buildProgramReport(
     id: context.id,
     title: context.title,
     ...cutOutput(programOutput(evaluation)),
-    calls: evaluation.calls.map(callEntry),
+    calls: evaluation.calls.map((call, index) => callEntry(call, index, locale)),
     customLosses: (evaluation.customLosses ?? []).map((c) => customLoss(c, locale)),
     randomDraw: evaluation.randomDraw
       ? { seed: evaluation.randomDraw.seed, libraries: [...evaluation.randomDraw.libraries] }

@@ -4,7 +4,7 @@
  * `# [B, C]` on an assignment), and the description of a loss call's arguments (`input [B, 10] float32`).
  */
 import type * as ast from '../python/ast';
-import { localizeText } from '../i18n/index';
+import { localizeDescription } from '../i18n/index';
 import type { DType } from '../tensor';
 import { TorchTensor } from '../torch/tensor';
 import { isKnown, showDim, sym, type Dim, type SymDim } from '../torch/symbolic/dim';
@@ -239,7 +239,7 @@ export function describeCallArguments(args: readonly ArgumentShape[], locale: 'e
   return args
     .map((a) => {
       if (a.shape) return `${a.name} [${a.shape.join(', ')}] ${a.dtype ?? ''}`.trimEnd();
-      const reason = locale === 'zh-cn' ? localizeText(a.unknown ?? '', 'zh-cn') : (a.unknown ?? '');
+      const reason = locale === 'zh-cn' ? localizeDescription(a.unknown ?? '', 'zh-cn') : (a.unknown ?? '');
       return locale === 'zh-cn' ? `${a.name} 未知：${reason}` : `${a.name} unknown: ${reason}`;
     })
     .join(' · ');

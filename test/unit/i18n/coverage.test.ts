@@ -11,12 +11,15 @@ import {
   localizeReduction,
   localizeText,
   OWN_MESSAGE_CODES,
+  READER_MESSAGE_CODES,
 } from '../../../src/core/i18n/index';
-import { CompiledCatalog, parseTemplate, type TemplateToken } from '../../../src/core/i18n/matcher';
+import { CompiledCatalog } from '../../../src/core/i18n/matcher';
 import { OWN_ERRORS, OWN_NOTES, OWN_WARNINGS } from '../../../src/core/i18n/zh-cn';
 import { RUNTIME_STOPS_ZH } from '../../../src/core/i18n/zh-cn-runtime';
 import { translationProblems } from './checks';
 import { buildCorpus, fixtureNames, snippetSources } from './corpus';
+import { templateForms } from './forms';
+import { readerMessageProblems } from './reader-messages';
 
 interface Sample {
   readonly origin: string;
@@ -109,6 +112,10 @@ describe('zh-cn coverage of what the core produces', () => {
       else if (diagnostic.code !== undefined && OWN_MESSAGE_CODES.has(diagnostic.code)) {
         const problems = translationProblems(diagnostic.message, zh.message);
         assert.deepEqual(problems, [], `${diagnostic.code}: ${diagnostic.message}\n  zh: ${zh.message}`);
+      } else if (diagnostic.code !== undefined && READER_MESSAGE_CODES.has(diagnostic.code)) {
+        // The readers' own forms are Chinese, their library texts verbatim (see ./readers.test.ts).
+        const problems = readerMessageProblems(diagnostic, zh.message);
+        assert.deepEqual(problems, [], `${diagnostic.code}: ${diagnostic.message}\n  zh: ${zh.message}`);
       } else assert.equal(zh.message, diagnostic.message);
       assert.equal(zh.code, diagnostic.code);
       assert.equal(zh.severity, diagnostic.severity);
@@ -170,32 +177,6 @@ describe('zh-cn coverage of what the core produces', () => {
     for (const s of all) assert.equal(localizeText(s.english, 'en'), s.english);
   });
 });
-
-/** A template written back from its tokens. */
-function templateText(tokens: readonly TemplateToken[]): string {
-  return tokens
-    .map((t) =>
-      t.kind === 'literal'
-        ? t.text.replace(/[{}]/g, '\\$&')
-        : t.kind === 'placeholder'
-          ? `{${t.name}${t.type ? `:${t.type}` : ''}}`
-          : `{${t.options.join('|')}}`,
-    )
-    .join('');
-}
-
-/** The template itself, and one variant per alternative of each choice, that choice fixed to the alternative. */
-function templateForms(template: string): string[] {
-  const tokens = parseTemplate(template);
-  const forms = [template];
-  tokens.forEach((t, k) => {
-    if (t.kind !== 'choice') return;
-    for (const option of t.options) {
-      forms.push(templateText(tokens.map((u, j) => (j === k ? { kind: 'literal', text: option } : u))));
-    }
-  });
-  return forms;
-}
 
 /** English words no code description is made of: a description with one of them is prose. */
 const FUNCTION_WORDS = new Set(['a', 'an', 'the', 'of', 'on', 'to', 'with', 'without', 'for', 'in', 'by', 'is', 'are']);

@@ -1,17 +1,18 @@
 /**
  * The refusals of the tensor file readers (src/core/io) in Chinese: every hostile fixture, the refused dtype, the
  * legacy format, a missing key, a JSON file naming a file that cannot be read. Each cause and fix comes out fully
- * translated; the message stays as it is (it is PyTorch's own text where PyTorch has one), except where it is Loss
- * Lens's own sentence (OWN_MESSAGE_CODES), which is translated too.
+ * translated; the message is translated where it is Loss Lens's own sentence (OWN_MESSAGE_CODES, and the readers' own
+ * forms of READER_MESSAGE_CODES), with PyTorch's or NumPy's own words inside it kept verbatim.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError, type Diagnostic } from '../../../src/core/diagnostics';
-import { localizeDiagnostic, OWN_MESSAGE_CODES } from '../../../src/core/i18n/index';
+import { localizeDiagnostic, OWN_MESSAGE_CODES, READER_MESSAGE_CODES } from '../../../src/core/i18n/index';
 import { readTensorArchive, resolveTensorSources, selectTensor } from '../../../src/core/io/index';
 import { readTensorFile } from '../../../src/core/json/tensorFile';
 import { translationProblems } from './checks';
+import { readerMessageProblems } from './reader-messages';
 
 const io = path.join(__dirname, '..', '..', 'fixtures', 'io');
 
@@ -62,6 +63,8 @@ describe('tensor file refusals in Chinese', () => {
       const zh = localizeDiagnostic(d, 'zh-cn');
       if (d.code !== undefined && OWN_MESSAGE_CODES.has(d.code)) {
         assert.deepEqual(translationProblems(d.message, zh.message), [], `${d.message} → ${zh.message}`);
+      } else if (d.code !== undefined && READER_MESSAGE_CODES.has(d.code)) {
+        assert.deepEqual(readerMessageProblems(d, zh.message), [], `${d.message} → ${zh.message}`);
       } else assert.equal(zh.message, d.message);
       if (d.explanation !== undefined) {
         assert.deepEqual(

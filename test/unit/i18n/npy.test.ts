@@ -7,7 +7,7 @@ import { readNpy } from '../../../src/core/npy';
 
 const CJK = /[\u4e00-\u9fff]/;
 
-// Damaged .npy files, made from a real one: each error's cause and fix must come out in Chinese.
+// Damaged .npy files, made from a real one: each error's message, cause and fix must come out in Chinese.
 describe('.npy errors in Chinese', () => {
   const dir = path.join(__dirname, '..', '..', 'fixtures', 'npy');
   const good = fs.readdirSync(dir).find((f) => f.endsWith('.npy'))!;
@@ -16,7 +16,17 @@ describe('.npy errors in Chinese', () => {
     ['not a .npy file', new TextEncoder().encode('hello world, not numpy')],
     ['cut inside the header', bytes.slice(0, 20)],
     ['cut inside the data', bytes.slice(0, bytes.length - 1)],
-    ['unsupported dtype', new Uint8Array([...bytes.slice(0, 10), ...new TextEncoder().encode(new TextDecoder().decode(bytes.slice(10, 10 + (bytes[8]! | (bytes[9]! << 8)))).replace(/'descr': '[^']*'/, "'descr': '<c8'"))])],
+    [
+      'unsupported dtype',
+      new Uint8Array([
+        ...bytes.slice(0, 10),
+        ...new TextEncoder().encode(
+          new TextDecoder()
+            .decode(bytes.slice(10, 10 + (bytes[8]! | (bytes[9]! << 8))))
+            .replace(/'descr': '[^']*'/, "'descr': '<c8'"),
+        ),
+      ]),
+    ],
   ];
   for (const [what, data] of damaged) {
     it(what, () => {
@@ -31,7 +41,10 @@ describe('.npy errors in Chinese', () => {
       const zh = localizeDiagnostic(error.diagnostic, 'zh-cn');
       assert.match(zh.explanation ?? '', CJK, `${error.diagnostic.explanation} → ${zh.explanation}`);
       assert.match(zh.hint ?? '', CJK, `${error.diagnostic.hint} → ${zh.hint}`);
-      assert.equal(zh.message, error.diagnostic.message);
+      // Loss Lens's own message, translated with the file and byte kept (./reader-messages.ts checks every form).
+      assert.match(zh.message, CJK, `${error.diagnostic.message} → ${zh.message}`);
+      assert.ok(zh.message.startsWith('x.npy（第 '), zh.message);
+      assert.equal(localizeDiagnostic(error.diagnostic, 'en').message, error.diagnostic.message);
     });
   }
 });
