@@ -27,7 +27,9 @@ export const DEFAULT_MAX_FILE_BYTES = 2048 * 1024 * 1024;
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /** What a non-regular file is, in words. */
-function kindOf(stats: fs.Stats): string {
+function kindOf(
+  stats: Pick<fs.Stats, 'isDirectory' | 'isCharacterDevice' | 'isBlockDevice' | 'isFIFO' | 'isSocket'>,
+): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';
@@ -40,8 +42,18 @@ function megabytes(bytes: number): string {
   return (bytes / 1048576).toFixed(1);
 }
 
-/** Refuses what is not a regular file or is over the limit. */
-function checkStats(file: string, stats: fs.Stats, maxBytes: number): void {
+/**
+ * Refuses what is not a regular file or is over the limit. Exported for the tests: not every machine has a block
+ * device to open.
+ */
+export function checkStats(
+  file: string,
+  stats: Pick<
+    fs.Stats,
+    'isFile' | 'isDirectory' | 'isCharacterDevice' | 'isBlockDevice' | 'isFIFO' | 'isSocket' | 'size'
+  >,
+  maxBytes: number,
+): void {
   if (!stats.isFile()) {
     throw new LossLensError({
       code: 'file/not-regular',

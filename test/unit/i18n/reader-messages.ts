@@ -17,7 +17,7 @@ import { readTensorFile } from '../../../src/core/json/tensorFile';
 import { readNpy } from '../../../src/core/npy';
 import { readTensor } from '../../../src/core/reader/index';
 import { readTensorFileFast } from '../../../src/core/stream/reader';
-import { readRegularFileSync, resolveNamedFile } from '../../../src/safeFile';
+import { checkStats, readRegularFileSync, resolveNamedFile } from '../../../src/safeFile';
 import { translationProblems } from './checks';
 import { JSON_INPUTS, READER_INPUTS } from './corpus';
 
@@ -463,6 +463,14 @@ function fileRefusals(scratch: string, socket: string | undefined): Refusal[] {
     }
   });
   if (block) refuse('a block device', () => readRegularFileSync(block, 1024));
+  else {
+    // No block device here (a container may have none): the same check on what stat says of one.
+    const no = (): boolean => false;
+    const stats = { isFile: no, isDirectory: no, isCharacterDevice: no, isBlockDevice: () => true, isFIFO: no };
+    refuse('a block device', () =>
+      checkStats(path.join(path.sep, 'dev', 'sda'), { ...stats, isSocket: no, size: 0 }, 1024),
+    );
+  }
   const fifo = path.join(scratch, 'pipe');
   if (spawnSync('mkfifo', [fifo]).status === 0) refuse('a named pipe', () => readRegularFileSync(fifo, 1024));
   if (socket) refuse('a socket', () => readRegularFileSync(socket, 1024));
