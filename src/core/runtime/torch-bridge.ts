@@ -38,6 +38,7 @@ import {
   type TorchGenerator,
 } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
+import { OPTIMIZERS, optimizerAttribute, optimizerClass } from './optim';
 import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
@@ -674,7 +675,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     this.printer = new Printer(this.interp, {
       tensorStr: (t) => tensorStr(t, this.ctx),
       tensorRepr: (t) => tensorRepr(t, this.ctx),
-      moduleRepr: (inst) => moduleRepr(this, inst),
+      moduleRepr: (inst) => {
+        // PyTorch prints an optimizer's every hyperparameter, and which ones differ by release.
+        if (inst.native?.optimizer)
+          throw new NotModelledStop(`printing ${inst.cls.qualname}`, this.interp.current, 'unsupported');
+        return moduleRepr(this, inst);
+      },
       tensorScalar: (t) => this.tensorScalar(t),
       python312: this.ctx.torchVersion !== '1.13',
     });
@@ -1252,6 +1258,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     throw new NotModelledStop(`import ${path}`, range, 'unsupported');
   }
 
+  /** `torch.optim.SGD`, `Adam`, `AdamW` (made once, so `isinstance` and `type()` see one class). */
+  private readonly optimizerClasses = new Map<string, PyClass>();
+
   /** The module object for a dotted path (made once). */
   namespace(path: string, kind?: 'unsafe' | 'opaque'): PyNamespace {
     let ns = this.namespaces.get(path);
@@ -1386,6 +1395,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       });
       this.legacyTypes.set(ctor, legacy);
       return ctor;
+    }
+    if (canonical.startsWith('torch.optim.') && canonical.split('.').length === 3 && OPTIMIZERS.has(last)) {
+      let cls = this.optimizerClasses.get(last);
+      if (!cls) this.optimizerClasses.set(last, (cls = optimizerClass(this, last as 'SGD' | 'Adam' | 'AdamW')));
+      return cls;
     }
     // `torch.__version__`, `np.__version__`: the release the user runs, which Loss Lens does not know.
     if (last.startsWith('__') && last.endsWith('__'))
@@ -1818,6 +1832,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   private instanceAttribute(inst: PyInstance, name: string): PyValue | undefined {
     if (!inst.cls.isSubclassOf(this.classes.module)) {
+      if (inst.native?.optimizer) return optimizerAttribute(this, inst, name);
       if (inst.native?.loader && name === '__iter_items__') return new PyList(this.loaderBatches(inst));
       if (inst.native?.loader && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt(this.loaderLength(inst)));

@@ -442,7 +442,7 @@ export function runtimeStopPrograms(): { name: string; code: string; options?: R
     { name: 'shuffle of a tuple', code: 'import random\nrandom.shuffle((1, 2, 3))\n' },
     // Not modelled: torch and NumPy.
     { name: 'uninitialised FloatTensor', code: `${t}x = torch.FloatTensor(2, 3)\n` },
-    { name: 'optimizer', code: `${t}model = nn.Linear(2, 1)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n` },
+    { name: 'optimizer', code: `${t}model = nn.Linear(2, 1)\nopt = torch.optim.RMSprop(model.parameters(), lr=0.1)\n` },
     { name: 'stft', code: `${t}y = torch.stft(torch.ones(64), 16, return_complex=True)\n` },
     { name: 'matrix norm', code: `${t}y = torch.linalg.norm(torch.ones(2, 2), ord=2)\n` },
     { name: 'np.sum of a tensor', code: `${t}y = np.sum(torch.ones(2, 2))\n` },
