@@ -9,6 +9,7 @@
  */
 import { NotModelledStop, pyError } from './errors';
 import { PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyTuple, type CallArguments, type PyValue } from './values';
+import { bumpVersion } from '../torch/autograd/graph';
 import { TorchTensor } from '../torch/tensor';
 import { SymTensor } from '../torch/symbolic/tensor';
 import type { TorchBridge, GradTensor } from './torch-bridge';
@@ -144,6 +145,8 @@ export function optimizerAttribute(bridge: TorchBridge, inst: PyInstance, name: 
             const betas = bridge.interp.toArray(get(bridge, group, 'betas'), bridge.interp.current!).map(Number);
             adamStep(p, grad, s, hyper, flag, betas, kind === 'AdamW', bridge.ctx.torchVersion === '1.13');
           }
+          // The update is an in-place write (`param.add_`): a graph that saved the parameter can no longer go back.
+          bumpVersion(p);
         }
         return null;
       });
