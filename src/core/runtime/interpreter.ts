@@ -1436,6 +1436,22 @@ export class Interpreter {
   binary(op: string, a: PyValue, b: PyValue, range: SourceRange): PyValue {
     const num = numericBinary(op, a, b);
     if (num !== undefined) return num;
+    // `d.keys() & other` (and |, -, ^): a keys or items view is set-like, the other side any iterable; a set results.
+    if ((op === '&' || op === '|' || op === '-' || op === '^') && (isSetLikeView(a) || isSetLikeView(b))) {
+      const asSet = (v: PyValue): PySet => {
+        if (v instanceof PySet) return v;
+        const out = new PySet();
+        for (const x of this.toArray(v, range)) out.entries.set(this.dictKey(x), x);
+        return out;
+      };
+      return this.binary(op, asSet(a), asSet(b), range);
+    }
+    if (a instanceof PySet && b instanceof PySet && (op === '&' || op === '|' || op === '-' || op === '^')) {
+      const out = new PySet();
+      for (const [h, v] of a.entries) if ((op === '&') === b.entries.has(h) || op === '|') out.entries.set(h, v);
+      if (op === '|' || op === '^') for (const [h, v] of b.entries) if (!a.entries.has(h)) out.entries.set(h, v);
+      return out;
+    }
     if (isTensorValue(a) || isTensorValue(b) || isOpaque(a) || isOpaque(b)) {
       const r = this.host.binary(op, a, b, range);
       if (r !== undefined) return r;
@@ -1876,6 +1892,11 @@ const DUNDERS: Readonly<Record<string, readonly [string, string]>> = {
 
 function isNumber(v: PyValue): v is number | bigint | boolean {
   return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+}
+
+/** A dict's keys or items view (set-like in Python; a values view is not). */
+function isSetLikeView(v: PyValue): boolean {
+  return v instanceof PyTuple && v.typeName !== undefined && /^o?dict_(keys|items)$/.test(v.typeName);
 }
 
 function toFloatOrBig(v: number | bigint | boolean): number | bigint {

@@ -4,11 +4,22 @@
  * `maximize`; `zero_grad(set_to_none=…)` with each release's default; `param_groups[0]` whose hyperparameters a
  * program may read and set between steps. Each elementwise update is rounded as PyTorch's float32 kernels round it
  * (a Python float scalar is cast to the tensor's dtype first). The moving average of Adam's first moment is a `lerp_`
- * in 2.x and `mul_` + `add_` in 1.13, as the two releases write it. What is not modelled (parameter-group dicts,
- * `amsgrad`, half-precision parameters, learning-rate schedulers) stops the run with a located note.
+ * in 2.x and `mul_` + `add_` in 1.13, as the two releases write it. The learning-rate schedulers `StepLR`,
+ * `MultiStepLR` and `ExponentialLR` follow. What is not modelled (parameter-group dicts, `amsgrad`, half-precision
+ * parameters, other optimizers and schedulers) stops the run with a located note.
  */
 import { NotModelledStop, pyError } from './errors';
-import { PyBuiltin, PyClass, PyDict, PyInstance, PyList, PyTuple, type CallArguments, type PyValue } from './values';
+import {
+  PyBuiltin,
+  PyClass,
+  PyDict,
+  PyInstance,
+  PyList,
+  PyTuple,
+  typeName,
+  type CallArguments,
+  type PyValue,
+} from './values';
 import { bumpVersion } from '../torch/autograd/graph';
 import { TorchTensor } from '../torch/tensor';
 import { SymTensor } from '../torch/symbolic/tensor';
@@ -246,4 +257,89 @@ function adamStep(
     const denom = r(r(r(Math.sqrt(v[i]!)) / bc2) + e);
     p.data[i] = r(Number(p.data[i]) + r(r(stepSize * m[i]!) / denom));
   }
+}
+
+/** The learning-rate schedulers modelled, by name. */
+export const SCHEDULERS: ReadonlySet<string> = new Set(['StepLR', 'MultiStepLR', 'ExponentialLR']);
+
+/**
+ * `torch.optim.lr_scheduler.StepLR`, `MultiStepLR` and `ExponentialLR` in PyTorch's chainable form: each `step()`
+ * multiplies the group's current `lr` (so a learning rate set by hand carries on), the first made by the constructor
+ * (`last_epoch` 0, `initial_lr` added to the group).
+ */
+export function schedulerClass(bridge: TorchBridge, kind: string): PyClass {
+  return new PyClass(kind, [], new Map(), `torch.optim.lr_scheduler.${kind}`, {
+    init: (self, a) => {
+      const opt = a.args[0] ?? a.kwargs.get('optimizer') ?? null;
+      if (!(opt instanceof PyInstance) || opt.native?.optimizer === undefined)
+        throw pyError('TypeError', `${typeName(opt)} is not an Optimizer`);
+      const arg = (i: number, k: string): PyValue | undefined => a.args[i] ?? a.kwargs.get(k);
+      const milestones = new Map<number, number>();
+      if (kind === 'MultiStepLR')
+        for (const m of bridge.interp.toArray(arg(1, 'milestones') ?? null, bridge.interp.current!))
+          milestones.set(Number(m), (milestones.get(Number(m)) ?? 0) + 1);
+      const gamma = Number(kind === 'ExponentialLR' ? (arg(1, 'gamma') ?? 0.1) : (arg(2, 'gamma') ?? 0.1));
+      if (kind === 'StepLR' && arg(1, 'step_size') === undefined)
+        throw pyError('TypeError', "StepLR.__init__() missing 1 required positional argument: 'step_size'");
+      if ((a.kwargs.get('last_epoch') ?? -1n) !== -1n)
+        throw new NotModelledStop(`${kind}(last_epoch=...)`, bridge.interp.current, 'unsupported');
+      const group = ((opt.native!.groups as PyList).items[0] as PyDict)!;
+      const key = bridge.interp.dictKey('initial_lr');
+      if (!group.entries.has(key)) group.entries.set(key, ['initial_lr', get(bridge, group, 'lr')]);
+      self.native = {
+        scheduler: kind,
+        group,
+        stepSize: Number(arg(1, 'step_size') ?? 1n),
+        gamma,
+        milestones,
+        lastEpoch: -1,
+        lastLr: [] as PyValue[],
+      };
+      schedulerStep(bridge, self);
+    },
+  });
+}
+
+/** One `step()`: the epoch moves on and the group's `lr` becomes what the scheduler gives. */
+function schedulerStep(bridge: TorchBridge, self: PyInstance): void {
+  const n = self.native!;
+  const group = n.group as PyDict;
+  n.lastEpoch = (n.lastEpoch as number) + 1;
+  const epoch = n.lastEpoch as number;
+  const lr = get(bridge, group, 'lr');
+  let next: PyValue = lr;
+  const gamma = n.gamma as number;
+  if (n.scheduler === 'StepLR') {
+    if (epoch !== 0 && epoch % (n.stepSize as number) === 0) next = Number(lr) * gamma;
+  } else if (n.scheduler === 'MultiStepLR') {
+    const count = (n.milestones as Map<number, number>).get(epoch);
+    if (count !== undefined) next = Number(lr) * gamma ** count;
+  } else if (epoch !== 0) next = Number(lr) * gamma;
+  group.entries.set(bridge.interp.dictKey('lr'), ['lr', next]);
+  n.lastLr = [next];
+}
+
+/** The attributes of a scheduler instance (`step`, `get_last_lr`, `last_epoch`), or undefined. */
+export function schedulerAttribute(bridge: TorchBridge, inst: PyInstance, name: string): PyValue | undefined {
+  const kind = inst.native?.scheduler as string | undefined;
+  if (kind === undefined) return undefined;
+  switch (name) {
+    case 'step':
+      return new PyBuiltin(name, (a: CallArguments) => {
+        if (a.args.length > 0 || a.kwargs.size > 0)
+          throw new NotModelledStop(`${kind}.step(epoch)`, bridge.interp.current, 'unsupported');
+        schedulerStep(bridge, inst);
+        return null;
+      });
+    case 'get_last_lr':
+      return new PyBuiltin(name, () => new PyList([...(inst.native!.lastLr as PyValue[])]));
+    case 'last_epoch':
+      return BigInt(inst.native!.lastEpoch as number);
+    case 'optimizer':
+    case 'state_dict':
+    case 'load_state_dict':
+    case 'get_lr':
+      throw new NotModelledStop(`${kind}.${name}`, bridge.interp.current, 'unsupported');
+  }
+  return undefined;
 }

@@ -38,7 +38,14 @@ import {
   type TorchGenerator,
 } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
-import { OPTIMIZERS, optimizerAttribute, optimizerClass } from './optim';
+import {
+  OPTIMIZERS,
+  optimizerAttribute,
+  optimizerClass,
+  SCHEDULERS,
+  schedulerAttribute,
+  schedulerClass,
+} from './optim';
 import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
 import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
@@ -1396,6 +1403,12 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       this.legacyTypes.set(ctor, legacy);
       return ctor;
     }
+    if (canonical === 'torch.optim.lr_scheduler') return this.namespace(canonical);
+    if (canonical === `torch.optim.lr_scheduler.${last}` && SCHEDULERS.has(last)) {
+      let cls = this.optimizerClasses.get(canonical);
+      if (!cls) this.optimizerClasses.set(canonical, (cls = schedulerClass(this, last)));
+      return cls;
+    }
     if (canonical.startsWith('torch.optim.') && canonical.split('.').length === 3 && OPTIMIZERS.has(last)) {
       let cls = this.optimizerClasses.get(last);
       if (!cls) this.optimizerClasses.set(last, (cls = optimizerClass(this, last as 'SGD' | 'Adam' | 'AdamW')));
@@ -1833,6 +1846,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   private instanceAttribute(inst: PyInstance, name: string): PyValue | undefined {
     if (!inst.cls.isSubclassOf(this.classes.module)) {
       if (inst.native?.optimizer) return optimizerAttribute(this, inst, name);
+      if (inst.native?.scheduler) return schedulerAttribute(this, inst, name);
       if (inst.native?.loader && name === '__iter_items__') return new PyList(this.loaderBatches(inst));
       if (inst.native?.loader && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt(this.loaderLength(inst)));
