@@ -28,6 +28,7 @@ import { LiveConsent } from './liveSession';
 import type { Services } from './services';
 import { LossStatusBar } from './statusBar';
 import { registerEvaluatorProbe } from './testProbe';
+import { createLossWorkerClient } from './worker/client';
 import { SNIPPET_WORKER_RESOURCE_LIMITS, SnippetWorkerClient } from './worker/snippetClient';
 
 /** Called by VS Code when a contributed command or view is first used. */
@@ -39,8 +40,14 @@ export function activate(context: vscode.ExtensionContext): Services {
     losses: LOSSES,
     compute: (request) => {
       const torchVersion = request.torchVersion ?? readConfig().torchVersion;
-      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options }, { torchVersion });
-      const outcome = { results: computed.results.map(localizeResult), diagnostics: computed.diagnostics.map(localize) };
+      const computed = runLoss(
+        { loss: request.fn, inputs: request.inputs, options: request.options },
+        { torchVersion },
+      );
+      const outcome = {
+        results: computed.results.map(localizeResult),
+        diagnostics: computed.diagnostics.map(localize),
+      };
       const result = outcome.results[0];
       if (result) log.info(`${request.title ?? request.fn}: ${result.fn} = ${JSON.stringify(result.value)}`);
       for (const d of outcome.diagnostics) log.info(`[${d.code}] ${d.message}`);
@@ -56,14 +63,21 @@ export function activate(context: vscode.ExtensionContext): Services {
     () => new Worker(snippetWorker, { resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS }),
   );
   context.subscriptions.push({ dispose: () => snippets.dispose() });
-  const services: Services = { context, log, views, status, problems, snippets, config: readConfig };
+  // Large tensor files are read and computed in this worker, kept between jobs so that it reuses its read buffers.
+  const lossWorker = createLossWorkerClient(context);
+  context.subscriptions.push({ dispose: () => lossWorker.dispose() });
+  const services: Services = { context, log, views, status, problems, snippets, lossWorker, config: readConfig };
   const evaluations = new EvaluationCache((document) => readConfig(document).torchVersion, snippets);
   const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(
     diagnostics,
     vscode.workspace.onDidCloseTextDocument((d) => evaluations.delete(d)),
     vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LossHover(services, evaluations, diagnostics)),
-    vscode.languages.registerCodeActionsProvider(PYTHON_SELECTOR, new LossCodeActions(diagnostics), LossCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(
+      PYTHON_SELECTOR,
+      new LossCodeActions(diagnostics),
+      LossCodeActions.metadata,
+    ),
   );
   // A paused debugger: live tensors on request (code lens, context menu, Compute Loss on Selection), and hovers.
   const consent = new LiveConsent();

@@ -7,8 +7,11 @@
  *   [8, 21, 128, 128], BCEWithLogits [4096, 1000] with pos_weight; as .npy, as JSON tensor files, and [512, 32000]
  *   also as .pt and .safetensors. Every form holds the same float32 numbers.
  * - Loss Lens (scripts/bench/warm_child.ts, bundled by esbuild): one Node process runs each row N times, best of N:
- *   read → runLoss in summary mode → toSummaryResult → summarize (the worker's path) → buildSummaryReport and the
- *   first page of rows (the host's).
+ *   the worker's own job code (src/worker/job.ts: read into the worker's pool of buffers → runLoss in summary
+ *   mode → toSummaryResult → summarize → the answer, then the pool settled as the worker settles it), then
+ *   buildSummaryReport and the first page of rows (the host's). A row's first run is the panel's first computation
+ *   (its inputs handed over and then held, as the host holds them, its time printed apart); the figure is the best
+ *   of the N what-if recomputations after it, in the same warm process, as a warm worker runs them.
  * - PyTorch (warm_torch.py `run`): one Python process imports torch once, sets torch.set_num_threads(T), and runs
  *   each row N times, best of N (np.load + torch.from_numpy, json.load + torch.tensor, torch.load, then the loss);
  *   torch 1.13 with /usr/bin/python3 and, when the environment variable ORACLE names the torch 2.x chroot, torch 2.x
@@ -129,6 +132,8 @@ interface Timed {
   readonly cpuMs: number;
   readonly value: number;
   readonly readMs?: number;
+  /** Loss Lens only: the panel's first computation of the row (its read buffers fresh or from the previous rows). */
+  readonly firstMs?: number;
 }
 
 function run(command: string, args: readonly string[], cwd?: string): string {
@@ -292,7 +297,7 @@ function measure(rows: readonly WarmRow[], child: string, workerBundle: string):
     ].join('\n');
   }
 
-  const header = ['row', 'form', 'size', 'Loss Lens ms (CPU ms)', 'of which read'];
+  const header = ['row', 'form', 'size', 'Loss Lens ms (CPU ms)', 'of which read', 'first computation ms'];
   for (const p of peers) header.push(`${p.label} ms (CPU ms)`, `ratio (CPU ratio)`);
   header.push('values');
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
@@ -307,6 +312,7 @@ function measure(rows: readonly WarmRow[], child: string, workerBundle: string):
       `${(size / 1e6).toFixed(1)} MB`,
       `${ours1.ms.toFixed(1)} (${ours1.cpuMs.toFixed(1)})`,
       (ours1.readMs ?? NaN).toFixed(1),
+      (ours1.firstMs ?? NaN).toFixed(1),
     ];
     let worstDelta = 0;
     for (const p of peers) {

@@ -67,6 +67,8 @@ export type WorkerMessage =
       /** Milliseconds spent reading and computing, for the log. */
       readonly readMs: number;
       readonly computeMs: number;
+      /** The job's large file reads: into buffers from the worker's pool, or freshly allocated (for the log). */
+      readonly readBuffers?: { readonly reused: number; readonly allocated: number };
     }
   /** worker → host: the file could not be read or parsed (a positioned diagnostic when it is the file's fault). */
   | { readonly type: 'failed'; readonly message: string; readonly diagnostic?: Diagnostic };
