@@ -131,7 +131,13 @@ export function readArchiveFromDisk(
   limits: FileLimits = DEFAULT_LIMITS,
   buffers?: ReadBuffers,
 ): TensorArchive {
-  return readTensorArchive(readRegularFileSync(file, limits.maxBytes, buffers), path.basename(file));
+  return readTensorArchive(
+    readRegularFileSync(file, limits.maxBytes, buffers),
+    path.basename(file),
+    undefined,
+    undefined,
+    buffers,
+  );
 }
 
 /** Reads the tensor `FILE[:KEY]` names (`run.pt:batch.x`, `pair.pt:0`, `logits.npy`). */

@@ -166,6 +166,48 @@ describe('read buffer pool', () => {
       }
     });
 
+    it('reuses a large int64 target’s decoded array too (a segmentation map), with identical answers', () => {
+      const [N, C, H, W] = [2, 3, 128, 128];
+      const input = path.join(dir, 'seg-input.npy');
+      const target = path.join(dir, 'seg-target.npy');
+      writeNpy(input, '<f4', [N, C, H, W], logits(N * C * H * W, 5));
+      const classes = Array.from({ length: N * H * W }, (_, i) => (i * 5 + (i >> 7)) % C);
+      writeNpy(target, '<i8', [N, H, W], classes);
+      const segJob = (returnInputs: boolean): WorkerJob => ({
+        source: { kind: 'npy', input, target },
+        loss: 'cross_entropy',
+        returnInputs,
+      });
+      const pool = new ReadBufferPool();
+      const firstLease = pool.lease();
+      const first = computeJob(segJob(true), firstLease);
+      settleJob(pool, firstLease, first);
+      assert.equal(first.message.type, 'done');
+      if (first.message.type !== 'done') return;
+      // Three large buffers: the input file, the target file, the target's int64 values decoded to float64. The
+      // answer hands over the decoded target and a copy of the input (under 1 MB, so the reader copied it out of the
+      // file's bytes): both files' bytes go back to the pool, the decoded target stays with the host.
+      assert.deepEqual(first.message.readBuffers, { reused: 0, allocated: 3 });
+      const heldTarget = first.message.inputs!.target!.data;
+      assert.deepEqual(Array.from(heldTarget), classes);
+      const answers = [];
+      for (let i = 0; i < 3; i++) {
+        const lease = pool.lease();
+        const outcome = computeJob(segJob(false), lease);
+        settleJob(pool, lease, outcome);
+        assert.equal(outcome.message.type, 'done');
+        if (outcome.message.type === 'done') answers.push(outcome.message);
+      }
+      assert.deepEqual(answers[0]!.readBuffers, { reused: 2, allocated: 1 });
+      assert.deepEqual(answers[1]!.readBuffers, { reused: 3, allocated: 0 });
+      assert.deepEqual(answers[2]!.readBuffers, { reused: 3, allocated: 0 });
+      for (const later of answers) {
+        assert.deepEqual(later.results[0]!.output.data, first.message.results[0]!.output.data);
+        assert.deepEqual(later.summaries, first.message.summaries);
+      }
+      assert.deepEqual(Array.from(heldTarget), classes, "the host's target is unchanged");
+    });
+
     it("keeps the first computation's input tensors (handed to the host) out of the pool", () => {
       const pool = new ReadBufferPool();
       const firstLease = pool.lease();
