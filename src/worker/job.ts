@@ -9,7 +9,7 @@ import { LossLensError } from '../core/diagnostics';
 import type { BufferLease, ReadBufferPool } from '../core/io/bufferPool';
 import { resolveTensorSources } from '../core/io/index';
 import type { TensorFile } from '../core/json/tensorFile';
-import type { LossInputs, LossResult } from '../core/losses/types';
+import type { LossInputs, LossResult, OutputBuffers } from '../core/losses/types';
 import { summarize, summaryTransferables, toSummaryResult } from '../core/report/summary';
 import { runLoss } from '../core/run';
 import { readTensorFileFrom } from '../core/stream/reader';
@@ -119,18 +119,29 @@ function failure(e: unknown): JobOutcome {
 }
 
 /**
- * Runs `job`: reads its source (binary files into `buffers`), computes, summarizes. Never throws: a problem is a
- * `failed` answer. `onProgress` receives the phases' progress.
+ * Runs `job`: reads its source (binary files into `buffers`), computes (the large per-sample outputs in `outputs`,
+ * the worker's spares, when given), summarizes. Never throws: a problem is a `failed` answer. `onProgress` receives
+ * the phases' progress.
  */
-export function computeJob(job: WorkerJob, buffers: BufferLease, onProgress: JobProgress = () => {}): JobOutcome {
+export function computeJob(
+  job: WorkerJob,
+  buffers: BufferLease,
+  onProgress: JobProgress = () => {},
+  outputs?: OutputBuffers,
+): JobOutcome {
   try {
-    return compute(job, buffers, onProgress);
+    return compute(job, buffers, onProgress, outputs);
   } catch (e) {
     return failure(e);
   }
 }
 
-function compute(job: WorkerJob, buffers: BufferLease, onProgress: JobProgress): JobOutcome {
+function compute(
+  job: WorkerJob,
+  buffers: BufferLease,
+  onProgress: JobProgress,
+  outputs: OutputBuffers | undefined,
+): JobOutcome {
   const started = performance.now();
   const file = readSource(job.source, limitsOf(job), buffers, onProgress);
   const read = performance.now();
@@ -162,7 +173,7 @@ function compute(job: WorkerJob, buffers: BufferLease, onProgress: JobProgress):
       options: job.options ?? file.options,
       ...(file.lossRange ? { range: file.lossRange } : {}),
     },
-    { detail: 'summary', ...(torchVersion ? { torchVersion } : {}) },
+    { detail: 'summary', ...(torchVersion ? { torchVersion } : {}), ...(outputs ? { outputs } : {}) },
   );
   // A loss without a summary path computed in full: keep only what a summary shows.
   const results = outcome.results.map(toSummaryResult);
