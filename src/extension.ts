@@ -40,14 +40,8 @@ export function activate(context: vscode.ExtensionContext): Services {
     losses: LOSSES,
     compute: (request) => {
       const torchVersion = request.torchVersion ?? readConfig().torchVersion;
-      const computed = runLoss(
-        { loss: request.fn, inputs: request.inputs, options: request.options },
-        { torchVersion },
-      );
-      const outcome = {
-        results: computed.results.map(localizeResult),
-        diagnostics: computed.diagnostics.map(localize),
-      };
+      const computed = runLoss({ loss: request.fn, inputs: request.inputs, options: request.options }, { torchVersion });
+      const outcome = { results: computed.results.map(localizeResult), diagnostics: computed.diagnostics.map(localize) };
       const result = outcome.results[0];
       if (result) log.info(`${request.title ?? request.fn}: ${result.fn} = ${JSON.stringify(result.value)}`);
       for (const d of outcome.diagnostics) log.info(`[${d.code}] ${d.message}`);
@@ -73,11 +67,7 @@ export function activate(context: vscode.ExtensionContext): Services {
     diagnostics,
     vscode.workspace.onDidCloseTextDocument((d) => evaluations.delete(d)),
     vscode.languages.registerHoverProvider(PYTHON_SELECTOR, new LossHover(services, evaluations, diagnostics)),
-    vscode.languages.registerCodeActionsProvider(
-      PYTHON_SELECTOR,
-      new LossCodeActions(diagnostics),
-      LossCodeActions.metadata,
-    ),
+    vscode.languages.registerCodeActionsProvider(PYTHON_SELECTOR, new LossCodeActions(diagnostics), LossCodeActions.metadata),
   );
   // A paused debugger: live tensors on request (code lens, context menu, Compute Loss on Selection), and hovers.
   const consent = new LiveConsent();
