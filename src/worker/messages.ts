@@ -1,7 +1,8 @@
 /**
  * The messages between the extension host and the loss worker (src/worker/lossWorker.ts, bundled as dist/worker.js).
- * One job per worker: the host posts a {@link WorkerJob}, the worker posts progress and then one answer, with the
- * buffers of its typed arrays transferred, not copied. No `vscode` here: both sides import it.
+ * One job at a time per worker (a kept worker runs one after another): the host posts a {@link WorkerJob}, the worker
+ * posts progress and then one answer, with the buffers of its typed arrays transferred, not copied. No `vscode` here:
+ * both sides import it.
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
 import type { LossInputs, LossOptions, LossResult, TorchVersion } from '../core/losses/types';
