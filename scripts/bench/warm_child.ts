@@ -3,6 +3,9 @@
  * process:
  *
  *   node --expose-gc warm-child.cjs time ROWS.json N   each row N times, best of N, one process (warm); prints JSON
+ *   node warm-child.cjs time-worker ROWS.json N WORKER.cjs
+ *                                                      the same rows through the extension's worker (WORKER.cjs) in
+ *                                                      a worker thread, timed from the post to the first page of rows
  *   node --expose-gc warm-child.cjs memory FILE.json   one summary of a JSON tensor file in a fresh process: the
  *                                                      resident set before (Node + the bundle, after a GC) and at its
  *                                                      peak (the kernel's maxRSS); prints JSON
@@ -224,12 +227,60 @@ async function memoryWorker(file: string, workerBundle: string): Promise<void> {
   );
 }
 
-const [mode, a, b] = process.argv.slice(2);
+/** One job in the worker thread: posted, answered (its buffers transferred here), as the extension host runs it. */
+function postJob(worker: Worker, job: WorkerJob): Promise<WorkerMessage & { type: 'done' }> {
+  return new Promise((resolve, reject) => {
+    const listen = (m: WorkerMessage): void => {
+      if (m.type === 'progress') return;
+      worker.off('message', listen);
+      if (m.type === 'done') resolve(m);
+      else reject(new Error(m.message));
+    };
+    worker.on('message', listen);
+    worker.postMessage(job);
+  });
+}
+
+/**
+ * {@link time} through the extension's own worker (WORKER.cjs, the bundle of src/worker/lossWorker.ts) in a worker
+ * thread, kept for all the rows as the extension keeps it: each row's first computation, then `repeats` what-if jobs,
+ * each timed from the post to the host's first page of rows (the answer's arrays transferred to this thread, as they
+ * are to the extension host, so the worker's fresh memory is what it is there). Best of them.
+ */
+async function timeWorker(rowsFile: string, repeats: number, workerBundle: string): Promise<void> {
+  const folder = path.dirname(path.resolve(rowsFile));
+  const rows = JSON.parse(fs.readFileSync(rowsFile, 'utf8')) as WarmRow[];
+  const worker = new Worker(path.resolve(workerBundle));
+  const out = [];
+  for (const row of rows) {
+    const first = await postJob(worker, jobOf(row, folder, true));
+    const inputs = first.inputs ?? {};
+    let best = Infinity;
+    let value = NaN;
+    for (let r = 0; r < repeats; r++) {
+      // Let the worker map its spares after the previous answer, as the time a person takes between two what-ifs does.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const start = performance.now();
+      const answer = await postJob(worker, jobOf(row, folder, false));
+      const summary = answer.summaries[0]!;
+      buildSummaryReport(summary, { inputs }).rows(0, 50);
+      best = Math.min(best, performance.now() - start);
+      value = summary.value ?? NaN;
+    }
+    out.push({ name: row.name, form: row.form, ms: best, value });
+  }
+  await worker.terminate();
+  process.stdout.write(`${JSON.stringify({ rows: out })}\n`);
+}
+
+const [mode, a, b, c] = process.argv.slice(2);
 if (mode === 'time') time(a!, Number(b));
+else if (mode === 'time-worker') void timeWorker(a!, Number(b), c!);
 else if (mode === 'memory') memory(a!);
 else if (mode === 'memory-worker') void memoryWorker(a!, b!);
 else if (mode !== 'noop') {
   throw new Error(
-    `usage: warm-child.cjs time ROWS.json N | memory FILE.json | memory-worker FILE.json WORKER.cjs | noop`,
+    `usage: warm-child.cjs time ROWS.json N | time-worker ROWS.json N WORKER.cjs | memory FILE.json | ` +
+      `memory-worker FILE.json WORKER.cjs | noop`,
   );
 }
