@@ -28,6 +28,7 @@ import { LiveConsent } from './liveSession';
 import type { Services } from './services';
 import { LossStatusBar } from './statusBar';
 import { registerEvaluatorProbe } from './testProbe';
+import { createLossWorkerClient } from './worker/client';
 import { SNIPPET_WORKER_RESOURCE_LIMITS, SnippetWorkerClient } from './worker/snippetClient';
 
 /** Called by VS Code when a contributed command or view is first used. */
@@ -56,7 +57,10 @@ export function activate(context: vscode.ExtensionContext): Services {
     () => new Worker(snippetWorker, { resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS }),
   );
   context.subscriptions.push({ dispose: () => snippets.dispose() });
-  const services: Services = { context, log, views, status, problems, snippets, config: readConfig };
+  // Large tensor files are read and computed in this worker, kept between jobs so that it reuses its read buffers.
+  const lossWorker = createLossWorkerClient(context);
+  context.subscriptions.push({ dispose: () => lossWorker.dispose() });
+  const services: Services = { context, log, views, status, problems, snippets, lossWorker, config: readConfig };
   const evaluations = new EvaluationCache((document) => readConfig(document).torchVersion, snippets);
   const diagnostics = new LossDiagnostics(services);
   context.subscriptions.push(

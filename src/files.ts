@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ReadBuffers } from './core/io/bufferPool';
 import type { TensorFile } from './core/json/tensorFile';
 import {
   parseFileSpec,
@@ -51,6 +52,7 @@ export function readTensorFileFromDisk(
   onProgress?: ReadProgress,
   limits: FileLimits = besideLimits(file),
   stream: Pick<TensorStreamOptions, 'shared'> = {},
+  buffers?: ReadBuffers,
 ): TensorFile {
   const { fd, size } = openRegularFileSync(file, limits.maxBytes);
   let parsed: TensorFile;
@@ -71,18 +73,21 @@ export function readTensorFileFromDisk(
   } finally {
     fs.closeSync(fd);
   }
-  return resolveNpyRelativeTo(parsed, file, limits);
+  return resolveNpyRelativeTo(parsed, file, limits, buffers);
 }
 
-/** Reads the `{"npy": "…"}` tensors of a parsed file, relative to the file's folder. */
-/** Reads the file tensors a parsed file names (`{"npy": "…"}`, `{"pt": "…"}`…), relative to the file's folder. */
+/**
+ * Reads the file tensors a parsed file names (`{"npy": "…"}`, `{"pt": "…"}`…), relative to the file's folder;
+ * `buffers`: where their bytes go (the loss worker's pool), else fresh buffers.
+ */
 export function resolveNpyRelativeTo(
   parsed: TensorFile,
   file: string,
   limits: FileLimits = besideLimits(file),
+  buffers?: ReadBuffers,
 ): TensorFile {
   return resolveTensorSources(parsed, (p) =>
-    readRegularFileSync(resolveNamedFile(file, p, limits.root), limits.maxBytes),
+    readRegularFileSync(resolveNamedFile(file, p, limits.root), limits.maxBytes, buffers),
   );
 }
 
@@ -117,9 +122,22 @@ export function readNpyFromDisk(file: string, limits: FileLimits = DEFAULT_LIMIT
   return readNpy(readRegularFileSync(file, limits.maxBytes), path.basename(file));
 }
 
-/** Reads a tensor file (.npy, .pt/.pth, .safetensors, .npz) from disk into an archive of its tensors. */
-export function readArchiveFromDisk(file: string, limits: FileLimits = DEFAULT_LIMITS): TensorArchive {
-  return readTensorArchive(readRegularFileSync(file, limits.maxBytes), path.basename(file));
+/**
+ * Reads a tensor file (.npy, .pt/.pth, .safetensors, .npz) from disk into an archive of its tensors; `buffers`: where
+ * the file's bytes go (the loss worker's pool), else a fresh buffer.
+ */
+export function readArchiveFromDisk(
+  file: string,
+  limits: FileLimits = DEFAULT_LIMITS,
+  buffers?: ReadBuffers,
+): TensorArchive {
+  return readTensorArchive(
+    readRegularFileSync(file, limits.maxBytes, buffers),
+    path.basename(file),
+    undefined,
+    undefined,
+    buffers,
+  );
 }
 
 /** Reads the tensor `FILE[:KEY]` names (`run.pt:batch.x`, `pair.pt:0`, `logits.npy`). */
@@ -132,24 +150,34 @@ export function readTensorSpec(spec: string, limits: FileLimits = DEFAULT_LIMITS
  * A tensor file made of tensor files: `--input logits.npy --target labels.npy`, `--input run.pt:batch.x --target
  * run.pt:batch.y`. A file named twice is read once.
  */
-export function npyTensorFile(inputSpec: string, targetSpec?: string, limits: FileLimits = DEFAULT_LIMITS): TensorFile {
+export function npyTensorFile(
+  inputSpec: string,
+  targetSpec?: string,
+  limits: FileLimits = DEFAULT_LIMITS,
+  buffers?: ReadBuffers,
+): TensorFile {
   return tensorFileFromFiles(
     parseFileSpec(inputSpec),
     targetSpec === undefined ? undefined : parseFileSpec(targetSpec),
     limits,
+    buffers,
   );
 }
 
-/** The input (and target) tensors named by path and key; a file named twice is read once. */
+/**
+ * The input (and target) tensors named by path and key; a file named twice is read once. `buffers`: where the files'
+ * bytes go (the loss worker's pool), else fresh buffers.
+ */
 export function tensorFileFromFiles(
   input: FileSpec,
   target?: FileSpec,
   limits: FileLimits = DEFAULT_LIMITS,
+  buffers?: ReadBuffers,
 ): TensorFile {
   const archives = new Map<string, TensorArchive>();
   const read = ({ path: file, key }: FileSpec): Tensor => {
     let archive = archives.get(file);
-    if (!archive) archives.set(file, (archive = readArchiveFromDisk(file, limits)));
+    if (!archive) archives.set(file, (archive = readArchiveFromDisk(file, limits, buffers)));
     return selectTensor(archive, key);
   };
   const inputs: Record<string, Tensor> = { input: read(input) };

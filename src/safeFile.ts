@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError } from './core/diagnostics';
+import type { ReadBuffers } from './core/io/bufferPool';
 
 /** What a read may touch. */
 export interface FileLimits {
@@ -92,11 +93,14 @@ export function openRegularFileSync(file: string, maxBytes: number): { fd: numbe
   }
 }
 
-/** Reads a whole regular file (at most its size when checked). Throws as {@link openRegularFileSync}. */
-export function readRegularFileSync(file: string, maxBytes: number): Uint8Array {
+/**
+ * Reads a whole regular file (at most its size when checked). With `buffers`, into a buffer taken from there (the
+ * loss worker's pool; the bytes view its first `size` bytes), else a fresh one. Throws as {@link openRegularFileSync}.
+ */
+export function readRegularFileSync(file: string, maxBytes: number, buffers?: ReadBuffers): Uint8Array {
   const { fd, size } = openRegularFileSync(file, maxBytes);
   try {
-    const bytes = new Uint8Array(size);
+    const bytes = buffers ? new Uint8Array(buffers.take(size), 0, size) : new Uint8Array(size);
     let done = 0;
     while (done < size) {
       const n = fs.readSync(fd, bytes, done, Math.min(size - done, 1 << 30), null);

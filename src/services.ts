@@ -6,6 +6,7 @@ import type { LossLensConfig } from './config';
 import type { LossLensViews } from './panel/index';
 import type { ProblemPanel } from './panel/problemPanel';
 import type { LossStatusBar } from './statusBar';
+import type { LossWorkerClient } from './worker/lossClient';
 import type { SnippetWorkerClient } from './worker/snippetClient';
 
 /** Everything the commands and providers share. */
@@ -18,6 +19,8 @@ export interface Services {
   readonly problems: ProblemPanel;
   /** Runs the checker and the evaluator on the user's Python in a worker thread (never on the extension host). */
   readonly snippets: SnippetWorkerClient;
+  /** Reads and computes large tensor files in a kept worker thread (its read buffers reused between jobs). */
+  readonly lossWorker: LossWorkerClient;
   /** Reads the settings now (they can change at any time). */
   config(scope?: vscode.ConfigurationScope): LossLensConfig;
 }

@@ -7,8 +7,14 @@
  *   [8, 21, 128, 128], BCEWithLogits [4096, 1000] with pos_weight; as .npy, as JSON tensor files, and [512, 32000]
  *   also as .pt and .safetensors. Every form holds the same float32 numbers.
  * - Loss Lens (scripts/bench/warm_child.ts, bundled by esbuild): one Node process runs each row N times, best of N:
- *   read → runLoss in summary mode → toSummaryResult → summarize (the worker's path) → buildSummaryReport and the
- *   first page of rows (the host's).
+ *   the worker's own job code (src/worker/job.ts: read into the worker's pool of buffers → runLoss in summary
+ *   mode → toSummaryResult → summarize → the answer, then the pool settled as the worker settles it), then
+ *   buildSummaryReport and the first page of rows (the host's). A row's first run is the panel's first computation
+ *   (its inputs handed over and then held, as the host holds them, its time printed apart); the figure is the best
+ *   of the N what-if recomputations after it, in the same warm process, as a warm worker runs them. The same rows are
+ *   also timed through the extension's worker itself (src/worker/lossWorker.ts, bundled, in a worker thread kept for
+ *   all rows), from posting a what-if job to the host's first page of rows: the answer's arrays are then transferred
+ *   to the host thread as in the extension, so the worker allocates its outputs as it does there.
  * - PyTorch (warm_torch.py `run`): one Python process imports torch once, sets torch.set_num_threads(T), and runs
  *   each row N times, best of N (np.load + torch.from_numpy, json.load + torch.tensor, torch.load, then the loss);
  *   torch 1.13 with /usr/bin/python3 and, when the environment variable ORACLE names the torch 2.x chroot, torch 2.x
@@ -129,6 +135,8 @@ interface Timed {
   readonly cpuMs: number;
   readonly value: number;
   readonly readMs?: number;
+  /** Loss Lens only: the panel's first computation of the row (its read buffers fresh or from the previous rows). */
+  readonly firstMs?: number;
 }
 
 function run(command: string, args: readonly string[], cwd?: string): string {
@@ -228,6 +236,8 @@ function measure(rows: readonly WarmRow[], child: string, workerBundle: string):
   // Each round runs every side once more; a row keeps its best figures over the rounds, so that a burst of other
   // processes' load during one side's turn does not decide its ratio.
   let ours: { node: string; rows: Timed[] } | undefined;
+  // The same rows through the extension's worker thread (src/worker/lossWorker.ts, bundled), best per row.
+  const workerMs = new Map<string, number>();
   const peers: { label: string; rows: Timed[] }[] = [];
   const keepBest = (into: Timed[] | undefined, next: Timed[]): Timed[] =>
     into === undefined
@@ -243,6 +253,14 @@ function measure(rows: readonly WarmRow[], child: string, workerBundle: string):
       rows: Timed[];
     };
     ours = { node: mine.node, rows: keepBest(ours?.rows, mine.rows) };
+    process.stderr.write(`round ${round + 1} of ${rounds}: Loss Lens through its worker thread…\n`);
+    const viaWorker = JSON.parse(
+      run(process.execPath, [child, 'time-worker', rowsFile, String(repeats), workerBundle]),
+    ) as { rows: { name: string; form: string; ms: number }[] };
+    for (const r of viaWorker.rows) {
+      const key = `${r.name} ${r.form}`;
+      workerMs.set(key, Math.min(workerMs.get(key) ?? Infinity, r.ms));
+    }
     const theirs: { label: string; rows: Timed[] }[] = [];
     if (fs.existsSync(PYTHON)) {
       process.stderr.write('PyTorch (/usr/bin/python3)…\n');
@@ -292,7 +310,15 @@ function measure(rows: readonly WarmRow[], child: string, workerBundle: string):
     ].join('\n');
   }
 
-  const header = ['row', 'form', 'size', 'Loss Lens ms (CPU ms)', 'of which read'];
+  const header = [
+    'row',
+    'form',
+    'size',
+    'Loss Lens ms (CPU ms)',
+    'of which read',
+    'through the worker thread ms',
+    'first computation ms',
+  ];
   for (const p of peers) header.push(`${p.label} ms (CPU ms)`, `ratio (CPU ratio)`);
   header.push('values');
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
@@ -307,6 +333,8 @@ function measure(rows: readonly WarmRow[], child: string, workerBundle: string):
       `${(size / 1e6).toFixed(1)} MB`,
       `${ours1.ms.toFixed(1)} (${ours1.cpuMs.toFixed(1)})`,
       (ours1.readMs ?? NaN).toFixed(1),
+      (workerMs.get(`${ours1.name} ${ours1.form}`) ?? NaN).toFixed(1),
+      (ours1.firstMs ?? NaN).toFixed(1),
     ];
     let worstDelta = 0;
     for (const p of peers) {

@@ -34,6 +34,12 @@ export async function pickLoss(services: Services, scope: vscode.Uri): Promise<s
   });
 }
 
+/** How the worker's large reads went, for the log: ` (2 buffers reused, 0 new)`, or nothing. */
+function readBuffers(answer: WorkerAnswer): string {
+  const b = answer.readBuffers;
+  return b && b.reused + b.allocated > 0 ? ` (${b.reused} buffers reused, ${b.allocated} new)` : '';
+}
+
 /** Runs one worker job, showing a problem with the input as an error message; `undefined` when cancelled or failed. */
 async function runJob(
   services: Services,
@@ -43,10 +49,10 @@ async function runJob(
 ): Promise<WorkerAnswer | undefined> {
   const started = Date.now();
   try {
-    const answer = await runWorkerJobWithProgress(services.context, job, title, transfer);
+    const answer = await runWorkerJobWithProgress(services.lossWorker, job, title, transfer);
     if (answer)
       services.log.info(
-        `${title}: read ${answer.readMs.toFixed(0)} ms, computed ${answer.computeMs.toFixed(0)} ms, ${Date.now() - started} ms in all (worker)`,
+        `${title}: read ${answer.readMs.toFixed(0)} ms${readBuffers(answer)}, computed ${answer.computeMs.toFixed(0)} ms, ${Date.now() - started} ms in all (worker)`,
       );
     else services.log.info(`${title}: cancelled`);
     return answer;

@@ -9,6 +9,7 @@
  * Pure: takes the file's bytes; the caller reads the file.
  */
 import { LossLensError } from './diagnostics';
+import type { ReadBuffers } from './io/bufferPool';
 import { numel, type DType, type Tensor, type TensorData } from './tensor';
 
 /** What the header said, besides the tensor. */
@@ -352,8 +353,11 @@ export function readNpyHeader(
   };
 }
 
-/** Reads a .npy file's bytes into a C-order tensor. `name` labels errors (the file name). */
-export function readNpy(bytes: Uint8Array, name = 'array.npy'): Tensor {
+/**
+ * Reads a .npy file's bytes into a C-order tensor. `name` labels errors (the file name). `buffers`: where a decoded
+ * copy of a large int64 array goes (the loss worker's pool of read buffers), else a fresh array.
+ */
+export function readNpy(bytes: Uint8Array, name = 'array.npy', buffers?: ReadBuffers): Tensor {
   const header = readNpyHeader(bytes, name);
   const { shape, dtype, itemSize, littleEndian, dataOffset } = header;
   const count = numel(shape);
@@ -371,7 +375,7 @@ export function readNpy(bytes: Uint8Array, name = 'array.npy'): Tensor {
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, needed);
-  const data = decode(view, dtype, itemSize, count, littleEndian, bytes, dataOffset);
+  const data = decode(view, dtype, itemSize, count, littleEndian, bytes, dataOffset, buffers);
   return { dtype, shape: [...shape], data: header.fortranOrder && shape.length > 1 ? fortranToC(data, shape) : data };
 }
 
@@ -386,6 +390,7 @@ function decode(
   littleEndian: boolean,
   bytes: Uint8Array,
   dataOffset: number,
+  buffers: ReadBuffers | undefined,
 ): TensorData {
   switch (dtype) {
     case 'float32': {
@@ -411,8 +416,9 @@ function decode(
       return out;
     }
     case 'int64': {
-      // Stored as float64, as everywhere in Loss Lens (exact up to 2^53): high word · 2^32 + low word.
-      const out = new Float64Array(count);
+      // Stored as float64, as everywhere in Loss Lens (exact up to 2^53): high word · 2^32 + low word. Every
+      // element is written below, so a pooled buffer's old contents never show.
+      const out = buffers ? new Float64Array(buffers.take(count * 8), 0, count) : new Float64Array(count);
       if (littleEndian && HOST_LITTLE_ENDIAN && (bytes.byteOffset + dataOffset) % 4 === 0) {
         // Aligned: the two words read through an int32 view (the same numbers, without a DataView call per word).
         const words = new Int32Array(bytes.buffer, bytes.byteOffset + dataOffset, 2 * count);

@@ -1,35 +1,16 @@
 /**
- * The host side of the loss worker: runs a job in a fresh worker thread (dist/worker.js), reports its progress in a
- * cancellable notification, and terminates the worker on cancel. The extension host only waits: reading, parsing and
- * computing happen in the worker, and the answer's typed arrays arrive as transferred buffers, not copies.
+ * The host side of the loss worker in the extension: the kept worker thread on dist/worker.js (src/worker/lossClient.ts
+ * runs the jobs), and a job's progress in a cancellable notification; cancelling terminates the worker. The extension
+ * host only waits: reading, parsing and computing happen in the worker, and the answer's typed arrays arrive as
+ * transferred buffers, not copies.
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { Diagnostic } from '../core/diagnostics';
-import type { WorkerJob, WorkerMessage } from './messages';
+import { LossWorkerClient, WorkerCancelled, type LossWorkerLike, type WorkerAnswer } from './lossClient';
+import type { WorkerJob } from './messages';
 
-/** The worker's answer to a job. */
-export type WorkerAnswer = Extract<WorkerMessage, { type: 'done' }>;
-
-/** The job was cancelled (the worker was terminated). */
-export class WorkerCancelled extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'WorkerCancelled';
-  }
-}
-
-/** The worker could not read or parse the input; `diagnostic` is set when the file is at fault (with its place). */
-export class WorkerFailure extends Error {
-  constructor(
-    message: string,
-    readonly diagnostic?: Diagnostic,
-  ) {
-    super(message);
-    this.name = 'WorkerFailure';
-  }
-}
+export { WorkerCancelled, WorkerFailure, type WorkerAnswer } from './lossClient';
 
 /** The heap and stack a loss worker may use. */
 export const WORKER_RESOURCE_LIMITS = {
@@ -44,55 +25,15 @@ export function workerFile(context: vscode.ExtensionContext): string {
 }
 
 /**
- * Runs one job in a fresh worker. `onProgress` receives the worker's progress; aborting `signal` terminates the worker
- * and rejects with {@link WorkerCancelled}. `transfer` lists buffers of the job to move rather than copy.
+ * The extension's loss-worker client: a kept worker thread on dist/worker.js. A runaway job stops the worker
+ * (ERR_WORKER_OUT_OF_MEMORY), never the extension host; tensors are typed arrays outside the JavaScript heap, so the
+ * heap limit is about the parse trees and the bookkeeping.
  */
-export function runWorkerJob(
-  file: string,
-  job: WorkerJob,
-  options: {
-    readonly onProgress?: (phase: 'read' | 'compute', fraction: number) => void;
-    readonly signal?: AbortSignal;
-    readonly transfer?: readonly ArrayBuffer[];
-  } = {},
-): Promise<WorkerAnswer> {
-  return new Promise<WorkerAnswer>((resolve, reject) => {
-    if (options.signal?.aborted) {
-      reject(new WorkerCancelled());
-      return;
-    }
-    // A runaway job stops the worker (ERR_WORKER_OUT_OF_MEMORY), never the extension host; tensors are typed
-    // arrays outside the JavaScript heap, so the heap limit is about the parse trees and the bookkeeping.
-    const worker = new Worker(file, { resourceLimits: WORKER_RESOURCE_LIMITS });
-    let settled = false;
-    const settle = (action: () => void): void => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', abort);
-      action();
-    };
-    const abort = (): void => {
-      void worker.terminate();
-      settle(() => reject(new WorkerCancelled()));
-    };
-    options.signal?.addEventListener('abort', abort);
-    worker.on('message', (message: WorkerMessage) => {
-      switch (message.type) {
-        case 'progress':
-          options.onProgress?.(message.phase, message.fraction);
-          return;
-        case 'done':
-          settle(() => resolve(message));
-          return;
-        case 'failed':
-          settle(() => reject(new WorkerFailure(message.message, message.diagnostic)));
-          return;
-      }
-    });
-    worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`The Loss Lens worker stopped (exit code ${code}).`))));
-    worker.postMessage(job, [...(options.transfer ?? [])]);
-  });
+export function createLossWorkerClient(context: vscode.ExtensionContext): LossWorkerClient {
+  const file = workerFile(context);
+  return new LossWorkerClient(
+    () => new Worker(file, { resourceLimits: WORKER_RESOURCE_LIMITS }) as unknown as LossWorkerLike,
+  );
 }
 
 /**
@@ -100,7 +41,7 @@ export function runWorkerJob(
  * rejects with {@link WorkerFailure} when the input is at fault.
  */
 export async function runWorkerJobWithProgress(
-  context: vscode.ExtensionContext,
+  client: LossWorkerClient,
   job: WorkerJob,
   title: string,
   transfer: readonly ArrayBuffer[] = [],
@@ -122,7 +63,7 @@ export async function runWorkerJobWithProgress(
         shown = Math.max(shown, done);
       };
       try {
-        return await runWorkerJob(workerFile(context), job, { onProgress, signal: controller.signal, transfer });
+        return await client.run(job, { onProgress, signal: controller.signal, transfer });
       } catch (e) {
         if (e instanceof WorkerCancelled) return undefined;
         throw e;

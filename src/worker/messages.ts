@@ -1,7 +1,8 @@
 /**
  * The messages between the extension host and the loss worker (src/worker/lossWorker.ts, bundled as dist/worker.js).
- * One job per worker: the host posts a {@link WorkerJob}, the worker posts progress and then one answer, with the
- * buffers of its typed arrays transferred, not copied. No `vscode` here: both sides import it.
+ * One job at a time per worker (a kept worker runs one after another): the host posts a {@link WorkerJob}, the worker
+ * posts progress and then one answer, with the buffers of its typed arrays transferred, not copied. No `vscode` here:
+ * both sides import it.
  */
 import type { Diagnostic, SourceRange } from '../core/diagnostics';
 import type { LossInputs, LossOptions, LossResult, TorchVersion } from '../core/losses/types';
@@ -67,6 +68,8 @@ export type WorkerMessage =
       /** Milliseconds spent reading and computing, for the log. */
       readonly readMs: number;
       readonly computeMs: number;
+      /** The job's large file reads: into buffers from the worker's pool, or freshly allocated (for the log). */
+      readonly readBuffers?: { readonly reused: number; readonly allocated: number };
     }
   /** worker → host: the file could not be read or parsed (a positioned diagnostic when it is the file's fault). */
   | { readonly type: 'failed'; readonly message: string; readonly diagnostic?: Diagnostic };

@@ -111,4 +111,37 @@ describe('Large inputs (real extension host)', function () {
     console.log(`      ${measured}`);
     if (this.test) this.test.title += ` (${measured})`;
   });
+
+  it('computes it again on the same, kept worker, with the same value', async function () {
+    const extension = await activateExtension();
+    const services = extension.exports as Services;
+    const compute = async (): Promise<number> => {
+      await vscode.commands.executeCommand('lossLens.computeFromJsonFile', vscode.Uri.file(file));
+      const report = services.views.session.view().report;
+      assert.ok(report, 'a report is shown');
+      return decodeNumber(report.model.report.value!);
+    };
+    const first = await compute();
+    const before = services.lossWorker.stats();
+    let longestStall = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      longestStall = Math.max(longestStall, now - last - 5);
+      last = now;
+    }, 5);
+    let second: number;
+    try {
+      second = await compute();
+    } finally {
+      clearInterval(probe);
+    }
+    const after = services.lossWorker.stats();
+    assert.equal(second, first);
+    assert.equal(after.spawned, before.spawned, 'no new worker thread');
+    assert.equal(after.reused, before.reused + 1, 'the kept worker ran the job');
+    const measured = `longest extension-host event-loop stall ${longestStall.toFixed(1)} ms on the kept worker`;
+    console.log(`      ${measured}`);
+    if (this.test) this.test.title += ` (${measured})`;
+  });
 });

@@ -8,6 +8,7 @@ import { LossLensError } from '../diagnostics';
 import type { TensorFile } from '../json/tensorFile';
 import { readNpy, readNpyHeader } from '../npy';
 import type { Tensor } from '../tensor';
+import type { ReadBuffers } from './bufferPool';
 import { describeEntry, formatOfPath, type TensorArchive, type TensorEntry, type TensorFormat } from './archive';
 import { DEFAULT_LIMITS, type ReadLimits } from './errors';
 import { readNpz } from './npz';
@@ -25,27 +26,35 @@ export {
 } from './archive';
 export { DEFAULT_LIMITS, type ReadLimits } from './errors';
 
-/** A .npy file as an archive of one tensor (key `''`). */
-function readNpyArchive(bytes: Uint8Array, file: string): TensorArchive {
+/** A .npy file as an archive of one tensor (key `''`); `buffers` as {@link readNpy} takes them. */
+function readNpyArchive(bytes: Uint8Array, file: string, buffers: ReadBuffers | undefined): TensorArchive {
   const header = readNpyHeader(bytes, file);
   return {
     format: 'npy',
     file,
     entries: [
-      { key: '', shape: header.shape, dtypeName: header.dtype, dtype: header.dtype, load: () => readNpy(bytes, file) },
+      {
+        key: '',
+        shape: header.shape,
+        dtypeName: header.dtype,
+        dtype: header.dtype,
+        load: () => readNpy(bytes, file, buffers),
+      },
     ],
   };
 }
 
 /**
  * Reads a tensor file's bytes. `format` defaults to what the name's extension says; a zip without one is read as
- * .pt when it holds data.pkl, else as .npz.
+ * .pt when it holds data.pkl, else as .npz. `buffers`: where a .npy file's decoded int64 array goes (the loss
+ * worker's pool of read buffers), else a fresh array.
  */
 export function readTensorArchive(
   bytes: Uint8Array,
   file: string,
   format: TensorFormat | undefined = formatOfPath(file),
   limits: ReadLimits = DEFAULT_LIMITS,
+  buffers?: ReadBuffers,
 ): TensorArchive {
   evaluatorEntries.archive++;
   switch (format ?? sniff(bytes)) {
@@ -56,7 +65,7 @@ export function readTensorArchive(
     case 'npz':
       return readNpz(bytes, file, limits);
     case 'npy':
-      return readNpyArchive(bytes, file);
+      return readNpyArchive(bytes, file, buffers);
   }
 }
 

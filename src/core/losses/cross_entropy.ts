@@ -40,14 +40,17 @@ import {
   resolveOptions,
   tensorOption,
 } from './reduction';
-import type {
-  ClassificationBreakdown,
-  LabelSmoothingBreakdown,
-  LossDefinition,
-  LossOptions,
-  LossResult,
-  Reduction,
-  ReductionBreakdown,
+import {
+  float64Output,
+  int32Output,
+  type ClassificationBreakdown,
+  type LabelSmoothingBreakdown,
+  type LossDefinition,
+  type LossOptions,
+  type LossResult,
+  type OutputBuffers,
+  type Reduction,
+  type ReductionBreakdown,
 } from './types';
 
 const CE_DEFAULTS: LossOptions = {
@@ -138,8 +141,9 @@ function computeRows(
   t: IndexTargets | undefined,
   target: Tensor | undefined,
   full = true,
+  outputs?: OutputBuffers,
 ): RowOutputs {
-  if (!full) return summaryRows(input, layout, dtype, epsilon, weights, t, target);
+  if (!full) return summaryRows(input, layout, dtype, epsilon, weights, t, target, outputs);
   const { classes: C, spatial: S, samples } = layout;
   const x = input.data;
   const perSample = new Float64Array(samples);
@@ -391,10 +395,11 @@ function summaryRows(
   weights: Float64Array | undefined,
   t: IndexTargets | undefined,
   target: Tensor | undefined,
+  outputs?: OutputBuffers,
 ): RowOutputs {
   const kernel = input.data instanceof Float32Array && layout.classes > 0 ? softmaxRowKernel() : undefined;
   if (kernel && t && layout.spatial > 1) {
-    return summaryPlanesSimd(kernel, input.data as Float32Array, layout, dtype, epsilon, weights, t);
+    return summaryPlanesSimd(kernel, input.data as Float32Array, layout, dtype, epsilon, weights, t, outputs);
   }
   if (kernel) return summaryRowsSimd(kernel, input.data as Float32Array, layout, dtype, epsilon, weights, t, target);
   const { classes: C, spatial: S, samples } = layout;
@@ -747,17 +752,21 @@ function summaryPlanesSimd(
   epsilon: number,
   weights: Float64Array | undefined,
   t: IndexTargets,
+  outputs: OutputBuffers | undefined,
 ): RowOutputs {
   const { classes: C, spatial: S, samples } = layout;
-  const perSample = new Float64Array(samples);
-  const perElementData = allocate(dtype, samples);
-  const logSumExp = new Float64Array(samples);
-  const predictedClass = new Int32Array(samples);
-  const targetProbability = new Float64Array(samples).fill(NaN);
+  const perSample = float64Output(outputs, samples);
+  const perElementData =
+    outputs && allocate(dtype, 0) instanceof Float32Array
+      ? new Float32Array(outputs.take(samples * 4))
+      : allocate(dtype, samples);
+  const logSumExp = float64Output(outputs, samples);
+  const predictedClass = int32Output(outputs, samples);
+  const targetProbability = float64Output(outputs, samples).fill(NaN);
   const { targetClass, ignored, sampleWeight } = t;
   const smoothing = epsilon > 0;
-  const nllPart = smoothing ? new Float64Array(samples) : undefined;
-  const smoothPart = smoothing ? new Float64Array(samples) : undefined;
+  const nllPart = smoothing ? float64Output(outputs, samples) : undefined;
+  const smoothPart = smoothing ? float64Output(outputs, samples) : undefined;
   const smoothFactor = epsilon / C;
   let weightSum = 0;
   for (let c = 0; c < C; c++) weightSum += weights ? weights[c]! : 1;
@@ -970,7 +979,9 @@ export const crossEntropy: LossDefinition = {
         });
       }
       checkLogSoftmaxDtype(input);
-      t = checkIndexTargets('cross_entropy', input, target, weight, reduction, ignoreIndex);
+      // Summary mode's per-sample arrays from the worker's spares (when given); full mode's stay fresh.
+      const outputs = settings?.detail === 'summary' ? settings.outputs : undefined;
+      t = checkIndexTargets('cross_entropy', input, target, weight, reduction, ignoreIndex, outputs);
       layout = t.layout;
       dtype = input.dtype;
       weights = t.classWeights;
@@ -990,6 +1001,7 @@ export const crossEntropy: LossDefinition = {
       t,
       probabilityTargets ? target : undefined,
       full,
+      settings?.outputs,
     );
     const breakdown = t
       ? indexReduction('CrossEntropyLoss', rows.perSample, reduction, t)

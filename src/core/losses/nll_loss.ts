@@ -10,13 +10,17 @@ import { LossLensError } from '../diagnostics';
 import type { Diagnostic } from '../diagnostics';
 import { allocate, formatShape, isFloating, numel, scalarTypeName, toNested, type DType, type Tensor } from '../tensor';
 import { intOption, notice, parseReduction, reduce, requireInputs, resolveOptions, tensorOption } from './reduction';
-import type {
-  ClassificationBreakdown,
-  LossDefinition,
-  LossOptions,
-  LossResult,
-  Reduction,
-  ReductionBreakdown,
+import {
+  float64Output,
+  int32Output,
+  uint8Output,
+  type ClassificationBreakdown,
+  type LossDefinition,
+  type LossOptions,
+  type LossResult,
+  type OutputBuffers,
+  type Reduction,
+  type ReductionBreakdown,
 } from './types';
 
 /** The geometry of a class-scores input: [C] (unbatched), [N, C] or [N, C, d1..dk]. */
@@ -101,7 +105,8 @@ function intText(v: number): string {
 
 /**
  * Runs `nll_loss_nd`'s checks in PyTorch's order (dimensions, batch size, target shape, weight shape, dtypes, bounds)
- * and resolves each sample's target and weight. `fn` names the loss for explanations.
+ * and resolves each sample's target and weight. `fn` names the loss for explanations; `outputs`: where the per-sample
+ * arrays' memory comes from (summary mode in the loss worker), else fresh arrays.
  */
 export function checkIndexTargets(
   fn: string,
@@ -110,6 +115,7 @@ export function checkIndexTargets(
   weight: Tensor | undefined,
   reduction: Reduction,
   ignoreIndex: number,
+  outputs?: OutputBuffers,
 ): IndexTargets {
   const dim = input.shape.length;
   if (dim < 1) {
@@ -251,9 +257,9 @@ export function checkIndexTargets(
   }
   const layout = classLayout(input);
   const samples = layout.samples;
-  const targetClass = new Int32Array(samples);
-  const ignored = new Uint8Array(samples);
-  const sampleWeight = new Float64Array(samples);
+  const targetClass = int32Output(outputs, samples);
+  const ignored = uint8Output(outputs, samples);
+  const sampleWeight = float64Output(outputs, samples);
   const classWeights = weight ? Float64Array.from(weight.data) : undefined;
   // The reducing kernels return before reading the target when it is empty (so its dtype is never checked).
   const scalarPath = reduction !== 'none' || dim === 1;

@@ -89,6 +89,34 @@ export interface ComputeSettings {
    * Losses without a summary path compute in full.
    */
   readonly detail?: ComputeDetail;
+  /**
+   * Where summary mode takes the memory of its large per-sample outputs (the loss worker's pre-faulted spares:
+   * src/worker/spares.ts); fresh arrays when absent. Only cross-entropy's class-plane path takes from it today.
+   */
+  readonly outputs?: OutputBuffers;
+}
+
+/**
+ * Memory for a loss's per-sample outputs: each `take(byteLength)` gives an ArrayBuffer of exactly that size, filled
+ * with zeros (as a fresh typed array is), that no one else holds.
+ */
+export interface OutputBuffers {
+  take(byteLength: number): ArrayBuffer;
+}
+
+/** A zero-filled Float64Array of `length` from `outputs`, or a fresh one. */
+export function float64Output(outputs: OutputBuffers | undefined, length: number): Float64Array {
+  return outputs ? new Float64Array(outputs.take(length * 8)) : new Float64Array(length);
+}
+
+/** A zero-filled Int32Array of `length` from `outputs`, or a fresh one. */
+export function int32Output(outputs: OutputBuffers | undefined, length: number): Int32Array {
+  return outputs ? new Int32Array(outputs.take(length * 4)) : new Int32Array(length);
+}
+
+/** A zero-filled Uint8Array of `length` from `outputs`, or a fresh one. */
+export function uint8Output(outputs: OutputBuffers | undefined, length: number): Uint8Array {
+  return outputs ? new Uint8Array(outputs.take(length)) : new Uint8Array(length);
 }
 
 /** What summary mode computes instead of the input-sized tensors. */
