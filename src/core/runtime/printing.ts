@@ -101,6 +101,9 @@ export class Printer {
       if (v instanceof PyList) return `[${v.items.map((x) => this.repr(x, seen)).join(', ')}]`;
       if (v instanceof PyTuple) {
         if (v.typeName === 'torch.Size') return `torch.Size([${v.items.map((x) => this.repr(x, seen)).join(', ')}])`;
+        // What `load_state_dict` answers when every key matched.
+        if (v.typeName === '_IncompatibleKeys' && v.items.every((x) => x instanceof PyList && x.items.length === 0))
+          return '<All keys matched successfully>';
         if (v.names && v.typeName) {
           return `${v.typeName}(\n${v.items.map((x, i) => `${v.names![i]}=${this.repr(x, seen)}`).join(',\n')})`;
         }

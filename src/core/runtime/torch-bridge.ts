@@ -38,6 +38,7 @@ import {
   type TorchGenerator,
 } from '../torch/random/index';
 import { RandomBridge } from './random-bridge';
+import { makeCopyModule } from './copying';
 import {
   OPTIMIZERS,
   optimizerAttribute,
@@ -48,7 +49,7 @@ import {
 } from './optim';
 import { AutogradBridge, swapArgs } from './autograd-bridge';
 import { inPlaceRecordName, recordLoss, recordNotModelled, type OpCall } from '../torch/autograd/rules';
-import { autogradMessage, type AutogradTensor } from '../torch/autograd/graph';
+import { autogradMessage, bumpVersion, type AutogradTensor } from '../torch/autograd/graph';
 import { functionalDropout, makeNnLayer } from './nn-layers';
 import { shapeThirdPartyModule } from './shape-thirdparty';
 import { transformerStack, withShapeRules } from './shape-layers';
@@ -64,7 +65,7 @@ import {
   subsetLength,
   type SamplerSpec,
 } from './data-sampling';
-import { addDims, floorDivDims, isKnown, mulDims, type Dim } from '../torch/symbolic/dim';
+import { addDims, floorDivDims, isKnown, mulDims, shapesEqual, type Dim } from '../torch/symbolic/dim';
 import {
   SymTensor,
   indexShape,
@@ -1257,7 +1258,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
     const top = path.split('.')[0]!;
     if (top === 'torch' || top === 'numpy' || top === 'math' || top === '__future__' || path === 'random')
       return this.namespace(path);
-    if (path === 'collections') return this.namespace(path);
+    if (path === 'collections' || path === 'copy') return this.namespace(path);
     const thirdParty = this.shapeMode ? shapeThirdPartyModule(this, path) : undefined;
     if (thirdParty) return thirdParty;
     if (UNSAFE_MODULES.has(top)) return this.namespace(path, 'unsafe');
@@ -1277,11 +1278,13 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           ? makeMath(this)
           : path === 'collections'
             ? makeCollections(this, this.builtins)
-            : path === 'random'
-              ? this.random.pythonModule()
-              : path === 'numpy.random'
-                ? this.random.numpyModule()
-                : new PyNamespace(path);
+            : path === 'copy'
+              ? makeCopyModule(this.interp)
+              : path === 'random'
+                ? this.random.pythonModule()
+                : path === 'numpy.random'
+                  ? this.random.numpyModule()
+                  : new PyNamespace(path);
       if (kind) ns.attrs.set('__kind__', kind);
       this.namespaces.set(path, ns);
     }
@@ -1848,6 +1851,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       if (inst.native?.optimizer) return optimizerAttribute(this, inst, name);
       if (inst.native?.scheduler) return schedulerAttribute(this, inst, name);
       if (inst.native?.loader && name === '__iter_items__') return new PyList(this.loaderBatches(inst));
+      if (inst.native?.loader && name === 'dataset') return inst.native.dataset as PyValue;
+      if (inst.native?.loader && name === 'batch_size') return BigInt(inst.native.batchSize as number);
+      if (inst.native?.loader && name === 'drop_last') return inst.native.dropLast as boolean;
       if (inst.native?.loader && name === '__len__')
         return new PyBuiltin('__len__', () => BigInt(this.loaderLength(inst)));
       if (inst.native?.subset && name === '__len__') return new PyBuiltin('__len__', () => BigInt(subsetLength(inst)));
@@ -1913,6 +1919,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           }
           return null;
         });
+      case 'load_state_dict':
+        return new PyBuiltin(name, (a) => this.loadStateDict(inst, a.args[0] ?? a.kwargs.get('state_dict') ?? null));
       case 'state_dict':
         return new PyBuiltin(name, () => {
           const d = new PyDict();
@@ -1988,6 +1996,43 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
    * `state_dict()`: each module's parameters (detached) then its persistent buffers, then each child's, prefixed, as
    * PyTorch's `_save_to_state_dict` walks them.
    */
+  /**
+   * `load_state_dict(sd)` with every key matching and every shape equal: the values are copied into the module's
+   * tensors in place, and the answer prints `<All keys matched successfully>`. A partial or mismatched dict stops
+   * with a located note (PyTorch's error lists the keys in a form not modelled here).
+   */
+  private loadStateDict(inst: PyInstance, sd: PyValue): PyValue {
+    if (!(sd instanceof PyDict))
+      throw new NotModelledStop('load_state_dict of this value', this.interp.current, 'unsupported');
+    const own = this.stateOf(inst);
+    const given = new Map([...sd.entries.values()].map(([k, v]) => [String(k), v] as const));
+    const fits =
+      own.length === given.size &&
+      own.every(([k, t]) => {
+        const v = given.get(k);
+        return (
+          v !== undefined &&
+          isTensorValue(v) &&
+          isTensorValue(t) &&
+          v.dtype === t.dtype &&
+          shapesEqual(v.shape, t.shape)
+        );
+      });
+    if (!fits)
+      throw new NotModelledStop(
+        'load_state_dict of a state_dict whose keys, shapes or dtypes differ from the module',
+        this.interp.current,
+        'unsupported',
+      );
+    for (const [k, t] of own) {
+      const target = t as TorchTensor;
+      const source = given.get(k) as TorchTensor;
+      for (let i = 0; i < target.data.length; i++) target.data[i] = source.data[i] as never;
+      bumpVersion(target);
+    }
+    return new PyTuple([new PyList([]), new PyList([])], '_IncompatibleKeys', ['missing_keys', 'unexpected_keys']);
+  }
+
   private stateOf(inst: PyInstance, prefix = ''): [string, PyValue][] {
     const out: [string, PyValue][] = [];
     const detached = (v: PyValue): PyValue =>
