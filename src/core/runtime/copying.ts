@@ -19,6 +19,7 @@ import {
 } from './values';
 import type { AutogradTensor } from '../torch/autograd/graph';
 import { TorchTensor } from '../torch/tensor';
+import { SymTensor } from '../torch/symbolic/tensor';
 import type { Interpreter } from './interpreter';
 
 /** The `copy` module. */
@@ -32,7 +33,9 @@ export function makeCopyModule(interp: Interpreter): PyNamespace {
     const known = memo.get(v);
     if (known !== undefined) return known;
     let out: PyValue;
-    if (isTensorValue(v)) {
+    // A shape check's symbolic tensor: its copy has the same shape and dtype.
+    if (v instanceof SymTensor) out = new SymTensor(v.dtype, v.shape, v.flavor);
+    else if (isTensorValue(v)) {
       const a = v as AutogradTensor & { isParameter?: boolean };
       if (a.gradNode) refuse('copy.deepcopy of a tensor that is not a leaf of the graph');
       const t = new TorchTensor(v.dtype, v.shape, v.data.slice(), v.flavor) as AutogradTensor & {
