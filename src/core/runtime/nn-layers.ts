@@ -11,6 +11,7 @@ import {
   bilinearInit,
   convInit,
   dropout as dropoutDraw,
+  dropoutNoise,
   featureDropout,
   multiheadAttentionInit,
   rnnCellInit,
@@ -189,10 +190,15 @@ function nameGradFn(t: TorchTensor, name: string | null): void {
 function applyDropout(bridge: TorchBridge, input: TorchTensor, p: number): TorchTensor {
   const dtype = floatDTypeOf(bridge, input, 'dropout');
   const values = dtype === 'float32' ? Float32Array.from(input.data) : Float64Array.from(input.data);
-  const out = bridge.random.draw((g) => dropoutDraw(g, values, p));
+  // ATen's CPU dropout is `input * noise` with noise = bernoulli_(1 − p) / (1 − p): the product is what autograd
+  // records (MulBackward0, its backward the gradient times the same noise).
+  const noise = bridge.random.draw((g) => dropoutNoise(g, p, values.length, dtype));
+  const out = dtype === 'float32' ? new Float32Array(values.length) : new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]! * noise[i]!;
   const t = bridge.makeTensor(out, input.shape, dtype);
-  bridge.markGrad(t, [input], 'dropout');
-  nameGradFn(t, 'MulBackward0');
+  const noiseTensor = bridge.makeTensor(noise, input.shape, dtype);
+  if (dtype === input.dtype) bridge.autograd.record(bridge.binaryCall('*', input, noiseTensor), t);
+  else bridge.markGrad(t, [input], 'dropout');
   return t;
 }
 

@@ -1035,7 +1035,7 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   }
 
   /** A Python operator as the autograd records it (`x - 1` is `sub`, `1 - x` is `sub` with a scalar first). */
-  private binaryCall(op: BinaryOperator, x: TArg, y: TArg): OpCall {
+  binaryCall(op: BinaryOperator, x: TArg, y: TArg): OpCall {
     const names: Partial<Record<string, string>> = {
       '+': 'add',
       '-': 'sub',
@@ -1434,6 +1434,8 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
           (p as GradTensor).isParameter = true;
           return p;
         });
+      case 'torch.nn.utils.clip_grad_norm_':
+        return new PyBuiltin('clip_grad_norm_', (a) => this.clipGradNorm(a));
       case 'torch.device':
         return new PyBuiltin('device', (a) => this.fromArg({ kind: 'device', name: String(a.args[0] ?? 'cpu') }));
       case 'torch.cuda.is_available':
@@ -1997,6 +1999,40 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
    * PyTorch's `_save_to_state_dict` walks them.
    */
   /**
+   * `torch.nn.utils.clip_grad_norm_(parameters, max_norm, norm_type=2.0)` as PyTorch's CPU code computes it: each
+   * gradient's vector norm, the norm of those norms, `max_norm / (total + 1e-6)` clamped at 1, every gradient
+   * multiplied by it in place (even when it is 1); returns the total norm. An infinite norm type is not modelled.
+   */
+  private clipGradNorm(a: CallArguments): PyValue {
+    const source = a.args[0] ?? a.kwargs.get('parameters') ?? null;
+    const params = isTensorValue(source) ? [source] : this.interp.toArray(source, this.here());
+    const maxNorm = a.args[1] ?? a.kwargs.get('max_norm') ?? null;
+    const normType = a.args[2] ?? a.kwargs.get('norm_type') ?? 2.0;
+    if (typeof normType === 'number' && !Number.isFinite(normType))
+      throw new NotModelledStop('clip_grad_norm_ with an infinite norm_type', this.interp.current, 'unsupported');
+    if (a.kwargs.has('error_if_nonfinite') || a.kwargs.has('foreach'))
+      throw new NotModelledStop('clip_grad_norm_(error_if_nonfinite=/foreach=)', this.interp.current, 'unsupported');
+    const grads = params
+      .map((p) => (isTensorValue(p) ? (p as GradTensor).grad : undefined))
+      .filter((g): g is TorchTensor => g !== undefined);
+    const call = (path: string, args: PyValue[], kwargs: [string, PyValue][] = []): PyValue =>
+      this.callTorch(path, { args, kwargs: new Map(kwargs) });
+    if (grads.length === 0) return call('torch.tensor', [0.0]);
+    const norms = grads.map((g) => call('torch.linalg.vector_norm', [g, normType]));
+    const total = call('torch.linalg.vector_norm', [call('torch.stack', [new PyList(norms)]), normType]);
+    const coef = this.interp.binary('/', maxNorm, this.interp.binary('+', total, 1e-6, this.here()), this.here());
+    const clamped = call('torch.clamp', [coef], [['max', 1.0]]);
+    for (const g of grads) {
+      const r = this.guard('clip_grad_norm_', () => torchApi.binaryOp(this.ctx, '*', g, clamped as TorchTensor));
+      if (!(r instanceof TorchTensor) || r.dtype !== g.dtype)
+        throw new NotModelledStop('clip_grad_norm_ of these gradients', this.interp.current, 'unsupported');
+      g.data.set(r.data as never);
+      bumpVersion(g);
+    }
+    return total;
+  }
+
+  /**
    * `load_state_dict(sd)` with every key matching and every shape equal: the values are copied into the module's
    * tensors in place, and the answer prints `<All keys matched successfully>`. A partial or mismatched dict stops
    * with a located note (PyTorch's error lists the keys in a form not modelled here).
@@ -2382,6 +2418,9 @@ const SUBMODULES = new Set([
   'torch.accelerator',
   'torch.backends',
   'torch.backends.mps',
+  'torch.nn.utils',
+  'torch.backends.cudnn',
+  'torch.backends.cuda',
   'torch.linalg',
   'torch.fft',
   'torch.special',

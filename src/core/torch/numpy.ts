@@ -366,6 +366,22 @@ Object.assign(NUMPY_FUNCTIONS, {
       x === undefined || x === null ? null : operand(ctx, x, 'clip');
     return scalarize(clamp(ctx, t, bound(b.a_min), bound(b.a_max)));
   }) as NumpyHandler,
+  bincount: ((ctx, args, kwargs) => {
+    // Counts (or sums `weights`) per value of a 1-D array of non-negative integers, at least `minlength` long. The
+    // errors NumPy raises for other inputs are worded per release: those inputs are not modelled.
+    const b = bind('bincount', 'x, weights=None, minlength=0', args, kwargs);
+    const x = arr(ctx, b.x, 'bincount');
+    const w = b.weights === undefined || b.weights === null ? null : arr(ctx, b.weights, 'bincount');
+    const values = Array.from(x.data, Number);
+    if (x.shape.length !== 1 || !isIntegral(x.dtype) || values.some((v) => v < 0))
+      throw new NotModelled('numpy.bincount of anything but a 1-D array of non-negative integers');
+    if (w && (w.shape.length !== 1 || w.shape[0] !== x.shape[0]))
+      throw new NotModelled('numpy.bincount with weights of another length');
+    const length = Math.max(Number(b.minlength ?? 0), values.length === 0 ? 0 : Math.max(...values) + 1);
+    const counts = new Float64Array(length);
+    values.forEach((v, i) => (counts[v] = counts[v]! + (w ? Number(w.data[i]) : 1)));
+    return make(counts, [length], w ? 'float64' : 'int64', 'numpy');
+  }) as NumpyHandler,
   sum: reduction('sum', 'sum'),
   mean: reduction('mean', 'mean'),
   prod: reduction('prod', 'prod'),
