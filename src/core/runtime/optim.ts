@@ -119,18 +119,12 @@ export function optimizerAttribute(bridge: TorchBridge, inst: PyInstance, name: 
     case 'param_groups':
       return groups;
     case 'zero_grad':
-      return new PyBuiltin(name, (a: CallArguments) => {
-        const flag = a.args[0] ?? a.kwargs.get('set_to_none');
-        const toNone =
-          flag === undefined ? bridge.ctx.torchVersion !== '1.13' : bridge.interp.truthy(flag, bridge.interp.current!);
-        for (const p of params()) {
-          if (!(p instanceof TorchTensor)) continue;
-          const g = p as GradTensor;
-          if (toNone) g.grad = undefined;
-          else g.grad?.data.fill(0);
-        }
-        return null;
-      });
+      return new PyBuiltin(name, (a: CallArguments) =>
+        bridge.zeroGrads(
+          params().filter((p): p is TorchTensor => p instanceof TorchTensor),
+          a,
+        ),
+      );
     case 'step':
       return new PyBuiltin(name, (a: CallArguments) => {
         if ((a.args[0] ?? a.kwargs.get('closure') ?? null) !== null)

@@ -1966,9 +1966,17 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
 
   /** `zero_grad(set_to_none=…)`: the default is True from torch 2.0, False (zero the grads in place) in 1.13. */
   private zeroGrad(inst: PyInstance, a: CallArguments): PyValue {
+    return this.zeroGrads(
+      this.parametersOf(inst).map(([, p]) => p),
+      a,
+    );
+  }
+
+  /** `zero_grad(set_to_none=…)` of a module or an optimizer over `params`, with each release's default. */
+  zeroGrads(params: readonly TorchTensor[], a: CallArguments): PyValue {
     const flag = a.args[0] ?? a.kwargs.get('set_to_none');
     const toNone = flag === undefined ? this.ctx.torchVersion !== '1.13' : this.interp.truthy(flag, this.here());
-    for (const [, p] of this.parametersOf(inst)) {
+    for (const p of params) {
       const g = p as GradTensor;
       if (toNone) g.grad = undefined;
       else g.grad?.data.fill(0);
