@@ -45,3 +45,24 @@ export function selectText(editor: vscode.TextEditor, text: string): vscode.Sele
 export function readableMarkdown(markdown: string): string {
   return markdown.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
 }
+
+/**
+ * Probes the extension host's event loop with ticks every `intervalMs`: any lateness beyond the interval is time the
+ * loop was blocked. `stop()` ends it and gives the longest. Tests print the figure, never assert it (it measures the
+ * machine as much as the code).
+ */
+export function stallMonitor(intervalMs: number): { stop(): number } {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - intervalMs);
+    last = now;
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return longest;
+    },
+  };
+}

@@ -5,9 +5,8 @@
  * while the worker is checking are answered. The longest event-loop stall seen is printed, never asserted on.
  */
 import * as assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { activateExtension } from './helpers';
+import { activateExtension, stallMonitor } from './helpers';
 
 /** The probe's answer (src/testProbe.ts; the test bundle has its own copy of core, so it asks the extension). */
 interface Probe {
@@ -25,23 +24,6 @@ const probe = async (): Promise<Probe> =>
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Records the longest gap between 10 ms ticks beyond the 10 ms asked for. */
-function stallMonitor(): { stop(): number } {
-  let last = performance.now();
-  let longest = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last - 10);
-    last = now;
-  }, 10);
-  return {
-    stop() {
-      clearInterval(timer);
-      return longest;
-    },
-  };
-}
-
 describe('the host stays free on the freezing line (issue 17)', () => {
   it('typed into a Python file: checked and hovered in the worker, the budget diagnostic at the line, commands answered meanwhile', async function () {
     this.timeout(120_000);
@@ -54,7 +36,7 @@ describe('the host stays free on the freezing line (issue 17)', () => {
     const uri = document.uri;
     const key = `check:${uri.toString()}`;
     const before = await probe();
-    const monitor = stallMonitor();
+    const monitor = stallMonitor(10);
 
     // Commands issued all along, from before the first keystroke until the diagnostic is shown: each is answered,
     // and some answers arrive while the worker is running this document's check (the host is not the one evaluating).

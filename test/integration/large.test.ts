@@ -14,7 +14,7 @@ import { decodeNumber } from '../../src/core/report/report';
 import { runTensorFile } from '../../src/core/run';
 import { readTensorFileFast } from '../../src/core/stream/reader';
 import type { Services } from '../../src/services';
-import { activateExtension } from './helpers';
+import { activateExtension, stallMonitor } from './helpers';
 
 const ROWS = 512;
 const CLASSES = 32000;
@@ -124,21 +124,14 @@ describe('Large inputs (real extension host)', function () {
   });
 });
 
-/**
- * Runs `work` with a 5 ms interval probing the extension host's event loop: any lateness beyond 5 ms is time the loop
- * was blocked. The longest is printed by the tests, never asserted (it measures the machine as much as the code).
- */
+/** Runs `work` while probing the extension host's event loop every 5 ms (see {@link stallMonitor}). */
 async function whileProbing<T>(work: () => Thenable<T> | Promise<T>): Promise<{ value: T; longestStall: number }> {
-  let longestStall = 0;
-  let last = performance.now();
-  const probe = setInterval(() => {
-    const now = performance.now();
-    longestStall = Math.max(longestStall, now - last - 5);
-    last = now;
-  }, 5);
+  const monitor = stallMonitor(5);
   try {
-    return { value: await work(), longestStall };
+    const value = await work();
+    return { value, longestStall: monitor.stop() };
   } finally {
-    clearInterval(probe);
+    // Stopping twice is harmless; a failing `work` must not leave the interval running.
+    monitor.stop();
   }
 }
