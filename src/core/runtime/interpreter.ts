@@ -1353,7 +1353,12 @@ export class Interpreter {
       }
       const v = this.eval(p.expr, scope);
       let spec = '';
-      if (p.spec) spec = this.fstring({ ...e, value: p.spec, isFString: true }, scope);
+      // A spec with no nested field (`.4f`, most of them) is its own text; a nested one (`{w}.{p}f`) is an f-string
+      // of its own, made once per field so that its parse is cached like the outer one's.
+      if (p.spec)
+        spec = /[{}]/.test(p.spec)
+          ? this.fstring((p.specNode ??= { ...e, value: p.spec, isFString: true }), scope)
+          : p.spec;
       const converted = p.conversion === 'r' ? this.host.repr(v) : p.conversion === 's' ? this.host.str(v) : v;
       const text = this.host.format(converted, spec);
       out += p.debug ? `${p.debug}${p.conversion === undefined && !p.spec ? this.host.repr(v) : text}` : text;
@@ -2113,7 +2118,9 @@ function comprehensionLocals(e: ast.ComprehensionExpr): Set<string> {
 }
 
 /** One piece of an f-string: literal text, or a replacement field. */
-type FStringPart = string | { expr: ast.Expr; conversion?: 'r' | 's' | 'a'; spec?: string; debug?: string };
+type FStringPart =
+  | string
+  | { expr: ast.Expr; conversion?: 'r' | 's' | 'a'; spec?: string; specNode?: ast.StringLiteral; debug?: string };
 
 /** Splits an f-string's text (as written, escapes applied) into literal text and fields. */
 function parseFString(text: string, range: SourceRange): FStringPart[] {
