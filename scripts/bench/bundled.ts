@@ -10,8 +10,13 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
-import { SNIPPET_WORKER_RESOURCE_LIMITS } from '../../src/worker/snippetClient';
-import type { SnippetJob, SnippetReply } from '../../src/worker/snippetMessages';
+import {
+  SNIPPET_WORKER_RESOURCE_LIMITS,
+  SnippetWorkerClient,
+  type SnippetClientOptions,
+  type SnippetWorkerLike,
+  type SnippetWorkerStats,
+} from '../../src/worker/snippetClient';
 
 const BUNDLED = 'LOSS_LENS_BENCH_BUNDLED';
 const WORKER = 'LOSS_LENS_BENCH_WORKER';
@@ -56,8 +61,8 @@ export function runAsBundle(script: string): void {
   }
 }
 
-/** Median wall time of `runs` check jobs answered by a snippet worker (the extension's limits), after a warm-up. */
-export async function medianInWorker(text: string, runs: number): Promise<number> {
+/** A snippet worker thread as the extension starts it: the bundled one beside the bench, else the source under tsx. */
+function snippetWorker(): SnippetWorkerLike {
   const bundle = bundledWorker();
   const worker = bundle
     ? new Worker(bundle, { resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS })
@@ -65,22 +70,60 @@ export async function medianInWorker(text: string, runs: number): Promise<number
         execArgv: ['--require', 'tsx/cjs'],
         resourceLimits: SNIPPET_WORKER_RESOURCE_LIMITS,
       });
-  let id = 0;
-  const check = (): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const job: SnippetJob = { id: ++id, request: { kind: 'check', text } };
-      const t0 = performance.now();
-      worker.once('message', (reply: SnippetReply) =>
-        reply.type === 'done' ? resolve(performance.now() - t0) : reject(new Error(reply.message)),
-      );
-      worker.postMessage(job);
-    });
-  try {
-    for (let i = 0; i < 5; i++) await check();
-    const walls: number[] = [];
-    for (let i = 0; i < runs; i++) walls.push(await check());
-    return walls.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
-  } finally {
-    await worker.terminate();
+  return worker as unknown as SnippetWorkerLike;
+}
+
+/** Wall times of checks of `text` answered through the extension's client and a snippet worker of its own. */
+export class WorkerChecks {
+  private readonly client: SnippetWorkerClient;
+  constructor(options: SnippetClientOptions = {}) {
+    this.client = new SnippetWorkerClient(snippetWorker, options);
   }
+
+  /** One check's wall time, from the request to its answer. */
+  async check(text: string): Promise<number> {
+    const t0 = performance.now();
+    const answer = await this.client.run('bench', { kind: 'check', text });
+    if (!answer) throw new Error('the check was superseded');
+    return performance.now() - t0;
+  }
+
+  /**
+   * A check that supersedes a running one, as typing does: `old` is sent, and `text` `afterMs` later; the wall time
+   * of `text`'s check, from its request to its answer (the old one's stop included).
+   */
+  async checkSuperseding(old: string, text: string, afterMs: number): Promise<number> {
+    const superseded = this.client.run('bench', { kind: 'check', text: old });
+    await new Promise((r) => setTimeout(r, afterMs));
+    const took = await this.check(text);
+    if ((await superseded) !== undefined) throw new Error('the old check finished before it was superseded');
+    return took;
+  }
+
+  stats(): SnippetWorkerStats {
+    return this.client.stats();
+  }
+
+  dispose(): void {
+    this.client.dispose();
+  }
+}
+
+/** Median of `runs` check jobs answered by a snippet worker (the extension's limits), after `warmUp` checks. */
+export async function medianInWorker(text: string, runs: number, warmUp = 5): Promise<number> {
+  const checks = new WorkerChecks();
+  try {
+    for (let i = 0; i < warmUp; i++) await checks.check(text);
+    const walls: number[] = [];
+    for (let i = 0; i < runs; i++) walls.push(await checks.check(text));
+    return median(walls);
+  } finally {
+    checks.dispose();
+  }
+}
+
+/** The median of some times. */
+export function median(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

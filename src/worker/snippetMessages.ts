@@ -60,6 +60,12 @@ export interface SnippetAnswers {
 export interface SnippetJob {
   readonly id: number;
   readonly request: SnippetRequest;
+  /**
+   * Shared with the host (one Int32 on a SharedArrayBuffer): the host stores a job's id there to ask the worker to
+   * stop that job. The interpreter polls it (see `RunControl`), so a superseded run ends within a few thousand steps
+   * and the worker, warm, takes the next job.
+   */
+  readonly cancel?: Int32Array;
 }
 
 /** Worker → host: the job's answer (or why there is none), with the worker's evaluator counts after it. */
@@ -72,4 +78,6 @@ export type SnippetReply =
     }
   /** A file check's answer as JSON text (see `answerJson.ts`): the host reads it faster than a structured clone. */
   | { readonly type: 'done'; readonly id: number; readonly json: string; readonly entries: EvaluatorEntries }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly entries: EvaluatorEntries };
+  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly entries: EvaluatorEntries }
+  /** The job stopped early because the host asked (through {@link SnippetJob.cancel}): no answer. */
+  | { readonly type: 'cancelled'; readonly id: number; readonly entries: EvaluatorEntries };

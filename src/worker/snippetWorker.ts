@@ -10,7 +10,7 @@ import { selectTensor } from '../core/io/index';
 import { readArchiveFromDisk } from '../files';
 import { evaluatorEntries } from '../core/entries';
 import { readTensors } from '../core/reader/index';
-import { checkSnippet, evaluateSnippet } from '../core/snippet/index';
+import { Cancelled, checkSnippet, evaluateSnippet, type RunControl } from '../core/snippet/index';
 import { ModuleCache } from '../core/runtime/index';
 import { textsResolver } from '../imports';
 import { checkAsJson } from './answerJson';
@@ -32,25 +32,29 @@ function failing<T>(read: () => T): T | { readonly error: Diagnostic } {
  */
 const moduleCache = new ModuleCache();
 
-function answer(request: SnippetRequest): SnippetAnswers[SnippetRequest['kind']] {
+function answer(request: SnippetRequest, control: RunControl): SnippetAnswers[SnippetRequest['kind']] {
   switch (request.kind) {
     case 'check': {
       const imports = request.imports;
-      return checkSnippet(request.text, {
-        ...(request.torchVersion ? { torchVersion: request.torchVersion } : {}),
-        ...(imports
-          ? {
-              imports: {
-                file: imports.file,
-                resolve: textsResolver(new Map(imports.modules.map((m) => [m.path, m.text])), imports.roots),
-                cache: moduleCache,
-              },
-            }
-          : {}),
-      });
+      return checkSnippet(
+        request.text,
+        {
+          ...(request.torchVersion ? { torchVersion: request.torchVersion } : {}),
+          ...(imports
+            ? {
+                imports: {
+                  file: imports.file,
+                  resolve: textsResolver(new Map(imports.modules.map((m) => [m.path, m.text])), imports.roots),
+                  cache: moduleCache,
+                },
+              }
+            : {}),
+        },
+        control,
+      );
     }
     case 'evaluate':
-      return evaluateSnippet(request.text, request.options);
+      return evaluateSnippet(request.text, request.options, control);
     case 'listArchive':
       return failing(() => {
         const archive = readArchiveFromDisk(request.path, { maxBytes: request.maxBytes });
@@ -82,20 +86,25 @@ function answer(request: SnippetRequest): SnippetAnswers[SnippetRequest['kind']]
 
 parentPort?.on('message', (job: SnippetJob) => {
   let reply: SnippetReply;
+  const cancel = job.cancel;
+  const control: RunControl = cancel ? { cancelled: () => Atomics.load(cancel, 0) === job.id } : {};
   try {
-    const result = answer(job.request);
+    const result = answer(job.request, control);
     const json = job.request.kind === 'check' ? checkAsJson(result as SnippetAnswers['check']) : undefined;
     reply =
       json !== undefined
         ? { type: 'done', id: job.id, json, entries: { ...evaluatorEntries } }
         : { type: 'done', id: job.id, answer: result, entries: { ...evaluatorEntries } };
   } catch (e) {
-    reply = {
-      type: 'failed',
-      id: job.id,
-      message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-      entries: { ...evaluatorEntries },
-    };
+    reply =
+      e instanceof Cancelled
+        ? { type: 'cancelled', id: job.id, entries: { ...evaluatorEntries } }
+        : {
+            type: 'failed',
+            id: job.id,
+            message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+            entries: { ...evaluatorEntries },
+          };
   }
   try {
     parentPort?.postMessage(reply);

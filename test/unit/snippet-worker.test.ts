@@ -1,7 +1,8 @@
 /**
  * The snippet worker and its host-side client: the user's Python runs in the worker (the calling thread's evaluator
  * counts do not move), the budget answers the freezing line with a diagnostic at its line, and a newer job with the
- * same key supersedes an older one (dropped when queued, the worker terminated when running).
+ * same key supersedes an older one (dropped when queued; when running, the worker is asked to stop it and stays, or is
+ * terminated when it does not stop in time).
  */
 import * as assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
@@ -38,6 +39,12 @@ class FakeWorker extends EventEmitter implements SnippetWorkerLike {
   }
   answer(job: SnippetJob, answer: unknown): void {
     this.emit('message', { type: 'done', id: job.id, answer, entries: emptyEntries() } as SnippetReply);
+  }
+  /** What the worker's interpreter does when it polls: stops the job if the host asked, as the real worker replies. */
+  poll(job: SnippetJob): boolean {
+    if (!job.cancel || Atomics.load(job.cancel, 0) !== job.id) return false;
+    this.emit('message', { type: 'cancelled', id: job.id, entries: emptyEntries() } as SnippetReply);
+    return true;
   }
   terminate(): Promise<number> {
     this.terminated = true;
@@ -164,15 +171,30 @@ describe('snippet worker (real thread)', function () {
     assert.equal(evaluatorEntries.archive, before, 'this thread parsed no archive');
   });
 
-  it('a newer job for the same document stops the running one and still answers', async () => {
-    // A program that runs until its step budget: long enough to be superseded while it runs.
-    const slow = 'i = 0\nwhile True:\n    i += 1\n';
-    const first = client.run('evaluate:c', { kind: 'evaluate', text: slow, options: {} });
-    await new Promise((r) => setTimeout(r, 50));
-    const second = client.run('evaluate:c', { kind: 'evaluate', text: 'x = 1\n', options: {} });
-    assert.equal(await first, undefined);
-    assert.ok(await second);
-    assert.equal(client.stats().superseded, 1);
+  it('a newer job for the same document stops the running one; the same worker answers it', async () => {
+    // A program that runs until its step budget, in value mode and in shape mode (which runs a `while` body only
+    // once, but a generator to its end): long enough to be superseded while it runs.
+    const slow = 'total = sum(i * i for i in range(100_000_000))\n';
+    // A grace long enough that only the worker's own stop can end the old job (a termination fails the test).
+    const patient = new SnippetWorkerClient(realWorker, { graceMs: 60_000 });
+    try {
+      for (const kind of ['evaluate', 'check'] as const) {
+        const job = (text: string) =>
+          kind === 'evaluate' ? patient.run('c', { kind, text, options: {} }) : patient.run('c', { kind, text });
+        const first = job(slow);
+        await new Promise((r) => setTimeout(r, 50));
+        const second = await job('x = 1\n');
+        assert.equal(await first, undefined);
+        assert.ok(second, kind);
+      }
+      const stats = patient.stats();
+      assert.equal(stats.superseded, 2);
+      assert.equal(stats.cancelled, 2, 'the worker stopped both runs itself');
+      assert.equal(stats.terminated, 0);
+      assert.equal(stats.failed, 0);
+    } finally {
+      patient.dispose();
+    }
   });
 });
 
@@ -222,15 +244,54 @@ describe('snippet worker client (queue and supersession)', () => {
     assert.equal(client.stats().superseded, 1);
   });
 
-  it('a running job superseded: its worker is terminated, the new job goes to a fresh worker', async () => {
+  it('a running job superseded: the worker is asked to stop it, and takes the new job once it has', async () => {
     const workers: FakeWorker[] = [];
-    const client = new SnippetWorkerClient(() => {
-      workers.push(new FakeWorker());
-      return workers.at(-1)!;
-    });
+    const client = new SnippetWorkerClient(
+      () => {
+        workers.push(new FakeWorker());
+        return workers.at(-1)!;
+      },
+      { graceMs: 60_000 },
+    );
+    const old = client.run('doc', { kind: 'check', text: 'old' });
+    const other = client.run('other', { kind: 'check', text: 'other' });
+    const worker = workers[0]!;
+    assert.equal(worker.poll(worker.jobs[0]!), false, 'not asked to stop yet');
+    const fresh = client.run('doc', { kind: 'check', text: 'new' });
+    assert.equal(await old, undefined);
+    // Nothing else goes to the worker while it still runs the old job.
+    assert.equal(worker.jobs.length, 1);
+    assert.equal(worker.poll(worker.jobs[0]!), true, 'asked to stop the old job');
+    assert.equal(worker.terminated, false);
+    assert.equal(workers.length, 1);
+    // The jobs then run in order on the same worker: the other document's first, then the new text.
+    assert.equal((worker.jobs[1]!.request as { text: string }).text, 'other');
+    assert.equal(worker.poll(worker.jobs[1]!), false, 'a later job is not stopped by the old request');
+    worker.answer(worker.jobs[1]!, { diagnostics: ['other'] });
+    assert.deepEqual(await other, { diagnostics: ['other'] });
+    assert.equal((worker.jobs[2]!.request as { text: string }).text, 'new');
+    worker.answer(worker.jobs[2]!, { diagnostics: ['fresh'] });
+    assert.deepEqual(await fresh, { diagnostics: ['fresh'] });
+    assert.deepEqual(
+      [client.stats().superseded, client.stats().cancelled, client.stats().terminated, client.stats().failed],
+      [1, 1, 0, 0],
+    );
+  });
+
+  it('a running job that does not stop within the grace period: its worker is terminated, the new job goes to a fresh worker', async () => {
+    const workers: FakeWorker[] = [];
+    const client = new SnippetWorkerClient(
+      () => {
+        workers.push(new FakeWorker());
+        return workers.at(-1)!;
+      },
+      { graceMs: 5 },
+    );
     const old = client.run('doc', { kind: 'check', text: 'old' });
     const fresh = client.run('doc', { kind: 'check', text: 'new' });
     assert.equal(await old, undefined);
+    assert.equal(workers.length, 1, 'the worker gets its grace period first');
+    await new Promise((r) => setTimeout(r, 50));
     assert.ok(workers[0]!.terminated);
     assert.equal(workers.length, 2);
     // A late answer of the terminated worker is ignored.

@@ -96,6 +96,30 @@ export class BudgetStop extends Error {
   }
 }
 
+/**
+ * The caller no longer wants the run's answer (a newer edit of the file superseded it) and said so through
+ * {@link RunControl.cancelled}. Not catchable by the program, and not a diagnostic: the run gives no answer at all.
+ */
+export class Cancelled extends Error {
+  constructor() {
+    super('the run was cancelled: a newer request superseded it');
+    this.name = 'Cancelled';
+  }
+}
+
+/** How a caller controls a run while it goes (the snippet worker, whose host supersedes jobs with newer edits). */
+export interface RunControl {
+  /**
+   * Polled every {@link CANCEL_POLL_STEPS} steps: true stops the run with {@link Cancelled}. A worker answers a newer
+   * edit sooner this way, and stays warm: the other way to stop a run is to terminate the thread and start a new one,
+   * whose code V8 has yet to compile.
+   */
+  readonly cancelled?: () => boolean;
+}
+
+/** Steps between two polls of {@link RunControl.cancelled} (a power of two: the poll is a mask of the step count). */
+export const CANCEL_POLL_STEPS = 1024;
+
 /** Something the runtime does not model (an op, a module, a statement): the run stops there, saying what and where. */
 export class NotModelledStop extends Error {
   constructor(

@@ -10,7 +10,7 @@ import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { Origin } from '../python/lexer';
 import { parseProgram } from '../python/program';
 import { SourceText } from '../snippet/source';
-import { BudgetStop, NotModelledStop, PyException } from './errors';
+import { BudgetStop, Cancelled, NotModelledStop, PyException, type RunControl } from './errors';
 import { DEFAULT_LIMITS, boundNames, type RuntimeLimits, type Scope } from './interpreter';
 import { TorchBridge, type RuntimeLossCall } from './torch-bridge';
 import { PyFunction, PyUnknown, type PyValue } from './values';
@@ -22,6 +22,7 @@ export type { RuntimeLossCall } from './torch-bridge';
 export type { CustomLossCall } from './custom-loss';
 export type { ImportNote, ImportOptions, ModuleResolver, ModuleSource } from './imports';
 export { ModuleCache } from './imports';
+export { Cancelled, type RunControl } from './errors';
 export type { ModulePlace } from './interpreter';
 import type { CustomLossCall } from './custom-loss';
 
@@ -43,6 +44,11 @@ export interface RunOptions {
    * run, loops run once, random draws have a shape and no numbers.
    */
   readonly mode?: 'value' | 'shape';
+  /**
+   * How the caller may stop the run early (a newer edit superseded it): the run then throws {@link Cancelled}, and
+   * gives neither an answer nor a diagnostic.
+   */
+  readonly control?: RunControl;
   /**
    * Follows imports of the program's own modules (`from model import Net`) through the caller's resolver; without
    * it every import that is not torch, numpy or the standard library is unknown.
@@ -107,6 +113,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     torchVersion: version,
     seed: options.seed ?? 0,
     shapeMode: options.mode === 'shape',
+    ...(options.control ? { control: options.control } : {}),
   });
   const loader = options.imports ? new ModuleLoader(bridge.interp, options.imports, version !== '1.13') : undefined;
   if (loader) bridge.interp.importer = loader;
@@ -123,6 +130,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     if (options.mode === 'shape') runUncalledFunctions(bridge);
     completed = true;
   } catch (e) {
+    if (e instanceof Cancelled) throw e;
     diagnostics.push(stopDiagnostic(e, bridge, program.range));
   } finally {
     v8Error.stackTraceLimit = stackTraceLimit;

@@ -14,7 +14,16 @@ import { parseExpression } from '../python/parser';
 import { TorchTensor } from '../torch/tensor';
 import { shapesEqual } from '../torch/symbolic/dim';
 import { SymTensor } from '../torch/symbolic/tensor';
-import { BudgetStop, EXCEPTIONS, NotModelledStop, PyException, pyError } from './errors';
+import {
+  BudgetStop,
+  CANCEL_POLL_STEPS,
+  Cancelled,
+  EXCEPTIONS,
+  NotModelledStop,
+  PyException,
+  pyError,
+  type RunControl,
+} from './errors';
 import {
   ELLIPSIS,
   PyBoundMethod,
@@ -195,6 +204,8 @@ export class Interpreter {
   constructor(
     readonly host: RuntimeHost,
     readonly limits: RuntimeLimits,
+    /** How the caller may stop the run early (see {@link RunControl}). */
+    readonly control: RunControl = {},
   ) {
     this.globals.vars.set('__name__', '__main__');
   }
@@ -223,6 +234,8 @@ export class Interpreter {
 
   /** Counts one step; stops the run past the budget. */
   step(): void {
+    // Once cancelled, every later poll throws again: a catch-all on the way out cannot resume the run for long.
+    if ((this.steps & (CANCEL_POLL_STEPS - 1)) === 0 && this.control.cancelled?.()) throw new Cancelled();
     if (++this.steps > this.limits.maxSteps) {
       const loop = this.loops[this.loops.length - 1];
       const where = this.current;

@@ -90,7 +90,7 @@ import {
 } from './shape-mode';
 import { customLossCall, looksLikeLoss, type CustomLossCall } from './custom-loss';
 import { builtinMethod, makeBuiltins, makeCollections, makeMath, type BuiltinsHost } from './builtins';
-import { BudgetStop, NotModelledStop, PyException, pyError } from './errors';
+import { BudgetStop, NotModelledStop, PyException, pyError, type RunControl } from './errors';
 import { Interpreter, type ModulePlace, type RuntimeHost, type RuntimeLimits } from './interpreter';
 import { Printer } from './printing';
 import { tensorRepr, tensorStr, moduleRepr } from './reprs';
@@ -666,9 +666,15 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   constructor(
     readonly source: SourceText,
     limits: RuntimeLimits,
-    options: { numpyMajor: 1 | 2; torchVersion: '2.x' | '1.13'; seed?: number; shapeMode?: boolean },
+    options: {
+      numpyMajor: 1 | 2;
+      torchVersion: '2.x' | '1.13';
+      seed?: number;
+      shapeMode?: boolean;
+      control?: RunControl;
+    },
   ) {
-    this.interp = new Interpreter(this, limits);
+    this.interp = new Interpreter(this, limits, options.control);
     this.shapeMode = options.shapeMode === true;
     this.interp.shapeMode = this.shapeMode;
     this.symbols = new Symbols(options.torchVersion);

@@ -10,11 +10,13 @@ import { parseModule } from '../python/parser';
 import type { Origin } from '../python/lexer';
 import { runLoss } from '../run';
 import {
+  Cancelled,
   runProgram,
   type CustomLossCall,
   type ImportOptions,
   type ModulePlace,
   type ProgramRun,
+  type RunControl,
 } from '../runtime/index';
 import type { ArgumentShape } from '../runtime/shape-mode';
 import { Interpreter, type SnippetTensor } from './interpreter';
@@ -23,6 +25,7 @@ import { SourceText } from './source';
 import type { Arg, TensorValue } from './values';
 
 export type { SnippetCall } from './loss-calls';
+export { Cancelled, type RunControl } from '../runtime/index';
 export type { SnippetTensor } from './interpreter';
 
 /** Options of {@link evaluateSnippet} and {@link checkSnippet}. */
@@ -113,11 +116,16 @@ function internalError(e: unknown, origin: Origin | undefined): Diagnostic {
  * Evaluates a snippet top to bottom in value mode. Every loss call gets its result (when all its tensors are known and
  * PyTorch accepts it) and its diagnostics at the call's range. Blocks are skipped with an info diagnostic.
  */
-export function evaluateSnippet(text: string, options: SnippetOptions = {}): SnippetEvaluation {
+export function evaluateSnippet(
+  text: string,
+  options: SnippetOptions = {},
+  control: RunControl = {},
+): SnippetEvaluation {
   evaluatorEntries.evaluate++;
   const straight = evaluateStatements(text, options);
   const run = runProgram(text, {
     origin: options.origin,
+    control,
     ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
@@ -195,12 +203,12 @@ function evaluateStatements(text: string, options: SnippetOptions): SnippetEvalu
  * Checks a file in shape mode: every loss call (inside functions and loops too) is checked against the rules PyTorch
  * applies, on shapes and dtypes, and on values only where they are written in the file.
  */
-export function checkSnippet(text: string, options: CheckOptions = {}): SnippetCheck {
+export function checkSnippet(text: string, options: CheckOptions = {}, control: RunControl = {}): SnippetCheck {
   evaluatorEntries.check++;
   // The whole program in shape mode: calls inside classes, forwards, DataLoader loops and functions (and the
   // project's modules it imports), with symbolic batch sizes; each loss call's errors, warnings and fixes as the
   // engine gives them on known shapes.
-  const shape = shapeModeCheck(text, options);
+  const shape = shapeModeCheck(text, options, control);
   return { diagnostics: sorted([...shape.diagnostics, ...shape.notes]), calls: shape.calls };
 }
 
@@ -208,16 +216,19 @@ export function checkSnippet(text: string, options: CheckOptions = {}): SnippetC
 function shapeModeCheck(
   text: string,
   options: CheckOptions,
+  control: RunControl,
 ): { diagnostics: Diagnostic[]; calls: CheckedCall[]; notes: Diagnostic[] } {
   let run: ProgramRun;
   try {
     run = runProgram(text, {
       mode: 'shape',
+      control,
       origin: options.origin,
       ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
       ...(options.imports ? { imports: options.imports } : {}),
     });
   } catch (e) {
+    if (e instanceof Cancelled) throw e;
     return { diagnostics: [internalError(e, options.origin)], calls: [], notes: [] };
   }
   const seen = new Set<string>();
@@ -252,7 +263,8 @@ function shapeModeCheck(
   const own = run.parsed ? run.diagnostics : parseModule(text, { origin: options.origin }).diagnostics;
   for (const d of own.length > 0 ? own : run.diagnostics) {
     if (d.code.startsWith('python/')) diagnostics.push({ ...d, severity: 'info' });
-    else if (d.severity !== 'info') diagnostics.push(d);
+    // The step budget ends a check early: the lines after it were not checked, and the note says where it stopped.
+    else if (d.severity !== 'info' || d.code === 'runtime/budget') diagnostics.push(d);
   }
   // A loop walked once per batch size may raise on a line for each: the first is what PyTorch stops at.
   const errorLines = new Set<number>();

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runProgram } from '../../../src/core/runtime/index';
+import { checkSnippet } from '../../../src/core/snippet/index';
 
 function shapeRun(text: string): string {
   return runProgram(text, { mode: 'shape' }).stdout;
@@ -127,6 +128,13 @@ describe('shape mode recursion', () => {
       runProgram(code, { limits: { maxSteps: 5 } }).diagnostics.find((d) => d.code === 'runtime/budget')?.severity,
       'error',
     );
+  });
+
+  it('a file check that runs out of steps shows that note where it stopped (the lines after it went unchecked)', () => {
+    const check = checkSnippet('import torch\ntotal = sum(i * i for i in range(100_000_000))\nprint(total)\n');
+    const stop = check.diagnostics.find((d) => d.code === 'runtime/budget');
+    assert.equal(stop?.severity, 'info', JSON.stringify(check.diagnostics));
+    assert.equal(stop?.line, 2);
   });
 });
 
