@@ -62,6 +62,18 @@ export interface RuntimeLimits {
 /** The default limits: generous for tutorials, small enough to answer in well under a second on a slow machine. */
 export const DEFAULT_LIMITS: RuntimeLimits = { maxSteps: 2_000_000, maxElements: 2_000_000, maxDepth: 200 };
 
+/** A parameter list's layout, for binding a call's arguments. */
+interface ParamLayout {
+  /** The parameters a positional argument can fill, in order. */
+  readonly positional: readonly ast.Param[];
+  /** The parameters a keyword can name (positional-or-keyword and keyword-only), in order. */
+  readonly named: readonly ast.Param[];
+  /** Each nameable parameter's index in `positional` (-1 for a keyword-only one). */
+  readonly position: ReadonlyMap<string, number>;
+  readonly vararg: ast.Param | undefined;
+  readonly kwarg: ast.Param | undefined;
+}
+
 /** Control flow out of a block. */
 type Completion = undefined | { readonly kind: 'return'; readonly value: PyValue } | 'break' | 'continue';
 
@@ -994,24 +1006,39 @@ export class Interpreter {
   /** Shape mode: how many calls of each function are running now (see {@link callFunction}). */
   private readonly active = new Map<object, number>();
 
+  /** Each parameter list's layout, worked out once (a function is called many times). */
+  private readonly layouts = new WeakMap<readonly ast.Param[], ParamLayout>();
+
+  private layoutOf(params: readonly ast.Param[]): ParamLayout {
+    let layout = this.layouts.get(params);
+    if (!layout) {
+      const positional = params.filter((p) => p.kind === 'normal');
+      const named = params.filter((p) => p.kind === 'normal' || p.kind === 'kwonly');
+      const position = new Map<string, number>();
+      for (const p of named) if (!position.has(p.name)) position.set(p.name, positional.indexOf(p));
+      layout = {
+        positional,
+        named,
+        position,
+        vararg: params.find((p) => p.kind === 'vararg'),
+        kwarg: params.find((p) => p.kind === 'kwarg'),
+      };
+      this.layouts.set(params, layout);
+    }
+    return layout;
+  }
+
   private bindParams(
     fn: PyFunction,
     args: readonly PyValue[],
     kwargs: ReadonlyMap<string, PyValue>,
     scope: Scope,
   ): void {
-    const positional = fn.params.filter((p) => p.kind === 'normal');
-    const vararg = fn.params.find((p) => p.kind === 'vararg');
-    const kwarg = fn.params.find((p) => p.kind === 'kwarg');
+    const { positional, named, position, vararg, kwarg } = this.layoutOf(fn.params);
     const name = fn.name;
-    const bound = new Set<string>();
-    args.forEach((a, i) => {
-      const p = positional[i];
-      if (p) {
-        scope.vars.set(p.name, a);
-        bound.add(p.name);
-      }
-    });
+    // The first `given` positional parameters take the positional arguments.
+    const given = Math.min(args.length, positional.length);
+    for (let i = 0; i < given; i++) scope.vars.set(positional[i]!.name, args[i]!);
     if (args.length > positional.length) {
       if (!vararg) {
         const required = positional.filter((p) => !fn.defaults.has(p.name)).length;
@@ -1024,14 +1051,13 @@ export class Interpreter {
       }
     }
     if (vararg) scope.vars.set(vararg.name, new PyTuple(args.slice(positional.length)));
-    const extra = new PyDict();
+    const extra = kwarg ? new PyDict() : undefined;
     for (const [k, v] of kwargs) {
-      const p = fn.params.find((q) => q.name === k && (q.kind === 'normal' || q.kind === 'kwonly'));
-      if (p) {
-        if (bound.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
+      const at = position.get(k);
+      if (at !== undefined) {
+        if (at >= 0 && at < given) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
         scope.vars.set(k, v);
-        bound.add(k);
-      } else if (kwarg) {
+      } else if (extra) {
         extra.entries.set(
           hashKey(k, (o) => this.identity(o)),
           [k, v],
@@ -1040,20 +1066,31 @@ export class Interpreter {
         throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
       }
     }
-    if (kwarg) scope.vars.set(kwarg.name, extra);
-    const missing: string[] = [];
-    for (const p of fn.params) {
-      if ((p.kind === 'normal' || p.kind === 'kwonly') && !bound.has(p.name)) {
-        if (fn.defaults.has(p.name)) scope.vars.set(p.name, fn.defaults.get(p.name)!);
-        else missing.push(p.name);
-      }
+    if (kwarg && extra) scope.vars.set(kwarg.name, extra);
+    // Python names the missing positional parameters first, and the keyword-only ones only when none is missing.
+    let missing: string[] | undefined;
+    let missingKeywordOnly: string[] | undefined;
+    for (const p of named) {
+      const at = position.get(p.name)!;
+      if ((at >= 0 && at < given) || kwargs.has(p.name)) continue;
+      const value = fn.defaults.get(p.name);
+      if (value !== undefined) scope.vars.set(p.name, value);
+      else if (p.kind === 'kwonly') (missingKeywordOnly ??= []).push(p.name);
+      else (missing ??= []).push(p.name);
     }
-    if (missing.length > 0) {
-      const list = missing.map((m) => `'${m}'`);
-      const joined = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+    const names = missing ?? missingKeywordOnly;
+    if (names) {
+      const list = names.map((m) => `'${m}'`);
+      // CPython's wording: 'a'; 'a' and 'b'; 'a', 'b', and 'c'.
+      const joined =
+        list.length === 1
+          ? list[0]
+          : list.length === 2
+            ? `${list[0]} and ${list[1]}`
+            : `${list.slice(0, -1).join(', ')}, and ${list[list.length - 1]}`;
       throw pyError(
         'TypeError',
-        `${name}() missing ${missing.length} required positional argument${missing.length === 1 ? '' : 's'}: ${joined}`,
+        `${name}() missing ${names.length} required ${missing ? 'positional' : 'keyword-only'} argument${names.length === 1 ? '' : 's'}: ${joined}`,
       );
     }
   }
