@@ -900,6 +900,7 @@ export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string
         return d;
       },
       (v) => v instanceof PyDict && v.factory !== undefined,
+      'collections.defaultdict',
     ),
   );
   ns.attrs.set(
@@ -912,6 +913,7 @@ export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string
         return d;
       },
       (v) => v instanceof PyDict && v.ordered === true,
+      'collections.OrderedDict',
     ),
   );
   for (const name of ['Counter', 'deque', 'namedtuple', 'ChainMap', 'UserDict', 'UserList'])

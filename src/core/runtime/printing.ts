@@ -131,7 +131,8 @@ export class Printer {
       if (v instanceof PySlice) return `slice(${this.repr(v.start)}, ${this.repr(v.stop)}, ${this.repr(v.step)})`;
       if (v instanceof PyFunction) return `<function ${v.name} at 0x${address(this.interp.identity(v))}>`;
       // The builtins that are types (`list`, `int`) print as classes.
-      if (v instanceof PyBuiltin) return v.typeCheck ? `<class '${v.name}'>` : `<built-in function ${v.name}>`;
+      if (v instanceof PyBuiltin)
+        return v.typeCheck ? `<class '${v.qualname ?? v.name}'>` : `<built-in function ${v.name}>`;
       if (v instanceof PyBoundMethod) return `<bound method ${v.func.name} of ${this.repr(v.self, seen)}>`;
       if (v instanceof PyClass) return `<class '${v.qualname}'>`;
       if (v instanceof PyNamespace) return `<module '${v.path}'>`;

@@ -152,6 +152,8 @@ export class PyBuiltin {
     readonly call: (args: CallArguments, site: CallSite) => PyValue,
     /** For a builtin that is also a type (`int`, `list`, ...): what `isinstance` checks against. */
     readonly typeCheck?: (v: PyValue) => boolean,
+    /** A type's qualified name where it differs from `name`: `collections.defaultdict`. */
+    readonly qualname?: string,
   ) {}
 }
 

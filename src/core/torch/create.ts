@@ -34,7 +34,14 @@ function toNested(data: TArg, flavor: Flavor): NestedValues {
     }
     return tensorToNested(data);
   }
-  if (isSequence(data)) return itemsOf(data).map((x) => toNested(x, flavor));
+  if (isSequence(data)) {
+    // A dict's keys/values/items view iterates, but it is not a sequence to PyTorch, which names its type.
+    if (!Array.isArray(data) && data.typeName !== undefined && DICT_VIEW.test(data.typeName)) {
+      if (flavor === 'numpy') throw new NotNumeric();
+      throw runtimeError(`Could not infer dtype of ${data.typeName}`);
+    }
+    return itemsOf(data).map((x) => toNested(x, flavor));
+  }
   if (data === null) throw runtimeError('Could not infer dtype of NoneType');
   if (typeof data === 'string') {
     if (flavor === 'numpy') throw new NotNumeric();
@@ -44,6 +51,9 @@ function toNested(data: TArg, flavor: Flavor): NestedValues {
 }
 
 class NotNumeric extends Error {}
+
+/** The type names of a dict's views (`dict_values`, and `odict_values` for an OrderedDict's). */
+const DICT_VIEW = /^o?dict_(keys|values|items)$/;
 
 function tensorToNested(t: TorchTensor): NestedValues {
   const kind: PyScalar['kind'] = t.dtype === 'bool' ? 'bool' : isFloating(t.dtype) ? 'float' : 'int';
