@@ -14,6 +14,8 @@ interface Probe {
   readonly worker: {
     started: number;
     answered: number;
+    cancelled: number;
+    terminated: number;
     workerEntries: { evaluate: number; check: number; read: number; archive: number };
     running?: string;
   };
@@ -107,5 +109,56 @@ describe('the host stays free on the freezing line (issue 17)', () => {
         `${answeredWhileChecking} while the worker checked the file`,
     );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('an edit while the file is checked: the worker stops the old check itself and checks the new text, warm', async function () {
+    this.timeout(120_000);
+    await activateExtension();
+    const settings = vscode.workspace.getConfiguration('lossLens');
+    // No debounce: the edit's check is asked for at once, while the old one still runs.
+    await settings.update('diagnostics.debounceMs', 0, vscode.ConfigurationTarget.Global);
+    try {
+      // A line that runs to the step budget: the check of this text takes a while.
+      const document = await vscode.workspace.openTextDocument({
+        language: 'python',
+        content: 'import torch\nimport torch.nn.functional as F\ntotal = sum(i * i for i in range(100_000_000))\n',
+      });
+      const editor = await vscode.window.showTextDocument(document);
+      const uri = document.uri;
+      const key = `check:${uri.toString()}`;
+      const end = Date.now() + 90_000;
+      while ((await probe()).worker.running !== key) {
+        assert.ok(Date.now() < end, 'timed out waiting for the check to start');
+        await sleep(5);
+      }
+      const before = await probe();
+      // The slow line becomes a quick one, and a loss call PyTorch refuses follows it.
+      await editor.edit((b) =>
+        b.replace(
+          document.lineAt(2).range,
+          'total = 0\nloss = F.cross_entropy(torch.randn(4, 3), torch.tensor([0, 1, 2]))',
+        ),
+      );
+      let mismatch: vscode.Diagnostic | undefined;
+      while (!mismatch) {
+        assert.ok(Date.now() < end, 'timed out waiting for the new text to be checked');
+        mismatch = vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === 3);
+        await sleep(20);
+      }
+      const after = await probe();
+      assert.match(mismatch.message, /batch_size/);
+      assert.ok(
+        !vscode.languages.getDiagnostics(uri).some((d) => String(d.code).includes('budget')),
+        'no diagnostic of the old text',
+      );
+      assert.ok(after.worker.cancelled > before.worker.cancelled, 'the worker stopped the old check');
+      assert.equal(after.worker.terminated, before.worker.terminated, 'no worker was terminated');
+      console.log(
+        `    superseded checks stopped by the worker: ${after.worker.cancelled - before.worker.cancelled}; workers terminated: ${after.worker.terminated - before.worker.terminated}`,
+      );
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await settings.update('diagnostics.debounceMs', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
