@@ -10,8 +10,9 @@
 import type { Diagnostic } from '../diagnostics';
 import type { ErrorExplanation } from '../explain';
 import type { ReductionBreakdown } from '../losses/types';
-import { CompiledCatalog } from './matcher';
+import { CompiledCatalog, parseTemplate } from './matcher';
 import { ZH_CN } from './zh-cn';
+import { CLI_LABELS_ZH, CLI_ZH } from './zh-cn-cli';
 
 /** The languages the core's texts come in. */
 export type Locale = 'en' | 'zh-cn';
@@ -271,4 +272,42 @@ export function localizeReduction(r: ReductionBreakdown, locale: Locale): Reduct
   const label =
     r.reduction === 'sum' && r.denominatorLabel === '1' ? '1（求和，不做除法）' : catalog.translate(r.denominatorLabel);
   return { ...r, denominatorLabel: label, why: catalog.translate(r.why) };
+}
+
+/** A value filled into an own-text template. */
+export type TemplateValue = string | number;
+
+let zhCnOwnTexts: ReadonlyMap<string, string> | undefined;
+
+/** The translated template of `template` in `locale`, or undefined (English, or no entry). */
+export function ownTemplate(template: string, locale: Locale): string | undefined {
+  if (locale !== 'zh-cn') return undefined;
+  zhCnOwnTexts ??= new Map([...CLI_ZH, ...CLI_LABELS_ZH]);
+  return zhCnOwnTexts.get(template);
+}
+
+/**
+ * One of the command line's own lines or labels (./zh-cn-cli.ts) in `locale`: the entry of the English `template` is
+ * looked up exactly and `values` are filled in verbatim. An English plural choice `{file|files}` takes its first form
+ * when the number placed last before it is 1. With no entry the English is kept (a unit test lists every template the
+ * code names and fails on one with no entry).
+ */
+export function ownText(
+  template: string,
+  values: Readonly<Record<string, TemplateValue>> = {},
+  locale: Locale = 'en',
+): string {
+  const chosen = ownTemplate(template, locale) ?? template;
+  let out = '';
+  let lastNumber: number | undefined;
+  for (const token of parseTemplate(chosen)) {
+    if (token.kind === 'literal') out += token.text;
+    else if (token.kind === 'choice') out += token.options[lastNumber === 1 ? 0 : token.options.length - 1]!;
+    else {
+      const value = values[token.name];
+      if (typeof value === 'number') lastNumber = value;
+      out += value === undefined ? `{${token.name}}` : String(value);
+    }
+  }
+  return out;
 }
