@@ -496,11 +496,23 @@ export function main(
           }
           for (const c of evaluation.calls) {
             const loops = (c as { loops?: readonly { line: number; iteration: number }[] }).loops;
-            const where =
-              loops && loops.length > 0
-                ? ` (${loops.map((l) => ownText('loop at line {line}, iteration {iteration}', { line: l.line, iteration: l.iteration + 1 }, opts.lang)).join(', ')})`
-                : '';
-            const head = `${c.range.line}:${c.range.column} ${c.fn}${where}`;
+            const call = `${c.range.line}:${c.range.column} ${c.fn}`;
+            // Each enclosing loop and the iteration, outermost first.
+            const where = (loops ?? []).map((l) =>
+              ownText(
+                'loop at line {line}, iteration {iteration}',
+                { line: l.line, iteration: l.iteration + 1 },
+                opts.lang,
+              ),
+            );
+            const head =
+              where.length > 0
+                ? ownText(
+                    '{call} ({loops})',
+                    { call, loops: where.reduce((list, item) => ownText('{list}, {item}', { list, item }, opts.lang)) },
+                    opts.lang,
+                  )
+                : call;
             if (c.result) {
               io.stdout(
                 `${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang, ...(c.computed ? { inputs: c.computed.inputs } : {}) })}\n\n`,
@@ -509,7 +521,7 @@ export function main(
                 io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
             } else
               io.stdout(
-                `${ownText(rejectedCall(c) ? '{head}: rejected' : '{head}: shapes only', { head }, opts.lang)}\n`,
+                `${rejectedCall(c) ? ownText('{head}: rejected', { head }, opts.lang) : ownText('{head}: shapes only', { head }, opts.lang)}\n`,
               );
           }
           for (const c of evaluation.customLosses ?? []) {

@@ -31,6 +31,8 @@ export const CLI_ZH: CatalogEntry[] = [
   ['--- program output ---', '--- 程序输出 ---'],
   ['--- loss calls ---', '--- 损失函数调用 ---'],
   ['loop at line {line}, iteration {iteration}', '第 {line} 行的循环，第 {iteration} 次迭代'],
+  ['{list}, {item}', '{list}；{item}'],
+  ['{call} ({loops})', '{call}（{loops}）'],
   ['{head}: rejected', '{head}：被拒绝（PyTorch 会报错）'],
   ['{head}: shapes only', '{head}：只检查了形状（没有数值）'],
   ['{place} {name} (hand-written) = {value}', '{place} {name}（手写的损失）= {value}'],
