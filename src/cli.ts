@@ -1,9 +1,12 @@
 /**
  * `loss-lens`: the command line over the same core the extension uses.
  *
- *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]
- *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
+ *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain]
+ *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain]   every loss call of a snippet, top to bottom
  *   loss-lens check PATH... [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
+ *   --lang zh-cn (every subcommand): every line the CLI writes itself in Simplified Chinese (./core/i18n/zh-cn-cli.ts),
+ *     causes, fixes and derivations too; the default is English, whatever the environment's locale. --help and
+ *     commander's usage errors stay English.
  *     (files and folders, folders searched for .py files; imports among them are followed)
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
@@ -58,7 +61,7 @@ interface Io {
 
 /** What `--lang` switches (the help text itself, commander's, stays English). */
 const LANG_HELP =
-  "language of the output's sentences: status and error lines, table headings, --explain, causes and fixes (default en; the environment's locale is not read)";
+  "language of the output's sentences: status and error lines, table headings, --explain, causes and fixes (the environment's locale is not read; --help stays English)";
 
 /** `--torch 2.x|1.13`: whose PyTorch to reproduce (default: current, 2.x). */
 function torchOption(note?: string): Option {

@@ -442,6 +442,33 @@ describe('loss-lens --lang zh-cn: the CLI’s own lines', () => {
     });
   });
 
+  it('prints what README shows for --lang zh-cn', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```console\n([\s\S]*?)```/g)]
+      .map((m) => m[1]!)
+      .filter((b) => b.includes('--lang zh-cn'));
+    assert.ok(blocks.length > 0, 'README shows the Chinese output');
+    let commands = 0;
+    for (const block of blocks) {
+      // Each `$ node dist/cli.js ARGS` and the lines shown after it; `…` stands for lines left out, and a line ending in
+      // `…` is cut there.
+      for (const [, args, shown] of block.matchAll(/^\$ node dist\/cli\.js (.*)\n((?:(?!\$ ).*\n)*)/gm)) {
+        commands++;
+        const argv = args!.split(' ').map((a) => (a.startsWith('examples') ? path.join(root, a) : a));
+        const { out, err } = run(argv);
+        const printed = (out + err).split(`${root}${path.sep}`).join('').split('\n');
+        let at = 0;
+        for (const line of shown!.split('\n').filter((l) => l !== '' && l !== '…')) {
+          const cut = line.endsWith('…') ? line.slice(0, -1) : undefined;
+          const k = printed.findIndex((p, i) => i >= at && (cut !== undefined ? p.startsWith(cut) : p === line));
+          assert.ok(k >= 0, `README line not printed by \`${args}\` (in order): ${line}`);
+          at = k + 1;
+        }
+      }
+    }
+    assert.ok(commands >= 2);
+  });
+
   it('writes an internal failure’s line in Chinese, the JavaScript error as it is', () => {
     let err = '';
     const failing = (t: string): void => {
