@@ -5,8 +5,8 @@
  *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain]   every loss call of a snippet, top to bottom
  *   loss-lens check PATH... [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
  *   --lang zh-cn (every subcommand): every line the CLI writes itself in Simplified Chinese (./core/i18n/zh-cn-cli.ts),
- *     causes, fixes and derivations too; the default is English, whatever the environment's locale. --help and
- *     commander's usage errors stay English.
+ *     causes, fixes and derivations too, and commander's usage errors; the default is English, whatever the
+ *     environment's locale. --help stays English.
  *     (files and folders, folders searched for .py files; imports among them are followed)
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
@@ -27,6 +27,7 @@ import {
   localizeDiagnostic,
   localizeReduction,
   localizeText,
+  localizeUsageError,
   ownText,
   type Locale,
 } from './core/i18n/index';
@@ -71,7 +72,7 @@ function torchOption(note?: string): Option {
 
 /**
  * The `--lang` of a command line, read before commander parses it, for the lines written when parsing itself fails
- * (an internal error). Only `--lang zh-cn` / `--lang=zh-cn` switches; the environment's locale is never read.
+ * (a usage error, an internal error). Only `--lang zh-cn` / `--lang=zh-cn` switches; the environment's locale is never read.
  */
 function langOf(argv: readonly string[]): Locale {
   for (let k = 0; k < argv.length; k++) {
@@ -255,11 +256,18 @@ export function main(
   io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
 ): number {
   let exitCode: number = EXIT.ok;
+  // Read before parsing, for what is written when parsing fails: a usage error, an internal failure.
+  const lang = langOf(argv);
   const program = new Command()
     .name('loss-lens')
     .description('Compute PyTorch losses exactly as PyTorch does, offline, with a per-sample breakdown.')
     .exitOverride()
-    .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
+    .configureOutput({
+      writeOut: (t) => io.stdout(t),
+      writeErr: (t) => io.stderr(t),
+      // commander's usage error in `--lang` (the help after it stays English).
+      outputError: (t, write) => write(localizeUsageError(t, lang)),
+    })
     .showHelpAfterError();
 
   program
@@ -574,7 +582,7 @@ export function main(
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // A bug or an exhausted resource in Loss Lens: its own exit code and one line, never a trace that reads like
     // PyTorch rejecting the input.
-    io.stderr(`${internalError(e, langOf(argv))}\n`);
+    io.stderr(`${internalError(e, lang)}\n`);
     return EXIT.internal;
   }
   return exitCode;

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { OWN_MESSAGE_CODES, ownTemplate, ownText, READER_MESSAGE_CODES } from '../../src/core/i18n/index';
 import { parseTemplate, placeholderNames } from '../../src/core/i18n/matcher';
-import { CLI_LABELS_ZH, CLI_ZH } from '../../src/core/i18n/zh-cn-cli';
+import { CLI_LABELS_ZH, CLI_ZH, COMMANDER_ZH } from '../../src/core/i18n/zh-cn-cli';
 import { englishLeftovers, hasCjk, numbersOf } from './i18n/checks';
 
 const root = path.join(__dirname, '..', '..');
@@ -174,7 +174,7 @@ describe('loss-lens --lang zh-cn: the CLI’s own lines', () => {
   describe('the catalog of the CLI (src/core/i18n/zh-cn-cli.ts)', () => {
     it('has each English template once, in Chinese, with the same placeholders and literal numbers', () => {
       const seen = new Set<string>();
-      for (const [en, cn] of [...CLI_ZH, ...CLI_LABELS_ZH]) {
+      for (const [en, cn] of [...CLI_ZH, ...CLI_LABELS_ZH, ...COMMANDER_ZH]) {
         assert.ok(!seen.has(en), `duplicate: ${en}`);
         seen.add(en);
         // `{list}, {item}` and `{call} ({loops})` are punctuation only: full-width in Chinese.
@@ -467,6 +467,55 @@ describe('loss-lens --lang zh-cn: the CLI’s own lines', () => {
       }
     }
     assert.ok(commands >= 2);
+  });
+
+  it('writes commander’s usage errors in Chinese, the help after them as it is', () => {
+    const file = examples('bce.json');
+    const cases: string[][] = [
+      ['compute', file, '--reduction', 'avg'],
+      ['eval', file, '--torch', '3'],
+      ['compute', '--jsn'],
+      ['compute', '--tors'],
+      ['compte'],
+      ['frobnicate'],
+      ['eval'],
+      ['eval', file, file],
+      ['compute', file, '--loss'],
+    ];
+    const used = new Set<string>();
+    for (const args of cases) {
+      const en = run(args);
+      // `--lang zh-cn` right after the subcommand, where no option can take it as its value.
+      const cn = run([args[0]!, '--lang', 'zh-cn', ...args.slice(1)]);
+      assert.equal(en.code, 2);
+      assert.equal(cn.code, 2);
+      const [enLines, cnLines] = [en.err.split('\n'), cn.err.split('\n')];
+      assert.equal(cnLines.length, enLines.length);
+      enLines.forEach((line, i) => {
+        // The most specific entry that describes the line (`one of {suggestions}` rather than `{suggestion}`).
+        const entry = [...COMMANDER_ZH]
+          .sort(([a], [b]) => literalLength(b) - literalLength(a))
+          .find(([t]) => pattern(t).test(line));
+        if (entry === undefined) {
+          assert.ok(!/^error:|^\(Did you mean/.test(line), `a usage error with no zh-cn entry: ${line}`);
+          assert.equal(cnLines[i], line, 'the help stays as commander writes it');
+          return;
+        }
+        used.add(entry[0]);
+        const values = pattern(entry[0]).exec(line)!.groups!;
+        // A value is a name, an option with its argument or a list of them: never words of commander's sentence.
+        for (const value of Object.values(values))
+          assert.match(value, /^[^ ]+( <[^>]+>)?(, [^ ]+)*$/, `a value that holds words: ${value}`);
+        const m = pattern(entry[1]).exec(cnLines[i]!);
+        assert.ok(m, `the Chinese of “${entry[0]}”: ${cnLines[i]}`);
+        for (const [name, value] of Object.entries(m.groups ?? {})) assert.equal(value, values[name], name);
+      });
+    }
+    assert.deepEqual(
+      COMMANDER_ZH.map(([t]) => t).filter((t) => !used.has(t)),
+      [],
+      'every entry met',
+    );
   });
 
   it('writes an internal failure’s line in Chinese, the JavaScript error as it is', () => {

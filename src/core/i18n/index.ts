@@ -10,9 +10,9 @@
 import type { Diagnostic } from '../diagnostics';
 import type { ErrorExplanation } from '../explain';
 import type { ReductionBreakdown } from '../losses/types';
-import { CompiledCatalog, parseTemplate } from './matcher';
+import { CompiledCatalog, parseTemplate, type CatalogEntry } from './matcher';
 import { ZH_CN } from './zh-cn';
-import { CLI_LABELS_ZH, CLI_ZH } from './zh-cn-cli';
+import { CLI_LABELS_ZH, CLI_ZH, COMMANDER_ZH } from './zh-cn-cli';
 
 /** The languages the core's texts come in. */
 export type Locale = 'en' | 'zh-cn';
@@ -297,7 +297,11 @@ export function ownText(
   values: Readonly<Record<string, TemplateValue>> = {},
   locale: Locale = 'en',
 ): string {
-  const chosen = ownTemplate(template, locale) ?? template;
+  return ownTextFrom(ownTemplate(template, locale) ?? template, values);
+}
+
+/** A template filled with `values` (see {@link ownText}). */
+function ownTextFrom(chosen: string, values: Readonly<Record<string, TemplateValue>>): string {
   let out = '';
   let lastNumber: number | undefined;
   for (const token of parseTemplate(chosen)) {
@@ -310,4 +314,43 @@ export function ownText(
     }
   }
   return out;
+}
+
+/** An entry's English template as an anchored pattern (placeholders any text, choices their forms). */
+function linePattern(template: string): RegExp {
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let source = '';
+  for (const t of parseTemplate(template)) {
+    if (t.kind === 'literal') source += escape(t.text);
+    else if (t.kind === 'choice') source += `(?:${t.options.map(escape).join('|')})`;
+    else source += `(?<${t.name}>.*?)`;
+  }
+  return new RegExp(`^${source}$`);
+}
+
+let commanderLines: readonly (readonly [RegExp, string])[] | undefined;
+
+/**
+ * A usage error of commander (the CLI's argument parser), line by line in `locale`: a line one of ./zh-cn-cli.ts
+ * `COMMANDER_ZH` describes is rewritten with the values it holds (option names, values, choices as written); any other
+ * line stays as it is.
+ */
+export function localizeUsageError(text: string, locale: Locale): string {
+  if (locale !== 'zh-cn') return text;
+  // The most specific entry first: `(Did you mean one of {suggestions}?)` before `(Did you mean {suggestion}?)`.
+  const literal = (t: string): number =>
+    parseTemplate(t).reduce((n, k) => n + (k.kind === 'literal' ? k.text.length : 0), 0);
+  commanderLines ??= [...COMMANDER_ZH]
+    .sort(([a], [b]) => literal(b) - literal(a))
+    .map(([en, zh]: CatalogEntry) => [linePattern(en), zh] as const);
+  return text
+    .split('\n')
+    .map((line) => {
+      for (const [pattern, zh] of commanderLines!) {
+        const m = pattern.exec(line);
+        if (m) return ownTextFrom(zh, m.groups ?? {});
+      }
+      return line;
+    })
+    .join('\n');
 }

@@ -103,3 +103,25 @@ export const CLI_LABELS_ZH: CatalogEntry[] = [
   // check --json: an argument's shape that is unknown for no recorded reason.
   ['unknown', '未知'],
 ];
+
+/**
+ * commander's usage errors (the library that parses the command line writes them, in English): matched against the
+ * finished line, as the other catalogs are, since the CLI does not write them itself (the most specific entry wins).
+ * The help printed after them stays English.
+ */
+export const COMMANDER_ZH: CatalogEntry[] = [
+  [
+    "error: option '{flags}' argument '{value}' is invalid. Allowed choices are {choices}.",
+    "错误：选项 '{flags}' 的参数 '{value}' 无效。可选值为 {choices}。",
+  ],
+  ["error: option '{flags}' argument missing", "错误：选项 '{flags}' 缺少参数"],
+  ["error: unknown option '{flag}'", "错误：未知选项 '{flag}'"],
+  ["error: unknown command '{name}'", "错误：未知命令 '{name}'"],
+  ["error: missing required argument '{name}'", "错误：缺少必需的参数 '{name}'"],
+  [
+    "error: too many arguments for '{command}'. Expected {expected} {argument|arguments} but got {got}.",
+    "错误：'{command}' 的参数过多：应为 {expected} 个，实际为 {got} 个。",
+  ],
+  ['(Did you mean one of {suggestions}?)', '（是不是想输入其中之一：{suggestions}？）'],
+  ['(Did you mean {suggestion}?)', '（是不是想输入 {suggestion}？）'],
+];
