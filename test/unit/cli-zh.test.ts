@@ -291,6 +291,24 @@ describe('loss-lens --lang zh-cn: the CLI’s own lines', () => {
       assert.equal(compareLanguages(['compute']), 1);
     });
 
+    it('counts the non-finite losses of a summary in Chinese', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loss-lens-zh-'));
+      const file = path.join(dir, 'nan.json');
+      // A NaN logit gives that sample a NaN loss, as in PyTorch.
+      fs.writeFileSync(file, '{"loss": "cross_entropy", "input": [["nan", 1.0], [1.0, 2.0]], "target": [0, 1]}');
+      const en = run(['compute', file, '--summary']);
+      assert.match(en.out, /^ {2}non-finite: \d+$/m);
+      assert.ok(compareLanguages(['compute', file, '--summary'], en) >= 8);
+      fs.rmSync(dir, { recursive: true });
+    });
+
+    it('says why a tensor file is not read: missing, or over --max-file-size-mb', () => {
+      assert.equal(compareLanguages(['compute', '--input', 'no-such.npy', '--loss', 'cross_entropy']), 1);
+      const refused = ['compute', examples('bce.json'), '--max-file-size-mb', '0.00001'];
+      assert.equal(run(refused).code, 2);
+      assert.equal(compareLanguages(refused), 1);
+    });
+
     it('keeps the JSON keys and PyTorch’s messages, and writes the human sentences in Chinese (--json)', () => {
       for (const file of ['weighted-ignore.json', 'embedding-mismatch.json']) {
         const en = JSON.parse(run(['compute', examples(file), '--json']).out) as JsonOutput;
