@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
+import { displayWidth } from '../../src/core/report/format';
 import { OWN_MESSAGE_CODES, ownTemplate, ownText, READER_MESSAGE_CODES } from '../../src/core/i18n/index';
 import { parseTemplate, placeholderNames } from '../../src/core/i18n/matcher';
 import { CLI_LABELS_ZH, CLI_ZH, COMMANDER_ZH } from '../../src/core/i18n/zh-cn-cli';
@@ -224,6 +225,16 @@ describe('loss-lens --lang zh-cn: the CLI’s own lines', () => {
       const en = run(['compute', examples('weighted-ignore.json')]);
       assert.match(en.out, /\n\s+3\s+ignored\s/);
       assert.ok(compareLanguages(['compute', examples('weighted-ignore.json')], en) >= 6);
+      // The Chinese table stays aligned in a terminal: every line as wide, a Chinese character counting two columns.
+      const cn = run(['compute', examples('weighted-ignore.json'), '--lang', 'zh-cn']).out.split('\n');
+      const rows = cn.slice(
+        1,
+        cn.findIndex((l) =>
+          l.startsWith(zh('reduction: {reduction} = {numerator} / {denominator}  ({label})').slice(0, 3)),
+        ),
+      );
+      assert.ok(rows.length >= 6, rows.join('\n'));
+      assert.deepEqual(new Set(rows.map(displayWidth)).size, 1, rows.join('\n'));
     });
 
     it('heads the BCE element table in Chinese (bce-pos-weight.json)', () => {

@@ -203,7 +203,8 @@ export function reductionLines(
 
 /**
  * The readable report: per-sample table, the reduction, the value. At most `maxRows` rows are listed. With `inputs`
- * (the tensors computed from), BCE losses list every element with its target and effective pos_weight.
+ * (the tensors computed from), BCE losses list every element with its target and effective pos_weight. Headings, labels
+ * and the reduction's words in `locale` (../i18n/zh-cn-cli.ts); numbers and class names as they are.
  */
 export function formatResult(
   r: LossResult,
@@ -254,7 +255,10 @@ export function formatResult(
   return out.join('\n');
 }
 
-/** One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines (in `locale`). */
+/**
+ * One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines; the severity, the
+ * labels and Loss Lens's sentences in `locale` (PyTorch's message and the code as they are).
+ */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], file?: string, locale: Locale = 'en'): string {
   return diagnostics
     .map((original) => {

@@ -1028,7 +1028,10 @@ function tensorValuesJson(v: LossOptions[string] | undefined): JsonNumber[] | nu
 // ---------------------------------------------------------------------------------------------------------------
 // Text for the command line
 
-/** The summary as the CLI prints it: the value and reduction, the worst samples, the histogram, classes, confusion. */
+/**
+ * The summary as the CLI prints it: the value and reduction, the worst samples, the histogram, classes, confusion. Its
+ * lines and headings in `locale` (../i18n/zh-cn-cli.ts); numbers, names and shapes as they are.
+ */
 export function formatSummary(
   s: LossSummary,
   opts: { classes?: readonly string[]; decimals?: number; locale?: Locale } = {},
