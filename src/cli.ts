@@ -4,14 +4,14 @@
  *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain]
  *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain]   every loss call of a snippet, top to bottom
  *   loss-lens check PATH... [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
- *   --lang zh-cn (every subcommand): every line the CLI writes itself in Simplified Chinese (./core/i18n/zh-cn-cli.ts),
- *     causes, fixes and derivations too, and commander's usage errors; the default is English, whatever the
- *     environment's locale. --help stays English.
  *     (files and folders, folders searched for .py files; imports among them are followed)
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
  *     (torch.save), .safetensors or .npz files: FILE:KEY, KEY a dict key, a dotted path or a list index
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
+ *   --lang zh-cn (every subcommand): every line the CLI writes itself in Simplified Chinese (./core/i18n/zh-cn-cli.ts),
+ *     causes, fixes and derivations too, and commander's usage errors; the default is English, whatever the
+ *     environment's locale. --help stays English.
  *
  * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error (a file refused
  * included), 3 an internal failure of Loss Lens (one line on stderr, never a stack trace).
