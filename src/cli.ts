@@ -1,14 +1,17 @@
 /**
  * `loss-lens`: the command line over the same core the extension uses.
  *
- *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]
- *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain [--lang zh-cn]]   every loss call of a snippet, top to bottom
+ *   loss-lens compute FILE.json [--loss NAME] [--reduction R] [--torch 2.x|1.13] [--json] [--explain]
+ *   loss-lens eval FILE.py [--loss NAME] [--torch 2.x|1.13] [--json] [--explain]   every loss call of a snippet, top to bottom
  *   loss-lens check PATH... [--torch V] [--json]       shape and dtype mismatches PyTorch would raise at loss calls
  *     (files and folders, folders searched for .py files; imports among them are followed)
  *   loss-lens compute --input logits.npy [--target labels.npy] --loss NAME   tensors from numpy.save files
  *   loss-lens compute --input run.pt:batch.x --target run.pt:batch.y --loss NAME   tensors from .pt/.pth
  *     (torch.save), .safetensors or .npz files: FILE:KEY, KEY a dict key, a dotted path or a list index
  *     (inputs over 5 MB are read by the streaming reader and summarised: worst samples, histogram, classes; --summary)
+ *   --lang zh-cn (every subcommand): every line the CLI writes itself in Simplified Chinese (./core/i18n/zh-cn-cli.ts),
+ *     causes, fixes and derivations too, and commander's usage errors; the default is English, whatever the
+ *     environment's locale. --help stays English.
  *
  * Exit codes: 0 success, 1 the computation was rejected (PyTorch would raise), 2 usage or I/O error (a file refused
  * included), 3 an internal failure of Loss Lens (one line on stderr, never a stack trace).
@@ -19,7 +22,15 @@ import * as path from 'node:path';
 import { buildDerivation, renderDerivation, type DerivationLocale } from './core/report/derivation';
 import { LossLensError, type Diagnostic, type SourceRange } from './core/diagnostics';
 import { formatDiagnostics, formatResult, formatValue, resultToJson } from './core/report/format';
-import { localizeText } from './core/i18n/index';
+import {
+  localizeDescription,
+  localizeDiagnostic,
+  localizeReduction,
+  localizeText,
+  localizeUsageError,
+  ownText,
+  type Locale,
+} from './core/i18n/index';
 import { readTensorFile, type TensorFile } from './core/json/tensorFile';
 import { runTensorFile, type RunOutcome } from './core/run';
 import { TORCH_VERSIONS, type LossInputs, type LossResult, type TorchVersion } from './core/losses/types';
@@ -49,26 +60,55 @@ interface Io {
   stderr(text: string): void;
 }
 
+/** What `--lang` switches (the help text itself, commander's, stays English). */
+const LANG_HELP =
+  "language of the output's sentences: status and error lines, table headings, --explain, causes and fixes (the environment's locale is not read; --help stays English)";
+
 /** `--torch 2.x|1.13`: whose PyTorch to reproduce (default: current, 2.x). */
 function torchOption(note?: string): Option {
   const what = `PyTorch version whose behaviour and messages to reproduce (default 2.x)${note ? `, ${note}` : ''}`;
   return new Option('--torch <version>', what).choices([...TORCH_VERSIONS]);
 }
 
-function readFileOrFail(file: string, io: Io, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
+/**
+ * The `--lang` of a command line, read before commander parses it, for the lines written when parsing itself fails
+ * (a usage error, an internal error). Only `--lang zh-cn` / `--lang=zh-cn` switches; the environment's locale is never read.
+ */
+function langOf(argv: readonly string[]): Locale {
+  for (let k = 0; k < argv.length; k++) {
+    const value = argv[k] === '--lang' ? argv[k + 1] : argv[k]!.startsWith('--lang=') ? argv[k]!.slice(7) : undefined;
+    if (value === 'zh-cn') return 'zh-cn';
+  }
+  return 'en';
+}
+
+/**
+ * `loss-lens: cannot read FILE: REASON` on stderr: Loss Lens's refusal (localized), `no such file`, or the system's own
+ * error text (Node's `EACCES: permission denied, open '…'`, kept as written).
+ */
+function cannotRead(file: string, e: unknown, io: Io, locale: Locale): void {
+  const reason =
+    e instanceof LossLensError
+      ? localizeText(e.message, locale)
+      : (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? ownText('no such file', {}, locale)
+        : (e as Error).message;
+  io.stderr(`${ownText('loss-lens: cannot read {file}: {reason}', { file, reason }, locale)}\n`);
+}
+
+function readFileOrFail(file: string, io: Io, locale: Locale, maxBytes = DEFAULT_MAX_FILE_BYTES): string | undefined {
   try {
     // The byte-order mark is kept, as readFileSync(file, 'utf8') kept it: the streaming reader counts it as a column too.
     return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readRegularFileSync(file, maxBytes));
   } catch (e) {
-    const reason =
-      e instanceof LossLensError
-        ? e.message
-        : (e as NodeJS.ErrnoException).code === 'ENOENT'
-          ? 'no such file'
-          : (e as Error).message;
-    io.stderr(`loss-lens: cannot read ${file}: ${reason}\n`);
+    cannotRead(file, e, io, locale);
     return undefined;
   }
+}
+
+/** Diagnostics as `--json` writes them: explanations, hints and Loss Lens's own messages in `locale`. */
+function jsonDiagnostics(diagnostics: readonly Diagnostic[], locale: Locale): readonly Diagnostic[] {
+  return locale === 'en' ? diagnostics : diagnostics.map((d) => localizeDiagnostic(d, locale));
 }
 
 /** Prints `value` as indented JSON in pieces: no single string as large as the output. */
@@ -90,11 +130,15 @@ interface Explain {
   readonly locale: DerivationLocale;
 }
 
-/** A result's JSON, with its derivation when `--explain` asked for it. */
-function resultJson(r: LossResult, explain: Explain | undefined): Record<string, unknown> {
-  if (!explain) return resultToJson(r);
+/**
+ * A result's JSON (the reduction's `why` and `denominatorLabel` in `locale`), with its derivation when `--explain`
+ * asked for it.
+ */
+function resultJson(r: LossResult, explain: Explain | undefined, locale: Locale): Record<string, unknown> {
+  const json = resultToJson(locale === 'en' ? r : { ...r, reduction: localizeReduction(r.reduction, locale) });
+  if (!explain) return json;
   const derivation = buildDerivation(r, explain.inputs);
-  return { ...resultToJson(r), derivation, derivationText: renderDerivation(derivation, explain.locale) };
+  return { ...json, derivation, derivationText: renderDerivation(derivation, explain.locale) };
 }
 
 function report(
@@ -108,7 +152,13 @@ function report(
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   if (json) {
-    printJson({ results: outcome.results.map((r) => resultJson(r, explain)), diagnostics: outcome.diagnostics }, io);
+    printJson(
+      {
+        results: outcome.results.map((r) => resultJson(r, explain, locale)),
+        diagnostics: jsonDiagnostics(outcome.diagnostics, locale),
+      },
+      io,
+    );
   } else {
     for (const r of outcome.results) {
       io.stdout(`${formatResult(r, { ...extra, locale })}\n`);
@@ -138,17 +188,23 @@ function reportSummary(
   io: Io,
   classes?: readonly string[],
   allClasses = false,
+  locale: Locale = 'en',
 ): number {
   const failed = outcome.diagnostics.some((d) => d.severity === 'error');
   const result = outcome.results[0];
   const summary = result ? summarize(result, inputs) : undefined;
   if (json) {
     const cut = allClasses ? {} : { maxClasses: JSON_MAX_CLASSES };
-    printJson({ results: summary ? [summaryToJson(summary, cut)] : [], diagnostics: outcome.diagnostics }, io);
+    const shown =
+      summary && locale !== 'en' ? { ...summary, reduction: localizeReduction(summary.reduction, locale) } : summary;
+    printJson(
+      { results: shown ? [summaryToJson(shown, cut)] : [], diagnostics: jsonDiagnostics(outcome.diagnostics, locale) },
+      io,
+    );
   } else {
-    if (summary) io.stdout(`${formatSummary(summary, classes ? { classes } : {})}\n`);
+    if (summary) io.stdout(`${formatSummary(summary, { ...(classes ? { classes } : {}), locale })}\n`);
     if (outcome.diagnostics.length > 0)
-      (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file)}\n`);
+      (failed ? io.stderr : io.stdout)(`${formatDiagnostics(outcome.diagnostics, file, locale)}\n`);
   }
   return exitFor(outcome.diagnostics);
 }
@@ -185,17 +241,33 @@ function oneLine(e: unknown): string {
   return text.replace(/\s+/g, ' ').slice(0, 500);
 }
 
+/** The one line of an internal failure: Loss Lens's frame in `locale`, the JavaScript error's text as it is. */
+function internalError(e: unknown, locale: Locale): string {
+  return ownText(
+    'loss-lens: internal error: {error} (this is a Loss Lens failure, not a PyTorch error)',
+    { error: oneLine(e) },
+    locale,
+  );
+}
+
 /** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. */
 export function main(
   argv: readonly string[],
   io: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
 ): number {
   let exitCode: number = EXIT.ok;
+  // Read before parsing, for what is written when parsing fails: a usage error, an internal failure.
+  const lang = langOf(argv);
   const program = new Command()
     .name('loss-lens')
     .description('Compute PyTorch losses exactly as PyTorch does, offline, with a per-sample breakdown.')
     .exitOverride()
-    .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
+    .configureOutput({
+      writeOut: (t) => io.stdout(t),
+      writeErr: (t) => io.stderr(t),
+      // commander's usage error in `--lang` (the help after it stays English).
+      outputError: (t, write) => write(localizeUsageError(t, lang)),
+    })
     .showHelpAfterError();
 
   program
@@ -230,11 +302,7 @@ export function main(
     )
     .option('--allow-outside', 'let a JSON file name files outside its own folder')
     .option('--explain', 'write the arithmetic out by hand with the actual numbers (at most 4 samples × 6 classes)')
-    .addOption(
-      new Option('--lang <locale>', 'language of --explain and of the causes and fixes')
-        .choices(['en', 'zh-cn'])
-        .default('en'),
-    )
+    .addOption(new Option('--lang <locale>', LANG_HELP).choices(['en', 'zh-cn']).default('en'))
     .addOption(torchOption('overriding the file\'s "torch"'))
     .action(
       (
@@ -255,7 +323,9 @@ export function main(
         },
       ) => {
         if (file === undefined && opts.input === undefined) {
-          io.stderr('loss-lens: give a JSON tensor file, or --input FILE[:KEY] (.npy, .pt, .safetensors, .npz)\n');
+          io.stderr(
+            `${ownText('loss-lens: give a JSON tensor file, or --input FILE[:KEY] (.npy, .pt, .safetensors, .npz)', {}, opts.lang)}\n`,
+          );
           exitCode = EXIT.usage;
           return;
         }
@@ -266,7 +336,7 @@ export function main(
           // Big files go through the streaming reader in chunks (and are summarised); small ones keep the text reader.
           summary ||= fileSize(file) > SUMMARY_THRESHOLD_BYTES;
           if (!summary) {
-            text = readFileOrFail(file, io, limits.maxBytes);
+            text = readFileOrFail(file, io, opts.lang, limits.maxBytes);
             if (text === undefined) {
               exitCode = EXIT.usage;
               return;
@@ -301,9 +371,7 @@ export function main(
         } catch (e) {
           const ioError = e as NodeJS.ErrnoException;
           if (!(e instanceof LossLensError) && typeof ioError.code === 'string') {
-            io.stderr(
-              `loss-lens: cannot read ${ioError.path ?? file ?? opts.input}: ${ioError.code === 'ENOENT' ? 'no such file' : ioError.message}\n`,
-            );
+            cannotRead(ioError.path ?? file ?? opts.input!, e, io, opts.lang);
             exitCode = EXIT.usage;
             return;
           }
@@ -327,6 +395,7 @@ export function main(
             io,
             classes,
             opts.allClasses === true,
+            opts.lang,
           );
           return;
         }
@@ -351,11 +420,7 @@ export function main(
     .option('--loss <name>', 'with no loss call in the snippet, apply this loss to its first two tensors')
     .option('--json', 'print the results and diagnostics as JSON')
     .option('--explain', 'write each computed call out by hand with the actual numbers (at most 4 samples × 6 classes)')
-    .addOption(
-      new Option('--lang <locale>', 'language of --explain and of the causes and fixes')
-        .choices(['en', 'zh-cn'])
-        .default('en'),
-    )
+    .addOption(new Option('--lang <locale>', LANG_HELP).choices(['en', 'zh-cn']).default('en'))
     .addOption(torchOption())
     .option('--seed <n>', 'the seed of the random draws a program makes without seeding (default 0: another draw)')
     .action(
@@ -372,11 +437,13 @@ export function main(
       ) => {
         const seed = opts.seed === undefined ? undefined : Number(opts.seed);
         if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) {
-          io.stderr(`loss-lens: --seed takes a whole number from 0 up, not '${opts.seed}'\n`);
+          io.stderr(
+            `${ownText("loss-lens: --seed takes a whole number from 0 up, not '{seed}'", { seed: opts.seed! }, opts.lang)}\n`,
+          );
           exitCode = EXIT.usage;
           return;
         }
-        const text = readFileOrFail(file, io);
+        const text = readFileOrFail(file, io, opts.lang);
         if (text === undefined) {
           exitCode = EXIT.usage;
           return;
@@ -395,6 +462,7 @@ export function main(
                     ...resultJson(
                       c.result,
                       opts.explain ? { inputs: c.computed?.inputs ?? {}, locale: opts.lang } : undefined,
+                      opts.lang,
                     ),
                     ...placeOf(c.range),
                   },
@@ -408,45 +476,85 @@ export function main(
                 ...(evaluation.displayed !== undefined ? { displayed: evaluation.displayed } : {}),
               }
             : {};
+          // A hand-written loss's `builtin.reason` is Loss Lens's sentence: in `--lang`.
           const custom = evaluation.customLosses
-            ? { customLosses: evaluation.customLosses.map((c) => ({ ...c, ...placeOf(c.range) })) }
+            ? {
+                customLosses: evaluation.customLosses.map((c) => ({
+                  ...c,
+                  ...(c.builtin?.reason !== undefined
+                    ? { builtin: { ...c.builtin, reason: localizeText(c.builtin.reason, opts.lang) } }
+                    : {}),
+                  ...placeOf(c.range),
+                })),
+              }
             : {};
-          printJson({ ...printed, results, ...custom, diagnostics: evaluation.diagnostics }, io);
+          printJson(
+            { ...printed, results, ...custom, diagnostics: jsonDiagnostics(evaluation.diagnostics, opts.lang) },
+            io,
+          );
         } else {
           if (evaluation.program) {
             // What the program printed, exactly, then what Loss Lens found in it.
             const text =
               (evaluation.stdout ?? '') + (evaluation.displayed !== undefined ? `${evaluation.displayed}\n` : '');
-            if (text)
-              io.stdout(`--- program output ---\n${text}${text.endsWith('\n') ? '' : '\n'}--- loss calls ---\n`);
+            if (text) {
+              const [before, after] = [
+                ownText('--- program output ---', {}, opts.lang),
+                ownText('--- loss calls ---', {}, opts.lang),
+              ];
+              io.stdout(`${before}\n${text}${text.endsWith('\n') ? '' : '\n'}${after}\n`);
+            }
           }
           for (const c of evaluation.calls) {
             const loops = (c as { loops?: readonly { line: number; iteration: number }[] }).loops;
-            const where =
-              loops && loops.length > 0
-                ? ` (${loops.map((l) => `loop at line ${l.line}, iteration ${l.iteration + 1}`).join(', ')})`
-                : '';
-            const head = `${c.range.line}:${c.range.column} ${c.fn}${where}`;
+            const call = `${c.range.line}:${c.range.column} ${c.fn}`;
+            // Each enclosing loop and the iteration, outermost first.
+            const where = (loops ?? []).map((l) =>
+              ownText(
+                'loop at line {line}, iteration {iteration}',
+                { line: l.line, iteration: l.iteration + 1 },
+                opts.lang,
+              ),
+            );
+            const head =
+              where.length > 0
+                ? ownText(
+                    '{call} ({loops})',
+                    { call, loops: where.reduce((list, item) => ownText('{list}, {item}', { list, item }, opts.lang)) },
+                    opts.lang,
+                  )
+                : call;
             if (c.result) {
               io.stdout(
                 `${head} = ${formatNested(c.result.value)}\n${formatResult(c.result, { locale: opts.lang, ...(c.computed ? { inputs: c.computed.inputs } : {}) })}\n\n`,
               );
               if (opts.explain)
                 io.stdout(`${renderDerivation(buildDerivation(c.result, c.computed?.inputs ?? {}), opts.lang)}\n\n`);
-            } else io.stdout(`${head}: ${rejectedCall(c) ? 'rejected' : 'shapes only'}\n`);
+            } else
+              io.stdout(
+                `${rejectedCall(c) ? ownText('{head}: rejected', { head }, opts.lang) : ownText('{head}: shapes only', { head }, opts.lang)}\n`,
+              );
           }
           for (const c of evaluation.customLosses ?? []) {
             // A hand-written loss: its value, and the built-in it resembles on the same inputs.
             const value =
               c.value.length === 1 ? c.value[0]!.toFixed(4) : `[${c.value.map((v) => v.toFixed(4)).join(', ')}]`;
-            io.stdout(`${c.range.line}:${c.range.column} ${c.name} (hand-written) = ${value}\n`);
+            const place = `${c.range.line}:${c.range.column}`;
+            io.stdout(
+              `${ownText('{place} {name} (hand-written) = {value}', { place, name: c.name, value }, opts.lang)}\n`,
+            );
             if (c.builtin) {
-              io.stdout(`  ${c.builtin.label} on the same inputs = ${c.builtin.value.toFixed(4)}\n`);
-              if (c.builtin.reason) io.stdout(`  why they differ: ${localizeText(c.builtin.reason, opts.lang)}\n`);
+              const same = { label: c.builtin.label, value: c.builtin.value.toFixed(4) };
+              io.stdout(`  ${ownText('{label} on the same inputs = {value}', same, opts.lang)}\n`);
+              if (c.builtin.reason) {
+                const reason = localizeText(c.builtin.reason, opts.lang);
+                io.stdout(`  ${ownText('why they differ: {reason}', { reason }, opts.lang)}\n`);
+              }
             }
             io.stdout('\n');
           }
-          if (evaluation.calls.length === 0 && !evaluation.customLosses?.length) io.stdout('no loss call found\n');
+          if (evaluation.calls.length === 0 && !evaluation.customLosses?.length)
+            io.stdout(`${ownText('no loss call found', {}, opts.lang)}\n`);
           const listing =
             evaluation.diagnostics.length > 0 ? `${formatDiagnostics(evaluation.diagnostics, file, opts.lang)}\n` : '';
           if (listing) (failed ? io.stderr : io.stdout)(listing);
@@ -462,7 +570,7 @@ export function main(
     )
     .argument('<paths...>', 'Python files and folders')
     .option('--json', 'print the diagnostics as JSON')
-    .addOption(new Option('--lang <locale>', 'language of the causes and fixes').choices(['en', 'zh-cn']).default('en'))
+    .addOption(new Option('--lang <locale>', LANG_HELP).choices(['en', 'zh-cn']).default('en'))
     .addOption(torchOption())
     .action((paths: string[], opts: { json?: boolean; lang: DerivationLocale; torch?: TorchVersion }) => {
       exitCode = checkPaths(paths, opts, io);
@@ -474,7 +582,7 @@ export function main(
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // A bug or an exhausted resource in Loss Lens: its own exit code and one line, never a trace that reads like
     // PyTorch rejecting the input.
-    io.stderr(`loss-lens: internal error: ${oneLine(e)} (this is a Loss Lens failure, not a PyTorch error)\n`);
+    io.stderr(`${internalError(e, lang)}\n`);
     return EXIT.internal;
   }
   return exitCode;
@@ -541,7 +649,7 @@ function checkPaths(
   };
   const results: { file: string; diagnostics: Diagnostic[]; calls: readonly CheckedCall[] }[] = [];
   for (const file of files) {
-    const text = readFileOrFail(file, io);
+    const text = readFileOrFail(file, io, opts.lang);
     if (text === undefined) {
       unreadable = true;
       continue;
@@ -559,16 +667,25 @@ function checkPaths(
     });
   }
   const all = results.flatMap((r) => r.diagnostics);
+  const toJson = (c: CheckedCall): unknown => jsonCall(c, opts.lang);
   if (single && results.length === 1) {
     const { file, diagnostics, calls } = results[0]!;
-    if (opts.json) printJson({ diagnostics, calls: calls.map(jsonCall) }, io);
+    if (opts.json) printJson({ diagnostics: jsonDiagnostics(diagnostics, opts.lang), calls: calls.map(toJson) }, io);
     else
       io.stdout(
-        diagnostics.length > 0 ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n` : 'no problems found\n',
+        diagnostics.length > 0
+          ? `${formatDiagnostics(diagnostics, file, opts.lang)}\n`
+          : `${ownText('no problems found', {}, opts.lang)}\n`,
       );
   } else if (opts.json) {
     printJson(
-      { files: results.map((r) => ({ file: r.file, diagnostics: r.diagnostics, calls: r.calls.map(jsonCall) })) },
+      {
+        files: results.map((r) => ({
+          file: r.file,
+          diagnostics: jsonDiagnostics(r.diagnostics, opts.lang),
+          calls: r.calls.map(toJson),
+        })),
+      },
       io,
     );
   } else if (results.length > 0) {
@@ -576,18 +693,28 @@ function checkPaths(
       if (r.diagnostics.length > 0) io.stdout(`${formatDiagnostics(r.diagnostics, r.file, opts.lang)}\n`);
     const errors = all.filter((d) => d.severity === 'error').length;
     const withProblems = results.filter((r) => r.diagnostics.length > 0).length;
+    const counts = { count: results.length, errors, withProblems };
     io.stdout(
-      all.length === 0
-        ? `no problems found in ${results.length} ${results.length === 1 ? 'file' : 'files'}\n`
-        : `${results.length} ${results.length === 1 ? 'file' : 'files'} checked: ${errors} ${errors === 1 ? 'error' : 'errors'}, problems in ${withProblems}\n`,
+      `${
+        all.length === 0
+          ? ownText('no problems found in {count} {file|files}', counts, opts.lang)
+          : ownText(
+              '{count} {file|files} checked: {errors} {error|errors}, problems in {withProblems}',
+              counts,
+              opts.lang,
+            )
+      }\n`,
     );
   }
   if (unreadable) return EXIT.usage;
   return exitFor(all);
 }
 
-/** A loss call of `check --json`: per argument its shape (numbers and symbol names) and dtype, or why it is unknown. */
-function jsonCall(c: CheckedCall): unknown {
+/**
+ * A loss call of `check --json`: per argument its shape (numbers and symbol names) and dtype, or why it is unknown
+ * (in `locale`; code and names in it stay).
+ */
+function jsonCall(c: CheckedCall, locale: Locale): unknown {
   return {
     line: c.line,
     column: c.column,
@@ -595,7 +722,12 @@ function jsonCall(c: CheckedCall): unknown {
     args: Object.fromEntries(
       c.args.map((a) => [
         a.name,
-        a.shape ? { shape: a.shape, dtype: a.dtype } : { shape: 'unknown', reason: a.unknown ?? 'unknown' },
+        a.shape
+          ? { shape: a.shape, dtype: a.dtype }
+          : {
+              shape: 'unknown',
+              reason: a.unknown === undefined ? ownText('unknown', {}, locale) : localizeDescription(a.unknown, locale),
+            },
       ]),
     ),
   };
@@ -606,7 +738,7 @@ if (require.main === module) {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {
     // Thrown outside a command (writing the output failed): still one line and exit 3.
-    process.stderr.write(`loss-lens: internal error: ${oneLine(e)}\n`);
+    process.stderr.write(`${internalError(e, langOf(process.argv.slice(2)))}\n`);
     process.exitCode = EXIT.internal;
   }
 }

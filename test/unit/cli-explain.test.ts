@@ -72,8 +72,15 @@ describe('loss-lens --explain', () => {
       s
         .split('\n')
         .filter((l) => l.includes(' = '))
-        // The arithmetic itself; the words after it (the "— why" notes, the reduction's "(N = 2 samples)") are localized.
-        .map((l) => l.split(/ {3}—/)[0]!.replace(/ {2}\([^()]*\)$/, '').trim());
+        // The arithmetic itself; the words around it (the "— why" notes, the reduction's "reduction:" and its
+        // "(N = 2 samples)") are localized.
+        .map((l) =>
+          l
+            .split(/ {3}—/)[0]!
+            .replace(/^(reduction: |归约：)/, '')
+            .replace(/( {2}\([^()]*\)|（[^（）]*）)$/, '')
+            .trim(),
+        );
     assert.deepEqual(math(out), math(en));
   });
 

@@ -10,8 +10,9 @@
 import type { Diagnostic } from '../diagnostics';
 import type { ErrorExplanation } from '../explain';
 import type { ReductionBreakdown } from '../losses/types';
-import { CompiledCatalog } from './matcher';
+import { CompiledCatalog, parseTemplate, type CatalogEntry } from './matcher';
 import { ZH_CN } from './zh-cn';
+import { CLI_LABELS_ZH, CLI_ZH, COMMANDER_ZH } from './zh-cn-cli';
 
 /** The languages the core's texts come in. */
 export type Locale = 'en' | 'zh-cn';
@@ -271,4 +272,85 @@ export function localizeReduction(r: ReductionBreakdown, locale: Locale): Reduct
   const label =
     r.reduction === 'sum' && r.denominatorLabel === '1' ? '1（求和，不做除法）' : catalog.translate(r.denominatorLabel);
   return { ...r, denominatorLabel: label, why: catalog.translate(r.why) };
+}
+
+/** A value filled into an own-text template. */
+export type TemplateValue = string | number;
+
+let zhCnOwnTexts: ReadonlyMap<string, string> | undefined;
+
+/** The translated template of `template` in `locale`, or undefined (English, or no entry). */
+export function ownTemplate(template: string, locale: Locale): string | undefined {
+  if (locale !== 'zh-cn') return undefined;
+  zhCnOwnTexts ??= new Map([...CLI_ZH, ...CLI_LABELS_ZH]);
+  return zhCnOwnTexts.get(template);
+}
+
+/**
+ * One of the command line's own lines or labels (./zh-cn-cli.ts) in `locale`: the entry of the English `template` is
+ * looked up exactly and `values` are filled in verbatim. An English plural choice `{file|files}` takes its first form
+ * when the number placed last before it is 1. With no entry the English is kept (a unit test lists every template the
+ * code names and fails on one with no entry).
+ */
+export function ownText(
+  template: string,
+  values: Readonly<Record<string, TemplateValue>> = {},
+  locale: Locale = 'en',
+): string {
+  return ownTextFrom(ownTemplate(template, locale) ?? template, values);
+}
+
+/** A template filled with `values` (see {@link ownText}). */
+function ownTextFrom(chosen: string, values: Readonly<Record<string, TemplateValue>>): string {
+  let out = '';
+  let lastNumber: number | undefined;
+  for (const token of parseTemplate(chosen)) {
+    if (token.kind === 'literal') out += token.text;
+    else if (token.kind === 'choice') out += token.options[lastNumber === 1 ? 0 : token.options.length - 1]!;
+    else {
+      const value = values[token.name];
+      if (typeof value === 'number') lastNumber = value;
+      out += value === undefined ? `{${token.name}}` : String(value);
+    }
+  }
+  return out;
+}
+
+/** An entry's English template as an anchored pattern (placeholders any text, choices their forms). */
+function linePattern(template: string): RegExp {
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let source = '';
+  for (const t of parseTemplate(template)) {
+    if (t.kind === 'literal') source += escape(t.text);
+    else if (t.kind === 'choice') source += `(?:${t.options.map(escape).join('|')})`;
+    else source += `(?<${t.name}>.*?)`;
+  }
+  return new RegExp(`^${source}$`);
+}
+
+let commanderLines: readonly (readonly [RegExp, string])[] | undefined;
+
+/**
+ * A usage error of commander (the CLI's argument parser), line by line in `locale`: a line one of ./zh-cn-cli.ts
+ * `COMMANDER_ZH` describes is rewritten with the values it holds (option names, values, choices as written); any other
+ * line stays as it is.
+ */
+export function localizeUsageError(text: string, locale: Locale): string {
+  if (locale !== 'zh-cn') return text;
+  // The most specific entry first: `(Did you mean one of {suggestions}?)` before `(Did you mean {suggestion}?)`.
+  const literal = (t: string): number =>
+    parseTemplate(t).reduce((n, k) => n + (k.kind === 'literal' ? k.text.length : 0), 0);
+  commanderLines ??= [...COMMANDER_ZH]
+    .sort(([a], [b]) => literal(b) - literal(a))
+    .map(([en, zh]: CatalogEntry) => [linePattern(en), zh] as const);
+  return text
+    .split('\n')
+    .map((line) => {
+      for (const [pattern, zh] of commanderLines!) {
+        const m = pattern.exec(line);
+        if (m) return ownTextFrom(zh, m.groups ?? {});
+      }
+      return line;
+    })
+    .join('\n');
 }

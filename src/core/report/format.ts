@@ -2,9 +2,9 @@
  * Text and JSON renderings of results for the command line (and anything else that wants plain text).
  */
 import type { Diagnostic } from '../diagnostics';
-import { localizeDiagnostic, localizeReduction, type Locale } from '../i18n/index';
+import { localizeDiagnostic, localizeReduction, ownText, type Locale } from '../i18n/index';
 import { broadcastSource } from '../losses/binary_cross_entropy';
-import type { LossInputs, LossResult } from '../losses/types';
+import type { LossInputs, LossResult, ReductionBreakdown } from '../losses/types';
 import { numel, toNested, type Nested, type Tensor } from '../tensor';
 
 /** A JSON-safe number: NaN and ±Infinity become the strings "nan", "inf", "-inf" (JSON has no such numbers). */
@@ -94,12 +94,21 @@ function formatNested(n: Nested, decimals: number): string {
   return typeof n === 'number' ? formatValue(n, decimals) : `[${n.map((x) => formatNested(x, decimals)).join(', ')}]`;
 }
 
-/** Lays out rows as an aligned text table. */
+/** East Asian wide characters (CJK ideographs and punctuation, full-width forms): two columns in a terminal. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/** The columns a text takes in a terminal (a Chinese heading is twice as wide as its length). */
+export function displayWidth(text: string): number {
+  return text.length + (text.match(WIDE)?.length ?? 0);
+}
+
+/** Lays out rows as an aligned text table (right-aligned columns, by display width). */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => c.padStart(widths[i]!))
+      .map((c, i) => ' '.repeat(Math.max(0, widths[i]! - displayWidth(c))) + c)
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -126,6 +135,7 @@ function binaryTable(
   inputs: LossInputs | undefined,
   decimals: number,
   maxRows: number,
+  locale: Locale,
 ): string | undefined {
   const target = inputs?.target;
   const pe = r.perElement;
@@ -141,13 +151,14 @@ function binaryTable(
   const pw = posWeight ? broadcastSource(posWeight, pe.shape) : undefined;
   const w = weight ? broadcastSource(weight, pe.shape) : undefined;
   const withLogits = r.fn === 'binary_cross_entropy_with_logits';
+  const word = (english: string): string => ownText(english, {}, locale);
   const header = [
-    'element',
-    'target',
+    word('element'),
+    word('target'),
     withLogits ? 'sigmoid(x)' : 'p',
     ...(withLogits ? ['pos_weight'] : []),
-    'weight',
-    'loss',
+    word('weight'),
+    word('loss'),
   ];
   const rows: string[][] = [];
   for (let k = 0; k < Math.min(n, maxRows); k++) {
@@ -161,13 +172,39 @@ function binaryTable(
     ]);
   }
   const lines = [table(header, rows)];
-  if (n > maxRows) lines.push(`… ${n - maxRows} more elements (use --json for all)`);
+  if (n > maxRows) lines.push(ownText('… {count} more elements (use --json for all)', { count: n - maxRows }, locale));
   return lines.join('\n');
 }
 
 /**
+ * How a reduction was computed, as the readable reports print it (`reduction: mean = a / b  (label)` and its `why`), in
+ * `locale`; `reduction` is localized already.
+ */
+export function reductionLines(
+  reduction: ReductionBreakdown,
+  format: (v: number) => string,
+  locale: Locale = 'en',
+): string[] {
+  if (reduction.reduction === 'none') return [ownText('reduction: none — {why}', { why: reduction.why }, locale)];
+  return [
+    ownText(
+      'reduction: {reduction} = {numerator} / {denominator}  ({label})',
+      {
+        reduction: reduction.reduction,
+        numerator: format(reduction.numerator),
+        denominator: format(reduction.denominator),
+        label: reduction.denominatorLabel,
+      },
+      locale,
+    ),
+    `  ${ownText('why: {why}', { why: reduction.why }, locale)}`,
+  ];
+}
+
+/**
  * The readable report: per-sample table, the reduction, the value. At most `maxRows` rows are listed. With `inputs`
- * (the tensors computed from), BCE losses list every element with its target and effective pos_weight.
+ * (the tensors computed from), BCE losses list every element with its target and effective pos_weight. Headings, labels
+ * and the reduction's words in `locale` (../i18n/zh-cn-cli.ts); numbers and class names as they are.
  */
 export function formatResult(
   r: LossResult,
@@ -175,6 +212,8 @@ export function formatResult(
 ): string {
   const decimals = opts.decimals ?? 4;
   const maxRows = opts.maxRows ?? 50;
+  const locale = opts.locale ?? 'en';
+  const word = (english: string): string => ownText(english, {}, locale);
   const out: string[] = [`${r.fn}`];
   const c = r.classification;
   const className = (k: number): string =>
@@ -183,7 +222,7 @@ export function formatResult(
   const shown = Math.min(n, maxRows);
   const binary =
     r.fn === 'binary_cross_entropy' || r.fn === 'binary_cross_entropy_with_logits'
-      ? binaryTable(r, opts.inputs, decimals, maxRows)
+      ? binaryTable(r, opts.inputs, decimals, maxRows, locale)
       : undefined;
   if (binary) {
     out.push(binary);
@@ -194,43 +233,44 @@ export function formatResult(
       const ignored = c.ignored[i] === 1;
       rows.push([
         String(i),
-        ignored ? 'ignored' : className(c.targetClass[i]!),
+        ignored ? word('ignored') : className(c.targetClass[i]!),
         className(c.predictedClass[i]!),
         ignored || Number.isNaN(c.targetProbability[i]!) ? '—' : formatValue(c.targetProbability[i]!, decimals),
         ignored ? '—' : formatValue(r.perSample[i]!, decimals),
         ignored ? '—' : formatValue(c.sampleWeight[i]!, decimals),
       ]);
     }
-    out.push(table(['sample', 'target', 'predicted', 'p(target)', 'loss', 'weight'], rows));
+    out.push(
+      table([word('sample'), word('target'), word('predicted'), 'p(target)', word('loss'), word('weight')], rows),
+    );
   } else {
     const rows: string[][] = [];
     for (let i = 0; i < shown; i++) rows.push([String(i), formatValue(r.perSample[i]!, decimals)]);
-    out.push(table(['sample', 'loss'], rows));
+    out.push(table([word('sample'), word('loss')], rows));
   }
-  if (shown < n && !binary) out.push(`… ${n - shown} more samples (use --json for all)`);
-  const red = localizeReduction(r.reduction, opts.locale ?? 'en');
-  if (red.reduction === 'none') {
-    out.push(`reduction: none — ${red.why}`);
-    out.push(`value: ${formatNested(r.value, decimals)}`);
-  } else {
-    out.push(
-      `reduction: ${red.reduction} = ${formatValue(red.numerator, decimals)} / ${formatValue(red.denominator, decimals)}  (${red.denominatorLabel})`,
-    );
-    out.push(`  why: ${red.why}`);
-    out.push(`value: ${formatNested(r.value, decimals)}`);
-  }
+  if (shown < n && !binary)
+    out.push(ownText('… {count} more samples (use --json for all)', { count: n - shown }, locale));
+  out.push(...reductionLines(localizeReduction(r.reduction, locale), (v) => formatValue(v, decimals), locale));
+  out.push(ownText('value: {value}', { value: formatNested(r.value, decimals) }, locale));
   return out.join('\n');
 }
 
-/** One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines (in `locale`). */
+/**
+ * One line per diagnostic, `file:line:column: severity: message [code]`, with cause and fix lines; the severity, the
+ * labels and Loss Lens's sentences in `locale` (PyTorch's message and the code as they are).
+ */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], file?: string, locale: Locale = 'en'): string {
   return diagnostics
     .map((original) => {
       const d = localizeDiagnostic(original, locale);
-      const lines = [`${file ? `${file}:` : ''}${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`];
-      if (d.explanation) lines.push(`  cause: ${d.explanation}`);
-      if (d.hint) lines.push(`  fix: ${d.hint}`);
-      if (d.raisedAt) lines.push(`  raised at: ${d.raisedAt.file}:${d.raisedAt.line}:${d.raisedAt.column}`);
+      const severity = ownText(d.severity, {}, locale);
+      const lines = [`${file ? `${file}:` : ''}${d.line}:${d.column}: ${severity}: ${d.message} [${d.code}]`];
+      if (d.explanation) lines.push(`  ${ownText('cause: {text}', { text: d.explanation }, locale)}`);
+      if (d.hint) lines.push(`  ${ownText('fix: {text}', { text: d.hint }, locale)}`);
+      if (d.raisedAt) {
+        const place = `${d.raisedAt.file}:${d.raisedAt.line}:${d.raisedAt.column}`;
+        lines.push(`  ${ownText('raised at: {place}', { place }, locale)}`);
+      }
       return lines.join('\n');
     })
     .join('\n');

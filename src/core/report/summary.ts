@@ -15,7 +15,8 @@
  * Pure TypeScript, no `vscode`: runs in the worker, the CLI, the extension host and mocha alike.
  */
 import type { Diagnostic } from '../diagnostics';
-import { formatValue, jsonNumber, type JsonNumber } from './format';
+import { formatValue, jsonNumber, reductionLines, table, type JsonNumber } from './format';
+import { localizeReduction, ownText, type Locale } from '../i18n/index';
 import type { LossInputs, LossOptions, LossResult, ReductionBreakdown } from '../losses/types';
 import {
   baseRow,
@@ -1027,28 +1028,56 @@ function tensorValuesJson(v: LossOptions[string] | undefined): JsonNumber[] | nu
 // ---------------------------------------------------------------------------------------------------------------
 // Text for the command line
 
-/** The summary as the CLI prints it: the value and reduction, the worst samples, the histogram, classes, confusion. */
-export function formatSummary(s: LossSummary, opts: { classes?: readonly string[]; decimals?: number } = {}): string {
+/**
+ * The summary as the CLI prints it: the value and reduction, the worst samples, the histogram, classes, confusion. Its
+ * lines and headings in `locale` (../i18n/zh-cn-cli.ts); numbers, names and shapes as they are.
+ */
+export function formatSummary(
+  s: LossSummary,
+  opts: { classes?: readonly string[]; decimals?: number; locale?: Locale } = {},
+): string {
   const d = opts.decimals ?? 4;
+  const locale = opts.locale ?? 'en';
   const f = (v: number): string => formatValue(v, d);
+  const word = (english: string): string => ownText(english, {}, locale);
   const cls = (k: number | undefined): string =>
-    k === undefined ? '-' : k < 0 ? 'other' : opts.classes?.[k] !== undefined ? `${k} (${opts.classes[k]})` : String(k);
+    k === undefined
+      ? '-'
+      : k < 0
+        ? word('other')
+        : opts.classes?.[k] !== undefined
+          ? `${k} (${opts.classes[k]})`
+          : String(k);
   const lines: string[] = [];
   const shapes = s.inputs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(', ')}]`).join(', ');
-  lines.push(`${s.fn} (summary of ${s.sampleCount} samples: ${shapes})`);
+  lines.push(
+    ownText('{fn} (summary of {count} samples: {shapes})', { fn: s.fn, count: s.sampleCount, shapes }, locale),
+  );
   lines.push('');
-  lines.push(`worst ${s.worst.length} samples:`);
-  const header = ['sample', 'position', 'loss', ...(s.classification ? ['target', 'predicted', 'p(target)'] : [])];
+  lines.push(ownText('worst {count} samples:', { count: s.worst.length }, locale));
+  const header = [
+    word('sample'),
+    word('position'),
+    word('loss'),
+    ...(s.classification ? [word('target'), word('predicted'), 'p(target)'] : []),
+  ];
   const rows = s.worst.map((w) => [
     String(w.index),
     `[${unravel(w.index, s.sampleShape).join(', ')}]`,
     f(w.loss),
     ...(s.classification ? [cls(w.target), cls(w.predicted), w.pTarget === undefined ? '-' : f(w.pTarget)] : []),
   ]);
-  lines.push(alignedTable(header, rows));
+  lines.push(table(header, rows));
   lines.push('');
+  const stats = { min: f(s.stats.min), mean: f(s.stats.mean), max: f(s.stats.max) };
   lines.push(
-    `per-sample loss: min ${f(s.stats.min)}, mean ${f(s.stats.mean)}, max ${f(s.stats.max)}${s.stats.ignoredCount > 0 ? `, ${s.stats.ignoredCount} ignored` : ''}`,
+    s.stats.ignoredCount > 0
+      ? ownText(
+          'per-sample loss: min {min}, mean {mean}, max {max}, {ignored} ignored',
+          { ...stats, ignored: s.stats.ignoredCount },
+          locale,
+        )
+      : ownText('per-sample loss: min {min}, mean {mean}, max {max}', stats, locale),
   );
   const h = s.histogram;
   if (h.counts.length > 0) {
@@ -1062,12 +1091,16 @@ export function formatSummary(s: LossSummary, opts: { classes?: readonly string[
         `  ${f(h.edges[b]!).padStart(10)} … ${f(h.edges[Math.min(h.counts.length, b + group)]!).padEnd(10)} ${String(count).padStart(8)} ${'#'.repeat(barLength)}`,
       );
     }
-    if (h.nonFinite > 0) lines.push(`  non-finite: ${h.nonFinite}`);
+    if (h.nonFinite > 0) lines.push(`  ${ownText('non-finite: {count}', { count: h.nonFinite }, locale)}`);
   }
   if (s.confusion) {
     lines.push('');
     lines.push(
-      `accuracy (argmax = target): ${(s.confusion.accuracy * 100).toFixed(2)}% of ${s.confusion.samples} samples`,
+      ownText(
+        'accuracy (argmax = target): {percent}% of {count} samples',
+        { percent: (s.confusion.accuracy * 100).toFixed(2), count: s.confusion.samples },
+        locale,
+      ),
     );
   }
   if (s.classes) {
@@ -1077,10 +1110,10 @@ export function formatSummary(s: LossSummary, opts: { classes?: readonly string[
       .sort((a, b) => agg.lossSum[b]! - agg.lossSum[a]! || a - b)
       .slice(0, 10);
     lines.push('');
-    lines.push('classes with the largest total loss:');
+    lines.push(ownText('classes with the largest total loss:', {}, locale));
     lines.push(
-      alignedTable(
-        ['class', 'targets', 'weight', 'mean loss', 'total loss', 'predicted'],
+      table(
+        [word('class'), word('targets'), word('weight'), word('mean loss'), word('total loss'), word('predicted')],
         order.map((k) => [
           cls(k),
           String(agg.count[k]),
@@ -1095,29 +1128,22 @@ export function formatSummary(s: LossSummary, opts: { classes?: readonly string[
   if (s.positives && s.negatives) {
     lines.push('');
     lines.push(
-      `positive targets: ${s.positives.count} elements, loss ${f(s.positives.lossSum)}; negative: ${s.negatives.count} elements, loss ${f(s.negatives.lossSum)}`,
+      ownText(
+        'positive targets: {positives} elements, loss {positiveLoss}; negative: {negatives} elements, loss {negativeLoss}',
+        {
+          positives: s.positives.count,
+          positiveLoss: f(s.positives.lossSum),
+          negatives: s.negatives.count,
+          negativeLoss: f(s.negatives.lossSum),
+        },
+        locale,
+      ),
     );
   }
-  const red = s.reduction;
   lines.push('');
-  if (red.reduction === 'none') {
-    lines.push(`reduction: none — ${red.why}`);
-  } else {
-    lines.push(`reduction: ${red.reduction} = ${f(red.numerator)} / ${f(red.denominator)}  (${red.denominatorLabel})`);
-    lines.push(`  why: ${red.why}`);
-  }
-  lines.push(`value: ${s.valueText}`);
+  lines.push(...reductionLines(localizeReduction(s.reduction, locale), f, locale));
+  lines.push(ownText('value: {value}', { value: s.valueText }, locale));
   return lines.join('\n');
-}
-
-function alignedTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => c.padStart(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** How much of a summary's per-class block {@link summaryToJson} writes. */
