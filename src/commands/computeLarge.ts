@@ -11,6 +11,7 @@ import type { ComputeFn, ComputeOutcome } from '../panel/session';
 import { localize, localizeResult, localizeSummary } from '../providers/localize';
 import type { Services } from '../services';
 import { runWorkerJobWithProgress, WorkerFailure, type WorkerAnswer } from '../worker/client';
+import { HeldInputs } from '../worker/heldInputs';
 import type { WorkerJob, WorkerSource } from '../worker/messages';
 import { fileLimits } from './fileLimits';
 import { showProblem } from './showProblem';
@@ -67,6 +68,19 @@ async function runJob(
   }
 }
 
+/** The large inputs each panel session holds, by file (one per session: its history is what holds them). */
+const heldBySession = new WeakMap<object, HeldInputs>();
+
+function heldInputs(services: Services): HeldInputs {
+  const session = services.views.session;
+  let held = heldBySession.get(session);
+  if (!held) {
+    held = new HeldInputs();
+    heldBySession.set(session, held);
+  }
+  return held;
+}
+
 /** What a worker reads for a job, and the buffers handed over with it. */
 export type SourceFactory = () => Promise<{ readonly source: WorkerSource; readonly transfer: readonly ArrayBuffer[] }>;
 
@@ -95,12 +109,25 @@ export async function computeLarge(
   const limits = fileLimits(services, uri);
   const job = async (fields: Omit<WorkerJob, 'source'>): Promise<WorkerAnswer | undefined> => {
     const { source, transfer } = await read();
-    return runJob(
+    // The tensors of this file the host may already hold (a previous computation in the history): the worker leaves
+    // them out of its answer when the file is unchanged.
+    const jsonPath = fields.returnInputs && source.kind === 'json' ? source.path : undefined;
+    const held = jsonPath !== undefined ? heldInputs(services).get(jsonPath) : undefined;
+    const answer = await runJob(
       services,
-      { ...fields, source, limits, torchVersion: services.config(uri).torchVersion },
+      {
+        ...fields,
+        ...(held ? { heldStamp: held.stamp } : {}),
+        source,
+        limits,
+        torchVersion: services.config(uri).torchVersion,
+      },
       title,
       transfer,
     );
+    if (!answer || jsonPath === undefined) return answer;
+    const inputs = heldInputs(services).settle(jsonPath, held, answer);
+    return inputs === answer.inputs ? answer : { ...answer, ...(inputs ? { inputs } : {}) };
   };
   let answer = await job({ ...(loss ? { loss } : {}), returnInputs: true });
   if (!answer) return;

@@ -4,9 +4,10 @@
  * with the list of buffers to transfer. Then, once the answer is posted, {@link settleJob} gives the pool back the
  * read buffers the answer does not reach. No `node:worker_threads` here, so the same code runs in process.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError } from '../core/diagnostics';
-import type { BufferLease, ReadBufferPool } from '../core/io/bufferPool';
+import type { BufferLease, ReadBufferPool, ReadBuffers } from '../core/io/bufferPool';
 import { resolveTensorSources } from '../core/io/index';
 import type { TensorFile } from '../core/json/tensorFile';
 import type { LossInputs, LossResult, OutputBuffers } from '../core/losses/types';
@@ -46,23 +47,53 @@ function limitsOf(job: WorkerJob): FileLimits {
   return { maxBytes: DEFAULT_MAX_FILE_BYTES, ...(root !== undefined ? { root } : {}) };
 }
 
+/** A file's size, modification and change times and inode, as `fs.statSync` gives them. */
+function statStamp(file: string): string {
+  const s = fs.statSync(file, { bigint: true });
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+/**
+ * Reads a JSON tensor file from disk with its stamp: the file's stat before and after the read, when they agree and
+ * the file named no other file (an `{"npy": …}` file could change under an unchanged JSON file).
+ */
+function readJsonFile(
+  file: string,
+  limits: FileLimits,
+  buffers: BufferLease,
+  progress: (fraction: number) => void,
+): { file: TensorFile; stamp?: string } {
+  const before = statStamp(file);
+  let namedFiles = 0;
+  // Every file a JSON file names is read into a buffer taken here (src/safeFile.ts readRegularFileSync).
+  const counting: ReadBuffers = {
+    take: (byteLength) => {
+      namedFiles++;
+      return buffers.take(byteLength);
+    },
+  };
+  // Shared buffers: the host can hold the tensors without a copy (src/worker/handOver.ts).
+  const parsed = readTensorFileFromDisk(
+    file,
+    (done, total) => progress(total > 0 ? done / total : 1),
+    limits,
+    { shared: true },
+    counting,
+  );
+  const after = statStamp(file);
+  return { file: parsed, ...(namedFiles === 0 && before === after ? { stamp: after } : {}) };
+}
+
 function readSource(
   source: WorkerSource,
   limits: FileLimits,
   buffers: BufferLease,
   onProgress: JobProgress,
-): TensorFile {
+): { file: TensorFile; stamp?: string } {
   const progress = throttled(onProgress, 'read');
   switch (source.kind) {
     case 'json':
-      // Shared buffers: the host can hold the tensors without a copy (src/worker/handOver.ts).
-      return readTensorFileFromDisk(
-        source.path,
-        (done, total) => progress(total > 0 ? done / total : 1),
-        limits,
-        { shared: true },
-        buffers,
-      );
+      return readJsonFile(source.path, limits, buffers, progress);
     case 'jsonBytes': {
       const bytes = source.bytes;
       let offset = 0;
@@ -76,14 +107,16 @@ function readSource(
         },
         { sizeHint: bytes.length, shared: true },
       );
-      return resolveTensorSources(parsed, (p) =>
-        readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes, buffers),
-      );
+      return {
+        file: resolveTensorSources(parsed, (p) =>
+          readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes, buffers),
+        ),
+      };
     }
     case 'npy':
-      return npyTensorFile(source.input, source.target, limits, buffers);
+      return { file: npyTensorFile(source.input, source.target, limits, buffers) };
     case 'tensorFiles':
-      return tensorFileFromFiles(source.input, source.target, limits, buffers);
+      return { file: tensorFileFromFiles(source.input, source.target, limits, buffers) };
   }
 }
 
@@ -143,7 +176,7 @@ function compute(
   outputs: OutputBuffers | undefined,
 ): JobOutcome {
   const started = performance.now();
-  const file = readSource(job.source, limitsOf(job), buffers, onProgress);
+  const { file, stamp } = readSource(job.source, limitsOf(job), buffers, onProgress);
   const read = performance.now();
   const info = {
     ...(file.loss !== undefined ? { loss: file.loss } : {}),
@@ -178,7 +211,9 @@ function compute(
   // A loss without a summary path computed in full: keep only what a summary shows.
   const results = outcome.results.map(toSummaryResult);
   const summaries = results.map((r) => summarize(r, file.inputs));
-  const inputs = job.returnInputs ? handOverInputs(file.inputs) : undefined;
+  // The host holds these very tensors already (the same file, unchanged): no second copy.
+  const held = stamp !== undefined && stamp === job.heldStamp;
+  const inputs = job.returnInputs && !held ? handOverInputs(file.inputs) : undefined;
   const message = {
     type: 'done',
     file: info,
@@ -186,6 +221,7 @@ function compute(
     summaries,
     diagnostics: outcome.diagnostics,
     ...(inputs ? { inputs } : {}),
+    ...(stamp !== undefined ? { stamp } : {}),
     readMs: read - started,
     computeMs: performance.now() - read,
     readBuffers: { reused: buffers.reused, allocated: buffers.allocated },
