@@ -35,8 +35,9 @@ export async function pickLoss(services: Services, scope: vscode.Uri): Promise<s
   });
 }
 
-/** How the worker's large reads went, for the log: ` (2 buffers reused, 0 new)`, or nothing. */
+/** How the worker's large reads went, for the log: ` (2 buffers reused, 0 new)`, a file kept from before, or nothing. */
 function readBuffers(answer: WorkerAnswer): string {
+  if (answer.fromKept) return ' (the unchanged file, as the worker parsed it before)';
   const b = answer.readBuffers;
   return b && b.reused + b.allocated > 0 ? ` (${b.reused} buffers reused, ${b.allocated} new)` : '';
 }
@@ -96,8 +97,9 @@ export function jsonSource(uri: vscode.Uri): SourceFactory {
 }
 
 /**
- * Computes a large input in a worker and shows it. `read` says what the worker reads (each job reads afresh); `uri`
- * is the file the person chose (for the title, the settings and the snippet); `loss` is the loss when known.
+ * Computes a large input in a worker and shows it. `read` says what the worker reads (each job reads afresh, but an
+ * unchanged JSON file the worker parsed last is not read again); `uri` is the file the person chose (for the title,
+ * the settings and the snippet); `loss` is the loss when known.
  */
 export async function computeLarge(
   services: Services,
@@ -150,7 +152,8 @@ export async function computeLarge(
       first = undefined;
       return outcome;
     }
-    // A what-if change: the worker reads the input again and computes with the new loss and options.
+    // A what-if change: the worker reads the input again (or keeps the unchanged JSON file it parsed) and computes
+    // with the new loss and options.
     const again = await job({ loss: request.fn, options: request.options, returnInputs: false });
     if (!again) {
       return {

@@ -84,16 +84,60 @@ function readJsonFile(
   return { file: parsed, ...(namedFiles === 0 && before === after ? { stamp: after } : {}) };
 }
 
+/**
+ * The last stamped JSON file a worker read, parsed, so that computing it again (the same file, a what-if change)
+ * reads and parses nothing while the file keeps its stamp. Its tensors are the ones the host was handed (shared, not
+ * copied), and nothing writes to a job's inputs.
+ */
+export class KeptJsonFile {
+  private last: { readonly path: string; readonly stamp: string; readonly file: TensorFile } | undefined;
+
+  /** The file kept for `path` when it still has the stamp it was read at and fits `maxBytes`; else `undefined`. */
+  get(path: string, maxBytes: number): { file: TensorFile; stamp: string } | undefined {
+    const last = this.last;
+    if (!last || last.path !== path) return undefined;
+    let stamp: string;
+    try {
+      stamp = statStamp(path);
+    } catch {
+      // Gone or unreadable: the read that follows says why.
+      this.last = undefined;
+      return undefined;
+    }
+    if (stamp !== last.stamp) {
+      this.last = undefined;
+      return undefined;
+    }
+    // A lower size limit since: the read that follows refuses the file with its message.
+    if (fs.statSync(path).size > maxBytes) return undefined;
+    return { file: last.file, stamp };
+  }
+
+  /** Keeps `file`, read from `path` at `stamp`, in place of the last one. */
+  set(path: string, stamp: string, file: TensorFile): void {
+    this.last = { path, stamp, file };
+  }
+}
+
 function readSource(
   source: WorkerSource,
   limits: FileLimits,
   buffers: BufferLease,
   onProgress: JobProgress,
-): { file: TensorFile; stamp?: string } {
+  kept: KeptJsonFile | undefined,
+): { file: TensorFile; stamp?: string; fromKept?: true } {
   const progress = throttled(onProgress, 'read');
   switch (source.kind) {
-    case 'json':
-      return readJsonFile(source.path, limits, buffers, progress);
+    case 'json': {
+      const last = kept?.get(source.path, limits.maxBytes);
+      if (last) {
+        progress(1);
+        return { ...last, fromKept: true };
+      }
+      const read = readJsonFile(source.path, limits, buffers, progress);
+      if (read.stamp !== undefined) kept?.set(source.path, read.stamp, read.file);
+      return read;
+    }
     case 'jsonBytes': {
       const bytes = source.bytes;
       let offset = 0;
@@ -161,9 +205,10 @@ export function computeJob(
   buffers: BufferLease,
   onProgress: JobProgress = () => {},
   outputs?: OutputBuffers,
+  kept?: KeptJsonFile,
 ): JobOutcome {
   try {
-    return compute(job, buffers, onProgress, outputs);
+    return compute(job, buffers, onProgress, outputs, kept);
   } catch (e) {
     return failure(e);
   }
@@ -174,9 +219,10 @@ function compute(
   buffers: BufferLease,
   onProgress: JobProgress,
   outputs: OutputBuffers | undefined,
+  kept: KeptJsonFile | undefined,
 ): JobOutcome {
   const started = performance.now();
-  const { file, stamp } = readSource(job.source, limitsOf(job), buffers, onProgress);
+  const { file, stamp, fromKept } = readSource(job.source, limitsOf(job), buffers, onProgress, kept);
   const read = performance.now();
   const info = {
     ...(file.loss !== undefined ? { loss: file.loss } : {}),
@@ -222,6 +268,7 @@ function compute(
     diagnostics: outcome.diagnostics,
     ...(inputs ? { inputs } : {}),
     ...(stamp !== undefined ? { stamp } : {}),
+    ...(fromKept ? { fromKept } : {}),
     readMs: read - started,
     computeMs: performance.now() - read,
     readBuffers: { reused: buffers.reused, allocated: buffers.allocated },

@@ -75,6 +75,8 @@ export type WorkerMessage =
        * not change while it was read and names no other file. Equal stamps, equal tensors.
        */
       readonly stamp?: string;
+      /** The worker computed from the tensors it kept from reading the unchanged file before: no read, no parse. */
+      readonly fromKept?: true;
       /** Milliseconds spent reading and computing, for the log. */
       readonly readMs: number;
       readonly computeMs: number;

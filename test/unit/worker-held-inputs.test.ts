@@ -11,16 +11,16 @@ import { ReadBufferPool } from '../../src/core/io/bufferPool';
 import type { LossInputs } from '../../src/core/losses/types';
 import { tensorFrom } from '../../src/core/tensor';
 import { HeldInputs } from '../../src/worker/heldInputs';
-import { computeJob, settleJob } from '../../src/worker/job';
+import { computeJob, KeptJsonFile, settleJob } from '../../src/worker/job';
 import type { WorkerJob, WorkerMessage } from '../../src/worker/messages';
 import { writeNpy } from './npy-write';
 
 type Done = Extract<WorkerMessage, { type: 'done' }>;
 
-function run(job: WorkerJob): Done {
+function run(job: WorkerJob, kept?: KeptJsonFile): Done {
   const pool = new ReadBufferPool();
   const lease = pool.lease();
-  const outcome = computeJob(job, lease);
+  const outcome = computeJob(job, lease, undefined, undefined, kept);
   settleJob(pool, lease, outcome);
   assert.equal(outcome.message.type, 'done', outcome.message.type === 'failed' ? outcome.message.message : '');
   return outcome.message as Done;
@@ -82,6 +82,45 @@ describe('worker: the inputs the host already holds', () => {
     const answer = run({ source: { kind: 'json', path: file }, returnInputs: true });
     assert.equal(answer.stamp, undefined);
     assert.ok(answer.inputs?.input);
+  });
+
+  it('computes an unchanged file again from the tensors it kept, and reads a changed one', () => {
+    const file = path.join(dir, 'kept.json');
+    fs.writeFileSync(file, logitsJson(0.5));
+    const kept = new KeptJsonFile();
+    const job: WorkerJob = { source: { kind: 'json', path: file }, loss: 'cross_entropy', returnInputs: true };
+    const first = run(job, kept);
+    assert.equal(first.fromKept, undefined, 'the first job reads');
+    const again = run({ ...job, heldStamp: first.stamp }, kept);
+    assert.equal(again.fromKept, true);
+    assert.equal(again.stamp, first.stamp);
+    assert.equal(again.results[0]!.value, first.results[0]!.value);
+    assert.deepEqual(again.summaries, first.summaries);
+    // A what-if change computes from them too.
+    const whatIf = run({ ...job, options: { reduction: 'sum' }, returnInputs: false }, kept);
+    assert.equal(whatIf.fromKept, true);
+    assert.equal(
+      whatIf.results[0]!.value,
+      run({ ...job, options: { reduction: 'sum' }, returnInputs: false }).results[0]!.value,
+    );
+    fs.writeFileSync(file, logitsJson(0.7));
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(file, later, later);
+    const changed = run(job, kept);
+    assert.equal(changed.fromKept, undefined, 'a changed file is read again');
+    assert.notEqual(changed.results[0]!.value, first.results[0]!.value);
+    assert.equal(changed.results[0]!.value, run(job).results[0]!.value);
+  });
+
+  it('refuses a kept file that a lower size limit no longer allows, with the usual message', () => {
+    const file = path.join(dir, 'limit.json');
+    fs.writeFileSync(file, logitsJson(0.5));
+    const kept = new KeptJsonFile();
+    const job: WorkerJob = { source: { kind: 'json', path: file }, returnInputs: false };
+    assert.ok(run(job, kept).stamp);
+    const pool = new ReadBufferPool();
+    const outcome = computeJob({ ...job, limits: { maxBytes: 10 } }, pool.lease(), undefined, undefined, kept);
+    assert.equal(outcome.message.type, 'failed');
   });
 
   it('does not stamp bytes the host sent (nothing to compare them with)', () => {
