@@ -11,6 +11,7 @@ import type { ComputeFn, ComputeOutcome } from '../panel/session';
 import { localize, localizeResult, localizeSummary } from '../providers/localize';
 import type { Services } from '../services';
 import { runWorkerJobWithProgress, WorkerFailure, type WorkerAnswer } from '../worker/client';
+import { HeldInputs } from '../worker/heldInputs';
 import type { WorkerJob, WorkerSource } from '../worker/messages';
 import { fileLimits } from './fileLimits';
 import { showProblem } from './showProblem';
@@ -34,8 +35,9 @@ export async function pickLoss(services: Services, scope: vscode.Uri): Promise<s
   });
 }
 
-/** How the worker's large reads went, for the log: ` (2 buffers reused, 0 new)`, or nothing. */
+/** How the worker's large reads went, for the log: ` (2 buffers reused, 0 new)`, a file kept from before, or nothing. */
 function readBuffers(answer: WorkerAnswer): string {
+  if (answer.fromKept) return ' (the unchanged file, as the worker parsed it before)';
   const b = answer.readBuffers;
   return b && b.reused + b.allocated > 0 ? ` (${b.reused} buffers reused, ${b.allocated} new)` : '';
 }
@@ -67,6 +69,19 @@ async function runJob(
   }
 }
 
+/** The large inputs each panel session holds, by file (one per session: its history is what holds them). */
+const heldBySession = new WeakMap<object, HeldInputs>();
+
+function heldInputs(services: Services): HeldInputs {
+  const session = services.views.session;
+  let held = heldBySession.get(session);
+  if (!held) {
+    held = new HeldInputs();
+    heldBySession.set(session, held);
+  }
+  return held;
+}
+
 /** What a worker reads for a job, and the buffers handed over with it. */
 export type SourceFactory = () => Promise<{ readonly source: WorkerSource; readonly transfer: readonly ArrayBuffer[] }>;
 
@@ -82,8 +97,9 @@ export function jsonSource(uri: vscode.Uri): SourceFactory {
 }
 
 /**
- * Computes a large input in a worker and shows it. `read` says what the worker reads (each job reads afresh); `uri`
- * is the file the person chose (for the title, the settings and the snippet); `loss` is the loss when known.
+ * Computes a large input in a worker and shows it. `read` says what the worker reads (each job reads afresh, but an
+ * unchanged JSON file the worker parsed last is not read again); `uri` is the file the person chose (for the title,
+ * the settings and the snippet); `loss` is the loss when known.
  */
 export async function computeLarge(
   services: Services,
@@ -95,12 +111,25 @@ export async function computeLarge(
   const limits = fileLimits(services, uri);
   const job = async (fields: Omit<WorkerJob, 'source'>): Promise<WorkerAnswer | undefined> => {
     const { source, transfer } = await read();
-    return runJob(
+    // The tensors of this file the host may already hold (a previous computation in the history): the worker leaves
+    // them out of its answer when the file is unchanged.
+    const jsonPath = fields.returnInputs && source.kind === 'json' ? source.path : undefined;
+    const held = jsonPath !== undefined ? heldInputs(services).get(jsonPath) : undefined;
+    const answer = await runJob(
       services,
-      { ...fields, source, limits, torchVersion: services.config(uri).torchVersion },
+      {
+        ...fields,
+        ...(held ? { heldStamp: held.stamp } : {}),
+        source,
+        limits,
+        torchVersion: services.config(uri).torchVersion,
+      },
       title,
       transfer,
     );
+    if (!answer || jsonPath === undefined) return answer;
+    const inputs = heldInputs(services).settle(jsonPath, held, answer);
+    return inputs === answer.inputs ? answer : { ...answer, ...(inputs ? { inputs } : {}) };
   };
   let answer = await job({ ...(loss ? { loss } : {}), returnInputs: true });
   if (!answer) return;
@@ -123,7 +152,8 @@ export async function computeLarge(
       first = undefined;
       return outcome;
     }
-    // A what-if change: the worker reads the input again and computes with the new loss and options.
+    // A what-if change: the worker reads the input again (or keeps the unchanged JSON file it parsed) and computes
+    // with the new loss and options.
     const again = await job({ loss: request.fn, options: request.options, returnInputs: false });
     if (!again) {
       return {

@@ -15,7 +15,13 @@ import {
   type ReportModel,
   type RowSort,
 } from '../core/report/report';
-import { buildSummaryReport, MAX_CLASS_ROWS, summarize, summarySnippet, type LossSummary } from '../core/report/summary';
+import {
+  buildSummaryReport,
+  MAX_CLASS_ROWS,
+  summarize,
+  summarySnippet,
+  type LossSummary,
+} from '../core/report/summary';
 import { isFloating, numel, tensorFrom, type DType, type Tensor } from '../core/tensor';
 import { weightsForComputation, type CountWeights } from '../core/weights';
 import type {
@@ -242,7 +248,8 @@ export function applyWhatIf(
       const result = context.result;
       if (!result) throw new Error('There is no computed result to edit.');
       // A large input's values are not edited (copying them would block the extension host); options still are.
-      if (result.detail === 'summary') throw new Error('The values of a large input cannot be edited; change its options instead.');
+      if (result.detail === 'summary')
+        throw new Error('The values of a large input cannot be edited; change its options instead.');
       const name = change.kind === 'editLogit' ? mainInputName(request.inputs) : targetName(request.inputs);
       const tensor = name ? request.inputs[name] : undefined;
       if (!name || !tensor) throw new Error('The computation has no tensor to edit.');
@@ -511,7 +518,11 @@ export class LensSession extends Disposable {
     switch (format) {
       case 'snippet': {
         // A large input is not printed: the snippet loads it from its file.
-        if (good.result.detail === 'summary') return { text: summarySnippet(good.result.fn, good.result.options, good.request.inputs, good.request.source), fileName: `${base}.py` };
+        if (good.result.detail === 'summary')
+          return {
+            text: summarySnippet(good.result.fn, good.result.options, good.request.inputs, good.request.source),
+            fileName: `${base}.py`,
+          };
         const def = this.options.losses.find((l) => l.name === good.result.fn);
         return {
           text: toPytorchSnippet(
@@ -581,13 +592,16 @@ export class LensSession extends Disposable {
     // A newer edit of the same entry superseded this computation, or the entry left the history.
     if (this.isDisposed || generation !== entry.generation || !this.entries.includes(entry)) return;
     if ('result' in outcome) {
-      const model = outcome.result.detail === 'summary' ? summaryModel(outcome.result, request, `${entry.id}.${generation}`, outcome.summary) : buildReport(outcome.result, {
-        id: `${entry.id}.${generation}`,
-        title: request.title ?? outcome.result.fn,
-        inputs: request.inputs,
-        ...(request.classNames ? { classNames: request.classNames } : {}),
-        ...(request.sampleRanges ? { sampleRanges: request.sampleRanges } : {}),
-      });
+      const model =
+        outcome.result.detail === 'summary'
+          ? summaryModel(outcome.result, request, `${entry.id}.${generation}`, outcome.summary)
+          : buildReport(outcome.result, {
+              id: `${entry.id}.${generation}`,
+              title: request.title ?? outcome.result.fn,
+              inputs: request.inputs,
+              ...(request.classNames ? { classNames: request.classNames } : {}),
+              ...(request.sampleRanges ? { sampleRanges: request.sampleRanges } : {}),
+            });
       entry.good = { model, result: outcome.result, request };
       delete entry.error;
     } else {
@@ -610,19 +624,22 @@ export class LensSession extends Disposable {
     const classNames = Array.from({ length: editableClasses }, (_, c) => request.classNames?.[c] ?? String(c));
     const main = mainInputName(request.inputs);
     const mainShape = main ? request.inputs[main]!.shape : [];
-    const labelCount = mainShape.length >= 2 ? mainShape[mainShape.length - 1]! : 1;
+    // Only the pos_weight editor lists labels: a language model's 32,000 vocabulary entries would otherwise be
+    // built and posted to each webview with every computation (~250 KB of JSON on the extension host's thread).
+    const labelCount = 'pos_weight' in defaults ? (mainShape.length >= 2 ? mainShape[mainShape.length - 1]! : 1) : 0;
     const labelNames = Array.from({ length: labelCount }, (_, c) => request.classNames?.[c] ?? String(c));
     const tensorOption = (key: string): number[] | null => {
       const v = request.options[key];
       return v !== null && typeof v === 'object' ? Array.from(v.data) : null;
     };
     const reduction = request.options.reduction ?? defaults.reduction;
-    const counted = result && !large
-      ? weightsForComputation(request.inputs, request.options, result, {
-          classWeights: 'weight' in defaults && numClasses > 0,
-          posWeight: 'pos_weight' in defaults,
-        })
-      : {};
+    const counted =
+      result && !large
+        ? weightsForComputation(request.inputs, request.options, result, {
+            classWeights: 'weight' in defaults && numClasses > 0,
+            posWeight: 'pos_weight' in defaults,
+          })
+        : {};
     const suggestion = (w: CountWeights): SuggestedWeights => ({
       weights: w.weights,
       counts: w.counts,

@@ -4,9 +4,10 @@
  * with the list of buffers to transfer. Then, once the answer is posted, {@link settleJob} gives the pool back the
  * read buffers the answer does not reach. No `node:worker_threads` here, so the same code runs in process.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LossLensError } from '../core/diagnostics';
-import type { BufferLease, ReadBufferPool } from '../core/io/bufferPool';
+import type { BufferLease, ReadBufferPool, ReadBuffers } from '../core/io/bufferPool';
 import { resolveTensorSources } from '../core/io/index';
 import type { TensorFile } from '../core/json/tensorFile';
 import type { LossInputs, LossResult, OutputBuffers } from '../core/losses/types';
@@ -46,23 +47,97 @@ function limitsOf(job: WorkerJob): FileLimits {
   return { maxBytes: DEFAULT_MAX_FILE_BYTES, ...(root !== undefined ? { root } : {}) };
 }
 
+/** A file's size, modification and change times and inode, as `fs.statSync` gives them. */
+function statStamp(file: string): string {
+  const s = fs.statSync(file, { bigint: true });
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+/**
+ * Reads a JSON tensor file from disk with its stamp: the file's stat before and after the read, when they agree and
+ * the file named no other file (an `{"npy": …}` file could change under an unchanged JSON file).
+ */
+function readJsonFile(
+  file: string,
+  limits: FileLimits,
+  buffers: BufferLease,
+  progress: (fraction: number) => void,
+): { file: TensorFile; stamp?: string } {
+  const before = statStamp(file);
+  let namedFiles = 0;
+  // Every file a JSON file names is read into a buffer taken here (src/safeFile.ts readRegularFileSync).
+  const counting: ReadBuffers = {
+    take: (byteLength) => {
+      namedFiles++;
+      return buffers.take(byteLength);
+    },
+  };
+  // Shared buffers: the host can hold the tensors without a copy (src/worker/handOver.ts).
+  const parsed = readTensorFileFromDisk(
+    file,
+    (done, total) => progress(total > 0 ? done / total : 1),
+    limits,
+    { shared: true },
+    counting,
+  );
+  const after = statStamp(file);
+  return { file: parsed, ...(namedFiles === 0 && before === after ? { stamp: after } : {}) };
+}
+
+/**
+ * The last stamped JSON file a worker read, parsed, so that computing it again (the same file, a what-if change)
+ * reads and parses nothing while the file keeps its stamp. Its tensors are the ones the host was handed (shared, not
+ * copied), and nothing writes to a job's inputs.
+ */
+export class KeptJsonFile {
+  private last: { readonly path: string; readonly stamp: string; readonly file: TensorFile } | undefined;
+
+  /** The file kept for `path` when it still has the stamp it was read at and fits `maxBytes`; else `undefined`. */
+  get(path: string, maxBytes: number): { file: TensorFile; stamp: string } | undefined {
+    const last = this.last;
+    if (!last || last.path !== path) return undefined;
+    let stamp: string;
+    try {
+      stamp = statStamp(path);
+    } catch {
+      // Gone or unreadable: the read that follows says why.
+      this.last = undefined;
+      return undefined;
+    }
+    if (stamp !== last.stamp) {
+      this.last = undefined;
+      return undefined;
+    }
+    // A lower size limit since: the read that follows refuses the file with its message.
+    if (fs.statSync(path).size > maxBytes) return undefined;
+    return { file: last.file, stamp };
+  }
+
+  /** Keeps `file`, read from `path` at `stamp`, in place of the last one. */
+  set(path: string, stamp: string, file: TensorFile): void {
+    this.last = { path, stamp, file };
+  }
+}
+
 function readSource(
   source: WorkerSource,
   limits: FileLimits,
   buffers: BufferLease,
   onProgress: JobProgress,
-): TensorFile {
+  kept: KeptJsonFile | undefined,
+): { file: TensorFile; stamp?: string; fromKept?: true } {
   const progress = throttled(onProgress, 'read');
   switch (source.kind) {
-    case 'json':
-      // Shared buffers: the host can hold the tensors without a copy (src/worker/handOver.ts).
-      return readTensorFileFromDisk(
-        source.path,
-        (done, total) => progress(total > 0 ? done / total : 1),
-        limits,
-        { shared: true },
-        buffers,
-      );
+    case 'json': {
+      const last = kept?.get(source.path, limits.maxBytes);
+      if (last) {
+        progress(1);
+        return { ...last, fromKept: true };
+      }
+      const read = readJsonFile(source.path, limits, buffers, progress);
+      if (read.stamp !== undefined) kept?.set(source.path, read.stamp, read.file);
+      return read;
+    }
     case 'jsonBytes': {
       const bytes = source.bytes;
       let offset = 0;
@@ -76,14 +151,16 @@ function readSource(
         },
         { sizeHint: bytes.length, shared: true },
       );
-      return resolveTensorSources(parsed, (p) =>
-        readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes, buffers),
-      );
+      return {
+        file: resolveTensorSources(parsed, (p) =>
+          readRegularFileSync(resolveNamedFile(source.path, p, limits.root), limits.maxBytes, buffers),
+        ),
+      };
     }
     case 'npy':
-      return npyTensorFile(source.input, source.target, limits, buffers);
+      return { file: npyTensorFile(source.input, source.target, limits, buffers) };
     case 'tensorFiles':
-      return tensorFileFromFiles(source.input, source.target, limits, buffers);
+      return { file: tensorFileFromFiles(source.input, source.target, limits, buffers) };
   }
 }
 
@@ -128,9 +205,10 @@ export function computeJob(
   buffers: BufferLease,
   onProgress: JobProgress = () => {},
   outputs?: OutputBuffers,
+  kept?: KeptJsonFile,
 ): JobOutcome {
   try {
-    return compute(job, buffers, onProgress, outputs);
+    return compute(job, buffers, onProgress, outputs, kept);
   } catch (e) {
     return failure(e);
   }
@@ -141,9 +219,10 @@ function compute(
   buffers: BufferLease,
   onProgress: JobProgress,
   outputs: OutputBuffers | undefined,
+  kept: KeptJsonFile | undefined,
 ): JobOutcome {
   const started = performance.now();
-  const file = readSource(job.source, limitsOf(job), buffers, onProgress);
+  const { file, stamp, fromKept } = readSource(job.source, limitsOf(job), buffers, onProgress, kept);
   const read = performance.now();
   const info = {
     ...(file.loss !== undefined ? { loss: file.loss } : {}),
@@ -178,7 +257,9 @@ function compute(
   // A loss without a summary path computed in full: keep only what a summary shows.
   const results = outcome.results.map(toSummaryResult);
   const summaries = results.map((r) => summarize(r, file.inputs));
-  const inputs = job.returnInputs ? handOverInputs(file.inputs) : undefined;
+  // The host holds these very tensors already (the same file, unchanged): no second copy.
+  const held = stamp !== undefined && stamp === job.heldStamp;
+  const inputs = job.returnInputs && !held ? handOverInputs(file.inputs) : undefined;
   const message = {
     type: 'done',
     file: info,
@@ -186,6 +267,8 @@ function compute(
     summaries,
     diagnostics: outcome.diagnostics,
     ...(inputs ? { inputs } : {}),
+    ...(stamp !== undefined ? { stamp } : {}),
+    ...(fromKept ? { fromKept } : {}),
     readMs: read - started,
     computeMs: performance.now() - read,
     readBuffers: { reused: buffers.reused, allocated: buffers.allocated },

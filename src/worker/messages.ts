@@ -32,6 +32,11 @@ export interface WorkerJob {
   readonly options?: LossOptions;
   /** Send the tensors back (the first computation; a what-if recomputation keeps the host's). */
   readonly returnInputs: boolean;
+  /**
+   * The host already holds the tensors of this `json` source as a previous job read them, at this `stamp`: when the
+   * file still has it, the answer leaves `inputs` out and the host shows its own (no second copy of a large input).
+   */
+  readonly heldStamp?: string;
   /** Whose PyTorch to reproduce when the file has no `"torch"` (the lossLens.torchVersion setting). */
   readonly torchVersion?: TorchVersion;
   /**
@@ -65,6 +70,13 @@ export type WorkerMessage =
       readonly summaries: readonly LossSummary[];
       readonly diagnostics: readonly Diagnostic[];
       readonly inputs?: LossInputs;
+      /**
+       * What identifies the bytes of a `json` source as read (its size, times and inode): present when the file did
+       * not change while it was read and names no other file. Equal stamps, equal tensors.
+       */
+      readonly stamp?: string;
+      /** The worker computed from the tensors it kept from reading the unchanged file before: no read, no parse. */
+      readonly fromKept?: true;
       /** Milliseconds spent reading and computing, for the log. */
       readonly readMs: number;
       readonly computeMs: number;

@@ -53,6 +53,8 @@ describe('session with a large (summary-mode) computation', () => {
     assert.equal(report.sampleCount, N);
     assert.equal(view.report.firstPage.rows.length, N);
     assert.equal(report.classNames.length, 0, 'no 300 class names in the message');
+    // cross_entropy takes no pos_weight: no label list (a language model's would be its whole vocabulary).
+    assert.deepEqual(view.whatIf?.labelNames, []);
     assert.equal(view.whatIf?.canEditInputs, false);
     assert.equal(view.whatIf?.supportsClassWeights, false);
     const page = session.rows(report.id, 1, 0, 10, { key: 'loss', descending: true });
@@ -65,6 +67,31 @@ describe('session with a large (summary-mode) computation', () => {
     assert.match(snippet.text, /json\.load/);
     assert.match(snippet.text, /\/data\/big\.json/);
     assert.match(snippet.text, /F\.cross_entropy\(input, target, .*reduction='sum'/);
+    session.dispose();
+  });
+
+  it('lists the labels for the pos_weight editor of a loss that takes pos_weight', async () => {
+    const labels = 7;
+    const logits = tensorFrom(
+      Array.from({ length: N * labels }, (_, i) => Math.cos(i * 0.3) * 3),
+      [N, labels],
+      'float32',
+    );
+    const multiHot = tensorFrom(
+      Array.from({ length: N * labels }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      [N, labels],
+      'float32',
+    );
+    const session = new LensSession({ compute, losses: LOSSES });
+    await session.show({
+      ...request,
+      fn: 'binary_cross_entropy_with_logits',
+      inputs: { input: logits, target: multiHot },
+    });
+    const view = session.view();
+    assert.ok(view.report, view.error?.message);
+    assert.equal(view.whatIf?.supportsPosWeight, true);
+    assert.deepEqual(view.whatIf?.labelNames, ['0', '1', '2', '3', '4', '5', '6']);
     session.dispose();
   });
 });
