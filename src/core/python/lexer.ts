@@ -265,24 +265,6 @@ class Lexer {
   // Emitting
   // -------------------------------------------------------------------------------------------------------------
 
-  /** This text's names, each as one interned string (see {@link internName}). */
-  private readonly names = new Map<string, string>();
-
-  /**
-   * A name as V8's interned string: the interpreter compares names with `switch` over constant strings and looks
-   * them up in maps, and an interned string compares with another by address, where a slice of the source text
-   * compares character by character. Each distinct name is interned once per text.
-   */
-  private internName(raw: string): string {
-    let name = this.names.get(raw);
-    if (name === undefined) {
-      // Property keys are interned: the key of a one-property object is the interned copy of `raw`.
-      name = Object.keys({ [raw]: 0 })[0] ?? raw;
-      this.names.set(raw, name);
-    }
-    return name;
-  }
-
   private emit(
     kind: TokenKind,
     start: number,
@@ -312,7 +294,7 @@ class Lexer {
     }
     const raw = this.text.slice(start, this.pos);
     // PEP 3131: identifiers are compared after NFKC normalisation (only non-ASCII names can change).
-    const tokenText = kind === 'name' ? this.internName(this.nonAsciiName ? raw.normalize('NFKC') : raw) : raw;
+    const tokenText = kind === 'name' && this.nonAsciiName ? raw.normalize('NFKC') : raw;
     this.nonAsciiName = false;
     // One object literal with every field, so all tokens share one hidden class (this loop runs per token).
     this.tokens.push({
