@@ -21,6 +21,7 @@ import { parseProgram } from '../../src/core/python/program';
 import { runProgram } from '../../src/core/runtime/index';
 import { checkSnippet } from '../../src/core/snippet/index';
 import { WorkerChecks, median, repoRoot, runAsBundle, runningBundled } from './bundled';
+import { threadCpuMs } from '../threadCpu';
 
 function best(fn: () => void, runs = 7): number {
   let t = Infinity;
@@ -36,17 +37,6 @@ function timed(fn: () => void): number {
   const start = performance.now();
   fn();
   return performance.now() - start;
-}
-
-/** This thread's CPU time in ms (Linux's per-thread counters, in 10 ms ticks), or undefined elsewhere. */
-function threadCpuMs(): number | undefined {
-  try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 const ms = (t: number): string => `${t.toFixed(1)} ms`;

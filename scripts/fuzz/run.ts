@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { threadCpuMs } from '../threadCpu';
 
 /** An input taking longer than this is a hang (the inputs are small: anything near it is a quadratic path). */
 const PER_INPUT_MS = 2000;
@@ -36,22 +37,6 @@ interface Job {
   readonly count: number;
   /** Stop after this many milliseconds (the report then covers the inputs run). */
   readonly deadlineMs?: number;
-}
-
-/**
- * The CPU time this thread has used, in ms, where Linux tells it (/proc/thread-self/stat, read synchronously on this
- * thread; 10 ms ticks); `undefined` elsewhere. An input's CPU time is what makes it a hang: a niced run on a loaded
- * machine waits for a core, which wall time would count.
- */
-function threadCpuMs(): number | undefined {
-  try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the file; fields[0] is field 3 (the state).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { displayWidth } from '../../src/core/report/format';
 import { OWN_MESSAGE_CODES, ownTemplate, ownText, READER_MESSAGE_CODES } from '../../src/core/i18n/index';
-import { parseTemplate, placeholderNames } from '../../src/core/i18n/matcher';
+import { parseTemplate, placeholderNames, templatePattern } from '../../src/core/i18n/matcher';
 import { CLI_LABELS_ZH, CLI_ZH, COMMANDER_ZH } from '../../src/core/i18n/zh-cn-cli';
 import { englishLeftovers, hasCjk, numbersOf } from './i18n/checks';
 
@@ -49,18 +49,7 @@ function zhText(template: string, values: Readonly<Record<string, string | numbe
   return ownText(template, values, 'zh-cn');
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A template as an anchored pattern: a placeholder is any text (captured by name), a choice one of its forms. */
-function pattern(template: string): RegExp {
-  let source = '';
-  for (const t of parseTemplate(template)) {
-    if (t.kind === 'literal') source += escape(t.text);
-    else if (t.kind === 'choice') source += `(?:${t.options.map(escape).join('|')})`;
-    else source += `(?<${t.name}>.*?)`;
-  }
-  return new RegExp(`^${source}$`);
-}
+const pattern = templatePattern;
 
 /** The literal text of a template (how specific it is). */
 const literalLength = (template: string): number =>

@@ -10,7 +10,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { ErrorExplanation } from '../explain';
 import type { ReductionBreakdown } from '../losses/types';
-import { CompiledCatalog, parseTemplate, type CatalogEntry } from './matcher';
+import { CompiledCatalog, parseTemplate, templatePattern, type CatalogEntry } from './matcher';
 import { ZH_CN } from './zh-cn';
 import { CLI_LABELS_ZH, CLI_ZH, COMMANDER_ZH } from './zh-cn-cli';
 
@@ -316,18 +316,6 @@ function ownTextFrom(chosen: string, values: Readonly<Record<string, TemplateVal
   return out;
 }
 
-/** An entry's English template as an anchored pattern (placeholders any text, choices their forms). */
-function linePattern(template: string): RegExp {
-  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  let source = '';
-  for (const t of parseTemplate(template)) {
-    if (t.kind === 'literal') source += escape(t.text);
-    else if (t.kind === 'choice') source += `(?:${t.options.map(escape).join('|')})`;
-    else source += `(?<${t.name}>.*?)`;
-  }
-  return new RegExp(`^${source}$`);
-}
-
 let commanderLines: readonly (readonly [RegExp, string])[] | undefined;
 
 /**
@@ -342,7 +330,7 @@ export function localizeUsageError(text: string, locale: Locale): string {
     parseTemplate(t).reduce((n, k) => n + (k.kind === 'literal' ? k.text.length : 0), 0);
   commanderLines ??= [...COMMANDER_ZH]
     .sort(([a], [b]) => literal(b) - literal(a))
-    .map(([en, zh]: CatalogEntry) => [linePattern(en), zh] as const);
+    .map(([en, zh]: CatalogEntry) => [templatePattern(en), zh] as const);
   return text
     .split('\n')
     .map((line) => {

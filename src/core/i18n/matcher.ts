@@ -75,6 +75,18 @@ export function placeholderNames(template: string): string[] {
   return parseTemplate(template).flatMap((t) => (t.kind === 'placeholder' ? [t.name] : []));
 }
 
+/** A template as an anchored pattern over a whole line: a placeholder is any text (captured by name), a choice one of its forms. */
+export function templatePattern(template: string): RegExp {
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let source = '';
+  for (const t of parseTemplate(template)) {
+    if (t.kind === 'literal') source += escape(t.text);
+    else if (t.kind === 'choice') source += `(?:${t.options.map(escape).join('|')})`;
+    else source += `(?<${t.name}>.*?)`;
+  }
+  return new RegExp(`^${source}$`);
+}
+
 /** What a typed placeholder's whole value must look like. */
 const TYPED: Readonly<Record<Exclude<PlaceholderType, 'raw'>, RegExp>> = {
   id: /^[A-Za-z_][\w.]*$/,
