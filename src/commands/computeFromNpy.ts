@@ -14,6 +14,7 @@ import type { Services } from '../services';
 import { computeLarge, pickLoss } from './computeLarge';
 import { isRegularFile } from './fileLimits';
 import { showProblem } from './showProblem';
+import { errorText } from '../providers/localize';
 
 /** Refuses a file over lossLens.maxFileSizeMB before reading it; returns its size, or undefined when refused. */
 export async function sizeWithinLimit(services: Services, uri: vscode.Uri): Promise<number | undefined> {
@@ -100,7 +101,7 @@ export async function computeFromNpy(services: Services, uri?: vscode.Uri): Prom
       void showProblem(services, e.diagnostic, undefined);
       return;
     }
-    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', errorText(e)));
     return;
   }
   await services.views.show({

@@ -18,6 +18,7 @@ import type { ArchiveListing } from '../worker/snippetMessages';
 import { computeLarge, pickLoss } from './computeLarge';
 import { sizeWithinLimit } from './computeFromNpy';
 import { showProblem } from './showProblem';
+import { errorText } from '../providers/localize';
 
 /** The extensions this command reads. */
 export const TENSOR_FILE_EXTENSIONS = ['pt', 'pth', 'safetensors', 'npz'];
@@ -92,7 +93,7 @@ export async function computeFromTensorFile(services: Services, uri?: vscode.Uri
   try {
     listed = await services.snippets.run(key, { kind: 'listArchive', path: file.fsPath, maxBytes });
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', errorText(e)));
     return;
   }
   if (!listed) return;
@@ -152,7 +153,7 @@ export async function computeFromTensorFile(services: Services, uri?: vscode.Uri
       keys: target ? [input.key, target.key] : [input.key],
     });
   } catch (e) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', errorText(e)));
     return;
   }
   if (!loaded) return;

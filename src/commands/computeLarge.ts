@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { findLoss } from '../core/losses/index';
 import type { LossInputs } from '../core/losses/types';
 import type { ComputeFn, ComputeOutcome } from '../panel/session';
-import { localize, localizeResult, localizeSummary } from '../providers/localize';
+import { localize, localizeResult, localizeSummary, errorText } from '../providers/localize';
 import type { Services } from '../services';
 import { runWorkerJobWithProgress, WorkerFailure, type WorkerAnswer } from '../worker/client';
 import { HeldInputs } from '../worker/heldInputs';
@@ -64,7 +64,7 @@ async function runJob(
       void showProblem(services, e.diagnostic, undefined);
       return undefined;
     }
-    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', errorText(e)));
     return undefined;
   }
 }

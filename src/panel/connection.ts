@@ -13,7 +13,7 @@ import {
   type WebviewRole,
   type WebviewToHost,
 } from '../protocol';
-import { localizeError } from '../providers/localize';
+import { localizeError, errorText } from '../providers/localize';
 import { buildWebviewHtml, createNonce } from './html';
 import { Disposable } from './lifecycle';
 import { revealLocation } from './reveal';
@@ -153,7 +153,7 @@ export class WebviewConnection extends Disposable {
     try {
       await this.dispatch(message);
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Loss Lens: {0}', errorText(e)));
     }
   }
 

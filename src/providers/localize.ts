@@ -16,6 +16,7 @@ import {
 } from '../core/i18n/index';
 import type { LossResult } from '../core/losses/types';
 import type { LossSummary } from '../core/report/summary';
+import { WorkerStopped } from '../worker/stopped';
 
 /** The display language as the core's locale. */
 export function displayLocale(): Locale {
@@ -57,4 +58,23 @@ export function localizeSummary(s: LossSummary): LossSummary {
     reduction: localizeReduction(s.reduction, locale),
     warnings: s.warnings.map((w) => localizeDiagnostic(w, locale)),
   };
+}
+
+/**
+ * An error's text for a message, in the display language where it is Loss Lens's own sentence (a worker thread that
+ * stopped or failed: Node's own reason stays as Node gives it); any other error's message as it is.
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof WorkerStopped) {
+    const snippet = e.worker === 'snippet';
+    if (e.exitCode !== undefined)
+      return snippet
+        ? vscode.l10n.t('The Loss Lens snippet worker stopped (exit code {0}).', e.exitCode)
+        : vscode.l10n.t('The Loss Lens worker stopped (exit code {0}).', e.exitCode);
+    const reason = e.failure?.message ?? '';
+    return snippet
+      ? vscode.l10n.t('The Loss Lens snippet worker failed: {0}', reason)
+      : vscode.l10n.t('The Loss Lens worker failed: {0}', reason);
+  }
+  return e instanceof Error ? e.message : String(e);
 }

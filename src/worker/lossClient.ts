@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from '../core/diagnostics';
 import type { WorkerJob, WorkerMessage } from './messages';
+import { WorkerStopped } from './stopped';
 
 /** The worker's answer to a job. */
 export type WorkerAnswer = Extract<WorkerMessage, { type: 'done' }>;
@@ -173,8 +174,8 @@ export class LossWorkerClient {
       this.forget(slot);
       slot.current?.({ type: 'died', error });
     };
-    worker.on('error', (error) => died(error));
-    worker.on('exit', (code) => died(new Error(`The Loss Lens worker stopped (exit code ${code}).`)));
+    worker.on('error', (error) => died(new WorkerStopped('loss', undefined, error)));
+    worker.on('exit', (code) => died(new WorkerStopped('loss', code)));
     return slot;
   }
 

@@ -10,6 +10,7 @@
  */
 import { emptyEntries, type EvaluatorEntries } from '../core/entries';
 import type { SnippetAnswers, SnippetJob, SnippetReply, SnippetRequest } from './snippetMessages';
+import { WorkerStopped } from './stopped';
 
 /** The part of `node:worker_threads`' Worker the client uses (a fake in the unit tests). */
 export interface SnippetWorkerLike {
@@ -210,7 +211,7 @@ export class SnippetWorkerClient {
       }
       this.pump();
     });
-    const died = (why: string): void => {
+    const died = (why: WorkerStopped): void => {
       if (worker !== this.worker) return; // a worker we terminated on purpose
       this.worker = undefined;
       this.stopped();
@@ -218,12 +219,12 @@ export class SnippetWorkerClient {
       this.running = undefined;
       if (job) {
         this.counts.failed++;
-        job.reject(new Error(why));
+        job.reject(why);
       }
       this.pump();
     };
-    worker.on('error', (error) => died(`The Loss Lens snippet worker failed: ${error.message}`));
-    worker.on('exit', (code) => died(`The Loss Lens snippet worker stopped (exit code ${code}).`));
+    worker.on('error', (error) => died(new WorkerStopped('snippet', undefined, error)));
+    worker.on('exit', (code) => died(new WorkerStopped('snippet', code)));
     return worker;
   }
 }

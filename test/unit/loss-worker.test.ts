@@ -19,6 +19,7 @@ import {
 } from '../../src/worker/lossClient';
 import type { WorkerJob, WorkerMessage } from '../../src/worker/messages';
 import { logits, writeNpy } from './npy-write';
+import { WorkerStopped } from '../../src/worker/stopped';
 
 /** A worker thread on the TypeScript source (tsx), as the bundle runs in the extension. */
 function realWorker(): LossWorkerLike {
@@ -174,6 +175,7 @@ describe('loss worker lifecycle (fake worker)', () => {
     });
     const dying = client.run(job);
     workers[0]!.emit('exit', 1);
+    await assert.rejects(dying, (e: unknown) => e instanceof WorkerStopped && e.worker === 'loss' && e.exitCode === 1);
     await assert.rejects(dying, /exit code 1/);
     const pending = client.run(job);
     assert.equal(workers.length, 2);

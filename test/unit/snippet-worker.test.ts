@@ -18,6 +18,7 @@ import {
 import { checkSnippet } from '../../src/core/snippet/index';
 import { checkAsJson } from '../../src/worker/answerJson';
 import type { SnippetJob, SnippetReply } from '../../src/worker/snippetMessages';
+import { WorkerStopped } from '../../src/worker/stopped';
 
 const FREEZING =
   'import torch\nx = torch.tensor([[0.0]*10000]*10000)\nimport torch.nn.functional as F\nloss = F.mse_loss(x, x)\n';
@@ -310,7 +311,16 @@ describe('snippet worker client (queue and supersession)', () => {
     const dying = client.run('a', { kind: 'check', text: 'big' });
     const next = client.run('b', { kind: 'check', text: 'small' });
     workers[0]!.emit('error', Object.assign(new Error('Worker terminated due to reaching memory limit'), {}));
-    await assert.rejects(dying, /memory limit/);
+    // A WorkerStopped, which the extension shows in the display language, with Node's reason kept.
+    await assert.rejects(
+      dying,
+      (e: unknown) =>
+        e instanceof WorkerStopped &&
+        e.worker === 'snippet' &&
+        e.exitCode === undefined &&
+        /memory limit/.test(e.failure?.message ?? '') &&
+        /memory limit/.test(e.message),
+    );
     assert.equal(workers.length, 2);
     workers[1]!.answer(workers[1]!.jobs[0]!, { diagnostics: [] });
     assert.deepEqual(await next, { diagnostics: [] });
