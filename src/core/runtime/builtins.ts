@@ -884,7 +884,7 @@ export function strFormat(host: BuiltinsHost, template: string, a: CallArguments
  * fills, printed `defaultdict(<class 'list'>, {...})`) and `OrderedDict` (what `state_dict()` returns). Its other
  * types are reported as not modelled where used.
  */
-export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string, PyValue>): PyNamespace {
+export function makeCollections(host: BuiltinsHost, builtins: Map<string, PyValue>): PyNamespace {
   const ns = new PyNamespace('collections');
   const dict = builtins.get('dict') as PyBuiltin;
   ns.attrs.set(
@@ -916,6 +916,9 @@ export function makeCollections(host: BuiltinsHost, builtins: ReadonlyMap<string
       'collections.OrderedDict',
     ),
   );
+  // `type()` of such a dict finds its type in the builtins' table under the qualified name, so that
+  // `type(d) is defaultdict` holds as in Python (no identifier has a dot: no program name reaches these entries).
+  for (const name of ['defaultdict', 'OrderedDict']) builtins.set(`collections.${name}`, ns.attrs.get(name)!);
   for (const name of ['Counter', 'deque', 'namedtuple', 'ChainMap', 'UserDict', 'UserList'])
     ns.attrs.set(
       name,

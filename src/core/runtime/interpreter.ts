@@ -1138,6 +1138,8 @@ export class Interpreter {
       const v = obj.attrs.get(name);
       if (v !== undefined) return v;
     }
+    // A builtin function or type: `len.__name__`, `type(d).__name__` of a defaultdict.
+    if (obj instanceof PyBuiltin && name === '__name__') return obj.name;
     const v = this.host.attribute(obj, name, range);
     if (v !== undefined) return v;
     if (obj instanceof PyNamespace) throw pyError('AttributeError', `module '${obj.path}' has no attribute '${name}'`);
