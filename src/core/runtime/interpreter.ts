@@ -9,7 +9,7 @@
  */
 import type { SourceRange } from '../diagnostics';
 import * as ast from '../python/ast';
-import { DICT_VIEWS } from './printing';
+import { DICT_VIEWS } from '../torch/args';
 import { parseExpression } from '../python/parser';
 import { TorchTensor } from '../torch/tensor';
 import { shapesEqual } from '../torch/symbolic/dim';

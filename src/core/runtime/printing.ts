@@ -24,18 +24,9 @@ import {
   typeName,
   type PyValue,
 } from './values';
+import { DICT_VIEWS } from '../torch/args';
 import { numpyDTypeName } from '../torch/dims';
 import type { TorchTensor } from '../torch/tensor';
-
-/** The views `dict.keys()`, `.values()`, `.items()` return (an OrderedDict's are `odict_*`). */
-export const DICT_VIEWS: ReadonlySet<string> = new Set([
-  'dict_keys',
-  'dict_values',
-  'dict_items',
-  'odict_keys',
-  'odict_values',
-  'odict_items',
-]);
 
 /** How tensors and module instances print: supplied by the torch bridge. */
 export interface PrintHooks {

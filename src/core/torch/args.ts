@@ -23,6 +23,19 @@ export interface DeviceArg {
   name: string;
 }
 
+/**
+ * The tuple type names of a dict's views, `dict.keys()`, `.values()`, `.items()` (an OrderedDict's are `odict_*`): the
+ * runtime prints them and refuses to index them, and `torch.tensor` refuses them as data.
+ */
+export const DICT_VIEWS: ReadonlySet<string> = new Set([
+  'dict_keys',
+  'dict_values',
+  'dict_items',
+  'odict_keys',
+  'odict_values',
+  'odict_items',
+]);
+
 /** A Python tuple. `typeName` names a tuple subclass: `torch.Size`, `torch.return_types.max`; `names` its fields. */
 export interface TupleArg {
   kind: 'tuple';

@@ -7,7 +7,7 @@ import { listToTensor } from '../reader/literal';
 import type { NestedValues, PyScalar } from '../reader/values';
 import { allocate, isFloating, isIntegral, numel, type DType } from '../tensor';
 import { NotModelled, runtimeError, TorchError, typeError, valueError } from './errors';
-import { isSequence, itemsOf, type TArg } from './args';
+import { DICT_VIEWS, isSequence, itemsOf, type TArg } from './args';
 import { checkBudget, elementValue, full, TorchTensor, type Flavor } from './tensor';
 
 /** Settings construction needs. */
@@ -36,7 +36,7 @@ function toNested(data: TArg, flavor: Flavor): NestedValues {
   }
   if (isSequence(data)) {
     // A dict's keys/values/items view iterates, but it is not a sequence to PyTorch, which names its type.
-    if (!Array.isArray(data) && data.typeName !== undefined && DICT_VIEW.test(data.typeName)) {
+    if (!Array.isArray(data) && data.typeName !== undefined && DICT_VIEWS.has(data.typeName)) {
       if (flavor === 'numpy') throw new NotNumeric();
       throw runtimeError(`Could not infer dtype of ${data.typeName}`);
     }
@@ -51,9 +51,6 @@ function toNested(data: TArg, flavor: Flavor): NestedValues {
 }
 
 class NotNumeric extends Error {}
-
-/** The type names of a dict's views (`dict_values`, and `odict_values` for an OrderedDict's). */
-const DICT_VIEW = /^o?dict_(keys|values|items)$/;
 
 function tensorToNested(t: TorchTensor): NestedValues {
   const kind: PyScalar['kind'] = t.dtype === 'bool' ? 'bool' : isFloating(t.dtype) ? 'float' : 'int';
