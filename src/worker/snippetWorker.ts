@@ -10,7 +10,7 @@ import { selectTensor } from '../core/io/index';
 import { readArchiveFromDisk } from '../files';
 import { evaluatorEntries } from '../core/entries';
 import { readTensors } from '../core/reader/index';
-import { Cancelled, checkSnippet, evaluateSnippet, type RunControl } from '../core/snippet/index';
+import { Cancelled, ProgramCache, checkSnippet, evaluateSnippet, type RunControl } from '../core/snippet/index';
 import { ModuleCache } from '../core/runtime/index';
 import { textsResolver } from '../imports';
 import { checkAsJson } from './answerJson';
@@ -32,6 +32,12 @@ function failing<T>(read: () => T): T | { readonly error: Diagnostic } {
  */
 const moduleCache = new ModuleCache();
 
+/**
+ * The top-level statements parsed so far, by text and position: a check after an edit parses only the statements
+ * the edit touched (see `ProgramCache`). Kept while the worker lives; it forgets what recent parses did not use.
+ */
+const programCache = new ProgramCache();
+
 function answer(request: SnippetRequest, control: RunControl): SnippetAnswers[SnippetRequest['kind']] {
   switch (request.kind) {
     case 'check': {
@@ -40,6 +46,7 @@ function answer(request: SnippetRequest, control: RunControl): SnippetAnswers[Sn
         request.text,
         {
           ...(request.torchVersion ? { torchVersion: request.torchVersion } : {}),
+          programCache,
           ...(imports
             ? {
                 imports: {
@@ -54,7 +61,7 @@ function answer(request: SnippetRequest, control: RunControl): SnippetAnswers[Sn
       );
     }
     case 'evaluate':
-      return evaluateSnippet(request.text, request.options, control);
+      return evaluateSnippet(request.text, { ...request.options, programCache }, control);
     case 'listArchive':
       return failing(() => {
         const archive = readArchiveFromDisk(request.path, { maxBytes: request.maxBytes });

@@ -9,6 +9,7 @@
 import type { Diagnostic, SourceRange } from '../diagnostics';
 import type { Origin } from '../python/lexer';
 import { parseProgram } from '../python/program';
+import type { ProgramCache } from '../python/programCache';
 import { SourceText } from '../snippet/source';
 import { BudgetStop, Cancelled, NotModelledStop, PyException, type RunControl } from './errors';
 import { DEFAULT_LIMITS, boundNames, type RuntimeLimits, type Scope } from './interpreter';
@@ -22,6 +23,7 @@ export type { RuntimeLossCall } from './torch-bridge';
 export type { CustomLossCall } from './custom-loss';
 export type { ImportNote, ImportOptions, ModuleResolver, ModuleSource } from './imports';
 export { ModuleCache } from './imports';
+export { ProgramCache } from '../python/programCache';
 export { Cancelled, type RunControl } from './errors';
 export type { ModulePlace } from './interpreter';
 import type { CustomLossCall } from './custom-loss';
@@ -54,6 +56,11 @@ export interface RunOptions {
    * it every import that is not torch, numpy or the standard library is unknown.
    */
   readonly imports?: ImportOptions;
+  /**
+   * Parse with this cache of top-level statements (the snippet worker keeps one, so a check after an edit parses only
+   * the statements that changed); without it the whole text is parsed.
+   */
+  readonly programCache?: ProgramCache;
 }
 
 /** What a run produced. */
@@ -94,7 +101,10 @@ export interface ProgramRun {
 export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
   const version = options.torchVersion ?? '2.x';
   // torch 2.14 comes with Python 3.12+ (f-string fields may span lines); torch 1.13 with Python 3.11.
-  const program = parseProgram(text, { origin: options.origin, fstringNewlines: version !== '1.13' });
+  const parseOptions = { origin: options.origin, fstringNewlines: version !== '1.13' };
+  const program = options.programCache
+    ? options.programCache.parse(text, parseOptions)
+    : parseProgram(text, parseOptions);
   if (program.diagnostics.length > 0) {
     return {
       parsed: false,

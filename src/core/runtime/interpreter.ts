@@ -182,6 +182,19 @@ const BREAK = 'break' as const;
 const CONTINUE = 'continue' as const;
 
 /** The evaluator. One per run. */
+/*
+ * What the interpreter works out once per syntax-tree node: each depends on the node alone, so it is kept with the
+ * node, across runs (the snippet worker's ProgramCache hands the same nodes to the next check).
+ */
+/** A function's, lambda's or class body's local, global and nonlocal names. */
+const localsCache = new WeakMap<object, { locals: Set<string>; globals: Set<string>; nonlocals: Set<string> }>();
+/** An f-string's literal text and fields. */
+const fstringCache = new WeakMap<ast.StringLiteral, FStringPart[]>();
+/** Whether a `for` loop builds something (see `isStructuralLoop`). */
+const structuralLoops = new WeakMap<ast.For, boolean>();
+/** Each parameter list's layout (a function is called many times). */
+const layouts = new WeakMap<readonly ast.Param[], ParamLayout>();
+
 export class Interpreter {
   steps = 0;
   depth = 0;
@@ -192,11 +205,6 @@ export class Interpreter {
   readonly globals: Scope = new Scope('module', undefined);
   private readonly ids = new WeakMap<object, number>();
   private nextId = 1;
-  private readonly localsCache = new WeakMap<
-    object,
-    { locals: Set<string>; globals: Set<string>; nonlocals: Set<string> }
-  >();
-  private readonly fstringCache = new WeakMap<ast.StringLiteral, FStringPart[]>();
   /**
    * Shape mode: values may be unknown or symbolic; a statement that fails on them leaves its targets unknown and
    * the run goes on; both branches of an unknown `if` run and their names are joined; loops run their body once.
@@ -288,7 +296,6 @@ export class Interpreter {
 
   /** Loops whose iterable shape mode walks item by item, as Python does (a DataLoader's distinct batch sizes). */
   readonly walkEveryItem = new WeakSet<object>();
-  private readonly structuralLoops = new WeakMap<ast.For, boolean>();
 
   /**
    * Shape mode: how many iterations of a `for` loop to run. A training loop (one that calls `backward`/`step`/
@@ -305,10 +312,10 @@ export class Interpreter {
 
   /** Whether a `for` loop builds something (see {@link isStructuralLoop}), cached per loop. */
   private structural(stmt: ast.For): boolean {
-    let structural = this.structuralLoops.get(stmt);
+    let structural = structuralLoops.get(stmt);
     if (structural === undefined) {
       structural = isStructuralLoop(stmt.body);
-      this.structuralLoops.set(stmt, structural);
+      structuralLoops.set(stmt, structural);
     }
     return structural;
   }
@@ -719,7 +726,7 @@ export class Interpreter {
     globals: Set<string>;
     nonlocals: Set<string>;
   } {
-    let info = this.localsCache.get(node);
+    let info = localsCache.get(node);
     if (info) return info;
     info = { locals: new Set(), globals: new Set(), nonlocals: new Set() };
     if (node.kind === 'Lambda') {
@@ -730,7 +737,7 @@ export class Interpreter {
     }
     for (const g of info.globals) info.locals.delete(g);
     for (const n of info.nonlocals) info.locals.delete(n);
-    this.localsCache.set(node, info);
+    localsCache.set(node, info);
     return info;
   }
 
@@ -1006,11 +1013,8 @@ export class Interpreter {
   /** Shape mode: how many calls of each function are running now (see {@link callFunction}). */
   private readonly active = new Map<object, number>();
 
-  /** Each parameter list's layout, worked out once (a function is called many times). */
-  private readonly layouts = new WeakMap<readonly ast.Param[], ParamLayout>();
-
   private layoutOf(params: readonly ast.Param[]): ParamLayout {
-    let layout = this.layouts.get(params);
+    let layout = layouts.get(params);
     if (!layout) {
       const positional = params.filter((p) => p.kind === 'normal');
       const named = params.filter((p) => p.kind === 'normal' || p.kind === 'kwonly');
@@ -1023,7 +1027,7 @@ export class Interpreter {
         vararg: params.find((p) => p.kind === 'vararg'),
         kwarg: params.find((p) => p.kind === 'kwarg'),
       };
-      this.layouts.set(params, layout);
+      layouts.set(params, layout);
     }
     return layout;
   }
@@ -1392,10 +1396,10 @@ export class Interpreter {
   // f-strings -------------------------------------------------------------------------------------------------------
 
   private fstring(e: ast.StringLiteral, scope: Scope): string {
-    let parts = this.fstringCache.get(e);
+    let parts = fstringCache.get(e);
     if (!parts) {
       parts = parseFString(e.value, e.range);
-      this.fstringCache.set(e, parts);
+      fstringCache.set(e, parts);
     }
     let out = '';
     for (const p of parts) {

@@ -15,6 +15,7 @@ import {
   type CustomLossCall,
   type ImportOptions,
   type ModulePlace,
+  type ProgramCache,
   type ProgramRun,
   type RunControl,
 } from '../runtime/index';
@@ -25,7 +26,7 @@ import { SourceText } from './source';
 import type { Arg, TensorValue } from './values';
 
 export type { SnippetCall } from './loss-calls';
-export { Cancelled, type RunControl } from '../runtime/index';
+export { Cancelled, ProgramCache, type RunControl } from '../runtime/index';
 export type { SnippetTensor } from './interpreter';
 
 /** Options of {@link evaluateSnippet} and {@link checkSnippet}. */
@@ -38,6 +39,8 @@ export interface SnippetOptions {
   readonly torchVersion?: TorchVersion;
   /** The seed of the random draws a whole program makes without seeding first (default 0). */
   readonly seed?: number;
+  /** The caller's cache of parsed top-level statements, kept between runs of the same document (see {@link runProgram}). */
+  readonly programCache?: ProgramCache;
 }
 
 /** Options of {@link checkSnippet}. */
@@ -128,6 +131,7 @@ export function evaluateSnippet(
     control,
     ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.programCache ? { programCache: options.programCache } : {}),
   });
   // A fragment that is not a whole program (a printout pasted beside code, a cut-off selection) is evaluated
   // statement by statement, as before.
@@ -226,6 +230,7 @@ function shapeModeCheck(
       origin: options.origin,
       ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
       ...(options.imports ? { imports: options.imports } : {}),
+      ...(options.programCache ? { programCache: options.programCache } : {}),
     });
   } catch (e) {
     if (e instanceof Cancelled) throw e;
