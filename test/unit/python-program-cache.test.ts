@@ -27,9 +27,16 @@ const programs = pythonFiles(FIXTURES).map((f) => ({
   text: fs.readFileSync(f, 'utf8'),
 }));
 
-/** The pieces' first lines (1-based), for readable expectations. */
+/** The pieces' first lines (1-based), for readable expectations; the scan's line numbers agree with its offsets. */
 function pieceLines(text: string): number[] | undefined {
-  return topLevelPieces(text)?.map((offset) => text.slice(0, offset).split(/\r\n|\r|\n/).length);
+  const pieces = topLevelPieces(text);
+  if (!pieces) return undefined;
+  const byOffset = pieces.starts.map((offset) => text.slice(0, offset).split(/\r\n|\r|\n/).length);
+  assert.deepStrictEqual(
+    pieces.lines.map((l) => l + 1),
+    byOffset,
+  );
+  return byOffset;
 }
 
 describe('ProgramCache: whole-program parsing that remembers its statements', () => {
@@ -110,7 +117,7 @@ describe('ProgramCache: whole-program parsing that remembers its statements', ()
 
   it('parses only the statement an edit within a line touched', () => {
     const text = programs.find((p) => p.name.endsWith('control_flow.py'))!.text;
-    const pieces = topLevelPieces(text)!.length;
+    const pieces = topLevelPieces(text)!.starts.length;
     const cache = new ProgramCache();
     cache.parse(text);
     assert.equal(cache.misses, pieces);

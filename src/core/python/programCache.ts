@@ -23,16 +23,28 @@ import type { ParseOptions } from './stream';
 const KEEP_FOR_PARSES = 8;
 
 interface Piece {
+  /** The parse options and document position it was parsed with. */
+  readonly mode: string;
+  readonly line: number;
+  readonly column: number;
   readonly body: readonly ast.ProgramStmt[];
   /** From the piece's first token to its end of input. */
   readonly range: ast.Program['range'];
   used: number;
 }
 
-/** Top-level pieces of `text`: the character offset where each starts (the first is 0), or undefined. */
-export function topLevelPieces(text: string): number[] | undefined {
+/** Where top-level pieces start: character offsets (the first is 0) and 0-based line numbers. */
+export interface Pieces {
+  readonly starts: number[];
+  readonly lines: number[];
+}
+
+/** Top-level pieces of `text`, or undefined when the whole parser should judge its indentation. */
+export function topLevelPieces(text: string): Pieces | undefined {
   const n = text.length;
   const starts: number[] = [0];
+  const lines: number[] = [0];
+  let line = 0;
   let depth = 0;
   /** The open string's quote (34 or 39), 0 outside one. */
   let quote = 0;
@@ -50,6 +62,7 @@ export function topLevelPieces(text: string): number[] | undefined {
           seenCode = true;
         } else if (!afterDecorator && !continuesCompound(text, i)) {
           starts.push(i);
+          lines.push(line);
         }
         afterDecorator = c === 64; /* @ */
       } else if (!seenCode && isBlank(c) && !lineIsEmpty(text, i)) {
@@ -63,6 +76,7 @@ export function topLevelPieces(text: string): number[] | undefined {
       const c = text.charCodeAt(i);
       if (c === 10 || c === 13) {
         i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+        line++;
         if (quote !== 0 && !triple) quote = 0; // an unterminated string ends with its line (the lexer's error)
         break;
       }
@@ -71,6 +85,7 @@ export function topLevelPieces(text: string): number[] | undefined {
           // An escaped character, or a line joined inside the string.
           const d = text.charCodeAt(i + 1);
           i += d === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
+          if (d === 10 || d === 13) line++;
           continue;
         }
         if (c === quote) {
@@ -99,6 +114,7 @@ export function topLevelPieces(text: string): number[] | undefined {
         const d = text.charCodeAt(i + 1);
         if (d === 10 || d === 13) {
           i += d === 13 && text.charCodeAt(i + 2) === 10 ? 3 : 2;
+          line++;
           continued = true;
           break;
         }
@@ -107,7 +123,7 @@ export function topLevelPieces(text: string): number[] | undefined {
       i++;
     }
   }
-  return starts;
+  return { starts, lines };
 }
 
 function isBlank(c: number): boolean {
@@ -145,57 +161,49 @@ function continuesCompound(text: string, i: number): boolean {
   return false;
 }
 
-/** 1-based line numbers of `starts` (offsets in increasing order) in `text`. */
-function linesAt(text: string, starts: readonly number[]): number[] {
-  const lines: number[] = [];
-  let line = 0;
-  let pos = 0;
-  for (const s of starts) {
-    for (; pos < s; pos++) {
-      const c = text.charCodeAt(pos);
-      if (c === 10 || (c === 13 && text.charCodeAt(pos + 1) !== 10)) line++;
-    }
-    lines.push(line);
-  }
-  return lines;
-}
-
 /** `parseProgram` with a memory of the top-level statements it parsed before (see the module's comment). */
 export class ProgramCache {
-  private readonly pieces = new Map<string, Piece>();
+  /** By their text (the same text may stand at several positions). */
+  private readonly pieces = new Map<string, Piece[]>();
   private parses = 0;
   /** Pieces taken from the cache and parsed, over this cache's life (for tests and the bench). */
   hits = 0;
   misses = 0;
 
   parse(text: string, options: ParseOptions = {}): ast.Program {
-    const starts = topLevelPieces(text);
-    if (!starts || starts.length < 2) return parseProgram(text, options);
+    const pieces = topLevelPieces(text);
+    if (!pieces || pieces.starts.length < 2) return parseProgram(text, options);
+    const { starts, lines } = pieces;
     const parse = ++this.parses;
     const origin = options.origin ?? { line: 1, column: 1 };
-    const lines = linesAt(text, starts);
     const mode = `${options.fstringNewlines ? 1 : 0}${options.reprs ? 1 : 0}`;
     const body: ast.ProgramStmt[] = [];
     const ranges: ast.Program['range'][] = [];
     for (let k = 0; k < starts.length; k++) {
       const source = text.slice(starts[k], starts[k + 1] ?? text.length);
-      const at = { line: origin.line + lines[k]!, column: k === 0 ? origin.column : 1 };
-      const key = `${mode}:${at.line}:${at.column}:${source}`;
-      let piece = this.pieces.get(key);
+      const line = origin.line + lines[k]!;
+      const column = k === 0 ? origin.column : 1;
+      let same = this.pieces.get(source);
+      let piece = same?.find((p) => p.line === line && p.column === column && p.mode === mode);
       if (piece) {
         this.hits++;
       } else {
-        const program = parseProgram(source, { ...options, origin: at });
+        const program = parseProgram(source, { ...options, origin: { line, column } });
         this.misses++;
         if (program.diagnostics.length > 0) return parseProgram(text, options);
-        piece = { body: program.body, range: program.range, used: parse };
-        this.pieces.set(key, piece);
+        piece = { mode, line, column, body: program.body, range: program.range, used: parse };
+        if (!same) this.pieces.set(source, (same = []));
+        same.push(piece);
       }
       piece.used = parse;
       for (const stmt of piece.body) body.push(stmt);
       if (k === 0 || k === starts.length - 1) ranges.push(piece.range);
     }
-    for (const [key, piece] of this.pieces) if (piece.used <= parse - KEEP_FOR_PARSES) this.pieces.delete(key);
+    for (const [source, same] of this.pieces) {
+      const kept = same.filter((p) => p.used > parse - KEEP_FOR_PARSES);
+      if (kept.length === 0) this.pieces.delete(source);
+      else if (kept.length < same.length) this.pieces.set(source, kept);
+    }
     return {
       kind: 'Program',
       body,

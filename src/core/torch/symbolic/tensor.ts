@@ -610,6 +610,38 @@ export function symbolicAttribute(t: SymTensor, name: string): SArg | undefined 
   return undefined;
 }
 
+/** Elementwise ops with broadcasting (none of them is a case of {@link symbolicOp}'s switch). */
+const ELEMENTWISE: ReadonlySet<string> = new Set([
+  'add',
+  'sub',
+  'subtract',
+  'mul',
+  'multiply',
+  'div',
+  'divide',
+  'true_divide',
+  'floor_divide',
+  'remainder',
+  'fmod',
+  'pow',
+  'maximum',
+  'minimum',
+  'atan2',
+  'logical_and',
+  'logical_or',
+  'logical_xor',
+  'isclose',
+  // Python's operators reach here by their symbol (`x * 0.5`, `a - b`).
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '**',
+  ...COMPARISONS,
+]);
+
 /**
  * A tensor method or torch function on symbolic tensors (`self` first for a method). Returns the result (a
  * symbolic tensor, a tuple of them, a size), raises PyTorch's error (a TorchError) where PyTorch would raise for
@@ -636,6 +668,9 @@ export function symbolicOp(
     const keepdim = truthy(arg(rest, kwargs, 1, 'keepdim') ?? kwargs.get('keepdims'));
     const out = outputDType(REDUCTIONS[name]!, t.dtype, t.flavor, { dtype: dtypeArg(kwargs.get('dtype')) });
     return like(reduceShape(t.shape, dim, keepdim), out);
+  }
+  if (ELEMENTWISE.has(name)) {
+    return elementwise(name, args, (kwargs.get('rounding_mode') as string | null | undefined) ?? null);
   }
   switch (name) {
     case 'size': {
@@ -895,40 +930,6 @@ export function symbolicOp(
     case 'tolist':
     case 'numpy':
       throw new NotModelled(`${name}() of a tensor whose values are unknown`);
-  }
-  if (
-    [
-      'add',
-      'sub',
-      'subtract',
-      'mul',
-      'multiply',
-      'div',
-      'divide',
-      'true_divide',
-      'floor_divide',
-      'remainder',
-      'fmod',
-      'pow',
-      'maximum',
-      'minimum',
-      'atan2',
-      'logical_and',
-      'logical_or',
-      'logical_xor',
-      'isclose',
-      // Python's operators reach here by their symbol (`x * 0.5`, `a - b`).
-      '+',
-      '-',
-      '*',
-      '/',
-      '//',
-      '%',
-      '**',
-      ...COMPARISONS,
-    ].includes(name)
-  ) {
-    return elementwise(name, args, (kwargs.get('rounding_mode') as string | null | undefined) ?? null);
   }
   throw new NotModelled(`${name} on a tensor whose shape is symbolic`);
 }
