@@ -610,68 +610,23 @@ export function symbolicAttribute(t: SymTensor, name: string): SArg | undefined 
   return undefined;
 }
 
-/** Elementwise ops with broadcasting (none of them is a case of {@link symbolicOp}'s switch). */
-const ELEMENTWISE: ReadonlySet<string> = new Set([
-  'add',
-  'sub',
-  'subtract',
-  'mul',
-  'multiply',
-  'div',
-  'divide',
-  'true_divide',
-  'floor_divide',
-  'remainder',
-  'fmod',
-  'pow',
-  'maximum',
-  'minimum',
-  'atan2',
-  'logical_and',
-  'logical_or',
-  'logical_xor',
-  'isclose',
-  // Python's operators reach here by their symbol (`x * 0.5`, `a - b`).
-  '+',
-  '-',
-  '*',
-  '/',
-  '//',
-  '%',
-  '**',
-  ...COMPARISONS,
-]);
+/** What an op of {@link symbolicOp} is given: its arguments, `self` and the others apart, and `self` as a tensor. */
+interface OpArgs {
+  readonly ctx: SymContext;
+  readonly name: string;
+  readonly kwargs: ReadonlyMap<string, SArg>;
+  readonly self: SArg | undefined;
+  readonly rest: readonly SArg[];
+  readonly t: SymTensor | undefined;
+}
 
-/**
- * A tensor method or torch function on symbolic tensors (`self` first for a method). Returns the result (a
- * symbolic tensor, a tuple of them, a size), raises PyTorch's error (a TorchError) where PyTorch would raise for
- * every value of the symbols, or throws {@link NotModelled} for an op it does not know.
- */
-export function symbolicOp(
-  ctx: SymContext,
-  name: string,
-  args: readonly SArg[],
-  kwargs: ReadonlyMap<string, SArg> = new Map(),
-): SArg {
-  const self = args[0];
-  const rest = args.slice(1);
-  const t = isTensorArg(self) ? toSym(self) : undefined;
+/** A part of the ops that does not have `name`. */
+const NO_CASE: unique symbol = Symbol('no case');
+
+/** Part 1 of {@link symbolicOp}'s ops (see SHAPE_OPS): `size`, `dim`, `ndimension`, `numel`… */
+function shapeOps1(op: OpArgs): SArg | typeof NO_CASE {
+  const { name, kwargs, rest, t } = op;
   const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
-  if (name in DTYPE_METHODS && t) return like(t.shape, DTYPE_METHODS[name]);
-  if (KEEP_DTYPE.has(name) && t) {
-    const dtype = dtypeArg(kwargs.get('dtype')) ?? t.dtype;
-    return like(t.shape, name === 'cumsum' || name === 'cumprod' ? (isFloating(dtype) ? dtype : 'int64') : dtype);
-  }
-  if (TO_FLOAT.has(name) && t) return like(t.shape, isFloating(t.dtype) ? t.dtype : 'float32');
-  if (name in REDUCTIONS && t) {
-    const dim = arg(rest, kwargs, 0, 'dim') ?? kwargs.get('axis');
-    const keepdim = truthy(arg(rest, kwargs, 1, 'keepdim') ?? kwargs.get('keepdims'));
-    const out = outputDType(REDUCTIONS[name]!, t.dtype, t.flavor, { dtype: dtypeArg(kwargs.get('dtype')) });
-    return like(reduceShape(t.shape, dim, keepdim), out);
-  }
-  if (ELEMENTWISE.has(name)) {
-    return elementwise(name, args, (kwargs.get('rounding_mode') as string | null | undefined) ?? null);
-  }
   switch (name) {
     case 'size': {
       const d = arg(rest, kwargs, 0, 'dim');
@@ -738,6 +693,15 @@ export function symbolicOp(
       if (s > e) throw runtimeError('flatten() has invalid args: start_dim cannot come after end_dim');
       return like([...t!.shape.slice(0, s), productOfDims(t!.shape.slice(s, e + 1)), ...t!.shape.slice(e + 1)]);
     }
+  }
+  return NO_CASE;
+}
+
+/** Part 2 of {@link symbolicOp}'s ops (see SHAPE_OPS): `unflatten`, `permute`, `transpose`, `swapaxes`… */
+function shapeOps2(op: OpArgs): SArg | typeof NO_CASE {
+  const { ctx, name, kwargs, self, rest, t } = op;
+  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  switch (name) {
     case 'unflatten': {
       const d = wrapDim(intArg(arg(rest, kwargs, 0, 'dim'), 'unflatten'), t!.shape.length);
       const sizes = sizesArg([arg(rest, kwargs, 1, 'sizes')!], 'unflatten');
@@ -808,6 +772,15 @@ export function symbolicOp(
       if (isTensorArg(bias)) shape = broadcastShapes(shape, bias.shape);
       return like(shape, matmulDType(ctx, t!, wt));
     }
+  }
+  return NO_CASE;
+}
+
+/** Part 3 of {@link symbolicOp}'s ops (see SHAPE_OPS): `softmax`, `log_softmax`, `softmin`, `argmax`… */
+function shapeOps3(op: OpArgs): SArg | typeof NO_CASE {
+  const { ctx, name, kwargs, rest, t } = op;
+  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  switch (name) {
     case 'softmax':
     case 'log_softmax':
     case 'softmin': {
@@ -873,6 +846,15 @@ export function symbolicOp(
     case 'group_norm':
     case 'instance_norm':
       return like(t!.shape);
+  }
+  return NO_CASE;
+}
+
+/** Part 4 of {@link symbolicOp}'s ops (see SHAPE_OPS): `conv1d`, `conv2d`, `conv3d`, `max_pool1d`… */
+function shapeOps4(op: OpArgs): SArg | typeof NO_CASE {
+  const { name, kwargs, rest, t } = op;
+  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  switch (name) {
     case 'conv1d':
     case 'conv2d':
     case 'conv3d': {
@@ -926,10 +908,84 @@ export function symbolicOp(
     case 'split':
     case 'unbind':
       throw new NotModelled(`${name} of a tensor whose sizes are symbolic`);
-    case 'item':
-    case 'tolist':
-    case 'numpy':
-      throw new NotModelled(`${name}() of a tensor whose values are unknown`);
+  }
+  return NO_CASE;
+}
+
+/**
+ * The ops by name, in parts: one function with all of them (~9 KB of bytecode) was never optimized by V8 (its
+ * ticks restarted whenever one of its many branches ran for the first time), and ran interpreted on every call.
+ */
+const SHAPE_OPS: readonly ((op: OpArgs) => SArg | typeof NO_CASE)[] = [shapeOps1, shapeOps2, shapeOps3, shapeOps4];
+
+/** Elementwise ops with broadcasting (none of them is a case of {@link symbolicOp}'s switch). */
+const ELEMENTWISE: ReadonlySet<string> = new Set([
+  'add',
+  'sub',
+  'subtract',
+  'mul',
+  'multiply',
+  'div',
+  'divide',
+  'true_divide',
+  'floor_divide',
+  'remainder',
+  'fmod',
+  'pow',
+  'maximum',
+  'minimum',
+  'atan2',
+  'logical_and',
+  'logical_or',
+  'logical_xor',
+  'isclose',
+  // Python's operators reach here by their symbol (`x * 0.5`, `a - b`).
+  '+',
+  '-',
+  '*',
+  '/',
+  '//',
+  '%',
+  '**',
+  ...COMPARISONS,
+]);
+
+/**
+ * A tensor method or torch function on symbolic tensors (`self` first for a method). Returns the result (a
+ * symbolic tensor, a tuple of them, a size), raises PyTorch's error (a TorchError) where PyTorch would raise for
+ * every value of the symbols, or throws {@link NotModelled} for an op it does not know.
+ */
+export function symbolicOp(
+  ctx: SymContext,
+  name: string,
+  args: readonly SArg[],
+  kwargs: ReadonlyMap<string, SArg> = new Map(),
+): SArg {
+  const self = args[0];
+  const rest = args.slice(1);
+  const t = isTensorArg(self) ? toSym(self) : undefined;
+  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  if (name in DTYPE_METHODS && t) return like(t.shape, DTYPE_METHODS[name]);
+  if (KEEP_DTYPE.has(name) && t) {
+    const dtype = dtypeArg(kwargs.get('dtype')) ?? t.dtype;
+    return like(t.shape, name === 'cumsum' || name === 'cumprod' ? (isFloating(dtype) ? dtype : 'int64') : dtype);
+  }
+  if (TO_FLOAT.has(name) && t) return like(t.shape, isFloating(t.dtype) ? t.dtype : 'float32');
+  if (name in REDUCTIONS && t) {
+    const dim = arg(rest, kwargs, 0, 'dim') ?? kwargs.get('axis');
+    const keepdim = truthy(arg(rest, kwargs, 1, 'keepdim') ?? kwargs.get('keepdims'));
+    const out = outputDType(REDUCTIONS[name]!, t.dtype, t.flavor, { dtype: dtypeArg(kwargs.get('dtype')) });
+    return like(reduceShape(t.shape, dim, keepdim), out);
+  }
+  if (ELEMENTWISE.has(name)) {
+    return elementwise(name, args, (kwargs.get('rounding_mode') as string | null | undefined) ?? null);
+  }
+  if (name === 'item' || name === 'tolist' || name === 'numpy')
+    throw new NotModelled(`${name}() of a tensor whose values are unknown`);
+  const op: OpArgs = { ctx, name, kwargs, self, rest, t };
+  for (const part of SHAPE_OPS) {
+    const out = part(op);
+    if (out !== NO_CASE) return out;
   }
   throw new NotModelled(`${name} on a tensor whose shape is symbolic`);
 }
