@@ -23,6 +23,7 @@ import {
   PySlice,
   PyTuple,
   isTensorValue,
+  PyUnknown,
   typeName,
   type CallArguments,
   type PyValue,
@@ -35,6 +36,11 @@ export interface BuiltinsHost {
   readonly interp: Interpreter;
   /** Appends text to the program's standard output. */
   write(text: string): void;
+  /**
+   * The caller does not read the program's output (a file check): `print` writes nothing, and formats only the
+   * values whose text may run the program's own code (`__str__`, `__repr__`, an error PyTorch raises for it).
+   */
+  readonly quiet: boolean;
   str(v: PyValue): string;
   repr(v: PyValue): string;
   format(v: PyValue, spec: string): string;
@@ -123,6 +129,11 @@ export function makeBuiltins(host: BuiltinsHost): Map<string, PyValue> {
       if (!(file instanceof PyNamespace && file.path === 'sys.stderr')) {
         throw new NotModelledStop('print(..., file=...) to a file', interp.current, 'unsafe');
       }
+      return null;
+    }
+    if (host.quiet) {
+      for (const v of a.args)
+        if (!(typeof v !== 'object' || v === null || isTensorValue(v) || v instanceof PyUnknown)) host.str(v);
       return null;
     }
     const text = a.args.map((v) => host.str(v)).join(sep === undefined || sep === null ? ' ' : host.str(sep));

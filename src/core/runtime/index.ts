@@ -61,6 +61,11 @@ export interface RunOptions {
    * the statements that changed); without it the whole text is parsed.
    */
   readonly programCache?: ProgramCache;
+  /**
+   * The caller does not read `stdout` (a file check): `print` writes nothing and formats only what may run the
+   * program's own code, so the run does not spend its time formatting tensors no one sees.
+   */
+  readonly quiet?: boolean;
 }
 
 /** What a run produced. */
@@ -123,6 +128,7 @@ export function runProgram(text: string, options: RunOptions = {}): ProgramRun {
     torchVersion: version,
     seed: options.seed ?? 0,
     shapeMode: options.mode === 'shape',
+    quiet: options.quiet === true,
     ...(options.control ? { control: options.control } : {}),
   });
   const loader = options.imports ? new ModuleLoader(bridge.interp, options.imports, version !== '1.13') : undefined;

@@ -671,9 +671,11 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
       torchVersion: '2.x' | '1.13';
       seed?: number;
       shapeMode?: boolean;
+      quiet?: boolean;
       control?: RunControl;
     },
   ) {
+    this.quiet = options.quiet === true;
     this.interp = new Interpreter(this, limits, options.control);
     this.shapeMode = options.shapeMode === true;
     this.interp.shapeMode = this.shapeMode;
@@ -821,6 +823,9 @@ export class TorchBridge implements RuntimeHost, BuiltinsHost {
   get stdout(): string {
     return this.out;
   }
+
+  /** See `BuiltinsHost.quiet`. */
+  readonly quiet: boolean;
 
   write(text: string): void {
     this.out += text;

@@ -226,6 +226,8 @@ function shapeModeCheck(
   try {
     run = runProgram(text, {
       mode: 'shape',
+      // A check shows diagnostics, never the program's output.
+      quiet: true,
       control,
       origin: options.origin,
       ...(options.torchVersion ? { torchVersion: options.torchVersion } : {}),
