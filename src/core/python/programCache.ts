@@ -184,7 +184,8 @@ export class ProgramCache {
       const line = origin.line + lines[k]!;
       const column = k === 0 ? origin.column : 1;
       let same = this.pieces.get(source);
-      let piece = same?.find((p) => p.line === line && p.column === column && p.mode === mode);
+      let piece: Piece | undefined;
+      if (same) for (const p of same) if (p.line === line && p.column === column && p.mode === mode) piece = p;
       if (piece) {
         this.hits++;
       } else {
@@ -199,10 +200,17 @@ export class ProgramCache {
       for (const stmt of piece.body) body.push(stmt);
       if (k === 0 || k === starts.length - 1) ranges.push(piece.range);
     }
+    // Forget what the last parses did not use (without a new array for every piece kept).
+    const cutoff = parse - KEEP_FOR_PARSES;
     for (const [source, same] of this.pieces) {
-      const kept = same.filter((p) => p.used > parse - KEEP_FOR_PARSES);
-      if (kept.length === 0) this.pieces.delete(source);
-      else if (kept.length < same.length) this.pieces.set(source, kept);
+      let stale = 0;
+      for (const p of same) if (p.used <= cutoff) stale++;
+      if (stale === same.length) this.pieces.delete(source);
+      else if (stale > 0)
+        this.pieces.set(
+          source,
+          same.filter((p) => p.used > cutoff),
+        );
     }
     return {
       kind: 'Program',

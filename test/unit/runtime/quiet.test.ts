@@ -56,6 +56,6 @@ describe('quiet runs (file checks)', () => {
 
   it('a check (quiet) still finds the loss call', () => {
     const check = checkSnippet(PROGRAM);
-    assert.ok(check.calls.some((c) => c.fn === 'cross_entropy'));
+    assert.ok(check.calls?.some((c) => c.fn === 'cross_entropy'));
   });
 });
