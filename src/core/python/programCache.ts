@@ -13,7 +13,7 @@
  * line added or removed misses the pieces below it once. The result is the tree `parseProgram` gives for the whole
  * text: where the scan could be wrong (an f-string with nested quotes of its own kind) a piece fails to parse on its
  * own, and any piece with a diagnostic sends the whole text to `parseProgram`, so errors are reported exactly as
- * before. `programCache.test.ts` compares the two trees on every program and edit it has.
+ * before. `test/unit/python-program-cache.test.ts` compares the two trees on every test program and on random edits.
  */
 import type * as ast from './ast';
 import { parseProgram } from './program';
