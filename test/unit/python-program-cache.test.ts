@@ -7,6 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseProgram } from '../../src/core/python/program';
 import { ProgramCache, topLevelPieces } from '../../src/core/python/programCache';
 
@@ -128,6 +130,31 @@ describe('ProgramCache: whole-program parsing that remembers its statements', ()
     assert.deepStrictEqual(cache.parse(edited), parseProgram(edited));
     assert.equal(cache.misses, pieces + 1);
     assert.equal(cache.hits, pieces - 1);
+  });
+
+  it('keeps each cached statement with its own text, not the whole document it was cut from', () => {
+    // A slice of a string keeps the whole string alive: a long session of edits would keep every version of the file.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const lines = Array.from(
+      { length: 2000 },
+      (_, i) => `value_${i} = compute(${i}, "a padded argument to fill the line")`,
+    );
+    const cache = new ProgramCache();
+    cache.parse(lines.join('\n'));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const documentBytes = lines.join('\n').length;
+    for (let k = 0; k < 100; k++) {
+      lines[k * 17] = `${lines[k * 17]}  # edited ${k}`;
+      cache.parse(lines.join('\n'));
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    // 100 versions of a ~150 KB document kept alive would be ~15 MB (one-byte strings); the edited statements alone
+    // and their trees are well under a tenth of that.
+    assert.ok(grown < 10 * documentBytes, `the heap grew by ${(grown / 1e6).toFixed(1)} MB`);
+    assert.equal(cache.misses, 2000 + 100 * 1);
   });
 
   it("gives parseProgram's tree and diagnostics after any sequence of edits (fast-check)", () => {

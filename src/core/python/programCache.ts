@@ -189,11 +189,14 @@ export class ProgramCache {
       if (piece) {
         this.hits++;
       } else {
-        const program = parseProgram(source, { ...options, origin: { line, column } });
+        // A copy of the piece's text, not a slice of the document: the key and the tree's names would otherwise keep
+        // the whole text of this version alive for as long as the piece stays cached.
+        const own = (' ' + source).slice(1);
+        const program = parseProgram(own, { ...options, origin: { line, column } });
         this.misses++;
         if (program.diagnostics.length > 0) return parseProgram(text, options);
         piece = { mode, line, column, body: program.body, range: program.range, used: parse };
-        if (!same) this.pieces.set(source, (same = []));
+        if (!same) this.pieces.set(own, (same = []));
         same.push(piece);
       }
       piece.used = parse;
