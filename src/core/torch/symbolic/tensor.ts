@@ -620,13 +620,18 @@ interface OpArgs {
   readonly t: SymTensor | undefined;
 }
 
+/** A tensor of `t`'s flavor (torch or NumPy) with another shape, and `t`'s dtype unless another is given. */
+function likeOf(t: SymTensor | undefined): (shape: readonly Dim[], dtype?: DType) => SymTensor {
+  return (shape, dtype = t!.dtype) => new SymTensor(dtype, shape, t!.flavor);
+}
+
 /** A part of the ops that does not have `name`. */
 const NO_CASE: unique symbol = Symbol('no case');
 
 /** Part 1 of {@link symbolicOp}'s ops (see SHAPE_OPS): `size`, `dim`, `ndimension`, `numel`… */
 function shapeOps1(op: OpArgs): SArg | typeof NO_CASE {
   const { name, kwargs, rest, t } = op;
-  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  const like = likeOf(t);
   switch (name) {
     case 'size': {
       const d = arg(rest, kwargs, 0, 'dim');
@@ -700,7 +705,7 @@ function shapeOps1(op: OpArgs): SArg | typeof NO_CASE {
 /** Part 2 of {@link symbolicOp}'s ops (see SHAPE_OPS): `unflatten`, `permute`, `transpose`, `swapaxes`… */
 function shapeOps2(op: OpArgs): SArg | typeof NO_CASE {
   const { ctx, name, kwargs, self, rest, t } = op;
-  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  const like = likeOf(t);
   switch (name) {
     case 'unflatten': {
       const d = wrapDim(intArg(arg(rest, kwargs, 0, 'dim'), 'unflatten'), t!.shape.length);
@@ -779,7 +784,7 @@ function shapeOps2(op: OpArgs): SArg | typeof NO_CASE {
 /** Part 3 of {@link symbolicOp}'s ops (see SHAPE_OPS): `softmax`, `log_softmax`, `softmin`, `argmax`… */
 function shapeOps3(op: OpArgs): SArg | typeof NO_CASE {
   const { ctx, name, kwargs, rest, t } = op;
-  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  const like = likeOf(t);
   switch (name) {
     case 'softmax':
     case 'log_softmax':
@@ -853,7 +858,7 @@ function shapeOps3(op: OpArgs): SArg | typeof NO_CASE {
 /** Part 4 of {@link symbolicOp}'s ops (see SHAPE_OPS): `conv1d`, `conv2d`, `conv3d`, `max_pool1d`… */
 function shapeOps4(op: OpArgs): SArg | typeof NO_CASE {
   const { name, kwargs, rest, t } = op;
-  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  const like = likeOf(t);
   switch (name) {
     case 'conv1d':
     case 'conv2d':
@@ -918,7 +923,7 @@ function shapeOps4(op: OpArgs): SArg | typeof NO_CASE {
  */
 const SHAPE_OPS: readonly ((op: OpArgs) => SArg | typeof NO_CASE)[] = [shapeOps1, shapeOps2, shapeOps3, shapeOps4];
 
-/** Elementwise ops with broadcasting (none of them is a case of {@link symbolicOp}'s switch). */
+/** Elementwise ops with broadcasting (none of them is a case of SHAPE_OPS' parts). */
 const ELEMENTWISE: ReadonlySet<string> = new Set([
   'add',
   'sub',
@@ -964,7 +969,7 @@ export function symbolicOp(
   const self = args[0];
   const rest = args.slice(1);
   const t = isTensorArg(self) ? toSym(self) : undefined;
-  const like = (shape: readonly Dim[], dtype: DType = t!.dtype): SymTensor => new SymTensor(dtype, shape, t!.flavor);
+  const like = likeOf(t);
   if (name in DTYPE_METHODS && t) return like(t.shape, DTYPE_METHODS[name]);
   if (KEEP_DTYPE.has(name) && t) {
     const dtype = dtypeArg(kwargs.get('dtype')) ?? t.dtype;
